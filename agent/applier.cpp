@@ -1,0 +1,162 @@
+#include "agent/applier.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "scim/filter.hpp"
+
+namespace hr2scim::agent {
+namespace {
+
+using nlohmann::json;
+using state::OperationKind;
+using state::ResourceStatus;
+
+std::string_view verb(OperationKind kind) {
+    switch (kind) {
+    case OperationKind::create: return "create";
+    case OperationKind::update: return "update";
+    case OperationKind::deactivate: return "deactivate";
+    case OperationKind::reactivate: return "reactivate";
+    }
+    return "?";
+}
+
+// Credentials refused, or no answer at all: every further call would fail the same way.
+bool target_unusable(long status) { return status == 0 || status == 401 || status == 403; }
+
+// A definite "no" from the target: nothing was created, the journal entry can go.
+bool definitely_not_created(long status) { return status >= 400 && status < 500 && status != 408 && status != 429; }
+
+} // namespace
+
+Applier::Applier(scim::ScimClient& client, state::StateStore& store, std::string target_name)
+    : m_client(client), m_store(store), m_target(std::move(target_name)) {}
+
+ApplyResult Applier::apply(const state::Plan& plan) {
+    ApplyResult result;
+    for (const auto& operation : plan.operations) {
+        if (result.target_unusable) {
+            ++result.skipped;
+            continue;
+        }
+        m_last_status = 0;
+        std::string error;
+        switch (operation.kind) {
+        case OperationKind::create: error = create(operation, result); break;
+        case OperationKind::update:
+        case OperationKind::reactivate: error = update(operation); break;
+        case OperationKind::deactivate: error = deactivate(operation); break;
+        }
+        if (error.empty()) {
+            count_success(operation.kind, result);
+            continue;
+        }
+        spdlog::error("{} {} failed: {}", verb(operation.kind), operation.key, error);
+        result.failures.push_back({operation.key, operation.origin, std::string(verb(operation.kind)), error});
+        if (target_unusable(m_last_status)) result.target_unusable = true;
+    }
+    return result;
+}
+
+void Applier::count_success(OperationKind kind, ApplyResult& result) const {
+    switch (kind) {
+    case OperationKind::create: ++result.created; break;
+    case OperationKind::update: ++result.updated; break;
+    case OperationKind::deactivate: ++result.deactivated; break;
+    case OperationKind::reactivate: ++result.reactivated; break;
+    }
+}
+
+std::optional<std::string> Applier::find_existing(const json& body, std::string& error) {
+    // externalId first (it is ours), then userName; scimmy-like servers compare case-sensitively.
+    for (const char* attribute : {"externalId", "userName"}) {
+        auto value = body.find(attribute);
+        if (value == body.end() || !value->is_string()) continue;
+        auto found = m_client.find_users(scim::eq_filter(attribute, value->get<std::string>()));
+        if (!found) {
+            m_last_status = found.error().status;
+            error = "look-up by " + std::string(attribute) + " failed: " + found.error().describe();
+            return std::nullopt;
+        }
+        if (found->size() == 1 && (*found)[0].contains("id")) return (*found)[0]["id"].get<std::string>();
+        if (found->size() > 1) {
+            error = std::to_string(found->size()) + " users on the target match " + attribute + "; refusing to guess";
+            return std::nullopt;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string Applier::adopt(const state::Operation& operation, const std::string& scim_id) {
+    auto replaced = m_client.replace_user(scim_id, operation.body);
+    if (!replaced) {
+        m_last_status = replaced.error().status;
+        return "replacing the existing user " + scim_id + " failed: " + replaced.error().describe();
+    }
+    m_store.save(m_target, {operation.key, scim_id, ResourceStatus::active, operation.body});
+    spdlog::info("create {}: the user already existed on the target as {}; took it over", operation.key, scim_id);
+    return {};
+}
+
+std::string Applier::create(const state::Operation& operation, ApplyResult& result) {
+    std::string error;
+    if (operation.resolve_first) {
+        if (auto existing = find_existing(operation.body, error)) {
+            ++result.adopted;
+            return adopt(operation, *existing);
+        }
+        if (!error.empty()) return error;
+    }
+    m_store.journal_create(m_target, operation.key, operation.body);
+    auto created = m_client.create_user(operation.body);
+    if (created && created->contains("id") && (*created)["id"].is_string()) {
+        m_store.save(m_target, {operation.key, (*created)["id"].get<std::string>(), ResourceStatus::active, operation.body});
+        return {};
+    }
+    if (!created) {
+        m_last_status = created.error().status;
+        if (created.error().scim_type == "uniqueness" || created.error().status == 409) {
+            // Already there (made by hand, or by another tool): match on externalId/userName.
+            if (auto existing = find_existing(operation.body, error)) {
+                ++result.adopted;
+                return adopt(operation, *existing);
+            }
+        }
+        if (definitely_not_created(created.error().status)) m_store.forget(m_target, operation.key);
+        return created.error().describe() + (error.empty() ? "" : "; " + error);
+    }
+    return "the target's answer to the create has no id";
+}
+
+std::string Applier::update(const state::Operation& operation) {
+    auto patched = m_client.patch_user(operation.scim_id, scim::to_patch_operations(operation.changes));
+    if (!patched) {
+        m_last_status = patched.error().status;
+        return patched.error().describe();
+    }
+    m_store.save(m_target, {operation.key, operation.scim_id, ResourceStatus::active, operation.body});
+    return {};
+}
+
+std::string Applier::deactivate(const state::Operation& operation) {
+    std::string scim_id = operation.scim_id;
+    if (operation.resolve_first) {
+        std::string error;
+        auto existing = find_existing(operation.body, error);
+        if (!existing) {
+            if (!error.empty()) return error;
+            m_store.forget(m_target, operation.key); // never created: nothing to deactivate
+            return {};
+        }
+        scim_id = *existing;
+    }
+    auto patched = m_client.patch_user(scim_id, {{"replace", "active", json(false)}});
+    if (!patched) {
+        m_last_status = patched.error().status;
+        return patched.error().describe();
+    }
+    m_store.save(m_target, {operation.key, scim_id, ResourceStatus::deactivated, operation.body});
+    return {};
+}
+
+} // namespace hr2scim::agent

@@ -1,0 +1,52 @@
+#pragma once
+// Carries out a plan against one target, writing each outcome to the state as it arrives,
+// so a run that dies half-way loses nothing it already did.
+
+#include <string>
+#include <vector>
+
+#include "scim/scim_client.hpp"
+#include "state/plan.hpp"
+#include "state/state_store.hpp"
+
+namespace hr2scim::agent {
+
+struct Failure {
+    std::string key;
+    std::string origin;
+    std::string what; // "create", "update", ...
+    std::string message;
+};
+
+struct ApplyResult {
+    size_t created = 0;
+    size_t updated = 0;
+    size_t deactivated = 0;
+    size_t reactivated = 0;
+    size_t adopted = 0; // creates that found the user already on the target
+    std::vector<Failure> failures;
+    size_t skipped = 0;       // not attempted because the target became unusable
+    bool target_unusable = false; // 401/403 or no answer: the rest of the plan was not tried
+};
+
+class Applier {
+public:
+    Applier(scim::ScimClient& client, state::StateStore& store, std::string target_name);
+    [[nodiscard]] ApplyResult apply(const state::Plan& plan);
+
+private:
+    // Each returns an error message, or empty on success.
+    std::string create(const state::Operation& operation, ApplyResult& result);
+    std::string update(const state::Operation& operation);
+    std::string deactivate(const state::Operation& operation);
+    std::string adopt(const state::Operation& operation, const std::string& scim_id);
+    std::optional<std::string> find_existing(const nlohmann::json& body, std::string& error);
+    void count_success(state::OperationKind kind, ApplyResult& result) const;
+
+    scim::ScimClient& m_client;
+    state::StateStore& m_store;
+    std::string m_target;
+    long m_last_status = 0;
+};
+
+} // namespace hr2scim::agent

@@ -1,0 +1,185 @@
+#include "agent/config.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <initializer_list>
+#include <set>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "connectors/source_registry.hpp"
+
+namespace hr2scim::agent {
+namespace {
+
+class Reader {
+public:
+    explicit Reader(std::filesystem::path file) : m_file(std::move(file)) {}
+
+    [[nodiscard]] std::string where(const YAML::Node& node) const { return where(node.Mark()); }
+    [[nodiscard]] std::string where(const YAML::Mark& mark) const {
+        if (mark.is_null()) return m_file.string() + ": ";
+        return m_file.string() + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) + ": ";
+    }
+
+    // Rejects keys outside `allowed`, naming the first unknown one with its position.
+    void check_keys(const YAML::Node& map, std::string_view section, std::initializer_list<std::string_view> allowed,
+                    std::string_view hint = {}) const {
+        if (!map.IsMap()) throw ConfigError(where(map) + std::string(section) + " must be a map");
+        for (const auto& item : map) {
+            const std::string& key = item.first.Scalar();
+            if (std::ranges::find(allowed, key) != allowed.end()) continue;
+            std::string listed;
+            for (auto name : allowed) listed += (listed.empty() ? "" : ", ") + std::string(name);
+            throw ConfigError(where(item.first) + "unknown key '" + key + "' in " + std::string(section) +
+                              " (expected: " + listed + ")" + std::string(hint));
+        }
+    }
+
+    [[nodiscard]] std::string text(const YAML::Node& node, std::string_view name) const {
+        if (!node.IsScalar() || node.Scalar().empty())
+            throw ConfigError(where(node) + std::string(name) + " must be a non-empty string");
+        return node.Scalar();
+    }
+
+    template <class Number> [[nodiscard]] Number number(const YAML::Node& node, std::string_view name, Number low, Number high) const {
+        Number value{};
+        try {
+            value = node.as<Number>();
+        } catch (const YAML::Exception&) {
+            throw ConfigError(where(node) + std::string(name) + " must be a number");
+        }
+        if (value < low || value > high)
+            throw ConfigError(where(node) + std::string(name) + " must be between " + std::to_string(low) +
+                              " and " + std::to_string(high));
+        return value;
+    }
+
+    [[nodiscard]] std::filesystem::path path(const YAML::Node& node, std::string_view name) const {
+        std::filesystem::path value = text(node, name);
+        return value.is_absolute() ? value : m_file.parent_path() / value;
+    }
+
+    [[nodiscard]] const std::filesystem::path& file() const { return m_file; }
+
+private:
+    std::filesystem::path m_file;
+};
+
+void read_source(const Reader& reader, const YAML::Node& node, Config& config) {
+    if (!node.IsMap() || !node["type"])
+        throw ConfigError(reader.where(node) + "source needs a type (one of: csv)");
+    config.source_type = reader.text(node["type"], "source.type");
+    const auto* kind = connectors::find_source_kind(config.source_type);
+    if (!kind) throw ConfigError(reader.where(node["type"]) + "unknown source type '" + config.source_type + "' (known: csv)");
+    for (const auto& item : node) {
+        const std::string& key = item.first.Scalar();
+        bool declared = std::ranges::any_of(kind->options, [&](const auto& option) { return option.name == key; });
+        if (!declared) {
+            std::string listed;
+            for (const auto& option : kind->options) listed += (listed.empty() ? "" : ", ") + std::string(option.name);
+            throw ConfigError(reader.where(item.first) + "unknown key '" + key + "' for a " + config.source_type +
+                              " source (expected: " + listed + ")");
+        }
+        config.source.values[key] = reader.text(item.second, "source." + key);
+    }
+    for (const auto& option : kind->options) {
+        if (config.source.values.contains(option.name)) continue;
+        if (option.required)
+            throw ConfigError(reader.where(node) + "a " + config.source_type + " source needs '" +
+                              std::string(option.name) + "' (" + std::string(option.help) + ")");
+        config.source.values[std::string(option.name)] = std::string(option.default_value);
+    }
+    config.source.base_directory = config.file.parent_path();
+}
+
+void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& target) {
+    reader.check_keys(node, "target", {"name", "url", "token_env", "token_file", "ca_file", "timeout_seconds", "max_retries"},
+                      node["token"] ? "; tokens are never written in the config: use token_env or token_file" : "");
+    if (!node["url"]) throw ConfigError(reader.where(node) + "target needs a url");
+    target.url = reader.text(node["url"], "target.url");
+    if (!target.url.starts_with("https://") && !target.url.starts_with("http://"))
+        throw ConfigError(reader.where(node["url"]) + "target.url must start with https:// (or http:// for a local test server)");
+    target.name = node["name"] ? reader.text(node["name"], "target.name") : "default";
+    if (node["token_env"]) target.token_env = reader.text(node["token_env"], "target.token_env");
+    if (node["token_file"]) target.token_file = reader.path(node["token_file"], "target.token_file");
+    if (target.token_env.empty() == target.token_file.empty())
+        throw ConfigError(reader.where(node) + "target needs exactly one of token_env or token_file");
+    if (node["ca_file"]) target.ca_file = reader.path(node["ca_file"], "target.ca_file");
+    if (node["timeout_seconds"])
+        target.timeout = std::chrono::seconds(reader.number<int>(node["timeout_seconds"], "target.timeout_seconds", 1, 3600));
+    if (node["max_retries"]) target.max_retries = reader.number<int>(node["max_retries"], "target.max_retries", 0, 20);
+}
+
+void read_safety(const Reader& reader, const YAML::Node& node, state::SafetyLimits& limits) {
+    reader.check_keys(node, "safety", {"max_deactivations", "max_deactivation_percent"});
+    if (node["max_deactivations"])
+        limits.max_deactivations = reader.number<size_t>(node["max_deactivations"], "safety.max_deactivations", 0, 10'000'000);
+    if (node["max_deactivation_percent"])
+        limits.max_deactivation_percent =
+            reader.number<double>(node["max_deactivation_percent"], "safety.max_deactivation_percent", 0.0, 100.0);
+}
+
+void read_log(const Reader& reader, const YAML::Node& node, Config& config) {
+    reader.check_keys(node, "log", {"level"});
+    if (!node["level"]) return;
+    config.log_level = reader.text(node["level"], "log.level");
+    static const std::set<std::string> k_levels = {"trace", "debug", "info", "warn", "error"};
+    if (!k_levels.contains(config.log_level))
+        throw ConfigError(reader.where(node["level"]) + "log.level must be one of trace, debug, info, warn, error");
+}
+
+} // namespace
+
+Config parse_config(const std::string& yaml_text, const std::filesystem::path& file) {
+    Reader reader(file);
+    YAML::Node root;
+    try {
+        root = YAML::Load(yaml_text);
+    } catch (const YAML::Exception& error) {
+        throw ConfigError(reader.where(error.mark) + error.msg);
+    }
+    if (!root.IsMap()) throw ConfigError(file.string() + ": expected a map with source, mapping, target and state");
+    reader.check_keys(root, "the config", {"source", "mapping", "target", "state", "safety", "log"});
+    Config config;
+    config.file = file;
+    for (const char* required : {"source", "mapping", "target", "state"})
+        if (!root[required]) throw ConfigError(file.string() + ": missing '" + std::string(required) + "'");
+    read_source(reader, root["source"], config);
+    config.mapping = reader.path(root["mapping"], "mapping");
+    read_target(reader, root["target"], config.target);
+    config.state = reader.path(root["state"], "state");
+    if (root["safety"]) read_safety(reader, root["safety"], config.safety);
+    if (root["log"]) read_log(reader, root["log"], config);
+    return config;
+}
+
+Config load_config(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw ConfigError("cannot open config file " + file.string());
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_config(text.str(), file);
+}
+
+std::string resolve_token(const TargetConfig& target) {
+    std::string token;
+    if (!target.token_env.empty()) {
+        const char* value = std::getenv(target.token_env.c_str());
+        if (!value || !*value)
+            throw ConfigError("the environment variable " + target.token_env + " (target.token_env) is not set");
+        token = value;
+    } else {
+        std::ifstream in(target.token_file, std::ios::binary);
+        if (!in) throw ConfigError("cannot read target.token_file " + target.token_file.string());
+        std::getline(in, token);
+    }
+    while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+    if (token.empty()) throw ConfigError("the target token is empty");
+    if (token.find_first_of("\r\n") != std::string::npos) throw ConfigError("the target token holds a line break");
+    return token;
+}
+
+} // namespace hr2scim::agent

@@ -1,0 +1,48 @@
+#pragma once
+// The agent's config file (YAML). Relative paths resolve against the file's folder;
+// secrets are never written inline, only named (token_env, token_file).
+
+#include <chrono>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+
+#include "connectors/source.hpp"
+#include "state/planner.hpp"
+
+namespace hr2scim::agent {
+
+// Anything wrong with the configuration; the message names file:line:column when it can.
+class ConfigError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct TargetConfig {
+    std::string name;
+    std::string url;
+    std::string token_env;             // one of token_env and token_file is set
+    std::filesystem::path token_file;
+    std::filesystem::path ca_file;     // empty: the system's trust store
+    std::chrono::seconds timeout{30};
+    int max_retries = 3;
+};
+
+struct Config {
+    std::filesystem::path file;
+    std::string source_type;
+    connectors::SourceOptions source;
+    std::filesystem::path mapping;
+    TargetConfig target;
+    std::filesystem::path state;
+    state::SafetyLimits safety;
+    std::string log_level = "info";
+};
+
+[[nodiscard]] Config load_config(const std::filesystem::path& file);
+[[nodiscard]] Config parse_config(const std::string& yaml_text, const std::filesystem::path& file);
+
+// Reads the target's token from the environment or its file; the error never holds the token.
+[[nodiscard]] std::string resolve_token(const TargetConfig& target);
+
+} // namespace hr2scim::agent

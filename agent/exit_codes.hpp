@@ -1,0 +1,14 @@
+#pragma once
+// Exit codes are an interface for cron, systemd and monitoring: keep them stable.
+
+namespace hr2scim::agent {
+
+enum class ExitCode : int {
+    ok = 0,              // everything planned was applied (or, for plan, nothing to do)
+    failed = 1,          // could not run: config, mapping, source, state, or the target refused us
+    partial = 2,         // some records were rejected or some operations failed
+    safety_stop = 3,     // a safety gate held deactivations back
+    changes_pending = 4, // plan --detailed-exitcode: there are changes to apply
+};
+
+} // namespace hr2scim::agent

@@ -1,0 +1,79 @@
+#include "agent/plan_printer.hpp"
+
+#include <vector>
+
+#include "scim/patch.hpp"
+
+namespace hr2scim::agent {
+namespace {
+
+using nlohmann::json;
+using state::OperationKind;
+
+constexpr size_t k_max_shown_value = 120;
+
+std::string shown(const json& value) {
+    std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (text.size() > k_max_shown_value) text = text.substr(0, k_max_shown_value) + "...";
+    return text;
+}
+
+std::string symbol(OperationKind kind) {
+    switch (kind) {
+    case OperationKind::create: return "+ create    ";
+    case OperationKind::update: return "~ update    ";
+    case OperationKind::deactivate: return "- deactivate";
+    case OperationKind::reactivate: return "^ reactivate";
+    }
+    return "?";
+}
+
+void print_change(std::ostream& out, const scim::AttributeChange& change) {
+    out << "      " << change.path << ": ";
+    if (change.before && change.after) {
+        out << shown(*change.before) << " -> " << shown(*change.after);
+    } else if (change.after) {
+        out << "(none) -> " << shown(*change.after);
+    } else {
+        out << shown(*change.before) << " -> (removed)";
+    }
+    out << '\n';
+}
+
+void print_operation(std::ostream& out, const state::Operation& operation) {
+    out << "  " << symbol(operation.kind) << " " << operation.key;
+    if (!operation.origin.empty()) out << "  (" << operation.origin << ")";
+    if (operation.resolve_first) out << "  [unconfirmed earlier create: looked up first]";
+    out << '\n';
+    if (operation.kind == OperationKind::create) {
+        for (const auto& change : scim::diff_bodies(json::object(), operation.body)) print_change(out, change);
+        return;
+    }
+    for (const auto& change : operation.changes) print_change(out, change);
+}
+
+} // namespace
+
+void print_plan(std::ostream& out, const state::Plan& plan, const std::string& target_name) {
+    if (plan.operations.empty()) {
+        out << "No changes for target \"" << target_name << "\": " << plan.unchanged << " users up to date.\n";
+    } else {
+        out << "Changes for target \"" << target_name << "\":\n\n";
+        for (const auto& operation : plan.operations) print_operation(out, operation);
+        out << '\n';
+    }
+    out << "Plan: " << plan.count(OperationKind::create) << " to create, " << plan.count(OperationKind::update)
+        << " to update, " << plan.count(OperationKind::deactivate) << " to deactivate, "
+        << plan.count(OperationKind::reactivate) << " to reactivate, " << plan.unchanged << " unchanged.\n";
+    if (plan.protected_keys > 0)
+        out << "Left alone: " << plan.protected_keys << " users whose source records were rejected.\n";
+    if (!plan.withheld.empty()) {
+        out << "\nWITHHELD: " << plan.withheld.size() << " deactivations, because " << *plan.withheld_reason << ":\n";
+        for (const auto& operation : plan.withheld) out << "  - " << operation.key << '\n';
+        if (plan.stopped_by_gate)
+            out << "If these people really left, re-run with --max-deactivations " << plan.withheld.size()
+                << " or raise the limits under safety: in the config.\n";
+    }
+}
+
+} // namespace hr2scim::agent

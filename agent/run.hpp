@@ -1,0 +1,26 @@
+#pragma once
+// One run of `validate`, `plan` or `sync`: wires source, mapping, state and target together.
+
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "agent/exit_codes.hpp"
+
+namespace hr2scim::agent {
+
+enum class Command { validate, plan, sync };
+
+struct RunOptions {
+    Command command = Command::plan;
+    std::filesystem::path config;
+    bool detailed_exitcode = false;            // plan: 4 when there are changes
+    std::optional<size_t> max_deactivations;   // one run's override of the safety limits
+    std::string log_level;                     // overrides the config's log.level when set
+};
+
+// Prints the plan and summary to `out`, logs to stderr; never throws.
+[[nodiscard]] ExitCode run(const RunOptions& options, std::ostream& out);
+
+} // namespace hr2scim::agent

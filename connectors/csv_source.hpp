@@ -1,0 +1,37 @@
+#pragma once
+// People from a CSV export: a header row names the columns, one column holds the key.
+
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "connectors/csv_reader.hpp"
+#include "connectors/source.hpp"
+
+namespace hr2scim::connectors {
+
+struct CsvSourceSettings {
+    std::filesystem::path path;
+    std::string key_column;
+    CsvOptions csv;
+};
+
+class CsvSource final : public Source {
+public:
+    explicit CsvSource(CsvSourceSettings settings);
+    [[nodiscard]] SourceRead read() override;
+    [[nodiscard]] std::string describe() const override;
+
+private:
+    CsvSourceSettings m_settings;
+};
+
+// Pure: rows of an already parsed file to records and rejections (tested without files).
+[[nodiscard]] SourceRead records_from_csv(CsvParse parsed, const std::string& file_label,
+                                          const std::string& key_column);
+
+[[nodiscard]] std::span<const OptionSpec> csv_source_options();
+[[nodiscard]] std::unique_ptr<Source> make_csv_source(const SourceOptions& options);
+
+} // namespace hr2scim::connectors

@@ -1,0 +1,66 @@
+#pragma once
+// A source of people. Every source ends a read either complete or failed; a failed read
+// still returns what it read, but the run must not deactivate anybody because of it.
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "connectors/record.hpp"
+
+namespace hr2scim::connectors {
+
+struct SourceRead {
+    std::vector<Record> records;
+    std::vector<Rejection> rejections;
+    std::optional<std::string> failure;      // set when the source failed as a whole
+    std::vector<std::string> attribute_names; // e.g. the CSV header; empty when unknown
+
+    [[nodiscard]] bool complete() const { return !failure.has_value(); }
+};
+
+class Source {
+public:
+    virtual ~Source() = default;
+    [[nodiscard]] virtual SourceRead read() = 0;
+    [[nodiscard]] virtual std::string describe() const = 0; // for logs: "csv:examples/hr.csv"
+};
+
+// Each source kind declares its options; the config loader rejects anything else.
+struct OptionSpec {
+    std::string_view name;
+    bool required;
+    std::string_view default_value;
+    std::string_view help;
+};
+
+struct SourceOptions {
+    std::map<std::string, std::string, std::less<>> values; // validated against the spec
+    std::filesystem::path base_directory;                   // relative paths resolve here
+
+    [[nodiscard]] const std::string& get(std::string_view name) const;
+};
+
+// A source option whose value is unusable; the config loader adds file and line.
+struct OptionError : std::runtime_error {
+    OptionError(std::string option_name, const std::string& message)
+        : std::runtime_error(message), option(std::move(option_name)) {}
+    std::string option;
+};
+
+using SourceFactory = std::function<std::unique_ptr<Source>(const SourceOptions&)>;
+
+struct SourceKind {
+    std::string_view name;
+    std::span<const OptionSpec> options;
+    SourceFactory make;
+};
+
+} // namespace hr2scim::connectors

@@ -1,0 +1,14 @@
+#pragma once
+// The one list of source kinds, keyed by the `type:` a config names.
+
+#include <span>
+#include <string_view>
+
+#include "connectors/source.hpp"
+
+namespace hr2scim::connectors {
+
+[[nodiscard]] std::span<const SourceKind> source_kinds();
+[[nodiscard]] const SourceKind* find_source_kind(std::string_view name);
+
+} // namespace hr2scim::connectors

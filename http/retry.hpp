@@ -1,0 +1,30 @@
+#pragma once
+// Retry rules in one place: what is retried, and how long to wait.
+
+#include <chrono>
+#include <optional>
+#include <string_view>
+
+namespace hr2scim::http {
+
+enum class Verdict { ok, retry, permanent };
+
+// 2xx ok; 408, 429 and 5xx retried; every other status is permanent.
+[[nodiscard]] Verdict classify_status(long status);
+
+// Retry-After is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3).
+[[nodiscard]] std::optional<std::chrono::seconds>
+parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now);
+
+struct RetryPolicy {
+    int max_attempts = 4;
+    std::chrono::milliseconds base_delay{500};
+    std::chrono::milliseconds max_delay{std::chrono::seconds(60)};
+};
+
+// Exponential backoff from base_delay, unless the server said how long to wait.
+// `attempt` counts from 1 (the attempt that just failed).
+[[nodiscard]] std::chrono::milliseconds
+retry_delay(const RetryPolicy& policy, int attempt, std::optional<std::chrono::seconds> retry_after);
+
+} // namespace hr2scim::http

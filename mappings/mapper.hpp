@@ -1,0 +1,23 @@
+#pragma once
+// One record to the SCIM User the target should hold. No I/O, no state.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <tl/expected.hpp>
+
+#include "connectors/record.hpp"
+#include "mappings/mapping.hpp"
+#include "scim/desired_resource.hpp"
+
+namespace hr2scim::mappings {
+
+// The reason is ready for a report line ("active: 'maybe' is not true or false").
+[[nodiscard]] tl::expected<scim::DesiredResource, std::string> map_record(const Mapping& mapping,
+                                                                          const connectors::Record& record);
+
+// true/false, yes/no, 1/0, in any case.
+[[nodiscard]] std::optional<bool> parse_boolean(std::string_view text);
+
+} // namespace hr2scim::mappings

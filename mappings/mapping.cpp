@@ -1,0 +1,156 @@
+#include "mappings/mapping.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "mappings/expression_parser.hpp"
+#include "mappings/mapper.hpp"
+
+namespace hr2scim::mappings {
+namespace {
+
+class Loader {
+public:
+    explicit Loader(std::filesystem::path label) : m_label(std::move(label)) {}
+
+    Mapping load(const std::string& text) {
+        YAML::Node root;
+        try {
+            root = YAML::Load(text);
+        } catch (const YAML::Exception& error) {
+            throw MappingError(where(error.mark) + error.msg);
+        }
+        if (!root.IsMap()) throw MappingError(m_label.string() + ": expected a map with an `attributes:` key");
+        Mapping mapping{m_label, {}};
+        for (const auto& item : root) {
+            if (item.first.Scalar() != "attributes")
+                throw MappingError(where(item.first.Mark()) + "unknown key '" + item.first.Scalar() +
+                                   "' (expected: attributes)");
+            load_attributes(item.second, mapping);
+        }
+        if (mapping.rules.empty()) throw MappingError(m_label.string() + ": `attributes:` maps nothing");
+        return mapping;
+    }
+
+private:
+    std::string where(const YAML::Mark& mark) const {
+        return m_label.string() + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) + ": ";
+    }
+
+    static Position position_of(const YAML::Node& node) {
+        // A quoted scalar's text starts one column after its mark.
+        int quote = node.Tag() == "!" ? 1 : 0;
+        return {node.Mark().line + 1, node.Mark().column + 1 + quote};
+    }
+
+    void load_attributes(const YAML::Node& attributes, Mapping& mapping) {
+        if (!attributes.IsMap()) throw MappingError(where(attributes.Mark()) + "`attributes:` must be a map");
+        std::set<std::string> seen;
+        for (const auto& item : attributes) {
+            AttributeRule rule = load_rule(item.first, item.second);
+            if (!seen.insert(rule.target.to_string()).second)
+                throw MappingError(where(item.first.Mark()) + "'" + rule.target.to_string() + "' is mapped twice");
+            mapping.rules.push_back(std::move(rule));
+        }
+        bool has_user_name = std::ranges::any_of(mapping.rules, [](const auto& rule) {
+            return rule.target.attribute == "userName" && rule.target.schema.empty();
+        });
+        if (!has_user_name) throw MappingError(where(attributes.Mark()) + "userName must be mapped");
+    }
+
+    AttributeRule load_rule(const YAML::Node& key, const YAML::Node& value) {
+        AttributeRule rule;
+        rule.position = position_of(key);
+        auto path = scim::parse_attribute_path(key.Scalar());
+        if (!path) throw MappingError(where(key.Mark()) + "'" + key.Scalar() + "': " + path.error());
+        auto type = check_target(*path);
+        if (!type) throw MappingError(where(key.Mark()) + type.error());
+        rule.target = std::move(*path);
+        rule.type = *type;
+        if (value.IsScalar()) {
+            rule.source_text = value.Scalar();
+            rule.value = parse(value.Scalar(), position_of(value));
+        } else if (value.IsMap()) {
+            load_rule_map(value, rule);
+        } else {
+            throw MappingError(where(value.Mark()) + "expected a template, or a map with column, value or template");
+        }
+        return rule;
+    }
+
+    void load_rule_map(const YAML::Node& map, AttributeRule& rule) {
+        if (map.size() != 1)
+            throw MappingError(where(map.Mark()) + "give exactly one of column, value or template");
+        const auto& kind = map.begin()->first;
+        const auto& operand = map.begin()->second;
+        if (!operand.IsScalar())
+            throw MappingError(where(operand.Mark()) + "'" + kind.Scalar() + "' takes a single value");
+        const std::string& text = operand.Scalar();
+        if (kind.Scalar() == "column") {
+            if (text.empty()) throw MappingError(where(operand.Mark()) + "column needs a name");
+            rule.value = std::make_shared<const Expression>(Expression{AttributeRef{text}, position_of(operand)});
+            rule.source_text = "column " + text;
+        } else if (kind.Scalar() == "value") {
+            rule.value = std::make_shared<const Expression>(Expression{Literal{text}, position_of(operand)});
+            rule.source_text = "value " + text;
+            if (rule.type == ValueType::boolean && !parse_boolean(text))
+                throw MappingError(where(operand.Mark()) + "'" + text + "' is not true or false");
+        } else if (kind.Scalar() == "template") {
+            rule.value = parse(text, position_of(operand));
+            rule.source_text = text;
+        } else {
+            throw MappingError(where(kind.Mark()) + "unknown key '" + kind.Scalar() +
+                               "' (expected: column, value or template)");
+        }
+    }
+
+    ExpressionPtr parse(const std::string& text, Position position) {
+        auto parsed = parse_template(text, position);
+        if (!parsed) {
+            const auto& error = parsed.error();
+            throw MappingError(m_label.string() + ":" + std::to_string(error.position.line) + ":" +
+                               std::to_string(error.position.column) + ": " + error.message);
+        }
+        return *parsed;
+    }
+
+    std::filesystem::path m_label;
+};
+
+} // namespace
+
+Mapping parse_mapping(const std::string& yaml_text, const std::filesystem::path& label) {
+    return Loader(label).load(yaml_text);
+}
+
+Mapping load_mapping(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw MappingError("cannot open mapping file " + file.string());
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_mapping(text.str(), file);
+}
+
+std::vector<std::string> check_source_attributes(const Mapping& mapping, const std::vector<std::string>& names) {
+    std::set<std::string_view> known(names.begin(), names.end());
+    std::vector<std::string> errors;
+    for (const auto& rule : mapping.rules) {
+        std::vector<std::pair<std::string, Position>> refs;
+        collect_attribute_refs(*rule.value, refs);
+        for (const auto& [name, position] : refs) {
+            if (known.contains(name)) continue;
+            std::string listed;
+            for (const auto& known_name : names) listed += (listed.empty() ? "" : ", ") + known_name;
+            errors.push_back(mapping.file.string() + ":" + std::to_string(position.line) + ":" +
+                             std::to_string(position.column) + ": '" + name +
+                             "' is not an attribute of the source (it has: " + listed + ")");
+        }
+    }
+    return errors;
+}
+
+} // namespace hr2scim::mappings

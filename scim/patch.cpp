@@ -1,0 +1,99 @@
+#include "scim/patch.hpp"
+
+#include <set>
+
+#include "scim/schema.hpp"
+
+namespace hr2scim::scim {
+namespace {
+
+using nlohmann::json;
+
+const json* member(const json& object, const std::string& key) {
+    if (!object.is_object()) return nullptr;
+    auto found = object.find(key);
+    return found == object.end() ? nullptr : &*found;
+}
+
+std::optional<json> optional_copy(const json* value) {
+    return value ? std::optional<json>(*value) : std::nullopt;
+}
+
+std::set<std::string> union_of_keys(const json& a, const json& b) {
+    std::set<std::string> keys;
+    for (const auto* object : {&a, &b})
+        if (object->is_object())
+            for (const auto& item : object->items()) keys.insert(item.key());
+    return keys;
+}
+
+void diff_members(const json& before, const json& after, const std::string& prefix,
+                  std::vector<AttributeChange>& out);
+
+// Complex single-valued attributes (name, the extension) change member by member, unless one
+// side lacks the attribute entirely: then the whole object is set or removed.
+void diff_attribute(const json* before, const json* after, const std::string& path,
+                    const std::string& member_prefix, std::vector<AttributeChange>& out) {
+    if (before && after && *before == *after) return;
+    if (before && after && before->is_object() && after->is_object()) {
+        diff_members(*before, *after, member_prefix, out);
+        return;
+    }
+    out.push_back({path, optional_copy(before), optional_copy(after)});
+}
+
+void diff_members(const json& before, const json& after, const std::string& prefix,
+                  std::vector<AttributeChange>& out) {
+    for (const auto& key : union_of_keys(before, after)) {
+        const json* old_value = member(before, key);
+        const json* new_value = member(after, key);
+        if (old_value && new_value && *old_value == *new_value) continue;
+        out.push_back({prefix + key, optional_copy(old_value), optional_copy(new_value)});
+    }
+}
+
+} // namespace
+
+std::vector<AttributeChange> diff_bodies(const json& before, const json& after) {
+    std::vector<AttributeChange> changes;
+    for (const auto& key : union_of_keys(before, after)) {
+        if (key == "schemas" || key == "id" || key == "meta") continue;
+        const json* old_value = member(before, key);
+        const json* new_value = member(after, key);
+        if (key.starts_with("urn:")) {
+            // Extension attributes always change one by one: some servers reject setting or
+            // removing a whole extension object.
+            static const json k_empty = json::object();
+            diff_members(old_value ? *old_value : k_empty, new_value ? *new_value : k_empty,
+                         key + ":", changes);
+        } else {
+            diff_attribute(old_value, new_value, key, key + ".", changes);
+        }
+    }
+    return changes;
+}
+
+std::vector<PatchOperation> to_patch_operations(const std::vector<AttributeChange>& changes) {
+    std::vector<PatchOperation> operations;
+    operations.reserve(changes.size());
+    for (const auto& change : changes) {
+        if (change.after) {
+            operations.push_back({"replace", change.path, change.after});
+        } else {
+            operations.push_back({"remove", change.path, std::nullopt});
+        }
+    }
+    return operations;
+}
+
+json patch_request(const std::vector<PatchOperation>& operations) {
+    json request = {{"schemas", {k_patch_op_message}}, {"Operations", json::array()}};
+    for (const auto& operation : operations) {
+        json item = {{"op", operation.op}, {"path", operation.path}};
+        if (operation.value) item["value"] = *operation.value;
+        request["Operations"].push_back(std::move(item));
+    }
+    return request;
+}
+
+} // namespace hr2scim::scim

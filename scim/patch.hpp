@@ -1,0 +1,37 @@
+#pragma once
+// The difference between two User bodies, as attribute changes and as a PatchOp
+// (RFC 7644 §3.5.2) that sends only what changed.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace hr2scim::scim {
+
+struct AttributeChange {
+    std::string path;                     // a PATCH path: "title", "name.givenName", "<URN>:department"
+    std::optional<nlohmann::json> before; // absent: the attribute is new
+    std::optional<nlohmann::json> after;  // absent: the attribute is removed
+    bool operator==(const AttributeChange&) const = default;
+};
+
+struct PatchOperation {
+    std::string op; // "add", "replace" or "remove"
+    std::string path;
+    std::optional<nlohmann::json> value;
+    bool operator==(const PatchOperation&) const = default;
+};
+
+// Changed leaves of two bodies. Single-valued attributes and sub-attributes of complex ones
+// (name.*, extension attributes) change one by one; a multi-valued attribute (emails) is
+// replaced whole, because `add` into it duplicates values on some servers.
+[[nodiscard]] std::vector<AttributeChange> diff_bodies(const nlohmann::json& before,
+                                                       const nlohmann::json& after);
+
+[[nodiscard]] std::vector<PatchOperation> to_patch_operations(const std::vector<AttributeChange>& changes);
+
+[[nodiscard]] nlohmann::json patch_request(const std::vector<PatchOperation>& operations);
+
+} // namespace hr2scim::scim

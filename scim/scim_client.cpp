@@ -1,0 +1,116 @@
+#include "scim/scim_client.hpp"
+
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "http/redact.hpp"
+#include "http/url.hpp"
+#include "scim/schema.hpp"
+
+namespace hr2scim::scim {
+namespace {
+
+std::shared_ptr<spdlog::logger> logger_for(const std::string& name) {
+    std::string logger_name = "target:scim:" + name;
+    if (auto existing = spdlog::get(logger_name)) return existing;
+    auto created = spdlog::default_logger()->clone(logger_name);
+    spdlog::register_logger(created);
+    return created;
+}
+
+std::string trim_trailing_slash(std::string url) {
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    return url;
+}
+
+} // namespace
+
+ScimClient::ScimClient(TargetEndpoint endpoint, http::HttpClient& http, http::RetryPolicy retry,
+                       Sleeper sleeper)
+    : m_endpoint(std::move(endpoint)), m_http(http), m_retry(retry), m_sleeper(std::move(sleeper)),
+      m_log(logger_for(m_endpoint.name)) {
+    m_endpoint.base_url = trim_trailing_slash(m_endpoint.base_url);
+    if (!m_sleeper) m_sleeper = [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); };
+}
+
+CallResult<http::Response> ScimClient::call(const std::string& method, const std::string& path,
+                                            const std::string& body) {
+    http::Request request{method, m_endpoint.base_url + path, {}, body};
+    request.headers = {{"Authorization", "Bearer " + m_endpoint.token},
+                       {"Accept", std::string(k_scim_media_type)}};
+    if (!body.empty()) request.headers.emplace_back("Content-Type", std::string(k_scim_media_type));
+    const std::string shown_url = http::redact_url(request.url);
+
+    for (int attempt = 1;; ++attempt) {
+        auto response = m_http.send(request);
+        std::optional<std::chrono::seconds> retry_after;
+        CallError error;
+        if (response) {
+            m_log->debug("{} {} -> {}", method, shown_url, response->status);
+            auto verdict = http::classify_status(response->status);
+            if (verdict == http::Verdict::ok) return std::move(*response);
+            error = error_from_response(*response);
+            if (verdict == http::Verdict::permanent || attempt >= m_retry.max_attempts) {
+                error.attempts = attempt;
+                error.detail = http::redact_secret(error.detail, m_endpoint.token);
+                return tl::unexpected(error);
+            }
+            if (const auto* header = response->header("retry-after"))
+                retry_after = http::parse_retry_after(*header, std::chrono::system_clock::now());
+        } else {
+            error = CallError{0, {}, http::redact_secret(response.error().message, m_endpoint.token), attempt};
+            if (attempt >= m_retry.max_attempts) return tl::unexpected(error);
+        }
+        auto delay = http::retry_delay(m_retry, attempt, retry_after);
+        m_log->warn("{} {} failed ({}); retry {} of {} in {} ms", method, shown_url,
+                    error.describe(), attempt, m_retry.max_attempts - 1, delay.count());
+        m_sleeper(delay);
+    }
+}
+
+CallResult<nlohmann::json> ScimClient::call_json(const std::string& method, const std::string& path,
+                                                 const nlohmann::json* body) {
+    auto response = call(method, path, body ? body->dump() : std::string());
+    if (!response) return tl::unexpected(response.error());
+    if (response->body.empty()) return nlohmann::json::object();
+    auto parsed = nlohmann::json::parse(response->body, nullptr, false);
+    if (parsed.is_discarded())
+        return tl::unexpected(CallError{response->status, {}, "the target answered with invalid JSON", 1});
+    return parsed;
+}
+
+CallResult<nlohmann::json> ScimClient::create_user(const nlohmann::json& body) {
+    return call_json("POST", "/Users", &body);
+}
+
+CallResult<nlohmann::json> ScimClient::get_user(const std::string& id) {
+    return call_json("GET", "/Users/" + http::url_encode(id), nullptr);
+}
+
+CallResult<nlohmann::json> ScimClient::replace_user(const std::string& id, const nlohmann::json& body) {
+    return call_json("PUT", "/Users/" + http::url_encode(id), &body);
+}
+
+CallResult<nlohmann::json> ScimClient::patch_user(const std::string& id,
+                                                  const std::vector<PatchOperation>& operations) {
+    auto request = patch_request(operations);
+    return call_json("PATCH", "/Users/" + http::url_encode(id), &request);
+}
+
+CallResult<void> ScimClient::delete_user(const std::string& id) {
+    auto response = call("DELETE", "/Users/" + http::url_encode(id), {});
+    if (!response) return tl::unexpected(response.error());
+    return {};
+}
+
+CallResult<std::vector<nlohmann::json>> ScimClient::find_users(const std::string& filter) {
+    auto list = call_json("GET", "/Users?filter=" + http::url_encode(filter) + "&count=10", nullptr);
+    if (!list) return tl::unexpected(list.error());
+    std::vector<nlohmann::json> found;
+    if (auto resources = list->find("Resources"); resources != list->end() && resources->is_array())
+        for (const auto& resource : *resources) found.push_back(resource);
+    return found;
+}
+
+} // namespace hr2scim::scim

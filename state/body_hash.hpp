@@ -1,0 +1,13 @@
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace hr2scim::state {
+
+// A stable fingerprint of a body (FNV-1a 64 over its canonical, key-sorted JSON): cheap
+// change detection and a way to compare state files, not a security measure.
+[[nodiscard]] std::string body_hash(const nlohmann::json& body);
+
+} // namespace hr2scim::state

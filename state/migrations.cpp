@@ -1,0 +1,68 @@
+#include "state/migrations.hpp"
+
+#include <array>
+#include <string_view>
+
+namespace hr2scim::state {
+namespace {
+
+// Never edit a released migration; add the next one.
+constexpr std::array<std::string_view, k_schema_version> k_migrations = {
+    R"sql(
+CREATE TABLE resources (
+    target      TEXT NOT NULL,
+    source_key  TEXT NOT NULL,
+    scim_id     TEXT,
+    status      TEXT NOT NULL CHECK (status IN ('pending_create', 'active', 'deactivated')),
+    body        TEXT NOT NULL,
+    body_hash   TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (target, source_key)
+);
+CREATE INDEX resources_by_scim_id ON resources (target, scim_id);
+CREATE TABLE runs (
+    id           INTEGER PRIMARY KEY,
+    target       TEXT NOT NULL,
+    command      TEXT NOT NULL,
+    started_at   TEXT NOT NULL,
+    finished_at  TEXT,
+    exit_code    INTEGER,
+    source_complete INTEGER,
+    records      INTEGER NOT NULL DEFAULT 0,
+    created      INTEGER NOT NULL DEFAULT 0,
+    updated      INTEGER NOT NULL DEFAULT 0,
+    deactivated  INTEGER NOT NULL DEFAULT 0,
+    reactivated  INTEGER NOT NULL DEFAULT 0,
+    unchanged    INTEGER NOT NULL DEFAULT 0,
+    rejected     INTEGER NOT NULL DEFAULT 0,
+    failed       INTEGER NOT NULL DEFAULT 0,
+    withheld     INTEGER NOT NULL DEFAULT 0
+);
+)sql",
+};
+
+int current_version(Database& db) {
+    db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    auto query = db.prepare("SELECT version FROM schema_version");
+    return query.step() ? static_cast<int>(query.integer(0)) : 0;
+}
+
+} // namespace
+
+void migrate(Database& db) {
+    Transaction transaction(db);
+    int version = current_version(db);
+    if (version > k_schema_version)
+        throw StateError("the state file has schema version " + std::to_string(version) +
+                         ", newer than this hr2scim understands (" + std::to_string(k_schema_version) +
+                         "); upgrade hr2scim");
+    for (int next = version; next < k_schema_version; ++next) db.execute(k_migrations[static_cast<size_t>(next)]);
+    if (version != k_schema_version) {
+        db.execute("DELETE FROM schema_version");
+        db.prepare("INSERT INTO schema_version (version) VALUES (?)").bind(1, std::int64_t{k_schema_version}).run();
+    }
+    transaction.commit();
+}
+
+} // namespace hr2scim::state

@@ -1,0 +1,38 @@
+#pragma once
+// What a run will do to one target: the planner's output, `plan`'s display, `sync`'s work.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "scim/patch.hpp"
+
+namespace hr2scim::state {
+
+enum class OperationKind { create, update, deactivate, reactivate };
+
+struct Operation {
+    OperationKind kind = OperationKind::create;
+    std::string key;
+    std::string scim_id;                  // empty for a create
+    std::string origin;                   // the source record, for messages
+    nlohmann::json body;                  // the body the target should hold afterwards
+    std::vector<scim::AttributeChange> changes; // empty for a create
+    // A create that was journaled before but never confirmed: look it up before sending again.
+    bool resolve_first = false;
+};
+
+struct Plan {
+    std::vector<Operation> operations;
+    std::vector<Operation> withheld; // deactivations a safety gate or a failed source held back
+    std::optional<std::string> withheld_reason;
+    bool stopped_by_gate = false;    // withheld by a safety limit (not by a failed source)
+    size_t unchanged = 0;
+    size_t protected_keys = 0;       // keys left alone because their record was rejected
+
+    [[nodiscard]] size_t count(OperationKind kind) const;
+};
+
+} // namespace hr2scim::state

@@ -1,0 +1,32 @@
+#pragma once
+// The planner: a pure function of (desired set, state, policy) to a plan.
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "scim/desired_resource.hpp"
+#include "state/plan.hpp"
+#include "state/stored_resource.hpp"
+
+namespace hr2scim::state {
+
+struct SafetyLimits {
+    size_t max_deactivations = 50;        // per run, absolute
+    double max_deactivation_percent = 20; // per run, share of the active users in the state
+};
+
+struct PlanPolicy {
+    SafetyLimits limits;
+    // Why the source cannot be trusted to say who left (failed read, unreadable records
+    // without a key); when set, nobody is deactivated.
+    std::optional<std::string> source_incomplete;
+    std::set<std::string> protected_keys; // rejected records: neither updated nor deactivated
+};
+
+[[nodiscard]] Plan make_plan(const std::vector<scim::DesiredResource>& desired,
+                             const std::vector<StoredResource>& stored, const PlanPolicy& policy);
+
+} // namespace hr2scim::state

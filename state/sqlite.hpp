@@ -1,0 +1,73 @@
+#pragma once
+// A thin RAII layer over the SQLite C API: just what the state store needs.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace hr2scim::state {
+
+// The state cannot be read or written: this ends the run.
+class StateError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class Statement {
+public:
+    Statement(sqlite3* db, std::string_view sql);
+    ~Statement();
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    Statement& bind(int index, std::string_view text);
+    Statement& bind(int index, std::int64_t value);
+    Statement& bind_null(int index);
+    bool step(); // true while there is a row
+    void run();  // steps to the end
+    [[nodiscard]] std::string text(int column) const;
+    [[nodiscard]] std::int64_t integer(int column) const;
+    [[nodiscard]] bool is_null(int column) const;
+
+private:
+    sqlite3* m_db;
+    sqlite3_stmt* m_statement = nullptr;
+};
+
+class Database {
+public:
+    // Creates the file with mode 0600 (and its folder with 0700) when it does not exist.
+    explicit Database(const std::filesystem::path& path);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    void execute(std::string_view sql);
+    [[nodiscard]] Statement prepare(std::string_view sql) { return Statement(m_db, sql); }
+    [[nodiscard]] std::int64_t last_insert_id() const;
+
+private:
+    sqlite3* m_db = nullptr;
+};
+
+// BEGIN IMMEDIATE ... COMMIT, rolled back if not committed.
+class Transaction {
+public:
+    explicit Transaction(Database& db);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    void commit();
+
+private:
+    Database& m_db;
+    bool m_done = false;
+};
+
+} // namespace hr2scim::state

@@ -1,0 +1,115 @@
+#include "state/state_store.hpp"
+
+#include "state/body_hash.hpp"
+#include "state/migrations.hpp"
+
+namespace hr2scim::state {
+namespace {
+
+constexpr std::string_view k_now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+std::int64_t as_integer(size_t value) { return static_cast<std::int64_t>(value); }
+
+} // namespace
+
+std::string_view to_string(ResourceStatus status) {
+    switch (status) {
+    case ResourceStatus::pending_create: return "pending_create";
+    case ResourceStatus::active: return "active";
+    case ResourceStatus::deactivated: return "deactivated";
+    }
+    return "active";
+}
+
+std::optional<ResourceStatus> resource_status_from(std::string_view text) {
+    for (auto status : {ResourceStatus::pending_create, ResourceStatus::active, ResourceStatus::deactivated})
+        if (to_string(status) == text) return status;
+    return std::nullopt;
+}
+
+StateStore::StateStore(const std::filesystem::path& path) : m_db(path) { migrate(m_db); }
+
+std::vector<StoredResource> StateStore::load(const std::string& target) {
+    auto query = m_db.prepare("SELECT source_key, scim_id, status, body FROM resources WHERE target = ?");
+    query.bind(1, target);
+    std::vector<StoredResource> resources;
+    while (query.step()) {
+        auto status = resource_status_from(query.text(2));
+        auto body = nlohmann::json::parse(query.text(3), nullptr, false);
+        if (!status || body.is_discarded())
+            throw StateError("the state row for key '" + query.text(0) + "' is damaged");
+        resources.push_back({query.text(0), query.text(1), *status, std::move(body)});
+    }
+    return resources;
+}
+
+void StateStore::journal_create(const std::string& target, const std::string& key, const nlohmann::json& body) {
+    save(target, {key, {}, ResourceStatus::pending_create, body});
+}
+
+void StateStore::save(const std::string& target, const StoredResource& resource) {
+    auto statement = m_db.prepare(
+        "INSERT INTO resources (target, source_key, scim_id, status, body, body_hash, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, " + std::string(k_now) + ", " + std::string(k_now) + ") "
+        "ON CONFLICT (target, source_key) DO UPDATE SET scim_id = excluded.scim_id, status = excluded.status, "
+        "body = excluded.body, body_hash = excluded.body_hash, updated_at = excluded.updated_at");
+    statement.bind(1, target).bind(2, resource.key);
+    if (resource.scim_id.empty()) {
+        statement.bind_null(3);
+    } else {
+        statement.bind(3, resource.scim_id);
+    }
+    std::string body = resource.body.dump();
+    statement.bind(4, to_string(resource.status)).bind(5, body).bind(6, body_hash(resource.body));
+    statement.run();
+}
+
+void StateStore::forget(const std::string& target, const std::string& key) {
+    m_db.prepare("DELETE FROM resources WHERE target = ? AND source_key = ?").bind(1, target).bind(2, key).run();
+}
+
+std::int64_t StateStore::begin_run(const std::string& target, const std::string& command) {
+    m_db.prepare("INSERT INTO runs (target, command, started_at) VALUES (?, ?, " + std::string(k_now) + ")")
+        .bind(1, target)
+        .bind(2, command)
+        .run();
+    return m_db.last_insert_id();
+}
+
+void StateStore::finish_run(std::int64_t run_id, const RunCounts& counts, int exit_code) {
+    m_db.prepare("UPDATE runs SET finished_at = " + std::string(k_now) +
+                 ", exit_code = ?, source_complete = ?, records = ?, created = ?, updated = ?, "
+                 "deactivated = ?, reactivated = ?, unchanged = ?, rejected = ?, failed = ?, withheld = ? "
+                 "WHERE id = ?")
+        .bind(1, std::int64_t{exit_code})
+        .bind(2, std::int64_t{counts.source_complete ? 1 : 0})
+        .bind(3, as_integer(counts.records))
+        .bind(4, as_integer(counts.created))
+        .bind(5, as_integer(counts.updated))
+        .bind(6, as_integer(counts.deactivated))
+        .bind(7, as_integer(counts.reactivated))
+        .bind(8, as_integer(counts.unchanged))
+        .bind(9, as_integer(counts.rejected))
+        .bind(10, as_integer(counts.failed))
+        .bind(11, as_integer(counts.withheld))
+        .bind(12, run_id)
+        .run();
+}
+
+std::vector<RunRow> StateStore::recent_runs(const std::string& target, int limit) {
+    auto query = m_db.prepare(
+        "SELECT id, command, COALESCE(exit_code, -1), records, created, updated, deactivated, reactivated, "
+        "unchanged, rejected, failed, withheld, COALESCE(source_complete, 0) FROM runs WHERE target = ? "
+        "ORDER BY id DESC LIMIT ?");
+    query.bind(1, target).bind(2, std::int64_t{limit});
+    std::vector<RunRow> rows;
+    while (query.step()) {
+        auto count = [&](int column) { return static_cast<size_t>(query.integer(column)); };
+        rows.push_back({query.integer(0), query.text(1), static_cast<int>(query.integer(2)),
+                        {count(3), count(4), count(5), count(6), count(7), count(8), count(9), count(10),
+                         count(11), query.integer(12) != 0}});
+    }
+    return rows;
+}
+
+} // namespace hr2scim::state

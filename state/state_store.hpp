@@ -1,0 +1,54 @@
+#pragma once
+// The local state: per target, which SCIM id each source key has and what was last sent;
+// and a row per run. One SQLite file (WAL), mode 0600.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "state/sqlite.hpp"
+#include "state/stored_resource.hpp"
+
+namespace hr2scim::state {
+
+struct RunCounts {
+    size_t records = 0;
+    size_t created = 0;
+    size_t updated = 0;
+    size_t deactivated = 0;
+    size_t reactivated = 0;
+    size_t unchanged = 0;
+    size_t rejected = 0;
+    size_t failed = 0;
+    size_t withheld = 0;
+    bool source_complete = true;
+};
+
+struct RunRow {
+    std::int64_t id = 0;
+    std::string command;
+    int exit_code = 0;
+    RunCounts counts;
+};
+
+class StateStore {
+public:
+    explicit StateStore(const std::filesystem::path& path);
+
+    [[nodiscard]] std::vector<StoredResource> load(const std::string& target);
+    // Journaled before the POST is sent: an answer lost after the server committed must not
+    // become a second user.
+    void journal_create(const std::string& target, const std::string& key, const nlohmann::json& body);
+    void save(const std::string& target, const StoredResource& resource);
+    void forget(const std::string& target, const std::string& key);
+
+    [[nodiscard]] std::int64_t begin_run(const std::string& target, const std::string& command);
+    void finish_run(std::int64_t run_id, const RunCounts& counts, int exit_code);
+    [[nodiscard]] std::vector<RunRow> recent_runs(const std::string& target, int limit);
+
+private:
+    Database m_db;
+};
+
+} // namespace hr2scim::state

@@ -1,0 +1,28 @@
+#pragma once
+// What the state remembers of one source key on one target.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace hr2scim::state {
+
+enum class ResourceStatus {
+    pending_create, // journaled before the POST; the answer has not been seen yet
+    active,
+    deactivated,
+};
+
+[[nodiscard]] std::string_view to_string(ResourceStatus status);
+[[nodiscard]] std::optional<ResourceStatus> resource_status_from(std::string_view text);
+
+struct StoredResource {
+    std::string key;
+    std::string scim_id;      // empty while pending_create
+    ResourceStatus status = ResourceStatus::active;
+    nlohmann::json body;      // the last body the target accepted (or, while pending, the one sent)
+};
+
+} // namespace hr2scim::state

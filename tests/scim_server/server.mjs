@@ -1,0 +1,102 @@
+// A real SCIM 2.0 service provider for tests and the demo: scimmy decides every
+// SCIM question; this file is only storage glue, a bearer-token check, userName
+// uniqueness, and test endpoints outside /scim/v2 (request log, dump, faults).
+//
+// Usage: node server.mjs [--port N] [--host 127.0.0.1] [--token-env NAME]
+// Prints "LISTENING <port>" on stdout once ready; exits when stdin closes, so
+// a test that dies never leaves it running.
+import crypto from "node:crypto";
+import express from "express";
+import SCIMMY from "scimmy";
+import SCIMMYRouters from "scimmy-routers";
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) =>
+    (arg.startsWith("--") ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []));
+const host = args.host ?? "127.0.0.1";
+const port = Number(args.port ?? 0);
+const token = process.env[args["token-env"] ?? "SCIM_TEST_TOKEN"] ?? "test-token";
+
+const users = new Map();
+const requests = [];          // {method, path, status} for every request seen
+let faults = [];              // queued injected answers: {status, retryAfter, body}
+
+function scimError(status, scimType, detail) {
+    return new SCIMMY.Types.Error(status, scimType, detail);
+}
+
+function plain(value) {
+    return JSON.parse(JSON.stringify(value));
+}
+
+SCIMMY.Resources.declare(SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseUser, false))
+    .ingress((resource, instance) => {
+        const id = resource.id ?? crypto.randomUUID();
+        if (resource.id && !users.has(id)) throw scimError(404, null, `Resource ${id} not found`);
+        for (const [otherId, other] of users) {
+            if (otherId !== id && other.userName === instance.userName)
+                throw scimError(409, "uniqueness", `userName ${instance.userName} is already taken`);
+        }
+        const now = new Date().toISOString();
+        const created = users.get(id)?.meta?.created ?? now;
+        const stored = {...plain(instance), id, meta: {resourceType: "User", created, lastModified: now}};
+        users.set(id, stored);
+        return stored;
+    })
+    .egress((resource) => {
+        if (resource.id) {
+            const user = users.get(resource.id);
+            if (!user) throw scimError(404, null, `Resource ${resource.id} not found`);
+            return user;
+        }
+        const all = [...users.values()];
+        return resource.filter ? resource.filter.match(all) : all;
+    })
+    .degress((resource) => {
+        if (!users.delete(resource.id)) throw scimError(404, null, `Resource ${resource.id} not found`);
+    });
+
+const app = express();
+
+// Every request is logged once its answer is sent, so tests count what the server saw.
+app.use((req, res, next) => {
+    const path = req.originalUrl.split("?")[0];
+    if (!path.startsWith("/test/"))
+        res.on("finish", () => requests.push({method: req.method, path, status: res.statusCode}));
+    next();
+});
+
+// Injected faults answer the next SCIM requests before scimmy sees them.
+app.use("/scim", (req, res, next) => {
+    const fault = faults.shift();
+    if (!fault) return next();
+    if (fault.retryAfter !== undefined) res.set("Retry-After", String(fault.retryAfter));
+    res.status(fault.status).type("application/scim+json").send(JSON.stringify(fault.body ?? {
+        schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
+        status: String(fault.status), detail: "injected fault"}));
+});
+
+app.use("/scim/v2", new SCIMMYRouters({
+    type: "bearer",
+    handler: (request) => {
+        if (request.header("Authorization") !== `Bearer ${token}`) throw new Error("Invalid bearer token");
+        return "hr2scim-test-client";
+    }
+}));
+
+const testApi = express.Router();
+testApi.use(express.json());
+testApi.get("/requests", (req, res) => res.json(requests));
+testApi.get("/users", (req, res) => res.json([...users.values()]));
+testApi.post("/reset", (req, res) => { users.clear(); requests.length = 0; faults = []; res.status(204).end(); });
+testApi.post("/faults", (req, res) => { faults.push(...[req.body].flat()); res.status(204).end(); });
+app.use("/test", testApi);
+
+const server = app.listen(port, host, () => {
+    process.stdout.write(`LISTENING ${server.address().port}\n`);
+});
+const stop = () => server.close(() => process.exit(0));
+process.stdin.on("end", stop);
+process.stdin.on("close", stop);
+process.stdin.resume();
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
