@@ -44,7 +44,7 @@ ApplyResult Applier::apply(const state::Plan& plan) {
         switch (operation.kind) {
         case OperationKind::create: error = create(operation, result); break;
         case OperationKind::update:
-        case OperationKind::reactivate: error = update(operation); break;
+        case OperationKind::reactivate: error = update(operation, result); break;
         case OperationKind::deactivate: error = deactivate(operation); break;
         }
         if (error.empty()) {
@@ -128,8 +128,19 @@ std::string Applier::create(const state::Operation& operation, ApplyResult& resu
     return "the target's answer to the create has no id";
 }
 
-std::string Applier::update(const state::Operation& operation) {
+std::string Applier::update(const state::Operation& operation, ApplyResult& result) {
     auto patched = m_client.patch_user(operation.scim_id, scim::to_patch_operations(operation.changes));
+    if (!patched && patched.error().status == 404) {
+        // Deleted on the target behind our back: the person is still in the source, so they
+        // get their account again.
+        spdlog::warn("{} {}: user {} no longer exists on the target; creating it again",
+                     verb(operation.kind), operation.key, operation.scim_id);
+        state::Operation create_again = operation;
+        create_again.kind = OperationKind::create;
+        create_again.scim_id.clear();
+        ++result.recreated;
+        return create(create_again, result);
+    }
     if (!patched) {
         m_last_status = patched.error().status;
         return patched.error().describe();
@@ -151,6 +162,11 @@ std::string Applier::deactivate(const state::Operation& operation) {
         scim_id = *existing;
     }
     auto patched = m_client.patch_user(scim_id, {{"replace", "active", json(false)}});
+    if (!patched && patched.error().status == 404) {
+        spdlog::warn("deactivate {}: user {} is already gone from the target", operation.key, scim_id);
+        m_store.forget(m_target, operation.key);
+        return {};
+    }
     if (!patched) {
         m_last_status = patched.error().status;
         return patched.error().describe();

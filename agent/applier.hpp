@@ -23,7 +23,8 @@ struct ApplyResult {
     size_t updated = 0;
     size_t deactivated = 0;
     size_t reactivated = 0;
-    size_t adopted = 0; // creates that found the user already on the target
+    size_t adopted = 0;   // creates that found the user already on the target
+    size_t recreated = 0; // updates whose user had been deleted on the target
     std::vector<Failure> failures;
     size_t skipped = 0;       // not attempted because the target became unusable
     bool target_unusable = false; // 401/403 or no answer: the rest of the plan was not tried
@@ -37,7 +38,7 @@ public:
 private:
     // Each returns an error message, or empty on success.
     std::string create(const state::Operation& operation, ApplyResult& result);
-    std::string update(const state::Operation& operation);
+    std::string update(const state::Operation& operation, ApplyResult& result);
     std::string deactivate(const state::Operation& operation);
     std::string adopt(const state::Operation& operation, const std::string& scim_id);
     std::optional<std::string> find_existing(const nlohmann::json& body, std::string& error);

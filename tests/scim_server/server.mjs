@@ -86,6 +86,7 @@ app.use("/scim/v2", new SCIMMYRouters({
 const testApi = express.Router();
 testApi.use(express.json());
 testApi.get("/requests", (req, res) => res.json(requests));
+testApi.delete("/requests", (req, res) => { requests.length = 0; res.status(204).end(); });
 testApi.get("/users", (req, res) => res.json([...users.values()]));
 testApi.post("/reset", (req, res) => { users.clear(); requests.length = 0; faults = []; res.status(204).end(); });
 testApi.post("/faults", (req, res) => { faults.push(...[req.body].flat()); res.status(204).end(); });
