@@ -34,6 +34,7 @@ int main_with_arguments(int argc, char** argv) {
     CLI::App app{"hr2scim: keeps SCIM 2.0 applications' users in line with an HR source"};
     app.set_version_flag("--version", std::string("hr2scim ") + HR2SCIM_VERSION);
     app.require_subcommand(1);
+    app.fallthrough(); // --log-level may come after the subcommand too
     RunOptions options;
     app.add_option("--log-level", options.log_level, "trace, debug, info, warn or error (overrides the config)")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));

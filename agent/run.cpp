@@ -75,7 +75,8 @@ void print_rejections(std::ostream& out, const MappedSource& mapped) {
     if (!mapped.read.complete())
         out << "\nSOURCE FAILED: " << *mapped.read.failure << "\nNobody is deactivated in this run.\n";
     if (mapped.rejections.empty()) return;
-    out << "\nRejected " << mapped.rejections.size() << " records (their users are left as they are):\n";
+    out << "\nRejected " << mapped.rejections.size() << (mapped.rejections.size() == 1 ? " record" : " records")
+        << " (their users are left as they are):\n";
     for (const auto& rejection : mapped.rejections) out << "  ! " << rejection.origin << ": " << rejection.reason << '\n';
 }
 
@@ -96,8 +97,9 @@ state::PlanPolicy policy_for(const Config& config, const RunOptions& options, co
         }
     }
     if (unknown_keys > 0 && !policy.source_incomplete)
-        policy.source_incomplete = std::to_string(unknown_keys) +
-                                   " source records could not be read far enough to know whose they are";
+        policy.source_incomplete = fmt::format("{} source record{} could not be read far enough to know whose {}",
+                                               unknown_keys, unknown_keys == 1 ? "" : "s",
+                                               unknown_keys == 1 ? "it is" : "they are");
     return policy;
 }
 

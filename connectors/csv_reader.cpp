@@ -47,9 +47,9 @@ private:
     }
 
     std::string describe_error(size_t line_number, size_t column) const {
-        std::string where = "line " + std::to_string(line_number) + ", column " + std::to_string(column);
-        if (line_number != m_record_line)
-            where += " (record starting on line " + std::to_string(m_record_line) + ")";
+        // The caller's origin already names the record's first line.
+        std::string where = "column " + std::to_string(column);
+        if (line_number != m_record_line) where = "line " + std::to_string(line_number) + ", " + where;
         return where + ": a quote inside an unquoted field, or text after a closing quote";
     }
 

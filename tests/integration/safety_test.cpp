@@ -1,0 +1,136 @@
+// Safety gates and untrustworthy sources: nobody is deactivated because of a bad read.
+
+#include <gtest/gtest.h>
+
+#include "tests/integration/sync_fixture.hpp"
+
+namespace hr2scim::testing {
+namespace {
+
+constexpr int k_safety_stop = 3;
+constexpr int k_failed = 1;
+constexpr int k_partial = 2;
+
+size_t active_users(ScimTestServer& server) {
+    size_t count = 0;
+    for (const auto& user : server.users()) count += user["active"] == true ? 1 : 0;
+    return count;
+}
+
+std::string header_of(const std::string& csv) { return csv.substr(0, csv.find('\n') + 1); }
+
+TEST_F(SyncTest, AnEmptySourceDeactivatesNobodyAndStopsWithTheSafetyCode) {
+    ASSERT_EQ(sync().exit_code, 0);
+    server.clear_requests();
+    write_csv(header_of(example_csv()));
+
+    auto result = sync();
+    EXPECT_EQ(result.exit_code, k_safety_stop) << result.out << result.err;
+    EXPECT_EQ(active_users(server), 10U);
+    EXPECT_EQ(server.requests().size(), 0U);
+    EXPECT_NE(result.out.find("the source returned no records"), std::string::npos) << result.out;
+}
+
+TEST_F(SyncTest, MoreDeactivationsThanTheLimitAreWithheldButOtherChangesApply) {
+    write_config("safety:\n  max_deactivations: 2\n");
+    ASSERT_EQ(sync().exit_code, 0);
+    server.clear_requests();
+    auto csv = replace_once(example_csv(), "Rear Admiral", "Commodore");
+    for (const char* key : {"E1004,", "E1005,", "E1006,"}) csv = without_line(csv, key);
+    write_csv(csv);
+
+    auto result = sync();
+    EXPECT_EQ(result.exit_code, k_safety_stop) << result.out << result.err;
+    EXPECT_EQ(active_users(server), 10U);
+    EXPECT_EQ(server.user_with_external_id("E1003")["title"], "Commodore") << "the update still applies";
+    EXPECT_EQ(server.requests().size(), 1U);
+    EXPECT_NE(result.out.find("3 deactivations exceed the limit of 2"), std::string::npos) << result.out;
+
+    // An admin who confirms the departures lifts the gate for one run.
+    auto confirmed = hr2scim({"sync", "--max-deactivations", "3"}, server.token());
+    EXPECT_EQ(confirmed.exit_code, 0) << confirmed.out << confirmed.err;
+    EXPECT_EQ(active_users(server), 7U);
+}
+
+TEST_F(SyncTest, MoreThanTheShareOfDeactivationsIsWithheld) {
+    write_config("safety:\n  max_deactivations: 100\n  max_deactivation_percent: 20\n");
+    ASSERT_EQ(sync().exit_code, 0);
+    auto csv = example_csv();
+    for (const char* key : {"E1004,", "E1005,", "E1006,"}) csv = without_line(csv, key);
+    write_csv(csv);
+
+    auto result = sync();
+    EXPECT_EQ(result.exit_code, k_safety_stop) << result.out << result.err;
+    EXPECT_EQ(active_users(server), 10U);
+    EXPECT_NE(result.out.find("(30%) exceed the limit of 20%"), std::string::npos) << result.out;
+}
+
+TEST_F(SyncTest, ATruncatedFileFailsTheSourceAndDeactivatesNobody) {
+    ASSERT_EQ(sync().exit_code, 0);
+    server.clear_requests();
+    // The export was cut off inside a quoted field: the rows after it are missing.
+    auto csv = example_csv();
+    write_csv(csv.substr(0, csv.find("E1008,")) + "E1008,Tim,Berners-Lee,tim@example.com,Director,\"Standards");
+
+    auto result = sync();
+    EXPECT_EQ(result.exit_code, k_failed) << result.out << result.err;
+    EXPECT_EQ(active_users(server), 10U);
+    EXPECT_EQ(server.requests().size(), 0U);
+    EXPECT_NE(result.out.find("SOURCE FAILED: hr.csv:9: a quoted field"), std::string::npos) << result.out;
+}
+
+TEST_F(SyncTest, AMalformedRowIsRejectedWithItsLineAndNobodyIsDeactivated) {
+    ASSERT_EQ(sync().exit_code, 0);
+    server.clear_requests();
+    // Row E1004 is damaged beyond knowing whose it is; E1006 really left.
+    auto csv = without_line(example_csv(), "E1006,");
+    csv = replace_once(csv, "E1004,Alan,Turing,", "E1004,Alan,Tu\"ring,");
+    csv = replace_once(csv, "Rear Admiral", "Commodore");
+    write_csv(csv);
+
+    auto result = sync();
+    EXPECT_EQ(result.exit_code, k_partial) << result.out << result.err;
+    EXPECT_NE(result.out.find("hr.csv:5: column 14: a quote inside an unquoted field"), std::string::npos) << result.out;
+    EXPECT_EQ(active_users(server), 10U) << "an unreadable row could be anyone: nobody is deactivated";
+    EXPECT_EQ(server.user_with_external_id("E1003")["title"], "Commodore") << "the rest of the file still syncs";
+}
+
+TEST_F(SyncTest, ARecordRejectedByMappingLeavesItsUserAlone) {
+    ASSERT_EQ(sync().exit_code, 0);
+    server.clear_requests();
+    // E1004 loses its email: userName maps to nothing, so the record is rejected.
+    write_csv(replace_once(example_csv(), "alan.turing@example.com", ""));
+
+    auto result = sync();
+    EXPECT_EQ(result.exit_code, k_partial) << result.out << result.err;
+    EXPECT_NE(result.out.find("hr.csv:5: userName is empty"), std::string::npos) << result.out;
+    EXPECT_EQ(server.user_with_external_id("E1004")["active"], true);
+    EXPECT_EQ(server.requests().size(), 0U);
+}
+
+TEST_F(SyncTest, AMissingSourceFileFailsClearlyAndSendsNothing) {
+    ASSERT_EQ(sync().exit_code, 0);
+    server.clear_requests();
+    std::filesystem::remove(dir.path() / "hr.csv");
+
+    auto result = sync();
+    EXPECT_EQ(result.exit_code, k_failed) << result.out << result.err;
+    EXPECT_NE(result.out.find("cannot open"), std::string::npos) << result.out;
+    EXPECT_EQ(active_users(server), 10U);
+    EXPECT_EQ(server.requests().size(), 0U);
+}
+
+TEST_F(SyncTest, ARenamedColumnStopsTheRunBeforeAnythingIsSent) {
+    ASSERT_EQ(sync().exit_code, 0);
+    server.clear_requests();
+    // Without this check every user's title would be removed.
+    write_csv(replace_once(example_csv(), "job_title", "position"));
+
+    auto result = sync();
+    EXPECT_EQ(result.exit_code, k_failed) << result.out << result.err;
+    EXPECT_NE(result.err.find("'job_title' is not an attribute of the source"), std::string::npos) << result.err;
+    EXPECT_EQ(server.requests().size(), 0U);
+}
+
+} // namespace
+} // namespace hr2scim::testing

@@ -1,0 +1,53 @@
+#include "tests/integration/sync_fixture.hpp"
+
+#include <sstream>
+
+namespace hr2scim::testing {
+
+SyncTest::SyncTest() {
+    write_csv(example_csv());
+    write_config();
+}
+
+std::string SyncTest::example_csv() { return read_file(std::string(HR2SCIM_SOURCE_DIR) + "/examples/hr.csv"); }
+
+void SyncTest::write_csv(const std::string& content) { (void)dir.write("hr.csv", content); }
+
+void SyncTest::write_config(const std::string& extra, const std::string& token_env) {
+    std::string mapping = std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml";
+    (void)dir.write("config.yaml", "source:\n"
+                                   "  type: csv\n"
+                                   "  path: hr.csv\n"
+                                   "  key_column: employee_id\n"
+                                   "mapping: " + mapping + "\n"
+                                   "target:\n"
+                                   "  name: test\n"
+                                   "  url: " + server.scim_url() + "\n"
+                                   "  token_env: " + token_env + "\n"
+                                   "  timeout_seconds: 20\n"
+                                   "state: state.db\n" + extra);
+}
+
+ProcessResult SyncTest::hr2scim(const std::vector<std::string>& arguments, const std::string& token) {
+    std::vector<std::string> argv = {HR2SCIM_BINARY};
+    argv.insert(argv.end(), arguments.begin(), arguments.end());
+    argv.push_back("--config");
+    argv.push_back((dir.path() / "config.yaml").string());
+    return run_process(argv, {{"HR2SCIM_TEST_TOKEN", token}});
+}
+
+std::string without_line(const std::string& text, const std::string& prefix) {
+    std::istringstream in(text);
+    std::string out, line;
+    while (std::getline(in, line))
+        if (!line.starts_with(prefix)) out += line + "\n";
+    return out;
+}
+
+std::string replace_once(std::string text, const std::string& from, const std::string& to) {
+    auto at = text.find(from);
+    if (at == std::string::npos) throw std::runtime_error("test fixture: '" + from + "' not found");
+    return text.replace(at, from.size(), to);
+}
+
+} // namespace hr2scim::testing

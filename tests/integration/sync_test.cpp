@@ -1,0 +1,165 @@
+// The first end-to-end sync, checked on the server's side: what it holds and what it saw.
+
+#include <gtest/gtest.h>
+
+#include "tests/integration/sync_fixture.hpp"
+
+namespace hr2scim::testing {
+namespace {
+
+constexpr const char* k_enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+
+TEST_F(SyncTest, ExampleFileCreatesExactlyItsUsersWithMappedAttributes) {
+    auto result = sync();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+
+    auto users = server.users();
+    ASSERT_EQ(users.size(), 10U);
+    EXPECT_EQ(server.count_requests("POST"), 10U);
+    EXPECT_EQ(server.requests().size(), 10U);
+
+    auto ada = server.user_with_external_id("E1001");
+    EXPECT_EQ(ada["userName"], "ada.lovelace@example.com"); // lower() applied
+    EXPECT_EQ(ada["name"]["givenName"], "Ada");
+    EXPECT_EQ(ada["name"]["familyName"], "Lovelace");
+    EXPECT_EQ(ada["displayName"], "Ada Lovelace");
+    EXPECT_EQ(ada["title"], "Chief Engineer");
+    EXPECT_EQ(ada["active"], true);
+    EXPECT_EQ(ada["emails"][0]["value"], "ada.lovelace@example.com");
+    EXPECT_EQ(ada["emails"][0]["type"], "work");
+    EXPECT_EQ(ada["emails"][0]["primary"], true);
+    EXPECT_EQ(ada["phoneNumbers"][0]["type"], "mobile");
+    EXPECT_EQ(ada["phoneNumbers"][0]["value"], "+44 20 7946 0001");
+    EXPECT_EQ(ada[k_enterprise]["employeeNumber"], "E1001");
+    EXPECT_EQ(ada[k_enterprise]["department"], "Engineering");
+    EXPECT_EQ(ada[k_enterprise]["costCenter"], "CC-100");
+
+    auto babbage = server.user_with_external_id("E1002");
+    EXPECT_FALSE(babbage.contains("phoneNumbers")) << "an empty cell maps to no attribute";
+
+    auto soren = server.user_with_external_id("E1010"); // quoted fields, doubled quotes, UTF-8
+    EXPECT_EQ(soren["name"]["familyName"], "Kierkegaard-Müller");
+    EXPECT_EQ(soren["title"], "Philosopher, \"in residence\"");
+    auto tim = server.user_with_external_id("E1008");
+    EXPECT_EQ(tim[k_enterprise]["department"], "Standards, Web");
+}
+
+TEST_F(SyncTest, SecondSyncWithUnchangedInputSendsNoRequests) {
+    ASSERT_EQ(sync().exit_code, 0);
+    server.clear_requests();
+
+    auto second = sync();
+    EXPECT_EQ(second.exit_code, 0) << second.out << second.err;
+    EXPECT_EQ(server.requests().size(), 0U) << server.requests().dump();
+    EXPECT_NE(second.out.find("10 unchanged"), std::string::npos) << second.out;
+}
+
+TEST_F(SyncTest, ChangingOneCellSendsExactlyOnePatchAndTouchesNothingElse) {
+    ASSERT_EQ(sync().exit_code, 0);
+    auto before = server.users();
+    server.clear_requests();
+
+    write_csv(replace_once(example_csv(), "Rear Admiral", "Commodore"));
+    auto result = sync();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+
+    auto seen = server.requests();
+    ASSERT_EQ(seen.size(), 1U) << seen.dump();
+    EXPECT_EQ(seen[0]["method"], "PATCH");
+    auto grace = server.user_with_external_id("E1003");
+    EXPECT_EQ(seen[0]["path"], "/scim/v2/Users/" + grace["id"].get<std::string>());
+    EXPECT_EQ(grace["title"], "Commodore");
+
+    for (const auto& old_user : before) {
+        if (old_user["externalId"] == "E1003") continue;
+        auto now = server.user_with_external_id(old_user["externalId"]);
+        EXPECT_EQ(now, old_user) << "user " << old_user["externalId"] << " was touched";
+    }
+    auto grace_before = *std::find_if(before.begin(), before.end(), [](const auto& u) { return u["externalId"] == "E1003"; });
+    grace_before["title"] = "Commodore";
+    grace_before["meta"]["lastModified"] = grace["meta"]["lastModified"];
+    EXPECT_EQ(grace, grace_before) << "only the title changed";
+}
+
+TEST_F(SyncTest, RemovingARowDeactivatesThatUserOnTheServer) {
+    ASSERT_EQ(sync().exit_code, 0);
+    server.clear_requests();
+
+    write_csv(without_line(example_csv(), "E1004,"));
+    auto result = sync();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+
+    EXPECT_EQ(server.user_with_external_id("E1004")["active"], false);
+    EXPECT_EQ(server.users().size(), 10U) << "deactivated, not deleted";
+    auto seen = server.requests();
+    ASSERT_EQ(seen.size(), 1U) << seen.dump();
+    EXPECT_EQ(seen[0]["method"], "PATCH");
+    for (const auto& user : server.users()) {
+        if (user["externalId"] != "E1004") {
+            EXPECT_EQ(user["active"], true) << user["externalId"];
+        }
+    }
+}
+
+TEST_F(SyncTest, ARowThatReturnsReactivatesTheUser) {
+    ASSERT_EQ(sync().exit_code, 0);
+    write_csv(without_line(example_csv(), "E1004,"));
+    ASSERT_EQ(sync().exit_code, 0);
+    ASSERT_EQ(server.user_with_external_id("E1004")["active"], false);
+
+    write_csv(example_csv());
+    auto result = sync();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_EQ(server.user_with_external_id("E1004")["active"], true);
+    EXPECT_NE(result.out.find("^ reactivate E1004"), std::string::npos) << result.out;
+}
+
+TEST_F(SyncTest, PlanShowsChangesAndSendsNothing) {
+    ASSERT_EQ(sync().exit_code, 0);
+    server.clear_requests();
+    write_csv(without_line(replace_once(example_csv(), "Rear Admiral", "Commodore"), "E1004,"));
+
+    auto result = hr2scim({"plan", "--detailed-exitcode"}, server.token());
+    EXPECT_EQ(result.exit_code, 4) << result.out << result.err;
+    EXPECT_NE(result.out.find("~ update     E1003"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("title: \"Rear Admiral\" -> \"Commodore\""), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("- deactivate E1004"), std::string::npos) << result.out;
+    EXPECT_EQ(server.requests().size(), 0U);
+    EXPECT_EQ(server.user_with_external_id("E1003")["title"], "Rear Admiral");
+
+    write_csv(example_csv());
+    EXPECT_EQ(hr2scim({"plan", "--detailed-exitcode"}, server.token()).exit_code, 0);
+}
+
+TEST_F(SyncTest, UsersDeletedOnTheTargetAreCreatedAgain) {
+    ASSERT_EQ(sync().exit_code, 0);
+    auto grace = server.user_with_external_id("E1003");
+    ASSERT_EQ(server.scim("DELETE", "/Users/" + grace["id"].get<std::string>()).status, 204);
+    write_csv(replace_once(example_csv(), "Rear Admiral", "Commodore"));
+
+    auto result = sync();
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    auto again = server.user_with_external_id("E1003");
+    ASSERT_TRUE(again.is_object());
+    EXPECT_EQ(again["title"], "Commodore");
+    EXPECT_EQ(server.users().size(), 10U);
+}
+
+TEST_F(SyncTest, AnExistingUserWithTheSameUserNameIsTakenOverNotDuplicated) {
+    auto made_by_hand = server.scim("POST", "/Users",
+                                    R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],)"
+                                    R"("userName":"grace.hopper@example.com","title":"stale"})");
+    ASSERT_EQ(made_by_hand.status, 201) << made_by_hand.body;
+
+    auto result = sync();
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_EQ(server.users().size(), 10U);
+    EXPECT_EQ(server.user_with_external_id("E1003")["title"], "Rear Admiral");
+
+    server.clear_requests();
+    EXPECT_EQ(sync().exit_code, 0);
+    EXPECT_EQ(server.requests().size(), 0U) << "the adopted user is in the state";
+}
+
+} // namespace
+} // namespace hr2scim::testing

@@ -1,0 +1,18 @@
+#pragma once
+// Runs a program to completion with extra environment variables, capturing its output.
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace hr2scim::testing {
+
+struct ProcessResult {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+
+ProcessResult run_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
+
+} // namespace hr2scim::testing

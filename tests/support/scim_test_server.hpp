@@ -1,0 +1,44 @@
+#pragma once
+// The real scimmy-based SCIM server (tests/scim_server/server.mjs), started on a free
+// loopback port for one test and stopped with it.
+
+#include <string>
+#include <sys/types.h>
+
+#include <nlohmann/json.hpp>
+
+#include "http/http_client.hpp"
+
+namespace hr2scim::testing {
+
+class ScimTestServer {
+public:
+    explicit ScimTestServer(std::string token = "test-token-4f9d2c");
+    ~ScimTestServer();
+    ScimTestServer(const ScimTestServer&) = delete;
+    ScimTestServer& operator=(const ScimTestServer&) = delete;
+
+    [[nodiscard]] std::string scim_url() const;
+    [[nodiscard]] const std::string& token() const { return m_token; }
+
+    // What the server holds and saw, read from its test endpoints.
+    [[nodiscard]] nlohmann::json users();
+    [[nodiscard]] nlohmann::json user_with_external_id(const std::string& external_id);
+    [[nodiscard]] nlohmann::json requests();
+    [[nodiscard]] size_t count_requests(const std::string& method);
+    void clear_requests();
+    void add_fault(const nlohmann::json& fault);
+    // A SCIM call made directly, as another client of the target would.
+    http::Response scim(const std::string& method, const std::string& path, const std::string& body = {});
+
+private:
+    http::Response test_api(const std::string& method, const std::string& path, const std::string& body = {});
+
+    std::string m_token;
+    pid_t m_pid = -1;
+    int m_stdin = -1;
+    int m_port = 0;
+    http::HttpClient m_http;
+};
+
+} // namespace hr2scim::testing
