@@ -46,7 +46,7 @@ std::string trim(const std::vector<std::string>& arguments) {
 
 constexpr std::array k_functions = {
     Function{"lower", 1, 1, "lower(\"Ada LÖVE\") is \"ada löve\" (Unicode case mapping)", lower},
-    Function{"upper", 1, 1, "upper(\"Ada Löve\") is \"ADA LÖVE\" (per code point: ß stays ß)", upper},
+    Function{"upper", 1, 1, "upper(\"Ada Löve\") is \"ADA LÖVE\" (per code point; ß becomes ẞ)", upper},
     Function{"trim", 1, 1, "trim(\"  Ada \") is \"Ada\" (spaces, tabs, line ends)", trim},
 };
 

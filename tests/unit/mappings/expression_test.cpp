@@ -1,0 +1,73 @@
+#include "mappings/expression_parser.hpp"
+
+#include <gtest/gtest.h>
+
+#include "mappings/functions.hpp"
+
+namespace hr2scim::mappings {
+namespace {
+
+connectors::Record person() {
+    return {"E1", {{"first", {"Ada"}}, {"last", {"Lovelace"}}, {"mail", {" Ada@Example.COM "}},
+                   {"First Name", {"Augusta"}}, {"city", {"ÅRHUS"}}}, "hr.csv:2"};
+}
+
+std::string eval(std::string_view text) {
+    auto parsed = parse_template(text, {1, 1});
+    if (!parsed) return "ERROR " + parsed.error().message;
+    return evaluate(**parsed, person());
+}
+
+TEST(Expression, TemplatesSubstituteAttributes) {
+    EXPECT_EQ(eval("{first} {last}"), "Ada Lovelace");
+    EXPECT_EQ(eval("plain text"), "plain text");
+    EXPECT_EQ(eval("{[First Name]}"), "Augusta");
+    EXPECT_EQ(eval("{missing}x"), "x") << "a missing attribute is empty";
+    EXPECT_EQ(eval("{{literal}} {first}"), "{literal} Ada");
+    EXPECT_EQ(eval(""), "");
+}
+
+TEST(Expression, FunctionsNestAndTakeStrings) {
+    EXPECT_EQ(eval("{lower(trim(mail))}"), "ada@example.com");
+    EXPECT_EQ(eval("{upper(first)}.{lower( last )}"), "ADA.lovelace");
+    EXPECT_EQ(eval(R"({upper("x\"y")})"), "X\"Y");
+}
+
+TEST(Expression, CaseMappingIsUnicode) {
+    EXPECT_EQ(eval("{lower(city)}"), "århus");
+    EXPECT_EQ(eval(R"({upper("straße ünd çé")})"), "STRAẞE ÜND ÇÉ");
+    EXPECT_EQ(find_function("lower")->apply({"\xFF" "AB"}), "\xFF" "ab") << "invalid UTF-8 passes through";
+    EXPECT_EQ(find_function("trim")->apply({" \t\n "}), "");
+}
+
+TEST(Expression, ErrorsPointAtTheColumn) {
+    auto unknown = parse_template("{lowr(mail)}", {3, 10});
+    ASSERT_FALSE(unknown);
+    EXPECT_EQ(unknown.error().position.line, 3);
+    EXPECT_EQ(unknown.error().position.column, 11);
+    EXPECT_EQ(unknown.error().message, "unknown function 'lowr' (known: lower, upper, trim)");
+
+    auto arity = parse_template("x {lower(a, b)}", {1, 1});
+    ASSERT_FALSE(arity);
+    EXPECT_EQ(arity.error().position.column, 4);
+    EXPECT_EQ(arity.error().message, "lower takes 1 argument(s), not 2");
+
+    EXPECT_EQ(parse_template("{first", {1, 1}).error().message, "expected `}` to close the placeholder");
+    EXPECT_EQ(parse_template("a } b", {1, 1}).error().message, "a lone `}`: write `}}` for a literal brace");
+    EXPECT_EQ(parse_template("{}", {1, 1}).error().message, "expected an attribute name, a \"string\" or a function call");
+    EXPECT_EQ(parse_template("{\"open}", {1, 1}).error().message, "unterminated string");
+}
+
+TEST(Expression, CollectsEveryAttributeItReads) {
+    auto parsed = parse_template("{first} {lower(last)} {upper(\"k\")}", {1, 1});
+    ASSERT_TRUE(parsed);
+    std::vector<std::pair<std::string, Position>> refs;
+    collect_attribute_refs(**parsed, refs);
+    ASSERT_EQ(refs.size(), 2U);
+    EXPECT_EQ(refs[0].first, "first");
+    EXPECT_EQ(refs[1].first, "last");
+    EXPECT_EQ(refs[1].second.column, 16);
+}
+
+} // namespace
+} // namespace hr2scim::mappings

@@ -1,0 +1,118 @@
+#include "mappings/mapping.hpp"
+
+#include <gtest/gtest.h>
+
+#include "mappings/mapper.hpp"
+
+namespace hr2scim::mappings {
+namespace {
+
+using nlohmann::json;
+constexpr const char* k_ext = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+
+std::string load_error(const std::string& yaml) {
+    try {
+        (void)parse_mapping(yaml, "m.yaml");
+    } catch (const MappingError& error) {
+        return error.what();
+    }
+    return "no error";
+}
+
+TEST(MappingFile, ErrorsNameFileLineAndColumn) {
+    EXPECT_EQ(load_error("attributes:\n  userName: '{mail}'\n  titel: '{x}'\n"),
+              "m.yaml:3:3: 'titel' is not a User attribute that can be mapped (userName, externalId, displayName, "
+              "nickName, profileUrl, title, userType, preferredLanguage, locale, timezone, active, name.*, emails, "
+              "phoneNumbers, or urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber, "
+              "costCenter, organization, division, department)");
+    EXPECT_EQ(load_error("attributes:\n  userName: \"{lowr(mail)}\"\n"),
+              "m.yaml:2:15: unknown function 'lowr' (known: lower, upper, trim)");
+    EXPECT_EQ(load_error("attributes:\n  userName: {colum: mail}\n"),
+              "m.yaml:2:14: unknown key 'colum' (expected: column, value or template)");
+    EXPECT_EQ(load_error("atributes:\n  userName: x\n"), "m.yaml:1:1: unknown key 'atributes' (expected: attributes)");
+    EXPECT_EQ(load_error("attributes:\n  title: x\n"), "m.yaml:2:3: userName must be mapped");
+    EXPECT_EQ(load_error("attributes:\n  userName: x\n  emails.value: y\n"),
+              "m.yaml:3:3: emails needs a type, for example emails[type eq \"work\"].value");
+    EXPECT_EQ(load_error("attributes:\n  userName: x\n  'emails[type eq \"Work\"].value': y\n"),
+              "m.yaml:3:3: emails type 'Work' is not one of work, home, other");
+    EXPECT_EQ(load_error("attributes:\n  userName: x\n  active: {value: maybe}\n"),
+              "m.yaml:3:19: 'maybe' is not true or false");
+    EXPECT_EQ(load_error("attributes: [\n"), "m.yaml:2:1: end of sequence flow not found");
+}
+
+TEST(MappingFile, ADuplicateTargetIsAnError) {
+    EXPECT_EQ(load_error("attributes:\n  userName: x\n  'emails[type eq \"work\"].value': a\n"
+                         "  emails[type eq \"work\"].value: b\n"),
+              "m.yaml:4:3: 'emails[type eq \"work\"].value' is mapped twice");
+}
+
+TEST(MappingFile, ChecksColumnsAgainstTheSourceHeader) {
+    auto mapping = parse_mapping("attributes:\n  userName: '{lower(mail)}'\n  title: {column: job}\n", "m.yaml");
+    auto errors = check_source_attributes(mapping, {"mail", "position"});
+    ASSERT_EQ(errors.size(), 1U);
+    EXPECT_EQ(errors[0], "m.yaml:3:19: 'job' is not an attribute of the source (it has: mail, position)");
+    EXPECT_TRUE(check_source_attributes(mapping, {"mail", "job"}).empty());
+}
+
+Mapping full_mapping() {
+    return parse_mapping(R"(attributes:
+  userName: "{lower(mail)}"
+  externalId: { column: id }
+  name.givenName: { column: first }
+  displayName: "{first} {last}"
+  active: { column: enabled }
+  emails[type eq "work"].value: "{lower(mail)}"
+  emails[type eq "work"].primary: { value: true }
+  emails[type eq "home"].value: { column: private_mail }
+  phoneNumbers[type eq "mobile"].value: { column: mobile }
+  urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department: { column: dept }
+)", "m.yaml");
+}
+
+connectors::Record record(std::map<std::string, std::vector<std::string>, std::less<>> attributes) {
+    return {"E1", std::move(attributes), "hr.csv:2"};
+}
+
+TEST(Mapper, BuildsTheUserBody) {
+    auto desired = map_record(full_mapping(), record({{"id", {"E1"}}, {"first", {"Ada"}}, {"last", {"L"}},
+                                                     {"mail", {"Ada@X.com"}}, {"enabled", {"Yes"}},
+                                                     {"private_mail", {"ada@home.example"}}, {"mobile", {""}},
+                                                     {"dept", {"R&D"}}}));
+    ASSERT_TRUE(desired) << desired.error();
+    EXPECT_EQ(desired->key, "E1");
+    EXPECT_EQ(desired->origin, "hr.csv:2");
+    EXPECT_EQ(desired->body, json::parse(R"({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User",
+                    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+        "userName": "ada@x.com", "externalId": "E1", "name": {"givenName": "Ada"}, "displayName": "Ada L",
+        "active": true,
+        "emails": [{"type": "work", "value": "ada@x.com", "primary": true},
+                   {"type": "home", "value": "ada@home.example"}],
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"department": "R&D"}})"));
+}
+
+TEST(Mapper, LeavesOutEmptyValuesAndValuelessElements) {
+    auto desired = map_record(full_mapping(), record({{"mail", {"a@x"}}}));
+    ASSERT_TRUE(desired) << desired.error();
+    EXPECT_FALSE(desired->body.contains("phoneNumbers"));
+    EXPECT_FALSE(desired->body.contains(k_ext));
+    EXPECT_EQ(desired->body["displayName"], " ") << "templates are literal; trim() is the admin's choice";
+    EXPECT_EQ(desired->body["active"], true) << "people in the source are active unless mapped otherwise";
+    EXPECT_EQ(desired->body["schemas"].size(), 1U);
+}
+
+TEST(Mapper, RejectsRecordsItCannotMapWithAReason) {
+    EXPECT_EQ(map_record(full_mapping(), record({{"mail", {""}}})).error(), "userName is empty");
+    EXPECT_EQ(map_record(full_mapping(), record({{"mail", {"a@x"}}, {"enabled", {"maybe"}}})).error(),
+              "active: 'maybe' is not true or false");
+}
+
+TEST(Mapper, ParsesBooleansLeniently) {
+    EXPECT_EQ(parse_boolean("TRUE"), true);
+    EXPECT_EQ(parse_boolean("no"), false);
+    EXPECT_EQ(parse_boolean("0"), false);
+    EXPECT_EQ(parse_boolean("y"), std::nullopt);
+}
+
+} // namespace
+} // namespace hr2scim::mappings

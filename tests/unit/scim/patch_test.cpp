@@ -1,0 +1,87 @@
+#include "scim/patch.hpp"
+
+#include <gtest/gtest.h>
+
+namespace hr2scim::scim {
+namespace {
+
+using nlohmann::json;
+constexpr const char* k_ext = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+
+json base() {
+    return {{"schemas", {"urn:ietf:params:scim:schemas:core:2.0:User", k_ext}},
+            {"userName", "ada@example.com"},
+            {"title", "Engineer"},
+            {"name", {{"givenName", "Ada"}, {"familyName", "Lovelace"}}},
+            {"emails", {{{"type", "work"}, {"value", "ada@example.com"}}}},
+            {k_ext, {{"department", "R&D"}, {"costCenter", "1"}}}};
+}
+
+TEST(DiffBodies, EqualBodiesHaveNoChanges) { EXPECT_TRUE(diff_bodies(base(), base()).empty()); }
+
+TEST(DiffBodies, AChangedSimpleAttributeIsOneReplace) {
+    json after = base();
+    after["title"] = "Chief";
+    auto changes = diff_bodies(base(), after);
+    ASSERT_EQ(changes.size(), 1U);
+    EXPECT_EQ(changes[0], (AttributeChange{"title", json("Engineer"), json("Chief")}));
+    EXPECT_EQ(to_patch_operations(changes), (std::vector<PatchOperation>{{"replace", "title", json("Chief")}}));
+}
+
+TEST(DiffBodies, ComplexAttributesChangeMemberByMember) {
+    json after = base();
+    after["name"]["familyName"] = "King";
+    after["name"].erase("givenName");
+    auto changes = diff_bodies(base(), after);
+    ASSERT_EQ(changes.size(), 2U);
+    EXPECT_EQ(changes[0].path, "name.familyName");
+    EXPECT_EQ(changes[1], (AttributeChange{"name.givenName", json("Ada"), std::nullopt}));
+    EXPECT_EQ(to_patch_operations(changes)[1], (PatchOperation{"remove", "name.givenName", std::nullopt}));
+}
+
+TEST(DiffBodies, ExtensionAttributesUseUrnPathsAndAreNeverReplacedWhole) {
+    json after = base();
+    after[k_ext]["department"] = "Research";
+    after[k_ext].erase("costCenter");
+    auto changes = diff_bodies(base(), after);
+    ASSERT_EQ(changes.size(), 2U);
+    EXPECT_EQ(changes[0].path, std::string(k_ext) + ":costCenter");
+    EXPECT_FALSE(changes[0].after);
+    EXPECT_EQ(changes[1].path, std::string(k_ext) + ":department");
+
+    json without = base();
+    without.erase(k_ext);
+    auto removed = diff_bodies(base(), without);
+    ASSERT_EQ(removed.size(), 2U) << "one remove per member, never the whole extension";
+    auto added = diff_bodies(without, base());
+    ASSERT_EQ(added.size(), 2U);
+    EXPECT_EQ(added[0].path, std::string(k_ext) + ":costCenter");
+}
+
+TEST(DiffBodies, MultiValuedAttributesAreReplacedWhole) {
+    json after = base();
+    after["emails"][0]["value"] = "ada@new.example.com";
+    auto changes = diff_bodies(base(), after);
+    ASSERT_EQ(changes.size(), 1U);
+    EXPECT_EQ(changes[0].path, "emails");
+    EXPECT_EQ(changes[0].after, after["emails"]);
+}
+
+TEST(DiffBodies, NewAndRemovedAttributes) {
+    json after = base();
+    after["nickName"] = "Countess";
+    after.erase("emails");
+    auto operations = to_patch_operations(diff_bodies(base(), after));
+    ASSERT_EQ(operations.size(), 2U);
+    EXPECT_EQ(operations[0], (PatchOperation{"remove", "emails", std::nullopt}));
+    EXPECT_EQ(operations[1], (PatchOperation{"replace", "nickName", json("Countess")}));
+}
+
+TEST(PatchRequest, IsAnRfc7644PatchOp) {
+    auto request = patch_request({{"replace", "active", json(false)}, {"remove", "title", std::nullopt}});
+    EXPECT_EQ(request, json::parse(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations":[{"op":"replace","path":"active","value":false},{"op":"remove","path":"title"}]})"));
+}
+
+} // namespace
+} // namespace hr2scim::scim

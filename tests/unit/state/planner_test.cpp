@@ -1,0 +1,141 @@
+#include "state/planner.hpp"
+
+#include <gtest/gtest.h>
+
+namespace hr2scim::state {
+namespace {
+
+using nlohmann::json;
+
+json body(const std::string& user_name, const std::string& title = "Engineer", bool active = true) {
+    return {{"schemas", {"urn:ietf:params:scim:schemas:core:2.0:User"}},
+            {"userName", user_name},
+            {"title", title},
+            {"active", active}};
+}
+
+scim::DesiredResource desired(const std::string& key, const std::string& title = "Engineer") {
+    return {key, body(key + "@x", title), "hr.csv:" + key};
+}
+
+StoredResource stored(const std::string& key, ResourceStatus status = ResourceStatus::active) {
+    return {key, "id-" + key, status, body(key + "@x", "Engineer", status != ResourceStatus::deactivated)};
+}
+
+std::vector<StoredResource> population(size_t count) {
+    std::vector<StoredResource> out;
+    for (size_t i = 0; i < count; ++i) out.push_back(stored("k" + std::to_string(100 + i)));
+    return out;
+}
+
+std::vector<scim::DesiredResource> desired_population(size_t count, size_t skip_first = 0) {
+    std::vector<scim::DesiredResource> out;
+    for (size_t i = skip_first; i < count; ++i) out.push_back(desired("k" + std::to_string(100 + i)));
+    return out;
+}
+
+TEST(Planner, NewKeysAreCreatedAndKnownUnchangedOnesSkipped) {
+    auto plan = make_plan({desired("a"), desired("b")}, {stored("a")}, {});
+    ASSERT_EQ(plan.operations.size(), 1U);
+    EXPECT_EQ(plan.operations[0].kind, OperationKind::create);
+    EXPECT_EQ(plan.operations[0].key, "b");
+    EXPECT_EQ(plan.operations[0].origin, "hr.csv:b");
+    EXPECT_EQ(plan.unchanged, 1U);
+}
+
+TEST(Planner, ChangedKeysAreUpdatedWithOnlyTheirChanges) {
+    auto plan = make_plan({desired("a", "Chief")}, {stored("a")}, {});
+    ASSERT_EQ(plan.operations.size(), 1U);
+    const auto& update = plan.operations[0];
+    EXPECT_EQ(update.kind, OperationKind::update);
+    EXPECT_EQ(update.scim_id, "id-a");
+    ASSERT_EQ(update.changes.size(), 1U);
+    EXPECT_EQ(update.changes[0].path, "title");
+}
+
+TEST(Planner, KeysThatLeftAreDeactivatedAndDeactivatedOnesStayAlone) {
+    auto plan = make_plan(desired_population(10, 1), population(10), {});
+    ASSERT_EQ(plan.operations.size(), 1U);
+    EXPECT_EQ(plan.operations[0].kind, OperationKind::deactivate);
+    EXPECT_EQ(plan.operations[0].key, "k100");
+    EXPECT_EQ(plan.operations[0].body["active"], false);
+
+    auto again = make_plan(desired_population(10, 1), {stored("k100", ResourceStatus::deactivated)}, {});
+    EXPECT_EQ(again.count(OperationKind::deactivate), 0U);
+}
+
+TEST(Planner, AReturningKeyIsReactivated) {
+    auto plan = make_plan({desired("a")}, {stored("a", ResourceStatus::deactivated)}, {});
+    ASSERT_EQ(plan.operations.size(), 1U);
+    EXPECT_EQ(plan.operations[0].kind, OperationKind::reactivate);
+    EXPECT_EQ(plan.operations[0].changes[0], (scim::AttributeChange{"active", json(false), json(true)}));
+}
+
+TEST(Planner, AnUnconfirmedCreateIsResolvedFirst) {
+    auto pending = stored("a", ResourceStatus::pending_create);
+    pending.scim_id.clear();
+    auto plan = make_plan({desired("a")}, {pending}, {});
+    ASSERT_EQ(plan.operations.size(), 1U);
+    EXPECT_EQ(plan.operations[0].kind, OperationKind::create);
+    EXPECT_TRUE(plan.operations[0].resolve_first);
+}
+
+TEST(Planner, AnEmptySourceDeactivatesNobody) {
+    auto plan = make_plan({}, population(3), {});
+    EXPECT_TRUE(plan.operations.empty());
+    EXPECT_EQ(plan.withheld.size(), 3U);
+    EXPECT_TRUE(plan.stopped_by_gate);
+    EXPECT_EQ(*plan.withheld_reason, "the source returned no records; refusing to deactivate everyone");
+}
+
+TEST(Planner, TheCountLimitHoldsBackDeactivationsButNotOtherChanges) {
+    PlanPolicy policy;
+    policy.limits = {2, 100};
+    auto wanted = desired_population(10, 3);
+    wanted[0] = desired(wanted[0].key, "Chief");
+    auto plan = make_plan(wanted, population(10), policy);
+    EXPECT_EQ(plan.count(OperationKind::update), 1U);
+    EXPECT_EQ(plan.count(OperationKind::deactivate), 0U);
+    EXPECT_EQ(plan.withheld.size(), 3U);
+    EXPECT_EQ(*plan.withheld_reason, "3 deactivations exceed the limit of 2 (safety.max_deactivations)");
+
+    policy.limits = {3, 100};
+    EXPECT_EQ(make_plan(wanted, population(10), policy).count(OperationKind::deactivate), 3U) << "at the limit is fine";
+}
+
+TEST(Planner, TheShareLimitHoldsBackDeactivations) {
+    PlanPolicy policy;
+    policy.limits = {100, 20};
+    auto plan = make_plan(desired_population(10, 3), population(10), policy);
+    EXPECT_EQ(plan.withheld.size(), 3U);
+    EXPECT_EQ(*plan.withheld_reason, "3 of 10 active users (30%) exceed the limit of 20% (safety.max_deactivation_percent)");
+    EXPECT_EQ(make_plan(desired_population(10, 2), population(10), policy).count(OperationKind::deactivate), 2U);
+}
+
+TEST(Planner, AnIncompleteSourceDeactivatesNobodyAndIsNotAGateStop) {
+    PlanPolicy policy;
+    policy.source_incomplete = "the source failed: truncated";
+    auto plan = make_plan(desired_population(10, 1), population(10), policy);
+    EXPECT_EQ(plan.count(OperationKind::deactivate), 0U);
+    EXPECT_EQ(plan.withheld.size(), 1U);
+    EXPECT_FALSE(plan.stopped_by_gate);
+    EXPECT_EQ(*plan.withheld_reason, "the source failed: truncated");
+}
+
+TEST(Planner, ProtectedKeysAreNeitherUpdatedNorDeactivated) {
+    PlanPolicy policy;
+    policy.protected_keys = {"k100"};
+    auto plan = make_plan(desired_population(10, 1), population(10), policy);
+    EXPECT_TRUE(plan.operations.empty());
+    EXPECT_EQ(plan.protected_keys, 1U);
+}
+
+TEST(Planner, OperationsComeInKeyOrder) {
+    auto plan = make_plan({desired("c"), desired("a"), desired("b")}, {}, {});
+    ASSERT_EQ(plan.operations.size(), 3U);
+    EXPECT_EQ(plan.operations[0].key, "a");
+    EXPECT_EQ(plan.operations[2].key, "c");
+}
+
+} // namespace
+} // namespace hr2scim::state

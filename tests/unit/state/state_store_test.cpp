@@ -1,0 +1,101 @@
+#include "state/state_store.hpp"
+
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+#include "state/migrations.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace hr2scim::state {
+namespace {
+
+using nlohmann::json;
+
+TEST(StateStore, CreatesAPrivateFileInWalMode) {
+    testing::TempDir dir;
+    auto file = dir.path() / "sub" / "state.db";
+    { StateStore store(file); }
+    struct stat info {};
+    ASSERT_EQ(::stat(file.c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 0777, 0600U);
+    Database db(file);
+    auto mode = db.prepare("PRAGMA journal_mode");
+    ASSERT_TRUE(mode.step());
+    EXPECT_EQ(mode.text(0), "wal");
+    auto version = db.prepare("SELECT version FROM schema_version");
+    ASSERT_TRUE(version.step());
+    EXPECT_EQ(version.integer(0), k_schema_version);
+}
+
+TEST(StateStore, SavesAndLoadsPerTarget) {
+    testing::TempDir dir;
+    StateStore store(dir.path() / "state.db");
+    store.journal_create("okta", "E1", {{"userName", "a"}});
+    store.save("okta", {"E2", "id-2", ResourceStatus::deactivated, {{"userName", "b"}}});
+    store.save("other", {"E1", "id-x", ResourceStatus::active, json::object()});
+
+    auto loaded = store.load("okta");
+    ASSERT_EQ(loaded.size(), 2U);
+    std::ranges::sort(loaded, {}, &StoredResource::key);
+    EXPECT_EQ(loaded[0].status, ResourceStatus::pending_create);
+    EXPECT_TRUE(loaded[0].scim_id.empty());
+    EXPECT_EQ(loaded[1].scim_id, "id-2");
+    EXPECT_EQ(loaded[1].status, ResourceStatus::deactivated);
+    EXPECT_EQ(loaded[1].body["userName"], "b");
+
+    store.save("okta", {"E1", "id-1", ResourceStatus::active, {{"userName", "a2"}}});
+    store.forget("okta", "E2");
+    loaded = store.load("okta");
+    ASSERT_EQ(loaded.size(), 1U);
+    EXPECT_EQ(loaded[0].scim_id, "id-1");
+    EXPECT_EQ(loaded[0].body["userName"], "a2");
+}
+
+TEST(StateStore, SurvivesReopeningAndRecordsRuns) {
+    testing::TempDir dir;
+    auto file = dir.path() / "state.db";
+    {
+        StateStore store(file);
+        auto run = store.begin_run("t", "sync");
+        store.save("t", {"E1", "id-1", ResourceStatus::active, json::object()});
+        store.finish_run(run, {5, 1, 2, 0, 0, 2, 1, 0, 0, true}, 2);
+    }
+    StateStore reopened(file);
+    EXPECT_EQ(reopened.load("t").size(), 1U);
+    auto runs = reopened.recent_runs("t", 5);
+    ASSERT_EQ(runs.size(), 1U);
+    EXPECT_EQ(runs[0].exit_code, 2);
+    EXPECT_EQ(runs[0].counts.records, 5U);
+    EXPECT_EQ(runs[0].counts.updated, 2U);
+    EXPECT_EQ(runs[0].counts.rejected, 1U);
+}
+
+TEST(StateStore, RefusesAFileFromANewerVersion) {
+    testing::TempDir dir;
+    auto file = dir.path() / "state.db";
+    { StateStore store(file); }
+    {
+        Database db(file);
+        db.execute("UPDATE schema_version SET version = 99");
+    }
+    try {
+        StateStore store(file);
+        FAIL() << "expected a StateError";
+    } catch (const StateError& error) {
+        EXPECT_STREQ(error.what(), "the state file has schema version 99, newer than this hr2scim understands (1); "
+                                   "upgrade hr2scim");
+    }
+}
+
+TEST(StateStore, ADamagedRowIsAnErrorNotAnEmptyState) {
+    testing::TempDir dir;
+    auto file = dir.path() / "state.db";
+    { StateStore(file).save("t", {"E1", "id", ResourceStatus::active, json::object()}); }
+    { Database(file).execute("UPDATE resources SET body = '{not json'"); }
+    StateStore store(file);
+    EXPECT_THROW((void)store.load("t"), StateError);
+}
+
+} // namespace
+} // namespace hr2scim::state
