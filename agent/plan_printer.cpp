@@ -46,7 +46,8 @@ void print_operation(std::ostream& out, const state::Operation& operation) {
     if (operation.resolve_first) out << "  [unconfirmed earlier create: looked up first]";
     out << '\n';
     if (operation.kind == OperationKind::create) {
-        for (const auto& change : scim::diff_bodies(json::object(), operation.body)) print_change(out, change);
+        for (const auto& change : scim::diff_bodies(json::object(), operation.body))
+            out << "      " << change.path << " = " << shown(*change.after) << '\n';
         return;
     }
     for (const auto& change : operation.changes) print_change(out, change);

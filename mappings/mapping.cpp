@@ -85,8 +85,10 @@ private:
     void load_rule_map(const YAML::Node& map, AttributeRule& rule) {
         if (map.size() != 1)
             throw MappingError(where(map.Mark()) + "give exactly one of column, value or template");
-        const auto& kind = map.begin()->first;
-        const auto& operand = map.begin()->second;
+        // Copies: yaml-cpp iterators hand out temporaries, so references to them would dangle.
+        const auto entry = *map.begin();
+        const YAML::Node kind = entry.first;
+        const YAML::Node operand = entry.second;
         if (!operand.IsScalar())
             throw MappingError(where(operand.Mark()) + "'" + kind.Scalar() + "' takes a single value");
         const std::string& text = operand.Scalar();
