@@ -3,9 +3,12 @@
 // uniqueness, and test endpoints outside /scim/v2 (request log, dump, faults).
 //
 // Usage: node server.mjs [--port N] [--host 127.0.0.1] [--token-env NAME]
+//                        [--tls-cert FILE --tls-key FILE]   (serve HTTPS)
 // Prints "LISTENING <port>" on stdout once ready; exits when stdin closes, so
 // a test that dies never leaves it running.
 import crypto from "node:crypto";
+import fs from "node:fs";
+import https from "node:https";
 import express from "express";
 import SCIMMY from "scimmy";
 import SCIMMYRouters from "scimmy-routers";
@@ -92,10 +95,13 @@ testApi.post("/reset", (req, res) => { users.clear(); requests.length = 0; fault
 testApi.post("/faults", (req, res) => { faults.push(...[req.body].flat()); res.status(204).end(); });
 app.use("/test", testApi);
 
-const server = app.listen(port, host, () => {
-    process.stdout.write(`LISTENING ${server.address().port}\n`);
+const server = args["tls-cert"]
+    ? https.createServer({cert: fs.readFileSync(args["tls-cert"]), key: fs.readFileSync(args["tls-key"])}, app)
+    : app;
+const listener = server.listen(port, host, () => {
+    process.stdout.write(`LISTENING ${listener.address().port}\n`);
 });
-const stop = () => server.close(() => process.exit(0));
+const stop = () => listener.close(() => process.exit(0));
 process.stdin.on("end", stop);
 process.stdin.on("close", stop);
 process.stdin.resume();

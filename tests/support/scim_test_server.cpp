@@ -29,7 +29,9 @@ int read_port(int fd) {
 
 } // namespace
 
-ScimTestServer::ScimTestServer(std::string token) : m_token(std::move(token)), m_http(http::ClientOptions{}) {
+ScimTestServer::ScimTestServer(std::string token, std::optional<Tls> tls)
+    : m_token(std::move(token)), m_tls(tls.has_value()),
+      m_http(http::ClientOptions{std::chrono::seconds(10), std::chrono::seconds(30), tls ? tls->cert_file : "", "tests"}) {
     int in_pipe[2], out_pipe[2];
     if (::pipe(in_pipe) != 0 || ::pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
     m_pid = ::fork();
@@ -41,7 +43,11 @@ ScimTestServer::ScimTestServer(std::string token) : m_token(std::move(token)), m
         ::close(out_pipe[0]);
         ::setenv("SCIM_TEST_TOKEN", m_token.c_str(), 1);
         std::string script = std::string(HR2SCIM_SOURCE_DIR) + "/tests/scim_server/server.mjs";
-        ::execl(HR2SCIM_NODE, "node", script.c_str(), "--port", "0", "--host", "127.0.0.1", nullptr);
+        if (tls)
+            ::execl(HR2SCIM_NODE, "node", script.c_str(), "--port", "0", "--host", "127.0.0.1", "--tls-cert",
+                    tls->cert_file.c_str(), "--tls-key", tls->key_file.c_str(), nullptr);
+        else
+            ::execl(HR2SCIM_NODE, "node", script.c_str(), "--port", "0", "--host", "127.0.0.1", nullptr);
         ::_exit(127);
     }
     ::close(in_pipe[0]);
@@ -59,10 +65,14 @@ ScimTestServer::~ScimTestServer() {
     }
 }
 
-std::string ScimTestServer::scim_url() const { return "http://127.0.0.1:" + std::to_string(m_port) + "/scim/v2"; }
+std::string ScimTestServer::base_url() const {
+    return std::string(m_tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(m_port);
+}
+
+std::string ScimTestServer::scim_url() const { return base_url() + "/scim/v2"; }
 
 http::Response ScimTestServer::test_api(const std::string& method, const std::string& path, const std::string& body) {
-    http::Request request{method, "http://127.0.0.1:" + std::to_string(m_port) + "/test" + path, {}, body};
+    http::Request request{method, base_url() + "/test" + path, {}, body};
     if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
     auto response = m_http.send(request);
     if (!response) throw std::runtime_error("test API call failed: " + response.error().message);

@@ -2,6 +2,7 @@
 // The real scimmy-based SCIM server (tests/scim_server/server.mjs), started on a free
 // loopback port for one test and stopped with it.
 
+#include <optional>
 #include <string>
 #include <sys/types.h>
 
@@ -13,11 +14,17 @@ namespace hr2scim::testing {
 
 class ScimTestServer {
 public:
-    explicit ScimTestServer(std::string token = "test-token-4f9d2c");
+    struct Tls {
+        std::string cert_file;
+        std::string key_file;
+    };
+
+    explicit ScimTestServer(std::string token = "test-token-4f9d2c", std::optional<Tls> tls = std::nullopt);
     ~ScimTestServer();
     ScimTestServer(const ScimTestServer&) = delete;
     ScimTestServer& operator=(const ScimTestServer&) = delete;
 
+    [[nodiscard]] std::string base_url() const;
     [[nodiscard]] std::string scim_url() const;
     [[nodiscard]] const std::string& token() const { return m_token; }
 
@@ -38,6 +45,7 @@ private:
     pid_t m_pid = -1;
     int m_stdin = -1;
     int m_port = 0;
+    bool m_tls = false;
     http::HttpClient m_http;
 };
 
