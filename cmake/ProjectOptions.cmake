@@ -16,6 +16,15 @@ if(ENABLE_UBSAN)
   target_link_options(hr2scim_sanitizers INTERFACE -fsanitize=undefined)
 endif()
 
+if(ENABLE_FUZZING)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "ENABLE_FUZZING needs clang: CC=clang CXX=clang++ cmake ...")
+  endif()
+  # Our code gets coverage instrumentation; the fuzz executables add libFuzzer's main.
+  target_compile_options(hr2scim_sanitizers INTERFACE -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  target_link_options(hr2scim_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()
+
 add_library(hr2scim_options INTERFACE)
 target_link_libraries(hr2scim_options INTERFACE hr2scim_warnings hr2scim_sanitizers)
 target_include_directories(hr2scim_options INTERFACE ${PROJECT_SOURCE_DIR})

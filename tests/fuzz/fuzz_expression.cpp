@@ -1,0 +1,19 @@
+// Any text as a mapping template: parse errors are values, evaluation never fails.
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "mappings/expression_parser.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    std::string_view text(reinterpret_cast<const char*>(data), size);
+    auto parsed = hr2scim::mappings::parse_template(text, {1, 1});
+    if (!parsed) {
+        if (parsed.error().message.empty() || parsed.error().position.line < 1) std::abort();
+        return 0;
+    }
+    static const hr2scim::connectors::Record record{
+        "E1", {{"first", {"Ada"}}, {"mail", {"  ADA@Example.com "}}, {"bytes", {"\xFF\xFE\xC3"}}}, "fuzz:1"};
+    (void)hr2scim::mappings::evaluate(**parsed, record);
+    return 0;
+}
