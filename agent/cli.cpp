@@ -44,9 +44,12 @@ int main_with_arguments(int argc, char** argv) {
     auto* plan = add_command(app, "plan", "show what sync would change; touches no target", options, Command::plan);
     plan->add_flag("--detailed-exitcode", options.detailed_exitcode, "exit 4 when there are changes, 0 when none");
     auto* sync = add_command(app, "sync", "apply the plan to the target", options, Command::sync);
-    for (auto* sub : {plan, sync})
+    for (auto* sub : {plan, sync}) {
         sub->add_option("--max-deactivations", options.max_deactivations,
                         "allow up to N deactivations in this run, overriding the safety limits");
+        sub->add_flag("--allow-shrink", options.allow_shrink,
+                      "accept a source that shrank more than source.max_shrink_percent, for this run");
+    }
 
     try {
         app.parse(argc, argv);

@@ -76,10 +76,21 @@ void read_source(const Reader& reader, const YAML::Node& node, Config& config) {
     if (!kind) throw ConfigError(reader.where(node["type"]) + "unknown source type '" + config.source_type + "' (known: csv)");
     for (const auto& item : node) {
         const std::string& key = item.first.Scalar();
+        // Completeness guards apply to every kind of source.
+        if (key == "min_records") {
+            config.source_guards.min_records = reader.number<size_t>(item.second, "source.min_records", 0, 100'000'000);
+            continue;
+        }
+        if (key == "max_shrink_percent") {
+            config.source_guards.max_shrink_percent =
+                reader.number<double>(item.second, "source.max_shrink_percent", 0.0, 100.0);
+            continue;
+        }
         bool declared = std::ranges::any_of(kind->options, [&](const auto& option) { return option.name == key; });
         if (!declared) {
             std::string listed;
             for (const auto& option : kind->options) listed += (listed.empty() ? "" : ", ") + std::string(option.name);
+            listed += ", min_records, max_shrink_percent";
             throw ConfigError(reader.where(item.first) + "unknown key '" + key + "' for a " + config.source_type +
                               " source (expected: " + listed + ")");
         }

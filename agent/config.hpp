@@ -9,6 +9,7 @@
 
 #include "connectors/source.hpp"
 #include "state/planner.hpp"
+#include "state/source_guard.hpp"
 
 namespace hr2scim::agent {
 
@@ -32,6 +33,7 @@ struct Config {
     std::filesystem::path file;
     std::string source_type;
     connectors::SourceOptions source;
+    state::SourceGuards source_guards;
     std::filesystem::path mapping;
     TargetConfig target;
     std::filesystem::path state;

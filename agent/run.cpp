@@ -12,6 +12,7 @@
 #include "connectors/source_registry.hpp"
 #include "mappings/mapper.hpp"
 #include "state/planner.hpp"
+#include "state/source_guard.hpp"
 #include "state/state_store.hpp"
 
 namespace hr2scim::agent {
@@ -27,6 +28,7 @@ struct Prepared {
 
 struct MappedSource {
     connectors::SourceRead read;
+    size_t yielded = 0; // records the source returned, readable or not
     std::vector<scim::DesiredResource> desired;
     std::vector<connectors::Rejection> rejections; // from the source and from mapping
 };
@@ -46,12 +48,13 @@ Prepared prepare(const std::filesystem::path& config_file, const std::string& lo
 
 MappedSource read_and_map(const Prepared& prepared) {
     auto started = std::chrono::steady_clock::now();
-    MappedSource mapped{prepared.source->read(), {}, {}};
+    MappedSource mapped{prepared.source->read(), 0, {}, {}};
     auto& read = mapped.read;
     if (!read.attribute_names.empty()) {
         auto errors = mappings::check_source_attributes(prepared.mapping, read.attribute_names);
         if (!errors.empty()) throw ConfigError(fmt::format("{}", fmt::join(errors, "\n")));
     }
+    mapped.yielded = read.records.size() + read.rejections.size();
     mapped.rejections = std::move(read.rejections);
     for (const auto& record : read.records) {
         auto desired = mappings::map_record(prepared.mapping, record);
@@ -78,6 +81,17 @@ void print_rejections(std::ostream& out, const MappedSource& mapped) {
     out << "\nRejected " << mapped.rejections.size() << (mapped.rejections.size() == 1 ? " record" : " records")
         << " (their users are left as they are):\n";
     for (const auto& rejection : mapped.rejections) out << "  ! " << rejection.origin << ": " << rejection.reason << '\n';
+}
+
+// A complete read with too few records, or far fewer than last time, is a failed read.
+void guard_completeness(MappedSource& mapped, std::optional<size_t> last_complete, state::SourceGuards guards,
+                        bool allow_shrink) {
+    if (!mapped.read.complete()) return;
+    if (allow_shrink) guards.max_shrink_percent = 100;
+    if (auto problem = state::completeness_problem(mapped.yielded, last_complete, guards)) {
+        spdlog::error("{}", *problem);
+        mapped.read.failure = *problem + (allow_shrink ? "" : "; if this is right, run once with --allow-shrink");
+    }
 }
 
 state::PlanPolicy policy_for(const Config& config, const RunOptions& options, const MappedSource& mapped) {
@@ -151,6 +165,8 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     }
     auto mapped = read_and_map(prepared);
     state::StateStore store(config.state);
+    const std::string source_id = prepared.source->describe();
+    guard_completeness(mapped, store.last_complete_read(source_id), config.source_guards, options.allow_shrink);
     auto plan = state::make_plan(mapped.desired, store.load(config.target.name), policy_for(config, options, mapped));
     print_plan(out, plan, config.target.name);
     print_rejections(out, mapped);
@@ -167,6 +183,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
                             result.reactivated, plan.unchanged, mapped.rejections.size(), result.failures.size(),
                             plan.withheld.size(), mapped.read.complete()};
     auto code = sync_exit_code(plan, mapped, result);
+    if (mapped.read.complete()) store.record_complete_read(source_id, mapped.yielded);
     store.finish_run(run_id, counts, static_cast<int>(code));
     print_summary(out, config.target.name, counts, result,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

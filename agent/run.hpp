@@ -18,6 +18,7 @@ struct RunOptions {
     bool detailed_exitcode = false;            // plan: 4 when there are changes
     std::optional<size_t> max_deactivations;   // one run's override of the safety limits
     std::string log_level;                     // overrides the config's log.level when set
+    bool allow_shrink = false;                 // one run's override of source.max_shrink_percent
 };
 
 // Prints the plan and summary to `out`, logs to stderr; never throws.

@@ -40,6 +40,14 @@ CREATE TABLE runs (
     withheld     INTEGER NOT NULL DEFAULT 0
 );
 )sql",
+    // 2: the record count of each source's last complete read, for the shrink guard.
+    R"sql(
+CREATE TABLE source_reads (
+    source      TEXT PRIMARY KEY,
+    records     INTEGER NOT NULL,
+    read_at     TEXT NOT NULL
+);
+)sql",
 };
 
 int current_version(Database& db) {

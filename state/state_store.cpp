@@ -68,6 +68,21 @@ void StateStore::forget(const std::string& target, const std::string& key) {
     m_db.prepare("DELETE FROM resources WHERE target = ? AND source_key = ?").bind(1, target).bind(2, key).run();
 }
 
+std::optional<size_t> StateStore::last_complete_read(const std::string& source) {
+    auto query = m_db.prepare("SELECT records FROM source_reads WHERE source = ?");
+    query.bind(1, source);
+    if (!query.step()) return std::nullopt;
+    return static_cast<size_t>(query.integer(0));
+}
+
+void StateStore::record_complete_read(const std::string& source, size_t records) {
+    m_db.prepare("INSERT INTO source_reads (source, records, read_at) VALUES (?, ?, " + std::string(k_now) +
+                 ") ON CONFLICT (source) DO UPDATE SET records = excluded.records, read_at = excluded.read_at")
+        .bind(1, source)
+        .bind(2, as_integer(records))
+        .run();
+}
+
 std::int64_t StateStore::begin_run(const std::string& target, const std::string& command) {
     m_db.prepare("INSERT INTO runs (target, command, started_at) VALUES (?, ?, " + std::string(k_now) + ")")
         .bind(1, target)

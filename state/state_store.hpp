@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,10 @@ public:
     void journal_create(const std::string& target, const std::string& key, const nlohmann::json& body);
     void save(const std::string& target, const StoredResource& resource);
     void forget(const std::string& target, const std::string& key);
+
+    // The record count of the source's last complete read, for the shrink guard.
+    [[nodiscard]] std::optional<size_t> last_complete_read(const std::string& source);
+    void record_complete_read(const std::string& source, size_t records);
 
     [[nodiscard]] std::int64_t begin_run(const std::string& target, const std::string& command);
     void finish_run(std::int64_t run_id, const RunCounts& counts, int exit_code);

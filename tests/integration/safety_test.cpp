@@ -134,3 +134,44 @@ TEST_F(SyncTest, ARenamedColumnStopsTheRunBeforeAnythingIsSent) {
 
 } // namespace
 } // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+TEST_F(SyncTest, FewerRecordsThanTheMinimumFailTheSource) {
+    write_config("safety:\n  max_deactivations: 100\n  max_deactivation_percent: 100\n");
+    ASSERT_EQ(sync().exit_code, 0);
+    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"), "  key_column: employee_id\n",
+                                                "  key_column: employee_id\n  min_records: 10\n"));
+    write_csv(without_line(example_csv(), "E1004,"));
+
+    auto result = sync();
+    EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+    EXPECT_NE(result.out.find("the source returned 9 records, fewer than source.min_records (10)"), std::string::npos)
+        << result.out;
+    EXPECT_EQ(active_users(server), 10U);
+}
+
+TEST_F(SyncTest, ASourceThatShrankTooMuchSinceItsLastCompleteReadFails) {
+    write_config("safety:\n  max_deactivations: 100\n  max_deactivation_percent: 100\n");
+    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"), "  key_column: employee_id\n",
+                                                "  key_column: employee_id\n  max_shrink_percent: 25\n"));
+    ASSERT_EQ(sync().exit_code, 0);
+    server.clear_requests();
+    auto csv = example_csv();
+    for (const char* key : {"E1004,", "E1005,", "E1006,"}) csv = without_line(csv, key);
+    write_csv(csv);
+
+    auto result = sync();
+    EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+    EXPECT_NE(result.out.find("the source shrank from 10 to 7 records (30%)"), std::string::npos) << result.out;
+    EXPECT_EQ(active_users(server), 10U);
+    EXPECT_EQ(server.requests().size(), 0U);
+
+    auto confirmed = hr2scim({"sync", "--allow-shrink"}, server.token());
+    EXPECT_EQ(confirmed.exit_code, 0) << confirmed.out << confirmed.err;
+    EXPECT_EQ(active_users(server), 7U);
+}
+
+} // namespace
+} // namespace hr2scim::testing

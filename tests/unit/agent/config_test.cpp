@@ -49,7 +49,7 @@ TEST(Config, UnknownKeysAreErrorsWithFileLineAndColumn) {
     std::string bad_source = k_valid;
     bad_source.insert(bad_source.find("  key_column"), "  delimeter: ';'\n");
     EXPECT_EQ(config_error(bad_source), "/etc/hr2scim/c.yaml:4:3: unknown key 'delimeter' for a csv source "
-                                        "(expected: type, path, key_column, delimiter)");
+                                        "(expected: type, path, key_column, delimiter, min_records, max_shrink_percent)");
 }
 
 TEST(Config, AnInlineTokenIsRefused) {

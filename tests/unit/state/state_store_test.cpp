@@ -71,6 +71,22 @@ TEST(StateStore, SurvivesReopeningAndRecordsRuns) {
     EXPECT_EQ(runs[0].counts.rejected, 1U);
 }
 
+TEST(StateStore, MigratesAVersionOneFileKeepingItsRows) {
+    testing::TempDir dir;
+    auto file = dir.path() / "state.db";
+    { StateStore(file).save("t", {"E1", "id-1", ResourceStatus::active, json::object()}); }
+    {
+        Database db(file); // as hr2scim 0.1 left it: schema 1, no source_reads
+        db.execute("DROP TABLE source_reads; UPDATE schema_version SET version = 1");
+    }
+    StateStore store(file);
+    EXPECT_EQ(store.load("t").size(), 1U);
+    EXPECT_EQ(store.last_complete_read("csv:hr.csv"), std::nullopt);
+    store.record_complete_read("csv:hr.csv", 42);
+    store.record_complete_read("csv:hr.csv", 41);
+    EXPECT_EQ(store.last_complete_read("csv:hr.csv"), 41U);
+}
+
 TEST(StateStore, RefusesAFileFromANewerVersion) {
     testing::TempDir dir;
     auto file = dir.path() / "state.db";
@@ -83,7 +99,7 @@ TEST(StateStore, RefusesAFileFromANewerVersion) {
         StateStore store(file);
         FAIL() << "expected a StateError";
     } catch (const StateError& error) {
-        EXPECT_STREQ(error.what(), "the state file has schema version 99, newer than this hr2scim understands (1); "
+        EXPECT_STREQ(error.what(), "the state file has schema version 99, newer than this hr2scim understands (2); "
                                    "upgrade hr2scim");
     }
 }
