@@ -33,10 +33,11 @@ std::string join(const std::vector<std::string>& items) {
 // The header must name every column once; returns why not, or nothing.
 std::optional<std::string> check_header(const std::vector<std::string>& header,
                                         const std::string& key_column) {
-    std::set<std::string_view> seen;
+    std::set<std::string_view, CaseInsensitiveLess> seen;
     for (size_t i = 0; i < header.size(); ++i) {
         if (header[i].empty()) return "column " + std::to_string(i + 1) + " of the header has no name";
-        if (!seen.insert(header[i]).second) return "column '" + header[i] + "' appears twice in the header";
+        if (!seen.insert(header[i]).second)
+            return "column '" + header[i] + "' appears twice in the header (names are compared ignoring case)";
         if (find_invalid_utf8(header[i])) return "the header is not valid UTF-8";
     }
     if (!seen.contains(key_column))
@@ -90,7 +91,11 @@ SourceRead records_from_csv(CsvParse parsed, const std::string& file_label, cons
         return read;
     }
     read.attribute_names = header;
-    const size_t key_index = static_cast<size_t>(std::find(header.begin(), header.end(), key_column) - header.begin());
+    const CaseInsensitiveLess less;
+    const auto key_at = std::find_if(header.begin(), header.end(), [&](const std::string& name) {
+        return !less(name, key_column) && !less(key_column, name);
+    });
+    const size_t key_index = static_cast<size_t>(key_at - header.begin());
     for (size_t r = 1; r < parsed.rows.size(); ++r) {
         auto& row = parsed.rows[r];
         std::string origin = origin_of(file_label, row.line);

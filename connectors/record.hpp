@@ -8,9 +8,17 @@
 
 namespace hr2scim::connectors {
 
+// Attribute names compare without regard to ASCII case, as LDAP's do.
+struct CaseInsensitiveLess {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const;
+};
+
+using Attributes = std::map<std::string, std::vector<std::string>, CaseInsensitiveLess>;
+
 struct Record {
     std::string key;    // stable source key (employee id, DN, ...)
-    std::map<std::string, std::vector<std::string>, std::less<>> attributes;
+    Attributes attributes;
     std::string origin; // "hr.csv:12", for messages
 
     // The first value of an attribute, or empty when it has none.

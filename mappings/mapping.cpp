@@ -138,7 +138,7 @@ Mapping load_mapping(const std::filesystem::path& file) {
 }
 
 std::vector<std::string> check_source_attributes(const Mapping& mapping, const std::vector<std::string>& names) {
-    std::set<std::string_view> known(names.begin(), names.end());
+    std::set<std::string_view, connectors::CaseInsensitiveLess> known(names.begin(), names.end());
     std::vector<std::string> errors;
     for (const auto& rule : mapping.rules) {
         std::vector<std::pair<std::string, Position>> refs;

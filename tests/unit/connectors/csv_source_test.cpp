@@ -39,6 +39,13 @@ TEST(CsvSource, ADuplicateKeyRejectsEveryRowWithThatKey) {
     EXPECT_EQ(read.rejections[0].reason, "key 'E1' appears more than once (hr.csv:2, hr.csv:4)");
 }
 
+TEST(CsvSource, TheKeyColumnIsFoundIgnoringCase) {
+    auto read = read_text("ID,Name\nE1,Ada\n", "id");
+    ASSERT_EQ(read.records.size(), 1U);
+    EXPECT_EQ(read.records[0].key, "E1");
+    EXPECT_EQ(read.records[0].value("name"), "Ada");
+}
+
 TEST(CsvSource, AnEmptyKeyIsRejected) {
     auto read = read_text("id,name\n,Ada\n");
     ASSERT_EQ(read.rejections.size(), 1U);
@@ -55,7 +62,8 @@ TEST(CsvSource, HeaderProblemsFailTheWholeSource) {
     EXPECT_EQ(*read_text("").failure, "hr.csv: no header row (the file is empty)");
     EXPECT_EQ(*read_text("name,mail\nAda,a@x\n").failure,
               "hr.csv:1: the key column 'id' is not in the header (columns: name, mail)");
-    EXPECT_EQ(*read_text("id,name,name\n").failure, "hr.csv:1: column 'name' appears twice in the header");
+    EXPECT_EQ(*read_text("id,name,Name\n").failure,
+              "hr.csv:1: column 'Name' appears twice in the header (names are compared ignoring case)");
     EXPECT_EQ(*read_text("id,,x\n").failure, "hr.csv:1: column 2 of the header has no name");
 }
 

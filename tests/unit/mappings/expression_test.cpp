@@ -22,6 +22,7 @@ TEST(Expression, TemplatesSubstituteAttributes) {
     EXPECT_EQ(eval("{first} {last}"), "Ada Lovelace");
     EXPECT_EQ(eval("plain text"), "plain text");
     EXPECT_EQ(eval("{[First Name]}"), "Augusta");
+    EXPECT_EQ(eval("{FIRST}"), "Ada") << "attribute names ignore case, as LDAP's do";
     EXPECT_EQ(eval("{missing}x"), "x") << "a missing attribute is empty";
     EXPECT_EQ(eval("{{literal}} {first}"), "{literal} Ada");
     EXPECT_EQ(eval(""), "");

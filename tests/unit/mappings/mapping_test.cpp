@@ -69,7 +69,7 @@ Mapping full_mapping() {
 )", "m.yaml");
 }
 
-connectors::Record record(std::map<std::string, std::vector<std::string>, std::less<>> attributes) {
+connectors::Record record(connectors::Attributes attributes) {
     return {"E1", std::move(attributes), "hr.csv:2"};
 }
 
