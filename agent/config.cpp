@@ -68,12 +68,20 @@ private:
     std::filesystem::path m_file;
 };
 
+std::string source_type_names() {
+    std::string names;
+    for (const auto& kind : connectors::source_kinds()) names += (names.empty() ? "" : ", ") + std::string(kind.name);
+    return names;
+}
+
 void read_source(const Reader& reader, const YAML::Node& node, Config& config) {
     if (!node.IsMap() || !node["type"])
-        throw ConfigError(reader.where(node) + "source needs a type (one of: csv)");
+        throw ConfigError(reader.where(node) + "source needs a type (one of: " + source_type_names() + ")");
     config.source_type = reader.text(node["type"], "source.type");
     const auto* kind = connectors::find_source_kind(config.source_type);
-    if (!kind) throw ConfigError(reader.where(node["type"]) + "unknown source type '" + config.source_type + "' (known: csv)");
+    if (!kind)
+        throw ConfigError(reader.where(node["type"]) + "unknown source type '" + config.source_type + "' (known: " +
+                          source_type_names() + ")");
     for (const auto& item : node) {
         const std::string& key = item.first.Scalar();
         // Completeness guards apply to every kind of source.

@@ -1,13 +1,10 @@
 #include "connectors/csv_source.hpp"
 
+#include <algorithm>
 #include <array>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <map>
 #include <set>
-#include <sstream>
 
+#include "connectors/source_support.hpp"
 #include "connectors/utf8.hpp"
 
 namespace hr2scim::connectors {
@@ -22,12 +19,6 @@ constexpr std::array k_csv_options = {
 
 std::string origin_of(const std::string& label, size_t line) {
     return label + ":" + std::to_string(line);
-}
-
-std::string join(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-    return out;
 }
 
 // The header must name every column once; returns why not, or nothing.
@@ -54,23 +45,6 @@ std::optional<std::string> check_row(const CsvRow& row, const std::vector<std::s
         if (auto bad = find_invalid_utf8(row.fields[i]))
             return "column '" + header[i] + "' is not valid UTF-8 (byte " + std::to_string(*bad + 1) + ")";
     return std::nullopt;
-}
-
-// Two rows with one key cannot both be the truth: every row with that key is rejected.
-void reject_duplicate_keys(SourceRead& read) {
-    std::map<std::string, std::vector<std::string>> origins_by_key;
-    for (const auto& record : read.records) origins_by_key[record.key].push_back(record.origin);
-    std::vector<Record> unique;
-    for (auto& record : read.records) {
-        const auto& origins = origins_by_key[record.key];
-        if (origins.size() == 1) {
-            unique.push_back(std::move(record));
-            continue;
-        }
-        read.rejections.push_back({record.origin, record.key,
-                                   "key '" + record.key + "' appears more than once (" + join(origins) + ")"});
-    }
-    read.records = std::move(unique);
 }
 
 } // namespace
@@ -120,21 +94,14 @@ CsvSource::CsvSource(CsvSourceSettings settings) : m_settings(std::move(settings
 std::string CsvSource::describe() const { return "csv:" + m_settings.path.string(); }
 
 SourceRead CsvSource::read() {
-    const std::string label = m_settings.path.filename().string();
-    std::ifstream file(m_settings.path, std::ios::binary);
-    if (!file) {
+    auto content = read_text_file(m_settings.path);
+    if (!content) {
         SourceRead failed;
-        failed.failure = "cannot open " + m_settings.path.string() + ": " + std::strerror(errno);
+        failed.failure = content.error();
         return failed;
     }
-    std::ostringstream content;
-    content << file.rdbuf();
-    if (file.bad()) {
-        SourceRead failed;
-        failed.failure = "cannot read " + m_settings.path.string() + ": " + std::strerror(errno);
-        return failed;
-    }
-    return records_from_csv(parse_csv(content.str(), m_settings.csv), label, m_settings.key_column);
+    return records_from_csv(parse_csv(*content, m_settings.csv), m_settings.path.filename().string(),
+                            m_settings.key_column);
 }
 
 std::span<const OptionSpec> csv_source_options() { return k_csv_options; }

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "connectors/csv_source.hpp"
+#include "connectors/ldif_source.hpp"
 
 namespace hr2scim::connectors {
 
@@ -16,6 +17,7 @@ const std::string& SourceOptions::get(std::string_view name) const {
 std::span<const SourceKind> source_kinds() {
     static const std::array kinds = {
         SourceKind{"csv", csv_source_options(), make_csv_source},
+        SourceKind{"ldif", ldif_source_options(), make_ldif_source},
     };
     return kinds;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "connectors/utf8.hpp"
 #include "scim/schema.hpp"
 
 namespace hr2scim::mappings {
@@ -63,6 +64,9 @@ tl::expected<scim::DesiredResource, std::string> map_record(const Mapping& mappi
     for (const auto& rule : mapping.rules) {
         std::string value = evaluate(*rule.value, record);
         if (value.empty()) continue; // an empty source value leaves the attribute out
+        if (auto bad = connectors::find_invalid_utf8(value))
+            return tl::unexpected(rule.target.to_string() + ": the value is not valid UTF-8 (byte " +
+                                  std::to_string(*bad + 1) + "), perhaps a binary attribute");
         if (rule.type == ValueType::boolean) {
             auto flag = parse_boolean(value);
             if (!flag) return tl::unexpected(rule.target.to_string() + ": '" + value + "' is not true or false");

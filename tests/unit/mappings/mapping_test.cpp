@@ -107,6 +107,12 @@ TEST(Mapper, RejectsRecordsItCannotMapWithAReason) {
               "active: 'maybe' is not true or false");
 }
 
+TEST(Mapper, RejectsValuesThatAreNotText) {
+    EXPECT_EQ(map_record(full_mapping(), record({{"mail", {"a@x"}}, {"dept", {"R\xFF"}}})).error(),
+              "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department: the value is not valid UTF-8 "
+              "(byte 2), perhaps a binary attribute");
+}
+
 TEST(Mapper, ParsesBooleansLeniently) {
     EXPECT_EQ(parse_boolean("TRUE"), true);
     EXPECT_EQ(parse_boolean("no"), false);
