@@ -47,7 +47,7 @@ SourceRead records_from_entries(std::vector<LdifEntry> entries, const std::strin
     const bool key_is_dn = settings.key_attribute == "dn" || settings.key_attribute == "DN";
     for (auto& entry : entries) {
         if (!settings.object_classes.empty() && !has_object_class(entry, settings.object_classes)) continue;
-        std::string origin = label + ":" + std::to_string(entry.line);
+        std::string origin = entry.line > 0 ? label + ":" + std::to_string(entry.line) : label + " " + entry.dn;
         std::string key = entry.dn;
         if (!key_is_dn) {
             auto values = entry.attributes.find(settings.key_attribute);

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "connectors/csv_source.hpp"
+#include "connectors/ldap_source.hpp"
 #include "connectors/ldif_source.hpp"
 
 namespace hr2scim::connectors {
@@ -18,6 +19,7 @@ std::span<const SourceKind> source_kinds() {
     static const std::array kinds = {
         SourceKind{"csv", csv_source_options(), make_csv_source},
         SourceKind{"ldif", ldif_source_options(), make_ldif_source},
+        SourceKind{"ldap", ldap_source_options(), make_ldap_source},
     };
     return kinds;
 }

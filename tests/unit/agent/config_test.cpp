@@ -68,8 +68,8 @@ TEST(Config, ValuesAreChecked) {
     EXPECT_EQ(config_error(no_scheme),
               "/etc/hr2scim/c.yaml:7:8: target.url must start with https:// (or http:// for a local test server)");
     std::string ldap = k_valid;
-    ldap.replace(ldap.find("type: csv"), 9, "type: ldap");  // not a kind yet
-    EXPECT_EQ(config_error(ldap), "/etc/hr2scim/c.yaml:2:9: unknown source type 'ldap' (known: csv, ldif)");
+    ldap.replace(ldap.find("type: csv"), 9, "type: workday");
+    EXPECT_EQ(config_error(ldap), "/etc/hr2scim/c.yaml:2:9: unknown source type 'workday' (known: csv, ldif, ldap)");
     EXPECT_EQ(config_error("source: [\n"), "/etc/hr2scim/c.yaml:2:1: end of sequence flow not found");
 }
 

@@ -1,0 +1,131 @@
+// LDAP sources against a real slapd: an LDIF export made by slapcat, and the live
+// directory (paged past the size limit, over StartTLS or ldaps), checked on the SCIM server.
+
+#include <gtest/gtest.h>
+
+#include "tests/support/child_process.hpp"
+#include "tests/support/ldap_test_server.hpp"
+#include "tests/support/scim_test_server.hpp"
+
+namespace hr2scim::testing {
+namespace {
+
+constexpr const char* k_preset = HR2SCIM_SOURCE_DIR "/mappings/presets/inetorgperson.yaml";
+
+class LdapSyncTest : public ::testing::Test {
+protected:
+    void start_directory(int people) { ldap.emplace(people); }
+
+    std::string live_source(const std::string& extra = "", bool start_tls = true) {
+        return "source:\n"
+               "  type: ldap\n"
+               "  url: " + ldap->ldap_url() + "\n"
+               "  start_tls: " + (start_tls ? "true" : "false") + "\n"
+               "  bind_dn: " + LdapTestServer::k_reader_dn + "\n"
+               "  password_env: LDAP_TEST_PASSWORD\n"
+               "  base_dn: " + LdapTestServer::k_base_dn + "\n"
+               "  key_attribute: employeeNumber\n"
+               "  page_size: 200\n" + extra;
+    }
+
+    ProcessResult run(const std::string& command, const std::string& source, const std::string& password =
+                                                                                 LdapTestServer::k_reader_password) {
+        (void)dir.write("config.yaml", source + "mapping: " + k_preset + "\n"
+                                       "target:\n  url: " + scim.scim_url() + "\n  token_env: SCIM_TEST_TOKEN\n"
+                                       "state: state.db\n"
+                                       "safety:\n  max_deactivations: 100000\n  max_deactivation_percent: 100\n");
+        return run_process({HR2SCIM_BINARY, command, "-c", (dir.path() / "config.yaml").string()},
+                           {{"SCIM_TEST_TOKEN", scim.token()}, {"LDAP_TEST_PASSWORD", password}});
+    }
+
+    size_t active_users() {
+        size_t count = 0;
+        for (const auto& user : scim.users()) count += user["active"] == true ? 1 : 0;
+        return count;
+    }
+
+    TempDir dir;
+    ScimTestServer scim;
+    std::optional<LdapTestServer> ldap;
+};
+
+TEST_F(LdapSyncTest, ASlapcatExportSyncsEveryPerson) {
+    start_directory(1200);
+    auto export_file = ldap->slapcat(dir.path() / "export.ldif");
+    auto result = run("sync", "source:\n  type: ldif\n  path: " + export_file.string() +
+                                  "\n  key_attribute: employeeNumber\n  object_class: inetOrgPerson\n");
+    ASSERT_EQ(result.exit_code, 0) << result.out.substr(result.out.size() - std::min<size_t>(2000, result.out.size()))
+                                   << result.err;
+    EXPECT_EQ(scim.users().size(), 1200U) << "the OU, the reader and the suffix are not people";
+    auto user = scim.user_with_external_id("00042");
+    EXPECT_EQ(user["userName"], "user00042@example.com");
+    EXPECT_EQ(user["name"]["familyName"], "Number42");
+    EXPECT_EQ(user["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["department"], "D0");
+}
+
+TEST_F(LdapSyncTest, ALiveDirectoryLargerThanTheSizeLimitIsReadWholeOverStartTls) {
+    start_directory(1200);
+    auto result = run("sync", live_source("  ca_file: " + ldap->ca_file().string() + "\n"));
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(scim.users().size(), 1200U) << "1200 people through a size limit of 500: paging works";
+    EXPECT_EQ(scim.user_with_external_id("01200")["userName"], "user01200@example.com");
+}
+
+TEST_F(LdapSyncTest, LdapsWorksWithThePrivateCa) {
+    start_directory(50);
+    std::string source = live_source("  ca_file: " + ldap->ca_file().string() + "\n", false);
+    source = source.substr(0, source.find("  url: ")) + "  url: " + ldap->ldaps_url() + "\n" +
+             source.substr(source.find("  start_tls"));
+    auto result = run("sync", source);
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_EQ(scim.users().size(), 50U);
+}
+
+TEST_F(LdapSyncTest, AnUntrustedCertificateFailsStartTls) {
+    start_directory(10);
+    auto result = run("sync", live_source());
+    EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+    EXPECT_NE(result.out.find("StartTLS with " + ldap->ldap_url() + " failed"), std::string::npos) << result.out;
+    EXPECT_EQ(scim.requests().size(), 0U);
+}
+
+TEST_F(LdapSyncTest, AReadStoppedByTheSizeLimitDeactivatesNobody) {
+    start_directory(600);
+    std::string ca = "  ca_file: " + ldap->ca_file().string() + "\n";
+    ASSERT_EQ(run("sync", live_source(ca)).exit_code, 0);
+    scim.clear_requests();
+
+    std::string unpaged = live_source(ca);
+    unpaged.replace(unpaged.find("page_size: 200"), 14, "page_size: 0");
+    auto result = run("sync", unpaged);
+    EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+    EXPECT_NE(result.out.find("Size limit exceeded"), std::string::npos) << result.out;
+    EXPECT_EQ(active_users(), 600U);
+    EXPECT_EQ(scim.count_requests("PATCH"), 0U);
+}
+
+TEST_F(LdapSyncTest, ASearchThatFindsNobodyIsAFailureNotAnEmptyCompany) {
+    start_directory(20);
+    std::string ca = "  ca_file: " + ldap->ca_file().string() + "\n";
+    ASSERT_EQ(run("sync", live_source(ca)).exit_code, 0);
+    scim.clear_requests();
+
+    auto result = run("sync", live_source(ca + "  filter: (&(objectClass=inetOrgPerson)(uid=nobody-here))\n"));
+    EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+    EXPECT_NE(result.out.find("returned no entries"), std::string::npos) << result.out;
+    EXPECT_EQ(active_users(), 20U);
+    EXPECT_EQ(scim.requests().size(), 0U);
+}
+
+TEST_F(LdapSyncTest, AWrongPasswordFailsClearlyWithoutShowingIt) {
+    start_directory(10);
+    const std::string wrong = "not-the-password-81d2";
+    auto result = run("sync", live_source("  ca_file: " + ldap->ca_file().string() + "\n"), wrong);
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_NE(result.out.find("Invalid credentials"), std::string::npos) << result.out;
+    EXPECT_EQ(result.out.find(wrong), std::string::npos);
+    EXPECT_EQ(result.err.find(wrong), std::string::npos);
+}
+
+} // namespace
+} // namespace hr2scim::testing
