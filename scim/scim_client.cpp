@@ -1,7 +1,5 @@
 #include "scim/scim_client.hpp"
 
-#include <thread>
-
 #include <spdlog/spdlog.h>
 
 #include "http/redact.hpp"
@@ -31,7 +29,7 @@ ScimClient::ScimClient(TargetEndpoint endpoint, http::HttpClient& http, http::Re
     : m_endpoint(std::move(endpoint)), m_http(http), m_retry(retry), m_sleeper(std::move(sleeper)),
       m_log(logger_for(m_endpoint.name)) {
     m_endpoint.base_url = trim_trailing_slash(m_endpoint.base_url);
-    if (!m_sleeper) m_sleeper = [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); };
+    if (!m_sleeper) m_sleeper = http::real_sleeper();
 }
 
 CallResult<http::Response> ScimClient::call(const std::string& method, const std::string& path,
@@ -42,31 +40,20 @@ CallResult<http::Response> ScimClient::call(const std::string& method, const std
     if (!body.empty()) request.headers.emplace_back("Content-Type", std::string(k_scim_media_type));
     const std::string shown_url = http::redact_url(request.url);
 
-    for (int attempt = 1;; ++attempt) {
-        auto response = m_http.send(request);
-        std::optional<std::chrono::seconds> retry_after;
-        CallError error;
-        if (response) {
-            m_log->debug("{} {} -> {}", method, shown_url, response->status);
-            auto verdict = http::classify_status(response->status);
-            if (verdict == http::Verdict::ok) return std::move(*response);
-            error = error_from_response(*response);
-            if (verdict == http::Verdict::permanent || attempt >= m_retry.max_attempts) {
-                error.attempts = attempt;
-                error.detail = http::redact_secret(error.detail, m_endpoint.token);
-                return tl::unexpected(error);
-            }
-            if (const auto* header = response->header("retry-after"))
-                retry_after = http::parse_retry_after(*header, std::chrono::system_clock::now());
-        } else {
-            error = CallError{0, {}, http::redact_secret(response.error().message, m_endpoint.token), attempt};
-            if (attempt >= m_retry.max_attempts) return tl::unexpected(error);
-        }
-        auto delay = http::retry_delay(m_retry, attempt, retry_after);
+    auto sent = http::send_with_retries(m_http, request, m_retry, m_sleeper, [&](const http::RetryNotice& notice) {
         m_log->warn("{} {} failed ({}); retry {} of {} in {} ms", method, shown_url,
-                    error.describe(), attempt, m_retry.max_attempts - 1, delay.count());
-        m_sleeper(delay);
-    }
+                    http::redact_secret(notice.reason, m_endpoint.token), notice.attempt, m_retry.max_attempts - 1,
+                    notice.delay.count());
+    });
+    if (!sent.result)
+        return tl::unexpected(
+            CallError{0, {}, http::redact_secret(sent.result.error().message, m_endpoint.token), sent.attempts});
+    m_log->debug("{} {} -> {}", method, shown_url, sent.result->status);
+    if (http::classify_status(sent.result->status) == http::Verdict::ok) return std::move(*sent.result);
+    CallError error = error_from_response(*sent.result);
+    error.attempts = sent.attempts;
+    error.detail = http::redact_secret(error.detail, m_endpoint.token);
+    return tl::unexpected(error);
 }
 
 CallResult<nlohmann::json> ScimClient::call_json(const std::string& method, const std::string& path,

@@ -14,6 +14,7 @@
 
 #include "http/http_client.hpp"
 #include "http/retry.hpp"
+#include "http/retrying_sender.hpp"
 #include "scim/patch.hpp"
 #include "scim/scim_error.hpp"
 
@@ -25,7 +26,7 @@ struct TargetEndpoint {
     std::string token;    // bearer token; never logged
 };
 
-using Sleeper = std::function<void(std::chrono::milliseconds)>;
+using http::Sleeper;
 
 template <class T> using CallResult = tl::expected<T, CallError>;
 
