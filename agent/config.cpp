@@ -94,7 +94,8 @@ void read_source(const Reader& reader, const YAML::Node& node, Config& config) {
                 reader.number<double>(item.second, "source.max_shrink_percent", 0.0, 100.0);
             continue;
         }
-        bool declared = std::ranges::any_of(kind->options, [&](const auto& option) { return option.name == key; });
+        const auto spec = std::ranges::find_if(kind->options, [&](const auto& option) { return option.name == key; });
+        bool declared = spec != kind->options.end();
         if (!declared) {
             std::string listed;
             for (const auto& option : kind->options) listed += (listed.empty() ? "" : ", ") + std::string(option.name);
@@ -102,7 +103,11 @@ void read_source(const Reader& reader, const YAML::Node& node, Config& config) {
             throw ConfigError(reader.where(item.first) + "unknown key '" + key + "' for a " + config.source_type +
                               " source (expected: " + listed + ")");
         }
-        config.source.values[key] = reader.text(item.second, "source." + key);
+        // Optional options may be empty (records: "" means the page itself is the array).
+        if (!item.second.IsScalar() || (spec->required && item.second.Scalar().empty()))
+            throw ConfigError(reader.where(item.second) + "source." + key + " must be a" +
+                              (spec->required ? " non-empty" : "") + " string");
+        config.source.values[key] = item.second.Scalar();
     }
     for (const auto& option : kind->options) {
         if (config.source.values.contains(option.name)) continue;

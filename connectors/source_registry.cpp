@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "connectors/csv_source.hpp"
+#include "connectors/http_api_source.hpp"
 #include "connectors/ldap_source.hpp"
 #include "connectors/ldif_source.hpp"
 
@@ -20,6 +21,7 @@ std::span<const SourceKind> source_kinds() {
         SourceKind{"csv", csv_source_options(), make_csv_source},
         SourceKind{"ldif", ldif_source_options(), make_ldif_source},
         SourceKind{"ldap", ldap_source_options(), make_ldap_source},
+        SourceKind{"http_api", http_api_source_options(), make_http_api_source},
     };
     return kinds;
 }

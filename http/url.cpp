@@ -1,5 +1,6 @@
 #include "http/url.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace hr2scim::http {
@@ -16,6 +17,79 @@ std::string url_encode(std::string_view text) {
             out += k_hex[c >> 4];
             out += k_hex[c & 0x0F];
         }
+    }
+    return out;
+}
+
+} // namespace hr2scim::http
+
+namespace hr2scim::http {
+
+std::string set_query_parameter(std::string_view url, std::string_view name, std::string_view value) {
+    size_t fragment = std::min(url.find('#'), url.size());
+    std::string_view base = url.substr(0, fragment);
+    size_t question = base.find('?');
+    std::string out(base.substr(0, question == std::string_view::npos ? base.size() : question));
+    std::string query;
+    if (question != std::string_view::npos) {
+        std::string_view rest = base.substr(question + 1);
+        size_t start = 0;
+        while (start <= rest.size()) {
+            size_t end = std::min(rest.find('&', start), rest.size());
+            std::string_view pair = rest.substr(start, end - start);
+            std::string_view key = pair.substr(0, pair.find('='));
+            if (!pair.empty() && key != name) query += (query.empty() ? "" : "&") + std::string(pair);
+            start = end + 1;
+        }
+    }
+    query += (query.empty() ? "" : "&") + url_encode(name) + "=" + url_encode(value);
+    return out + "?" + query + std::string(url.substr(fragment));
+}
+
+std::string resolve_url(std::string_view base, std::string_view link) {
+    if (link.find("://") != std::string_view::npos) return std::string(link);
+    size_t scheme = base.find("://");
+    size_t authority_end = std::min(base.find('/', scheme == std::string_view::npos ? 0 : scheme + 3), base.size());
+    if (link.starts_with("/")) return std::string(base.substr(0, authority_end)) + std::string(link);
+    std::string_view path = base.substr(0, std::min(base.find('?'), base.size()));
+    size_t slash = path.rfind('/');
+    if (slash == std::string_view::npos || slash < authority_end) return std::string(base.substr(0, authority_end)) + "/" + std::string(link);
+    return std::string(path.substr(0, slash + 1)) + std::string(link);
+}
+
+std::string next_link(std::string_view header) {
+    // Link: <https://a/b?page=2>; rel="next", <...>; rel="last"
+    size_t at = 0;
+    while ((at = header.find('<', at)) != std::string_view::npos) {
+        size_t close = header.find('>', at);
+        if (close == std::string_view::npos) break;
+        std::string_view target = header.substr(at + 1, close - at - 1);
+        size_t next_entry = header.find('<', close);
+        std::string_view params = header.substr(close + 1, (next_entry == std::string_view::npos ? header.size() : next_entry) - close - 1);
+        for (std::string_view form : {"rel=\"next\"", "rel=next", "rel=\"next "}) {
+            if (params.find(form) != std::string_view::npos) return std::string(target);
+        }
+        at = close;
+    }
+    return {};
+}
+
+std::string base64_encode(std::string_view bytes) {
+    static constexpr char k_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    size_t i = 0;
+    for (; i + 2 < bytes.size(); i += 3) {
+        unsigned n = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+                     static_cast<unsigned char>(bytes[i + 2]);
+        for (int shift : {18, 12, 6, 0}) out += k_alphabet[(n >> shift) & 63];
+    }
+    if (i < bytes.size()) {
+        unsigned n = static_cast<unsigned char>(bytes[i]) << 16;
+        if (i + 1 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+        out += k_alphabet[(n >> 18) & 63];
+        out += k_alphabet[(n >> 12) & 63];
+        out += i + 1 < bytes.size() ? k_alphabet[(n >> 6) & 63] : '=';
+        out += '=';
     }
     return out;
 }

@@ -9,3 +9,18 @@ namespace hr2scim::http {
 [[nodiscard]] std::string url_encode(std::string_view text);
 
 } // namespace hr2scim::http
+
+namespace hr2scim::http {
+
+// `url` with the query parameter `name` set to `value` (replaced when present).
+[[nodiscard]] std::string set_query_parameter(std::string_view url, std::string_view name, std::string_view value);
+
+// A link from a response (absolute, root-relative or relative) made absolute against `base`.
+[[nodiscard]] std::string resolve_url(std::string_view base, std::string_view link);
+
+// The target of rel="next" in an RFC 8288 Link header, or empty.
+[[nodiscard]] std::string next_link(std::string_view link_header);
+
+[[nodiscard]] std::string base64_encode(std::string_view bytes);
+
+} // namespace hr2scim::http

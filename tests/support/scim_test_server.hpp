@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/http_client.hpp"
+#include "tests/support/node_server.hpp"
 
 namespace hr2scim::testing {
 
@@ -20,7 +21,7 @@ public:
     };
 
     explicit ScimTestServer(std::string token = "test-token-4f9d2c", std::optional<Tls> tls = std::nullopt);
-    ~ScimTestServer();
+    ~ScimTestServer() = default;
     ScimTestServer(const ScimTestServer&) = delete;
     ScimTestServer& operator=(const ScimTestServer&) = delete;
 
@@ -42,10 +43,8 @@ private:
     http::Response test_api(const std::string& method, const std::string& path, const std::string& body = {});
 
     std::string m_token;
-    pid_t m_pid = -1;
-    int m_stdin = -1;
-    int m_port = 0;
     bool m_tls = false;
+    NodeServer m_server;
     http::HttpClient m_http;
 };
 

@@ -69,7 +69,7 @@ TEST(Config, ValuesAreChecked) {
               "/etc/hr2scim/c.yaml:7:8: target.url must start with https:// (or http:// for a local test server)");
     std::string ldap = k_valid;
     ldap.replace(ldap.find("type: csv"), 9, "type: workday");
-    EXPECT_EQ(config_error(ldap), "/etc/hr2scim/c.yaml:2:9: unknown source type 'workday' (known: csv, ldif, ldap)");
+    EXPECT_EQ(config_error(ldap), "/etc/hr2scim/c.yaml:2:9: unknown source type 'workday' (known: csv, ldif, ldap, http_api)");
     EXPECT_EQ(config_error("source: [\n"), "/etc/hr2scim/c.yaml:2:1: end of sequence flow not found");
 }
 

@@ -30,3 +30,36 @@ TEST(UrlEncode, KeepsUnreservedAndEncodesTheRest) {
 
 } // namespace
 } // namespace hr2scim::http
+
+namespace hr2scim::http {
+namespace {
+
+TEST(SetQueryParameter, AddsOrReplaces) {
+    EXPECT_EQ(set_query_parameter("https://h/e", "page", "2"), "https://h/e?page=2");
+    EXPECT_EQ(set_query_parameter("https://h/e?page=1&size=50", "page", "2"), "https://h/e?size=50&page=2");
+    EXPECT_EQ(set_query_parameter("https://h/e?a=b#top", "cursor", "x y"), "https://h/e?a=b&cursor=x%20y#top");
+}
+
+TEST(ResolveUrl, HandlesAbsoluteRootRelativeAndRelativeLinks) {
+    EXPECT_EQ(resolve_url("https://h/api/v1/people?page=1", "https://other/x"), "https://other/x");
+    EXPECT_EQ(resolve_url("https://h/api/v1/people?page=1", "/api/v1/people?page=2"), "https://h/api/v1/people?page=2");
+    EXPECT_EQ(resolve_url("https://h/api/v1/people?page=1", "people?page=2"), "https://h/api/v1/people?page=2");
+}
+
+TEST(NextLink, FindsRelNextInALinkHeader) {
+    EXPECT_EQ(next_link(R"(<https://h/p?page=3>; rel="next", <https://h/p?page=9>; rel="last")"), "https://h/p?page=3");
+    EXPECT_EQ(next_link(R"(<https://h/p?page=1>; rel="prev", <https://h/p?page=3>; rel=next)"), "https://h/p?page=3");
+    EXPECT_EQ(next_link(R"(<https://h/p?page=9>; rel="last")"), "");
+    EXPECT_EQ(next_link(""), "");
+}
+
+TEST(Base64, EncodesPerRfc4648) {
+    EXPECT_EQ(base64_encode(""), "");
+    EXPECT_EQ(base64_encode("f"), "Zg==");
+    EXPECT_EQ(base64_encode("fo"), "Zm8=");
+    EXPECT_EQ(base64_encode("foo"), "Zm9v");
+    EXPECT_EQ(base64_encode("api-key:x"), "YXBpLWtleTp4");
+}
+
+} // namespace
+} // namespace hr2scim::http

@@ -1,0 +1,301 @@
+#include "connectors/http_api_source.hpp"
+
+#include <array>
+#include <cstdlib>
+#include <fstream>
+
+#include <spdlog/spdlog.h>
+
+#include "connectors/json_records.hpp"
+#include "http/redact.hpp"
+#include "http/url.hpp"
+
+namespace hr2scim::connectors {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::array k_api_options = {
+    OptionSpec{"type", true, "", "http_api"},
+    OptionSpec{"url", true, "", "the first page's URL"},
+    OptionSpec{"auth", false, "none", "none, bearer, basic or oauth2"},
+    OptionSpec{"token_env", false, "", "bearer: environment variable with the token"},
+    OptionSpec{"token_file", false, "", "bearer: file whose first line is the token"},
+    OptionSpec{"username", false, "", "basic: the user name (for BambooHR, the API key)"},
+    OptionSpec{"password_env", false, "", "basic: environment variable with the password"},
+    OptionSpec{"password_file", false, "", "basic: file whose first line is the password"},
+    OptionSpec{"token_url", false, "", "oauth2: the token endpoint"},
+    OptionSpec{"client_id", false, "", "oauth2: the client id"},
+    OptionSpec{"client_secret_env", false, "", "oauth2: environment variable with the client secret"},
+    OptionSpec{"client_secret_file", false, "", "oauth2: file whose first line is the client secret"},
+    OptionSpec{"scope", false, "", "oauth2: the scope to ask for, if any"},
+    OptionSpec{"records", false, "", "JSON pointer to the array of people in each page (empty: the page is the array)"},
+    OptionSpec{"key", true, "", "the attribute that holds each person's stable key (nested: work.employee_id)"},
+    OptionSpec{"pagination", false, "none", "none, page, offset, cursor, next_url or link"},
+    OptionSpec{"page_param", false, "page", "page: the page number parameter"},
+    OptionSpec{"page_start", false, "1", "page: the first page's number"},
+    OptionSpec{"size_param", false, "", "page: the page size parameter, if any"},
+    OptionSpec{"page_size", false, "100", "page and offset: records per page"},
+    OptionSpec{"offset_param", false, "offset", "offset: the offset parameter"},
+    OptionSpec{"limit_param", false, "limit", "offset: the limit parameter"},
+    OptionSpec{"cursor_pointer", false, "", "cursor: JSON pointer to the next cursor in the body"},
+    OptionSpec{"cursor_param", false, "cursor", "cursor: the parameter that takes it"},
+    OptionSpec{"next_pointer", false, "", "next_url: JSON pointer to the next page's URL in the body"},
+    OptionSpec{"max_pages", false, "1000", "a read with more pages fails (pagination loops)"},
+    OptionSpec{"timeout_seconds", false, "30", "per request"},
+    OptionSpec{"max_retries", false, "3", "for 408, 429, 5xx and no answer"},
+    OptionSpec{"ca_file", false, "", "trust this CA (verification is never off)"},
+};
+
+std::string host_of(const std::string& url) {
+    size_t start = url.find("://");
+    start = start == std::string::npos ? 0 : start + 3;
+    return url.substr(start, url.find_first_of("/?", start) - start);
+}
+
+class Reader {
+public:
+    explicit Reader(const HttpApiSettings& settings)
+        : m_settings(settings),
+          m_http(http::ClientOptions{std::chrono::seconds(10), settings.timeout, settings.ca_file, "hr2scim"}),
+          m_log(spdlog::default_logger()->clone("source:http_api:" + host_of(settings.url))) {}
+
+    SourceRead read() {
+        SourceRead read;
+        if (auto error = authenticate(); !error.empty()) {
+            read.failure = error;
+            return read;
+        }
+        Pager pager(m_settings.pagination, m_settings.url);
+        std::string url = pager.first_url();
+        for (size_t page = 1;; ++page) {
+            auto next = read_page(url, page, pager, read);
+            if (!next) {
+                read.failure = next.error();
+                return read;
+            }
+            if (!*next) break;
+            url = **next;
+        }
+        return read;
+    }
+
+private:
+    // The page's records go into `read`; the answer is the next URL, the end, or a failure.
+    tl::expected<std::optional<std::string>, std::string> read_page(const std::string& url, size_t page, Pager& pager,
+                                                                    SourceRead& read) {
+        const std::string where = "page " + std::to_string(page) + " (" + http::redact_url(url) + ")";
+        auto response = get(url);
+        if (!response) return tl::unexpected(where + ": " + response.error());
+        auto body = json::parse(response->body, nullptr, false);
+        if (body.is_discarded()) return tl::unexpected(where + ": the answer is not valid JSON");
+        auto records = records_at(body, m_settings.records_pointer);
+        if (!records) return tl::unexpected(where + ": " + records.error());
+        size_t index = 0;
+        for (const auto& item : **records) add_record(item, page, ++index, read);
+        m_log->debug("{}: {} records", where, (*records)->size());
+        return pager.next(url, body, *response, (*records)->size());
+    }
+
+    void add_record(const json& item, size_t page, size_t index, SourceRead& read) {
+        std::string origin = host_of(m_settings.url) + " page " + std::to_string(page) + " item " + std::to_string(index);
+        if (!item.is_object()) {
+            read.rejections.push_back({origin, "", "not a JSON object"});
+            return;
+        }
+        Attributes attributes = flatten_json(item);
+        auto key = attributes.find(m_settings.key);
+        if (key == attributes.end() || key->second.size() != 1 || key->second.front().empty()) {
+            read.rejections.push_back({origin, "", key == attributes.end() || key->second.empty()
+                                                       ? "no " + m_settings.key
+                                                       : m_settings.key + " is empty or has several values"});
+            return;
+        }
+        std::string key_value = key->second.front();
+        read.records.push_back({std::move(key_value), std::move(attributes), std::move(origin)});
+    }
+
+    tl::expected<http::Response, std::string> get(const std::string& url) {
+        http::Request request{"GET", url, {{"Accept", "application/json"}}, {}};
+        if (!m_authorization.empty()) request.headers.emplace_back("Authorization", m_authorization);
+        return send(request);
+    }
+
+    tl::expected<http::Response, std::string> send(const http::Request& request) {
+        auto sleeper = m_settings.sleeper ? m_settings.sleeper : http::real_sleeper();
+        auto sent = http::send_with_retries(m_http, request, m_settings.retry, sleeper, [&](const http::RetryNotice& n) {
+            m_log->warn("{} {}: {}; retry {} in {} ms", request.method, http::redact_url(request.url), redact(n.reason),
+                        n.attempt, n.delay.count());
+        });
+        if (!sent.result) return tl::unexpected("no answer: " + redact(sent.result.error().message));
+        if (http::classify_status(sent.result->status) != http::Verdict::ok) {
+            std::string detail = sent.result->body.substr(0, 200);
+            return tl::unexpected("HTTP " + std::to_string(sent.result->status) +
+                                  (detail.empty() ? "" : ": " + redact(detail)) +
+                                  (sent.attempts > 1 ? " (after " + std::to_string(sent.attempts) + " attempts)" : ""));
+        }
+        return std::move(*sent.result);
+    }
+
+    std::string redact(std::string text) const {
+        for (const auto* secret : {&m_settings.token, &m_settings.password, &m_settings.client_secret, &m_access_token})
+            text = http::redact_secret(std::move(text), *secret);
+        return text;
+    }
+
+    std::string authenticate() {
+        switch (m_settings.auth) {
+        case ApiAuth::none: return {};
+        case ApiAuth::bearer: m_authorization = "Bearer " + m_settings.token; return {};
+        case ApiAuth::basic:
+            m_authorization = "Basic " + http::base64_encode(m_settings.username + ":" + m_settings.password);
+            return {};
+        case ApiAuth::oauth2: return fetch_oauth2_token();
+        }
+        return {};
+    }
+
+    // RFC 6749 §4.4: client credentials, sent with HTTP Basic (§2.3.1).
+    std::string fetch_oauth2_token() {
+        std::string body = "grant_type=client_credentials";
+        if (!m_settings.scope.empty()) body += "&scope=" + http::url_encode(m_settings.scope);
+        http::Request request{"POST", m_settings.token_url,
+                              {{"Content-Type", "application/x-www-form-urlencoded"},
+                               {"Accept", "application/json"},
+                               {"Authorization", "Basic " + http::base64_encode(http::url_encode(m_settings.client_id) +
+                                                                                ":" + http::url_encode(m_settings.client_secret))}},
+                              body};
+        auto response = send(request);
+        const std::string where = "the OAuth2 token request to " + http::redact_url(m_settings.token_url);
+        if (!response) return where + " failed: " + response.error();
+        auto answer = json::parse(response->body, nullptr, false);
+        auto token = answer.is_object() ? text_at(answer, "/access_token") : std::nullopt;
+        if (!token) return where + " answered without an access_token";
+        m_access_token = *token;
+        m_authorization = "Bearer " + m_access_token;
+        return {};
+    }
+
+    const HttpApiSettings& m_settings;
+    http::HttpClient m_http;
+    std::shared_ptr<spdlog::logger> m_log;
+    std::string m_authorization; // never logged
+    std::string m_access_token;
+};
+
+std::string secret_from(const SourceOptions& options, const std::string& env_option, const std::string& file_option) {
+    const auto& variable = options.get(env_option);
+    const auto& file = options.get(file_option);
+    if (!variable.empty() && !file.empty()) throw OptionError(env_option, "give " + env_option + " or " + file_option + ", not both");
+    if (!variable.empty()) {
+        const char* value = std::getenv(variable.c_str());
+        if (!value || !*value) throw OptionError(env_option, "the environment variable " + variable + " is not set");
+        return value;
+    }
+    if (file.empty()) throw OptionError(env_option, "this auth needs " + env_option + " or " + file_option);
+    std::ifstream in(options.base_directory / file);
+    std::string secret;
+    if (!in || !std::getline(in, secret)) throw OptionError(file_option, "cannot read " + file);
+    while (!secret.empty() && (secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
+    return secret;
+}
+
+long number(const SourceOptions& options, const char* name, long low, long high) {
+    const auto& text = options.get(name);
+    char* end = nullptr;
+    long value = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || value < low || value > high)
+        throw OptionError(name, std::string(name) + " must be a whole number from " + std::to_string(low) + " to " +
+                                    std::to_string(high));
+    return value;
+}
+
+void check_pointer(const std::string& pointer, const char* name) {
+    try {
+        (void)json::json_pointer(pointer);
+    } catch (const json::exception&) {
+        throw OptionError(name, std::string(name) + " must be a JSON pointer such as /data or /meta/next (RFC 6901)");
+    }
+}
+
+PaginationSettings pagination_from(const SourceOptions& options) {
+    PaginationSettings pages;
+    const auto& style = options.get("pagination");
+    static const std::array<std::pair<const char*, PaginationStyle>, 6> k_styles = {{
+        {"none", PaginationStyle::none}, {"page", PaginationStyle::page}, {"offset", PaginationStyle::offset},
+        {"cursor", PaginationStyle::cursor}, {"next_url", PaginationStyle::next_url}, {"link", PaginationStyle::link}}};
+    auto found = std::find_if(k_styles.begin(), k_styles.end(), [&](const auto& pair) { return style == pair.first; });
+    if (found == k_styles.end())
+        throw OptionError("pagination", "pagination must be none, page, offset, cursor, next_url or link");
+    pages.style = found->second;
+    pages.page_param = options.get("page_param");
+    pages.page_start = number(options, "page_start", 0, 1);
+    pages.size_param = options.get("size_param");
+    pages.page_size = number(options, "page_size", 1, 100000);
+    pages.offset_param = options.get("offset_param");
+    pages.limit_param = options.get("limit_param");
+    pages.cursor_pointer = options.get("cursor_pointer");
+    pages.cursor_param = options.get("cursor_param");
+    pages.next_pointer = options.get("next_pointer");
+    pages.max_pages = static_cast<size_t>(number(options, "max_pages", 1, 1000000));
+    if (pages.style == PaginationStyle::cursor && pages.cursor_pointer.empty())
+        throw OptionError("cursor_pointer", "pagination: cursor needs cursor_pointer");
+    if (pages.style == PaginationStyle::next_url && pages.next_pointer.empty())
+        throw OptionError("next_pointer", "pagination: next_url needs next_pointer");
+    check_pointer(pages.cursor_pointer, "cursor_pointer");
+    check_pointer(pages.next_pointer, "next_pointer");
+    return pages;
+}
+
+void auth_from(const SourceOptions& options, HttpApiSettings& settings) {
+    const auto& auth = options.get("auth");
+    if (auth == "none") {
+        settings.auth = ApiAuth::none;
+    } else if (auth == "bearer") {
+        settings.auth = ApiAuth::bearer;
+        settings.token = secret_from(options, "token_env", "token_file");
+    } else if (auth == "basic") {
+        settings.auth = ApiAuth::basic;
+        settings.username = options.get("username");
+        if (settings.username.empty()) throw OptionError("username", "auth: basic needs a username");
+        settings.password = secret_from(options, "password_env", "password_file");
+    } else if (auth == "oauth2") {
+        settings.auth = ApiAuth::oauth2;
+        settings.token_url = options.get("token_url");
+        settings.client_id = options.get("client_id");
+        if (settings.token_url.empty() || settings.client_id.empty())
+            throw OptionError("token_url", "auth: oauth2 needs token_url and client_id");
+        settings.client_secret = secret_from(options, "client_secret_env", "client_secret_file");
+        settings.scope = options.get("scope");
+    } else {
+        throw OptionError("auth", "auth must be none, bearer, basic or oauth2");
+    }
+}
+
+} // namespace
+
+HttpApiSource::HttpApiSource(HttpApiSettings settings) : m_settings(std::move(settings)) {}
+
+std::string HttpApiSource::describe() const { return "http_api:" + http::redact_url(m_settings.url); }
+
+SourceRead HttpApiSource::read() { return Reader(m_settings).read(); }
+
+std::span<const OptionSpec> http_api_source_options() { return k_api_options; }
+
+std::unique_ptr<Source> make_http_api_source(const SourceOptions& options) {
+    HttpApiSettings settings;
+    settings.url = options.get("url");
+    if (!settings.url.starts_with("https://") && !settings.url.starts_with("http://"))
+        throw OptionError("url", "url must start with https:// (or http:// for a local test server)");
+    auth_from(options, settings);
+    settings.records_pointer = options.get("records");
+    check_pointer(settings.records_pointer, "records");
+    settings.key = options.get("key");
+    settings.pagination = pagination_from(options);
+    settings.timeout = std::chrono::seconds(number(options, "timeout_seconds", 1, 3600));
+    settings.retry.max_attempts = static_cast<int>(number(options, "max_retries", 0, 20)) + 1;
+    if (const auto& ca = options.get("ca_file"); !ca.empty()) settings.ca_file = (options.base_directory / ca).string();
+    return std::make_unique<HttpApiSource>(std::move(settings));
+}
+
+} // namespace hr2scim::connectors

@@ -1,0 +1,53 @@
+#pragma once
+// Which page of an HR API to read next. Pure: it sees each page's body, headers and record
+// count, and answers with the next URL or the end. Every style ends; loops are errors.
+
+#include <optional>
+#include <set>
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <tl/expected.hpp>
+
+#include "http/http_client.hpp"
+
+namespace hr2scim::connectors {
+
+enum class PaginationStyle { none, page, offset, cursor, next_url, link };
+
+struct PaginationSettings {
+    PaginationStyle style = PaginationStyle::none;
+    std::string page_param = "page";    // page: the page number parameter
+    long page_start = 1;                // page: the first page's number
+    std::string size_param;             // page: the page size parameter, if the API takes one
+    long page_size = 100;               // page, offset: records per page
+    std::string offset_param = "offset";
+    std::string limit_param = "limit";
+    std::string cursor_pointer;         // cursor: where the next cursor is in the body
+    std::string cursor_param = "cursor";
+    std::string next_pointer;           // next_url: where the next URL is in the body
+    size_t max_pages = 1000;            // against pagination that never ends
+};
+
+class Pager {
+public:
+    Pager(PaginationSettings settings, std::string first_url);
+
+    [[nodiscard]] std::string first_url() const;
+    // The URL of the next page, nothing at the end, or an error (a loop, too many pages).
+    [[nodiscard]] tl::expected<std::optional<std::string>, std::string>
+    next(const std::string& current_url, const nlohmann::json& body, const http::Response& response,
+         size_t records_on_page);
+    [[nodiscard]] size_t pages_read() const { return m_pages; }
+
+private:
+    tl::expected<std::optional<std::string>, std::string> follow(std::string url);
+
+    PaginationSettings m_settings;
+    std::string m_base_url;
+    size_t m_pages = 0;
+    long m_offset = 0;
+    std::set<std::string> m_seen;
+};
+
+} // namespace hr2scim::connectors

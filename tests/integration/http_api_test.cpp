@@ -1,0 +1,153 @@
+// The HR API source against a real HTTP server: every pagination style reads everyone, and
+// every fault ends in a source failure with nobody deactivated on the SCIM server.
+
+#include <gtest/gtest.h>
+
+#include "tests/support/child_process.hpp"
+#include "tests/support/node_server.hpp"
+#include "tests/support/scim_test_server.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace hr2scim::testing {
+namespace {
+
+constexpr int k_people = 250;
+
+struct Style {
+    const char* name;
+    const char* options; // the source's pagination options
+};
+
+const Style k_styles[] = {
+    {"page", "  url: {api}/api/page\n  records: /employees\n  pagination: page\n  size_param: per_page\n"},
+    {"offset", "  url: {api}/api/offset\n  records: /data\n  pagination: offset\n"},
+    {"cursor", "  url: {api}/api/cursor\n  records: /results\n  pagination: cursor\n  cursor_pointer: /next_cursor\n"},
+    {"next_url", "  url: {api}/api/next\n  records: /items\n  pagination: next_url\n  next_pointer: /links/next\n"},
+    {"link", "  url: {api}/api/link\n  records: \"\"\n  pagination: link\n"},
+};
+
+class HttpApiTest : public ::testing::Test {
+protected:
+    HttpApiTest() : api("tests/hr_api_server/server.mjs", {"--port", "0", "--people", std::to_string(k_people)}) {}
+
+    std::string api_url() const { return "http://127.0.0.1:" + std::to_string(api.port()); }
+
+    std::string source(const Style& style, const std::string& auth = "  auth: bearer\n  token_env: HR_API_TOKEN\n",
+                       const std::string& url_suffix = "") {
+        std::string options = style.options;
+        options.replace(options.find("{api}"), 5, api_url());
+        if (!url_suffix.empty()) options.insert(options.find('\n'), url_suffix);
+        return "source:\n  type: http_api\n  key: id\n  max_retries: 0\n  timeout_seconds: 2\n" + options + auth;
+    }
+
+    ProcessResult run(const std::string& command, const std::string& source_yaml,
+                      const std::string& hr_token = "hr-token") {
+        (void)dir.write("config.yaml", source_yaml + "mapping: " HR2SCIM_SOURCE_DIR "/tests/data/hr_api_mapping.yaml\n"
+                                       "target:\n  url: " + scim.scim_url() + "\n  token_env: SCIM_TEST_TOKEN\n"
+                                       "state: state.db\n");
+        return run_process({HR2SCIM_BINARY, command, "-c", (dir.path() / "config.yaml").string()},
+                           {{"SCIM_TEST_TOKEN", scim.token()}, {"HR_API_TOKEN", hr_token},
+                            {"HR_API_PASSWORD", "hr-pass"}, {"HR_API_SECRET", "hr-secret"}});
+    }
+
+    size_t active_users() {
+        size_t count = 0;
+        for (const auto& user : scim.users()) count += user["active"] == true ? 1 : 0;
+        return count;
+    }
+
+    TempDir dir;
+    ScimTestServer scim;
+    NodeServer api;
+};
+
+class PaginationTest : public HttpApiTest, public ::testing::WithParamInterface<Style> {};
+
+TEST_P(PaginationTest, ReadsEveryPersonOnEveryPage) {
+    auto result = run("sync", source(GetParam()));
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_EQ(scim.users().size(), static_cast<size_t>(k_people));
+    auto last = scim.user_with_external_id("P0250");
+    EXPECT_EQ(last["userName"], "person0250@example.com");
+    EXPECT_EQ(last["name"]["familyName"], "Last250");
+    EXPECT_EQ(last["phoneNumbers"][0]["value"], "+1 555 0250");
+    EXPECT_EQ(last["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["department"], "D4");
+}
+
+INSTANTIATE_TEST_SUITE_P(Styles, PaginationTest, ::testing::ValuesIn(k_styles),
+                         [](const auto& param_info) { return std::string(param_info.param.name); });
+
+TEST_F(HttpApiTest, BasicAuthWorks) {
+    auto result = run("validate", source(k_styles[0], "  auth: basic\n  username: hr-user\n  password_env: HR_API_PASSWORD\n"));
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_NE(result.out.find("250 records, 250 mapped"), std::string::npos) << result.out;
+}
+
+TEST_F(HttpApiTest, OAuth2ClientCredentialsWork) {
+    auto result = run("validate", source(k_styles[3], "  auth: oauth2\n  token_url: " + api_url() +
+                                                          "/oauth/token\n  client_id: hr-client\n"
+                                                          "  client_secret_env: HR_API_SECRET\n"));
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_NE(result.out.find("250 records, 250 mapped"), std::string::npos) << result.out;
+    EXPECT_EQ(result.err.find("hr-secret"), std::string::npos);
+}
+
+TEST_F(HttpApiTest, ATooManyRequestsAnswerIsRetried) {
+    auto with_retries = source(k_styles[1], "  auth: bearer\n  token_env: HR_API_TOKEN\n", "?fault=429-once");
+    with_retries.replace(with_retries.find("max_retries: 0"), 14, "max_retries: 2");
+    auto result = run("sync", with_retries);
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_EQ(scim.users().size(), static_cast<size_t>(k_people));
+}
+
+TEST_F(HttpApiTest, AWrongTokenFailsTheSourceWithoutShowingIt) {
+    auto result = run("sync", source(k_styles[0]), "wrong-hr-token-66");
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_NE(result.out.find("page 1 ("), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("HTTP 401"), std::string::npos) << result.out;
+    EXPECT_EQ(result.out.find("wrong-hr-token-66"), std::string::npos);
+    EXPECT_EQ(result.err.find("wrong-hr-token-66"), std::string::npos);
+}
+
+struct Fault {
+    const char* name;
+    size_t style;        // index into k_styles
+    const char* message; // part of the failure the run must print
+};
+
+const Fault k_faults[] = {
+    {"500", 0, "page 2 ("},
+    {"missing-array", 0, "no /employees in the page"},
+    {"malformed", 0, "the answer is not valid JSON"},
+    {"slow", 1, "page 2 ("},
+    {"endless", 3, "the API points back to a page already read"},
+    {"forever", 3, "pages (max_pages); the API keeps paging"},
+    {"endless", 4, "the API points back to a page already read"},
+};
+
+class FaultTest : public HttpApiTest, public ::testing::WithParamInterface<Fault> {};
+
+TEST_P(FaultTest, EndsInASourceFailureAndDeactivatesNobody) {
+    const Style& style = k_styles[GetParam().style];
+    ASSERT_EQ(run("sync", source(style)).exit_code, 0);
+    scim.clear_requests();
+
+    std::string faulty = source(style, "  auth: bearer\n  token_env: HR_API_TOKEN\n",
+                                std::string("?fault=") + GetParam().name);
+    if (std::string(GetParam().name) == "forever") faulty += "  max_pages: 20\n";
+    auto result = run("sync", faulty);
+    EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+    EXPECT_NE(result.out.find("SOURCE FAILED"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find(GetParam().message), std::string::npos) << result.out;
+    EXPECT_EQ(active_users(), static_cast<size_t>(k_people));
+    EXPECT_EQ(scim.count_requests("PATCH") + scim.count_requests("DELETE"), 0U);
+}
+
+INSTANTIATE_TEST_SUITE_P(Faults, FaultTest, ::testing::ValuesIn(k_faults), [](const auto& param_info) {
+    std::string name = std::string(param_info.param.name) + "_" + k_styles[param_info.param.style].name;
+    std::replace(name.begin(), name.end(), '-', '_');
+    return name;
+});
+
+} // namespace
+} // namespace hr2scim::testing

@@ -1,0 +1,100 @@
+#include "connectors/pager.hpp"
+
+#include <gtest/gtest.h>
+
+#include "connectors/json_records.hpp"
+
+namespace hr2scim::connectors {
+namespace {
+
+using nlohmann::json;
+
+std::optional<std::string> next(Pager& pager, const std::string& url, const json& body, size_t records,
+                                const std::string& link = {}) {
+    http::Response response{200, {}, {}};
+    if (!link.empty()) response.headers["link"] = link;
+    auto result = pager.next(url, body, response, records);
+    if (!result) return "ERROR " + result.error();
+    return *result;
+}
+
+TEST(Pager, PageNumbersStopAtAShortPage) {
+    PaginationSettings settings;
+    settings.style = PaginationStyle::page;
+    settings.size_param = "per_page";
+    settings.page_size = 2;
+    Pager pager(settings, "https://h/e");
+    EXPECT_EQ(pager.first_url(), "https://h/e?page=1&per_page=2");
+    EXPECT_EQ(next(pager, "https://h/e?page=1&per_page=2", {}, 2), "https://h/e?per_page=2&page=2");
+    EXPECT_EQ(next(pager, "https://h/e?per_page=2&page=2", {}, 1), std::nullopt);
+}
+
+TEST(Pager, OffsetsAdvanceByTheRecordsRead) {
+    PaginationSettings settings;
+    settings.style = PaginationStyle::offset;
+    settings.page_size = 50;
+    Pager pager(settings, "https://h/e");
+    EXPECT_EQ(pager.first_url(), "https://h/e?offset=0&limit=50");
+    EXPECT_EQ(next(pager, "https://h/e?offset=0&limit=50", {}, 50), "https://h/e?limit=50&offset=50");
+    EXPECT_EQ(next(pager, "https://h/e?limit=50&offset=50", {}, 0), std::nullopt) << "an empty page ends";
+}
+
+TEST(Pager, CursorsComeFromTheBodyUntilThereIsNone) {
+    PaginationSettings settings;
+    settings.style = PaginationStyle::cursor;
+    settings.cursor_pointer = "/meta/next";
+    Pager pager(settings, "https://h/e?fields=all");
+    EXPECT_EQ(next(pager, "https://h/e?fields=all", {{"meta", {{"next", "abc"}}}}, 100), "https://h/e?fields=all&cursor=abc");
+    EXPECT_EQ(next(pager, "https://h/e?fields=all&cursor=abc", {{"meta", {{"next", nullptr}}}}, 100), std::nullopt);
+}
+
+TEST(Pager, NextUrlsAndLinkHeadersAreFollowedButNeverTwice) {
+    PaginationSettings settings;
+    settings.style = PaginationStyle::next_url;
+    settings.next_pointer = "/links/next";
+    Pager pager(settings, "https://h/api/e");
+    EXPECT_EQ(next(pager, "https://h/api/e", {{"links", {{"next", "/api/e?p=2"}}}}, 10), "https://h/api/e?p=2");
+    EXPECT_EQ(next(pager, "https://h/api/e?p=2", {{"links", {{"next", "/api/e?p=2"}}}}, 10),
+              "ERROR the API points back to a page already read: https://h/api/e?p=2");
+
+    settings.style = PaginationStyle::link;
+    Pager by_header(settings, "https://h/e");
+    EXPECT_EQ(next(by_header, "https://h/e", {}, 10, R"(<https://h/e?p=2>; rel="next")"), "https://h/e?p=2");
+    EXPECT_EQ(next(by_header, "https://h/e?p=2", {}, 10, R"(<https://h/e?p=1>; rel="prev")"), std::nullopt);
+}
+
+TEST(Pager, TooManyPagesIsAnError) {
+    PaginationSettings settings;
+    settings.style = PaginationStyle::page;
+    settings.page_size = 1;
+    settings.max_pages = 3;
+    Pager pager(settings, "https://h/e");
+    EXPECT_EQ(next(pager, "u1", {}, 1), "u1?page=2");
+    EXPECT_EQ(next(pager, "u2", {}, 1), "u2?page=3");
+    EXPECT_EQ(next(pager, "u3", {}, 1), "ERROR more than 3 pages (max_pages); the API keeps paging");
+}
+
+TEST(JsonRecords, FlattensNestedObjectsAndArrays) {
+    auto attributes = flatten_json(json::parse(R"({"id": 7, "name": {"first": "Ada"}, "active": true,
+        "phones": [{"type": "work", "number": "1"}, {"type": "mobile", "number": "2"}], "tags": ["a", "b"],
+        "manager": null})"));
+    EXPECT_EQ(attributes.at("id"), (std::vector<std::string>{"7"}));
+    EXPECT_EQ(attributes.at("name.first"), (std::vector<std::string>{"Ada"}));
+    EXPECT_EQ(attributes.at("active"), (std::vector<std::string>{"true"}));
+    EXPECT_EQ(attributes.at("phones.number"), (std::vector<std::string>{"1", "2"}));
+    EXPECT_EQ(attributes.at("tags"), (std::vector<std::string>{"a", "b"}));
+    EXPECT_FALSE(attributes.contains("manager"));
+}
+
+TEST(JsonRecords, FindsTheRecordArrayOrSaysWhyNot) {
+    auto page = json::parse(R"({"data": {"people": [1, 2]}, "meta": {}})");
+    ASSERT_TRUE(records_at(page, "/data/people"));
+    EXPECT_EQ((*records_at(page, "/data/people"))->size(), 2U);
+    EXPECT_EQ(records_at(page, "/data/persons").error(), "no /data/persons in the page");
+    EXPECT_EQ(records_at(page, "/meta").error(), "/meta is not an array");
+    EXPECT_TRUE(records_at(json::parse("[1]"), ""));
+    EXPECT_EQ(text_at(page, "/meta/next"), std::nullopt);
+}
+
+} // namespace
+} // namespace hr2scim::connectors
