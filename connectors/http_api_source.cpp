@@ -21,7 +21,8 @@ constexpr std::array k_api_options = {
     OptionSpec{"auth", false, "none", "none, bearer, basic or oauth2"},
     OptionSpec{"token_env", false, "", "bearer: environment variable with the token"},
     OptionSpec{"token_file", false, "", "bearer: file whose first line is the token"},
-    OptionSpec{"username", false, "", "basic: the user name (for BambooHR, the API key)"},
+    OptionSpec{"username", false, "", "basic: the user name"},
+    OptionSpec{"username_env", false, "", "basic: environment variable with the user name (BambooHR: the API key)"},
     OptionSpec{"password_env", false, "", "basic: environment variable with the password"},
     OptionSpec{"password_file", false, "", "basic: file whose first line is the password"},
     OptionSpec{"token_url", false, "", "oauth2: the token endpoint"},
@@ -138,7 +139,8 @@ private:
     }
 
     std::string redact(std::string text) const {
-        for (const auto* secret : {&m_settings.token, &m_settings.password, &m_settings.client_secret, &m_access_token})
+        for (const auto* secret :
+             {&m_settings.token, &m_settings.username, &m_settings.password, &m_settings.client_secret, &m_access_token})
             text = http::redact_secret(std::move(text), *secret);
         return text;
     }
@@ -257,8 +259,15 @@ void auth_from(const SourceOptions& options, HttpApiSettings& settings) {
     } else if (auth == "basic") {
         settings.auth = ApiAuth::basic;
         settings.username = options.get("username");
-        if (settings.username.empty()) throw OptionError("username", "auth: basic needs a username");
-        settings.password = secret_from(options, "password_env", "password_file");
+        if (const auto& variable = options.get("username_env"); !variable.empty()) {
+            const char* value = std::getenv(variable.c_str());
+            if (!value || !*value) throw OptionError("username_env", "the environment variable " + variable + " is not set");
+            settings.username = value;
+        }
+        if (settings.username.empty()) throw OptionError("username", "auth: basic needs username or username_env");
+        // Some APIs (BambooHR) take the key as the user name and ignore the password.
+        if (!options.get("password_env").empty() || !options.get("password_file").empty())
+            settings.password = secret_from(options, "password_env", "password_file");
     } else if (auth == "oauth2") {
         settings.auth = ApiAuth::oauth2;
         settings.token_url = options.get("token_url");
