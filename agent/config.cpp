@@ -74,24 +74,25 @@ std::string source_type_names() {
     return names;
 }
 
-void read_source(const Reader& reader, const YAML::Node& node, Config& config) {
+// Reads one source section (the primary, or a joined one) into its type, options and guards.
+void read_source(const Reader& reader, const YAML::Node& node, std::string& source_type,
+                 connectors::SourceOptions& options, state::SourceGuards& guards) {
     if (!node.IsMap() || !node["type"])
         throw ConfigError(reader.where(node) + "source needs a type (one of: " + source_type_names() + ")");
-    config.source_type = reader.text(node["type"], "source.type");
-    const auto* kind = connectors::find_source_kind(config.source_type);
+    source_type = reader.text(node["type"], "source.type");
+    const auto* kind = connectors::find_source_kind(source_type);
     if (!kind)
-        throw ConfigError(reader.where(node["type"]) + "unknown source type '" + config.source_type + "' (known: " +
+        throw ConfigError(reader.where(node["type"]) + "unknown source type '" + source_type + "' (known: " +
                           source_type_names() + ")");
     for (const auto& item : node) {
         const std::string& key = item.first.Scalar();
         // Completeness guards apply to every kind of source.
         if (key == "min_records") {
-            config.source_guards.min_records = reader.number<size_t>(item.second, "source.min_records", 0, 100'000'000);
+            guards.min_records = reader.number<size_t>(item.second, "source.min_records", 0, 100'000'000);
             continue;
         }
         if (key == "max_shrink_percent") {
-            config.source_guards.max_shrink_percent =
-                reader.number<double>(item.second, "source.max_shrink_percent", 0.0, 100.0);
+            guards.max_shrink_percent = reader.number<double>(item.second, "source.max_shrink_percent", 0.0, 100.0);
             continue;
         }
         const auto spec = std::ranges::find_if(kind->options, [&](const auto& option) { return option.name == key; });
@@ -100,23 +101,42 @@ void read_source(const Reader& reader, const YAML::Node& node, Config& config) {
             std::string listed;
             for (const auto& option : kind->options) listed += (listed.empty() ? "" : ", ") + std::string(option.name);
             listed += ", min_records, max_shrink_percent";
-            throw ConfigError(reader.where(item.first) + "unknown key '" + key + "' for a " + config.source_type +
+            throw ConfigError(reader.where(item.first) + "unknown key '" + key + "' for a " + source_type +
                               " source (expected: " + listed + ")");
         }
         // Optional options may be empty (records: "" means the page itself is the array).
         if (!item.second.IsScalar() || (spec->required && item.second.Scalar().empty()))
             throw ConfigError(reader.where(item.second) + "source." + key + " must be a" +
                               (spec->required ? " non-empty" : "") + " string");
-        config.source.values[key] = item.second.Scalar();
+        options.values[key] = item.second.Scalar();
     }
     for (const auto& option : kind->options) {
-        if (config.source.values.contains(option.name)) continue;
+        if (options.values.contains(option.name)) continue;
         if (option.required)
-            throw ConfigError(reader.where(node) + "a " + config.source_type + " source needs '" +
+            throw ConfigError(reader.where(node) + "a " + source_type + " source needs '" +
                               std::string(option.name) + "' (" + std::string(option.help) + ")");
-        config.source.values[std::string(option.name)] = std::string(option.default_value);
+        options.values[std::string(option.name)] = std::string(option.default_value);
     }
-    config.source.base_directory = config.file.parent_path();
+    options.base_directory = reader.file().parent_path();
+}
+
+void read_joins(const Reader& reader, const YAML::Node& node, Config& config) {
+    if (!node.IsSequence()) throw ConfigError(reader.where(node) + "join must be a list of sources to join");
+    for (const auto& item : node) {
+        reader.check_keys(item, "a join", {"name", "on", "match", "source"});
+        for (const char* required : {"name", "on", "source"})
+            if (!item[required]) throw ConfigError(reader.where(item) + "a join needs '" + std::string(required) + "'");
+        JoinConfig join;
+        join.name = reader.text(item["name"], "join.name");
+        if (join.name.find('.') != std::string::npos)
+            throw ConfigError(reader.where(item["name"]) + "join.name must not contain '.'");
+        for (const auto& other : config.joins)
+            if (other.name == join.name) throw ConfigError(reader.where(item["name"]) + "two joins are named " + join.name);
+        join.primary_attribute = reader.text(item["on"], "join.on");
+        join.secondary_attribute = item["match"] ? reader.text(item["match"], "join.match") : join.primary_attribute;
+        read_source(reader, item["source"], join.source_type, join.source, join.source_guards);
+        config.joins.push_back(std::move(join));
+    }
 }
 
 void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& target) {
@@ -166,12 +186,13 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& f
         throw ConfigError(reader.where(error.mark) + error.msg);
     }
     if (!root.IsMap()) throw ConfigError(file.string() + ": expected a map with source, mapping, target and state");
-    reader.check_keys(root, "the config", {"source", "mapping", "target", "state", "safety", "log"});
+    reader.check_keys(root, "the config", {"source", "join", "mapping", "target", "state", "safety", "log"});
     Config config;
     config.file = file;
     for (const char* required : {"source", "mapping", "target", "state"})
         if (!root[required]) throw ConfigError(file.string() + ": missing '" + std::string(required) + "'");
-    read_source(reader, root["source"], config);
+    read_source(reader, root["source"], config.source_type, config.source, config.source_guards);
+    if (root["join"]) read_joins(reader, root["join"], config);
     config.mapping = reader.path(root["mapping"], "mapping");
     read_target(reader, root["target"], config.target);
     config.state = reader.path(root["state"], "state");

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "connectors/source.hpp"
 #include "state/planner.hpp"
@@ -29,11 +30,22 @@ struct TargetConfig {
     int max_retries = 3;
 };
 
+// A secondary source joined onto the primary one.
+struct JoinConfig {
+    std::string name;                // its attributes are named <name>.<attribute>
+    std::string primary_attribute;   // `on:`
+    std::string secondary_attribute; // `match:`; defaults to `on:`
+    std::string source_type;
+    connectors::SourceOptions source;
+    state::SourceGuards source_guards;
+};
+
 struct Config {
     std::filesystem::path file;
     std::string source_type;
     connectors::SourceOptions source;
     state::SourceGuards source_guards;
+    std::vector<JoinConfig> joins;
     std::filesystem::path mapping;
     TargetConfig target;
     std::filesystem::path state;

@@ -1,6 +1,7 @@
 #include "agent/run.hpp"
 
 #include <chrono>
+#include <functional>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -9,6 +10,7 @@
 #include "agent/config.hpp"
 #include "agent/plan_printer.hpp"
 #include "agent/run_lock.hpp"
+#include "connectors/join.hpp"
 #include "connectors/source_registry.hpp"
 #include "mappings/mapper.hpp"
 #include "state/planner.hpp"
@@ -20,10 +22,16 @@ namespace {
 
 using state::OperationKind;
 
+struct JoinedSource {
+    const JoinConfig* config;
+    std::unique_ptr<connectors::Source> source;
+};
+
 struct Prepared {
     Config config;
     mappings::Mapping mapping;
     std::unique_ptr<connectors::Source> source;
+    std::vector<JoinedSource> joins;
 };
 
 struct MappedSource {
@@ -31,30 +39,79 @@ struct MappedSource {
     size_t yielded = 0; // records the source returned, readable or not
     std::vector<scim::DesiredResource> desired;
     std::vector<connectors::Rejection> rejections; // from the source and from mapping
+    std::vector<std::string> failed_joins;         // "name: why"; their attributes are kept as sent
+    std::vector<scim::AttributePath> kept_paths;
+    std::vector<std::pair<std::string, size_t>> complete_reads; // joined sources read whole
 };
 
+// The record count of a source's last complete read, when the state is at hand.
+using LastRead = std::function<std::optional<size_t>(const std::string& source_id)>;
+
 Prepared prepare(const std::filesystem::path& config_file, const std::string& log_level) {
-    Prepared prepared{load_config(config_file), {}, {}};
+    Prepared prepared{load_config(config_file), {}, {}, {}};
     spdlog::set_level(spdlog::level::from_str(log_level.empty() ? prepared.config.log_level : log_level));
     prepared.mapping = mappings::load_mapping(prepared.config.mapping);
-    const auto* kind = connectors::find_source_kind(prepared.config.source_type);
-    try {
-        prepared.source = kind->make(prepared.config.source);
-    } catch (const connectors::OptionError& error) {
-        throw ConfigError(config_file.string() + ": source." + error.option + ": " + error.what());
-    }
+    auto make = [&](const std::string& type, const connectors::SourceOptions& options, const std::string& where) {
+        try {
+            return connectors::find_source_kind(type)->make(options);
+        } catch (const connectors::OptionError& error) {
+            throw ConfigError(config_file.string() + ": " + where + "." + error.option + ": " + error.what());
+        }
+    };
+    prepared.source = make(prepared.config.source_type, prepared.config.source, "source");
+    for (const auto& join : prepared.config.joins)
+        prepared.joins.push_back({&join, make(join.source_type, join.source, "join " + join.name + ": source")});
     return prepared;
 }
 
-MappedSource read_and_map(const Prepared& prepared) {
-    auto started = std::chrono::steady_clock::now();
-    MappedSource mapped{prepared.source->read(), 0, {}, {}};
-    auto& read = mapped.read;
-    if (!read.attribute_names.empty()) {
-        auto errors = mappings::check_source_attributes(prepared.mapping, read.attribute_names);
-        if (!errors.empty()) throw ConfigError(fmt::format("{}", fmt::join(errors, "\n")));
+// Reads one joined source and joins it onto the primary records; a secondary that fails,
+// or reads partly, leaves the attributes it feeds as they were last sent.
+void join_secondary(const Prepared& prepared, const JoinedSource& join, MappedSource& mapped, const LastRead& last_read) {
+    const auto& config = *join.config;
+    auto read = join.source->read();
+    const size_t yielded = read.records.size() + read.rejections.size();
+    if (read.complete() && !read.rejections.empty())
+        read.failure = std::to_string(read.rejections.size()) + " of its records could not be read (" +
+                       read.rejections.front().origin + ": " + read.rejections.front().reason + ")";
+    if (read.complete())
+        if (auto problem = state::completeness_problem(yielded, last_read(join.source->describe()), config.source_guards))
+            read.failure = *problem;
+    if (!read.complete()) {
+        spdlog::error("joined source {} failed: {}", config.name, *read.failure);
+        mapped.failed_joins.push_back(config.name + ": " + *read.failure);
+        auto kept = mappings::targets_reading(prepared.mapping, config.name + ".");
+        mapped.kept_paths.insert(mapped.kept_paths.end(), kept.begin(), kept.end());
+        return;
     }
+    auto outcome = connectors::join_into(mapped.read.records, read.records,
+                                         {config.name, config.primary_attribute, config.secondary_attribute});
+    spdlog::info("joined {} ({}): {} matched, {} without a match{}", config.name, join.source->describe(),
+                 outcome.matched, outcome.unmatched,
+                 outcome.ambiguous.empty() ? "" : fmt::format(", {} values shared by several records, not joined",
+                                                             outcome.ambiguous.size()));
+    mapped.complete_reads.emplace_back(join.source->describe(), yielded);
+}
+
+// Every attribute the mapping reads must exist where the sources say which they have.
+void check_mapping_against_sources(const Prepared& prepared, const MappedSource& mapped,
+                                   const std::vector<std::string>& joined_names) {
+    if (mapped.read.attribute_names.empty()) return;
+    std::vector<std::string> names = mapped.read.attribute_names;
+    names.insert(names.end(), joined_names.begin(), joined_names.end());
+    std::vector<std::string> unchecked;
+    for (const auto& join : prepared.joins) unchecked.push_back(join.config->name + ".");
+    auto errors = mappings::check_source_attributes(prepared.mapping, names, unchecked);
+    if (!errors.empty()) throw ConfigError(fmt::format("{}", fmt::join(errors, "\n")));
+}
+
+MappedSource read_and_map(const Prepared& prepared, const LastRead& last_read) {
+    auto started = std::chrono::steady_clock::now();
+    MappedSource mapped{prepared.source->read(), 0, {}, {}, {}, {}, {}};
+    auto& read = mapped.read;
+    check_mapping_against_sources(prepared, mapped, {});
     mapped.yielded = read.records.size() + read.rejections.size();
+    if (read.complete())
+        for (const auto& join : prepared.joins) join_secondary(prepared, join, mapped, last_read);
     mapped.rejections = std::move(read.rejections);
     for (const auto& record : read.records) {
         auto desired = mappings::map_record(prepared.mapping, record);
@@ -77,6 +134,8 @@ MappedSource read_and_map(const Prepared& prepared) {
 void print_rejections(std::ostream& out, const MappedSource& mapped) {
     if (!mapped.read.complete())
         out << "\nSOURCE FAILED: " << *mapped.read.failure << "\nNobody is deactivated in this run.\n";
+    for (const auto& failure : mapped.failed_joins)
+        out << "\nJOINED SOURCE FAILED: " << failure << "\nThe attributes it feeds are left as they were.\n";
     if (mapped.rejections.empty()) return;
     out << "\nRejected " << mapped.rejections.size() << (mapped.rejections.size() == 1 ? " record" : " records")
         << " (their users are left as they are):\n";
@@ -97,6 +156,7 @@ void guard_completeness(MappedSource& mapped, std::optional<size_t> last_complet
 state::PlanPolicy policy_for(const Config& config, const RunOptions& options, const MappedSource& mapped) {
     state::PlanPolicy policy;
     policy.limits = config.safety;
+    policy.kept_paths = mapped.kept_paths;
     if (options.max_deactivations) {
         policy.limits.max_deactivations = *options.max_deactivations;
         policy.limits.max_deactivation_percent = 100;
@@ -127,7 +187,7 @@ ExitCode plan_exit_code(const state::Plan& plan, const MappedSource& mapped, boo
 ExitCode sync_exit_code(const state::Plan& plan, const MappedSource& mapped, const ApplyResult& result) {
     if (!mapped.read.complete() || result.target_unusable) return ExitCode::failed;
     if (plan.stopped_by_gate) return ExitCode::safety_stop;
-    if (!result.failures.empty() || !mapped.rejections.empty()) return ExitCode::partial;
+    if (!result.failures.empty() || !mapped.rejections.empty() || !mapped.failed_joins.empty()) return ExitCode::partial;
     return ExitCode::ok;
 }
 
@@ -145,13 +205,13 @@ void print_summary(std::ostream& out, const std::string& target, const state::Ru
 }
 
 ExitCode validate(const Prepared& prepared, std::ostream& out) {
-    auto mapped = read_and_map(prepared);
+    auto mapped = read_and_map(prepared, [](const std::string&) { return std::optional<size_t>(); });
     out << "Config " << prepared.config.file.string() << " and mapping " << prepared.mapping.file.string()
         << " are valid.\nSource " << prepared.source->describe() << ": " << mapped.read.records.size()
         << " records, " << mapped.desired.size() << " mapped.\n";
     print_rejections(out, mapped);
     if (!mapped.read.complete()) return ExitCode::failed;
-    return mapped.rejections.empty() ? ExitCode::ok : ExitCode::partial;
+    return mapped.rejections.empty() && mapped.failed_joins.empty() ? ExitCode::ok : ExitCode::partial;
 }
 
 ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::ostream& out) {
@@ -163,8 +223,8 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
         lock.emplace(config.state);
         token = resolve_token(config.target); // before any work: a missing secret fails fast
     }
-    auto mapped = read_and_map(prepared);
     state::StateStore store(config.state);
+    auto mapped = read_and_map(prepared, [&](const std::string& id) { return store.last_complete_read(id); });
     const std::string source_id = prepared.source->describe();
     guard_completeness(mapped, store.last_complete_read(source_id), config.source_guards, options.allow_shrink);
     auto plan = state::make_plan(mapped.desired, store.load(config.target.name), policy_for(config, options, mapped));
@@ -184,6 +244,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
                             plan.withheld.size(), mapped.read.complete()};
     auto code = sync_exit_code(plan, mapped, result);
     if (mapped.read.complete()) store.record_complete_read(source_id, mapped.yielded);
+    for (const auto& [id, count] : mapped.complete_reads) store.record_complete_read(id, count);
     store.finish_run(run_id, counts, static_cast<int>(code));
     print_summary(out, config.target.name, counts, result,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

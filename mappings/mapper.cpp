@@ -4,33 +4,13 @@
 #include <cctype>
 
 #include "connectors/utf8.hpp"
+#include "scim/body_path.hpp"
 #include "scim/schema.hpp"
 
 namespace hr2scim::mappings {
 namespace {
 
 using nlohmann::json;
-
-// The element of a multi-valued attribute with the given type, created when missing.
-json& typed_element(json& list, const std::string& type) {
-    if (!list.is_array()) list = json::array();
-    for (auto& element : list)
-        if (element.value("type", "") == type) return element;
-    list.push_back({{"type", type}});
-    return list.back();
-}
-
-void place(json& body, const scim::AttributePath& path, json value) {
-    if (!path.schema.empty()) {
-        body[path.schema][path.attribute] = std::move(value);
-    } else if (path.filter) {
-        typed_element(body[path.attribute], path.filter->value)[path.sub_attribute] = std::move(value);
-    } else if (!path.sub_attribute.empty()) {
-        body[path.attribute][path.sub_attribute] = std::move(value);
-    } else {
-        body[path.attribute] = std::move(value);
-    }
-}
 
 // An email or phone entry with no value (only `primary`, say) says nothing: drop it.
 void drop_valueless_elements(json& body) {
@@ -70,9 +50,9 @@ tl::expected<scim::DesiredResource, std::string> map_record(const Mapping& mappi
         if (rule.type == ValueType::boolean) {
             auto flag = parse_boolean(value);
             if (!flag) return tl::unexpected(rule.target.to_string() + ": '" + value + "' is not true or false");
-            place(body, rule.target, *flag);
+            scim::set_value(body, rule.target, *flag);
         } else {
-            place(body, rule.target, std::move(value));
+            scim::set_value(body, rule.target, std::move(value));
         }
     }
     drop_valueless_elements(body);

@@ -137,7 +137,19 @@ Mapping load_mapping(const std::filesystem::path& file) {
     return parse_mapping(text.str(), file);
 }
 
-std::vector<std::string> check_source_attributes(const Mapping& mapping, const std::vector<std::string>& names) {
+std::vector<scim::AttributePath> targets_reading(const Mapping& mapping, std::string_view prefix) {
+    std::vector<scim::AttributePath> targets;
+    for (const auto& rule : mapping.rules) {
+        std::vector<std::pair<std::string, Position>> refs;
+        collect_attribute_refs(*rule.value, refs);
+        if (std::ranges::any_of(refs, [&](const auto& ref) { return ref.first.starts_with(prefix); }))
+            targets.push_back(rule.target);
+    }
+    return targets;
+}
+
+std::vector<std::string> check_source_attributes(const Mapping& mapping, const std::vector<std::string>& names,
+                                                 const std::vector<std::string>& unchecked_prefixes) {
     std::set<std::string_view, connectors::CaseInsensitiveLess> known(names.begin(), names.end());
     std::vector<std::string> errors;
     for (const auto& rule : mapping.rules) {
@@ -145,6 +157,8 @@ std::vector<std::string> check_source_attributes(const Mapping& mapping, const s
         collect_attribute_refs(*rule.value, refs);
         for (const auto& [name, position] : refs) {
             if (known.contains(name)) continue;
+            if (std::ranges::any_of(unchecked_prefixes, [&](const auto& prefix) { return name.starts_with(prefix); }))
+                continue;
             std::string listed;
             for (const auto& known_name : names) listed += (listed.empty() ? "" : ", ") + known_name;
             errors.push_back(mapping.file.string() + ":" + std::to_string(position.line) + ":" +

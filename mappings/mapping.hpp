@@ -41,7 +41,13 @@ public:
 [[nodiscard]] Mapping parse_mapping(const std::string& yaml_text, const std::filesystem::path& label);
 
 // Errors for every source attribute the mapping reads that the source does not have.
+// Attributes starting with one of `unchecked_prefixes` (joined sources with no fixed list
+// of attributes) are not checked.
 [[nodiscard]] std::vector<std::string> check_source_attributes(const Mapping& mapping,
-                                                               const std::vector<std::string>& names);
+                                                               const std::vector<std::string>& names,
+                                                               const std::vector<std::string>& unchecked_prefixes = {});
+
+// The target paths whose value reads any attribute starting with `prefix` (e.g. "directory.").
+[[nodiscard]] std::vector<scim::AttributePath> targets_reading(const Mapping& mapping, std::string_view prefix);
 
 } // namespace hr2scim::mappings

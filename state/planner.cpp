@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "scim/body_path.hpp"
+
 namespace hr2scim::state {
 namespace {
 
@@ -19,15 +21,29 @@ Operation deactivation_of(const StoredResource& resource) {
     return operation;
 }
 
-Operation operation_for(const scim::DesiredResource& desired, const StoredResource* stored) {
+// The desired body with the kept paths as they were last sent.
+json with_kept_paths(json body, const json& stored, const std::vector<scim::AttributePath>& kept) {
+    for (const auto& path : kept) {
+        if (const json* old_value = scim::value_at(stored, path)) {
+            scim::set_value(body, path, *old_value);
+        } else {
+            scim::erase_value(body, path);
+        }
+    }
+    return body;
+}
+
+Operation operation_for(const scim::DesiredResource& desired, const StoredResource* stored,
+                        const std::vector<scim::AttributePath>& kept) {
     Operation operation{OperationKind::create, desired.key, {}, desired.origin, desired.body, {}, false};
     if (!stored) return operation;
+    if (!kept.empty()) operation.body = with_kept_paths(desired.body, stored->body, kept);
     if (stored->status == ResourceStatus::pending_create) {
         operation.resolve_first = true;
         return operation;
     }
     operation.scim_id = stored->scim_id;
-    operation.changes = scim::diff_bodies(stored->body, desired.body);
+    operation.changes = scim::diff_bodies(stored->body, operation.body);
     operation.kind = stored->status == ResourceStatus::deactivated ? OperationKind::reactivate
                                                                    : OperationKind::update;
     return operation;
@@ -68,7 +84,8 @@ Plan make_plan(const std::vector<scim::DesiredResource>& desired, const std::vec
     for (const auto* resource : ordered) {
         seen[resource->key] = true;
         auto found = stored_by_key.find(resource->key);
-        Operation operation = operation_for(*resource, found == stored_by_key.end() ? nullptr : found->second);
+        Operation operation =
+            operation_for(*resource, found == stored_by_key.end() ? nullptr : found->second, policy.kept_paths);
         if (operation.kind != OperationKind::create && operation.changes.empty()) {
             ++plan.unchanged;
             continue;

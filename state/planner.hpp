@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "scim/attribute_path.hpp"
 #include "scim/desired_resource.hpp"
 #include "state/plan.hpp"
 #include "state/stored_resource.hpp"
@@ -24,6 +25,9 @@ struct PlanPolicy {
     // without a key); when set, nobody is deactivated.
     std::optional<std::string> source_incomplete;
     std::set<std::string> protected_keys; // rejected records: neither updated nor deactivated
+    // Attributes whose source could not be read this run (a failed joined source): they keep
+    // the value last sent, neither changed nor cleared.
+    std::vector<scim::AttributePath> kept_paths;
 };
 
 [[nodiscard]] Plan make_plan(const std::vector<scim::DesiredResource>& desired,

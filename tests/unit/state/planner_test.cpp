@@ -130,6 +130,18 @@ TEST(Planner, ProtectedKeysAreNeitherUpdatedNorDeactivated) {
     EXPECT_EQ(plan.protected_keys, 1U);
 }
 
+TEST(Planner, KeptPathsKeepTheValueLastSent) {
+    PlanPolicy policy;
+    policy.kept_paths = {*scim::parse_attribute_path("title"), *scim::parse_attribute_path("nickName")};
+    auto wanted = desired("a", "Chief"); // the title source failed: "Chief" is not to be trusted
+    wanted.body["displayName"] = "A";
+    auto plan = make_plan({wanted}, {stored("a")}, policy);
+    ASSERT_EQ(plan.operations.size(), 1U);
+    ASSERT_EQ(plan.operations[0].changes.size(), 1U);
+    EXPECT_EQ(plan.operations[0].changes[0].path, "displayName");
+    EXPECT_EQ(plan.operations[0].body["title"], "Engineer") << "the state keeps what the target holds";
+}
+
 TEST(Planner, OperationsComeInKeyOrder) {
     auto plan = make_plan({desired("c"), desired("a"), desired("b")}, {}, {});
     ASSERT_EQ(plan.operations.size(), 3U);
