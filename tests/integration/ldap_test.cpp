@@ -50,25 +50,31 @@ protected:
 };
 
 TEST_F(LdapSyncTest, ASlapcatExportSyncsEveryPerson) {
-    start_directory(1200);
+    start_directory(2500);
     auto export_file = ldap->slapcat(dir.path() / "export.ldif");
     auto result = run("sync", "source:\n  type: ldif\n  path: " + export_file.string() +
                                   "\n  key_attribute: employeeNumber\n  object_class: inetOrgPerson\n");
     ASSERT_EQ(result.exit_code, 0) << result.out.substr(result.out.size() - std::min<size_t>(2000, result.out.size()))
                                    << result.err;
-    EXPECT_EQ(scim.users().size(), 1200U) << "the OU, the reader and the suffix are not people";
+    EXPECT_EQ(scim.users().size(), 2500U) << "the OU, the reader and the suffix are not people";
     auto user = scim.user_with_external_id("00042");
     EXPECT_EQ(user["userName"], "user00042@example.com");
     EXPECT_EQ(user["name"]["familyName"], "Number42");
     EXPECT_EQ(user["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["department"], "D0");
+
+    // slapcat exports operational attributes too, so entryUUID can be the key.
+    auto by_uuid = run("validate", "source:\n  type: ldif\n  path: " + export_file.string() +
+                                       "\n  key_attribute: entryUUID\n  object_class: inetOrgPerson\n");
+    EXPECT_EQ(by_uuid.exit_code, 0) << by_uuid.out << by_uuid.err;
+    EXPECT_NE(by_uuid.out.find("2500 records, 2500 mapped"), std::string::npos) << by_uuid.out;
 }
 
 TEST_F(LdapSyncTest, ALiveDirectoryLargerThanTheSizeLimitIsReadWholeOverStartTls) {
-    start_directory(1200);
+    start_directory(2500);
     auto result = run("sync", live_source("  ca_file: " + ldap->ca_file().string() + "\n"));
     ASSERT_EQ(result.exit_code, 0) << result.err;
-    EXPECT_EQ(scim.users().size(), 1200U) << "1200 people through a size limit of 500: paging works";
-    EXPECT_EQ(scim.user_with_external_id("01200")["userName"], "user01200@example.com");
+    EXPECT_EQ(scim.users().size(), 2500U) << "2500 people through a size limit of 500: paging works";
+    EXPECT_EQ(scim.user_with_external_id("02500")["userName"], "user02500@example.com");
 }
 
 TEST_F(LdapSyncTest, LdapsWorksWithThePrivateCa) {
