@@ -1,43 +1,91 @@
 #include "mappings/expression.hpp"
 
+#include <charconv>
+
 #include "mappings/functions.hpp"
 
 namespace hr2scim::mappings {
 namespace {
 
+std::optional<double> as_number(const std::string& text) {
+    double number = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+    return number;
+}
+
+// Numbers compare as numbers, everything else as text (ISO dates sort as text).
+int compare(const Value& left, const Value& right) {
+    std::string a = left.text(), b = right.text();
+    auto x = as_number(a), y = as_number(b);
+    if (x && y) return *x < *y ? -1 : (*x > *y ? 1 : 0);
+    return a < b ? -1 : (a > b ? 1 : 0);
+}
+
 struct Evaluator {
     const connectors::Record& record;
 
-    std::string operator()(const Literal& literal) const { return literal.value; }
-    std::string operator()(const AttributeRef& ref) const { return std::string(record.value(ref.name)); }
-    std::string operator()(const Call& call) const {
-        std::vector<std::string> arguments;
+    Value operator()(const Literal& literal) const { return literal.value; }
+    Value operator()(const AttributeRef& ref) const {
+        auto found = record.attributes.find(ref.name);
+        if (found == record.attributes.end() || found->second.empty()) return {};
+        if (found->second.size() == 1) return Value(found->second.front());
+        return Value(found->second);
+    }
+    Value operator()(const Call& call) const {
+        std::vector<Value> arguments;
         arguments.reserve(call.arguments.size());
         for (const auto& argument : call.arguments) arguments.push_back(evaluate(*argument, record));
         return find_function(call.function)->apply(arguments);
     }
-    std::string operator()(const Template& text) const {
+    Value operator()(const Template& text) const {
         std::string out;
-        for (const auto& part : text.parts) out += evaluate(*part, record);
-        return out;
+        for (const auto& part : text.parts) out += evaluate(*part, record).text();
+        return Value(std::move(out));
+    }
+    Value operator()(const Operation& operation) const {
+        Value first = evaluate(*operation.operands[0], record);
+        switch (operation.op) {
+        case Operator::negate: return Value(!first.truthy());
+        case Operator::both: return Value(first.truthy() && evaluate(*operation.operands[1], record).truthy());
+        case Operator::either: return Value(first.truthy() || evaluate(*operation.operands[1], record).truthy());
+        default: break;
+        }
+        Value second = evaluate(*operation.operands[1], record);
+        switch (operation.op) {
+        case Operator::equal: return Value(first.text() == second.text());
+        case Operator::not_equal: return Value(first.text() != second.text());
+        case Operator::less: return Value(compare(first, second) < 0);
+        case Operator::less_equal: return Value(compare(first, second) <= 0);
+        case Operator::greater: return Value(compare(first, second) > 0);
+        case Operator::greater_equal: return Value(compare(first, second) >= 0);
+        case Operator::matches: return find_function("matches")->apply({first, second});
+        default: return {};
+        }
     }
 };
 
 } // namespace
 
-std::string evaluate(const Expression& expression, const connectors::Record& record) {
+Value evaluate(const Expression& expression, const connectors::Record& record) {
     return std::visit(Evaluator{record}, expression.node);
 }
 
-void collect_attribute_refs(const Expression& expression,
-                            std::vector<std::pair<std::string, Position>>& out) {
-    if (const auto* ref = std::get_if<AttributeRef>(&expression.node)) {
-        out.emplace_back(ref->name, expression.position);
-    } else if (const auto* call = std::get_if<Call>(&expression.node)) {
-        for (const auto& argument : call->arguments) collect_attribute_refs(*argument, out);
-    } else if (const auto* text = std::get_if<Template>(&expression.node)) {
-        for (const auto& part : text->parts) collect_attribute_refs(*part, out);
-    }
+void collect_attribute_refs(const Expression& expression, std::vector<std::pair<std::string, Position>>& out) {
+    std::visit(
+        [&](const auto& node) {
+            using Node = std::decay_t<decltype(node)>;
+            if constexpr (std::is_same_v<Node, AttributeRef>) {
+                out.emplace_back(node.name, expression.position);
+            } else if constexpr (std::is_same_v<Node, Call>) {
+                for (const auto& argument : node.arguments) collect_attribute_refs(*argument, out);
+            } else if constexpr (std::is_same_v<Node, Template>) {
+                for (const auto& part : node.parts) collect_attribute_refs(*part, out);
+            } else if constexpr (std::is_same_v<Node, Operation>) {
+                for (const auto& operand : node.operands) collect_attribute_refs(*operand, out);
+            }
+        },
+        expression.node);
 }
 
 } // namespace hr2scim::mappings

@@ -1,7 +1,6 @@
 #pragma once
-// The mapping expression tree: parsed once per run, evaluated per record.
-// First version: literals, source attributes, function calls and templates; the full
-// language (operators, conditions) adds node kinds here without changing callers.
+// The mapping expression tree: parsed once per run, evaluated per record. Expressions
+// have no access to files, the network, the shell or the clock (dates come from the run).
 
 #include <memory>
 #include <string>
@@ -9,6 +8,7 @@
 #include <vector>
 
 #include "connectors/record.hpp"
+#include "mappings/value.hpp"
 
 namespace hr2scim::mappings {
 
@@ -21,7 +21,7 @@ struct Expression;
 using ExpressionPtr = std::shared_ptr<const Expression>;
 
 struct Literal {
-    std::string value;
+    Value value;
 };
 struct AttributeRef {
     std::string name; // a source attribute (CSV column, LDAP attribute, ...)
@@ -31,19 +31,23 @@ struct Call {
     std::vector<ExpressionPtr> arguments;
 };
 struct Template {
-    std::vector<ExpressionPtr> parts; // concatenated
+    std::vector<ExpressionPtr> parts; // their text, concatenated
+};
+enum class Operator { equal, not_equal, less, less_equal, greater, greater_equal, matches, both, either, negate };
+struct Operation {
+    Operator op;
+    std::vector<ExpressionPtr> operands; // one for `not`, two otherwise
 };
 
 struct Expression {
-    std::variant<Literal, AttributeRef, Call, Template> node;
+    std::variant<Literal, AttributeRef, Call, Template, Operation> node;
     Position position;
 };
 
-// Evaluates against one record. A missing attribute is the empty string.
-[[nodiscard]] std::string evaluate(const Expression& expression, const connectors::Record& record);
+// Evaluates against one record. A missing attribute is nothing; a multi-valued one a list.
+[[nodiscard]] Value evaluate(const Expression& expression, const connectors::Record& record);
 
 // Every source attribute the expression reads, with where it is named.
-void collect_attribute_refs(const Expression& expression,
-                            std::vector<std::pair<std::string, Position>>& out);
+void collect_attribute_refs(const Expression& expression, std::vector<std::pair<std::string, Position>>& out);
 
 } // namespace hr2scim::mappings

@@ -1,5 +1,6 @@
 #include "mappings/expression_parser.hpp"
 
+#include <array>
 #include <cctype>
 
 #include "mappings/functions.hpp"
@@ -18,28 +19,42 @@ std::string known_function_names() {
     return names;
 }
 
+struct Comparison {
+    std::string_view symbol;
+    Operator op;
+};
+// Longest first, so "<=" is not read as "<".
+constexpr std::array k_comparisons = {Comparison{"==", Operator::equal},  Comparison{"!=", Operator::not_equal},
+                                      Comparison{"<=", Operator::less_equal}, Comparison{">=", Operator::greater_equal},
+                                      Comparison{"=~", Operator::matches}, Comparison{"<", Operator::less},
+                                      Comparison{">", Operator::greater}};
+
+using Parsed = tl::expected<ExpressionPtr, ParseError>;
+
 class Parser {
 public:
     Parser(std::string_view text, Position start) : m_text(text), m_start(start) {}
 
-    tl::expected<ExpressionPtr, ParseError> parse_template() {
+    Parsed parse_template() {
         Template result;
         std::string literal;
-        auto flush = [&](size_t at) {
-            if (!literal.empty()) result.parts.push_back(make(Literal{std::move(literal)}, at));
+        size_t literal_start = 0;
+        auto flush = [&] {
+            if (!literal.empty()) result.parts.push_back(make(Literal{Value(std::move(literal))}, literal_start));
             literal.clear();
         };
         while (m_at < m_text.size()) {
             char c = m_text[m_at];
+            if (literal.empty()) literal_start = m_at;
             if ((c == '{' || c == '}') && peek(1) == c) {
                 literal += c;
                 m_at += 2;
             } else if (c == '}') {
                 return fail("a lone `}`: write `}}` for a literal brace");
             } else if (c == '{') {
-                flush(m_at);
+                flush();
                 ++m_at;
-                auto expression = parse_expression();
+                auto expression = parse_or();
                 if (!expression) return expression;
                 skip_spaces();
                 if (peek(0) != '}') return fail("expected `}` to close the placeholder");
@@ -50,18 +65,29 @@ public:
                 ++m_at;
             }
         }
-        flush(m_at);
+        flush();
         if (result.parts.size() == 1) return result.parts.front();
         return make(std::move(result), 0);
     }
 
-private:
-    char peek(size_t ahead) const {
-        return m_at + ahead < m_text.size() ? m_text[m_at + ahead] : '\0';
+    Parsed parse_whole_expression() {
+        auto expression = parse_or();
+        if (!expression) return expression;
+        skip_spaces();
+        if (m_at != m_text.size()) return fail("unexpected text after the expression");
+        return expression;
     }
 
+private:
+    char peek(size_t ahead) const { return m_at + ahead < m_text.size() ? m_text[m_at + ahead] : '\0'; }
+
     void skip_spaces() {
-        while (m_at < m_text.size() && (m_text[m_at] == ' ' || m_text[m_at] == '\t')) ++m_at;
+        while (m_at < m_text.size() && std::isspace(static_cast<unsigned char>(m_text[m_at]))) ++m_at;
+    }
+
+    // The keyword at the cursor (and, or, not), as a whole word.
+    bool keyword(std::string_view word) const {
+        return m_text.substr(m_at, word.size()) == word && !is_identifier_char(peek(word.size()));
     }
 
     Position position_of(size_t offset) const {
@@ -85,21 +111,126 @@ private:
         return tl::unexpected(ParseError{position_of(m_at), std::move(message)});
     }
 
-    tl::expected<ExpressionPtr, ParseError> parse_expression() {
+    Parsed binary(Operator op, ExpressionPtr left, ExpressionPtr right, size_t offset) const {
+        return make(Operation{op, {std::move(left), std::move(right)}}, offset);
+    }
+
+    Parsed parse_or() {
+        skip_spaces();
+        size_t start = m_at;
+        auto left = parse_and();
+        while (left) {
+            skip_spaces();
+            size_t width = keyword("or") ? 2 : (m_text.substr(m_at, 2) == "||" ? 2 : 0);
+            if (width == 0) break;
+            m_at += width;
+            auto right = parse_and();
+            if (!right) return right;
+            left = binary(Operator::either, *left, *right, start);
+        }
+        return left;
+    }
+
+    Parsed parse_and() {
+        skip_spaces();
+        size_t start = m_at;
+        auto left = parse_not();
+        while (left) {
+            skip_spaces();
+            size_t width = keyword("and") ? 3 : (m_text.substr(m_at, 2) == "&&" ? 2 : 0);
+            if (width == 0) break;
+            m_at += width;
+            auto right = parse_not();
+            if (!right) return right;
+            left = binary(Operator::both, *left, *right, start);
+        }
+        return left;
+    }
+
+    Parsed parse_not() {
+        skip_spaces();
+        size_t start = m_at;
+        bool word = keyword("not");
+        if (word || (peek(0) == '!' && peek(1) != '=')) {
+            size_t after = m_at + (word ? 3 : 1);
+            size_t probe = after;
+            while (probe < m_text.size() && m_text[probe] == ' ') ++probe;
+            if (!word || probe >= m_text.size() || m_text[probe] != '(') { // not(x) is the function
+                m_at = after;
+                auto operand = parse_not();
+                if (!operand) return operand;
+                return make(Operation{Operator::negate, {*operand}}, start);
+            }
+        }
+        return parse_comparison();
+    }
+
+    Parsed parse_comparison() {
+        skip_spaces();
+        size_t start = m_at;
+        auto left = parse_primary();
+        if (!left) return left;
+        skip_spaces();
+        for (const auto& comparison : k_comparisons) {
+            if (m_text.substr(m_at, comparison.symbol.size()) != comparison.symbol) continue;
+            m_at += comparison.symbol.size();
+            skip_spaces();
+            size_t right_start = m_at;
+            auto right = parse_primary();
+            if (!right) return right;
+            if (comparison.op == Operator::matches)
+                if (auto problem = literal_pattern_problem(**right)) {
+                    m_at = right_start;
+                    return fail(*problem);
+                }
+            return binary(comparison.op, *left, *right, start);
+        }
+        return left;
+    }
+
+    static std::optional<std::string> literal_pattern_problem(const Expression& pattern) {
+        const auto* literal = std::get_if<Literal>(&pattern.node);
+        if (!literal) return std::nullopt;
+        return check_pattern(literal->value.text());
+    }
+
+    Parsed parse_primary() {
         skip_spaces();
         size_t start = m_at;
         char c = peek(0);
         if (c == '"') return parse_string();
         if (c == '[') return parse_bracketed_name();
-        if (!is_identifier_start(c)) return fail("expected an attribute name, a \"string\" or a function call");
+        if (c == '(') {
+            ++m_at;
+            auto inner = parse_or();
+            if (!inner) return inner;
+            skip_spaces();
+            if (peek(0) != ')') return fail("expected `)`");
+            ++m_at;
+            return inner;
+        }
+        if (std::isdigit(static_cast<unsigned char>(c)) || (c == '-' && std::isdigit(static_cast<unsigned char>(peek(1)))))
+            return parse_number();
+        if (!is_identifier_start(c)) return fail("expected an attribute name, a \"string\", a number or a function call");
         while (is_identifier_char(peek(0))) ++m_at;
         std::string name(m_text.substr(start, m_at - start));
+        size_t after_name = m_at;
         skip_spaces();
-        if (peek(0) != '(') return make(AttributeRef{std::move(name)}, start);
-        return parse_call(std::move(name), start);
+        if (peek(0) == '(') return parse_call(std::move(name), start);
+        m_at = after_name;
+        if (name == "true" || name == "false") return make(Literal{Value(name == "true")}, start);
+        if (name == "null") return make(Literal{Value()}, start);
+        return make(AttributeRef{std::move(name)}, start);
     }
 
-    tl::expected<ExpressionPtr, ParseError> parse_call(std::string name, size_t start) {
+    Parsed parse_number() {
+        size_t start = m_at;
+        if (peek(0) == '-') ++m_at;
+        while (std::isdigit(static_cast<unsigned char>(peek(0))) || peek(0) == '.') ++m_at;
+        return make(Literal{Value(std::string(m_text.substr(start, m_at - start)))}, start);
+    }
+
+    Parsed parse_call(std::string name, size_t start) {
         const Function* function = find_function(name);
         if (!function) {
             m_at = start;
@@ -107,9 +238,12 @@ private:
         }
         ++m_at; // '('
         Call call{std::move(name), {}};
+        std::vector<size_t> starts;
         skip_spaces();
         while (peek(0) != ')') {
-            auto argument = parse_expression();
+            skip_spaces();
+            starts.push_back(m_at);
+            auto argument = parse_or();
             if (!argument) return argument;
             call.arguments.push_back(std::move(*argument));
             skip_spaces();
@@ -120,19 +254,30 @@ private:
             }
         }
         ++m_at; // ')'
-        size_t count = call.arguments.size();
-        if (count < function->min_arguments || count > function->max_arguments) {
+        if (auto problem = arity_problem(*function, call.arguments.size())) {
             m_at = start;
-            return fail(call.function + " takes " + std::to_string(function->min_arguments) +
-                        (function->max_arguments != function->min_arguments
-                             ? " to " + std::to_string(function->max_arguments)
-                             : "") +
-                        " argument(s), not " + std::to_string(count));
+            return fail(*problem);
         }
+        if ((call.function == "replace" || call.function == "matches") && call.arguments.size() > 1)
+            if (auto problem = literal_pattern_problem(*call.arguments[1])) {
+                m_at = starts[1];
+                return fail(*problem);
+            }
         return make(std::move(call), start);
     }
 
-    tl::expected<ExpressionPtr, ParseError> parse_string() {
+    static std::optional<std::string> arity_problem(const Function& function, size_t count) {
+        if (count >= function.min_arguments && count <= function.max_arguments) return std::nullopt;
+        std::string wanted = std::to_string(function.min_arguments);
+        if (function.max_arguments == SIZE_MAX) {
+            wanted += " or more";
+        } else if (function.max_arguments != function.min_arguments) {
+            wanted += " to " + std::to_string(function.max_arguments);
+        }
+        return std::string(function.name) + " takes " + wanted + " argument(s), not " + std::to_string(count);
+    }
+
+    Parsed parse_string() {
         size_t start = m_at++;
         std::string value;
         while (m_at < m_text.size() && m_text[m_at] != '"') {
@@ -144,10 +289,10 @@ private:
             return fail("unterminated string");
         }
         ++m_at;
-        return make(Literal{std::move(value)}, start);
+        return make(Literal{Value(std::move(value))}, start);
     }
 
-    tl::expected<ExpressionPtr, ParseError> parse_bracketed_name() {
+    Parsed parse_bracketed_name() {
         size_t start = m_at++;
         size_t close = m_text.find(']', m_at);
         if (close == std::string_view::npos) return fail("expected `]` to close the attribute name");
@@ -166,6 +311,10 @@ private:
 
 tl::expected<ExpressionPtr, ParseError> parse_template(std::string_view text, Position start) {
     return Parser(text, start).parse_template();
+}
+
+tl::expected<ExpressionPtr, ParseError> parse_expression(std::string_view text, Position start) {
+    return Parser(text, start).parse_whole_expression();
 }
 
 } // namespace hr2scim::mappings

@@ -1,7 +1,11 @@
 #pragma once
-// Parses mapping expressions. A template is text with {expression} placeholders
-// ("{{" and "}}" are literal braces); an expression is a source attribute (first_name, or
-// [First Name] when the name has spaces), a "string", or a function call: lower(email).
+// Parses mapping expressions, once per run, with errors that point into the mapping file.
+//
+// A template is text with {expression} placeholders ("{{" and "}}" are literal braces).
+// An expression is a source attribute (first_name, or [First Name] when the name has
+// spaces), a "string", a number, true, false, null, a function call (lower(email)), a
+// comparison (a == b, !=, <, <=, >, >=, and =~ for a regular expression), and/or/not,
+// and parentheses.
 
 #include <string>
 #include <string_view>
@@ -18,7 +22,7 @@ struct ParseError {
 };
 
 // `start` is where the text begins in the mapping file, so errors point into the file.
-[[nodiscard]] tl::expected<ExpressionPtr, ParseError> parse_template(std::string_view text,
-                                                                     Position start);
+[[nodiscard]] tl::expected<ExpressionPtr, ParseError> parse_template(std::string_view text, Position start);
+[[nodiscard]] tl::expected<ExpressionPtr, ParseError> parse_expression(std::string_view text, Position start);
 
 } // namespace hr2scim::mappings

@@ -1,23 +1,30 @@
 #pragma once
-// The functions mapping expressions may call: pure string functions, nothing that reaches
-// files, the network or the clock.
+// The functions mapping expressions may call: pure functions of their arguments, nothing
+// that reaches files, the network or the clock. Each has an example in its help, and the
+// README's table is tested against these.
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "mappings/value.hpp"
 
 namespace hr2scim::mappings {
 
 struct Function {
     std::string_view name;
     size_t min_arguments;
-    size_t max_arguments;
-    std::string_view help;
-    std::string (*apply)(const std::vector<std::string>& arguments);
+    size_t max_arguments; // SIZE_MAX: any number
+    std::string_view example;
+    Value (*apply)(const std::vector<Value>& arguments);
 };
 
 [[nodiscard]] std::span<const Function> functions();
 [[nodiscard]] const Function* find_function(std::string_view name);
+
+// Why a regular expression (RE2 syntax) is unusable, or nothing.
+[[nodiscard]] std::optional<std::string> check_pattern(const std::string& pattern);
 
 } // namespace hr2scim::mappings

@@ -5,6 +5,7 @@
 
 #include "connectors/utf8.hpp"
 #include "scim/body_path.hpp"
+#include "mappings/value.hpp"
 #include "scim/schema.hpp"
 
 namespace hr2scim::mappings {
@@ -28,6 +29,25 @@ void drop_valueless_elements(json& body) {
     }
 }
 
+// A value in the JSON type its attribute takes, or why it cannot be.
+tl::expected<json, std::string> to_json(const AttributeRule& rule, const Value& value) {
+    const std::string path = rule.target.to_string();
+    if (value.is_list() && value.list().size() > 1)
+        return tl::unexpected(path + ": the value is a list of " + std::to_string(value.list().size()) +
+                              " values; pick one, or join them with join()");
+    if (rule.type == ValueType::boolean) {
+        if (const auto* flag = std::get_if<bool>(&value.data)) return json(*flag);
+        auto flag = parse_boolean(value.text());
+        if (!flag) return tl::unexpected(path + ": '" + value.text() + "' is not true or false");
+        return json(*flag);
+    }
+    std::string text = value.text();
+    if (auto bad = connectors::find_invalid_utf8(text))
+        return tl::unexpected(path + ": the value is not valid UTF-8 (byte " + std::to_string(*bad + 1) +
+                              "), perhaps a binary attribute");
+    return json(std::move(text));
+}
+
 } // namespace
 
 std::optional<bool> parse_boolean(std::string_view text) {
@@ -41,19 +61,18 @@ std::optional<bool> parse_boolean(std::string_view text) {
 tl::expected<scim::DesiredResource, std::string> map_record(const Mapping& mapping,
                                                             const connectors::Record& record) {
     json body = json::object();
+    std::vector<scim::AttributePath> keep_as_sent;
     for (const auto& rule : mapping.rules) {
-        std::string value = evaluate(*rule.value, record);
-        if (value.empty()) continue; // an empty source value leaves the attribute out
-        if (auto bad = connectors::find_invalid_utf8(value))
-            return tl::unexpected(rule.target.to_string() + ": the value is not valid UTF-8 (byte " +
-                                  std::to_string(*bad + 1) + "), perhaps a binary attribute");
-        if (rule.type == ValueType::boolean) {
-            auto flag = parse_boolean(value);
-            if (!flag) return tl::unexpected(rule.target.to_string() + ": '" + value + "' is not true or false");
-            scim::set_value(body, rule.target, *flag);
-        } else {
-            scim::set_value(body, rule.target, std::move(value));
+        if (rule.create_only) keep_as_sent.push_back(rule.target); // applied only when the user is created
+        Value value = evaluate(*rule.value, record);
+        if (value.is_empty() && rule.default_value) value = evaluate(*rule.default_value, record);
+        if (value.is_empty()) { // an empty source value clears the attribute, or leaves the target's
+            if (rule.leave_when_empty && !rule.create_only) keep_as_sent.push_back(rule.target);
+            continue;
         }
+        auto converted = to_json(rule, value);
+        if (!converted) return tl::unexpected(converted.error());
+        scim::set_value(body, rule.target, std::move(*converted));
     }
     drop_valueless_elements(body);
     if (!body.contains("userName")) return tl::unexpected(std::string("userName is empty"));
@@ -62,7 +81,7 @@ tl::expected<scim::DesiredResource, std::string> map_record(const Mapping& mappi
     json schemas = {scim::k_user_schema};
     if (body.contains(scim::k_enterprise_user_schema)) schemas.push_back(scim::k_enterprise_user_schema);
     body["schemas"] = std::move(schemas);
-    return scim::DesiredResource{record.key, std::move(body), record.origin};
+    return scim::DesiredResource{record.key, std::move(body), record.origin, std::move(keep_as_sent)};
 }
 
 } // namespace hr2scim::mappings

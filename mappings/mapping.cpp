@@ -83,40 +83,65 @@ private:
     }
 
     void load_rule_map(const YAML::Node& map, AttributeRule& rule) {
-        if (map.size() != 1)
-            throw MappingError(where(map.Mark()) + "give exactly one of column, value or template");
-        // Copies: yaml-cpp iterators hand out temporaries, so references to them would dangle.
-        const auto entry = *map.begin();
-        const YAML::Node kind = entry.first;
-        const YAML::Node operand = entry.second;
-        if (!operand.IsScalar())
-            throw MappingError(where(operand.Mark()) + "'" + kind.Scalar() + "' takes a single value");
-        const std::string& text = operand.Scalar();
-        if (kind.Scalar() == "column") {
+        bool has_value = false;
+        for (const auto& item : map) {
+            const YAML::Node key = item.first;
+            const YAML::Node operand = item.second;
+            const std::string& name = key.Scalar();
+            if (!operand.IsScalar())
+                throw MappingError(where(operand.Mark()) + "'" + name + "' takes a single value");
+            const std::string& text = operand.Scalar();
+            if (name == "column" || name == "value" || name == "template" || name == "expr") {
+                if (has_value) throw MappingError(where(key.Mark()) + "give one of column, value, template or expr");
+                has_value = true;
+                load_value(name, text, operand, rule);
+            } else if (name == "default") {
+                rule.default_value = parse(text, position_of(operand));
+            } else if (name == "apply") {
+                if (text != "always" && text != "on_create")
+                    throw MappingError(where(operand.Mark()) + "apply takes always or on_create");
+                rule.create_only = text == "on_create";
+            } else if (name == "when_empty") {
+                if (text != "clear" && text != "leave")
+                    throw MappingError(where(operand.Mark()) + "when_empty takes clear or leave");
+                rule.leave_when_empty = text == "leave";
+            } else {
+                throw MappingError(where(key.Mark()) + "unknown key '" + name +
+                                   "' (expected: column, value, template or expr; apply, default, when_empty)");
+            }
+        }
+        if (!has_value) throw MappingError(where(map.Mark()) + "give one of column, value, template or expr");
+    }
+
+    void load_value(const std::string& kind, const std::string& text, const YAML::Node& operand, AttributeRule& rule) {
+        if (kind == "column") {
             if (text.empty()) throw MappingError(where(operand.Mark()) + "column needs a name");
             rule.value = std::make_shared<const Expression>(Expression{AttributeRef{text}, position_of(operand)});
             rule.source_text = "column " + text;
-        } else if (kind.Scalar() == "value") {
-            rule.value = std::make_shared<const Expression>(Expression{Literal{text}, position_of(operand)});
+        } else if (kind == "value") {
+            rule.value = std::make_shared<const Expression>(Expression{Literal{Value(text)}, position_of(operand)});
             rule.source_text = "value " + text;
             if (rule.type == ValueType::boolean && !parse_boolean(text))
                 throw MappingError(where(operand.Mark()) + "'" + text + "' is not true or false");
-        } else if (kind.Scalar() == "template") {
-            rule.value = parse(text, position_of(operand));
+        } else if (kind == "expr") {
+            auto parsed = parse_expression(text, position_of(operand));
+            if (!parsed) throw error_at(parsed.error());
+            rule.value = *parsed;
             rule.source_text = text;
         } else {
-            throw MappingError(where(kind.Mark()) + "unknown key '" + kind.Scalar() +
-                               "' (expected: column, value or template)");
+            rule.value = parse(text, position_of(operand));
+            rule.source_text = text;
         }
+    }
+
+    MappingError error_at(const ParseError& error) const {
+        return MappingError(m_label.string() + ":" + std::to_string(error.position.line) + ":" +
+                            std::to_string(error.position.column) + ": " + error.message);
     }
 
     ExpressionPtr parse(const std::string& text, Position position) {
         auto parsed = parse_template(text, position);
-        if (!parsed) {
-            const auto& error = parsed.error();
-            throw MappingError(m_label.string() + ":" + std::to_string(error.position.line) + ":" +
-                               std::to_string(error.position.column) + ": " + error.message);
-        }
+        if (!parsed) throw error_at(parsed.error());
         return *parsed;
     }
 
@@ -142,6 +167,7 @@ std::vector<scim::AttributePath> targets_reading(const Mapping& mapping, std::st
     for (const auto& rule : mapping.rules) {
         std::vector<std::pair<std::string, Position>> refs;
         collect_attribute_refs(*rule.value, refs);
+        if (rule.default_value) collect_attribute_refs(*rule.default_value, refs);
         if (std::ranges::any_of(refs, [&](const auto& ref) { return ref.first.starts_with(prefix); }))
             targets.push_back(rule.target);
     }
@@ -155,6 +181,7 @@ std::vector<std::string> check_source_attributes(const Mapping& mapping, const s
     for (const auto& rule : mapping.rules) {
         std::vector<std::pair<std::string, Position>> refs;
         collect_attribute_refs(*rule.value, refs);
+        if (rule.default_value) collect_attribute_refs(*rule.default_value, refs);
         for (const auto& [name, position] : refs) {
             if (known.contains(name)) continue;
             if (std::ranges::any_of(unchecked_prefixes, [&](const auto& prefix) { return name.starts_with(prefix); }))

@@ -22,8 +22,11 @@ struct AttributeRule {
     scim::AttributePath target;
     ValueType type = ValueType::string;
     ExpressionPtr value;
-    std::string source_text; // the rule as written, for plans and messages
+    std::string source_text;      // the rule as written, for plans and messages
     Position position;
+    bool create_only = false;     // apply: on_create; later runs leave the target's value alone
+    ExpressionPtr default_value;  // default: used when the value is empty
+    bool leave_when_empty = false; // when_empty: leave keeps the target's value; clear removes it
 };
 
 struct Mapping {

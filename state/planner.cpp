@@ -37,7 +37,9 @@ Operation operation_for(const scim::DesiredResource& desired, const StoredResour
                         const std::vector<scim::AttributePath>& kept) {
     Operation operation{OperationKind::create, desired.key, {}, desired.origin, desired.body, {}, false};
     if (!stored) return operation;
-    if (!kept.empty()) operation.body = with_kept_paths(desired.body, stored->body, kept);
+    std::vector<scim::AttributePath> all_kept = kept;
+    all_kept.insert(all_kept.end(), desired.keep_as_sent.begin(), desired.keep_as_sent.end());
+    if (!all_kept.empty()) operation.body = with_kept_paths(desired.body, stored->body, all_kept);
     if (stored->status == ResourceStatus::pending_create) {
         operation.resolve_first = true;
         return operation;

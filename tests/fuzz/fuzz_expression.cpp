@@ -6,8 +6,11 @@
 #include "mappings/expression_parser.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    std::string_view text(reinterpret_cast<const char*>(data), size);
-    auto parsed = hr2scim::mappings::parse_template(text, {1, 1});
+    if (size == 0) return 0;
+    // The first byte picks the grammar: a template, or a whole expression.
+    std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
+    auto parsed = data[0] & 1 ? hr2scim::mappings::parse_expression(text, {1, 1})
+                              : hr2scim::mappings::parse_template(text, {1, 1});
     if (!parsed) {
         if (parsed.error().message.empty() || parsed.error().position.line < 1) std::abort();
         return 0;

@@ -15,7 +15,7 @@ connectors::Record person() {
 std::string eval(std::string_view text) {
     auto parsed = parse_template(text, {1, 1});
     if (!parsed) return "ERROR " + parsed.error().message;
-    return evaluate(**parsed, person());
+    return evaluate(**parsed, person()).text();
 }
 
 TEST(Expression, TemplatesSubstituteAttributes) {
@@ -37,8 +37,8 @@ TEST(Expression, FunctionsNestAndTakeStrings) {
 TEST(Expression, CaseMappingIsUnicode) {
     EXPECT_EQ(eval("{lower(city)}"), "århus");
     EXPECT_EQ(eval(R"({upper("straße ünd çé")})"), "STRAẞE ÜND ÇÉ");
-    EXPECT_EQ(find_function("lower")->apply({"\xFF" "AB"}), "\xFF" "ab") << "invalid UTF-8 passes through";
-    EXPECT_EQ(find_function("trim")->apply({" \t\n "}), "");
+    EXPECT_EQ(find_function("lower")->apply({Value("\xFF" "AB")}).text(), "\xFF" "ab") << "invalid UTF-8 passes through";
+    EXPECT_EQ(find_function("trim")->apply({Value(" \t\n ")}).text(), "");
 }
 
 TEST(Expression, ErrorsPointAtTheColumn) {
@@ -46,7 +46,8 @@ TEST(Expression, ErrorsPointAtTheColumn) {
     ASSERT_FALSE(unknown);
     EXPECT_EQ(unknown.error().position.line, 3);
     EXPECT_EQ(unknown.error().position.column, 11);
-    EXPECT_EQ(unknown.error().message, "unknown function 'lowr' (known: lower, upper, trim)");
+    EXPECT_EQ(unknown.error().message.rfind("unknown function 'lowr' (known: lower, upper, trim, pcase,", 0), 0U)
+        << unknown.error().message;
 
     auto arity = parse_template("x {lower(a, b)}", {1, 1});
     ASSERT_FALSE(arity);
@@ -55,7 +56,8 @@ TEST(Expression, ErrorsPointAtTheColumn) {
 
     EXPECT_EQ(parse_template("{first", {1, 1}).error().message, "expected `}` to close the placeholder");
     EXPECT_EQ(parse_template("a } b", {1, 1}).error().message, "a lone `}`: write `}}` for a literal brace");
-    EXPECT_EQ(parse_template("{}", {1, 1}).error().message, "expected an attribute name, a \"string\" or a function call");
+    EXPECT_EQ(parse_template("{}", {1, 1}).error().message,
+              "expected an attribute name, a \"string\", a number or a function call");
     EXPECT_EQ(parse_template("{\"open}", {1, 1}).error().message, "unterminated string");
 }
 

@@ -15,7 +15,7 @@ json body(const std::string& user_name, const std::string& title = "Engineer", b
 }
 
 scim::DesiredResource desired(const std::string& key, const std::string& title = "Engineer") {
-    return {key, body(key + "@x", title), "hr.csv:" + key};
+    return {key, body(key + "@x", title), "hr.csv:" + key, {}};
 }
 
 StoredResource stored(const std::string& key, ResourceStatus status = ResourceStatus::active) {

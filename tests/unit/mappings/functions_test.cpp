@@ -1,0 +1,128 @@
+// Every function, with ordinary, Unicode, empty and malformed input.
+#include "mappings/functions.hpp"
+
+#include <gtest/gtest.h>
+
+#include "mappings/expression_parser.hpp"
+
+namespace hr2scim::mappings {
+namespace {
+
+connectors::Record person() {
+    return {"E1",
+            {{"first", {"Ada"}}, {"last", {"Lovelace"}}, {"nick", {""}}, {"groups", {"admins", "staff", "admins"}},
+             {"country", {"DE"}}, {"start", {"2026-03-01"}}, {"status", {"active"}}, {"phone", {"+44 (20) 7946-0001"}}},
+            "hr.csv:2"};
+}
+
+Value eval(std::string_view expression) {
+    auto parsed = parse_expression(expression, {1, 1});
+    if (!parsed) return Value("PARSE ERROR: " + parsed.error().message);
+    return evaluate(**parsed, person());
+}
+
+std::string text(std::string_view expression) { return eval(expression).text(); }
+
+TEST(Functions, TextCase) {
+    EXPECT_EQ(text(R"(lower("Ada LÖVE"))"), "ada löve");
+    EXPECT_EQ(text(R"(upper("Ada Löve"))"), "ADA LÖVE");
+    EXPECT_EQ(text(R"(pcase("ADA o'BRIEN-LOVELACE"))"), "Ada O'brien-Lovelace");
+    EXPECT_EQ(text(R"(pcase("élodie  ÇAĞLAR"))"), "Élodie  Çağlar");
+    EXPECT_EQ(text(R"(lower(missing))"), "") << "a missing attribute is empty text";
+    EXPECT_EQ(text(R"(pcase(""))"), "");
+}
+
+TEST(Functions, SpacesAndDiacritics) {
+    EXPECT_EQ(text(R"(trim("  Ada "))"), "Ada");
+    EXPECT_EQ(text(R"(strip_spaces(" +44 20 7946 "))"), "+44207946");
+    EXPECT_EQ(text(R"(normalize_diacritics("Søren Müller-Łódź"))"), "Soren Muller-Lodz");
+    EXPECT_EQ(text(R"(normalize_diacritics("Straße Æsir Ðorđe çédille"))"), "Strasse AEsir Dorde cedille");
+    EXPECT_EQ(text(R"(normalize_diacritics(""))"), "");
+}
+
+TEST(Functions, PiecesOfText) {
+    EXPECT_EQ(text(R"(left("Lovelace", 4))"), "Love");
+    EXPECT_EQ(text(R"(left("Łódź", 2))"), "Łó") << "counts characters, not bytes";
+    EXPECT_EQ(text(R"(left("Ada", 10))"), "Ada");
+    EXPECT_EQ(text(R"(left("Ada", "x"))"), "") << "a count that is not a number counts as 0";
+    EXPECT_EQ(text(R"(mid("Lovelace", 5, 3))"), "lac");
+    EXPECT_EQ(text(R"(substring("Lovelace", 5))"), "lace");
+    EXPECT_EQ(text(R"(mid("Lovelace", 0, 3))"), "");
+    EXPECT_EQ(text(R"(word("Ada King Lovelace", 2))"), "King");
+    EXPECT_EQ(text(R"(word("a,b;;c", 3, ",;"))"), "c");
+    EXPECT_EQ(text(R"(word("Ada", 4))"), "");
+}
+
+TEST(Functions, RegularExpressions) {
+    EXPECT_EQ(text(R"(replace(phone, "[^0-9+]", ""))"), "+442079460001");
+    EXPECT_EQ(text(R"x(replace("Ada Lovelace", "(\\w+) (\\w+)", "\\2, \\1"))x"), "Lovelace, Ada");
+    EXPECT_EQ(eval(R"(matches("E1001", "^E[0-9]+$"))"), Value(true));
+    EXPECT_EQ(eval(R"(status =~ "^act")"), Value(true));
+    EXPECT_EQ(text(R"x(replace("x", "(", ""))x"), "PARSE ERROR: invalid regular expression: missing ): (")
+        << "a bad literal pattern is a load-time error";
+}
+
+TEST(Functions, JoiningAndLists) {
+    EXPECT_EQ(text(R"(append(first, ".", last))"), "Ada.Lovelace");
+    EXPECT_EQ(text(R"(concat("a", "b", "c"))"), "abc");
+    EXPECT_EQ(text(R"(join(", ", first, nick, last))"), "Ada, Lovelace") << "empty values are skipped";
+    EXPECT_EQ(text(R"(join("/", groups))"), "admins/staff/admins");
+    EXPECT_EQ(eval(R"(split("a;b", ";"))"), Value(List{"a", "b"}));
+    EXPECT_EQ(eval(R"(split("", ";"))"), Value(List{}));
+    EXPECT_EQ(text(R"(count(split("a;b;c", ";")))"), "3");
+    EXPECT_EQ(text(R"(count(groups))"), "3");
+    EXPECT_EQ(text(R"(count(missing))"), "0");
+    EXPECT_EQ(eval(R"(remove_duplicates(groups))"), Value(List{"admins", "staff"}));
+}
+
+TEST(Functions, Conditions) {
+    EXPECT_EQ(text(R"(coalesce(nick, missing, first))"), "Ada");
+    EXPECT_EQ(eval(R"(coalesce(nick, missing))"), Value());
+    EXPECT_EQ(text(R"(iif(status == "active", "yes", "no"))"), "yes");
+    EXPECT_EQ(text(R"(if(is_present(missing), "a", "b"))"), "b");
+    EXPECT_EQ(text(R"(switch(country, "Other", "DE", "Germany", "FR", "France"))"), "Germany");
+    EXPECT_EQ(text(R"(switch("IT", "Other", "DE", "Germany"))"), "Other");
+    EXPECT_EQ(eval("is_null(missing)"), Value(true));
+    EXPECT_EQ(eval("is_null(nick)"), Value(false)) << "an empty cell is empty, not null";
+    EXPECT_EQ(eval("is_null_or_empty(nick)"), Value(true));
+    EXPECT_EQ(eval("is_present(first)"), Value(true));
+    EXPECT_EQ(eval("not(is_present(first))"), Value(false));
+}
+
+TEST(Functions, HashIsDeterministic) {
+    EXPECT_EQ(text(R"(hash("E1001"))"), text(R"(hash("E1001"))"));
+    EXPECT_EQ(text(R"(hash("E1001"))").size(), 16U);
+    EXPECT_EQ(text(R"(hash("E1001", 8))"), text(R"(hash("E1001"))").substr(0, 8));
+    EXPECT_NE(text(R"(hash("E1001"))"), text(R"(hash("E1002"))"));
+}
+
+TEST(Operators, CompareCombineAndNegate) {
+    EXPECT_EQ(eval(R"(status == "active" and country != "FR")"), Value(true));
+    EXPECT_EQ(eval(R"(status == "gone" or country == "DE")"), Value(true));
+    EXPECT_EQ(eval(R"(not status == "active")"), Value(false));
+    EXPECT_EQ(eval(R"(!(country == "DE") || first == "Ada")"), Value(true));
+    EXPECT_EQ(eval(R"(start < "2026-04-01")"), Value(true)) << "ISO dates compare as text";
+    EXPECT_EQ(eval(R"(10 > 9)"), Value(true)) << "numbers compare as numbers";
+    EXPECT_EQ(eval(R"("10" >= "9")"), Value(true));
+    EXPECT_EQ(eval("true and (false or true)"), Value(true));
+    EXPECT_EQ(eval("null"), Value());
+}
+
+TEST(Operators, ErrorsSayWhere) {
+    auto parsed = parse_expression("status == ", {4, 7});
+    ASSERT_FALSE(parsed);
+    EXPECT_EQ(parsed.error().position.line, 4);
+    EXPECT_EQ(parsed.error().position.column, 17);
+    EXPECT_EQ(parse_expression("a == b c", {1, 1}).error().message, "unexpected text after the expression");
+    EXPECT_EQ(parse_expression("(a == b", {1, 1}).error().message, "expected `)`");
+    EXPECT_EQ(parse_expression("iif(a, b)", {1, 1}).error().message, "iif takes 3 argument(s), not 2");
+    EXPECT_EQ(parse_expression("join(a)", {1, 1}).error().message, "join takes 2 or more argument(s), not 1");
+}
+
+TEST(Functions, EveryFunctionHasAnExample) {
+    for (const auto& function : functions()) EXPECT_FALSE(function.example.empty()) << function.name;
+    EXPECT_GE(functions().size(), 25U);
+}
+
+} // namespace
+} // namespace hr2scim::mappings
