@@ -44,6 +44,11 @@ int main_with_arguments(int argc, char** argv) {
     auto* plan = add_command(app, "plan", "show what sync would change; touches no target", options, Command::plan);
     plan->add_flag("--detailed-exitcode", options.detailed_exitcode, "exit 4 when there are changes, 0 when none");
     auto* sync = add_command(app, "sync", "apply the plan to the target", options, Command::sync);
+    auto* explain = add_command(app, "explain",
+                                "show one record end to end: source values, each rule's result, the SCIM body "
+                                "and the planned operation; writes nothing",
+                                options, Command::explain);
+    explain->add_option("key", options.key, "the record's source key (e.g. its employee id)")->required();
     for (auto* sub : {plan, sync}) {
         sub->add_option("--max-deactivations", options.max_deactivations,
                         "allow up to N deactivations in this run, overriding the safety limits");

@@ -251,11 +251,66 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     return code;
 }
 
+void print_source_values(std::ostream& out, const connectors::Record& record) {
+    out << "Source values:\n";
+    for (const auto& [name, values] : record.attributes) {
+        out << "  " << name << " =";
+        for (const auto& value : values) out << " " << nlohmann::json(value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        out << '\n';
+    }
+}
+
+void print_rule_outcomes(std::ostream& out, const mappings::Mapping& mapping, const connectors::Record& record) {
+    out << "\nMapped attributes (" << mapping.file.string() << "):\n";
+    for (const auto& outcome : mappings::trace_record(mapping, record)) {
+        out << "  " << outcome.target << " = "
+            << (outcome.value.empty() ? std::string("(none)") : nlohmann::json(outcome.value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+            << "    from " << outcome.rule;
+        if (!outcome.note.empty()) out << "    [" << outcome.note << "]";
+        out << '\n';
+    }
+}
+
+// One person, end to end, without writing anything: what the source has, what each rule
+// makes of it, the SCIM body, and what the planner would send.
+ExitCode explain(const Prepared& prepared, const RunOptions& options, std::ostream& out) {
+    const auto& config = prepared.config;
+    auto stored = state::StateStore::read_only_load(config.state, config.target.name);
+    auto mapped = read_and_map(prepared, [](const std::string&) { return std::optional<size_t>(); });
+    const auto* record = [&]() -> const connectors::Record* {
+        for (const auto& candidate : mapped.read.records)
+            if (candidate.key == options.key) return &candidate;
+        return nullptr;
+    }();
+    for (const auto& rejection : mapped.rejections)
+        if (rejection.key == options.key) out << "REJECTED " << rejection.origin << ": " << rejection.reason << "\n\n";
+    std::erase_if(stored, [&](const auto& resource) { return resource.key != options.key; });
+    if (!record) {
+        out << "The source has no record with the key " << options.key << ".\n";
+        if (!stored.empty())
+            out << "The state knows it (" << state::to_string(stored.front().status) << ", SCIM id " << stored.front().scim_id
+                << "): sync would deactivate it, subject to the safety gates.\n";
+        return ExitCode::ok;
+    }
+    out << "Record " << record->key << " from " << record->origin << "\n\n";
+    print_source_values(out, *record);
+    print_rule_outcomes(out, prepared.mapping, *record);
+    std::vector<scim::DesiredResource> desired;
+    for (const auto& resource : mapped.desired)
+        if (resource.key == options.key) desired.push_back(resource);
+    if (desired.empty()) return ExitCode::partial;
+    out << "\nSCIM body:\n" << desired.front().body.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n\n";
+    state::PlanPolicy policy = policy_for(config, options, mapped);
+    print_plan(out, state::make_plan(desired, stored, policy), config.target.name);
+    return ExitCode::ok;
+}
+
 } // namespace
 
 ExitCode run(const RunOptions& options, std::ostream& out) {
     auto prepared = prepare(options.config, options.log_level);
     if (options.command == Command::validate) return validate(prepared, out);
+    if (options.command == Command::explain) return explain(prepared, options, out);
     return plan_or_sync(prepared, options, out);
 }
 

@@ -10,7 +10,7 @@
 
 namespace hr2scim::agent {
 
-enum class Command { validate, plan, sync };
+enum class Command { validate, plan, sync, explain };
 
 struct RunOptions {
     Command command = Command::plan;
@@ -19,6 +19,7 @@ struct RunOptions {
     std::optional<size_t> max_deactivations;   // one run's override of the safety limits
     std::string log_level;                     // overrides the config's log.level when set
     bool allow_shrink = false;                 // one run's override of source.max_shrink_percent
+    std::string key;                           // explain: the source key to show
 };
 
 // Prints the plan and summary to `out`, logs to stderr; never throws.

@@ -50,6 +50,27 @@ tl::expected<json, std::string> to_json(const AttributeRule& rule, const Value& 
 
 } // namespace
 
+std::vector<RuleOutcome> trace_record(const Mapping& mapping, const connectors::Record& record) {
+    std::vector<RuleOutcome> outcomes;
+    for (const auto& rule : mapping.rules) {
+        RuleOutcome outcome{rule.target.to_string(), rule.source_text, {}, {}};
+        Value value = evaluate(*rule.value, record);
+        if (value.is_empty() && rule.default_value) {
+            value = evaluate(*rule.default_value, record);
+            outcome.note = "the value was empty: default used";
+        }
+        if (value.is_empty()) {
+            outcome.note = rule.leave_when_empty ? "empty: the target keeps its value" : "empty: the attribute is cleared";
+        } else if (auto converted = to_json(rule, value); !converted) {
+            outcome.note = "REJECTS THE RECORD: " + converted.error();
+        }
+        if (rule.create_only) outcome.note += std::string(outcome.note.empty() ? "" : "; ") + "set on create only";
+        outcome.value = value.is_empty() ? "" : value.text();
+        outcomes.push_back(std::move(outcome));
+    }
+    return outcomes;
+}
+
 std::optional<bool> parse_boolean(std::string_view text) {
     std::string lower(text);
     std::ranges::transform(lower, lower.begin(), [](unsigned char c) { return std::tolower(c); });

@@ -76,15 +76,17 @@ std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(
 
 bool Statement::is_null(int column) const { return sqlite3_column_type(m_statement, column) == SQLITE_NULL; }
 
-Database::Database(const std::filesystem::path& path) {
-    create_private_file(path);
-    if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
+Database::Database(const std::filesystem::path& path, bool read_only) {
+    if (!read_only) create_private_file(path);
+    int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_FULLMUTEX;
+    if (sqlite3_open_v2(path.c_str(), &m_db, flags, nullptr) != SQLITE_OK) {
         std::string message = "cannot open state file " + path.string();
         sqlite3_close(m_db);
         m_db = nullptr;
         throw StateError(message);
     }
     sqlite3_busy_timeout(m_db, 10000);
+    if (read_only) return;
     execute("PRAGMA journal_mode=WAL");
     execute("PRAGMA synchronous=NORMAL");
     execute("PRAGMA foreign_keys=ON");

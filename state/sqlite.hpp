@@ -42,8 +42,9 @@ private:
 
 class Database {
 public:
-    // Creates the file with mode 0600 (and its folder with 0700) when it does not exist.
-    explicit Database(const std::filesystem::path& path);
+    // Creates the file with mode 0600 (and its folder with 0700) when it does not exist;
+    // read-only opens an existing file without writing to it.
+    explicit Database(const std::filesystem::path& path, bool read_only = false);
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;

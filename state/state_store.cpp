@@ -10,6 +10,20 @@ constexpr std::string_view k_now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 std::int64_t as_integer(size_t value) { return static_cast<std::int64_t>(value); }
 
+std::vector<StoredResource> load_resources(Database& db, const std::string& target) {
+    auto query = db.prepare("SELECT source_key, scim_id, status, body FROM resources WHERE target = ?");
+    query.bind(1, target);
+    std::vector<StoredResource> resources;
+    while (query.step()) {
+        auto status = resource_status_from(query.text(2));
+        auto body = nlohmann::json::parse(query.text(3), nullptr, false);
+        if (!status || body.is_discarded())
+            throw StateError("the state row for key '" + query.text(0) + "' is damaged");
+        resources.push_back({query.text(0), query.text(1), *status, std::move(body)});
+    }
+    return resources;
+}
+
 } // namespace
 
 std::string_view to_string(ResourceStatus status) {
@@ -29,19 +43,17 @@ std::optional<ResourceStatus> resource_status_from(std::string_view text) {
 
 StateStore::StateStore(const std::filesystem::path& path) : m_db(path) { migrate(m_db); }
 
-std::vector<StoredResource> StateStore::load(const std::string& target) {
-    auto query = m_db.prepare("SELECT source_key, scim_id, status, body FROM resources WHERE target = ?");
-    query.bind(1, target);
-    std::vector<StoredResource> resources;
-    while (query.step()) {
-        auto status = resource_status_from(query.text(2));
-        auto body = nlohmann::json::parse(query.text(3), nullptr, false);
-        if (!status || body.is_discarded())
-            throw StateError("the state row for key '" + query.text(0) + "' is damaged");
-        resources.push_back({query.text(0), query.text(1), *status, std::move(body)});
-    }
-    return resources;
+std::vector<StoredResource> StateStore::read_only_load(const std::filesystem::path& path, const std::string& target) {
+    if (!std::filesystem::exists(path)) return {};
+    Database db(path, true);
+    auto version = db.prepare("SELECT version FROM schema_version");
+    if (!version.step() || version.integer(0) != k_schema_version)
+        throw StateError("the state file " + path.string() + " is not at schema version " +
+                         std::to_string(k_schema_version) + "; run sync once to migrate it");
+    return load_resources(db, target);
 }
+
+std::vector<StoredResource> StateStore::load(const std::string& target) { return load_resources(m_db, target); }
 
 void StateStore::journal_create(const std::string& target, const std::string& key, const nlohmann::json& body) {
     save(target, {key, {}, ResourceStatus::pending_create, body});

@@ -37,6 +37,10 @@ class StateStore {
 public:
     explicit StateStore(const std::filesystem::path& path);
 
+    // What a state file holds, read without writing (a missing file holds nothing).
+    [[nodiscard]] static std::vector<StoredResource> read_only_load(const std::filesystem::path& path,
+                                                                    const std::string& target);
+
     [[nodiscard]] std::vector<StoredResource> load(const std::string& target);
     // Journaled before the POST is sent: an answer lost after the server committed must not
     // become a second user.

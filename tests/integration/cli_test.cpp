@@ -62,3 +62,33 @@ TEST_F(SyncTest, ValidateReportsRejectedRowsWithTheirLines) {
 
 } // namespace
 } // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+TEST_F(SyncTest, ExplainShowsOnePersonEndToEndAndWritesNothing) {
+    ASSERT_EQ(sync().exit_code, 0);
+    write_csv(without_line(replace_once(example_csv(), "Rear Admiral", "Commodore"), "E1004,"));
+    server.clear_requests();
+    auto state_before = read_file(state_file());
+
+    auto result = hr2scim({"explain", "E1003"}, server.token());
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_NE(result.out.find("Record E1003 from hr.csv:4"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("  job_title = \"Commodore\""), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("  title = \"Commodore\"    from column job_title"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("\"userName\": \"grace.hopper@example.com\""), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("~ update     E1003"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("title: \"Rear Admiral\" -> \"Commodore\""), std::string::npos) << result.out;
+    EXPECT_EQ(result.out.find("E1004"), std::string::npos) << "only the one person";
+
+    auto gone = hr2scim({"explain", "E1004"}, server.token());
+    EXPECT_NE(gone.out.find("The source has no record with the key E1004."), std::string::npos) << gone.out;
+    EXPECT_NE(gone.out.find("sync would deactivate it"), std::string::npos) << gone.out;
+
+    EXPECT_EQ(server.requests().size(), 0U);
+    EXPECT_EQ(read_file(state_file()), state_before) << "explain writes nothing";
+}
+
+} // namespace
+} // namespace hr2scim::testing
