@@ -182,7 +182,10 @@ std::vector<std::string> check_source_attributes(const Mapping& mapping, const s
         std::vector<std::pair<std::string, Position>> refs;
         collect_attribute_refs(*rule.value, refs);
         if (rule.default_value) collect_attribute_refs(*rule.default_value, refs);
-        for (const auto& [name, position] : refs) {
+        for (const auto& ref : refs) {
+            // Named, not a structured binding: clang 14 (the fuzz build) cannot capture those.
+            const std::string& name = ref.first;
+            const Position& position = ref.second;
             if (known.contains(name)) continue;
             if (std::ranges::any_of(unchecked_prefixes, [&](const auto& prefix) { return name.starts_with(prefix); }))
                 continue;
