@@ -2,11 +2,11 @@
 
 #include <array>
 #include <cstdlib>
-#include <fstream>
 
 #include <spdlog/spdlog.h>
 
 #include "connectors/json_records.hpp"
+#include "connectors/source_support.hpp"
 #include "http/redact.hpp"
 #include "http/url.hpp"
 
@@ -185,33 +185,6 @@ private:
     std::string m_access_token;
 };
 
-std::string secret_from(const SourceOptions& options, const std::string& env_option, const std::string& file_option) {
-    const auto& variable = options.get(env_option);
-    const auto& file = options.get(file_option);
-    if (!variable.empty() && !file.empty()) throw OptionError(env_option, "give " + env_option + " or " + file_option + ", not both");
-    if (!variable.empty()) {
-        const char* value = std::getenv(variable.c_str());
-        if (!value || !*value) throw OptionError(env_option, "the environment variable " + variable + " is not set");
-        return value;
-    }
-    if (file.empty()) throw OptionError(env_option, "this auth needs " + env_option + " or " + file_option);
-    std::ifstream in(options.base_directory / file);
-    std::string secret;
-    if (!in || !std::getline(in, secret)) throw OptionError(file_option, "cannot read " + file);
-    while (!secret.empty() && (secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
-    return secret;
-}
-
-long number(const SourceOptions& options, const char* name, long low, long high) {
-    const auto& text = options.get(name);
-    char* end = nullptr;
-    long value = std::strtol(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || value < low || value > high)
-        throw OptionError(name, std::string(name) + " must be a whole number from " + std::to_string(low) + " to " +
-                                    std::to_string(high));
-    return value;
-}
-
 void check_pointer(const std::string& pointer, const char* name) {
     try {
         (void)json::json_pointer(pointer);
@@ -231,15 +204,15 @@ PaginationSettings pagination_from(const SourceOptions& options) {
         throw OptionError("pagination", "pagination must be none, page, offset, cursor, next_url or link");
     pages.style = found->second;
     pages.page_param = options.get("page_param");
-    pages.page_start = number(options, "page_start", 0, 1);
+    pages.page_start = whole_number_option(options, "page_start", 0, 1);
     pages.size_param = options.get("size_param");
-    pages.page_size = number(options, "page_size", 1, 100000);
+    pages.page_size = whole_number_option(options, "page_size", 1, 100000);
     pages.offset_param = options.get("offset_param");
     pages.limit_param = options.get("limit_param");
     pages.cursor_pointer = options.get("cursor_pointer");
     pages.cursor_param = options.get("cursor_param");
     pages.next_pointer = options.get("next_pointer");
-    pages.max_pages = static_cast<size_t>(number(options, "max_pages", 1, 1000000));
+    pages.max_pages = static_cast<size_t>(whole_number_option(options, "max_pages", 1, 1000000));
     if (pages.style == PaginationStyle::cursor && pages.cursor_pointer.empty())
         throw OptionError("cursor_pointer", "pagination: cursor needs cursor_pointer");
     if (pages.style == PaginationStyle::next_url && pages.next_pointer.empty())
@@ -255,7 +228,7 @@ void auth_from(const SourceOptions& options, HttpApiSettings& settings) {
         settings.auth = ApiAuth::none;
     } else if (auth == "bearer") {
         settings.auth = ApiAuth::bearer;
-        settings.token = secret_from(options, "token_env", "token_file");
+        settings.token = secret_option(options, "token_env", "token_file", true);
     } else if (auth == "basic") {
         settings.auth = ApiAuth::basic;
         settings.username = options.get("username");
@@ -267,14 +240,14 @@ void auth_from(const SourceOptions& options, HttpApiSettings& settings) {
         if (settings.username.empty()) throw OptionError("username", "auth: basic needs username or username_env");
         // Some APIs (BambooHR) take the key as the user name and ignore the password.
         if (!options.get("password_env").empty() || !options.get("password_file").empty())
-            settings.password = secret_from(options, "password_env", "password_file");
+            settings.password = secret_option(options, "password_env", "password_file", true);
     } else if (auth == "oauth2") {
         settings.auth = ApiAuth::oauth2;
         settings.token_url = options.get("token_url");
         settings.client_id = options.get("client_id");
         if (settings.token_url.empty() || settings.client_id.empty())
             throw OptionError("token_url", "auth: oauth2 needs token_url and client_id");
-        settings.client_secret = secret_from(options, "client_secret_env", "client_secret_file");
+        settings.client_secret = secret_option(options, "client_secret_env", "client_secret_file", true);
         settings.scope = options.get("scope");
     } else {
         throw OptionError("auth", "auth must be none, bearer, basic or oauth2");
@@ -301,8 +274,8 @@ std::unique_ptr<Source> make_http_api_source(const SourceOptions& options) {
     check_pointer(settings.records_pointer, "records");
     settings.key = options.get("key");
     settings.pagination = pagination_from(options);
-    settings.timeout = std::chrono::seconds(number(options, "timeout_seconds", 1, 3600));
-    settings.retry.max_attempts = static_cast<int>(number(options, "max_retries", 0, 20)) + 1;
+    settings.timeout = std::chrono::seconds(whole_number_option(options, "timeout_seconds", 1, 3600));
+    settings.retry.max_attempts = static_cast<int>(whole_number_option(options, "max_retries", 0, 20)) + 1;
     if (const auto& ca = options.get("ca_file"); !ca.empty()) settings.ca_file = (options.base_directory / ca).string();
     return std::make_unique<HttpApiSource>(std::move(settings));
 }

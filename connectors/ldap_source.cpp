@@ -1,12 +1,11 @@
 #include "connectors/ldap_source.hpp"
 
 #include <array>
-#include <cstdlib>
-#include <fstream>
 
 #include <ldap.h>
 
 #include "connectors/ldif_source.hpp"
+#include "connectors/source_support.hpp"
 
 namespace hr2scim::connectors {
 namespace {
@@ -176,33 +175,6 @@ int scope_from(const std::string& text) {
     throw OptionError("scope", "scope must be sub, one or base");
 }
 
-std::string read_password(const SourceOptions& options) {
-    const auto& variable = options.get("password_env");
-    const auto& file = options.get("password_file");
-    if (!variable.empty() && !file.empty()) throw OptionError("password_env", "give password_env or password_file, not both");
-    if (!variable.empty()) {
-        const char* value = std::getenv(variable.c_str());
-        if (!value || !*value) throw OptionError("password_env", "the environment variable " + variable + " is not set");
-        return value;
-    }
-    if (file.empty()) return {};
-    std::ifstream in(options.base_directory / file);
-    std::string password;
-    if (!in || !std::getline(in, password)) throw OptionError("password_file", "cannot read " + file);
-    while (!password.empty() && (password.back() == '\r' || password.back() == ' ')) password.pop_back();
-    return password;
-}
-
-int integer_option(const SourceOptions& options, const char* name, int low, int high) {
-    const auto& text = options.get(name);
-    char* end = nullptr;
-    long value = std::strtol(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || value < low || value > high)
-        throw OptionError(name, std::string(name) + " must be a whole number from " + std::to_string(low) + " to " +
-                                    std::to_string(high));
-    return static_cast<int>(value);
-}
-
 } // namespace
 
 LdapSource::LdapSource(LdapSourceSettings settings) : m_settings(std::move(settings)) {}
@@ -239,15 +211,15 @@ std::unique_ptr<Source> make_ldap_source(const SourceOptions& options) {
     if (settings.start_tls && settings.url.starts_with("ldaps://"))
         throw OptionError("start_tls", "StartTLS is for ldap:// URLs; ldaps:// is already encrypted");
     settings.bind_dn = options.get("bind_dn");
-    settings.password = read_password(options);
+    settings.password = secret_option(options, "password_env", "password_file", false);
     settings.base_dn = options.get("base_dn");
     settings.scope = scope_from(options.get("scope"));
     settings.filter = options.get("filter");
     settings.attributes = split_list(options.get("attributes"));
     settings.key_attribute = options.get("key_attribute");
     if (!settings.attributes.empty() && settings.key_attribute != "dn") settings.attributes.push_back(settings.key_attribute);
-    settings.page_size = integer_option(options, "page_size", 0, 100000);
-    settings.timeout = std::chrono::seconds(integer_option(options, "timeout_seconds", 1, 3600));
+    settings.page_size = static_cast<int>(whole_number_option(options, "page_size", 0, 100000));
+    settings.timeout = std::chrono::seconds(whole_number_option(options, "timeout_seconds", 1, 3600));
     if (const auto& ca = options.get("ca_file"); !ca.empty()) settings.ca_file = (options.base_directory / ca).string();
     return std::make_unique<LdapSource>(std::move(settings));
 }

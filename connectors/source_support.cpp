@@ -1,6 +1,7 @@
 #include "connectors/source_support.hpp"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -31,6 +32,38 @@ void reject_duplicate_keys(SourceRead& read) {
                                    "key '" + record.key + "' appears more than once (" + join(origins) + ")"});
     }
     read.records = std::move(unique);
+}
+
+std::string secret_option(const SourceOptions& options, const std::string& env_option, const std::string& file_option,
+                          bool required) {
+    const auto& variable = options.get(env_option);
+    const auto& file = options.get(file_option);
+    if (!variable.empty() && !file.empty())
+        throw OptionError(env_option, "give " + env_option + " or " + file_option + ", not both");
+    if (!variable.empty()) {
+        const char* value = std::getenv(variable.c_str());
+        if (!value || !*value) throw OptionError(env_option, "the environment variable " + variable + " is not set");
+        return value;
+    }
+    if (file.empty()) {
+        if (required) throw OptionError(env_option, "this needs " + env_option + " or " + file_option);
+        return {};
+    }
+    std::ifstream in(options.base_directory / file);
+    std::string secret;
+    if (!in || !std::getline(in, secret)) throw OptionError(file_option, "cannot read " + file);
+    while (!secret.empty() && (secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
+    return secret;
+}
+
+long whole_number_option(const SourceOptions& options, const char* name, long low, long high) {
+    const auto& text = options.get(name);
+    char* end = nullptr;
+    long value = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || value < low || value > high)
+        throw OptionError(name, std::string(name) + " must be a whole number from " + std::to_string(low) + " to " +
+                                    std::to_string(high));
+    return value;
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view separator) {

@@ -18,4 +18,13 @@ void reject_duplicate_keys(SourceRead& read);
 
 [[nodiscard]] std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
 
+// A secret the options name: the environment variable in `env_option`, or the first line of
+// the file in `file_option`. Empty when neither is given and it is not required. The error
+// names the option, never the secret.
+[[nodiscard]] std::string secret_option(const SourceOptions& options, const std::string& env_option,
+                                        const std::string& file_option, bool required);
+
+// A whole number option within [low, high], or an OptionError naming the option.
+[[nodiscard]] long whole_number_option(const SourceOptions& options, const char* name, long low, long high);
+
 } // namespace hr2scim::connectors
