@@ -92,15 +92,13 @@ void join_secondary(const Prepared& prepared, const JoinedSource& join, MappedSo
     mapped.complete_reads.emplace_back(join.source->describe(), yielded);
 }
 
-// Every attribute the mapping reads must exist where the sources say which they have.
-void check_mapping_against_sources(const Prepared& prepared, const MappedSource& mapped,
-                                   const std::vector<std::string>& joined_names) {
+// Every attribute the mapping reads must exist where the primary source says which it has;
+// joined attributes (<name>.<attribute>) are not checked.
+void check_mapping_against_sources(const Prepared& prepared, const MappedSource& mapped) {
     if (mapped.read.attribute_names.empty()) return;
-    std::vector<std::string> names = mapped.read.attribute_names;
-    names.insert(names.end(), joined_names.begin(), joined_names.end());
     std::vector<std::string> unchecked;
     for (const auto& join : prepared.joins) unchecked.push_back(join.config->name + ".");
-    auto errors = mappings::check_source_attributes(prepared.mapping, names, unchecked);
+    auto errors = mappings::check_source_attributes(prepared.mapping, mapped.read.attribute_names, unchecked);
     if (!errors.empty()) throw ConfigError(fmt::format("{}", fmt::join(errors, "\n")));
 }
 
@@ -108,7 +106,7 @@ MappedSource read_and_map(const Prepared& prepared, const LastRead& last_read) {
     auto started = std::chrono::steady_clock::now();
     MappedSource mapped{prepared.source->read(), 0, {}, {}, {}, {}, {}};
     auto& read = mapped.read;
-    check_mapping_against_sources(prepared, mapped, {});
+    check_mapping_against_sources(prepared, mapped);
     mapped.yielded = read.records.size() + read.rejections.size();
     if (read.complete())
         for (const auto& join : prepared.joins) join_secondary(prepared, join, mapped, last_read);
