@@ -42,6 +42,7 @@ constexpr std::array k_api_options = {
     OptionSpec{"cursor_pointer", false, "", "cursor: JSON pointer to the next cursor in the body"},
     OptionSpec{"cursor_param", false, "cursor", "cursor: the parameter that takes it"},
     OptionSpec{"next_pointer", false, "", "next_url: JSON pointer to the next page's URL in the body"},
+    OptionSpec{"total_pointer", false, "", "page and offset: JSON pointer to the total record count, if the API gives it"},
     OptionSpec{"max_pages", false, "1000", "a read with more pages fails (pagination loops)"},
     OptionSpec{"timeout_seconds", false, "30", "per request"},
     OptionSpec{"max_retries", false, "3", "for 408, 429, 5xx and no answer"},
@@ -212,6 +213,7 @@ PaginationSettings pagination_from(const SourceOptions& options) {
     pages.cursor_pointer = options.get("cursor_pointer");
     pages.cursor_param = options.get("cursor_param");
     pages.next_pointer = options.get("next_pointer");
+    pages.total_pointer = options.get("total_pointer");
     pages.max_pages = static_cast<size_t>(whole_number_option(options, "max_pages", 1, 1000000));
     if (pages.style == PaginationStyle::cursor && pages.cursor_pointer.empty())
         throw OptionError("cursor_pointer", "pagination: cursor needs cursor_pointer");
@@ -219,6 +221,7 @@ PaginationSettings pagination_from(const SourceOptions& options) {
         throw OptionError("next_pointer", "pagination: next_url needs next_pointer");
     check_pointer(pages.cursor_pointer, "cursor_pointer");
     check_pointer(pages.next_pointer, "next_pointer");
+    check_pointer(pages.total_pointer, "total_pointer");
     return pages;
 }
 

@@ -1,5 +1,7 @@
 #include "connectors/pager.hpp"
 
+#include <charconv>
+
 #include "connectors/json_records.hpp"
 #include "http/url.hpp"
 
@@ -25,6 +27,16 @@ std::string Pager::first_url() const {
     return url;
 }
 
+bool Pager::reached_total(const nlohmann::json& body) const {
+    if (m_settings.total_pointer.empty()) return false;
+    auto total = text_at(body, m_settings.total_pointer);
+    if (!total) return false;
+    // A total that is not a whole number is ignored: the read goes on to an empty page.
+    size_t count = 0;
+    auto [end, error] = std::from_chars(total->data(), total->data() + total->size(), count);
+    return error == std::errc() && end == total->data() + total->size() && m_records >= count;
+}
+
 tl::expected<std::optional<std::string>, std::string> Pager::follow(std::string url) {
     // A server that points back at a page already read would page forever.
     if (!m_seen.insert(url).second) return tl::unexpected("the API points back to a page already read: " + url);
@@ -39,15 +51,18 @@ tl::expected<std::optional<std::string>, std::string> Pager::next(const std::str
     if (++m_pages >= m_settings.max_pages && m_settings.style != PaginationStyle::none)
         return tl::unexpected("more than " + std::to_string(m_settings.max_pages) +
                               " pages (max_pages); the API keeps paging");
-    const bool short_page = records_on_page == 0 || static_cast<long>(records_on_page) < m_settings.page_size;
+    m_records += records_on_page;
+    // A short page is not the end: APIs cap page sizes below what was asked. Only an empty
+    // page, or reaching the total the API reports, ends a page or offset read.
+    const bool last_page = records_on_page == 0 || reached_total(body);
     switch (m_settings.style) {
     case PaginationStyle::none: return std::optional<std::string>();
     case PaginationStyle::page:
-        if (short_page) return std::optional<std::string>();
+        if (last_page) return std::optional<std::string>();
         return follow(http::set_query_parameter(current_url, m_settings.page_param,
                                                 std::to_string(m_settings.page_start + static_cast<long>(m_pages))));
     case PaginationStyle::offset:
-        if (short_page) return std::optional<std::string>();
+        if (last_page) return std::optional<std::string>();
         m_offset += static_cast<long>(records_on_page);
         return follow(http::set_query_parameter(current_url, m_settings.offset_param, std::to_string(m_offset)));
     case PaginationStyle::cursor: {

@@ -26,6 +26,7 @@ struct PaginationSettings {
     std::string cursor_pointer;         // cursor: where the next cursor is in the body
     std::string cursor_param = "cursor";
     std::string next_pointer;           // next_url: where the next URL is in the body
+    std::string total_pointer;          // page, offset: where the total record count is, if the API says
     size_t max_pages = 1000;            // against pagination that never ends
 };
 
@@ -42,11 +43,13 @@ public:
 
 private:
     tl::expected<std::optional<std::string>, std::string> follow(std::string url);
+    [[nodiscard]] bool reached_total(const nlohmann::json& body) const;
 
     PaginationSettings m_settings;
     std::string m_base_url;
     size_t m_pages = 0;
     long m_offset = 0;
+    size_t m_records = 0;
     std::set<std::string> m_seen;
 };
 

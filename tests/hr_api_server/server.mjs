@@ -98,7 +98,8 @@ function page(req, res, n, slice, shape) {
 const withFault = (req, url) => (req.query.fault ? `${url}&fault=${req.query.fault}` : url);
 
 app.get("/api/page", (req, res) => {
-    const n = Number(req.query.page ?? 1), size = Number(req.query.per_page ?? PAGE);
+    // Like real APIs, pages are capped: asking for more than 100 still gives 100.
+    const n = Number(req.query.page ?? 1), size = Math.min(Number(req.query.per_page ?? PAGE), PAGE);
     page(req, res, n, people.slice((n - 1) * size, n * size), (slice) => res.json({employees: slice, page: n}));
 });
 

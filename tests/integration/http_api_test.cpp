@@ -20,7 +20,8 @@ struct Style {
 
 const Style k_styles[] = {
     {"page", "  url: {api}/api/page\n  records: /employees\n  pagination: page\n  size_param: per_page\n"},
-    {"offset", "  url: {api}/api/offset\n  records: /data\n  pagination: offset\n"},
+    {"offset", "  url: {api}/api/offset\n  records: /data\n  pagination: offset\n"
+               "  total_pointer: /metadata/total_elements\n"},
     {"cursor", "  url: {api}/api/cursor\n  records: /results\n  pagination: cursor\n  cursor_pointer: /next_cursor\n"},
     {"next_url", "  url: {api}/api/next\n  records: /items\n  pagination: next_url\n  next_pointer: /links/next\n"},
     {"link", "  url: {api}/api/link\n  records: \"\"\n  pagination: link\n"},
@@ -76,6 +77,13 @@ TEST_P(PaginationTest, ReadsEveryPersonOnEveryPage) {
 
 INSTANTIATE_TEST_SUITE_P(Styles, PaginationTest, ::testing::ValuesIn(k_styles),
                          [](const auto& param_info) { return std::string(param_info.param.name); });
+
+TEST_F(HttpApiTest, AnApiThatCapsItsPagesBelowThePageSizeIsStillReadWhole) {
+    std::string asks_for_more = source(k_styles[0]) + "  page_size: 200\n";
+    auto result = run("sync", asks_for_more);
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_EQ(scim.users().size(), static_cast<size_t>(k_people)) << "100 a page although 200 were asked for";
+}
 
 TEST_F(HttpApiTest, BasicAuthWorks) {
     auto result = run("validate", source(k_styles[0], "  auth: basic\n  username: hr-user\n  password_env: HR_API_PASSWORD\n"));

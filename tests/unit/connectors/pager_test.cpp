@@ -18,15 +18,33 @@ std::optional<std::string> next(Pager& pager, const std::string& url, const json
     return *result;
 }
 
-TEST(Pager, PageNumbersStopAtAShortPage) {
+TEST(Pager, PageNumbersGoOnUntilAnEmptyPage) {
     PaginationSettings settings;
     settings.style = PaginationStyle::page;
     settings.size_param = "per_page";
-    settings.page_size = 2;
+    settings.page_size = 200;
     Pager pager(settings, "https://h/e");
-    EXPECT_EQ(pager.first_url(), "https://h/e?page=1&per_page=2");
-    EXPECT_EQ(next(pager, "https://h/e?page=1&per_page=2", {}, 2), "https://h/e?per_page=2&page=2");
-    EXPECT_EQ(next(pager, "https://h/e?per_page=2&page=2", {}, 1), std::nullopt);
+    EXPECT_EQ(pager.first_url(), "https://h/e?page=1&per_page=200");
+    // The API caps pages at 100: a short page is not the end.
+    EXPECT_EQ(next(pager, "https://h/e?page=1&per_page=200", {}, 100), "https://h/e?per_page=200&page=2");
+    EXPECT_EQ(next(pager, "https://h/e?per_page=200&page=2", {}, 7), "https://h/e?per_page=200&page=3");
+    EXPECT_EQ(next(pager, "https://h/e?per_page=200&page=3", {}, 0), std::nullopt);
+}
+
+TEST(Pager, AReportedTotalEndsTheReadWithoutAnEmptyPage) {
+    PaginationSettings settings;
+    settings.style = PaginationStyle::offset;
+    settings.page_size = 100;
+    settings.total_pointer = "/metadata/total_elements";
+    Pager pager(settings, "https://h/e");
+    json body = {{"metadata", {{"total_elements", 150}}}};
+    EXPECT_EQ(next(pager, "https://h/e?offset=0&limit=100", body, 100), "https://h/e?limit=100&offset=100");
+    EXPECT_EQ(next(pager, "https://h/e?limit=100&offset=100", body, 50), std::nullopt);
+
+    Pager unsure(settings, "https://h/e");
+    json vague = {{"metadata", {{"total_elements", "many"}}}};
+    EXPECT_EQ(next(unsure, "https://h/e?offset=0&limit=100", vague, 100), "https://h/e?limit=100&offset=100")
+        << "a total that is not a number is ignored";
 }
 
 TEST(Pager, OffsetsAdvanceByTheRecordsRead) {
@@ -36,7 +54,8 @@ TEST(Pager, OffsetsAdvanceByTheRecordsRead) {
     Pager pager(settings, "https://h/e");
     EXPECT_EQ(pager.first_url(), "https://h/e?offset=0&limit=50");
     EXPECT_EQ(next(pager, "https://h/e?offset=0&limit=50", {}, 50), "https://h/e?limit=50&offset=50");
-    EXPECT_EQ(next(pager, "https://h/e?limit=50&offset=50", {}, 0), std::nullopt) << "an empty page ends";
+    EXPECT_EQ(next(pager, "https://h/e?limit=50&offset=50", {}, 20), "https://h/e?limit=50&offset=70");
+    EXPECT_EQ(next(pager, "https://h/e?limit=50&offset=70", {}, 0), std::nullopt) << "an empty page ends";
 }
 
 TEST(Pager, CursorsComeFromTheBodyUntilThereIsNone) {
@@ -68,6 +87,7 @@ TEST(Pager, TooManyPagesIsAnError) {
     settings.style = PaginationStyle::page;
     settings.page_size = 1;
     settings.max_pages = 3;
+    // (every page below holds one record, so only max_pages ends this read)
     Pager pager(settings, "https://h/e");
     EXPECT_EQ(next(pager, "u1", {}, 1), "u1?page=2");
     EXPECT_EQ(next(pager, "u2", {}, 1), "u2?page=3");
