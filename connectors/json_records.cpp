@@ -5,13 +5,18 @@ namespace {
 
 using nlohmann::json;
 
-void flatten_into(const json& value, const std::string& path, Attributes& out) {
+// People are a few levels deep; a hostile API must not exhaust the stack.
+constexpr int k_max_depth = 32;
+
+void flatten_into(const json& value, const std::string& path, Attributes& out, int depth) {
+    if (depth > k_max_depth) return;
     switch (value.type()) {
     case json::value_t::object:
-        for (const auto& [key, member] : value.items()) flatten_into(member, path.empty() ? key : path + "." + key, out);
+        for (const auto& [key, member] : value.items())
+            flatten_into(member, path.empty() ? key : path + "." + key, out, depth + 1);
         break;
     case json::value_t::array:
-        for (const auto& element : value) flatten_into(element, path, out);
+        for (const auto& element : value) flatten_into(element, path, out, depth + 1);
         break;
     case json::value_t::string: out[path].push_back(value.get<std::string>()); break;
     case json::value_t::null:
@@ -33,7 +38,7 @@ const json* at_pointer(const json& page, const std::string& pointer) {
 
 Attributes flatten_json(const json& object) {
     Attributes attributes;
-    flatten_into(object, "", attributes);
+    flatten_into(object, "", attributes, 0);
     return attributes;
 }
 

@@ -31,6 +31,10 @@ constexpr std::array k_comparisons = {Comparison{"==", Operator::equal},  Compar
 
 using Parsed = tl::expected<ExpressionPtr, ParseError>;
 
+// Deeper nesting than any mapping needs is refused, so that no input can exhaust the stack
+// (parsing and evaluation both recurse). Found by fuzz_expression.
+constexpr int k_max_depth = 64;
+
 class Parser {
 public:
     Parser(std::string_view text, Position start) : m_text(text), m_start(start) {}
@@ -115,7 +119,22 @@ private:
         return make(Operation{op, {std::move(left), std::move(right)}}, offset);
     }
 
+    // Counts one level of nesting for as long as it lives.
+    class Nesting {
+    public:
+        explicit Nesting(int& depth) : m_depth(++depth) {}
+        ~Nesting() { --m_depth; }
+        Nesting(const Nesting&) = delete;
+        Nesting& operator=(const Nesting&) = delete;
+        [[nodiscard]] bool too_deep() const { return m_depth > k_max_depth; }
+
+    private:
+        int& m_depth;
+    };
+
     Parsed parse_or() {
+        Nesting nesting(m_depth);
+        if (nesting.too_deep()) return fail("the expression nests more than " + std::to_string(k_max_depth) + " levels deep");
         skip_spaces();
         size_t start = m_at;
         auto left = parse_and();
@@ -148,6 +167,8 @@ private:
     }
 
     Parsed parse_not() {
+        Nesting nesting(m_depth);
+        if (nesting.too_deep()) return fail("the expression nests more than " + std::to_string(k_max_depth) + " levels deep");
         skip_spaces();
         size_t start = m_at;
         bool word = keyword("not");
@@ -305,6 +326,7 @@ private:
     std::string_view m_text;
     Position m_start;
     size_t m_at = 0;
+    int m_depth = 0;
 };
 
 } // namespace

@@ -106,6 +106,12 @@ TEST(JsonRecords, FlattensNestedObjectsAndArrays) {
     EXPECT_FALSE(attributes.contains("manager"));
 }
 
+TEST(JsonRecords, DeepNestingIsCutOffNotACrash) {
+    std::string deep = "{\"id\": \"E1\", \"x\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+    auto attributes = flatten_json(json::parse(deep));
+    EXPECT_EQ(attributes.at("id"), (std::vector<std::string>{"E1"}));
+}
+
 TEST(JsonRecords, FindsTheRecordArrayOrSaysWhyNot) {
     auto page = json::parse(R"({"data": {"people": [1, 2]}, "meta": {}})");
     ASSERT_TRUE(records_at(page, "/data/people"));

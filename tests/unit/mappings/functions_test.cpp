@@ -119,6 +119,19 @@ TEST(Operators, ErrorsSayWhere) {
     EXPECT_EQ(parse_expression("join(a)", {1, 1}).error().message, "join takes 2 or more argument(s), not 1");
 }
 
+TEST(Operators, DeepNestingIsAnErrorNotACrash) {
+    // Found by fuzz_expression: thousands of "(" or "not" overflowed the stack.
+    std::string parentheses = std::string(5000, '(') + "a" + std::string(5000, ')');
+    EXPECT_EQ(parse_expression(parentheses, {1, 1}).error().message, "the expression nests more than 64 levels deep");
+    std::string negations;
+    for (int i = 0; i < 5000; ++i) negations += "not ";
+    EXPECT_EQ(parse_expression(negations + "a", {1, 1}).error().message, "the expression nests more than 64 levels deep");
+    std::string calls;
+    for (int i = 0; i < 5000; ++i) calls += "lower(";
+    EXPECT_FALSE(parse_template("{" + calls + "a" + std::string(5000, ')') + "}", {1, 1}));
+    EXPECT_TRUE(parse_expression(std::string(20, '(') + "a" + std::string(20, ')'), {1, 1})) << "ordinary nesting is fine";
+}
+
 TEST(Functions, EveryFunctionHasAnExample) {
     for (const auto& function : functions()) EXPECT_FALSE(function.example.empty()) << function.name;
     EXPECT_GE(functions().size(), 25U);
