@@ -51,12 +51,6 @@ protected:
                             {"HR_API_PASSWORD", "hr-pass"}, {"HR_API_SECRET", "hr-secret"}});
     }
 
-    size_t active_users() {
-        size_t count = 0;
-        for (const auto& user : scim.users()) count += user["active"] == true ? 1 : 0;
-        return count;
-    }
-
     TempDir dir;
     ScimTestServer scim;
     NodeServer api;
@@ -147,7 +141,7 @@ TEST_P(FaultTest, EndsInASourceFailureAndDeactivatesNobody) {
     EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
     EXPECT_NE(result.out.find("SOURCE FAILED"), std::string::npos) << result.out;
     EXPECT_NE(result.out.find(GetParam().message), std::string::npos) << result.out;
-    EXPECT_EQ(active_users(), static_cast<size_t>(k_people));
+    EXPECT_EQ(scim.active_users(), static_cast<size_t>(k_people));
     EXPECT_EQ(scim.count_requests("PATCH") + scim.count_requests("DELETE"), 0U);
 }
 

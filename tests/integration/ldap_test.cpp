@@ -38,12 +38,6 @@ protected:
                            {{"SCIM_TEST_TOKEN", scim.token()}, {"LDAP_TEST_PASSWORD", password}});
     }
 
-    size_t active_users() {
-        size_t count = 0;
-        for (const auto& user : scim.users()) count += user["active"] == true ? 1 : 0;
-        return count;
-    }
-
     TempDir dir;
     ScimTestServer scim;
     std::optional<LdapTestServer> ldap;
@@ -106,7 +100,7 @@ TEST_F(LdapSyncTest, AReadStoppedByTheSizeLimitDeactivatesNobody) {
     auto result = run("sync", unpaged);
     EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
     EXPECT_NE(result.out.find("Size limit exceeded"), std::string::npos) << result.out;
-    EXPECT_EQ(active_users(), 600U);
+    EXPECT_EQ(scim.active_users(), 600U);
     EXPECT_EQ(scim.count_requests("PATCH"), 0U);
 }
 
@@ -119,7 +113,7 @@ TEST_F(LdapSyncTest, ASearchThatFindsNobodyIsAFailureNotAnEmptyCompany) {
     auto result = run("sync", live_source(ca + "  filter: (&(objectClass=inetOrgPerson)(uid=nobody-here))\n"));
     EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
     EXPECT_NE(result.out.find("returned no entries"), std::string::npos) << result.out;
-    EXPECT_EQ(active_users(), 20U);
+    EXPECT_EQ(scim.active_users(), 20U);
     EXPECT_EQ(scim.requests().size(), 0U);
 }
 

@@ -11,12 +11,6 @@ constexpr int k_safety_stop = 3;
 constexpr int k_failed = 1;
 constexpr int k_partial = 2;
 
-size_t active_users(ScimTestServer& server) {
-    size_t count = 0;
-    for (const auto& user : server.users()) count += user["active"] == true ? 1 : 0;
-    return count;
-}
-
 std::string header_of(const std::string& csv) { return csv.substr(0, csv.find('\n') + 1); }
 
 TEST_F(SyncTest, AnEmptySourceDeactivatesNobodyAndStopsWithTheSafetyCode) {
@@ -26,7 +20,7 @@ TEST_F(SyncTest, AnEmptySourceDeactivatesNobodyAndStopsWithTheSafetyCode) {
 
     auto result = sync();
     EXPECT_EQ(result.exit_code, k_safety_stop) << result.out << result.err;
-    EXPECT_EQ(active_users(server), 10U);
+    EXPECT_EQ(server.active_users(), 10U);
     EXPECT_EQ(server.requests().size(), 0U);
     EXPECT_NE(result.out.find("the source returned no records"), std::string::npos) << result.out;
 }
@@ -41,7 +35,7 @@ TEST_F(SyncTest, MoreDeactivationsThanTheLimitAreWithheldButOtherChangesApply) {
 
     auto result = sync();
     EXPECT_EQ(result.exit_code, k_safety_stop) << result.out << result.err;
-    EXPECT_EQ(active_users(server), 10U);
+    EXPECT_EQ(server.active_users(), 10U);
     EXPECT_EQ(server.user_with_external_id("E1003")["title"], "Commodore") << "the update still applies";
     EXPECT_EQ(server.requests().size(), 1U);
     EXPECT_NE(result.out.find("3 deactivations exceed the limit of 2"), std::string::npos) << result.out;
@@ -49,7 +43,7 @@ TEST_F(SyncTest, MoreDeactivationsThanTheLimitAreWithheldButOtherChangesApply) {
     // An admin who confirms the departures lifts the gate for one run.
     auto confirmed = hr2scim({"sync", "--max-deactivations", "3"}, server.token());
     EXPECT_EQ(confirmed.exit_code, 0) << confirmed.out << confirmed.err;
-    EXPECT_EQ(active_users(server), 7U);
+    EXPECT_EQ(server.active_users(), 7U);
 }
 
 TEST_F(SyncTest, MoreThanTheShareOfDeactivationsIsWithheld) {
@@ -61,7 +55,7 @@ TEST_F(SyncTest, MoreThanTheShareOfDeactivationsIsWithheld) {
 
     auto result = sync();
     EXPECT_EQ(result.exit_code, k_safety_stop) << result.out << result.err;
-    EXPECT_EQ(active_users(server), 10U);
+    EXPECT_EQ(server.active_users(), 10U);
     EXPECT_NE(result.out.find("(30%) exceed the limit of 20%"), std::string::npos) << result.out;
 }
 
@@ -74,7 +68,7 @@ TEST_F(SyncTest, ATruncatedFileFailsTheSourceAndDeactivatesNobody) {
 
     auto result = sync();
     EXPECT_EQ(result.exit_code, k_failed) << result.out << result.err;
-    EXPECT_EQ(active_users(server), 10U);
+    EXPECT_EQ(server.active_users(), 10U);
     EXPECT_EQ(server.requests().size(), 0U);
     EXPECT_NE(result.out.find("SOURCE FAILED: hr.csv:9: a quoted field"), std::string::npos) << result.out;
 }
@@ -91,7 +85,7 @@ TEST_F(SyncTest, AMalformedRowIsRejectedWithItsLineAndNobodyIsDeactivated) {
     auto result = sync();
     EXPECT_EQ(result.exit_code, k_partial) << result.out << result.err;
     EXPECT_NE(result.out.find("hr.csv:5: column 14: a quote inside an unquoted field"), std::string::npos) << result.out;
-    EXPECT_EQ(active_users(server), 10U) << "an unreadable row could be anyone: nobody is deactivated";
+    EXPECT_EQ(server.active_users(), 10U) << "an unreadable row could be anyone: nobody is deactivated";
     EXPECT_EQ(server.user_with_external_id("E1003")["title"], "Commodore") << "the rest of the file still syncs";
 }
 
@@ -116,7 +110,7 @@ TEST_F(SyncTest, AMissingSourceFileFailsClearlyAndSendsNothing) {
     auto result = sync();
     EXPECT_EQ(result.exit_code, k_failed) << result.out << result.err;
     EXPECT_NE(result.out.find("cannot open"), std::string::npos) << result.out;
-    EXPECT_EQ(active_users(server), 10U);
+    EXPECT_EQ(server.active_users(), 10U);
     EXPECT_EQ(server.requests().size(), 0U);
 }
 
@@ -149,7 +143,7 @@ TEST_F(SyncTest, FewerRecordsThanTheMinimumFailTheSource) {
     EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
     EXPECT_NE(result.out.find("the source returned 9 records, fewer than source.min_records (10)"), std::string::npos)
         << result.out;
-    EXPECT_EQ(active_users(server), 10U);
+    EXPECT_EQ(server.active_users(), 10U);
 }
 
 TEST_F(SyncTest, ASourceThatShrankTooMuchSinceItsLastCompleteReadFails) {
@@ -165,12 +159,12 @@ TEST_F(SyncTest, ASourceThatShrankTooMuchSinceItsLastCompleteReadFails) {
     auto result = sync();
     EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
     EXPECT_NE(result.out.find("the source shrank from 10 to 7 records (30%)"), std::string::npos) << result.out;
-    EXPECT_EQ(active_users(server), 10U);
+    EXPECT_EQ(server.active_users(), 10U);
     EXPECT_EQ(server.requests().size(), 0U);
 
     auto confirmed = hr2scim({"sync", "--allow-shrink"}, server.token());
     EXPECT_EQ(confirmed.exit_code, 0) << confirmed.out << confirmed.err;
-    EXPECT_EQ(active_users(server), 7U);
+    EXPECT_EQ(server.active_users(), 7U);
 }
 
 } // namespace

@@ -48,6 +48,12 @@ nlohmann::json ScimTestServer::user_with_external_id(const std::string& external
     return nullptr;
 }
 
+size_t ScimTestServer::active_users() {
+    size_t count = 0;
+    for (const auto& user : users()) count += user["active"] == true ? 1 : 0;
+    return count;
+}
+
 nlohmann::json ScimTestServer::requests() { return nlohmann::json::parse(test_api("GET", "/requests").body); }
 
 size_t ScimTestServer::count_requests(const std::string& method) {

@@ -32,6 +32,7 @@ public:
     // What the server holds and saw, read from its test endpoints.
     [[nodiscard]] nlohmann::json users();
     [[nodiscard]] nlohmann::json user_with_external_id(const std::string& external_id);
+    [[nodiscard]] size_t active_users();
     [[nodiscard]] nlohmann::json requests();
     [[nodiscard]] size_t count_requests(const std::string& method);
     void clear_requests();
