@@ -2,6 +2,7 @@
 // Carries out a plan against one target, writing each outcome to the state as it arrives,
 // so a run that dies half-way loses nothing it already did.
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,8 @@ struct ApplyResult {
     size_t updated = 0;
     size_t deactivated = 0;
     size_t reactivated = 0;
+    size_t deleted = 0;
+    size_t linked = 0;    // managers set once both users existed
     size_t adopted = 0;   // creates that found the user already on the target
     size_t recreated = 0; // updates whose user had been deleted on the target
     std::vector<Failure> failures;
@@ -32,7 +35,9 @@ struct ApplyResult {
 
 class Applier {
 public:
-    Applier(scim::ScimClient& client, state::StateStore& store, std::string target_name);
+    // `now` is the run's instant: it dates deactivations, from which the grace before DELETE counts.
+    Applier(scim::ScimClient& client, state::StateStore& store, std::string target_name,
+            std::chrono::sys_seconds now);
     [[nodiscard]] ApplyResult apply(const state::Plan& plan);
 
 private:
@@ -40,6 +45,10 @@ private:
     std::string create(const state::Operation& operation, ApplyResult& result);
     std::string update(const state::Operation& operation, ApplyResult& result);
     std::string deactivate(const state::Operation& operation);
+    std::string remove(const state::Operation& operation);
+    std::string link_manager(const state::Operation& operation);
+    std::string pick_unique(state::Operation& operation);
+    void save(const std::string& key, const std::string& scim_id, const nlohmann::json& body);
     std::string adopt(const state::Operation& operation, const std::string& scim_id);
     std::optional<std::string> find_existing(const nlohmann::json& body, std::string& error);
     void count_success(state::OperationKind kind, ApplyResult& result) const;
@@ -47,6 +56,7 @@ private:
     scim::ScimClient& m_client;
     state::StateStore& m_store;
     std::string m_target;
+    std::chrono::sys_seconds m_now;
     long m_last_status = 0;
 };
 

@@ -24,6 +24,8 @@ std::string symbol(OperationKind kind) {
     case OperationKind::update: return "~ update    ";
     case OperationKind::deactivate: return "- deactivate";
     case OperationKind::reactivate: return "^ reactivate";
+    case OperationKind::remove: return "x delete    ";
+    case OperationKind::link_manager: return "> manager   ";
     }
     return "?";
 }
@@ -45,9 +47,24 @@ void print_operation(std::ostream& out, const state::Operation& operation) {
     if (!operation.origin.empty()) out << "  (" << operation.origin << ")";
     if (operation.resolve_first) out << "  [unconfirmed earlier create: looked up first]";
     out << '\n';
+    if (!operation.decision.empty()) out << "      (" << operation.decision << ")\n";
+    if (operation.kind == OperationKind::link_manager) {
+        out << "      manager = the SCIM id of " << operation.manager_key << ", created in this run\n";
+        return;
+    }
     if (operation.kind == OperationKind::create) {
         for (const auto& change : scim::diff_bodies(json::object(), operation.body))
             out << "      " << change.path << " = " << shown(*change.after) << '\n';
+        for (const auto& choice : operation.unique) {
+            out << "      " << choice.path.to_string() << " is unique: ";
+            if (choice.candidates.empty()) {
+                out << "NO FREE CANDIDATE (all are held by users in the state)\n";
+                continue;
+            }
+            out << "the first of";
+            for (const auto& candidate : choice.candidates) out << " " << shown(json(candidate));
+            out << " that the target does not hold\n";
+        }
         return;
     }
     for (const auto& change : operation.changes) print_change(out, change);
@@ -65,12 +82,21 @@ void print_plan(std::ostream& out, const state::Plan& plan, const std::string& t
     }
     out << "Plan: " << plan.count(OperationKind::create) << " to create, " << plan.count(OperationKind::update)
         << " to update, " << plan.count(OperationKind::deactivate) << " to deactivate, "
-        << plan.count(OperationKind::reactivate) << " to reactivate, " << plan.unchanged << " unchanged.\n";
+        << plan.count(OperationKind::reactivate) << " to reactivate, ";
+    if (plan.count(OperationKind::remove) > 0) out << plan.count(OperationKind::remove) << " to delete, ";
+    if (plan.count(OperationKind::link_manager) > 0)
+        out << plan.count(OperationKind::link_manager) << " managers to link, ";
+    out << plan.unchanged << " unchanged.\n";
     if (plan.protected_keys > 0)
         out << "Left alone: " << plan.protected_keys << " users whose source records were rejected.\n";
+    if (plan.held > 0)
+        out << "Left alone: " << plan.held << " users out of scope (\"leave\") or not yet in their pre-hire window.\n";
+    for (const auto& unlinked : plan.unlinked_managers) out << "Manager not linked: " << unlinked << '\n';
     if (!plan.withheld.empty()) {
-        out << "\nWITHHELD: " << plan.withheld.size() << " deactivations, because " << *plan.withheld_reason << ":\n";
-        for (const auto& operation : plan.withheld) out << "  - " << operation.key << '\n';
+        out << "\nWITHHELD: " << plan.withheld.size() << " deactivations and deletions, because "
+            << *plan.withheld_reason << ":\n";
+        for (const auto& operation : plan.withheld)
+            out << "  " << (operation.kind == OperationKind::remove ? "x " : "- ") << operation.key << '\n';
         if (plan.stopped_by_gate)
             out << "If these people really left, re-run with --max-deactivations " << plan.withheld.size()
                 << " or raise the limits under safety: in the config.\n";

@@ -32,6 +32,7 @@ struct Prepared {
     mappings::Mapping mapping;
     std::unique_ptr<connectors::Source> source;
     std::vector<JoinedSource> joins;
+    mappings::Instant now; // one instant for the whole run
 };
 
 struct MappedSource {
@@ -40,6 +41,7 @@ struct MappedSource {
     std::vector<scim::DesiredResource> desired;
     std::vector<connectors::Rejection> rejections; // from the source and from mapping
     std::vector<std::string> failed_joins;         // "name: why"; their attributes are kept as sent
+    std::optional<std::string> decisions_unsure;   // a failed join feeds the scope or the lifecycle dates
     std::vector<scim::AttributePath> kept_paths;
     std::vector<std::pair<std::string, size_t>> complete_reads; // joined sources read whole
 };
@@ -47,8 +49,10 @@ struct MappedSource {
 // The record count of a source's last complete read, when the state is at hand.
 using LastRead = std::function<std::optional<size_t>(const std::string& source_id)>;
 
-Prepared prepare(const std::filesystem::path& config_file, const std::string& log_level) {
-    Prepared prepared{load_config(config_file), {}, {}, {}};
+Prepared prepare(const std::filesystem::path& config_file, const std::string& log_level,
+                 std::optional<mappings::Instant> as_of) {
+    Prepared prepared{load_config(config_file), {}, {}, {},
+                      as_of.value_or(std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()))};
     spdlog::set_level(spdlog::level::from_str(log_level.empty() ? prepared.config.log_level : log_level));
     prepared.mapping = mappings::load_mapping(prepared.config.mapping);
     auto make = [&](const std::string& type, const connectors::SourceOptions& options, const std::string& where) {
@@ -81,6 +85,9 @@ void join_secondary(const Prepared& prepared, const JoinedSource& join, MappedSo
         mapped.failed_joins.push_back(config.name + ": " + *read.failure);
         auto kept = mappings::targets_reading(prepared.mapping, config.name + ".");
         mapped.kept_paths.insert(mapped.kept_paths.end(), kept.begin(), kept.end());
+        if (mappings::decisions_read(prepared.mapping, config.name + "."))
+            mapped.decisions_unsure = "the joined source " + config.name +
+                                      " failed, and the scope or lifecycle dates read it";
         return;
     }
     auto outcome = connectors::join_into(mapped.read.records, read.records,
@@ -104,7 +111,7 @@ void check_mapping_against_sources(const Prepared& prepared, const MappedSource&
 
 MappedSource read_and_map(const Prepared& prepared, const LastRead& last_read) {
     auto started = std::chrono::steady_clock::now();
-    MappedSource mapped{prepared.source->read(), 0, {}, {}, {}, {}, {}};
+    MappedSource mapped{prepared.source->read(), 0, {}, {}, {}, {}, {}, {}};
     auto& read = mapped.read;
     check_mapping_against_sources(prepared, mapped);
     mapped.yielded = read.records.size() + read.rejections.size();
@@ -112,7 +119,7 @@ MappedSource read_and_map(const Prepared& prepared, const LastRead& last_read) {
         for (const auto& join : prepared.joins) join_secondary(prepared, join, mapped, last_read);
     mapped.rejections = std::move(read.rejections);
     for (const auto& record : read.records) {
-        auto desired = mappings::map_record(prepared.mapping, record);
+        auto desired = mappings::map_record(prepared.mapping, record, prepared.now);
         if (desired) {
             mapped.desired.push_back(std::move(*desired));
         } else {
@@ -151,10 +158,15 @@ void guard_completeness(MappedSource& mapped, std::optional<size_t> last_complet
     }
 }
 
-state::PlanPolicy policy_for(const Config& config, const RunOptions& options, const MappedSource& mapped) {
+state::PlanPolicy policy_for(const Prepared& prepared, const RunOptions& options, const MappedSource& mapped) {
+    const Config& config = prepared.config;
     state::PlanPolicy policy;
     policy.limits = config.safety;
     policy.kept_paths = mapped.kept_paths;
+    policy.now = prepared.now;
+    if (prepared.mapping.lifecycle.delete_after_days)
+        policy.delete_after = std::chrono::days(*prepared.mapping.lifecycle.delete_after_days);
+    if (mapped.decisions_unsure) policy.source_incomplete = *mapped.decisions_unsure;
     if (options.max_deactivations) {
         policy.limits.max_deactivations = *options.max_deactivations;
         policy.limits.max_deactivation_percent = 100;
@@ -192,10 +204,12 @@ ExitCode sync_exit_code(const state::Plan& plan, const MappedSource& mapped, con
 void print_summary(std::ostream& out, const std::string& target, const state::RunCounts& counts,
                    const ApplyResult& result, double seconds) {
     out << fmt::format("\nApplied to target \"{}\" in {:.2f} s: {} created, {} updated, {} deactivated, {} reactivated, "
-                       "{} unchanged, {} rejected, {} failed{}.\n",
+                       "{}{}{} unchanged, {} rejected, {} failed{}.\n",
                        target, seconds, counts.created, counts.updated, counts.deactivated, counts.reactivated,
+                       result.deleted ? fmt::format("{} deleted, ", result.deleted) : "",
+                       result.linked ? fmt::format("{} managers linked, ", result.linked) : "",
                        counts.unchanged, counts.rejected, counts.failed,
-                       counts.withheld ? fmt::format(", {} deactivations withheld", counts.withheld) : "");
+                       counts.withheld ? fmt::format(", {} deactivations and deletions withheld", counts.withheld) : "");
     for (const auto& failure : result.failures)
         out << "  ! " << failure.what << " " << failure.key << ": " << failure.message << '\n';
     if (result.target_unusable)
@@ -225,7 +239,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     auto mapped = read_and_map(prepared, [&](const std::string& id) { return store.last_complete_read(id); });
     const std::string source_id = prepared.source->describe();
     guard_completeness(mapped, store.last_complete_read(source_id), config.source_guards, options.allow_shrink);
-    auto plan = state::make_plan(mapped.desired, store.load(config.target.name), policy_for(config, options, mapped));
+    auto plan = state::make_plan(mapped.desired, store.load(config.target.name), policy_for(prepared, options, mapped));
     print_plan(out, plan, config.target.name);
     print_rejections(out, mapped);
     if (!sync) return plan_exit_code(plan, mapped, options.detailed_exitcode);
@@ -236,7 +250,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     scim::ScimClient client({config.target.name, config.target.url, token}, http,
                             http::RetryPolicy{config.target.max_retries + 1, std::chrono::milliseconds(500),
                                               std::chrono::seconds(60)});
-    auto result = Applier(client, store, config.target.name).apply(plan);
+    auto result = Applier(client, store, config.target.name, prepared.now).apply(plan);
     state::RunCounts counts{mapped.read.records.size(), result.created, result.updated, result.deactivated,
                             result.reactivated, plan.unchanged, mapped.rejections.size(), result.failures.size(),
                             plan.withheld.size(), mapped.read.complete()};
@@ -258,9 +272,10 @@ void print_source_values(std::ostream& out, const connectors::Record& record) {
     }
 }
 
-void print_rule_outcomes(std::ostream& out, const mappings::Mapping& mapping, const connectors::Record& record) {
+void print_rule_outcomes(std::ostream& out, const mappings::Mapping& mapping, const connectors::Record& record,
+                         mappings::Instant now) {
     out << "\nMapped attributes (" << mapping.file.string() << "):\n";
-    for (const auto& outcome : mappings::trace_record(mapping, record)) {
+    for (const auto& outcome : mappings::trace_record(mapping, record, now)) {
         out << "  " << outcome.target << " = "
             << (outcome.value.empty() ? std::string("(none)") : nlohmann::json(outcome.value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
             << "    from " << outcome.rule;
@@ -269,11 +284,33 @@ void print_rule_outcomes(std::ostream& out, const mappings::Mapping& mapping, co
     }
 }
 
+std::string_view disposition_name(scim::Disposition disposition) {
+    switch (disposition) {
+    case scim::Disposition::provision: return "provisioned";
+    case scim::Disposition::hold: return "left alone";
+    case scim::Disposition::out_of_scope: return "out of scope";
+    }
+    return "?";
+}
+
+void print_decision(std::ostream& out, const Prepared& prepared, const scim::DesiredResource& desired) {
+    const auto& mapping = prepared.mapping;
+    out << "\nScope and lifecycle (as of " << mappings::format_instant(prepared.now) << "):\n";
+    if (!mapping.scope.include && !mapping.scope.exclude) out << "  scope: everyone in the source\n";
+    if (mapping.scope.include) out << "  scope include: " << mapping.scope.include_text << '\n';
+    if (mapping.scope.exclude) out << "  scope exclude: " << mapping.scope.exclude_text << '\n';
+    if (!mapping.lifecycle.time_zone) out << "  lifecycle: none (no dates in the mapping)\n";
+    out << "  => " << disposition_name(desired.disposition);
+    if (!desired.decision.empty()) out << ": " << desired.decision;
+    out << '\n';
+    if (desired.manager_key) out << "  manager: source key " << *desired.manager_key << '\n';
+}
+
 // One person, end to end, without writing anything: what the source has, what each rule
 // makes of it, the SCIM body, and what the planner would send.
 ExitCode explain(const Prepared& prepared, const RunOptions& options, std::ostream& out) {
     const auto& config = prepared.config;
-    auto stored = state::StateStore::read_only_load(config.state, config.target.name);
+    const auto stored = state::StateStore::read_only_load(config.state, config.target.name);
     auto mapped = read_and_map(prepared, [](const std::string&) { return std::optional<size_t>(); });
     const auto* record = [&]() -> const connectors::Record* {
         for (const auto& candidate : mapped.read.records)
@@ -282,31 +319,47 @@ ExitCode explain(const Prepared& prepared, const RunOptions& options, std::ostre
     }();
     for (const auto& rejection : mapped.rejections)
         if (rejection.key == options.key) out << "REJECTED " << rejection.origin << ": " << rejection.reason << "\n\n";
-    std::erase_if(stored, [&](const auto& resource) { return resource.key != options.key; });
+    const auto* known = [&]() -> const state::StoredResource* {
+        for (const auto& resource : stored)
+            if (resource.key == options.key) return &resource;
+        return nullptr;
+    }();
     if (!record) {
         out << "The source has no record with the key " << options.key << ".\n";
-        if (!stored.empty())
-            out << "The state knows it (" << state::to_string(stored.front().status) << ", SCIM id " << stored.front().scim_id
+        if (known)
+            out << "The state knows it (" << state::to_string(known->status) << ", SCIM id " << known->scim_id
                 << "): sync would deactivate it, subject to the safety gates.\n";
         return ExitCode::ok;
     }
     out << "Record " << record->key << " from " << record->origin << "\n\n";
     print_source_values(out, *record);
-    print_rule_outcomes(out, prepared.mapping, *record);
-    std::vector<scim::DesiredResource> desired;
-    for (const auto& resource : mapped.desired)
-        if (resource.key == options.key) desired.push_back(resource);
-    if (desired.empty()) return ExitCode::partial;
-    out << "\nSCIM body:\n" << desired.front().body.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n\n";
-    state::PlanPolicy policy = policy_for(config, options, mapped);
-    print_plan(out, state::make_plan(desired, stored, policy), config.target.name);
+    print_rule_outcomes(out, prepared.mapping, *record, prepared.now);
+    const auto* desired = [&]() -> const scim::DesiredResource* {
+        for (const auto& resource : mapped.desired)
+            if (resource.key == options.key) return &resource;
+        return nullptr;
+    }();
+    if (!desired) return ExitCode::partial;
+    print_decision(out, prepared, *desired);
+    out << "\nSCIM body:\n" << desired->body.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n\n";
+    // The whole run is planned, so that managers resolve and the gates count as sync would;
+    // only this person's operations are shown.
+    auto plan = state::make_plan(mapped.desired, stored, policy_for(prepared, options, mapped));
+    auto other = [&](const state::Operation& operation) { return operation.key != options.key; };
+    std::erase_if(plan.operations, other);
+    std::erase_if(plan.withheld, other);
+    std::erase_if(plan.unlinked_managers, [&](const std::string& line) { return !line.starts_with(options.key + ":"); });
+    plan.unchanged = plan.operations.empty() && plan.withheld.empty() && known ? 1 : 0;
+    plan.protected_keys = 0;
+    plan.held = desired->disposition == scim::Disposition::hold && known ? 1 : 0;
+    print_plan(out, plan, config.target.name);
     return ExitCode::ok;
 }
 
 } // namespace
 
 ExitCode run(const RunOptions& options, std::ostream& out) {
-    auto prepared = prepare(options.config, options.log_level);
+    auto prepared = prepare(options.config, options.log_level, options.as_of);
     if (options.command == Command::validate) return validate(prepared, out);
     if (options.command == Command::explain) return explain(prepared, options, out);
     return plan_or_sync(prepared, options, out);

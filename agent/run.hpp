@@ -1,6 +1,7 @@
 #pragma once
 // One run of `validate`, `plan` or `sync`: wires source, mapping, state and target together.
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <ostream>
@@ -20,6 +21,9 @@ struct RunOptions {
     std::string log_level;                     // overrides the config's log.level when set
     bool allow_shrink = false;                 // one run's override of source.max_shrink_percent
     std::string key;                           // explain: the source key to show
+    // The run's instant for scope and lifecycle dates; the system clock when not given
+    // (--as-of: rehearse a future day, or test with a fixed clock).
+    std::optional<std::chrono::sys_seconds> as_of;
 };
 
 // Prints the plan and summary to `out`, logs to stderr; never throws.

@@ -22,8 +22,11 @@ int compare(const Value& left, const Value& right) {
     return a < b ? -1 : (a > b ? 1 : 0);
 }
 
+const Function* const k_matches = find_function("matches");
+
 struct Evaluator {
     const connectors::Record& record;
+    Instant now;
 
     Value operator()(const Literal& literal) const { return literal.value; }
     Value operator()(const AttributeRef& ref) const {
@@ -33,25 +36,27 @@ struct Evaluator {
         return Value(found->second);
     }
     Value operator()(const Call& call) const {
+        const Function* function = call.resolved ? call.resolved : find_function(call.function);
         std::vector<Value> arguments;
-        arguments.reserve(call.arguments.size());
-        for (const auto& argument : call.arguments) arguments.push_back(evaluate(*argument, record));
-        return find_function(call.function)->apply(arguments);
+        arguments.reserve(call.arguments.size() + 1);
+        if (function->reads_clock) arguments.emplace_back(format_instant(now));
+        for (const auto& argument : call.arguments) arguments.push_back(evaluate(*argument, record, now));
+        return function->apply(arguments);
     }
     Value operator()(const Template& text) const {
         std::string out;
-        for (const auto& part : text.parts) out += evaluate(*part, record).text();
+        for (const auto& part : text.parts) out += evaluate(*part, record, now).text();
         return Value(std::move(out));
     }
     Value operator()(const Operation& operation) const {
-        Value first = evaluate(*operation.operands[0], record);
+        Value first = evaluate(*operation.operands[0], record, now);
         switch (operation.op) {
         case Operator::negate: return Value(!first.truthy());
-        case Operator::both: return Value(first.truthy() && evaluate(*operation.operands[1], record).truthy());
-        case Operator::either: return Value(first.truthy() || evaluate(*operation.operands[1], record).truthy());
+        case Operator::both: return Value(first.truthy() && evaluate(*operation.operands[1], record, now).truthy());
+        case Operator::either: return Value(first.truthy() || evaluate(*operation.operands[1], record, now).truthy());
         default: break;
         }
-        Value second = evaluate(*operation.operands[1], record);
+        Value second = evaluate(*operation.operands[1], record, now);
         switch (operation.op) {
         case Operator::equal: return Value(first.text() == second.text());
         case Operator::not_equal: return Value(first.text() != second.text());
@@ -59,7 +64,7 @@ struct Evaluator {
         case Operator::less_equal: return Value(compare(first, second) <= 0);
         case Operator::greater: return Value(compare(first, second) > 0);
         case Operator::greater_equal: return Value(compare(first, second) >= 0);
-        case Operator::matches: return find_function("matches")->apply({first, second});
+        case Operator::matches: return k_matches->apply({first, second});
         default: return {};
         }
     }
@@ -67,8 +72,31 @@ struct Evaluator {
 
 } // namespace
 
-Value evaluate(const Expression& expression, const connectors::Record& record) {
-    return std::visit(Evaluator{record}, expression.node);
+Value evaluate(const Expression& expression, const connectors::Record& record, Instant now) {
+    return std::visit(Evaluator{record, now}, expression.node);
+}
+
+void collect_function_calls(const Expression& expression, std::vector<std::pair<std::string, Position>>& out) {
+    std::visit(
+        [&](const auto& node) {
+            using Node = std::decay_t<decltype(node)>;
+            if constexpr (std::is_same_v<Node, Call>) {
+                out.emplace_back(node.function, expression.position);
+                for (const auto& argument : node.arguments) collect_function_calls(*argument, out);
+            } else if constexpr (std::is_same_v<Node, Template>) {
+                for (const auto& part : node.parts) collect_function_calls(*part, out);
+            } else if constexpr (std::is_same_v<Node, Operation>) {
+                for (const auto& operand : node.operands) collect_function_calls(*operand, out);
+            }
+        },
+        expression.node);
+}
+
+const Call* unique_call(const Expression& expression) {
+    if (const auto* call = std::get_if<Call>(&expression.node)) return call->function == "unique" ? call : nullptr;
+    if (const auto* text = std::get_if<Template>(&expression.node))
+        if (text->parts.size() == 1) return unique_call(*text->parts.front());
+    return nullptr;
 }
 
 void collect_attribute_refs(const Expression& expression, std::vector<std::pair<std::string, Position>>& out) {

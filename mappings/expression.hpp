@@ -1,6 +1,7 @@
 #pragma once
 // The mapping expression tree: parsed once per run, evaluated per record. Expressions
-// have no access to files, the network, the shell or the clock (dates come from the run).
+// have no access to files, the network, the shell or the system clock: now() and today()
+// read the run's instant, one for the whole run.
 
 #include <memory>
 #include <string>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "connectors/record.hpp"
+#include "mappings/dates.hpp"
 #include "mappings/value.hpp"
 
 namespace hr2scim::mappings {
@@ -26,8 +28,10 @@ struct Literal {
 struct AttributeRef {
     std::string name; // a source attribute (CSV column, LDAP attribute, ...)
 };
+struct Function;
 struct Call {
     std::string function;
+    const Function* resolved = nullptr; // set by the parser
     std::vector<ExpressionPtr> arguments;
 };
 struct Template {
@@ -44,8 +48,15 @@ struct Expression {
     Position position;
 };
 
-// Evaluates against one record. A missing attribute is nothing; a multi-valued one a list.
-[[nodiscard]] Value evaluate(const Expression& expression, const connectors::Record& record);
+// Evaluates against one record at the run's instant `now`. A missing attribute is nothing;
+// a multi-valued one a list. Throws EvaluationError when a function cannot use its input.
+[[nodiscard]] Value evaluate(const Expression& expression, const connectors::Record& record, Instant now);
+
+// Every function the expression calls, with where.
+void collect_function_calls(const Expression& expression, std::vector<std::pair<std::string, Position>>& out);
+
+// The unique(...) call that is the whole expression (alone, or alone in a template), or null.
+[[nodiscard]] const Call* unique_call(const Expression& expression);
 
 // Every source attribute the expression reads, with where it is named.
 void collect_attribute_refs(const Expression& expression, std::vector<std::pair<std::string, Position>>& out);

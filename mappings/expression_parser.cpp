@@ -215,6 +215,13 @@ private:
         return check_pattern(literal->value.text());
     }
 
+    // A time zone written in the mapping is checked at load, not when the first record needs it.
+    static std::optional<std::string> literal_time_zone_problem(const Expression& zone) {
+        const auto* literal = std::get_if<Literal>(&zone.node);
+        if (!literal || find_time_zone(literal->value.text())) return std::nullopt;
+        return "'" + literal->value.text() + "' is not a time zone (for example Europe/Berlin, UTC)";
+    }
+
     Parsed parse_primary() {
         skip_spaces();
         size_t start = m_at;
@@ -258,7 +265,7 @@ private:
             return fail("unknown function '" + name + "' (known: " + known_function_names() + ")");
         }
         ++m_at; // '('
-        Call call{std::move(name), {}};
+        Call call{std::move(name), function, {}};
         std::vector<size_t> starts;
         skip_spaces();
         while (peek(0) != ')') {
@@ -282,6 +289,11 @@ private:
         if ((call.function == "replace" || call.function == "matches") && call.arguments.size() > 1)
             if (auto problem = literal_pattern_problem(*call.arguments[1])) {
                 m_at = starts[1];
+                return fail(*problem);
+            }
+        if (call.function == "now" || call.function == "today")
+            if (auto problem = literal_time_zone_problem(*call.arguments[0])) {
+                m_at = starts[0];
                 return fail(*problem);
             }
         return make(std::move(call), start);

@@ -1,5 +1,7 @@
 #include "mappings/functions.hpp"
 
+#include "mappings/date_functions.hpp"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -241,43 +243,53 @@ Value is_present(const Arguments& a) { return Value(!a[0].is_empty()); }
 Value negate(const Arguments& a) { return Value(!a[0].truthy()); }
 
 constexpr std::array k_functions = {
-    Function{"lower", 1, 1, R"(lower("Ada LÖVE") is "ada löve")", lower},
-    Function{"upper", 1, 1, R"(upper("Ada Löve") is "ADA LÖVE")", upper},
-    Function{"trim", 1, 1, R"(trim("  Ada ") is "Ada")", trim},
-    Function{"pcase", 1, 1, R"(pcase("ADA o'BRIEN-LOVELACE") is "Ada O'brien-Lovelace")", proper_case},
-    Function{"strip_spaces", 1, 1, R"(strip_spaces(" +44 20 7946 ") is "+44207946")", strip_spaces},
+    Function{"lower", 1, 1, R"(lower("Ada LÖVE") is "ada löve")", lower, false},
+    Function{"upper", 1, 1, R"(upper("Ada Löve") is "ADA LÖVE")", upper, false},
+    Function{"trim", 1, 1, R"(trim("  Ada ") is "Ada")", trim, false},
+    Function{"pcase", 1, 1, R"(pcase("ADA o'BRIEN-LOVELACE") is "Ada O'brien-Lovelace")", proper_case, false},
+    Function{"strip_spaces", 1, 1, R"(strip_spaces(" +44 20 7946 ") is "+44207946")", strip_spaces, false},
     Function{"normalize_diacritics", 1, 1, R"(normalize_diacritics("Søren Müller-Łódź") is "Soren Muller-Lodz")",
-             normalize_diacritics},
-    Function{"left", 2, 2, R"(left("Lovelace", 4) is "Love")", left},
-    Function{"mid", 2, 3, R"(mid("Lovelace", 5, 3) is "lac")", mid},
-    Function{"substring", 2, 3, R"(substring("Lovelace", 5) is "lace")", mid},
-    Function{"word", 2, 3, R"(word("Ada King Lovelace", 2) is "King")", word},
-    Function{"replace", 3, 3, R"(replace("+44 (20) 7946", "[^0-9+]", "") is "+44207946")", replace},
-    Function{"matches", 2, 2, R"(matches("E1001", "^E[0-9]+$") is true)", matches},
-    Function{"append", 1, k_any, R"(append("a", "b", "c") is "abc")", append},
-    Function{"concat", 1, k_any, R"(concat(first, ".", last) is "Ada.Lovelace")", append},
-    Function{"hash", 1, 2, R"(hash("E1001", 8) is "c8e8f2cd")", hash},
-    Function{"join", 2, k_any, R"(join(", ", "a", "", "b") is "a, b")", join},
-    Function{"split", 2, 2, R"(split("a;b", ";") is the list a, b)", split},
-    Function{"count", 1, 1, R"(count(split("a;b;c", ";")) is "3")", count},
+             normalize_diacritics, false},
+    Function{"left", 2, 2, R"(left("Lovelace", 4) is "Love")", left, false},
+    Function{"mid", 2, 3, R"(mid("Lovelace", 5, 3) is "lac")", mid, false},
+    Function{"substring", 2, 3, R"(substring("Lovelace", 5) is "lace")", mid, false},
+    Function{"word", 2, 3, R"(word("Ada King Lovelace", 2) is "King")", word, false},
+    Function{"replace", 3, 3, R"(replace("+44 (20) 7946", "[^0-9+]", "") is "+44207946")", replace, false},
+    Function{"matches", 2, 2, R"(matches("E1001", "^E[0-9]+$") is true)", matches, false},
+    Function{"append", 1, k_any, R"(append("a", "b", "c") is "abc")", append, false},
+    Function{"concat", 1, k_any, R"(concat(first, ".", last) is "Ada.Lovelace")", append, false},
+    Function{"hash", 1, 2, R"(hash("E1001", 8) is "c8e8f2cd")", hash, false},
+    Function{"join", 2, k_any, R"(join(", ", "a", "", "b") is "a, b")", join, false},
+    Function{"split", 2, 2, R"(split("a;b", ";") is the list a, b)", split, false},
+    Function{"count", 1, 1, R"(count(split("a;b;c", ";")) is "3")", count, false},
     Function{"remove_duplicates", 1, 1, R"(remove_duplicates(split("a;b;a", ";")) is the list a, b)",
-             remove_duplicates},
-    Function{"coalesce", 1, k_any, R"(coalesce(nickname, first_name) is the first with a value)", coalesce},
-    Function{"iif", 3, 3, R"(iif(status == "active", "yes", "no"))", iif},
-    Function{"if", 3, 3, R"(if(is_present(end_date), "leaver", "staff"))", iif},
-    Function{"switch", 2, k_any, R"(switch(country, "Other", "DE", "Germany", "FR", "France"))", switch_on},
-    Function{"is_null", 1, 1, R"(is_null(middle_name) is true when the attribute is missing)", is_null},
-    Function{"is_null_or_empty", 1, 1, R"(is_null_or_empty("") is true)", is_null_or_empty},
-    Function{"is_present", 1, 1, R"(is_present(mail) is true when mail has a value)", is_present},
-    Function{"not", 1, 1, R"(not(is_present(mail)))", negate},
+             remove_duplicates, false},
+    Function{"unique", 1, k_any, R"(unique(mail, concat(first, ".", last, "@example.com")) on create: the first one free)",
+             coalesce, false},
+    Function{"coalesce", 1, k_any, R"(coalesce(nickname, first_name) is the first with a value)", coalesce, false},
+    Function{"iif", 3, 3, R"(iif(status == "active", "yes", "no"))", iif, false},
+    Function{"if", 3, 3, R"(if(is_present(end_date), "leaver", "staff"))", iif, false},
+    Function{"switch", 2, k_any, R"(switch(country, "Other", "DE", "Germany", "FR", "France"))", switch_on, false},
+    Function{"is_null", 1, 1, R"(is_null(middle_name) is true when the attribute is missing)", is_null, false},
+    Function{"is_null_or_empty", 1, 1, R"(is_null_or_empty("") is true)", is_null_or_empty, false},
+    Function{"is_present", 1, 1, R"(is_present(mail) is true when mail has a value)", is_present, false},
+    Function{"not", 1, 1, R"(not(is_present(mail)))", negate, false},
 };
 
 } // namespace
 
-std::span<const Function> functions() { return k_functions; }
+std::span<const Function> functions() {
+    static const std::vector<Function> all = [] {
+        std::vector<Function> list(k_functions.begin(), k_functions.end());
+        auto dates = date_functions();
+        list.insert(list.end(), dates.begin(), dates.end());
+        return list;
+    }();
+    return all;
+}
 
 const Function* find_function(std::string_view name) {
-    for (const auto& function : k_functions)
+    for (const auto& function : functions())
         if (function.name == name) return &function;
     return nullptr;
 }

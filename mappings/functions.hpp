@@ -1,7 +1,7 @@
 #pragma once
 // The functions mapping expressions may call: pure functions of their arguments, nothing
-// that reaches files, the network or the clock. Each has an example in its help, and the
-// README's table is tested against these.
+// that reaches files, the network or the system clock (now and today get the run's
+// instant). Each has an example in its help, and the README's table is tested against these.
 
 #include <optional>
 #include <span>
@@ -18,7 +18,8 @@ struct Function {
     size_t min_arguments;
     size_t max_arguments; // SIZE_MAX: any number
     std::string_view example;
-    Value (*apply)(const std::vector<Value>& arguments);
+    Value (*apply)(const std::vector<Value>& arguments); // may throw EvaluationError
+    bool reads_clock; // now, today: the run's instant comes first in `arguments`
 };
 
 [[nodiscard]] std::span<const Function> functions();

@@ -1,5 +1,6 @@
 #pragma once
-// Which User attributes a mapping may set (RFC 7643 §4.1 and §4.3), and their types.
+// Which User attributes a mapping may set (RFC 7643 §4.1 and §4.3), and their types. Custom
+// extension schemas (any other urn:...) take any attribute, as text.
 
 #include <string>
 
@@ -9,7 +10,8 @@
 
 namespace hr2scim::mappings {
 
-enum class ValueType { string, boolean };
+// manager_key: the source key of the person's manager, resolved to their SCIM id when planning.
+enum class ValueType { string, boolean, manager_key };
 
 // The type of a mappable attribute, or why the path cannot be mapped.
 [[nodiscard]] tl::expected<ValueType, std::string> check_target(const scim::AttributePath& path);

@@ -4,8 +4,9 @@
 #include <cctype>
 
 #include "connectors/utf8.hpp"
-#include "scim/body_path.hpp"
+#include "mappings/decisions.hpp"
 #include "mappings/value.hpp"
+#include "scim/body_path.hpp"
 #include "scim/schema.hpp"
 
 namespace hr2scim::mappings {
@@ -13,14 +14,18 @@ namespace {
 
 using nlohmann::json;
 
-// An email or phone entry with no value (only `primary`, say) says nothing: drop it.
+// An email, phone or address entry with nothing but its type or `primary` says nothing: drop it.
 void drop_valueless_elements(json& body) {
-    for (const char* name : {"emails", "phoneNumbers"}) {
+    for (const char* name : {"emails", "phoneNumbers", "addresses"}) {
         auto list = body.find(name);
         if (list == body.end()) continue;
         json kept = json::array();
-        for (auto& element : *list)
-            if (element.contains("value")) kept.push_back(std::move(element));
+        for (auto& element : *list) {
+            bool has_value = std::ranges::any_of(element.items(), [](const auto& item) {
+                return item.key() != "type" && item.key() != "primary";
+            });
+            if (has_value) kept.push_back(std::move(element));
+        }
         if (kept.empty()) {
             body.erase(list);
         } else {
@@ -48,23 +53,101 @@ tl::expected<json, std::string> to_json(const AttributeRule& rule, const Value& 
     return json(std::move(text));
 }
 
+// The rule's value, with its default when empty.
+Value value_of(const AttributeRule& rule, const connectors::Record& record, Instant now, bool* default_used = nullptr) {
+    Value value = evaluate(*rule.value, record, now);
+    if (value.is_empty() && rule.default_value) {
+        value = evaluate(*rule.default_value, record, now);
+        if (default_used) *default_used = true;
+    }
+    return value;
+}
+
+// unique(a, b, ...): each candidate with a value, in order, without repeats.
+std::vector<std::string> unique_candidates(const AttributeRule& rule, const connectors::Record& record, Instant now) {
+    std::vector<std::string> candidates;
+    for (const auto& argument : unique_call(*rule.value)->arguments) {
+        Value value = evaluate(*argument, record, now);
+        if (value.is_empty()) continue;
+        std::string text = value.text();
+        if (std::ranges::find(candidates, text) == candidates.end()) candidates.push_back(std::move(text));
+    }
+    return candidates;
+}
+
+tl::expected<scim::DesiredResource, std::string> build(const Mapping& mapping, const connectors::Record& record,
+                                                       Instant now) {
+    scim::DesiredResource desired;
+    desired.key = record.key;
+    desired.body = json::object();
+    desired.origin = record.origin;
+    for (const auto& rule : mapping.rules) {
+        if (rule.create_only) desired.keep_as_sent.push_back(rule.target); // applied only when the user is created
+        Value value;
+        try {
+            value = value_of(rule, record, now);
+            if (rule.unique) {
+                auto candidates = unique_candidates(rule, record, now);
+                if (!candidates.empty()) value = Value(candidates.front());
+                desired.unique.push_back({rule.target, std::move(candidates)});
+            }
+        } catch (const EvaluationError& error) {
+            return tl::unexpected(rule.target.to_string() + ": " + error.what());
+        }
+        if (value.is_empty()) { // an empty source value clears the attribute, or leaves the target's
+            if (rule.leave_when_empty && !rule.create_only) desired.keep_as_sent.push_back(rule.target);
+            continue;
+        }
+        auto converted = to_json(rule, value);
+        if (!converted) return tl::unexpected(converted.error());
+        if (rule.type == ValueType::manager_key) {
+            desired.manager_key = converted->get<std::string>();
+            continue;
+        }
+        scim::set_value(desired.body, rule.target, std::move(*converted));
+    }
+    json& body = desired.body;
+    drop_valueless_elements(body);
+    if (!body.contains("userName")) return tl::unexpected(std::string("userName is empty"));
+    // Everyone in the source is active unless the mapping says otherwise.
+    if (!body.contains("active")) body["active"] = true;
+    json schemas = {scim::k_user_schema};
+    for (const auto& item : body.items())
+        if (item.key().starts_with("urn:")) schemas.push_back(item.key());
+    body["schemas"] = std::move(schemas);
+    return desired;
+}
+
 } // namespace
 
-std::vector<RuleOutcome> trace_record(const Mapping& mapping, const connectors::Record& record) {
+std::vector<RuleOutcome> trace_record(const Mapping& mapping, const connectors::Record& record, Instant now) {
     std::vector<RuleOutcome> outcomes;
     for (const auto& rule : mapping.rules) {
         RuleOutcome outcome{rule.target.to_string(), rule.source_text, {}, {}};
-        Value value = evaluate(*rule.value, record);
-        if (value.is_empty() && rule.default_value) {
-            value = evaluate(*rule.default_value, record);
-            outcome.note = "the value was empty: default used";
+        Value value;
+        bool default_used = false;
+        try {
+            value = value_of(rule, record, now, &default_used);
+            if (rule.unique) {
+                auto candidates = unique_candidates(rule, record, now);
+                std::string listed;
+                for (const auto& candidate : candidates) listed += (listed.empty() ? "" : ", ") + candidate;
+                outcome.note = "unique: the first of " + (listed.empty() ? std::string("(none)") : listed) +
+                               " that is free on the target";
+            }
+        } catch (const EvaluationError& error) {
+            outcomes.push_back({outcome.target, outcome.rule, {}, std::string("REJECTS THE RECORD: ") + error.what()});
+            continue;
         }
+        auto add_note = [&](const std::string& note) { outcome.note += (outcome.note.empty() ? "" : "; ") + note; };
+        if (default_used) add_note("the value was empty: default used");
         if (value.is_empty()) {
-            outcome.note = rule.leave_when_empty ? "empty: the target keeps its value" : "empty: the attribute is cleared";
+            add_note(rule.leave_when_empty ? "empty: the target keeps its value" : "empty: the attribute is cleared");
         } else if (auto converted = to_json(rule, value); !converted) {
-            outcome.note = "REJECTS THE RECORD: " + converted.error();
+            add_note("REJECTS THE RECORD: " + converted.error());
         }
-        if (rule.create_only) outcome.note += std::string(outcome.note.empty() ? "" : "; ") + "set on create only";
+        if (rule.type == ValueType::manager_key) add_note("a source key: sent as the manager's SCIM id");
+        if (rule.create_only && !rule.unique) add_note("set on create only");
         outcome.value = value.is_empty() ? "" : value.text();
         outcomes.push_back(std::move(outcome));
     }
@@ -80,29 +163,11 @@ std::optional<bool> parse_boolean(std::string_view text) {
 }
 
 tl::expected<scim::DesiredResource, std::string> map_record(const Mapping& mapping,
-                                                            const connectors::Record& record) {
-    json body = json::object();
-    std::vector<scim::AttributePath> keep_as_sent;
-    for (const auto& rule : mapping.rules) {
-        if (rule.create_only) keep_as_sent.push_back(rule.target); // applied only when the user is created
-        Value value = evaluate(*rule.value, record);
-        if (value.is_empty() && rule.default_value) value = evaluate(*rule.default_value, record);
-        if (value.is_empty()) { // an empty source value clears the attribute, or leaves the target's
-            if (rule.leave_when_empty && !rule.create_only) keep_as_sent.push_back(rule.target);
-            continue;
-        }
-        auto converted = to_json(rule, value);
-        if (!converted) return tl::unexpected(converted.error());
-        scim::set_value(body, rule.target, std::move(*converted));
-    }
-    drop_valueless_elements(body);
-    if (!body.contains("userName")) return tl::unexpected(std::string("userName is empty"));
-    // Everyone in the source is active unless the mapping says otherwise.
-    if (!body.contains("active")) body["active"] = true;
-    json schemas = {scim::k_user_schema};
-    if (body.contains(scim::k_enterprise_user_schema)) schemas.push_back(scim::k_enterprise_user_schema);
-    body["schemas"] = std::move(schemas);
-    return scim::DesiredResource{record.key, std::move(body), record.origin, std::move(keep_as_sent)};
+                                                            const connectors::Record& record, Instant now) {
+    auto desired = build(mapping, record, now);
+    if (!desired) return desired;
+    if (auto problem = decide(mapping, record, now, *desired)) return tl::unexpected(*problem);
+    return desired;
 }
 
 } // namespace hr2scim::mappings

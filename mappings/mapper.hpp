@@ -1,5 +1,6 @@
 #pragma once
-// One record to the SCIM User the target should hold. No I/O, no state.
+// One record to the SCIM User the target should hold, and what scope and lifecycle decide
+// for it. No I/O, no state; the run's instant `now` is the only clock.
 
 #include <optional>
 #include <string>
@@ -16,7 +17,8 @@ namespace hr2scim::mappings {
 
 // The reason is ready for a report line ("active: 'maybe' is not true or false").
 [[nodiscard]] tl::expected<scim::DesiredResource, std::string> map_record(const Mapping& mapping,
-                                                                          const connectors::Record& record);
+                                                                          const connectors::Record& record,
+                                                                          Instant now);
 
 // What each rule made of one record, for `hr2scim explain`.
 struct RuleOutcome {
@@ -26,7 +28,8 @@ struct RuleOutcome {
     std::string note;    // "default used", "empty: left as the target has it", "set on create only", ...
 };
 
-[[nodiscard]] std::vector<RuleOutcome> trace_record(const Mapping& mapping, const connectors::Record& record);
+[[nodiscard]] std::vector<RuleOutcome> trace_record(const Mapping& mapping, const connectors::Record& record,
+                                                    Instant now);
 
 // true/false, yes/no, 1/0, in any case.
 [[nodiscard]] std::optional<bool> parse_boolean(std::string_view text);

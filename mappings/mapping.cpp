@@ -1,6 +1,7 @@
 #include "mappings/mapping.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -25,14 +26,24 @@ public:
             throw MappingError(where(error.mark) + error.msg);
         }
         if (!root.IsMap()) throw MappingError(m_label.string() + ": expected a map with an `attributes:` key");
-        Mapping mapping{m_label, {}};
+        Mapping mapping{m_label, {}, {}, {}};
         for (const auto& item : root) {
-            if (item.first.Scalar() != "attributes")
-                throw MappingError(where(item.first.Mark()) + "unknown key '" + item.first.Scalar() +
-                                   "' (expected: attributes)");
-            load_attributes(item.second, mapping);
+            const std::string& name = item.first.Scalar();
+            if (name == "attributes") {
+                load_attributes(item.second, mapping);
+            } else if (name == "scope") {
+                load_scope(item.second, mapping.scope);
+            } else if (name == "lifecycle") {
+                load_lifecycle(item.second, mapping.lifecycle);
+            } else {
+                throw MappingError(where(item.first.Mark()) + "unknown key '" + name +
+                                   "' (expected: attributes, scope, lifecycle)");
+            }
         }
         if (mapping.rules.empty()) throw MappingError(m_label.string() + ": `attributes:` maps nothing");
+        if (mapping.scope.out_of_scope == OutOfScope::remove && !mapping.lifecycle.delete_after_days)
+            throw MappingError(m_label.string() +
+                               ": scope.out_of_scope: remove needs lifecycle.delete_after_days (the grace period)");
         return mapping;
     }
 
@@ -45,6 +56,86 @@ private:
         // A quoted scalar's text starts one column after its mark.
         int quote = node.Tag() == "!" ? 1 : 0;
         return {node.Mark().line + 1, node.Mark().column + 1 + quote};
+    }
+
+    // Each entry of a section as (key node, scalar value node); nothing but scalars is allowed.
+    template <class Handle> void for_each_setting(const YAML::Node& section, const char* name, Handle handle) {
+        if (!section.IsMap()) throw MappingError(where(section.Mark()) + "`" + name + ":` must be a map");
+        for (const auto& item : section) {
+            const YAML::Node key = item.first;
+            const YAML::Node value = item.second;
+            if (!value.IsScalar())
+                throw MappingError(where(value.Mark()) + "'" + key.Scalar() + "' takes a single value");
+            handle(key, value);
+        }
+    }
+
+    ExpressionPtr condition(const YAML::Node& value) {
+        auto parsed = parse_expression(value.Scalar(), position_of(value));
+        if (!parsed) throw error_at(parsed.error());
+        return *parsed;
+    }
+
+    int days(const YAML::Node& value, int most) {
+        const std::string& text = value.Scalar();
+        int number = -1;
+        auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+        if (text.empty() || error != std::errc() || end != text.data() + text.size() || number < 0 || number > most)
+            throw MappingError(where(value.Mark()) + "'" + text + "' is not a number of days from 0 to " +
+                               std::to_string(most));
+        return number;
+    }
+
+    void load_scope(const YAML::Node& section, Scope& scope) {
+        for_each_setting(section, "scope", [&](const YAML::Node& key, const YAML::Node& value) {
+            const std::string& name = key.Scalar();
+            if (name == "include") {
+                scope.include = condition(value);
+                scope.include_text = value.Scalar();
+            } else if (name == "exclude") {
+                scope.exclude = condition(value);
+                scope.exclude_text = value.Scalar();
+            } else if (name == "out_of_scope") {
+                const std::string& action = value.Scalar();
+                if (action == "deactivate") scope.out_of_scope = OutOfScope::deactivate;
+                else if (action == "remove") scope.out_of_scope = OutOfScope::remove;
+                else if (action == "leave") scope.out_of_scope = OutOfScope::leave;
+                else throw MappingError(where(value.Mark()) + "out_of_scope takes deactivate, remove or leave");
+            } else {
+                throw MappingError(where(key.Mark()) + "unknown key '" + name +
+                                   "' in scope (expected: include, exclude, out_of_scope)");
+            }
+        });
+    }
+
+    void load_lifecycle(const YAML::Node& section, Lifecycle& lifecycle) {
+        for_each_setting(section, "lifecycle", [&](const YAML::Node& key, const YAML::Node& value) {
+            const std::string& name = key.Scalar();
+            const std::string& text = value.Scalar();
+            if (name == "time_zone") {
+                lifecycle.time_zone = find_time_zone(text);
+                if (!lifecycle.time_zone)
+                    throw MappingError(where(value.Mark()) + "'" + text +
+                                       "' is not a time zone (for example Europe/Berlin, America/New_York, UTC)");
+            } else if (name == "person_time_zone") {
+                lifecycle.person_time_zone = parse(text, position_of(value));
+            } else if (name == "hire_date") {
+                lifecycle.hire_date = parse(text, position_of(value));
+            } else if (name == "termination_date") {
+                lifecycle.termination_date = parse(text, position_of(value));
+            } else if (name == "create_days_before") {
+                lifecycle.create_days_before = days(value, 366);
+            } else if (name == "delete_after_days") {
+                if (text != "never") lifecycle.delete_after_days = days(value, 3650);
+            } else {
+                throw MappingError(where(key.Mark()) + "unknown key '" + name +
+                                   "' in lifecycle (expected: time_zone, person_time_zone, hire_date, "
+                                   "create_days_before, termination_date, delete_after_days)");
+            }
+        });
+        if (!lifecycle.time_zone)
+            throw MappingError(where(section.Mark()) +
+                               "lifecycle needs time_zone: the zone whose end of day ends a last working day");
     }
 
     void load_attributes(const YAML::Node& attributes, Mapping& mapping) {
@@ -79,6 +170,7 @@ private:
         } else {
             throw MappingError(where(value.Mark()) + "expected a template, or a map with column, value or template");
         }
+        check_unique(rule, key);
         return rule;
     }
 
@@ -111,6 +203,26 @@ private:
             }
         }
         if (!has_value) throw MappingError(where(map.Mark()) + "give one of column, value, template or expr");
+    }
+
+    // unique(...) is a whole rule of a text attribute, never part of one: its candidates are
+    // tried on the target when the user is created.
+    void check_unique(AttributeRule& rule, const YAML::Node& key) {
+        std::vector<std::pair<std::string, Position>> calls;
+        collect_function_calls(*rule.value, calls);
+        const bool whole = unique_call(*rule.value) != nullptr;
+        for (const auto& call : calls) {
+            if (call.first != "unique" || whole) continue;
+            throw MappingError(m_label.string() + ":" + std::to_string(call.second.line) + ":" +
+                               std::to_string(call.second.column) +
+                               ": unique(...) must be the whole rule, e.g. userName: \"{unique(a, b)}\"");
+        }
+        if (!whole) return;
+        if (rule.type != ValueType::string)
+            throw MappingError(where(key.Mark()) + "unique(...) only picks text values");
+        if (rule.default_value) throw MappingError(where(key.Mark()) + "unique(...) takes no default: add a candidate");
+        rule.unique = true;
+        rule.create_only = true;
     }
 
     void load_value(const std::string& kind, const std::string& text, const YAML::Node& operand, AttributeRule& rule) {
@@ -174,27 +286,48 @@ std::vector<scim::AttributePath> targets_reading(const Mapping& mapping, std::st
     return targets;
 }
 
+namespace {
+
+// Every expression outside the attribute rules: scope conditions and lifecycle dates.
+std::vector<const Expression*> decision_expressions(const Mapping& mapping) {
+    std::vector<const Expression*> found;
+    for (const auto& expression : {mapping.scope.include, mapping.scope.exclude, mapping.lifecycle.person_time_zone,
+                                   mapping.lifecycle.hire_date, mapping.lifecycle.termination_date})
+        if (expression) found.push_back(expression.get());
+    return found;
+}
+
+} // namespace
+
+bool decisions_read(const Mapping& mapping, std::string_view prefix) {
+    std::vector<std::pair<std::string, Position>> refs;
+    for (const auto* expression : decision_expressions(mapping)) collect_attribute_refs(*expression, refs);
+    return std::ranges::any_of(refs, [&](const auto& ref) { return ref.first.starts_with(prefix); });
+}
+
 std::vector<std::string> check_source_attributes(const Mapping& mapping, const std::vector<std::string>& names,
                                                  const std::vector<std::string>& unchecked_prefixes) {
     std::set<std::string_view, connectors::CaseInsensitiveLess> known(names.begin(), names.end());
     std::vector<std::string> errors;
+    std::vector<const Expression*> expressions = decision_expressions(mapping);
     for (const auto& rule : mapping.rules) {
-        std::vector<std::pair<std::string, Position>> refs;
-        collect_attribute_refs(*rule.value, refs);
-        if (rule.default_value) collect_attribute_refs(*rule.default_value, refs);
-        for (const auto& ref : refs) {
-            // Named, not a structured binding: clang 14 (the fuzz build) cannot capture those.
-            const std::string& name = ref.first;
-            const Position& position = ref.second;
-            if (known.contains(name)) continue;
-            if (std::ranges::any_of(unchecked_prefixes, [&](const auto& prefix) { return name.starts_with(prefix); }))
-                continue;
-            std::string listed;
-            for (const auto& known_name : names) listed += (listed.empty() ? "" : ", ") + known_name;
-            errors.push_back(mapping.file.string() + ":" + std::to_string(position.line) + ":" +
-                             std::to_string(position.column) + ": '" + name +
-                             "' is not an attribute of the source (it has: " + listed + ")");
-        }
+        expressions.push_back(rule.value.get());
+        if (rule.default_value) expressions.push_back(rule.default_value.get());
+    }
+    std::vector<std::pair<std::string, Position>> refs;
+    for (const auto* expression : expressions) collect_attribute_refs(*expression, refs);
+    for (const auto& ref : refs) {
+        // Named, not a structured binding: clang 14 (the fuzz build) cannot capture those.
+        const std::string& name = ref.first;
+        const Position& position = ref.second;
+        if (known.contains(name)) continue;
+        if (std::ranges::any_of(unchecked_prefixes, [&](const auto& prefix) { return name.starts_with(prefix); }))
+            continue;
+        std::string listed;
+        for (const auto& known_name : names) listed += (listed.empty() ? "" : ", ") + known_name;
+        errors.push_back(mapping.file.string() + ":" + std::to_string(position.line) + ":" +
+                         std::to_string(position.column) + ": '" + name +
+                         "' is not an attribute of the source (it has: " + listed + ")");
     }
     return errors;
 }

@@ -6,8 +6,18 @@
 //     externalId: { column: employee_id }          # one source attribute, as it is
 //     active: { value: true }                      # a constant
 //     emails[type eq "work"].value: "{email}"
+//   scope:                                         # optional: who is provisioned
+//     include: 'worker_type == "Employee"'
+//     out_of_scope: deactivate                     # or remove, leave
+//   lifecycle:                                     # optional: joiners and leavers by date
+//     time_zone: Europe/Berlin
+//     hire_date: "{start_date}"
+//     create_days_before: 7
+//     termination_date: "{end_date}"
+//     delete_after_days: 30
 
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -27,11 +37,38 @@ struct AttributeRule {
     bool create_only = false;     // apply: on_create; later runs leave the target's value alone
     ExpressionPtr default_value;  // default: used when the value is empty
     bool leave_when_empty = false; // when_empty: leave keeps the target's value; clear removes it
+    bool unique = false;          // unique(a, b, ...): the first candidate free on the target, on create
+};
+
+// Who is provisioned at all (`scope:`), and what happens to those who are not.
+enum class OutOfScope {
+    deactivate, // active: false, the account is kept
+    remove,     // active: false, then DELETE after lifecycle.delete_after_days
+    leave,      // hr2scim leaves the account as it is
+};
+
+struct Scope {
+    ExpressionPtr include; // null: everyone
+    ExpressionPtr exclude; // null: nobody
+    std::string include_text, exclude_text;
+    OutOfScope out_of_scope = OutOfScope::deactivate;
+};
+
+// Dates that drive joiners and leavers (`lifecycle:`).
+struct Lifecycle {
+    const date::time_zone* time_zone = nullptr; // the configured zone; null without lifecycle
+    ExpressionPtr person_time_zone;             // the person's own zone, when the source has it
+    ExpressionPtr hire_date;                    // first working day
+    int create_days_before = 0;                 // accounts exist, inactive, this many days before
+    ExpressionPtr termination_date;             // last working day
+    std::optional<int> delete_after_days;       // DELETE this long after deactivation; none: never
 };
 
 struct Mapping {
     std::filesystem::path file;
     std::vector<AttributeRule> rules;
+    Scope scope;
+    Lifecycle lifecycle;
 };
 
 // Anything wrong with a mapping file; the message starts with file:line:column.
@@ -52,5 +89,8 @@ public:
 
 // The target paths whose value reads any attribute starting with `prefix` (e.g. "directory.").
 [[nodiscard]] std::vector<scim::AttributePath> targets_reading(const Mapping& mapping, std::string_view prefix);
+
+// Whether the scope or the lifecycle dates read any attribute starting with `prefix`.
+[[nodiscard]] bool decisions_read(const Mapping& mapping, std::string_view prefix);
 
 } // namespace hr2scim::mappings

@@ -1,6 +1,7 @@
 #pragma once
 // What the target should hold for one source key: the output of mapping, the input of planning.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,19 @@
 
 namespace hr2scim::scim {
 
+// What the scope and the lifecycle dates decided for a person in the source.
+enum class Disposition {
+    provision,    // the account should exist as `body` says (active or not)
+    hold,         // leave any account as it is, create none (before the pre-hire window, scope "leave")
+    out_of_scope, // deprovision like a leaver: deactivate, and DELETE after the grace if `deletable`
+};
+
+// unique(a, b, ...): the candidates for one attribute, in order; one is chosen on create.
+struct UniqueChoice {
+    AttributePath path;
+    std::vector<std::string> candidates;
+};
+
 struct DesiredResource {
     std::string key;      // the source's stable key (employee id, DN, ...)
     nlohmann::json body;  // the SCIM User as it should be, without id and meta
@@ -17,6 +31,11 @@ struct DesiredResource {
     // Attributes that keep what the target was last sent (create-only rules, empty values a
     // rule says to leave alone): the planner copies them from the state.
     std::vector<AttributePath> keep_as_sent;
+    Disposition disposition = Disposition::provision;
+    bool deletable = false; // terminated, or out of scope with `remove`: DELETE after the grace period
+    std::string decision;   // why, for plans and explain ("pre-hire: starts 2026-12-01 ...")
+    std::optional<std::string> manager_key; // the manager's source key; the planner finds the SCIM id
+    std::vector<UniqueChoice> unique;
 };
 
 } // namespace hr2scim::scim

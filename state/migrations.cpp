@@ -48,6 +48,11 @@ CREATE TABLE source_reads (
     read_at     TEXT NOT NULL
 );
 )sql",
+    // 3: when hr2scim deactivated each user, for the grace period before DELETE.
+    R"sql(
+ALTER TABLE resources ADD COLUMN deactivated_at TEXT;
+UPDATE resources SET deactivated_at = updated_at WHERE status = 'deactivated';
+)sql",
 };
 
 int current_version(Database& db) {

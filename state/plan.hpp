@@ -7,11 +7,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include "scim/desired_resource.hpp"
 #include "scim/patch.hpp"
 
 namespace hr2scim::state {
 
-enum class OperationKind { create, update, deactivate, reactivate };
+enum class OperationKind {
+    create,
+    update,
+    deactivate,
+    reactivate,
+    remove,       // DELETE, after the grace period
+    link_manager, // set the manager once both users exist (the manager was created in this run)
+};
 
 struct Operation {
     OperationKind kind = OperationKind::create;
@@ -22,15 +30,20 @@ struct Operation {
     std::vector<scim::AttributeChange> changes; // empty for a create
     // A create that was journaled before but never confirmed: look it up before sending again.
     bool resolve_first = false;
+    std::string decision;                 // scope or lifecycle, when they decided this operation
+    std::vector<scim::UniqueChoice> unique; // create: candidates free in the state, the body's first
+    std::string manager_key;              // link_manager: whose SCIM id to set
 };
 
 struct Plan {
     std::vector<Operation> operations;
-    std::vector<Operation> withheld; // deactivations a safety gate or a failed source held back
+    std::vector<Operation> withheld; // deactivations and deletions a safety gate or a failed source held back
     std::optional<std::string> withheld_reason;
     bool stopped_by_gate = false;    // withheld by a safety limit (not by a failed source)
     size_t unchanged = 0;
     size_t protected_keys = 0;       // keys left alone because their record was rejected
+    size_t held = 0;                 // accounts left alone by scope ("leave") or before their pre-hire window
+    std::vector<std::string> unlinked_managers; // "E1002: manager E9 is not provisioned"
 
     [[nodiscard]] size_t count(OperationKind kind) const;
 };

@@ -1,24 +1,40 @@
 #include "state/planner.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
+#include <set>
 
 #include "scim/body_path.hpp"
+#include "scim/schema.hpp"
+#include "state/timestamp.hpp"
 
 namespace hr2scim::state {
 namespace {
 
 using nlohmann::json;
+using scim::Disposition;
 
-Operation deactivation_of(const StoredResource& resource) {
+bool inactive(const json& body) {
+    auto active = body.find("active");
+    return active != body.end() && active->is_boolean() && !active->get<bool>();
+}
+
+Operation deactivation_of(const StoredResource& resource, std::string decision) {
     json body = resource.body;
     body["active"] = false;
-    Operation operation{OperationKind::deactivate, resource.key, resource.scim_id, {}, body, {}, false};
+    Operation operation{OperationKind::deactivate, resource.key, resource.scim_id, {}, body, {}, false,
+                        std::move(decision), {}, {}};
     operation.changes = scim::diff_bodies(resource.body, body);
     if (operation.changes.empty()) operation.changes.push_back({"active", std::nullopt, json(false)});
     // Journaled but never confirmed: the user may or may not exist; look before deactivating.
     operation.resolve_first = resource.status == ResourceStatus::pending_create;
     return operation;
+}
+
+Operation removal_of(const StoredResource& resource, std::string decision) {
+    return {OperationKind::remove, resource.key, resource.scim_id, {}, resource.body, {}, false,
+            std::move(decision), {}, {}};
 }
 
 // The desired body with the kept paths as they were last sent.
@@ -33,39 +49,210 @@ json with_kept_paths(json body, const json& stored, const std::vector<scim::Attr
     return body;
 }
 
-Operation operation_for(const scim::DesiredResource& desired, const StoredResource* stored,
+Operation operation_for(const scim::DesiredResource& desired, json body, const StoredResource* stored,
                         const std::vector<scim::AttributePath>& kept) {
-    Operation operation{OperationKind::create, desired.key, {}, desired.origin, desired.body, {}, false};
+    Operation operation{OperationKind::create, desired.key, {}, desired.origin, std::move(body), {}, false,
+                        desired.decision, {}, {}};
     if (!stored) return operation;
     std::vector<scim::AttributePath> all_kept = kept;
     all_kept.insert(all_kept.end(), desired.keep_as_sent.begin(), desired.keep_as_sent.end());
-    if (!all_kept.empty()) operation.body = with_kept_paths(desired.body, stored->body, all_kept);
+    if (!all_kept.empty()) operation.body = with_kept_paths(operation.body, stored->body, all_kept);
     if (stored->status == ResourceStatus::pending_create) {
         operation.resolve_first = true;
         return operation;
     }
     operation.scim_id = stored->scim_id;
     operation.changes = scim::diff_bodies(stored->body, operation.body);
-    operation.kind = stored->status == ResourceStatus::deactivated ? OperationKind::reactivate
-                                                                   : OperationKind::update;
+    if (stored->status != ResourceStatus::deactivated) {
+        // Dates or a mapped `active` turning someone off count against the gates like a leaver.
+        operation.kind = inactive(operation.body) ? OperationKind::deactivate : OperationKind::update;
+    } else {
+        operation.kind = inactive(operation.body) ? OperationKind::update : OperationKind::reactivate;
+    }
     return operation;
 }
 
-std::optional<std::string> gate_reason(size_t deactivations, size_t active_before, size_t desired,
+std::optional<std::string> gate_reason(size_t destructive, size_t active_before, size_t desired,
                                        const SafetyLimits& limits) {
-    if (deactivations == 0) return std::nullopt;
+    if (destructive == 0) return std::nullopt;
     if (desired == 0) return "the source returned no records; refusing to deactivate everyone";
-    if (deactivations > limits.max_deactivations)
-        return std::to_string(deactivations) + " deactivations exceed the limit of " +
+    if (destructive > limits.max_deactivations)
+        return std::to_string(destructive) + " deactivations and deletions exceed the limit of " +
                std::to_string(limits.max_deactivations) + " (safety.max_deactivations)";
-    double percent = 100.0 * static_cast<double>(deactivations) / static_cast<double>(std::max<size_t>(active_before, 1));
+    double percent = 100.0 * static_cast<double>(destructive) / static_cast<double>(std::max<size_t>(active_before, 1));
     if (percent > limits.max_deactivation_percent)
-        return std::to_string(deactivations) + " of " + std::to_string(active_before) + " active users (" +
-               std::to_string(static_cast<int>(percent + 0.5)) + "%) exceed the limit of " +
+        return std::to_string(destructive) + " deactivations and deletions of " + std::to_string(active_before) +
+               " active users (" + std::to_string(static_cast<int>(percent + 0.5)) + "%) exceed the limit of " +
                std::to_string(static_cast<int>(limits.max_deactivation_percent)) +
                "% (safety.max_deactivation_percent)";
     return std::nullopt;
 }
+
+std::string folded(std::string text) {
+    std::ranges::transform(text, text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
+class Planner {
+public:
+    Planner(const std::vector<StoredResource>& stored, const PlanPolicy& policy) : m_policy(policy) {
+        for (const auto& resource : stored) m_stored[resource.key] = &resource;
+    }
+
+    Plan plan(const std::vector<scim::DesiredResource>& desired) {
+        std::vector<const scim::DesiredResource*> ordered;
+        for (const auto& resource : desired) {
+            ordered.push_back(&resource);
+            m_seen[resource.key] = &resource;
+            if (resource.disposition == Disposition::provision && !has_id(resource.key))
+                m_creating.insert(resource.key);
+        }
+        std::ranges::sort(ordered, {}, &scim::DesiredResource::key);
+        for (const auto* resource : ordered) plan_desired(*resource);
+        for (const auto& [key, resource] : m_stored) plan_unseen(*resource);
+        std::ranges::move(m_links, std::back_inserter(m_plan.operations));
+        gate(desired.size());
+        return std::move(m_plan);
+    }
+
+private:
+    const StoredResource* stored(const std::string& key) const {
+        auto found = m_stored.find(key);
+        return found == m_stored.end() ? nullptr : found->second;
+    }
+    bool has_id(const std::string& key) const {
+        const auto* resource = stored(key);
+        return resource && !resource->scim_id.empty();
+    }
+
+    bool deletion_due(const StoredResource& resource) const {
+        return m_policy.delete_after && resource.status == ResourceStatus::deactivated && resource.deactivated_at &&
+               m_policy.now >= *resource.deactivated_at + *m_policy.delete_after;
+    }
+
+    // The manager's SCIM id goes into the body; a manager created in this run is linked after.
+    json with_manager(const scim::DesiredResource& desired, json body) {
+        if (!desired.manager_key) return body;
+        const std::string& manager = *desired.manager_key;
+        if (const auto* resource = stored(manager); resource && !resource->scim_id.empty()) {
+            body[scim::k_enterprise_user_schema]["manager"] = {{"value", resource->scim_id}};
+            auto& schemas = body["schemas"];
+            if (std::ranges::find(schemas, json(scim::k_enterprise_user_schema)) == schemas.end())
+                schemas.push_back(scim::k_enterprise_user_schema);
+        } else if (m_creating.contains(manager)) {
+            Operation link{OperationKind::link_manager, desired.key, {}, desired.origin, {}, {}, false,
+                           {}, {}, manager};
+            m_links.push_back(std::move(link));
+        } else {
+            m_plan.unlinked_managers.push_back(desired.key + ": manager " + manager +
+                                               " is not provisioned (not in the source, out of scope or rejected); "
+                                               "linked when they are");
+        }
+        return body;
+    }
+
+    // Candidates already held by someone else in the state, or picked by an earlier create, are out.
+    void choose_unique(const scim::DesiredResource& desired, Operation& operation) {
+        for (const auto& choice : desired.unique) {
+            auto& taken = taken_values(choice.path);
+            std::vector<std::string> free;
+            if (const json* kept = scim::value_at(operation.body, choice.path); kept && kept->is_string() &&
+                                                                                operation.resolve_first)
+                free.push_back(kept->get<std::string>()); // journaled before: the same value again
+            for (const auto& candidate : choice.candidates)
+                if (!taken.contains(folded(candidate)) && std::ranges::find(free, candidate) == free.end())
+                    free.push_back(candidate);
+            if (free.empty()) {
+                scim::erase_value(operation.body, choice.path);
+            } else {
+                scim::set_value(operation.body, choice.path, free.front());
+                taken.insert(folded(free.front()));
+            }
+            operation.unique.push_back({choice.path, std::move(free)});
+        }
+    }
+
+    std::set<std::string>& taken_values(const scim::AttributePath& path) {
+        const std::string name = path.to_string();
+        auto found = m_taken.find(name);
+        if (found != m_taken.end()) return found->second;
+        auto& taken = m_taken[name];
+        for (const auto& [key, resource] : m_stored)
+            if (const json* value = scim::value_at(resource->body, path); value && value->is_string())
+                taken.insert(folded(value->get<std::string>()));
+        return taken;
+    }
+
+    void plan_desired(const scim::DesiredResource& desired) {
+        const auto* resource = stored(desired.key);
+        if (desired.disposition == Disposition::hold) {
+            if (resource) ++m_plan.held;
+            return;
+        }
+        if (desired.disposition == Disposition::out_of_scope) return; // deprovisioned with those who left
+        if (resource && desired.deletable && deletion_due(*resource)) {
+            m_destructive.push_back(removal_of(*resource, desired.decision));
+            return;
+        }
+        Operation operation = operation_for(desired, with_manager(desired, desired.body), resource, m_policy.kept_paths);
+        if (operation.kind == OperationKind::create) choose_unique(desired, operation);
+        if (operation.kind != OperationKind::create && operation.changes.empty()) {
+            ++m_plan.unchanged;
+            return;
+        }
+        if (operation.kind == OperationKind::deactivate) {
+            m_destructive.push_back(std::move(operation));
+        } else {
+            m_plan.operations.push_back(std::move(operation));
+        }
+    }
+
+    // Stored users whose record is gone, or out of scope: deactivate, and delete after the grace.
+    void plan_unseen(const StoredResource& resource) {
+        auto found = m_seen.find(resource.key);
+        const scim::DesiredResource* desired = found == m_seen.end() ? nullptr : found->second;
+        if (desired && desired->disposition != Disposition::out_of_scope) return;
+        if (!desired && m_policy.protected_keys.contains(resource.key)) {
+            ++m_plan.protected_keys;
+            return;
+        }
+        std::string decision = desired ? desired->decision : "not in the source";
+        if (resource.status != ResourceStatus::deactivated) {
+            m_destructive.push_back(deactivation_of(resource, std::move(decision)));
+        } else if ((!desired || desired->deletable) && deletion_due(resource)) {
+            m_destructive.push_back(removal_of(resource, decision + "; inactive since " + since(resource)));
+        }
+    }
+
+    static std::string since(const StoredResource& resource) {
+        return to_timestamp(*resource.deactivated_at).substr(0, 10);
+    }
+
+    void gate(size_t desired_count) {
+        // Active users before this run: everyone in the state not yet deactivated.
+        size_t active_before = 0;
+        for (const auto& [key, resource] : m_stored)
+            if (resource->status != ResourceStatus::deactivated) ++active_before;
+        std::optional<std::string> reason = m_policy.source_incomplete;
+        if (!reason && (reason = gate_reason(m_destructive.size(), active_before, desired_count, m_policy.limits)))
+            m_plan.stopped_by_gate = true;
+        if (reason && !m_destructive.empty()) {
+            m_plan.withheld = std::move(m_destructive);
+            m_plan.withheld_reason = reason;
+        } else {
+            std::ranges::move(m_destructive, std::back_inserter(m_plan.operations));
+        }
+    }
+
+    const PlanPolicy& m_policy;
+    std::map<std::string, const StoredResource*> m_stored;
+    std::map<std::string, const scim::DesiredResource*> m_seen;
+    std::set<std::string> m_creating;
+    std::map<std::string, std::set<std::string>> m_taken;
+    std::vector<Operation> m_destructive;
+    std::vector<Operation> m_links;
+    Plan m_plan;
+};
 
 } // namespace
 
@@ -75,48 +262,7 @@ size_t Plan::count(OperationKind kind) const {
 
 Plan make_plan(const std::vector<scim::DesiredResource>& desired, const std::vector<StoredResource>& stored,
                const PlanPolicy& policy) {
-    std::map<std::string_view, const StoredResource*> stored_by_key;
-    for (const auto& resource : stored) stored_by_key[resource.key] = &resource;
-
-    Plan plan;
-    std::map<std::string_view, bool> seen;
-    std::vector<const scim::DesiredResource*> ordered;
-    for (const auto& resource : desired) ordered.push_back(&resource);
-    std::ranges::sort(ordered, {}, &scim::DesiredResource::key);
-    for (const auto* resource : ordered) {
-        seen[resource->key] = true;
-        auto found = stored_by_key.find(resource->key);
-        Operation operation =
-            operation_for(*resource, found == stored_by_key.end() ? nullptr : found->second, policy.kept_paths);
-        if (operation.kind != OperationKind::create && operation.changes.empty()) {
-            ++plan.unchanged;
-            continue;
-        }
-        plan.operations.push_back(std::move(operation));
-    }
-
-    std::vector<Operation> deactivations;
-    size_t active_before = 0;
-    for (const auto& [key, resource] : stored_by_key) {
-        if (resource->status != ResourceStatus::deactivated) ++active_before;
-        if (seen.contains(key) || resource->status == ResourceStatus::deactivated) continue;
-        if (policy.protected_keys.contains(resource->key)) {
-            ++plan.protected_keys;
-            continue;
-        }
-        deactivations.push_back(deactivation_of(*resource));
-    }
-
-    std::optional<std::string> reason = policy.source_incomplete;
-    if (!reason && (reason = gate_reason(deactivations.size(), active_before, desired.size(), policy.limits)))
-        plan.stopped_by_gate = true;
-    if (reason && !deactivations.empty()) {
-        plan.withheld = std::move(deactivations);
-        plan.withheld_reason = reason;
-    } else {
-        std::ranges::move(deactivations, std::back_inserter(plan.operations));
-    }
-    return plan;
+    return Planner(stored, policy).plan(desired);
 }
 
 } // namespace hr2scim::state

@@ -1,6 +1,7 @@
 #pragma once
 // The planner: a pure function of (desired set, state, policy) to a plan.
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <set>
@@ -14,6 +15,7 @@
 
 namespace hr2scim::state {
 
+// Deactivations and deletions together, per run.
 struct SafetyLimits {
     size_t max_deactivations = 50;        // per run, absolute
     double max_deactivation_percent = 20; // per run, share of the active users in the state
@@ -28,6 +30,8 @@ struct PlanPolicy {
     // Attributes whose source could not be read this run (a failed joined source): they keep
     // the value last sent, neither changed nor cleared.
     std::vector<scim::AttributePath> kept_paths;
+    std::chrono::sys_seconds now{};                     // the run's instant
+    std::optional<std::chrono::days> delete_after;      // grace before DELETE; none: never delete
 };
 
 [[nodiscard]] Plan make_plan(const std::vector<scim::DesiredResource>& desired,

@@ -2,6 +2,7 @@
 
 #include "state/body_hash.hpp"
 #include "state/migrations.hpp"
+#include "state/timestamp.hpp"
 
 namespace hr2scim::state {
 namespace {
@@ -10,16 +11,20 @@ constexpr std::string_view k_now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 std::int64_t as_integer(size_t value) { return static_cast<std::int64_t>(value); }
 
-std::vector<StoredResource> load_resources(Database& db, const std::string& target) {
-    auto query = db.prepare("SELECT source_key, scim_id, status, body FROM resources WHERE target = ?");
+std::vector<StoredResource> load_resources(Database& db, const std::string& target,
+                                          const std::string* only_key = nullptr) {
+    auto query = db.prepare(
+        "SELECT source_key, scim_id, status, body, COALESCE(deactivated_at, '') FROM resources WHERE target = ?" +
+        std::string(only_key ? " AND source_key = ?" : "") + " ORDER BY source_key");
     query.bind(1, target);
+    if (only_key) query.bind(2, *only_key);
     std::vector<StoredResource> resources;
     while (query.step()) {
         auto status = resource_status_from(query.text(2));
         auto body = nlohmann::json::parse(query.text(3), nullptr, false);
         if (!status || body.is_discarded())
             throw StateError("the state row for key '" + query.text(0) + "' is damaged");
-        resources.push_back({query.text(0), query.text(1), *status, std::move(body)});
+        resources.push_back({query.text(0), query.text(1), *status, std::move(body), from_timestamp(query.text(4))});
     }
     return resources;
 }
@@ -55,16 +60,26 @@ std::vector<StoredResource> StateStore::read_only_load(const std::filesystem::pa
 
 std::vector<StoredResource> StateStore::load(const std::string& target) { return load_resources(m_db, target); }
 
+std::optional<StoredResource> StateStore::find(const std::string& target, const std::string& key) {
+    auto found = load_resources(m_db, target, &key);
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
+}
+
 void StateStore::journal_create(const std::string& target, const std::string& key, const nlohmann::json& body) {
-    save(target, {key, {}, ResourceStatus::pending_create, body});
+    save(target, {key, {}, ResourceStatus::pending_create, body, std::nullopt});
 }
 
 void StateStore::save(const std::string& target, const StoredResource& resource) {
+    // deactivated_at keeps the first time a user was saved as deactivated, and clears when
+    // they are active again.
     auto statement = m_db.prepare(
-        "INSERT INTO resources (target, source_key, scim_id, status, body, body_hash, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, " + std::string(k_now) + ", " + std::string(k_now) + ") "
+        "INSERT INTO resources (target, source_key, scim_id, status, body, body_hash, created_at, updated_at, "
+        "deactivated_at) VALUES (?, ?, ?, ?, ?, ?, " + std::string(k_now) + ", " + std::string(k_now) + ", ?) "
         "ON CONFLICT (target, source_key) DO UPDATE SET scim_id = excluded.scim_id, status = excluded.status, "
-        "body = excluded.body, body_hash = excluded.body_hash, updated_at = excluded.updated_at");
+        "body = excluded.body, body_hash = excluded.body_hash, updated_at = excluded.updated_at, "
+        "deactivated_at = CASE WHEN excluded.status = 'deactivated' "
+        "THEN COALESCE(resources.deactivated_at, excluded.deactivated_at) END");
     statement.bind(1, target).bind(2, resource.key);
     if (resource.scim_id.empty()) {
         statement.bind_null(3);
@@ -73,6 +88,13 @@ void StateStore::save(const std::string& target, const StoredResource& resource)
     }
     std::string body = resource.body.dump();
     statement.bind(4, to_string(resource.status)).bind(5, body).bind(6, body_hash(resource.body));
+    if (resource.status == ResourceStatus::deactivated) {
+        auto since = resource.deactivated_at.value_or(
+            std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+        statement.bind(7, to_timestamp(since));
+    } else {
+        statement.bind_null(7);
+    }
     statement.run();
 }
 

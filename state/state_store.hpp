@@ -42,6 +42,7 @@ public:
                                                                     const std::string& target);
 
     [[nodiscard]] std::vector<StoredResource> load(const std::string& target);
+    [[nodiscard]] std::optional<StoredResource> find(const std::string& target, const std::string& key);
     // Journaled before the POST is sent: an answer lost after the server committed must not
     // become a second user.
     void journal_create(const std::string& target, const std::string& key, const nlohmann::json& body);

@@ -1,6 +1,7 @@
 #pragma once
 // What the state remembers of one source key on one target.
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,8 @@ struct StoredResource {
     std::string scim_id;      // empty while pending_create
     ResourceStatus status = ResourceStatus::active;
     nlohmann::json body;      // the last body the target accepted (or, while pending, the one sent)
+    // When it became inactive (first saved as deactivated); the grace before DELETE counts from here.
+    std::optional<std::chrono::sys_seconds> deactivated_at;
 };
 
 } // namespace hr2scim::state

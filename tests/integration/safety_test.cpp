@@ -38,7 +38,7 @@ TEST_F(SyncTest, MoreDeactivationsThanTheLimitAreWithheldButOtherChangesApply) {
     EXPECT_EQ(server.active_users(), 10U);
     EXPECT_EQ(server.user_with_external_id("E1003")["title"], "Commodore") << "the update still applies";
     EXPECT_EQ(server.requests().size(), 1U);
-    EXPECT_NE(result.out.find("3 deactivations exceed the limit of 2"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("3 deactivations and deletions exceed the limit of 2"), std::string::npos) << result.out;
 
     // An admin who confirms the departures lifts the gate for one run.
     auto confirmed = hr2scim({"sync", "--max-deactivations", "3"}, server.token());

@@ -31,7 +31,15 @@ function plain(value) {
     return JSON.parse(JSON.stringify(value));
 }
 
-SCIMMY.Resources.declare(SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseUser, false))
+// A custom extension, as a target application might define one, for mapping tests
+// (scimmy only accepts schema ids under urn:ietf:params:scim:schemas:).
+const AcmeUser = new SCIMMY.Types.SchemaDefinition("AcmeUser", "urn:ietf:params:scim:schemas:extension:acme:2.0:User",
+    "Acme's own user attributes", [
+        new SCIMMY.Types.Attribute("string", "badgeNumber"),
+        new SCIMMY.Types.Attribute("string", "building"),
+    ]);
+
+SCIMMY.Resources.declare(SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseUser, false).extend(AcmeUser, false))
     .ingress((resource, instance) => {
         const id = resource.id ?? crypto.randomUUID();
         if (resource.id && !users.has(id)) throw scimError(404, null, `Resource ${id} not found`);

@@ -7,6 +7,9 @@
 namespace hr2scim::mappings {
 namespace {
 
+// The tests' fixed clock: 2026-11-22 13:05 UTC.
+const Instant k_now = *parse_instant("2026-11-22T13:05:00Z");
+
 connectors::Record person() {
     return {"E1", {{"first", {"Ada"}}, {"last", {"Lovelace"}}, {"mail", {" Ada@Example.COM "}},
                    {"First Name", {"Augusta"}}, {"city", {"ÅRHUS"}}}, "hr.csv:2"};
@@ -15,7 +18,7 @@ connectors::Record person() {
 std::string eval(std::string_view text) {
     auto parsed = parse_template(text, {1, 1});
     if (!parsed) return "ERROR " + parsed.error().message;
-    return evaluate(**parsed, person()).text();
+    return evaluate(**parsed, person(), k_now).text();
 }
 
 TEST(Expression, TemplatesSubstituteAttributes) {

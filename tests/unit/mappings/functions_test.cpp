@@ -8,6 +8,9 @@
 namespace hr2scim::mappings {
 namespace {
 
+// The tests' fixed clock: 2026-11-22 13:05 UTC.
+const Instant k_now = *parse_instant("2026-11-22T13:05:00Z");
+
 connectors::Record person() {
     return {"E1",
             {{"first", {"Ada"}}, {"last", {"Lovelace"}}, {"nick", {""}}, {"groups", {"admins", "staff", "admins"}},
@@ -18,7 +21,11 @@ connectors::Record person() {
 Value eval(std::string_view expression) {
     auto parsed = parse_expression(expression, {1, 1});
     if (!parsed) return Value("PARSE ERROR: " + parsed.error().message);
-    return evaluate(**parsed, person());
+    try {
+        return evaluate(**parsed, person(), k_now);
+    } catch (const EvaluationError& error) {
+        return Value(std::string("ERROR: ") + error.what());
+    }
 }
 
 std::string text(std::string_view expression) { return eval(expression).text(); }

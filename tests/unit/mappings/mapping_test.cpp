@@ -7,6 +7,9 @@
 namespace hr2scim::mappings {
 namespace {
 
+// The tests' fixed clock: 2026-11-22 13:05 UTC.
+const Instant k_now = *parse_instant("2026-11-22T13:05:00Z");
+
 using nlohmann::json;
 constexpr const char* k_ext = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
@@ -23,13 +26,13 @@ TEST(MappingFile, ErrorsNameFileLineAndColumn) {
     EXPECT_EQ(load_error("attributes:\n  userName: '{mail}'\n  titel: '{x}'\n"),
               "m.yaml:3:3: 'titel' is not a User attribute that can be mapped (userName, externalId, displayName, "
               "nickName, profileUrl, title, userType, preferredLanguage, locale, timezone, active, name.*, emails, "
-              "phoneNumbers, or urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber, "
+              "phoneNumbers, addresses, or urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber, "
               "costCenter, organization, division, department)");
     EXPECT_EQ(load_error("attributes:\n  userName: \"{lowr(mail)}\"\n").rfind("m.yaml:2:15: unknown function 'lowr' (known: ", 0),
               0U);
     EXPECT_EQ(load_error("attributes:\n  userName: {colum: mail}\n"),
               "m.yaml:2:14: unknown key 'colum' (expected: column, value, template or expr; apply, default, when_empty)");
-    EXPECT_EQ(load_error("atributes:\n  userName: x\n"), "m.yaml:1:1: unknown key 'atributes' (expected: attributes)");
+    EXPECT_EQ(load_error("atributes:\n  userName: x\n"), "m.yaml:1:1: unknown key 'atributes' (expected: attributes, scope, lifecycle)");
     EXPECT_EQ(load_error("attributes:\n  title: x\n"), "m.yaml:2:3: userName must be mapped");
     EXPECT_EQ(load_error("attributes:\n  userName: x\n  emails.value: y\n"),
               "m.yaml:3:3: emails needs a type, for example emails[type eq \"work\"].value");
@@ -77,7 +80,7 @@ TEST(Mapper, BuildsTheUserBody) {
     auto desired = map_record(full_mapping(), record({{"id", {"E1"}}, {"first", {"Ada"}}, {"last", {"L"}},
                                                      {"mail", {"Ada@X.com"}}, {"enabled", {"Yes"}},
                                                      {"private_mail", {"ada@home.example"}}, {"mobile", {""}},
-                                                     {"dept", {"R&D"}}}));
+                                                     {"dept", {"R&D"}}}), k_now);
     ASSERT_TRUE(desired) << desired.error();
     EXPECT_EQ(desired->key, "E1");
     EXPECT_EQ(desired->origin, "hr.csv:2");
@@ -92,7 +95,7 @@ TEST(Mapper, BuildsTheUserBody) {
 }
 
 TEST(Mapper, LeavesOutEmptyValuesAndValuelessElements) {
-    auto desired = map_record(full_mapping(), record({{"mail", {"a@x"}}}));
+    auto desired = map_record(full_mapping(), record({{"mail", {"a@x"}}}), k_now);
     ASSERT_TRUE(desired) << desired.error();
     EXPECT_FALSE(desired->body.contains("phoneNumbers"));
     EXPECT_FALSE(desired->body.contains(k_ext));
@@ -102,13 +105,13 @@ TEST(Mapper, LeavesOutEmptyValuesAndValuelessElements) {
 }
 
 TEST(Mapper, RejectsRecordsItCannotMapWithAReason) {
-    EXPECT_EQ(map_record(full_mapping(), record({{"mail", {""}}})).error(), "userName is empty");
-    EXPECT_EQ(map_record(full_mapping(), record({{"mail", {"a@x"}}, {"enabled", {"maybe"}}})).error(),
+    EXPECT_EQ(map_record(full_mapping(), record({{"mail", {""}}}), k_now).error(), "userName is empty");
+    EXPECT_EQ(map_record(full_mapping(), record({{"mail", {"a@x"}}, {"enabled", {"maybe"}}}), k_now).error(),
               "active: 'maybe' is not true or false");
 }
 
 TEST(Mapper, RejectsValuesThatAreNotText) {
-    EXPECT_EQ(map_record(full_mapping(), record({{"mail", {"a@x"}}, {"dept", {"R\xFF"}}})).error(),
+    EXPECT_EQ(map_record(full_mapping(), record({{"mail", {"a@x"}}, {"dept", {"R\xFF"}}}), k_now).error(),
               "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department: the value is not valid UTF-8 "
               "(byte 2), perhaps a binary attribute");
 }
@@ -130,7 +133,7 @@ TEST(Mapper, FlowRulesMarkWhatKeepsItsValue) {
     auto mapping = parse_mapping("attributes:\n  userName: '{mail}'\n  displayName: {column: name, apply: on_create}\n"
                                  "  title: {column: job, when_empty: leave}\n  nickName: {column: nick, default: '{name}'}\n",
                                  "m.yaml");
-    auto desired = map_record(mapping, record({{"mail", {"a@x"}}, {"name", {"Ada"}}, {"job", {""}}}));
+    auto desired = map_record(mapping, record({{"mail", {"a@x"}}, {"name", {"Ada"}}, {"job", {""}}}), k_now);
     ASSERT_TRUE(desired) << desired.error();
     EXPECT_EQ(desired->body["displayName"], "Ada") << "create-only rules still give the value for a create";
     EXPECT_EQ(desired->body["nickName"], "Ada");
@@ -143,9 +146,9 @@ TEST(Mapper, FlowRulesMarkWhatKeepsItsValue) {
 TEST(Mapper, ListsAndBooleansMeetTheirAttributeTypes) {
     auto mapping = parse_mapping("attributes:\n  userName: '{mail}'\n  title: {column: roles}\n"
                                  "  active: {expr: 'status == \"active\"'}\n", "m.yaml");
-    EXPECT_EQ(map_record(mapping, record({{"mail", {"a@x"}}, {"roles", {"a", "b"}}})).error(),
+    EXPECT_EQ(map_record(mapping, record({{"mail", {"a@x"}}, {"roles", {"a", "b"}}}), k_now).error(),
               "title: the value is a list of 2 values; pick one, or join them with join()");
-    auto inactive = map_record(mapping, record({{"mail", {"a@x"}}, {"status", {"left"}}}));
+    auto inactive = map_record(mapping, record({{"mail", {"a@x"}}, {"status", {"left"}}}), k_now);
     ASSERT_TRUE(inactive) << inactive.error();
     EXPECT_EQ(inactive->body["active"], false);
 }

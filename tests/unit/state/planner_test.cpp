@@ -15,11 +15,15 @@ json body(const std::string& user_name, const std::string& title = "Engineer", b
 }
 
 scim::DesiredResource desired(const std::string& key, const std::string& title = "Engineer") {
-    return {key, body(key + "@x", title), "hr.csv:" + key, {}};
+    scim::DesiredResource resource;
+    resource.key = key;
+    resource.body = body(key + "@x", title);
+    resource.origin = "hr.csv:" + key;
+    return resource;
 }
 
 StoredResource stored(const std::string& key, ResourceStatus status = ResourceStatus::active) {
-    return {key, "id-" + key, status, body(key + "@x", "Engineer", status != ResourceStatus::deactivated)};
+    return {key, "id-" + key, status, body(key + "@x", "Engineer", status != ResourceStatus::deactivated), std::nullopt};
 }
 
 std::vector<StoredResource> population(size_t count) {
@@ -97,7 +101,7 @@ TEST(Planner, TheCountLimitHoldsBackDeactivationsButNotOtherChanges) {
     EXPECT_EQ(plan.count(OperationKind::update), 1U);
     EXPECT_EQ(plan.count(OperationKind::deactivate), 0U);
     EXPECT_EQ(plan.withheld.size(), 3U);
-    EXPECT_EQ(*plan.withheld_reason, "3 deactivations exceed the limit of 2 (safety.max_deactivations)");
+    EXPECT_EQ(*plan.withheld_reason, "3 deactivations and deletions exceed the limit of 2 (safety.max_deactivations)");
 
     policy.limits = {3, 100};
     EXPECT_EQ(make_plan(wanted, population(10), policy).count(OperationKind::deactivate), 3U) << "at the limit is fine";
@@ -108,7 +112,7 @@ TEST(Planner, TheShareLimitHoldsBackDeactivations) {
     policy.limits = {100, 20};
     auto plan = make_plan(desired_population(10, 3), population(10), policy);
     EXPECT_EQ(plan.withheld.size(), 3U);
-    EXPECT_EQ(*plan.withheld_reason, "3 of 10 active users (30%) exceed the limit of 20% (safety.max_deactivation_percent)");
+    EXPECT_EQ(*plan.withheld_reason, "3 deactivations and deletions of 10 active users (30%) exceed the limit of 20% (safety.max_deactivation_percent)");
     EXPECT_EQ(make_plan(desired_population(10, 2), population(10), policy).count(OperationKind::deactivate), 2U);
 }
 

@@ -32,8 +32,8 @@ TEST(StateStore, SavesAndLoadsPerTarget) {
     testing::TempDir dir;
     StateStore store(dir.path() / "state.db");
     store.journal_create("okta", "E1", {{"userName", "a"}});
-    store.save("okta", {"E2", "id-2", ResourceStatus::deactivated, {{"userName", "b"}}});
-    store.save("other", {"E1", "id-x", ResourceStatus::active, json::object()});
+    store.save("okta", {"E2", "id-2", ResourceStatus::deactivated, {{"userName", "b"}}, std::nullopt});
+    store.save("other", {"E1", "id-x", ResourceStatus::active, json::object(), std::nullopt});
 
     auto loaded = store.load("okta");
     ASSERT_EQ(loaded.size(), 2U);
@@ -44,7 +44,7 @@ TEST(StateStore, SavesAndLoadsPerTarget) {
     EXPECT_EQ(loaded[1].status, ResourceStatus::deactivated);
     EXPECT_EQ(loaded[1].body["userName"], "b");
 
-    store.save("okta", {"E1", "id-1", ResourceStatus::active, {{"userName", "a2"}}});
+    store.save("okta", {"E1", "id-1", ResourceStatus::active, {{"userName", "a2"}}, std::nullopt});
     store.forget("okta", "E2");
     loaded = store.load("okta");
     ASSERT_EQ(loaded.size(), 1U);
@@ -58,7 +58,7 @@ TEST(StateStore, SurvivesReopeningAndRecordsRuns) {
     {
         StateStore store(file);
         auto run = store.begin_run("t", "sync");
-        store.save("t", {"E1", "id-1", ResourceStatus::active, json::object()});
+        store.save("t", {"E1", "id-1", ResourceStatus::active, json::object(), std::nullopt});
         store.finish_run(run, {5, 1, 2, 0, 0, 2, 1, 0, 0, true}, 2);
     }
     StateStore reopened(file);
@@ -74,13 +74,21 @@ TEST(StateStore, SurvivesReopeningAndRecordsRuns) {
 TEST(StateStore, MigratesAVersionOneFileKeepingItsRows) {
     testing::TempDir dir;
     auto file = dir.path() / "state.db";
-    { StateStore(file).save("t", {"E1", "id-1", ResourceStatus::active, json::object()}); }
     {
-        Database db(file); // as hr2scim 0.1 left it: schema 1, no source_reads
-        db.execute("DROP TABLE source_reads; UPDATE schema_version SET version = 1");
+        StateStore old(file);
+        old.save("t", {"E1", "id-1", ResourceStatus::active, json::object(), std::nullopt});
+        old.save("t", {"E2", "id-2", ResourceStatus::deactivated, json::object(), std::nullopt});
+    }
+    {
+        Database db(file); // as hr2scim 0.1 left it: schema 1, no source_reads, no deactivated_at
+        db.execute("ALTER TABLE resources DROP COLUMN deactivated_at; DROP TABLE source_reads; "
+                   "UPDATE schema_version SET version = 1");
     }
     StateStore store(file);
-    EXPECT_EQ(store.load("t").size(), 1U);
+    auto rows = store.load("t");
+    ASSERT_EQ(rows.size(), 2U);
+    EXPECT_EQ(rows[0].deactivated_at, std::nullopt);
+    EXPECT_NE(rows[1].deactivated_at, std::nullopt); // dated from its last update: the grace counts from there
     EXPECT_EQ(store.last_complete_read("csv:hr.csv"), std::nullopt);
     store.record_complete_read("csv:hr.csv", 42);
     store.record_complete_read("csv:hr.csv", 41);
@@ -99,7 +107,7 @@ TEST(StateStore, RefusesAFileFromANewerVersion) {
         StateStore store(file);
         FAIL() << "expected a StateError";
     } catch (const StateError& error) {
-        EXPECT_STREQ(error.what(), "the state file has schema version 99, newer than this hr2scim understands (2); "
+        EXPECT_STREQ(error.what(), "the state file has schema version 99, newer than this hr2scim understands (3); "
                                    "upgrade hr2scim");
     }
 }
@@ -107,7 +115,7 @@ TEST(StateStore, RefusesAFileFromANewerVersion) {
 TEST(StateStore, ADamagedRowIsAnErrorNotAnEmptyState) {
     testing::TempDir dir;
     auto file = dir.path() / "state.db";
-    { StateStore(file).save("t", {"E1", "id", ResourceStatus::active, json::object()}); }
+    { StateStore(file).save("t", {"E1", "id", ResourceStatus::active, json::object(), std::nullopt}); }
     { Database(file).execute("UPDATE resources SET body = '{not json'"); }
     StateStore store(file);
     EXPECT_THROW((void)store.load("t"), StateError);
