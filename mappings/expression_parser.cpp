@@ -307,7 +307,9 @@ private:
         } else if (function.max_arguments != function.min_arguments) {
             wanted += " to " + std::to_string(function.max_arguments);
         }
-        return std::string(function.name) + " takes " + wanted + " argument(s), not " + std::to_string(count);
+        bool one = function.min_arguments == 1 && function.max_arguments == 1;
+        return std::string(function.name) + " takes " + wanted + (one ? " argument" : " arguments") + ", not " +
+               std::to_string(count) + "; for example " + std::string(function.example);
     }
 
     Parsed parse_string() {

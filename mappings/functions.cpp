@@ -258,7 +258,7 @@ constexpr std::array k_functions = {
     Function{"matches", 2, 2, R"(matches("E1001", "^E[0-9]+$") is true)", matches, false},
     Function{"append", 1, k_any, R"(append("a", "b", "c") is "abc")", append, false},
     Function{"concat", 1, k_any, R"(concat(first, ".", last) is "Ada.Lovelace")", append, false},
-    Function{"hash", 1, 2, R"(hash("E1001", 8) is "c8e8f2cd")", hash, false},
+    Function{"hash", 1, 2, R"(hash("E1001", 8) is "e7661526")", hash, false},
     Function{"join", 2, k_any, R"(join(", ", "a", "", "b") is "a, b")", join, false},
     Function{"split", 2, 2, R"(split("a;b", ";") is the list a, b)", split, false},
     Function{"count", 1, 1, R"(count(split("a;b;c", ";")) is "3")", count, false},
@@ -266,14 +266,14 @@ constexpr std::array k_functions = {
              remove_duplicates, false},
     Function{"unique", 1, k_any, R"(unique(mail, concat(first, ".", last, "@example.com")) on create: the first one free)",
              coalesce, false},
-    Function{"coalesce", 1, k_any, R"(coalesce(nickname, first_name) is the first with a value)", coalesce, false},
-    Function{"iif", 3, 3, R"(iif(status == "active", "yes", "no"))", iif, false},
-    Function{"if", 3, 3, R"(if(is_present(end_date), "leaver", "staff"))", iif, false},
-    Function{"switch", 2, k_any, R"(switch(country, "Other", "DE", "Germany", "FR", "France"))", switch_on, false},
+    Function{"coalesce", 1, k_any, R"(coalesce(nickname, first_name) is "Ada" when nickname is empty)", coalesce, false},
+    Function{"iif", 3, 3, R"(iif(status == "active", "yes", "no") is "yes" when status is active)", iif, false},
+    Function{"if", 3, 3, R"(if(is_present(end_date), "leaver", "staff") is "staff" without an end_date)", iif, false},
+    Function{"switch", 2, k_any, R"(switch(country, "Other", "DE", "Germany", "FR", "France") is "France" for FR)", switch_on, false},
     Function{"is_null", 1, 1, R"(is_null(middle_name) is true when the attribute is missing)", is_null, false},
     Function{"is_null_or_empty", 1, 1, R"(is_null_or_empty("") is true)", is_null_or_empty, false},
     Function{"is_present", 1, 1, R"(is_present(mail) is true when mail has a value)", is_present, false},
-    Function{"not", 1, 1, R"(not(is_present(mail)))", negate, false},
+    Function{"not", 1, 1, R"(not(is_present(end_date)) is true without an end_date)", negate, false},
 };
 
 } // namespace

@@ -122,8 +122,47 @@ TEST(Operators, ErrorsSayWhere) {
     EXPECT_EQ(parsed.error().position.column, 17);
     EXPECT_EQ(parse_expression("a == b c", {1, 1}).error().message, "unexpected text after the expression");
     EXPECT_EQ(parse_expression("(a == b", {1, 1}).error().message, "expected `)`");
-    EXPECT_EQ(parse_expression("iif(a, b)", {1, 1}).error().message, "iif takes 3 argument(s), not 2");
-    EXPECT_EQ(parse_expression("join(a)", {1, 1}).error().message, "join takes 2 or more argument(s), not 1");
+    EXPECT_EQ(parse_expression("iif(a, b)", {1, 1}).error().message, R"(iif takes 3 arguments, not 2; for example iif(status == "active", "yes", "no") is "yes" when status is active)");
+    EXPECT_EQ(parse_expression("join(a)", {1, 1}).error().message, R"(join takes 2 or more arguments, not 1; for example join(", ", "a", "", "b") is "a, b")");
+}
+
+// Each function's own example ("call is result ...") is what a wrong call's error shows;
+// it must hold, with the attributes the examples name.
+TEST(Functions, EveryFunctionsOwnExampleHolds) {
+    connectors::Record example_person{"E1001",
+                                      {{"first", {"Ada"}}, {"last", {"Lovelace"}}, {"first_name", {"Ada"}},
+                                       {"nickname", {""}}, {"status", {"active"}}, {"country", {"FR"}},
+                                       {"mail", {"ada@example.com"}}},
+                                      "example"};
+    size_t checked = 0;
+    for (const auto& function : functions()) {
+        std::string example(function.example);
+        SCOPED_TRACE(example);
+        // The call is the longest prefix before an " is " that parses.
+        ExpressionPtr call;
+        std::string rest;
+        for (auto at = example.find(" is "); at != std::string::npos; at = example.find(" is ", at + 1))
+            if (auto parsed = parse_expression(example.substr(0, at), {1, 1})) {
+                call = std::move(*parsed);
+                rest = example.substr(at + 4);
+            }
+        if (!call) {
+            EXPECT_TRUE(parse_expression(example.substr(0, example.find(" on create")), {1, 1})) << "does not parse";
+            continue;
+        }
+        std::string expected;
+        if (rest.starts_with('"')) {
+            expected = rest.substr(1, rest.find('"', 1) - 1);
+        } else if (rest.starts_with("true") || rest.starts_with("false")) {
+            expected = rest.substr(0, rest.find(' '));
+        } else {
+            EXPECT_TRUE(rest.starts_with("the list ")) << "no result to check";
+            continue;
+        }
+        EXPECT_EQ(evaluate(*call, example_person, k_now).text(), expected);
+        ++checked;
+    }
+    EXPECT_GE(checked, 28U);
 }
 
 TEST(Operators, DeepNestingIsAnErrorNotACrash) {

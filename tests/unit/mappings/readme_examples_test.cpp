@@ -1,0 +1,107 @@
+// The README's mapping reference, read from README.md itself: every "`expression` is
+// `result`" in the function table evaluates to that result, and the YAML examples of the
+// Mapping section load. Editing an example without the code (or the code without the
+// example) fails here.
+#include "mappings/dates.hpp"
+#include "mappings/expression_parser.hpp"
+#include "mappings/mapping.hpp"
+
+#include <fstream>
+#include <gtest/gtest.h>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace hr2scim::mappings {
+namespace {
+
+std::string read_readme() {
+    std::ifstream in(std::string(HR2SCIM_SOURCE_DIR) + "/README.md");
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// The part of the README from `start` up to the next line that begins with `end`.
+std::string section(const std::string& readme, const std::string& start, const std::string& end) {
+    auto from = readme.find(start);
+    if (from == std::string::npos) return {};
+    auto to = readme.find("\n" + end, from + start.size());
+    return readme.substr(from, to == std::string::npos ? std::string::npos : to - from);
+}
+
+// A documented result as Value::text() shows it: "text" without its quotes, true/false as is.
+std::string documented_text(const std::string& result) {
+    if (result.size() >= 2 && result.front() == '"' && result.back() == '"')
+        return result.substr(1, result.size() - 2);
+    return result;
+}
+
+struct Example {
+    std::string expression, result;
+};
+
+std::vector<Example> function_examples(const std::string& readme) {
+    std::string table = section(readme, "| function | example |", "#");
+    std::vector<Example> examples;
+    static const std::regex example_pattern("`([^`]+)` is `([^`]+)`");
+    for (std::sregex_iterator it(table.begin(), table.end(), example_pattern), end; it != end; ++it)
+        examples.push_back({(*it)[1].str(), (*it)[2].str()});
+    return examples;
+}
+
+TEST(ReadmeExamples, EveryFunctionExampleGivesTheDocumentedResult) {
+    std::vector<Example> examples = function_examples(read_readme());
+    ASSERT_GE(examples.size(), 28U)
+        << "the README's function table was not found or lost its examples";
+    // The README's examples read these attributes (middle_name is missing) and this instant
+    // ("at 13:05 UTC on 22 November 2026").
+    connectors::Record person{"E1001",
+                              {{"first_name", {"Ada"}},
+                               {"last_name", {"Lovelace"}},
+                               {"nickname", {""}},
+                               {"status", {"active"}},
+                               {"country", {"FR"}}},
+                              "README"};
+    const Instant at = *parse_instant("2026-11-22T13:05:00Z");
+    for (const auto& example : examples) {
+        SCOPED_TRACE(example.expression);
+        auto parsed = parse_expression(example.expression, {1, 1});
+        ASSERT_TRUE(parsed) << parsed.error().message;
+        try {
+            EXPECT_EQ(evaluate(**parsed, person, at).text(), documented_text(example.result));
+        } catch (const EvaluationError& error) {
+            ADD_FAILURE() << "raised: " << error.what();
+        }
+    }
+}
+
+std::vector<std::string> yaml_blocks(const std::string& text) {
+    std::vector<std::string> blocks;
+    static const std::regex block_pattern("```yaml\\n([\\s\\S]*?)```");
+    for (std::sregex_iterator it(text.begin(), text.end(), block_pattern), end; it != end; ++it)
+        blocks.push_back((*it)[1].str());
+    return blocks;
+}
+
+TEST(ReadmeExamples, TheMappingSectionsYamlLoadsAsOneMapping) {
+    std::string mapping_section = section(read_readme(), "## Mapping", "## ");
+    std::vector<std::string> blocks = yaml_blocks(mapping_section);
+    ASSERT_EQ(blocks.size(), 3U) << "attributes, scope and lifecycle";
+    std::string whole = blocks[0] + blocks[1] + blocks[2];
+    try {
+        Mapping mapping = parse_mapping(whole, "README.md");
+        EXPECT_EQ(mapping.rules.size(), 11U);
+        EXPECT_NE(mapping.scope.include, nullptr);
+        EXPECT_NE(mapping.scope.exclude, nullptr);
+        EXPECT_NE(mapping.lifecycle.time_zone, nullptr);
+        EXPECT_EQ(mapping.lifecycle.create_days_before, 7);
+        EXPECT_EQ(mapping.lifecycle.delete_after_days, 30);
+    } catch (const MappingError& error) {
+        ADD_FAILURE() << error.what() << "\nin:\n" << whole;
+    }
+}
+
+} // namespace
+} // namespace hr2scim::mappings
