@@ -3,6 +3,7 @@
 
 #include "mappings/mapper.hpp"
 #include "mappings/mapping.hpp"
+#include "mapping_load_error.hpp"
 
 namespace hr2scim::mappings {
 namespace {
@@ -118,15 +119,6 @@ TEST(Lifecycle, OutOfScopeLeaveHoldsTheAccount) {
     ASSERT_TRUE(desired) << desired.error();
     EXPECT_EQ(desired->disposition, Disposition::hold);
     EXPECT_FALSE(desired->deletable);
-}
-
-std::string load_error(const std::string& yaml) {
-    try {
-        (void)parse_mapping(yaml, "m.yaml");
-    } catch (const MappingError& error) {
-        return error.what();
-    }
-    return "no error";
 }
 
 TEST(Lifecycle, TheMappingFileIsCheckedWhenItLoads) {

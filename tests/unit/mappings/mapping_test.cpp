@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "mappings/mapper.hpp"
+#include "mapping_load_error.hpp"
 
 namespace hr2scim::mappings {
 namespace {
@@ -12,15 +13,6 @@ const Instant k_now = *parse_instant("2026-11-22T13:05:00Z");
 
 using nlohmann::json;
 constexpr const char* k_ext = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-
-std::string load_error(const std::string& yaml) {
-    try {
-        (void)parse_mapping(yaml, "m.yaml");
-    } catch (const MappingError& error) {
-        return error.what();
-    }
-    return "no error";
-}
 
 TEST(MappingFile, ErrorsNameFileLineAndColumn) {
     EXPECT_EQ(load_error("attributes:\n  userName: '{mail}'\n  titel: '{x}'\n"),
