@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "documented_example.hpp"
 #include "mappings/expression_parser.hpp"
 
 namespace hr2scim::mappings {
@@ -129,11 +130,7 @@ TEST(Operators, ErrorsSayWhere) {
 // Each function's own example ("call is result ...") is what a wrong call's error shows;
 // it must hold, with the attributes the examples name.
 TEST(Functions, EveryFunctionsOwnExampleHolds) {
-    connectors::Record example_person{"E1001",
-                                      {{"first", {"Ada"}}, {"last", {"Lovelace"}}, {"first_name", {"Ada"}},
-                                       {"nickname", {""}}, {"status", {"active"}}, {"country", {"FR"}},
-                                       {"mail", {"ada@example.com"}}},
-                                      "example"};
+    const connectors::Record example_person = documented_example_person();
     size_t checked = 0;
     for (const auto& function : functions()) {
         std::string example(function.example);
@@ -150,16 +147,12 @@ TEST(Functions, EveryFunctionsOwnExampleHolds) {
             EXPECT_TRUE(parse_expression(example.substr(0, example.find(" on create")), {1, 1})) << "does not parse";
             continue;
         }
-        std::string expected;
-        if (rest.starts_with('"')) {
-            expected = rest.substr(1, rest.find('"', 1) - 1);
-        } else if (rest.starts_with("true") || rest.starts_with("false")) {
-            expected = rest.substr(0, rest.find(' '));
-        } else {
+        std::optional<std::string> expected = documented_result(rest);
+        if (!expected) {
             EXPECT_TRUE(rest.starts_with("the list ")) << "no result to check";
             continue;
         }
-        EXPECT_EQ(evaluate(*call, example_person, k_now).text(), expected);
+        EXPECT_EQ(evaluate(*call, example_person, documented_example_instant()).text(), *expected);
         ++checked;
     }
     EXPECT_GE(checked, 28U);

@@ -2,26 +2,20 @@
 // `result`" in the function table evaluates to that result, and the YAML examples of the
 // Mapping section load. Editing an example without the code (or the code without the
 // example) fails here.
-#include "mappings/dates.hpp"
+#include "documented_example.hpp"
 #include "mappings/expression_parser.hpp"
 #include "mappings/mapping.hpp"
+#include "tests/support/temp_dir.hpp"
 
-#include <fstream>
 #include <gtest/gtest.h>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <vector>
 
 namespace hr2scim::mappings {
 namespace {
 
-std::string read_readme() {
-    std::ifstream in(std::string(HR2SCIM_SOURCE_DIR) + "/README.md");
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+std::string read_readme() { return testing::read_file(std::string(HR2SCIM_SOURCE_DIR) + "/README.md"); }
 
 // The part of the README from `start` up to the next line that begins with `end`.
 std::string section(const std::string& readme, const std::string& start, const std::string& end) {
@@ -29,13 +23,6 @@ std::string section(const std::string& readme, const std::string& start, const s
     if (from == std::string::npos) return {};
     auto to = readme.find("\n" + end, from + start.size());
     return readme.substr(from, to == std::string::npos ? std::string::npos : to - from);
-}
-
-// A documented result as Value::text() shows it: "text" without its quotes, true/false as is.
-std::string documented_text(const std::string& result) {
-    if (result.size() >= 2 && result.front() == '"' && result.back() == '"')
-        return result.substr(1, result.size() - 2);
-    return result;
 }
 
 struct Example {
@@ -55,22 +42,14 @@ TEST(ReadmeExamples, EveryFunctionExampleGivesTheDocumentedResult) {
     std::vector<Example> examples = function_examples(read_readme());
     ASSERT_GE(examples.size(), 28U)
         << "the README's function table was not found or lost its examples";
-    // The README's examples read these attributes (middle_name is missing) and this instant
-    // ("at 13:05 UTC on 22 November 2026").
-    connectors::Record person{"E1001",
-                              {{"first_name", {"Ada"}},
-                               {"last_name", {"Lovelace"}},
-                               {"nickname", {""}},
-                               {"status", {"active"}},
-                               {"country", {"FR"}}},
-                              "README"};
-    const Instant at = *parse_instant("2026-11-22T13:05:00Z");
+    const connectors::Record person = documented_example_person();
+    const Instant at = documented_example_instant();
     for (const auto& example : examples) {
         SCOPED_TRACE(example.expression);
         auto parsed = parse_expression(example.expression, {1, 1});
         ASSERT_TRUE(parsed) << parsed.error().message;
         try {
-            EXPECT_EQ(evaluate(**parsed, person, at).text(), documented_text(example.result));
+            EXPECT_EQ(evaluate(**parsed, person, at).text(), documented_result(example.result).value_or(example.result));
         } catch (const EvaluationError& error) {
             ADD_FAILURE() << "raised: " << error.what();
         }
