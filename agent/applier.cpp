@@ -28,6 +28,20 @@ std::string_view verb(OperationKind kind) {
 // Credentials refused, or no answer at all: every further call would fail the same way.
 bool target_unusable(long status) { return status == 0 || status == 401 || status == 403; }
 
+// An id the target gave is used only if it can be one: a non-empty string (or a number, which
+// some targets use) of printable characters. Anything else is an answer we cannot act on.
+std::optional<std::string> usable_id(const json& resource) {
+    if (!resource.is_object()) return std::nullopt;
+    auto id = resource.find("id");
+    if (id == resource.end()) return std::nullopt;
+    if (id->is_number_unsigned() || id->is_number_integer()) return id->dump();
+    if (!id->is_string()) return std::nullopt;
+    const auto& text = id->get_ref<const std::string&>();
+    if (text.empty() || text.size() > 1024) return std::nullopt;
+    if (std::ranges::any_of(text, [](unsigned char c) { return c < 0x20 || c == 0x7f; })) return std::nullopt;
+    return text;
+}
+
 // A definite "no" from the target: nothing was created, the journal entry can go.
 bool definitely_not_created(long status) { return status >= 400 && status < 500 && status != 408 && status != 429; }
 
@@ -51,7 +65,6 @@ ApplyResult Applier::apply(const state::Plan& plan) {
             ++result.skipped;
             continue;
         }
-        m_last_status = 0;
         std::string error;
         switch (operation.kind) {
         case OperationKind::create: error = create(operation, result); break;
@@ -67,9 +80,14 @@ ApplyResult Applier::apply(const state::Plan& plan) {
         }
         spdlog::error("{} {} failed: {}", verb(operation.kind), operation.key, error);
         result.failures.push_back({operation.key, operation.origin, std::string(verb(operation.kind)), error});
-        if (target_unusable(m_last_status)) result.target_unusable = true;
+        if (m_target_unusable) result.target_unusable = true;
     }
     return result;
+}
+
+std::string Applier::failed(const scim::CallError& error, const std::string& prefix) {
+    if (target_unusable(error.status)) m_target_unusable = true;
+    return prefix + error.describe();
 }
 
 void Applier::count_success(OperationKind kind, ApplyResult& result) const {
@@ -90,11 +108,14 @@ std::optional<std::string> Applier::find_existing(const json& body, std::string&
         if (value == body.end() || !value->is_string()) continue;
         auto found = m_client.find_users(scim::eq_filter(attribute, value->get<std::string>()));
         if (!found) {
-            m_last_status = found.error().status;
-            error = "look-up by " + std::string(attribute) + " failed: " + found.error().describe();
+            error = failed(found.error(), "look-up by " + std::string(attribute) + " failed: ");
             return std::nullopt;
         }
-        if (found->size() == 1 && (*found)[0].contains("id")) return (*found)[0]["id"].get<std::string>();
+        if (found->size() == 1) {
+            if (auto id = usable_id((*found)[0])) return id;
+            error = "the look-up by " + std::string(attribute) + " returned a user without a usable id; not adopted";
+            return std::nullopt;
+        }
         if (found->size() > 1) {
             error = std::to_string(found->size()) + " users on the target match " + attribute + "; refusing to guess";
             return std::nullopt;
@@ -105,10 +126,7 @@ std::optional<std::string> Applier::find_existing(const json& body, std::string&
 
 std::string Applier::adopt(const state::Operation& operation, const std::string& scim_id) {
     auto replaced = m_client.replace_user(scim_id, operation.body);
-    if (!replaced) {
-        m_last_status = replaced.error().status;
-        return "replacing the existing user " + scim_id + " failed: " + replaced.error().describe();
-    }
+    if (!replaced) return failed(replaced.error(), "replacing the existing user " + scim_id + " failed: ");
     save(operation.key, scim_id, operation.body);
     spdlog::info("create {}: the user already existed on the target as {}; took it over", operation.key, scim_id);
     return {};
@@ -124,26 +142,58 @@ std::string Applier::create(const state::Operation& operation, ApplyResult& resu
         if (!error.empty()) return error;
     }
     state::Operation picked = operation;
-    if (auto problem = pick_unique(picked); !problem.empty()) return problem;
+    if (!picked.unique.empty()) return create_with_unique(picked, operation);
     m_store.journal_create(m_target, picked.key, picked.body);
     auto created = m_client.create_user(picked.body);
-    if (created && created->contains("id") && (*created)["id"].is_string()) {
-        save(picked.key, (*created)["id"].get<std::string>(), picked.body);
-        return {};
-    }
-    if (!created) {
-        m_last_status = created.error().status;
-        if (created.error().scim_type == "uniqueness" || created.error().status == 409) {
-            // Already there (made by hand, or by another tool): match on externalId/userName.
-            if (auto existing = find_existing(picked.body, error)) {
-                ++result.adopted;
-                return adopt(picked, *existing);
-            }
+    if (created) {
+        if (auto id = usable_id(*created)) {
+            save(picked.key, *id, picked.body);
+            return {};
         }
-        if (definitely_not_created(created.error().status)) m_store.forget(m_target, operation.key);
-        return created.error().describe() + (error.empty() ? "" : "; " + error);
+        // The journal entry stays: the next run looks the user up instead of creating another.
+        return "the target answered the create without a usable id; the user is looked up on the next run";
     }
-    return "the target's answer to the create has no id";
+    if (created.error().scim_type == "uniqueness" || created.error().status == 409) {
+        // Already there (made by hand, or by another tool): match on externalId/userName.
+        if (auto existing = find_existing(picked.body, error)) {
+            ++result.adopted;
+            return adopt(picked, *existing);
+        }
+    }
+    if (definitely_not_created(created.error().status)) m_store.forget(m_target, operation.key);
+    return failed(created.error()) + (error.empty() ? "" : "; " + error);
+}
+
+// unique(...): a candidate the target refuses as taken (409: its look-up compared case
+// sensitively, its uniqueness does not) is dropped and the next one tried. Never adopted:
+// an account holding that value belongs to somebody else.
+std::string Applier::create_with_unique(state::Operation& picked, const state::Operation& operation) {
+    std::string refused;
+    for (;;) {
+        if (auto problem = pick_unique(picked); !problem.empty())
+            return problem + (refused.empty() ? "" : "; refused by the target as taken: " + refused);
+        m_store.journal_create(m_target, picked.key, picked.body);
+        auto created = m_client.create_user(picked.body);
+        if (created) {
+            if (auto id = usable_id(*created)) {
+                save(picked.key, *id, picked.body);
+                return {};
+            }
+            return "the target answered the create without a usable id; the user is looked up on the next run";
+        }
+        const bool taken = created.error().scim_type == "uniqueness" || created.error().status == 409;
+        if (definitely_not_created(created.error().status)) m_store.forget(m_target, operation.key);
+        if (!taken) return failed(created.error());
+        // Drop the value the target refused: userName's when there is a unique userName, else each one used.
+        const bool has_user_name = std::ranges::any_of(picked.unique, [](const auto& c) { return c.path.to_string() == "userName"; });
+        for (auto& choice : picked.unique) {
+            if (has_user_name && choice.path.to_string() != "userName") continue;
+            const json* used = scim::value_at(picked.body, choice.path);
+            if (!used || !used->is_string()) continue;
+            refused += (refused.empty() ? "" : ", ") + used->get<std::string>();
+            std::erase(choice.candidates, used->get<std::string>());
+        }
+    }
 }
 
 std::string Applier::update(const state::Operation& operation, ApplyResult& result) {
@@ -159,10 +209,7 @@ std::string Applier::update(const state::Operation& operation, ApplyResult& resu
         ++result.recreated;
         return create(create_again, result);
     }
-    if (!patched) {
-        m_last_status = patched.error().status;
-        return patched.error().describe();
-    }
+    if (!patched) return failed(patched.error());
     save(operation.key, operation.scim_id, operation.body);
     return {};
 }
@@ -185,20 +232,14 @@ std::string Applier::deactivate(const state::Operation& operation) {
         m_store.forget(m_target, operation.key);
         return {};
     }
-    if (!patched) {
-        m_last_status = patched.error().status;
-        return patched.error().describe();
-    }
+    if (!patched) return failed(patched.error());
     m_store.save(m_target, {operation.key, scim_id, ResourceStatus::deactivated, operation.body, m_now});
     return {};
 }
 
 std::string Applier::remove(const state::Operation& operation) {
     auto deleted = m_client.delete_user(operation.scim_id);
-    if (!deleted && deleted.error().status != 404) {
-        m_last_status = deleted.error().status;
-        return deleted.error().describe();
-    }
+    if (!deleted && deleted.error().status != 404) return failed(deleted.error());
     m_store.forget(m_target, operation.key);
     return {};
 }
@@ -220,10 +261,7 @@ std::string Applier::link_manager(const state::Operation& operation) {
         schemas.push_back(scim::k_enterprise_user_schema);
     auto patched = m_client.patch_user(
         report->scim_id, {{"replace", std::string(scim::k_enterprise_user_schema) + ":manager", reference}});
-    if (!patched) {
-        m_last_status = patched.error().status;
-        return patched.error().describe();
-    }
+    if (!patched) return failed(patched.error());
     m_store.save(m_target, {report->key, report->scim_id, report->status, body, report->deactivated_at});
     return {};
 }
@@ -247,11 +285,9 @@ std::string Applier::pick_unique(state::Operation& operation) {
         bool picked = false;
         for (const auto& candidate : choice.candidates) {
             auto found = m_client.find_users(filter_for(choice.path, candidate));
-            if (!found) {
-                m_last_status = found.error().status;
-                return "checking whether " + choice.path.to_string() + " '" + candidate +
-                       "' is free failed: " + found.error().describe();
-            }
+            if (!found)
+                return failed(found.error(),
+                              "checking whether " + choice.path.to_string() + " '" + candidate + "' is free failed: ");
             if (found->empty()) {
                 scim::set_value(operation.body, choice.path, candidate);
                 picked = true;

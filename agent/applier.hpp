@@ -51,13 +51,16 @@ private:
     void save(const std::string& key, const std::string& scim_id, const nlohmann::json& body);
     std::string adopt(const state::Operation& operation, const std::string& scim_id);
     std::optional<std::string> find_existing(const nlohmann::json& body, std::string& error);
+    std::string create_with_unique(state::Operation& picked, const state::Operation& operation);
     void count_success(state::OperationKind kind, ApplyResult& result) const;
+    // Remembers a call error that makes every further call fail the same way.
+    std::string failed(const scim::CallError& error, const std::string& prefix = {});
 
     scim::ScimClient& m_client;
     state::StateStore& m_store;
     std::string m_target;
     std::chrono::sys_seconds m_now;
-    long m_last_status = 0;
+    bool m_target_unusable = false; // 401/403 or no answer: set only by a call error, never by a failed check
 };
 
 } // namespace hr2scim::agent

@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "connectors/source_registry.hpp"
+#include "http/secrets.hpp"
 
 namespace hr2scim::agent {
 namespace {
@@ -216,14 +217,16 @@ std::string resolve_token(const TargetConfig& target) {
         if (!value || !*value)
             throw ConfigError("the environment variable " + target.token_env + " (target.token_env) is not set");
         token = value;
+        while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
     } else {
-        std::ifstream in(target.token_file, std::ios::binary);
-        if (!in) throw ConfigError("cannot read target.token_file " + target.token_file.string());
-        std::getline(in, token);
+        auto read = http::read_secret_file(target.token_file);
+        if (!read) throw ConfigError("target.token_file: " + read.error());
+        token = *read;
     }
-    while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
     if (token.empty()) throw ConfigError("the target token is empty");
-    if (token.find_first_of("\r\n") != std::string::npos) throw ConfigError("the target token holds a line break");
+    if (!http::unusable_in_header(token).empty())
+        throw ConfigError("the target token holds a control character (a line break?); it cannot be sent");
+    http::register_secret(token);
     return token;
 }
 

@@ -91,6 +91,9 @@ void print_plan(std::ostream& out, const state::Plan& plan, const std::string& t
         out << "Left alone: " << plan.protected_keys << " users whose source records were rejected.\n";
     if (plan.held > 0)
         out << "Left alone: " << plan.held << " users out of scope (\"leave\") or not yet in their pre-hire window.\n";
+    if (plan.terminated_without_account > 0)
+        out << "Not created: " << plan.terminated_without_account
+            << " people whose last day has passed and who have no account (never made, or deleted after the grace).\n";
     for (const auto& unlinked : plan.unlinked_managers) out << "Manager not linked: " << unlinked << '\n';
     if (!plan.withheld.empty()) {
         out << "\nWITHHELD: " << plan.withheld.size() << " deactivations and deletions, because "

@@ -7,7 +7,9 @@
 
 #include "connectors/json_records.hpp"
 #include "connectors/source_support.hpp"
+#include "http/json_body.hpp"
 #include "http/redact.hpp"
+#include "http/secrets.hpp"
 #include "http/url.hpp"
 
 namespace hr2scim::connectors {
@@ -89,8 +91,9 @@ private:
         const std::string where = "page " + std::to_string(page) + " (" + http::redact_url(url) + ")";
         auto response = get(url);
         if (!response) return tl::unexpected(where + ": " + response.error());
-        auto body = json::parse(response->body, nullptr, false);
-        if (body.is_discarded()) return tl::unexpected(where + ": the answer is not valid JSON");
+        auto parsed = http::parse_json_body(response->body);
+        if (!parsed) return tl::unexpected(where + ": " + parsed.error());
+        const json& body = *parsed;
         auto records = records_at(body, m_settings.records_pointer);
         if (!records) return tl::unexpected(where + ": " + records.error());
         size_t index = 0;
@@ -131,26 +134,23 @@ private:
         });
         if (!sent.result) return tl::unexpected("no answer: " + redact(sent.result.error().message));
         if (http::classify_status(sent.result->status) != http::Verdict::ok) {
-            std::string detail = sent.result->body.substr(0, 200);
-            return tl::unexpected("HTTP " + std::to_string(sent.result->status) +
-                                  (detail.empty() ? "" : ": " + redact(detail)) +
-                                  (sent.attempts > 1 ? " (after " + std::to_string(sent.attempts) + " attempts)" : ""));
+            std::string detail = redact(std::move(sent.result->body)).substr(0, 200);
+            return tl::unexpected("HTTP " + std::to_string(sent.result->status) + (detail.empty() ? "" : ": " + detail) +
+                                  (sent.attempts > 1 ? " (after " + std::to_string(sent.attempts) + " attempts)" : "") +
+                                  (sent.gave_up.empty() ? "" : "; " + sent.gave_up));
         }
         return std::move(*sent.result);
     }
 
-    std::string redact(std::string text) const {
-        for (const auto* secret :
-             {&m_settings.token, &m_settings.username, &m_settings.password, &m_settings.client_secret, &m_access_token})
-            text = http::redact_secret(std::move(text), *secret);
-        return text;
-    }
+    // Every secret in use, this source's and any other's (http/secrets.hpp registers them all).
+    static std::string redact(std::string text) { return http::redact_secrets(std::move(text)); }
 
     std::string authenticate() {
         switch (m_settings.auth) {
         case ApiAuth::none: return {};
         case ApiAuth::bearer: m_authorization = "Bearer " + m_settings.token; return {};
         case ApiAuth::basic:
+            http::register_basic_credentials(m_settings.username, m_settings.password);
             m_authorization = "Basic " + http::base64_encode(m_settings.username + ":" + m_settings.password);
             return {};
         case ApiAuth::oauth2: return fetch_oauth2_token();
@@ -160,6 +160,8 @@ private:
 
     // RFC 6749 §4.4: client credentials, sent with HTTP Basic (§2.3.1).
     std::string fetch_oauth2_token() {
+        http::register_basic_credentials(http::url_encode(m_settings.client_id),
+                                         http::url_encode(m_settings.client_secret));
         std::string body = "grant_type=client_credentials";
         if (!m_settings.scope.empty()) body += "&scope=" + http::url_encode(m_settings.scope);
         http::Request request{"POST", m_settings.token_url,
@@ -171,9 +173,13 @@ private:
         auto response = send(request);
         const std::string where = "the OAuth2 token request to " + http::redact_url(m_settings.token_url);
         if (!response) return where + " failed: " + response.error();
-        auto answer = json::parse(response->body, nullptr, false);
-        auto token = answer.is_object() ? text_at(answer, "/access_token") : std::nullopt;
+        auto answer = http::parse_json_body(response->body);
+        auto token = answer && answer->is_object() ? text_at(*answer, "/access_token") : std::nullopt;
         if (!token) return where + " answered without an access_token";
+        http::register_secret(*token);
+        // RFC 6750 tokens are visible ASCII; anything else could smuggle a header into the next request.
+        if (std::ranges::any_of(*token, [](unsigned char c) { return c <= 0x20 || c >= 0x7f; }))
+            return where + " answered with an access_token holding spaces or control characters; refused";
         m_access_token = *token;
         m_authorization = "Bearer " + m_access_token;
         return {};
@@ -183,7 +189,7 @@ private:
     http::HttpClient m_http;
     std::shared_ptr<spdlog::logger> m_log;
     std::string m_authorization; // never logged
-    std::string m_access_token;
+    std::string m_access_token;  // registered as a secret as soon as it arrives
 };
 
 void check_pointer(const std::string& pointer, const char* name) {
@@ -238,7 +244,8 @@ void auth_from(const SourceOptions& options, HttpApiSettings& settings) {
         if (const auto& variable = options.get("username_env"); !variable.empty()) {
             const char* value = std::getenv(variable.c_str());
             if (!value || !*value) throw OptionError("username_env", "the environment variable " + variable + " is not set");
-            settings.username = value;
+            settings.username = value; // BambooHR: the API key itself
+            http::register_secret(settings.username);
         }
         if (settings.username.empty()) throw OptionError("username", "auth: basic needs username or username_env");
         // Some APIs (BambooHR) take the key as the user name and ignore the password.

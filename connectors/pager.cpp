@@ -3,12 +3,13 @@
 #include <charconv>
 
 #include "connectors/json_records.hpp"
+#include "http/redact.hpp"
 #include "http/url.hpp"
 
 namespace hr2scim::connectors {
 
 Pager::Pager(PaginationSettings settings, std::string first_url)
-    : m_settings(std::move(settings)), m_base_url(std::move(first_url)) {}
+    : m_settings(std::move(settings)), m_base_url(std::move(first_url)), m_origin(http::origin_of(m_base_url)) {}
 
 std::string Pager::first_url() const {
     std::string url = m_base_url;
@@ -27,34 +28,57 @@ std::string Pager::first_url() const {
     return url;
 }
 
-bool Pager::reached_total(const nlohmann::json& body) const {
-    if (m_settings.total_pointer.empty()) return false;
+tl::expected<void, std::string> Pager::read_total(const nlohmann::json& body) {
+    if (m_settings.total_pointer.empty()) return {};
     auto total = text_at(body, m_settings.total_pointer);
-    if (!total) return false;
-    // A total that is not a whole number is ignored: the read goes on to an empty page.
     size_t count = 0;
-    auto [end, error] = std::from_chars(total->data(), total->data() + total->size(), count);
-    return error == std::errc() && end == total->data() + total->size() && m_records >= count;
+    auto parsed = total ? std::from_chars(total->data(), total->data() + total->size(), count)
+                        : std::from_chars_result{nullptr, std::errc::invalid_argument};
+    if (!total || parsed.ec != std::errc() || parsed.ptr != total->data() + total->size())
+        return tl::unexpected("the page has no whole number at " + m_settings.total_pointer +
+                              " (total_pointer), so the read cannot be checked");
+    if (m_total && *m_total != count)
+        return tl::unexpected("the API's total changed during the read, from " + std::to_string(*m_total) + " to " +
+                              std::to_string(count) + " records");
+    m_total = count;
+    return {};
 }
 
-tl::expected<std::optional<std::string>, std::string> Pager::follow(std::string url) {
+Pager::Next Pager::end() {
+    if (m_total && m_records != *m_total)
+        return tl::unexpected("the API says it has " + std::to_string(*m_total) + " records in total, but the read "
+                              "returned " + std::to_string(m_records) + "; a read that does not add up is not complete");
+    return std::optional<std::string>();
+}
+
+Pager::Next Pager::follow(std::string url) {
+    // Credentials go only to the configured origin: a link elsewhere would hand them over.
+    if (http::origin_of(url) != m_origin)
+        return tl::unexpected("the API's next page is on another origin (" + http::redact_url(url) +
+                              "); credentials are sent only to " + m_origin);
     // A server that points back at a page already read would page forever.
     if (!m_seen.insert(url).second) return tl::unexpected("the API points back to a page already read: " + url);
     return std::optional<std::string>(std::move(url));
 }
 
-tl::expected<std::optional<std::string>, std::string> Pager::next(const std::string& current_url,
-                                                                  const nlohmann::json& body,
-                                                                  const http::Response& response,
-                                                                  size_t records_on_page) {
+Pager::Next Pager::next(const std::string& current_url, const nlohmann::json& body, const http::Response& response,
+                        size_t records_on_page) {
     m_seen.insert(current_url);
     if (++m_pages >= m_settings.max_pages && m_settings.style != PaginationStyle::none)
         return tl::unexpected("more than " + std::to_string(m_settings.max_pages) +
                               " pages (max_pages); the API keeps paging");
     m_records += records_on_page;
+    if (auto total = read_total(body); !total) return tl::unexpected(total.error());
+    auto next = next_url(current_url, body, response, records_on_page);
+    if (next && !*next) return end();
+    return next;
+}
+
+Pager::Next Pager::next_url(const std::string& current_url, const nlohmann::json& body,
+                            const http::Response& response, size_t records_on_page) {
     // A short page is not the end: APIs cap page sizes below what was asked. Only an empty
     // page, or reaching the total the API reports, ends a page or offset read.
-    const bool last_page = records_on_page == 0 || reached_total(body);
+    const bool last_page = records_on_page == 0 || (m_total && m_records >= *m_total);
     switch (m_settings.style) {
     case PaginationStyle::none: return std::optional<std::string>();
     case PaginationStyle::page:
@@ -77,9 +101,11 @@ tl::expected<std::optional<std::string>, std::string> Pager::next(const std::str
     }
     case PaginationStyle::link: {
         const auto* header = response.header("link");
-        std::string link = header ? http::next_link(*header) : std::string();
-        if (link.empty()) return std::optional<std::string>();
-        return follow(http::resolve_url(current_url, link));
+        if (!header) return std::optional<std::string>();
+        auto link = http::next_link(*header);
+        if (!link) return tl::unexpected(link.error());
+        if (link->empty()) return std::optional<std::string>();
+        return follow(http::resolve_url(current_url, *link));
     }
     }
     return std::optional<std::string>();

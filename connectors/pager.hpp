@@ -26,7 +26,7 @@ struct PaginationSettings {
     std::string cursor_pointer;         // cursor: where the next cursor is in the body
     std::string cursor_param = "cursor";
     std::string next_pointer;           // next_url: where the next URL is in the body
-    std::string total_pointer;          // page, offset: where the total record count is, if the API says
+    std::string total_pointer;          // where the total record count is, if the API says; checked against the read
     size_t max_pages = 1000;            // against pagination that never ends
 };
 
@@ -42,14 +42,22 @@ public:
     [[nodiscard]] size_t pages_read() const { return m_pages; }
 
 private:
-    tl::expected<std::optional<std::string>, std::string> follow(std::string url);
-    [[nodiscard]] bool reached_total(const nlohmann::json& body) const;
+    using Next = tl::expected<std::optional<std::string>, std::string>;
+    Next follow(std::string url);
+    Next next_url(const std::string& current_url, const nlohmann::json& body, const http::Response& response,
+                  size_t records_on_page);
+    // The API's stated total: read from every page, and the same on each.
+    tl::expected<void, std::string> read_total(const nlohmann::json& body);
+    // At the end of the read: the records read must be the total the API stated.
+    Next end();
 
     PaginationSettings m_settings;
     std::string m_base_url;
     size_t m_pages = 0;
     long m_offset = 0;
     size_t m_records = 0;
+    std::optional<size_t> m_total;
+    std::string m_origin; // scheme://host:port of the first URL; no page is read elsewhere
     std::set<std::string> m_seen;
 };
 

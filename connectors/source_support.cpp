@@ -7,6 +7,8 @@
 #include <map>
 #include <sstream>
 
+#include "http/secrets.hpp"
+
 namespace hr2scim::connectors {
 
 tl::expected<std::string, std::string> read_text_file(const std::filesystem::path& path) {
@@ -43,17 +45,16 @@ std::string secret_option(const SourceOptions& options, const std::string& env_o
     if (!variable.empty()) {
         const char* value = std::getenv(variable.c_str());
         if (!value || !*value) throw OptionError(env_option, "the environment variable " + variable + " is not set");
+        http::register_secret(value);
         return value;
     }
     if (file.empty()) {
         if (required) throw OptionError(env_option, "this needs " + env_option + " or " + file_option);
         return {};
     }
-    std::ifstream in(options.base_directory / file);
-    std::string secret;
-    if (!in || !std::getline(in, secret)) throw OptionError(file_option, "cannot read " + file);
-    while (!secret.empty() && (secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
-    return secret;
+    auto secret = http::read_secret_file(options.base_directory / file);
+    if (!secret) throw OptionError(file_option, secret.error());
+    return *secret;
 }
 
 long whole_number_option(const SourceOptions& options, const char* name, long low, long high) {

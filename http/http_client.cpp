@@ -6,6 +6,8 @@
 
 #include <curl/curl.h>
 
+#include "http/secrets.hpp"
+
 namespace hr2scim::http {
 namespace {
 
@@ -14,8 +16,13 @@ void global_init_once() {
     std::call_once(flag, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+// An answer larger than any real one (a server streaming without end) is cut off.
+constexpr size_t k_max_body_bytes = size_t{256} << 20;
+
 size_t collect_body(char* data, size_t size, size_t count, void* user) {
-    static_cast<std::string*>(user)->append(data, size * count);
+    auto* body = static_cast<std::string*>(user);
+    if (body->size() + size * count > k_max_body_bytes) return 0; // libcurl ends the transfer
+    body->append(data, size * count);
     return size * count;
 }
 
@@ -64,6 +71,13 @@ HttpClient::~HttpClient() = default;
 tl::expected<Response, TransportError> HttpClient::send(const Request& request) {
     CURL* curl = m_handle->curl;
     if (!curl) return tl::unexpected(TransportError{"could not initialise libcurl"});
+    // Values taken from answers (tokens, next links) end up here: a CR or LF would let a
+    // server inject headers or requests of its own. Refused, without showing the value.
+    if (!unusable_in_header(request.url).empty())
+        return tl::unexpected(TransportError{"refused to send: the URL holds a control character"});
+    for (const auto& [name, value] : request.headers)
+        if (auto problem = unusable_in_header(name + value); !problem.empty())
+            return tl::unexpected(TransportError{"refused to send: the " + name + " header " + problem});
     curl_easy_reset(curl);
 
     Response response;
@@ -103,6 +117,7 @@ tl::expected<Response, TransportError> HttpClient::send(const Request& request) 
     curl_slist_free_all(header_list);
     if (code != CURLE_OK) {
         std::string message = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
+        if (code == CURLE_WRITE_ERROR) message = "the answer is larger than 256 MiB; refused";
         return tl::unexpected(TransportError{std::move(message)});
     }
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);

@@ -15,24 +15,32 @@ Verdict classify_status(long status) {
 
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
                                                       std::chrono::system_clock::time_point now) {
-    long long seconds = 0;
-    auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-    if (error == std::errc() && end == value.data() + value.size())
-        return seconds < 0 ? std::nullopt : std::optional(std::chrono::seconds(seconds));
+    if (!value.empty() && std::ranges::all_of(value, [](char c) { return c >= '0' && c <= '9'; })) {
+        // Digits only: a number too large for any integer type is simply "very long".
+        unsigned long long seconds = 0;
+        auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+        if (error != std::errc() || seconds > static_cast<unsigned long long>(k_longest_retry_after.count()))
+            return k_longest_retry_after;
+        return std::chrono::seconds(static_cast<long long>(seconds));
+    }
 
     std::tm parts{};
     std::string text(value);
     const char* parsed = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &parts);
     if (!parsed || *parsed != '\0') return std::nullopt;
-    auto when = std::chrono::system_clock::from_time_t(timegm(&parts));
-    auto delay = std::chrono::duration_cast<std::chrono::seconds>(when - now);
-    return std::max(delay, std::chrono::seconds(0));
+    // Compared in seconds since the epoch: a date in the year 9999 must not overflow a duration.
+    const long long when = static_cast<long long>(timegm(&parts));
+    const long long at = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    if (when <= at) return std::chrono::seconds(0);
+    const long long wait = when - at; // a date counts to the second: never retried early
+    return std::chrono::seconds(std::min<long long>(wait, k_longest_retry_after.count()));
 }
 
-std::chrono::milliseconds retry_delay(const RetryPolicy& policy, int attempt,
-                                      std::optional<std::chrono::seconds> retry_after) {
+std::optional<std::chrono::milliseconds> retry_delay(const RetryPolicy& policy, int attempt,
+                                                     std::optional<std::chrono::seconds> retry_after) {
     if (retry_after) {
-        return std::min<std::chrono::milliseconds>(*retry_after, policy.max_delay);
+        if (*retry_after > std::chrono::duration_cast<std::chrono::seconds>(policy.max_delay)) return std::nullopt;
+        return std::chrono::milliseconds(*retry_after);
     }
     auto delay = policy.base_delay;
     for (int i = 1; i < attempt && delay < policy.max_delay; ++i) delay *= 2;

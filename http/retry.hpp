@@ -12,9 +12,12 @@ enum class Verdict { ok, retry, permanent };
 // 2xx ok; 408, 429 and 5xx retried; every other status is permanent.
 [[nodiscard]] Verdict classify_status(long status);
 
-// Retry-After is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3).
+// Retry-After is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3), rounded up to
+// whole seconds. Any value is safe: waits beyond k_longest_retry_after are cut to it (no
+// duration arithmetic can overflow), and the retry loop gives up on waits beyond its budget.
 [[nodiscard]] std::optional<std::chrono::seconds>
 parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now);
+inline constexpr std::chrono::seconds k_longest_retry_after{std::chrono::hours(24 * 366)};
 
 struct RetryPolicy {
     int max_attempts = 4;
@@ -23,8 +26,9 @@ struct RetryPolicy {
 };
 
 // Exponential backoff from base_delay, unless the server said how long to wait.
-// `attempt` counts from 1 (the attempt that just failed).
-[[nodiscard]] std::chrono::milliseconds
+// `attempt` counts from 1 (the attempt that just failed). Nothing when the server asked for
+// a longer wait than max_delay: waiting that long is not a retry, so the request gives up.
+[[nodiscard]] std::optional<std::chrono::milliseconds>
 retry_delay(const RetryPolicy& policy, int attempt, std::optional<std::chrono::seconds> retry_after);
 
 } // namespace hr2scim::http

@@ -24,6 +24,7 @@ struct RetryNotice {
 struct Sent {
     tl::expected<Response, TransportError> result; // the last answer: ok, permanent, or out of attempts
     int attempts = 1;
+    std::string gave_up; // why retrying stopped before the attempts ran out ("asked to wait 3600 s")
 };
 
 [[nodiscard]] Sent send_with_retries(HttpClient& client, const Request& request, const RetryPolicy& policy,

@@ -57,12 +57,13 @@ std::string resolve_url(std::string_view base, std::string_view link) {
     return std::string(path.substr(0, slash + 1)) + std::string(link);
 }
 
-std::string next_link(std::string_view header) {
+tl::expected<std::string, std::string> next_link(std::string_view header) {
     // Link: <https://a/b?page=2>; rel="next", <...>; rel="last"
     size_t at = 0;
     while ((at = header.find('<', at)) != std::string_view::npos) {
         size_t close = header.find('>', at);
-        if (close == std::string_view::npos) break;
+        if (close == std::string_view::npos)
+            return tl::unexpected(std::string("the Link header has a `<` without its `>`; it cannot be read"));
         std::string_view target = header.substr(at + 1, close - at - 1);
         size_t next_entry = header.find('<', close);
         std::string_view params = header.substr(close + 1, (next_entry == std::string_view::npos ? header.size() : next_entry) - close - 1);
@@ -71,7 +72,26 @@ std::string next_link(std::string_view header) {
         }
         at = close;
     }
-    return {};
+    return std::string();
+}
+
+std::string origin_of(std::string_view url) {
+    size_t scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos) return {};
+    std::string scheme(url.substr(0, scheme_end));
+    size_t authority = scheme_end + 3;
+    std::string host(url.substr(authority, std::min(url.find_first_of("/?#", authority), url.size()) - authority));
+    if (size_t at = host.rfind('@'); at != std::string::npos) host.erase(0, at + 1);
+    auto lower = [](std::string& text) {
+        std::ranges::transform(text, text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    };
+    lower(scheme);
+    lower(host);
+    const size_t bracket = host.rfind(']');
+    const size_t colon = host.rfind(':');
+    const bool has_port = colon != std::string::npos && (bracket == std::string::npos || colon > bracket);
+    if (!has_port) host += scheme == "https" ? ":443" : scheme == "http" ? ":80" : "";
+    return scheme + "://" + host;
 }
 
 std::string base64_encode(std::string_view bytes) {

@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+#include <tl/expected.hpp>
+
 namespace hr2scim::http {
 
 // Percent-encodes everything but RFC 3986 unreserved characters.
@@ -18,8 +20,13 @@ namespace hr2scim::http {
 // A link from a response (absolute, root-relative or relative) made absolute against `base`.
 [[nodiscard]] std::string resolve_url(std::string_view base, std::string_view link);
 
-// The target of rel="next" in an RFC 8288 Link header, or empty.
-[[nodiscard]] std::string next_link(std::string_view link_header);
+// The target of rel="next" in an RFC 8288 Link header, empty when there is none, or an
+// error when the header cannot be read (an unterminated <...>): a read must not end on it.
+[[nodiscard]] tl::expected<std::string, std::string> next_link(std::string_view link_header);
+
+// scheme://host:port, lower-cased, with the scheme's default port made explicit; empty when
+// `url` has no scheme. Credentials go only to the origin they were configured for.
+[[nodiscard]] std::string origin_of(std::string_view url);
 
 [[nodiscard]] std::string base64_encode(std::string_view bytes);
 

@@ -75,6 +75,7 @@ std::optional<std::string> decide_dates(const Lifecycle& lifecycle, const connec
         if (today >= day_after) {
             desired.body["active"] = false;
             desired.deletable = true;
+            desired.terminated = true;
             desired.decision = "terminated: last day " + format_day(**last_day) + "; inactive since " + when(day_after, in);
             return std::nullopt;
         }

@@ -33,6 +33,7 @@ struct DesiredResource {
     std::vector<AttributePath> keep_as_sent;
     Disposition disposition = Disposition::provision;
     bool deletable = false; // terminated, or out of scope with `remove`: DELETE after the grace period
+    bool terminated = false; // the last working day has passed: no account is created for them
     std::string decision;   // why, for plans and explain ("pre-hire: starts 2026-12-01 ...")
     std::optional<std::string> manager_key; // the manager's source key; the planner finds the SCIM id
     std::vector<UniqueChoice> unique;

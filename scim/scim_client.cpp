@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "http/json_body.hpp"
 #include "http/redact.hpp"
+#include "http/secrets.hpp"
 #include "http/url.hpp"
 #include "scim/schema.hpp"
 
@@ -42,17 +44,19 @@ CallResult<http::Response> ScimClient::call(const std::string& method, const std
 
     auto sent = http::send_with_retries(m_http, request, m_retry, m_sleeper, [&](const http::RetryNotice& notice) {
         m_log->warn("{} {} failed ({}); retry {} of {} in {} ms", method, shown_url,
-                    http::redact_secret(notice.reason, m_endpoint.token), notice.attempt, m_retry.max_attempts - 1,
+                    http::redact_secrets(notice.reason), notice.attempt, m_retry.max_attempts - 1,
                     notice.delay.count());
     });
     if (!sent.result)
-        return tl::unexpected(
-            CallError{0, {}, http::redact_secret(sent.result.error().message, m_endpoint.token), sent.attempts});
+        return tl::unexpected(CallError{0, {}, http::redact_secrets(sent.result.error().message), sent.attempts});
     m_log->debug("{} {} -> {}", method, shown_url, sent.result->status);
     if (http::classify_status(sent.result->status) == http::Verdict::ok) return std::move(*sent.result);
+    // The error's text came from the server: it may echo the request, token included. It is
+    // redacted whole, before anything cuts it short and leaves half a token behind.
+    sent.result->body = http::redact_secrets(std::move(sent.result->body));
     CallError error = error_from_response(*sent.result);
     error.attempts = sent.attempts;
-    error.detail = http::redact_secret(error.detail, m_endpoint.token);
+    if (!sent.gave_up.empty()) error.detail += (error.detail.empty() ? "" : "; ") + sent.gave_up;
     return tl::unexpected(error);
 }
 
@@ -61,10 +65,9 @@ CallResult<nlohmann::json> ScimClient::call_json(const std::string& method, cons
     auto response = call(method, path, body ? body->dump() : std::string());
     if (!response) return tl::unexpected(response.error());
     if (response->body.empty()) return nlohmann::json::object();
-    auto parsed = nlohmann::json::parse(response->body, nullptr, false);
-    if (parsed.is_discarded())
-        return tl::unexpected(CallError{response->status, {}, "the target answered with invalid JSON", 1});
-    return parsed;
+    auto parsed = http::parse_json_body(response->body);
+    if (!parsed) return tl::unexpected(CallError{response->status, {}, "the target's answer: " + parsed.error(), 1});
+    return std::move(*parsed);
 }
 
 CallResult<nlohmann::json> ScimClient::create_user(const nlohmann::json& body) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/http_client.hpp"
+#include "http/json_body.hpp"
 
 namespace hr2scim::scim {
 namespace {
@@ -36,7 +37,8 @@ std::string CallError::describe() const {
 
 CallError error_from_response(const http::Response& response) {
     CallError error{response.status, {}, {}, 1};
-    auto body = nlohmann::json::parse(response.body, nullptr, false);
+    auto parsed = http::parse_json_body(response.body);
+    const nlohmann::json body = parsed ? std::move(*parsed) : nlohmann::json();
     if (body.is_object()) {
         if (auto type = body.find("scimType"); type != body.end() && type->is_string())
             error.scim_type = type->get<std::string>();

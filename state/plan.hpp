@@ -43,6 +43,7 @@ struct Plan {
     size_t unchanged = 0;
     size_t protected_keys = 0;       // keys left alone because their record was rejected
     size_t held = 0;                 // accounts left alone by scope ("leave") or before their pre-hire window
+    size_t terminated_without_account = 0; // left before they had an account (or after it was deleted): none is made
     std::vector<std::string> unlinked_managers; // "E1002: manager E9 is not provisioned"
 
     [[nodiscard]] size_t count(OperationKind kind) const;

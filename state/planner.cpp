@@ -190,6 +190,12 @@ private:
             return;
         }
         if (desired.disposition == Disposition::out_of_scope) return; // deprovisioned with those who left
+        // A leaver the export still lists: an account deleted after the grace stays deleted, and
+        // nobody gets an account created only to be deactivated.
+        if (!resource && desired.terminated) {
+            ++m_plan.terminated_without_account;
+            return;
+        }
         if (resource && desired.deletable && deletion_due(*resource)) {
             m_destructive.push_back(removal_of(*resource, desired.decision));
             return;

@@ -202,3 +202,76 @@ TEST_F(LifecycleTest, ExplainShowsTheScopeAndLifecycleDecision) {
 
 } // namespace
 } // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+TEST_F(LifecycleTest, AUniqueCandidateTheTargetRefusesAsTakenMakesItTryTheNext) {
+    // Made by hand with other casing: scimmy's filter misses it, its uniqueness does not.
+    auto made = server.scim("POST", "/Users",
+                            R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"Grace@Example.com"})");
+    ASSERT_EQ(made.status, 201) << made.body;
+    auto result = sync_at("2026-11-22T12:00:00Z");
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_EQ(user("E3")["userName"], "grace.hopper@corp.example.com") << "the second candidate";
+    size_t conflicts = 0;
+    for (const auto& seen : server.requests()) conflicts += seen["method"] == "POST" && seen["status"] == 409;
+    EXPECT_EQ(conflicts, 1U);
+    EXPECT_EQ(server.users().size(), 4U) << "the hand-made user is not taken over";
+
+    server.clear_requests();
+    result = sync_at("2026-11-22T12:00:00Z");
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_EQ(server.requests().size(), 0U) << "later runs keep the candidate";
+}
+
+TEST_F(LifecycleTest, APersonWithNoFreeCandidateFailsAloneAndTheRunGoesOn) {
+    for (const char* taken : {"grace@example.com", "grace.hopper@corp.example.com"})
+        ASSERT_EQ(server.scim("POST", "/Users", std::string(R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":")") +
+                                                    taken + "\"}")
+                      .status,
+                  201);
+    auto result = sync_at("2026-11-22T12:00:00Z");
+    EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
+    EXPECT_NE(result.out.find("create E3: no free value for userName (unique)"), std::string::npos) << result.out;
+    EXPECT_EQ(result.out.find("could not be used"), std::string::npos) << result.out;
+    EXPECT_FALSE(user("E1").is_null()) << "the others are created";
+    EXPECT_FALSE(user("E2").is_null());
+    EXPECT_TRUE(user("E3").is_null());
+}
+
+// A leaver the export keeps (terminated, still listed) is deleted once after the grace, and
+// never created again; someone who left before they were ever provisioned gets no account.
+TEST_F(LifecycleTest, ADeletedLeaverStaysDeletedWhileTheRecordSaysTerminated) {
+    const std::string leaver = "E4,Alan,Turing,alan@example.com,Employee,2019-01-01,2026-11-30,,,London,GB,B-4\n";
+    const std::string long_gone = "E5,Old,Timer,old@example.com,Employee,2010-01-01,2020-06-30,,,London,GB,B-5\n";
+    write_csv(k_header + k_people + leaver + long_gone);
+    auto result = sync_at("2026-11-22T12:00:00Z");
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_FALSE(user("E4").is_null());
+    EXPECT_TRUE(user("E5").is_null()) << "terminated before first seen: no account";
+
+    ASSERT_EQ(sync_at("2026-12-01T12:00:00Z", "1").exit_code, 0);
+    EXPECT_EQ(user("E4")["active"], false);
+    result = sync_at("2027-01-05T12:00:00Z", "1");
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_TRUE(user("E4").is_null()) << "deleted after the 30-day grace";
+
+    server.clear_requests();
+    for (const char* later : {"2027-01-06T12:00:00Z", "2027-03-01T12:00:00Z", "2028-01-01T12:00:00Z"}) {
+        result = sync_at(later, "1");
+        EXPECT_EQ(result.exit_code, 0) << later << result.out << result.err;
+    }
+    EXPECT_EQ(server.requests().size(), 0U) << "no create, no delete: " << server.requests().dump();
+    EXPECT_TRUE(user("E4").is_null());
+    EXPECT_TRUE(user("E5").is_null());
+
+    // Re-hired: a new start date after the last day makes the person someone to provision again.
+    write_csv(k_header + k_people + "E4,Alan,Turing,alan@example.com,Employee,2028-02-01,2026-11-30,,,London,GB,B-4\n");
+    result = sync_at("2028-02-01T12:00:00Z");
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_EQ(user("E4")["active"], true);
+}
+
+} // namespace
+} // namespace hr2scim::testing

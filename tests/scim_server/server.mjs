@@ -21,7 +21,14 @@ const token = process.env[args["token-env"] ?? "SCIM_TEST_TOKEN"] ?? "test-token
 
 const users = new Map();
 const requests = [];          // {method, path, status} for every request seen
-let faults = [];              // queued injected answers: {status, retryAfter, body}
+// Queued injected answers, each used once by the next SCIM request it matches:
+//   {status, retryAfter, body}   answer with this instead of asking scimmy
+//   {raw: "text"}                answer with this text as it is (garbage, a 100,000-level document)
+//   {echo: true}                 answer with the request's own headers, Authorization included
+//   {after: true, set: {...}}    let scimmy answer (the change is committed), then overwrite these
+//                                fields of the answer and of each of its Resources (e.g. {"id": ""})
+//   method: "POST"               only for requests with this method (any method when absent)
+let faults = [];
 
 function scimError(status, scimType, detail) {
     return new SCIMMY.Types.Error(status, scimType, detail);
@@ -43,8 +50,10 @@ SCIMMY.Resources.declare(SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseU
     .ingress((resource, instance) => {
         const id = resource.id ?? crypto.randomUUID();
         if (resource.id && !users.has(id)) throw scimError(404, null, `Resource ${id} not found`);
+        // Uniqueness ignores case (RFC 7643: userName is caseExact=false), while scimmy's
+        // filters compare case-sensitively: a look-up can miss what a create then refuses.
         for (const [otherId, other] of users) {
-            if (otherId !== id && other.userName === instance.userName)
+            if (otherId !== id && other.userName?.toLowerCase() === instance.userName?.toLowerCase())
                 throw scimError(409, "uniqueness", `userName ${instance.userName} is already taken`);
         }
         const now = new Date().toISOString();
@@ -76,12 +85,27 @@ app.use((req, res, next) => {
     next();
 });
 
-// Injected faults answer the next SCIM requests before scimmy sees them.
+// Injected faults answer the next SCIM requests before scimmy sees them (or rewrite its answer).
 app.use("/scim", (req, res, next) => {
-    const fault = faults.shift();
-    if (!fault) return next();
+    const index = faults.findIndex((f) => !f.method || f.method === req.method);
+    if (index < 0) return next();
+    const [fault] = faults.splice(index, 1);
+    if (fault.after) {
+        const send = res.send.bind(res);
+        res.send = (body) => {
+            let parsed;
+            try { parsed = JSON.parse(body); } catch { return send(body); }
+            for (const target of [parsed, ...(parsed.Resources ?? [])]) Object.assign(target, fault.set);
+            return send(JSON.stringify(parsed));
+        };
+        return next();
+    }
     if (fault.retryAfter !== undefined) res.set("Retry-After", String(fault.retryAfter));
-    res.status(fault.status).type("application/scim+json").send(JSON.stringify(fault.body ?? {
+    res.status(fault.status ?? 200).type("application/scim+json");
+    if (fault.raw !== undefined) return res.send(fault.raw);
+    if (fault.echo) return res.send(JSON.stringify({schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
+        status: String(fault.status ?? 400), detail: `request headers: ${JSON.stringify(req.headers)}`}));
+    res.send(JSON.stringify(fault.body ?? {
         schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
         status: String(fault.status), detail: "injected fault"}));
 });
@@ -95,7 +119,7 @@ app.use("/scim/v2", new SCIMMYRouters({
 }));
 
 const testApi = express.Router();
-testApi.use(express.json());
+testApi.use(express.json({limit: "10mb"}));
 testApi.get("/requests", (req, res) => res.json(requests));
 testApi.delete("/requests", (req, res) => { requests.length = 0; res.status(204).end(); });
 testApi.get("/users", (req, res) => res.json([...users.values()]));

@@ -43,8 +43,67 @@ TEST(Pager, AReportedTotalEndsTheReadWithoutAnEmptyPage) {
 
     Pager unsure(settings, "https://h/e");
     json vague = {{"metadata", {{"total_elements", "many"}}}};
-    EXPECT_EQ(next(unsure, "https://h/e?offset=0&limit=100", vague, 100), "https://h/e?limit=100&offset=100")
-        << "a total that is not a number is ignored";
+    EXPECT_EQ(next(unsure, "https://h/e?offset=0&limit=100", vague, 100),
+              "ERROR the page has no whole number at /metadata/total_elements (total_pointer), so the read cannot be "
+              "checked")
+        << "a total that cannot be read cannot vouch for the read";
+}
+
+TEST(Pager, AReadThatDoesNotAddUpToTheTotalFails) {
+    PaginationSettings settings;
+    settings.style = PaginationStyle::page;
+    settings.total_pointer = "/total";
+    const std::string failed = "ERROR the API says it has 1003 records in total, but the read returned 1000";
+    Pager short_read(settings, "https://h/e");
+    for (int page = 1; page <= 10; ++page)
+        ASSERT_EQ(next(short_read, "https://h/e?page=" + std::to_string(page), {{"total", 1003}}, 100),
+                  "https://h/e?page=" + std::to_string(page + 1));
+    EXPECT_EQ(next(short_read, "https://h/e?page=11", {{"total", 1003}}, 0).value_or("").substr(0, failed.size()),
+              failed)
+        << "an empty page before the total";
+
+    Pager long_read(settings, "https://h/e");
+    EXPECT_EQ(next(long_read, "https://h/e?page=1", {{"total", 950}}, 1003).value_or("").substr(0, 62),
+              "ERROR the API says it has 950 records in total, but the read r")
+        << "more records than the total";
+
+    Pager zero(settings, "https://h/e");
+    EXPECT_EQ(next(zero, "https://h/e?page=1", {{"total", 0}}, 40).value_or("").substr(0, 45),
+              "ERROR the API says it has 0 records in total,")
+        << "total: 0 beside records";
+
+    Pager changing(settings, "https://h/e");
+    ASSERT_EQ(next(changing, "https://h/e?page=1", {{"total", 300}}, 100), "https://h/e?page=2");
+    EXPECT_EQ(next(changing, "https://h/e?page=2", {{"total", 290}}, 100),
+              "ERROR the API's total changed during the read, from 300 to 290 records");
+
+    settings.style = PaginationStyle::cursor;
+    settings.cursor_pointer = "/next";
+    Pager cursor(settings, "https://h/e");
+    EXPECT_EQ(next(cursor, "https://h/e", {{"total", 150}}, 100).value_or("").substr(0, 46),
+              "ERROR the API says it has 150 records in total")
+        << "the total is checked whatever the pagination";
+}
+
+TEST(Pager, NeverFollowsALinkToAnotherOrigin) {
+    PaginationSettings settings;
+    settings.style = PaginationStyle::next_url;
+    settings.next_pointer = "/next";
+    for (const char* elsewhere : {"https://evil.example.net/e?p=2", "https://h:8443/e?p=2", "http://h/e?p=2"}) {
+        Pager pager(settings, "https://h/e");
+        auto followed = next(pager, "https://h/e", {{"next", elsewhere}}, 10).value_or("");
+        EXPECT_TRUE(followed.starts_with("ERROR the API's next page is on another origin")) << elsewhere << ": " << followed;
+    }
+    Pager same(settings, "https://h/e");
+    EXPECT_EQ(next(same, "https://h/e", {{"next", "https://H:443/e?p=2"}}, 10), "https://H:443/e?p=2");
+
+    settings.style = PaginationStyle::link;
+    Pager linked(settings, "https://h/e");
+    auto followed = next(linked, "https://h/e", {}, 10, "<https://other/e?p=2>; rel=\"next\"").value_or("");
+    EXPECT_TRUE(followed.starts_with("ERROR the API's next page is on another origin")) << followed;
+    Pager unterminated(settings, "https://h/e");
+    followed = next(unterminated, "https://h/e", {}, 10, "<https://h/e?p=2; rel=\"next\"").value_or("");
+    EXPECT_TRUE(followed.starts_with("ERROR the Link header has a `<` without")) << followed;
 }
 
 TEST(Pager, OffsetsAdvanceByTheRecordsRead) {
@@ -89,9 +148,9 @@ TEST(Pager, TooManyPagesIsAnError) {
     settings.max_pages = 3;
     // (every page below holds one record, so only max_pages ends this read)
     Pager pager(settings, "https://h/e");
-    EXPECT_EQ(next(pager, "u1", {}, 1), "u1?page=2");
-    EXPECT_EQ(next(pager, "u2", {}, 1), "u2?page=3");
-    EXPECT_EQ(next(pager, "u3", {}, 1), "ERROR more than 3 pages (max_pages); the API keeps paging");
+    EXPECT_EQ(next(pager, "https://h/u1", {}, 1), "https://h/u1?page=2");
+    EXPECT_EQ(next(pager, "https://h/u2", {}, 1), "https://h/u2?page=3");
+    EXPECT_EQ(next(pager, "https://h/u3", {}, 1), "ERROR more than 3 pages (max_pages); the API keeps paging");
 }
 
 TEST(JsonRecords, FlattensNestedObjectsAndArrays) {

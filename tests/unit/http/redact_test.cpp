@@ -53,6 +53,24 @@ TEST(NextLink, FindsRelNextInALinkHeader) {
     EXPECT_EQ(next_link(""), "");
 }
 
+TEST(NextLink, AnUnterminatedLinkIsAnErrorNotTheEnd) {
+    auto link = next_link(R"(<https://h/p?page=3; rel="next")");
+    ASSERT_FALSE(link.has_value());
+    EXPECT_NE(link.error().find("without its `>`"), std::string::npos) << link.error();
+}
+
+TEST(OriginOf, NamesSchemeHostAndPort) {
+    EXPECT_EQ(origin_of("https://HR.example.com/api?x=1"), "https://hr.example.com:443");
+    EXPECT_EQ(origin_of("https://hr.example.com:443/api"), "https://hr.example.com:443");
+    EXPECT_EQ(origin_of("http://127.0.0.1:8080/a"), "http://127.0.0.1:8080");
+    EXPECT_EQ(origin_of("http://[::1]/a"), "http://[::1]:80");
+    EXPECT_EQ(origin_of("http://user:pw@h:81/a"), "http://h:81");
+    EXPECT_NE(origin_of("https://hr.example.com/a"), origin_of("https://hr.example.com:8443/a"));
+    EXPECT_NE(origin_of("https://hr.example.com/a"), origin_of("http://hr.example.com/a"));
+    EXPECT_NE(origin_of("https://hr.example.com/a"), origin_of("https://hr.example.com.evil.net/a"));
+    EXPECT_EQ(origin_of("/relative"), "");
+}
+
 TEST(Base64, EncodesPerRfc4648) {
     EXPECT_EQ(base64_encode(""), "");
     EXPECT_EQ(base64_encode("f"), "Zg==");

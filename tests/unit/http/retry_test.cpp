@@ -39,7 +39,23 @@ TEST(RetryDelay, DoublesUpToTheCeilingUnlessTheServerSaid) {
     EXPECT_EQ(retry_delay(policy, 3, std::nullopt), 2000ms);
     EXPECT_EQ(retry_delay(policy, 4, std::nullopt), 3000ms);
     EXPECT_EQ(retry_delay(policy, 1, 2s), 2000ms);
-    EXPECT_EQ(retry_delay(policy, 1, 3600s), 3000ms) << "a huge Retry-After is capped";
+    EXPECT_EQ(retry_delay(policy, 1, 3s), 3000ms) << "as long as a retry may wait";
+    EXPECT_EQ(retry_delay(policy, 1, 3600s), std::nullopt) << "a longer wait gives up on the request";
+}
+
+TEST(ParseRetryAfter, AbsurdValuesAreCutNotOverflowed) {
+    auto now = std::chrono::system_clock::from_time_t(784111777);
+    EXPECT_EQ(parse_retry_after("10000000000000000", now), k_longest_retry_after);
+    EXPECT_EQ(parse_retry_after("99999999999999999999999999999", now), k_longest_retry_after);
+    EXPECT_EQ(parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now), k_longest_retry_after);
+    RetryPolicy policy{5, 500ms, 60s};
+    EXPECT_EQ(retry_delay(policy, 1, parse_retry_after("10000000000000000", now)), std::nullopt);
+}
+
+TEST(ParseRetryAfter, AnHttpDateIsNeverRetriedEarly) {
+    // 08:49:37.900: the date says 08:49:39, so the wait is 2 s, not 1.
+    auto now = std::chrono::system_clock::from_time_t(784111777) + 900ms;
+    EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:49:39 GMT", now), 2s);
 }
 
 } // namespace

@@ -182,3 +182,23 @@ TEST(LifecyclePlan, UniqueSkipsValuesTheStateAndEarlierCreatesHold) {
 
 } // namespace
 } // namespace hr2scim::state
+
+namespace hr2scim::state {
+namespace {
+
+TEST(LifecyclePlan, ATerminatedPersonWithoutAnAccountGetsNone) {
+    auto leaver = desired("left", false);
+    leaver.deletable = true;
+    leaver.terminated = true;
+    auto plan = make_plan({desired("a"), leaver}, {stored("a")}, with_grace(30));
+    EXPECT_EQ(plan.count(OperationKind::create), 0U) << "no account made only to be inactive";
+    EXPECT_EQ(plan.terminated_without_account, 1U);
+
+    // With an account (still active), the same record deactivates it as usual.
+    plan = make_plan({desired("a"), leaver}, {stored("a"), stored("left")}, with_grace(30));
+    EXPECT_EQ(plan.terminated_without_account, 0U);
+    EXPECT_TRUE(plan.count(OperationKind::deactivate) == 1U || plan.withheld.size() == 1U);
+}
+
+} // namespace
+} // namespace hr2scim::state
