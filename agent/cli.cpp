@@ -1,5 +1,7 @@
 #include "agent/cli.hpp"
 
+#include <algorithm>
+#include <array>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -7,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "agent/config.hpp"
+#include "agent/redacting_output.hpp"
 #include "agent/run.hpp"
 #include "mappings/dates.hpp"
 #include "mappings/mapping.hpp"
@@ -15,24 +18,66 @@
 namespace hr2scim::agent {
 namespace {
 
+constexpr std::array<std::string_view, 4> k_commands = {"validate", "plan", "sync", "explain"};
+
 void set_up_logging() {
-    // Logs go to stderr so that stdout holds only the plan and the summary.
-    auto logger = spdlog::stderr_color_mt("agent");
+    // Logs go to stderr so that stdout holds only the plan and the summary; every line is
+    // redacted on its way out.
+    auto sink = std::make_shared<RedactingSink>(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+    auto logger = std::make_shared<spdlog::logger>("agent", sink);
     logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ [%n] %v");
     spdlog::set_default_logger(logger);
 }
 
-CLI::App* add_command(CLI::App& app, const char* name, const char* help, RunOptions& options, Command command,
-                      std::string& as_of) {
+size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string command_list() {
+    std::string list;
+    for (auto command : k_commands) list += (list.empty() ? "" : ", ") + std::string(command);
+    return list;
+}
+
+// The first word that is not an option (or an option's value) must be a command.
+std::optional<std::string> unknown_command(int argc, char** argv) {
+    static const std::array<std::string_view, 6> k_taking_values = {"-c", "--config", "--log-level", "--as-of",
+                                                                    "--max-deactivations", "--show"};
+    for (int i = 1; i < argc; ++i) {
+        std::string_view word = argv[i];
+        if (word.starts_with("-")) {
+            if (std::ranges::find(k_taking_values, word) != k_taking_values.end()) ++i;
+            continue;
+        }
+        if (std::ranges::find(k_commands, word) != k_commands.end()) return std::nullopt;
+        std::string message = "unknown command '" + std::string(word) + "'";
+        auto nearest = std::ranges::min_element(k_commands, {}, [&](auto c) { return edit_distance(word, c); });
+        if (edit_distance(word, *nearest) <= 2) message += "; did you mean '" + std::string(*nearest) + "'?";
+        return message + " (commands: " + command_list() + ")";
+    }
+    return std::nullopt;
+}
+
+int usage_error(const std::string& message) {
+    std::cerr << "hr2scim: " << message << "\nRun 'hr2scim --help' or 'hr2scim COMMAND --help' for usage.\n";
+    return static_cast<int>(ExitCode::usage);
+}
+
+CLI::App* add_command(CLI::App& app, const char* name, const char* help, RunOptions& options, Command command) {
     auto* sub = app.add_subcommand(name, help);
-    sub->add_option("-c,--config", options.config, "the config file (YAML)")->required()->envname("HR2SCIM_CONFIG");
-    sub->add_option("--as-of", as_of,
-                    "decide scope and lifecycle dates as if it were this time (2026-12-01 or 2026-12-01T17:00:00Z)")
-        ->check(CLI::Validator(
-            [](const std::string& text) {
-                return mappings::parse_instant(text) ? std::string() : "'" + text + "' is not an ISO 8601 date or time";
-            },
-            "TIME"));
+    sub->footer("Options every command takes (before or after it): -c, --config FILE (or $HR2SCIM_CONFIG); "
+                "--log-level LEVEL; --as-of TIME.");
     sub->callback([&options, command] { options.command = command; });
     return sub;
 }
@@ -43,39 +88,70 @@ int main_with_arguments(int argc, char** argv) {
     CLI::App app{"hr2scim: keeps SCIM 2.0 applications' users in line with an HR source"};
     app.set_version_flag("--version", std::string("hr2scim ") + HR2SCIM_VERSION);
     app.require_subcommand(1);
-    app.fallthrough(); // --log-level may come after the subcommand too
+    app.fallthrough(); // the common options may come before or after the command
     RunOptions options;
     std::string as_of;
+    // The options every command takes live on the top level, so `hr2scim -c FILE plan` and
+    // `hr2scim plan -c FILE` are the same.
+    app.add_option("-c,--config", options.config, "the config file (YAML)")->envname("HR2SCIM_CONFIG");
     app.add_option("--log-level", options.log_level, "trace, debug, info, warn or error (overrides the config)")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+    app.add_option("--as-of", as_of,
+                   "decide scope and lifecycle dates as if it were this time (2026-12-01 or 2026-12-01T17:00:00Z)")
+        ->check(CLI::Validator(
+            [](const std::string& text) {
+                return mappings::parse_instant(text) ? std::string() : "'" + text + "' is not an ISO 8601 date or time";
+            },
+            "TIME"));
 
-    add_command(app, "validate", "check the config, the mapping and the source; touches no state or target",
-                options, Command::validate, as_of);
-    auto* plan = add_command(app, "plan", "show what sync would change; touches no target", options, Command::plan,
-                              as_of);
+    add_command(app, "validate",
+                "check the config, the secrets, the mapping and the sources (it reads them, LDAP and HR APIs "
+                "included); never contacts the target, never writes the state",
+                options, Command::validate);
+    auto* plan = add_command(app, "plan", "show what sync would change; sends nothing, writes nothing", options,
+                             Command::plan);
     plan->add_flag("--detailed-exitcode", options.detailed_exitcode, "exit 4 when there are changes, 0 when none");
-    auto* sync = add_command(app, "sync", "apply the plan to the target", options, Command::sync, as_of);
+    auto* sync = add_command(app, "sync", "apply the plan to the target", options, Command::sync);
     auto* explain = add_command(app, "explain",
                                 "show one record end to end: source values, each rule's result, the SCIM body "
                                 "and the planned operation; writes nothing",
-                                options, Command::explain, as_of);
+                                options, Command::explain);
     explain->add_option("key", options.key, "the record's source key (e.g. its employee id)")->required();
+    bool show_all = false;
     for (auto* sub : {plan, sync}) {
         sub->add_option("--max-deactivations", options.max_deactivations,
                         "allow up to N deactivations in this run, overriding the safety limits");
         sub->add_flag("--allow-shrink", options.allow_shrink,
                       "accept a source that shrank more than source.max_shrink_percent, for this run");
+        sub->add_option("--show", options.show_operations,
+                        "print at most N operations one by one, then a summary by kind (default 100)");
+        sub->add_flag("--show-all", show_all, "print every operation of the plan");
     }
 
+    if (auto unknown = unknown_command(argc, argv)) return usage_error(*unknown);
     try {
         app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& help) {
+        return app.exit(help);
+    } catch (const CLI::CallForAllHelp& help) {
+        return app.exit(help);
+    } catch (const CLI::CallForVersion& version) {
+        return app.exit(version);
+    } catch (const CLI::RequiredError& error) {
+        if (std::string_view(error.what()).find("subcommand") == std::string_view::npos) return usage_error(error.what());
+        return usage_error("a command is required (" + command_list() + "), e.g. hr2scim plan -c config.yaml");
     } catch (const CLI::ParseError& error) {
-        return app.exit(error);
+        return usage_error(error.what());
     }
+    if (options.config.empty())
+        return usage_error("--config is required (or set HR2SCIM_CONFIG), e.g. hr2scim plan -c /etc/hr2scim/config.yaml");
     if (!as_of.empty()) options.as_of = mappings::parse_instant(as_of);
+    if (show_all) options.show_operations = SIZE_MAX;
     set_up_logging();
+    RedactingBuffer redacted(std::cout);
+    std::ostream out(&redacted);
     try {
-        return static_cast<int>(run(options, std::cout));
+        return static_cast<int>(run(options, out));
     } catch (const ConfigError& error) {
         spdlog::error("{}", error.what());
     } catch (const mappings::MappingError& error) {

@@ -9,6 +9,7 @@ enum class ExitCode : int {
     partial = 2,         // some records were rejected or some operations failed
     safety_stop = 3,     // a safety gate held deactivations back
     changes_pending = 4, // plan --detailed-exitcode: there are changes to apply
+    usage = 64,          // the command line is wrong (sysexits.h EX_USAGE); nothing was run
 };
 
 } // namespace hr2scim::agent

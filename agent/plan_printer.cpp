@@ -1,5 +1,6 @@
 #include "agent/plan_printer.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "scim/patch.hpp"
@@ -72,12 +73,16 @@ void print_operation(std::ostream& out, const state::Operation& operation) {
 
 } // namespace
 
-void print_plan(std::ostream& out, const state::Plan& plan, const std::string& target_name) {
+void print_plan(std::ostream& out, const state::Plan& plan, const std::string& target_name, size_t show) {
     if (plan.operations.empty()) {
         out << "No changes for target \"" << target_name << "\": " << plan.unchanged << " users up to date.\n";
     } else {
         out << "Changes for target \"" << target_name << "\":\n\n";
-        for (const auto& operation : plan.operations) print_operation(out, operation);
+        const size_t shown = std::min(show, plan.operations.size());
+        for (size_t i = 0; i < shown; ++i) print_operation(out, plan.operations[i]);
+        if (shown < plan.operations.size())
+            out << "  ... and " << plan.operations.size() - shown
+                << " more operations, counted below (--show N or --show-all prints them)\n";
         out << '\n';
     }
     out << "Plan: " << plan.count(OperationKind::create) << " to create, " << plan.count(OperationKind::update)
@@ -98,8 +103,11 @@ void print_plan(std::ostream& out, const state::Plan& plan, const std::string& t
     if (!plan.withheld.empty()) {
         out << "\nWITHHELD: " << plan.withheld.size() << " deactivations and deletions, because "
             << *plan.withheld_reason << ":\n";
-        for (const auto& operation : plan.withheld)
-            out << "  " << (operation.kind == OperationKind::remove ? "x " : "- ") << operation.key << '\n';
+        const size_t shown = std::min(show, plan.withheld.size());
+        for (size_t i = 0; i < shown; ++i)
+            out << "  " << (plan.withheld[i].kind == OperationKind::remove ? "x " : "- ") << plan.withheld[i].key << '\n';
+        if (shown < plan.withheld.size())
+            out << "  ... and " << plan.withheld.size() - shown << " more (--show-all lists them)\n";
         if (plan.stopped_by_gate)
             out << "If these people really left, re-run with --max-deactivations " << plan.withheld.size()
                 << " or raise the limits under safety: in the config.\n";

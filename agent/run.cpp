@@ -1,7 +1,12 @@
 #include "agent/run.hpp"
 
 #include <chrono>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <functional>
+
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -16,6 +21,7 @@
 #include "state/planner.hpp"
 #include "state/source_guard.hpp"
 #include "state/state_store.hpp"
+#include "http/redact.hpp"
 
 namespace hr2scim::agent {
 namespace {
@@ -136,7 +142,7 @@ MappedSource read_and_map(const Prepared& prepared, const LastRead& last_read) {
     return mapped;
 }
 
-void print_rejections(std::ostream& out, const MappedSource& mapped) {
+void print_rejections(std::ostream& out, const MappedSource& mapped, size_t show = SIZE_MAX) {
     if (!mapped.read.complete())
         out << "\nSOURCE FAILED: " << *mapped.read.failure << "\nNobody is deactivated in this run.\n";
     for (const auto& failure : mapped.failed_joins)
@@ -144,7 +150,11 @@ void print_rejections(std::ostream& out, const MappedSource& mapped) {
     if (mapped.rejections.empty()) return;
     out << "\nRejected " << mapped.rejections.size() << (mapped.rejections.size() == 1 ? " record" : " records")
         << " (their users are left as they are):\n";
-    for (const auto& rejection : mapped.rejections) out << "  ! " << rejection.origin << ": " << rejection.reason << '\n';
+    const size_t shown = std::min(show, mapped.rejections.size());
+    for (size_t i = 0; i < shown; ++i)
+        out << "  ! " << mapped.rejections[i].origin << ": " << mapped.rejections[i].reason << '\n';
+    if (shown < mapped.rejections.size())
+        out << "  ... and " << mapped.rejections.size() - shown << " more (each is in the log; --show-all lists them)\n";
 }
 
 // A complete read with too few records, or far fewer than last time, is a failed read.
@@ -154,7 +164,10 @@ void guard_completeness(MappedSource& mapped, std::optional<size_t> last_complet
     if (allow_shrink) guards.max_shrink_percent = 100;
     if (auto problem = state::completeness_problem(mapped.yielded, last_complete, guards)) {
         spdlog::error("{}", *problem);
-        mapped.read.failure = *problem + (allow_shrink ? "" : "; if this is right, run once with --allow-shrink");
+        const bool below_minimum = mapped.yielded < guards.min_records;
+        mapped.read.failure = *problem + (below_minimum ? "; if the head count really fell, lower source.min_records"
+                                          : allow_shrink ? ""
+                                                         : "; if this is right, run once with --allow-shrink");
     }
 }
 
@@ -202,7 +215,7 @@ ExitCode sync_exit_code(const state::Plan& plan, const MappedSource& mapped, con
 }
 
 void print_summary(std::ostream& out, const std::string& target, const state::RunCounts& counts,
-                   const ApplyResult& result, double seconds) {
+                   const ApplyResult& result, double seconds, size_t show) {
     out << fmt::format("\nApplied to target \"{}\" in {:.2f} s: {} created, {} updated, {} deactivated, {} reactivated, "
                        "{}{}{} unchanged, {} rejected, {} failed{}.\n",
                        target, seconds, counts.created, counts.updated, counts.deactivated, counts.reactivated,
@@ -210,56 +223,113 @@ void print_summary(std::ostream& out, const std::string& target, const state::Ru
                        result.linked ? fmt::format("{} managers linked, ", result.linked) : "",
                        counts.unchanged, counts.rejected, counts.failed,
                        counts.withheld ? fmt::format(", {} deactivations and deletions withheld", counts.withheld) : "");
-    for (const auto& failure : result.failures)
-        out << "  ! " << failure.what << " " << failure.key << ": " << failure.message << '\n';
+    const size_t shown = std::min(show, result.failures.size());
+    for (size_t i = 0; i < shown; ++i)
+        out << "  ! " << result.failures[i].what << " " << result.failures[i].key << ": " << result.failures[i].message
+            << '\n';
+    if (shown < result.failures.size())
+        out << "  ... and " << result.failures.size() - shown << " more failures (each is in the log)\n";
     if (result.target_unusable)
         out << "The target could not be used; " << result.skipped << " further operations were not attempted.\n";
 }
 
+// The state's folder exists and is writable, or can be made: what sync will need.
+std::optional<std::string> state_location_problem(const std::filesystem::path& state) {
+    std::error_code error;
+    auto folder = std::filesystem::absolute(state, error).parent_path();
+    while (!folder.empty() && !std::filesystem::exists(folder, error)) folder = folder.parent_path();
+    if (::access(folder.c_str(), W_OK | X_OK) != 0)
+        return "cannot create or write the state in " + folder.string() + ": " + std::strerror(errno);
+    return std::nullopt;
+}
+
+std::optional<std::string> target_problem(const TargetConfig& target) {
+    try {
+        (void)resolve_token(target);
+    } catch (const ConfigError& error) {
+        return error.what();
+    }
+    if (!target.ca_file.empty() && !std::ifstream(target.ca_file))
+        return "target.ca_file: cannot read " + target.ca_file.string() + ": " + std::strerror(errno);
+    return std::nullopt;
+}
+
+// Everything that can be checked before any write: config, mapping (loaded by prepare), the
+// target's secret and files (the target is not contacted), the state (read, never created),
+// the sources (read: this reaches LDAP and HR APIs) with their completeness guards.
 ExitCode validate(const Prepared& prepared, std::ostream& out) {
-    auto mapped = read_and_map(prepared, [](const std::string&) { return std::optional<size_t>(); });
-    out << "Config " << prepared.config.file.string() << " and mapping " << prepared.mapping.file.string()
-        << " are valid.\nSource " << prepared.source->describe() << ": " << mapped.read.records.size()
-        << " records, " << mapped.desired.size() << " mapped.\n";
+    const auto& config = prepared.config;
+    std::vector<std::string> problems;
+    out << "Config  " << config.file.string() << ": valid\n";
+    out << "Mapping " << prepared.mapping.file.string() << ": valid (" << prepared.mapping.rules.size() << " rules)\n";
+    auto target = target_problem(config.target);
+    out << "Target  \"" << config.target.name << "\" " << http::redact_url(config.target.url) << ": "
+        << (target ? "NOT USABLE: " + *target : std::string("secret and files readable (not contacted)")) << '\n';
+    if (target) problems.push_back(*target);
+    RunLock lock(config.state, RunLock::Mode::shared);
+    auto snapshot = state::StateStore::read_snapshot(config.state, config.target.name);
+    auto location = state_location_problem(config.state);
+    out << "State   " << config.state.string() << ": "
+        << (location ? "NOT USABLE: " + *location
+            : std::filesystem::exists(config.state) ? std::to_string(snapshot.resources.size()) + " users known"
+                                                    : std::string("not created yet (sync creates it)"))
+        << '\n';
+    if (location) problems.push_back(*location);
+    auto mapped = read_and_map(prepared, [&](const std::string& id) { return snapshot.last_complete_read(id); });
+    guard_completeness(mapped, snapshot.last_complete_read(prepared.source->describe()), config.source_guards, false);
+    out << "Source  " << prepared.source->describe() << ": " << mapped.read.records.size() << " records, "
+        << mapped.desired.size() << " mapped\n";
     print_rejections(out, mapped);
-    if (!mapped.read.complete()) return ExitCode::failed;
-    return mapped.rejections.empty() && mapped.failed_joins.empty() ? ExitCode::ok : ExitCode::partial;
+    if (!mapped.read.complete()) problems.push_back("the source failed");
+    if (!problems.empty()) {
+        out << "\nNOT VALID: " << problems.size() << (problems.size() == 1 ? " problem" : " problems")
+            << " above; sync would fail.\n";
+        return ExitCode::failed;
+    }
+    const bool clean = mapped.rejections.empty() && mapped.failed_joins.empty();
+    out << (clean ? "\nValid: sync can run.\n" : "\nValid, with the records above rejected: sync would leave them alone.\n");
+    return clean ? ExitCode::ok : ExitCode::partial;
 }
 
 ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::ostream& out) {
     const auto& config = prepared.config;
     const bool sync = options.command == Command::sync;
-    std::optional<RunLock> lock;
+    // plan reads the state without creating or migrating it; sync owns it for the run.
+    RunLock lock(config.state, sync ? RunLock::Mode::exclusive : RunLock::Mode::shared);
     std::string token;
+    std::optional<state::StateStore> store;
     if (sync) {
-        lock.emplace(config.state);
-        token = resolve_token(config.target); // before any work: a missing secret fails fast
+        if (auto problem = target_problem(config.target)) throw ConfigError(*problem); // before any work
+        token = resolve_token(config.target);
+        store.emplace(config.state);
     }
-    state::StateStore store(config.state);
-    auto mapped = read_and_map(prepared, [&](const std::string& id) { return store.last_complete_read(id); });
+    const auto snapshot = store ? store->snapshot(config.target.name)
+                                : state::StateStore::read_snapshot(config.state, config.target.name);
+    auto mapped = read_and_map(prepared, [&](const std::string& id) { return snapshot.last_complete_read(id); });
     const std::string source_id = prepared.source->describe();
-    guard_completeness(mapped, store.last_complete_read(source_id), config.source_guards, options.allow_shrink);
-    auto plan = state::make_plan(mapped.desired, store.load(config.target.name), policy_for(prepared, options, mapped));
-    print_plan(out, plan, config.target.name);
-    print_rejections(out, mapped);
+    guard_completeness(mapped, snapshot.last_complete_read(source_id), config.source_guards, options.allow_shrink);
+    auto plan = state::make_plan(mapped.desired, snapshot.resources, policy_for(prepared, options, mapped));
+    print_plan(out, plan, config.target.name, options.show_operations);
+    print_rejections(out, mapped, options.show_operations);
     if (!sync) return plan_exit_code(plan, mapped, options.detailed_exitcode);
 
     auto started = std::chrono::steady_clock::now();
-    auto run_id = store.begin_run(config.target.name, "sync");
+    auto run_id = store->begin_run(config.target.name, "sync");
     http::HttpClient http({std::chrono::seconds(10), config.target.timeout, config.target.ca_file, "hr2scim/0.1"});
     scim::ScimClient client({config.target.name, config.target.url, token}, http,
                             http::RetryPolicy{config.target.max_retries + 1, std::chrono::milliseconds(500),
                                               std::chrono::seconds(60)});
-    auto result = Applier(client, store, config.target.name, prepared.now).apply(plan);
+    auto result = Applier(client, *store, config.target.name, prepared.now).apply(plan);
     state::RunCounts counts{mapped.read.records.size(), result.created, result.updated, result.deactivated,
                             result.reactivated, plan.unchanged, mapped.rejections.size(), result.failures.size(),
                             plan.withheld.size(), mapped.read.complete()};
     auto code = sync_exit_code(plan, mapped, result);
-    if (mapped.read.complete()) store.record_complete_read(source_id, mapped.yielded);
-    for (const auto& [id, count] : mapped.complete_reads) store.record_complete_read(id, count);
-    store.finish_run(run_id, counts, static_cast<int>(code));
+    if (mapped.read.complete()) store->record_complete_read(source_id, mapped.yielded);
+    for (const auto& [id, count] : mapped.complete_reads) store->record_complete_read(id, count);
+    store->finish_run(run_id, counts, static_cast<int>(code));
     print_summary(out, config.target.name, counts, result,
-                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+                  options.show_operations);
     return code;
 }
 
@@ -310,25 +380,38 @@ void print_decision(std::ostream& out, const Prepared& prepared, const scim::Des
 // makes of it, the SCIM body, and what the planner would send.
 ExitCode explain(const Prepared& prepared, const RunOptions& options, std::ostream& out) {
     const auto& config = prepared.config;
-    const auto stored = state::StateStore::read_only_load(config.state, config.target.name);
-    auto mapped = read_and_map(prepared, [](const std::string&) { return std::optional<size_t>(); });
+    RunLock lock(config.state, RunLock::Mode::shared);
+    const auto snapshot = state::StateStore::read_snapshot(config.state, config.target.name);
+    const auto& stored = snapshot.resources;
+    auto mapped = read_and_map(prepared, [&](const std::string& id) { return snapshot.last_complete_read(id); });
     const auto* record = [&]() -> const connectors::Record* {
         for (const auto& candidate : mapped.read.records)
             if (candidate.key == options.key) return &candidate;
         return nullptr;
     }();
-    for (const auto& rejection : mapped.rejections)
-        if (rejection.key == options.key) out << "REJECTED " << rejection.origin << ": " << rejection.reason << "\n\n";
+    bool rejected = false;
+    for (const auto& rejection : mapped.rejections) {
+        if (rejection.key != options.key) continue;
+        out << "REJECTED " << rejection.origin << ": " << rejection.reason << "\n\n";
+        rejected = true;
+    }
     const auto* known = [&]() -> const state::StoredResource* {
         for (const auto& resource : stored)
             if (resource.key == options.key) return &resource;
         return nullptr;
     }();
     if (!record) {
+        if (rejected) {
+            out << "The record with the key " << options.key << " was rejected: sync leaves its user as it is.\n";
+            return ExitCode::partial;
+        }
         out << "The source has no record with the key " << options.key << ".\n";
-        if (known)
-            out << "The state knows it (" << state::to_string(known->status) << ", SCIM id " << known->scim_id
-                << "): sync would deactivate it, subject to the safety gates.\n";
+        if (!known) {
+            out << "The state does not know it either: nobody has that key.\n";
+            return ExitCode::failed;
+        }
+        out << "The state knows it (" << state::to_string(known->status) << ", SCIM id " << known->scim_id
+            << "): sync would deactivate it, subject to the safety gates.\n";
         return ExitCode::ok;
     }
     out << "Record " << record->key << " from " << record->origin << "\n\n";

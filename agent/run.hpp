@@ -21,6 +21,9 @@ struct RunOptions {
     std::string log_level;                     // overrides the config's log.level when set
     bool allow_shrink = false;                 // one run's override of source.max_shrink_percent
     std::string key;                           // explain: the source key to show
+    // plan, sync: operations printed one by one; past this the plan is summarised by kind
+    // (--show-all prints them all). Cron logs must not grow by megabytes a run.
+    size_t show_operations = 100;
     // The run's instant for scope and lifecycle dates; the system clock when not given
     // (--as-of: rehearse a future day, or test with a fixed clock).
     std::optional<std::chrono::sys_seconds> as_of;

@@ -286,7 +286,7 @@ std::unique_ptr<Source> make_http_api_source(const SourceOptions& options) {
     settings.pagination = pagination_from(options);
     settings.timeout = std::chrono::seconds(whole_number_option(options, "timeout_seconds", 1, 3600));
     settings.retry.max_attempts = static_cast<int>(whole_number_option(options, "max_retries", 0, 20)) + 1;
-    if (const auto& ca = options.get("ca_file"); !ca.empty()) settings.ca_file = (options.base_directory / ca).string();
+    settings.ca_file = readable_file_option(options, "ca_file");
     return std::make_unique<HttpApiSource>(std::move(settings));
 }
 

@@ -220,7 +220,7 @@ std::unique_ptr<Source> make_ldap_source(const SourceOptions& options) {
     if (!settings.attributes.empty() && settings.key_attribute != "dn") settings.attributes.push_back(settings.key_attribute);
     settings.page_size = static_cast<int>(whole_number_option(options, "page_size", 0, 100000));
     settings.timeout = std::chrono::seconds(whole_number_option(options, "timeout_seconds", 1, 3600));
-    if (const auto& ca = options.get("ca_file"); !ca.empty()) settings.ca_file = (options.base_directory / ca).string();
+    settings.ca_file = readable_file_option(options, "ca_file");
     return std::make_unique<LdapSource>(std::move(settings));
 }
 

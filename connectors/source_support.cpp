@@ -57,6 +57,15 @@ std::string secret_option(const SourceOptions& options, const std::string& env_o
     return *secret;
 }
 
+std::string readable_file_option(const SourceOptions& options, const std::string& name) {
+    const auto& value = options.get(name);
+    if (value.empty()) return {};
+    auto path = options.base_directory / value;
+    std::ifstream probe(path);
+    if (!probe) throw OptionError(name, "cannot read " + path.string() + ": " + std::strerror(errno));
+    return path.string();
+}
+
 long whole_number_option(const SourceOptions& options, const char* name, long low, long high) {
     const auto& text = options.get(name);
     char* end = nullptr;

@@ -24,6 +24,10 @@ void reject_duplicate_keys(SourceRead& read);
 [[nodiscard]] std::string secret_option(const SourceOptions& options, const std::string& env_option,
                                         const std::string& file_option, bool required);
 
+// A file option (ca_file): the path resolved against the config's folder, empty when not
+// given; an OptionError when the file cannot be opened for reading.
+[[nodiscard]] std::string readable_file_option(const SourceOptions& options, const std::string& name);
+
 // A whole number option within [low, high], or an OptionError naming the option.
 [[nodiscard]] long whole_number_option(const SourceOptions& options, const char* name, long low, long high);
 

@@ -8,6 +8,14 @@
 #include <unistd.h>
 
 namespace hr2scim::state {
+
+void create_private_parent(const std::filesystem::path& file) {
+    std::error_code ignored;
+    if (!file.has_parent_path() || std::filesystem::exists(file.parent_path(), ignored)) return;
+    std::filesystem::create_directories(file.parent_path(), ignored);
+    std::filesystem::permissions(file.parent_path(), std::filesystem::perms::owner_all, ignored);
+}
+
 namespace {
 
 [[noreturn]] void fail(sqlite3* db, std::string_view what) {
@@ -15,17 +23,29 @@ namespace {
 }
 
 void create_private_file(const std::filesystem::path& path) {
-    std::error_code ignored;
-    if (path.has_parent_path() && !std::filesystem::exists(path.parent_path(), ignored)) {
-        std::filesystem::create_directories(path.parent_path(), ignored);
-        std::filesystem::permissions(path.parent_path(), std::filesystem::perms::owner_all, ignored);
-    }
+    create_private_parent(path);
     int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
     if (fd >= 0) {
         ::close(fd);
     } else if (errno != EEXIST) {
         throw StateError("cannot create state file " + path.string() + ": " + std::strerror(errno));
     }
+}
+
+// A path as the path part of a file: URI (RFC 3986: %, ? and # would end or change it).
+std::string uri_escaped(const std::string& path) {
+    std::string out;
+    for (char c : path) {
+        if (c == '%' || c == '?' || c == '#') {
+            static constexpr char k_hex[] = "0123456789ABCDEF";
+            out += '%';
+            out += k_hex[(static_cast<unsigned char>(c) >> 4) & 0xF];
+            out += k_hex[static_cast<unsigned char>(c) & 0xF];
+        } else {
+            out += c;
+        }
+    }
+    return out;
 }
 
 } // namespace
@@ -78,8 +98,16 @@ bool Statement::is_null(int column) const { return sqlite3_column_type(m_stateme
 
 Database::Database(const std::filesystem::path& path, bool read_only) {
     if (!read_only) create_private_file(path);
-    int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_FULLMUTEX;
-    if (sqlite3_open_v2(path.c_str(), &m_db, flags, nullptr) != SQLITE_OK) {
+    int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI;
+    // A reader of a WAL database leaves -wal and -shm files behind, owned by whoever ran it.
+    // With no write-ahead log pending (the last sync closed cleanly) and the run lock held
+    // shared, the file cannot change under us: read it as immutable, which creates nothing.
+    std::filesystem::path wal = path;
+    wal += "-wal";
+    const bool immutable = read_only && !std::filesystem::exists(wal);
+    const std::string name = immutable ? "file:" + uri_escaped(std::filesystem::absolute(path).string()) + "?immutable=1"
+                                       : "file:" + uri_escaped(path.string());
+    if (sqlite3_open_v2(name.c_str(), &m_db, flags, nullptr) != SQLITE_OK) {
         std::string message = "cannot open state file " + path.string();
         sqlite3_close(m_db);
         m_db = nullptr;

@@ -19,6 +19,10 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// Creates the folder that will hold `file` (and the folders above it) when missing; the
+// folder itself gets mode 0700: the state is nobody else's business.
+void create_private_parent(const std::filesystem::path& file);
+
 class Statement {
 public:
     Statement(sqlite3* db, std::string_view sql);

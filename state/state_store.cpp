@@ -11,11 +11,15 @@ constexpr std::string_view k_now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 std::int64_t as_integer(size_t value) { return static_cast<std::int64_t>(value); }
 
+// Schema 3 added deactivated_at; an older file (read without migrating it) dates a
+// deactivation from the row's last update, as migration 3 does.
 std::vector<StoredResource> load_resources(Database& db, const std::string& target,
-                                          const std::string* only_key = nullptr) {
-    auto query = db.prepare(
-        "SELECT source_key, scim_id, status, body, COALESCE(deactivated_at, '') FROM resources WHERE target = ?" +
-        std::string(only_key ? " AND source_key = ?" : "") + " ORDER BY source_key");
+                                          const std::string* only_key = nullptr, int version = k_schema_version) {
+    const std::string deactivated_at = version >= 3 ? "COALESCE(deactivated_at, '')"
+                                                    : "CASE WHEN status = 'deactivated' THEN updated_at ELSE '' END";
+    auto query = db.prepare("SELECT source_key, scim_id, status, body, " + deactivated_at +
+                            " FROM resources WHERE target = ?" + std::string(only_key ? " AND source_key = ?" : "") +
+                            " ORDER BY source_key");
     query.bind(1, target);
     if (only_key) query.bind(2, *only_key);
     std::vector<StoredResource> resources;
@@ -27,6 +31,13 @@ std::vector<StoredResource> load_resources(Database& db, const std::string& targ
         resources.push_back({query.text(0), query.text(1), *status, std::move(body), from_timestamp(query.text(4))});
     }
     return resources;
+}
+
+std::map<std::string, size_t, std::less<>> load_complete_reads(Database& db) {
+    std::map<std::string, size_t, std::less<>> reads;
+    auto query = db.prepare("SELECT source, records FROM source_reads");
+    while (query.step()) reads[query.text(0)] = static_cast<size_t>(query.integer(1));
+    return reads;
 }
 
 } // namespace
@@ -48,15 +59,34 @@ std::optional<ResourceStatus> resource_status_from(std::string_view text) {
 
 StateStore::StateStore(const std::filesystem::path& path) : m_db(path) { migrate(m_db); }
 
-std::vector<StoredResource> StateStore::read_only_load(const std::filesystem::path& path, const std::string& target) {
+
+std::optional<size_t> StateSnapshot::last_complete_read(const std::string& source) const {
+    auto found = complete_reads.find(source);
+    if (found == complete_reads.end()) return std::nullopt;
+    return found->second;
+}
+
+StateSnapshot StateStore::read_snapshot(const std::filesystem::path& path, const std::string& target) {
     if (!std::filesystem::exists(path)) return {};
     Database db(path, true);
-    auto version = db.prepare("SELECT version FROM schema_version");
-    if (!version.step() || version.integer(0) != k_schema_version)
-        throw StateError("the state file " + path.string() + " is not at schema version " +
-                         std::to_string(k_schema_version) + "; run sync once to migrate it");
-    return load_resources(db, target);
+    auto has_version = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'");
+    if (!has_version.step() || has_version.integer(0) == 0) return {}; // created, never written
+    auto query = db.prepare("SELECT version FROM schema_version");
+    const int version = query.step() ? static_cast<int>(query.integer(0)) : 0;
+    if (version > k_schema_version)
+        throw StateError("the state file " + path.string() + " has schema version " + std::to_string(version) +
+                         ", newer than this hr2scim understands (" + std::to_string(k_schema_version) +
+                         "); upgrade hr2scim");
+    if (version == 0) return {}; // created, never written
+    StateSnapshot snapshot{load_resources(db, target, nullptr, version), {}};
+    if (version >= 2) snapshot.complete_reads = load_complete_reads(db);
+    return snapshot;
 }
+
+StateSnapshot StateStore::snapshot(const std::string& target) {
+    return {load_resources(m_db, target), load_complete_reads(m_db)};
+}
+
 
 std::vector<StoredResource> StateStore::load(const std::string& target) { return load_resources(m_db, target); }
 

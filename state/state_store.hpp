@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,13 +34,23 @@ struct RunRow {
     RunCounts counts;
 };
 
+// What planning needs from the state: the resources of one target, and each source's
+// record count at its last complete read.
+struct StateSnapshot {
+    std::vector<StoredResource> resources;
+    std::map<std::string, size_t, std::less<>> complete_reads;
+
+    [[nodiscard]] std::optional<size_t> last_complete_read(const std::string& source) const;
+};
+
 class StateStore {
 public:
     explicit StateStore(const std::filesystem::path& path);
 
-    // What a state file holds, read without writing (a missing file holds nothing).
-    [[nodiscard]] static std::vector<StoredResource> read_only_load(const std::filesystem::path& path,
-                                                                    const std::string& target);
+    // What a state file holds, read without creating, migrating or writing anything (`plan`,
+    // `explain`, `validate`). A missing file holds nothing; an older schema is read as it is.
+    [[nodiscard]] static StateSnapshot read_snapshot(const std::filesystem::path& path, const std::string& target);
+    [[nodiscard]] StateSnapshot snapshot(const std::string& target);
 
     [[nodiscard]] std::vector<StoredResource> load(const std::string& target);
     [[nodiscard]] std::optional<StoredResource> find(const std::string& target, const std::string& key);

@@ -1,5 +1,12 @@
 // The command line as an admin meets it: help, version, validate, and clear errors.
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "tests/integration/sync_fixture.hpp"
@@ -27,11 +34,31 @@ TEST(Cli, PrintsItsVersionAndHelpForEveryCommand) {
     EXPECT_NE(top.out.find("validate"), std::string::npos);
 }
 
-TEST(Cli, RefusesMissingCommandsAndOptions) {
-    EXPECT_NE(run_hr2scim({}).exit_code, 0);
+TEST(Cli, UsageErrorsNameTheMistakeAndExit64) {
+    auto none = run_hr2scim({});
+    EXPECT_EQ(none.exit_code, 64);
+    EXPECT_NE(none.err.find("a command is required (validate, plan, sync, explain)"), std::string::npos) << none.err;
     auto no_config = run_hr2scim({"sync"});
-    EXPECT_NE(no_config.exit_code, 0);
+    EXPECT_EQ(no_config.exit_code, 64);
     EXPECT_NE(no_config.err.find("--config is required"), std::string::npos) << no_config.err;
+    auto typo = run_hr2scim({"synch", "-c", "x.yaml"});
+    EXPECT_EQ(typo.exit_code, 64);
+    EXPECT_NE(typo.err.find("unknown command 'synch'; did you mean 'sync'?"), std::string::npos) << typo.err;
+    auto unknown = run_hr2scim({"-c", "x.yaml", "status"});
+    EXPECT_EQ(unknown.exit_code, 64);
+    EXPECT_NE(unknown.err.find("unknown command 'status' (commands: validate, plan, sync, explain)"), std::string::npos)
+        << unknown.err;
+    auto option = run_hr2scim({"plan", "-c", "x.yaml", "--max-deletions", "3"});
+    EXPECT_EQ(option.exit_code, 64);
+    EXPECT_NE(option.err.find("--max-deletions"), std::string::npos) << option.err;
+}
+
+TEST_F(SyncTest, TheConfigMayComeBeforeOrAfterTheCommand) {
+    auto before = run_process({HR2SCIM_BINARY, "-c", (dir.path() / "config.yaml").string(), "plan"});
+    EXPECT_EQ(before.exit_code, 0) << before.err;
+    EXPECT_NE(before.out.find("Plan: 10 to create"), std::string::npos) << before.out;
+    auto after = run_process({HR2SCIM_BINARY, "plan", "--config", (dir.path() / "config.yaml").string()});
+    EXPECT_EQ(after.out, before.out);
 }
 
 TEST_F(SyncTest, ValidateChecksEverythingAndTouchesNothing) {
@@ -40,6 +67,80 @@ TEST_F(SyncTest, ValidateChecksEverythingAndTouchesNothing) {
     EXPECT_NE(result.out.find("10 records, 10 mapped"), std::string::npos) << result.out;
     EXPECT_EQ(server.requests().size(), 0U);
     EXPECT_FALSE(std::filesystem::exists(state_file()));
+}
+
+TEST_F(SyncTest, ValidateChecksTheTargetsFilesAndTheGuardsAndSaysValidOnlyAtTheEnd) {
+    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"), "  key_column: employee_id\n",
+                                                "  key_column: employee_id\n  min_records: 50\n"));
+    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"), "  timeout_seconds: 20\n",
+                                                "  timeout_seconds: 20\n  ca_file: missing-ca.pem\n"));
+    auto result = hr2scim({"validate"}, server.token());
+    EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+    EXPECT_NE(result.out.find("target.ca_file: cannot read"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("fewer than source.min_records (50)"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("lower source.min_records"), std::string::npos) << result.out;
+    EXPECT_EQ(result.out.find("--allow-shrink"), std::string::npos) << "it does not lift min_records: " << result.out;
+    EXPECT_EQ(result.out.find(": valid\nSource"), std::string::npos);
+    EXPECT_EQ(result.out.find("Valid"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("NOT VALID: 2 problems"), std::string::npos) << result.out;
+    EXPECT_EQ(server.requests().size(), 0U);
+    EXPECT_FALSE(std::filesystem::exists(state_file()));
+
+    auto sync_result = sync();
+    EXPECT_EQ(sync_result.exit_code, 1) << "sync fails the same way";
+    EXPECT_EQ(server.requests().size(), 0U);
+}
+
+TEST_F(SyncTest, PlanAndExplainNeverCreateTheStateAndLeaveNothingBehind) {
+    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"), "state: state.db",
+                                                "state: var/lib/state.db"));
+    auto plan_result = plan();
+    EXPECT_EQ(plan_result.exit_code, 0) << plan_result.err;
+    EXPECT_NE(plan_result.out.find("Plan: 10 to create"), std::string::npos) << plan_result.out;
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "var")) << "plan creates no folder, no file";
+    EXPECT_EQ(hr2scim({"explain", "E1001"}, server.token()).exit_code, 0);
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "var"));
+
+    ASSERT_EQ(sync().exit_code, 0);
+    struct stat info {};
+    ASSERT_EQ(::stat((dir.path() / "var/lib").c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 0777, 0700U) << "the state's folder is private";
+    auto listing = [&] {
+        std::set<std::string> names;
+        for (const auto& entry : std::filesystem::directory_iterator(dir.path() / "var/lib"))
+            names.insert(entry.path().filename().string());
+        return names;
+    };
+    const auto after_sync = listing();
+    EXPECT_FALSE(after_sync.contains("state.db-wal")) << "sync closes the state cleanly";
+    EXPECT_EQ(plan().exit_code, 0);
+    auto unknown = hr2scim({"explain", "E9999"}, server.token());
+    EXPECT_EQ(unknown.exit_code, 1) << unknown.out;
+    EXPECT_NE(unknown.out.find("nobody has that key"), std::string::npos) << unknown.out;
+    EXPECT_EQ(listing(), after_sync) << "no -wal or -shm left by plan or explain";
+}
+
+TEST_F(SyncTest, PlanWaitsForNoSyncButRefusesToReadAStateBeingRewritten) {
+    ASSERT_EQ(sync().exit_code, 0);
+    int fd = ::open((dir.path() / "state.db.lock").c_str(), O_RDWR);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::flock(fd, LOCK_EX), 0); // as a running sync holds it
+    auto result = plan();
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_NE(result.err.find("a sync is running"), std::string::npos) << result.err;
+    ::close(fd);
+    EXPECT_EQ(plan().exit_code, 0);
+}
+
+TEST_F(SyncTest, ALongPlanIsSummarisedUnlessAskedForInFull) {
+    auto shortened = hr2scim({"plan", "--show", "3"}, server.token());
+    EXPECT_EQ(shortened.exit_code, 0);
+    EXPECT_NE(shortened.out.find("... and 7 more operations"), std::string::npos) << shortened.out;
+    EXPECT_NE(shortened.out.find("Plan: 10 to create"), std::string::npos);
+    EXPECT_EQ(shortened.out.find("E1004"), std::string::npos) << shortened.out;
+    auto full = hr2scim({"plan", "--show", "3", "--show-all"}, server.token());
+    EXPECT_NE(full.out.find("E1010"), std::string::npos);
+    EXPECT_EQ(full.out.find("more operations"), std::string::npos);
 }
 
 TEST_F(SyncTest, ValidateNamesTheBrokenLineOfAMapping) {

@@ -121,3 +121,24 @@ TEST_F(SyncTest, AnUnreachableTargetFailsTheRun) {
 
 } // namespace
 } // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+TEST_F(SyncTest, ATokenFileOthersCanReadIsRefusedWithTheFix) {
+    auto token_file = dir.write("token", server.token() + "\n");
+    ::chmod(token_file.c_str(), 0644);
+    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"), "token_env: HR2SCIM_TEST_TOKEN",
+                                                "token_file: token"));
+    auto result = sync();
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_NE(result.err.find("chmod 600 " + token_file.string()), std::string::npos) << result.err;
+    EXPECT_EQ(server.requests().size(), 0U);
+    ::chmod(token_file.c_str(), 0600);
+    result = sync();
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(server.users().size(), 10U);
+}
+
+} // namespace
+} // namespace hr2scim::testing

@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include "tests/support/temp_dir.hpp"
@@ -84,6 +86,15 @@ TEST(Config, TokensComeFromTheEnvironmentOrAFile) {
     testing::TempDir dir;
     TargetConfig from_file;
     from_file.token_file = dir.write("token", "from-file\n");
+    ::chmod(from_file.token_file.c_str(), 0644);
+    try {
+        (void)resolve_token(from_file);
+        ADD_FAILURE() << "a token file others can read is refused";
+    } catch (const ConfigError& error) {
+        EXPECT_NE(std::string(error.what()).find("chmod 600 " + from_file.token_file.string()), std::string::npos)
+            << error.what();
+    }
+    ::chmod(from_file.token_file.c_str(), 0600);
     EXPECT_EQ(resolve_token(from_file), "from-file");
 }
 
