@@ -74,7 +74,10 @@ SourceRead records_from_csv(CsvParse parsed, const std::string& file_label, cons
         auto& row = parsed.rows[r];
         std::string origin = origin_of(file_label, row.line);
         if (auto problem = check_row(row, header)) {
-            read.rejections.push_back({origin, "", *problem});
+            // With every field in its column, a bad value elsewhere does not hide whose row it is.
+            const bool key_readable = row.fields.size() == header.size() && !row.fields[key_index].empty() &&
+                                      !find_invalid_utf8(row.fields[key_index]);
+            read.rejections.push_back({origin, key_readable ? row.fields[key_index] : "", *problem});
             continue;
         }
         if (row.fields[key_index].empty()) {

@@ -63,6 +63,13 @@ bool is_url_value(std::string_view line) {
 
 enum class RecordKind { entry, nothing, trailer, error };
 
+// What ldapsearch writes in the result trailer of a search or of each page.
+bool is_trailer_line(std::string_view name) {
+    for (std::string_view known : {"result", "control", "pagedresults", "text", "matchedDN", "ref"})
+        if (same_name(name, known)) return true;
+    return false;
+}
+
 class RecordReader {
 public:
     RecordReader(char* record, size_t first_line) : m_record(record), m_first_line(first_line) {}
@@ -75,9 +82,17 @@ public:
         char* next = m_record;
         size_t index = 0;
         error.line = lines.front();
+        bool failed = false;
         for (char* line = ldif_getline(&next); line; line = ldif_getline(&next), ++index) {
             size_t line_number = index < lines.size() ? lines[index] : m_first_line;
-            if (!read_line(line, line_number, entry, error)) return RecordKind::error;
+            // After the first bad line the rest is still read, only to learn whose record it is.
+            LdifError ignored;
+            if (!read_line(line, line_number, entry, failed ? ignored : error)) failed = true;
+        }
+        if (failed) {
+            error.dn = entry.dn;
+            error.readable = std::move(entry.attributes);
+            return RecordKind::error;
         }
         if (!entry.dn.empty()) return RecordKind::entry;
         if (m_search_trailer) {
@@ -114,8 +129,10 @@ private:
             m_version_seen = true; // `version: 1` may share the first record
             return true;
         }
-        if (entry.dn.empty() && (is("search") || (m_search_trailer && is("result")))) {
-            m_search_trailer = true; // ldapsearch's "search: 2 / result: 0 Success"
+        if (entry.dn.empty() && (is("search") || (m_search_trailer && is_trailer_line(name)))) {
+            // ldapsearch's "search: 2 / result: 0 Success", with `control:` and `pagedresults:`
+            // after each page of a paged export (-E pr=N/noprompt), `text:` with a reason.
+            m_search_trailer = true;
             if (is("result")) {
                 m_result = value;
                 m_result_line = line_number;
@@ -159,7 +176,7 @@ LdifParse parse_ldif(std::string_view text) {
     std::string buffer(text); // ldif_open_mem reads a mutable buffer
     std::unique_ptr<LDIFFP, LdifFileCloser> file(ldif_open_mem(buffer.data(), buffer.size(), "r"));
     if (!file) {
-        result.errors.push_back({1, {}, "could not open the LDIF text"});
+        result.errors.push_back({1, {}, "could not open the LDIF text", {}});
         return result;
     }
     unsigned long ignored_line = 0;
@@ -182,7 +199,7 @@ LdifParse parse_ldif(std::string_view text) {
 
         std::string copy(raw);
         LdifEntry entry;
-        LdifError error{record_line, {}, {}};
+        LdifError error{record_line, {}, {}, {}};
         std::string trailer;
         size_t trailer_line = record_line;
         switch (RecordReader(copy.data(), record_line).read(entry, error, trailer, trailer_line)) {

@@ -22,6 +22,8 @@ struct LdifError {
     size_t line = 0;
     std::string dn; // empty when the record has none
     std::string reason;
+    // The record's readable lines, so that its key can still be known (and protected).
+    Attributes readable;
 };
 
 struct LdifParse {

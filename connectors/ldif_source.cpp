@@ -25,6 +25,16 @@ bool has_object_class(const LdifEntry& entry, const std::vector<std::string>& cl
     return false;
 }
 
+// The key of a record that could not be read, when its readable lines name it exactly once:
+// that person is then left alone, and nobody else is held back because of them.
+std::string key_of_unreadable(const LdifError& error, const LdifSourceSettings& settings) {
+    if (settings.key_attribute == "dn" || settings.key_attribute == "DN") return error.dn;
+    if (error.dn.empty()) return {};
+    auto values = error.readable.find(settings.key_attribute);
+    if (values == error.readable.end() || values->second.size() != 1) return {};
+    return values->second.front();
+}
+
 } // namespace
 
 std::vector<std::string> split_list(const std::string& text) {
@@ -84,7 +94,7 @@ SourceRead LdifSource::read() {
     auto parsed = parse_ldif(*content);
     SourceRead read = records_from_entries(std::move(parsed.entries), label, m_settings);
     for (auto& error : parsed.errors)
-        read.rejections.push_back({label + ":" + std::to_string(error.line), "",
+        read.rejections.push_back({label + ":" + std::to_string(error.line), key_of_unreadable(error, m_settings),
                                    (error.dn.empty() ? "" : error.dn + ": ") + error.reason});
     if (parsed.incomplete) read.failure = label + ": " + *parsed.incomplete;
     return read;

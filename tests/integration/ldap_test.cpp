@@ -129,3 +129,70 @@ TEST_F(LdapSyncTest, AWrongPasswordFailsClearlyWithoutShowingIt) {
 
 } // namespace
 } // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+// `ldapsearch -E pr=N/noprompt` is the way past a server's size limit: each page's trailer
+// carries `control:` and `pagedresults:` lines. Exported by the real ldapsearch here.
+TEST_F(LdapSyncTest, APagedLdapsearchExportSyncsEveryPerson) {
+    start_directory(1200);
+    auto search = run_process({"ldapsearch", "-LLL", "-x", "-H", ldap->ldap_url(), "-D", LdapTestServer::k_reader_dn,
+                               "-w", LdapTestServer::k_reader_password, "-b", LdapTestServer::k_base_dn,
+                               "-E", "pr=400/noprompt", "(objectClass=inetOrgPerson)"});
+    ASSERT_EQ(search.exit_code, 0) << search.err;
+    auto plain = run_process({"ldapsearch", "-x", "-H", ldap->ldap_url(), "-D", LdapTestServer::k_reader_dn,
+                              "-w", LdapTestServer::k_reader_password, "-b", LdapTestServer::k_base_dn,
+                              "-E", "pr=400/noprompt", "(objectClass=inetOrgPerson)"});
+    ASSERT_EQ(plain.exit_code, 0) << plain.err;
+    ASSERT_NE(plain.out.find("pagedresults: "), std::string::npos) << "the export has the paging trailers";
+    const std::string source = "source:\n  type: ldif\n  path: export.ldif\n  key_attribute: employeeNumber\n";
+    (void)dir.write("export.ldif", plain.out);
+    auto result = run("sync", source);
+    ASSERT_EQ(result.exit_code, 0) << result.out.substr(0, 2000) << result.err;
+    EXPECT_EQ(scim.users().size(), 1200U);
+
+    // The same export cut at the size limit (no paging) says so in its trailer: a failed read.
+    auto limited = run_process({"ldapsearch", "-x", "-H", ldap->ldap_url(), "-D", LdapTestServer::k_reader_dn, "-w",
+                                LdapTestServer::k_reader_password, "-b", LdapTestServer::k_base_dn,
+                                "(objectClass=inetOrgPerson)"});
+    (void)dir.write("export.ldif", limited.out);
+    scim.clear_requests();
+    result = run("sync", source);
+    EXPECT_EQ(result.exit_code, 1) << result.out.substr(0, 2000);
+    EXPECT_NE(result.out.find("Size limit exceeded"), std::string::npos) << result.out.substr(0, 2000);
+    EXPECT_EQ(scim.count_requests("PATCH"), 0U) << "nobody deactivated";
+}
+
+} // namespace
+} // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+TEST_F(LdapSyncTest, AnEntryRejectedForABadLineProtectsItsKeyAndLetsOtherLeaversGo) {
+    start_directory(30);
+    auto export_file = ldap->slapcat(dir.path() / "export.ldif");
+    const std::string source = "source:\n  type: ldif\n  path: export.ldif\n  key_attribute: employeeNumber\n";
+    ASSERT_EQ(run("sync", source).exit_code, 0);
+    EXPECT_EQ(scim.users().size(), 30U);
+    // Person 00007 gets a line hr2scim refuses (a URL value); person 00008 leaves.
+    std::string text = read_file(export_file);
+    auto seventh = text.find("employeeNumber: 00007");
+    ASSERT_NE(seventh, std::string::npos);
+    text.insert(text.find('\n', seventh) + 1, "jpegPhoto:< file:///etc/passwd\n");
+    auto eighth = text.find("dn: uid=user00008");
+    ASSERT_NE(eighth, std::string::npos);
+    text.erase(eighth, text.find("\n\n", eighth) + 2 - eighth);
+    (void)dir.write("export.ldif", text);
+    scim.clear_requests();
+    auto result = run("sync", source);
+    EXPECT_EQ(result.exit_code, 2) << result.out.substr(0, 3000) << result.err;
+    EXPECT_NE(result.out.find("URL values (attribute:< URL) are not read"), std::string::npos) << result.out.substr(0, 3000);
+    EXPECT_EQ(scim.user_with_external_id("00008")["active"], false);
+    EXPECT_EQ(scim.user_with_external_id("00007")["active"], true);
+    EXPECT_EQ(scim.count_requests("PATCH"), 1U);
+}
+
+} // namespace
+} // namespace hr2scim::testing

@@ -169,3 +169,27 @@ TEST_F(SyncTest, ASourceThatShrankTooMuchSinceItsLastCompleteReadFails) {
 
 } // namespace
 } // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+// A row rejected for a bad value, whose key was read, protects that one person; the leaver
+// beside it is deactivated as usual.
+TEST_F(SyncTest, ARowRejectedForABadValueProtectsItsKeyAndLetsOtherLeaversGo) {
+    ASSERT_EQ(sync().exit_code, 0);
+    server.clear_requests();
+    auto csv = without_line(example_csv(), "E1006,");
+    csv = replace_once(csv, "Rear Admiral", "Rear Admir\xE1l"); // Latin-1, not UTF-8
+    write_csv(csv);
+    auto result = hr2scim({"sync", "--max-deactivations", "1"}, server.token());
+    EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
+    EXPECT_NE(result.out.find("hr.csv:4: column 'job_title' is not valid UTF-8"), std::string::npos) << result.out;
+    EXPECT_EQ(result.out.find("could not be read far enough"), std::string::npos) << result.out;
+    EXPECT_EQ(server.user_with_external_id("E1006")["active"], false) << "the leaver goes";
+    EXPECT_EQ(server.user_with_external_id("E1003")["active"], true) << "the rejected one is left alone";
+    EXPECT_EQ(server.user_with_external_id("E1003")["title"], "Rear Admiral");
+    EXPECT_EQ(server.count_requests("PATCH"), 1U);
+}
+
+} // namespace
+} // namespace hr2scim::testing
