@@ -44,6 +44,7 @@ struct Prepared {
 struct MappedSource {
     connectors::SourceRead read;
     size_t yielded = 0; // records the source returned, readable or not
+    size_t records = 0; // readable records
     std::vector<scim::DesiredResource> desired;
     std::vector<connectors::Rejection> rejections; // from the source and from mapping
     std::vector<std::string> failed_joins;         // "name: why"; their attributes are kept as sent
@@ -115,22 +116,25 @@ void check_mapping_against_sources(const Prepared& prepared, const MappedSource&
     if (!errors.empty()) throw ConfigError(fmt::format("{}", fmt::join(errors, "\n")));
 }
 
-MappedSource read_and_map(const Prepared& prepared, const LastRead& last_read) {
+MappedSource read_and_map(const Prepared& prepared, const LastRead& last_read, bool keep_records = false) {
     auto started = std::chrono::steady_clock::now();
-    MappedSource mapped{prepared.source->read(), 0, {}, {}, {}, {}, {}, {}};
+    MappedSource mapped{prepared.source->read(), 0, 0, {}, {}, {}, {}, {}, {}};
     auto& read = mapped.read;
     check_mapping_against_sources(prepared, mapped);
     mapped.yielded = read.records.size() + read.rejections.size();
     if (read.complete())
         for (const auto& join : prepared.joins) join_secondary(prepared, join, mapped, last_read);
     mapped.rejections = std::move(read.rejections);
-    for (const auto& record : read.records) {
+    mapped.records = read.records.size();
+    for (auto& record : read.records) {
         auto desired = mappings::map_record(prepared.mapping, record, prepared.now);
         if (desired) {
             mapped.desired.push_back(std::move(*desired));
         } else {
             mapped.rejections.push_back({record.origin, record.key, desired.error()});
         }
+        // Once mapped, a record's attributes are not needed again (explain keeps them to show).
+        if (!keep_records) connectors::Attributes().swap(record.attributes);
     }
     auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("read {} records from {} in {:.2f} s: {} mapped, {} rejected{}", read.records.size(),
@@ -277,7 +281,7 @@ ExitCode validate(const Prepared& prepared, std::ostream& out) {
     if (location) problems.push_back(*location);
     auto mapped = read_and_map(prepared, [&](const std::string& id) { return snapshot.last_complete_read(id); });
     guard_completeness(mapped, snapshot.last_complete_read(prepared.source->describe()), config.source_guards, false);
-    out << "Source  " << prepared.source->describe() << ": " << mapped.read.records.size() << " records, "
+    out << "Source  " << prepared.source->describe() << ": " << mapped.records << " records, "
         << mapped.desired.size() << " mapped\n";
     print_rejections(out, mapped);
     if (!mapped.read.complete()) problems.push_back("the source failed");
@@ -320,7 +324,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
                             http::RetryPolicy{config.target.max_retries + 1, std::chrono::milliseconds(500),
                                               std::chrono::seconds(60)});
     auto result = Applier(client, *store, config.target.name, prepared.now).apply(plan);
-    state::RunCounts counts{mapped.read.records.size(), result.created, result.updated, result.deactivated,
+    state::RunCounts counts{mapped.records, result.created, result.updated, result.deactivated,
                             result.reactivated, plan.unchanged, mapped.rejections.size(), result.failures.size(),
                             plan.withheld.size(), mapped.read.complete()};
     auto code = sync_exit_code(plan, mapped, result);
@@ -383,7 +387,8 @@ ExitCode explain(const Prepared& prepared, const RunOptions& options, std::ostre
     RunLock lock(config.state, RunLock::Mode::shared);
     const auto snapshot = state::StateStore::read_snapshot(config.state, config.target.name);
     const auto& stored = snapshot.resources;
-    auto mapped = read_and_map(prepared, [&](const std::string& id) { return snapshot.last_complete_read(id); });
+    auto mapped = read_and_map(
+        prepared, [&](const std::string& id) { return snapshot.last_complete_read(id); }, true);
     const auto* record = [&]() -> const connectors::Record* {
         for (const auto& candidate : mapped.read.records)
             if (candidate.key == options.key) return &candidate;

@@ -4,6 +4,7 @@
 #include <array>
 #include <set>
 
+#include "connectors/line_reader.hpp"
 #include "connectors/source_support.hpp"
 #include "connectors/utf8.hpp"
 
@@ -47,64 +48,95 @@ std::optional<std::string> check_row(const CsvRow& row, const std::vector<std::s
     return std::nullopt;
 }
 
+// Turns rows into records as they arrive: the first row is the header.
+class RecordBuilder {
+public:
+    RecordBuilder(std::string file_label, std::string key_column)
+        : m_label(std::move(file_label)), m_key_column(std::move(key_column)) {}
+
+    void add_error(const CsvError& error) { m_read.rejections.push_back({origin_of(m_label, error.line), "", error.reason}); }
+
+    void add_row(CsvRow&& row) {
+        if (m_read.failure) return;
+        if (!m_have_header) return take_header(std::move(row));
+        std::string origin = origin_of(m_label, row.line);
+        if (auto problem = check_row(row, m_header)) {
+            // With every field in its column, a bad value elsewhere does not hide whose row it is.
+            const bool key_readable = row.fields.size() == m_header.size() && !row.fields[m_key_index].empty() &&
+                                      !find_invalid_utf8(row.fields[m_key_index]);
+            m_read.rejections.push_back({origin, key_readable ? row.fields[m_key_index] : "", *problem});
+            return;
+        }
+        if (row.fields[m_key_index].empty()) {
+            m_read.rejections.push_back({origin, "", "the key column '" + m_key_column + "' is empty"});
+            return;
+        }
+        Record record{row.fields[m_key_index], {}, std::move(origin)};
+        for (size_t i = 0; i < m_header.size(); ++i) record.attributes.emplace(m_header[i], std::vector{std::move(row.fields[i])});
+        m_read.records.push_back(std::move(record));
+    }
+
+    SourceRead finish(std::optional<CsvError> ended_badly) {
+        if (ended_badly && !m_read.failure) m_read.failure = origin_of(m_label, ended_badly->line) + ": " + ended_badly->reason;
+        if (!m_have_header && !m_read.failure) m_read.failure = m_label + ": no header row (the file is empty)";
+        reject_duplicate_keys(m_read);
+        return std::move(m_read);
+    }
+
+private:
+    void take_header(CsvRow&& row) {
+        m_have_header = true;
+        m_header = std::move(row.fields);
+        if (auto problem = check_header(m_header, m_key_column)) {
+            m_read.failure = origin_of(m_label, row.line) + ": " + *problem;
+            return;
+        }
+        m_read.attribute_names = m_header;
+        const CaseInsensitiveLess less;
+        auto key_at = std::find_if(m_header.begin(), m_header.end(), [&](const std::string& name) {
+            return !less(name, m_key_column) && !less(m_key_column, name);
+        });
+        m_key_index = static_cast<size_t>(key_at - m_header.begin());
+    }
+
+    std::string m_label;
+    std::string m_key_column;
+    std::vector<std::string> m_header;
+    size_t m_key_index = 0;
+    bool m_have_header = false;
+    SourceRead m_read;
+};
+
 } // namespace
 
 SourceRead records_from_csv(CsvParse parsed, const std::string& file_label, const std::string& key_column) {
-    SourceRead read;
-    for (const auto& error : parsed.errors)
-        read.rejections.push_back({origin_of(file_label, error.line), "", error.reason});
-    if (parsed.truncated)
-        read.failure = origin_of(file_label, parsed.truncated->line) + ": " + parsed.truncated->reason;
-    if (parsed.rows.empty()) {
-        if (!read.failure) read.failure = file_label + ": no header row (the file is empty)";
-        return read;
-    }
-    const auto header = std::move(parsed.rows.front().fields);
-    if (auto problem = check_header(header, key_column)) {
-        read.failure = origin_of(file_label, parsed.rows.front().line) + ": " + *problem;
-        return read;
-    }
-    read.attribute_names = header;
-    const CaseInsensitiveLess less;
-    const auto key_at = std::find_if(header.begin(), header.end(), [&](const std::string& name) {
-        return !less(name, key_column) && !less(key_column, name);
-    });
-    const size_t key_index = static_cast<size_t>(key_at - header.begin());
-    for (size_t r = 1; r < parsed.rows.size(); ++r) {
-        auto& row = parsed.rows[r];
-        std::string origin = origin_of(file_label, row.line);
-        if (auto problem = check_row(row, header)) {
-            // With every field in its column, a bad value elsewhere does not hide whose row it is.
-            const bool key_readable = row.fields.size() == header.size() && !row.fields[key_index].empty() &&
-                                      !find_invalid_utf8(row.fields[key_index]);
-            read.rejections.push_back({origin, key_readable ? row.fields[key_index] : "", *problem});
-            continue;
-        }
-        if (row.fields[key_index].empty()) {
-            read.rejections.push_back({origin, "", "the key column '" + key_column + "' is empty"});
-            continue;
-        }
-        Record record{row.fields[key_index], {}, origin};
-        for (size_t i = 0; i < header.size(); ++i) record.attributes[header[i]] = {std::move(row.fields[i])};
-        read.records.push_back(std::move(record));
-    }
-    reject_duplicate_keys(read);
-    return read;
+    RecordBuilder builder(file_label, key_column);
+    for (const auto& error : parsed.errors) builder.add_error(error);
+    for (auto& row : parsed.rows) builder.add_row(std::move(row));
+    return builder.finish(std::move(parsed.truncated));
 }
 
 CsvSource::CsvSource(CsvSourceSettings settings) : m_settings(std::move(settings)) {}
 
 std::string CsvSource::describe() const { return "csv:" + m_settings.path.string(); }
 
+// Streams the file: one line, and one row, in memory at a time besides the records.
 SourceRead CsvSource::read() {
-    auto content = read_text_file(m_settings.path);
-    if (!content) {
+    auto file = open_source_file(m_settings.path);
+    if (!file) {
         SourceRead failed;
-        failed.failure = content.error();
+        failed.failure = file.error();
         return failed;
     }
-    return records_from_csv(parse_csv(*content, m_settings.csv), m_settings.path.filename().string(),
-                            m_settings.key_column);
+    RecordBuilder builder(m_settings.path.filename().string(), m_settings.key_column);
+    CsvStreamParser parser(
+        m_settings.csv, [&](CsvRow&& row) { builder.add_row(std::move(row)); },
+        [&](CsvError&& error) { builder.add_error(error); });
+    LineReader lines(*file, k_max_csv_record_bytes);
+    std::string_view line;
+    while (lines.next(line)) parser.feed_line(line, lines.line_number());
+    if (lines.error()) return builder.finish(CsvError{lines.line_number() + 1, *lines.error()});
+    return builder.finish(parser.finish());
 }
 
 std::span<const OptionSpec> csv_source_options() { return k_csv_options; }

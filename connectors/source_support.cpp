@@ -7,17 +7,36 @@
 #include <map>
 #include <sstream>
 
+#include <sys/stat.h>
+
 #include "http/secrets.hpp"
 
 namespace hr2scim::connectors {
 
-tl::expected<std::string, std::string> read_text_file(const std::filesystem::path& path) {
+tl::expected<std::ifstream, std::string> open_source_file(const std::filesystem::path& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) return tl::unexpected("cannot open " + path.string() + ": " + std::strerror(errno));
+    if (!S_ISREG(info.st_mode) && !S_ISFIFO(info.st_mode))
+        return tl::unexpected("cannot read " + path.string() + ": not a regular file (a device, folder or socket)");
     std::ifstream file(path, std::ios::binary);
     if (!file) return tl::unexpected("cannot open " + path.string() + ": " + std::strerror(errno));
-    std::ostringstream content;
-    content << file.rdbuf();
-    if (file.bad()) return tl::unexpected("cannot read " + path.string() + ": " + std::strerror(errno));
-    return content.str();
+    return file;
+}
+
+tl::expected<std::string, std::string> read_text_file(const std::filesystem::path& path, size_t max_bytes) {
+    auto file = open_source_file(path);
+    if (!file) return tl::unexpected(file.error());
+    std::string content;
+    std::string chunk(size_t{1} << 20, '\0');
+    while (*file) {
+        file->read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        content.append(chunk.data(), static_cast<size_t>(file->gcount()));
+        if (content.size() > max_bytes)
+            return tl::unexpected(path.string() + " is larger than " + std::to_string(max_bytes >> 20) +
+                                  " MiB; not read");
+    }
+    if (file->bad()) return tl::unexpected("cannot read " + path.string() + ": " + std::strerror(errno));
+    return content;
 }
 
 void reject_duplicate_keys(SourceRead& read) {

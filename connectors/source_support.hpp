@@ -2,6 +2,7 @@
 // Small pieces every file-based source shares.
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <tl/expected.hpp>
@@ -10,8 +11,16 @@
 
 namespace hr2scim::connectors {
 
-// The whole file, or why it could not be read ("cannot open /x/hr.csv: No such file ...").
-[[nodiscard]] tl::expected<std::string, std::string> read_text_file(const std::filesystem::path& path);
+// Source files are regular files or pipes; a device (/dev/zero), a folder or a socket is
+// refused. Nothing is read beyond `max_bytes`.
+inline constexpr size_t k_max_source_file_bytes = size_t{4} << 30;
+
+// The file opened for reading, or why not ("cannot open /x/hr.csv: No such file ...").
+[[nodiscard]] tl::expected<std::ifstream, std::string> open_source_file(const std::filesystem::path& path);
+
+// The whole file, or why it could not be read.
+[[nodiscard]] tl::expected<std::string, std::string> read_text_file(const std::filesystem::path& path,
+                                                                    size_t max_bytes = k_max_source_file_bytes);
 
 // Two records with one key cannot both be the truth: every record with that key is rejected.
 void reject_duplicate_keys(SourceRead& read);

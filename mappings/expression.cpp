@@ -52,8 +52,16 @@ struct Evaluator {
         Value first = evaluate(*operation.operands[0], record, now);
         switch (operation.op) {
         case Operator::negate: return Value(!first.truthy());
-        case Operator::both: return Value(first.truthy() && evaluate(*operation.operands[1], record, now).truthy());
-        case Operator::either: return Value(first.truthy() || evaluate(*operation.operands[1], record, now).truthy());
+        // `and` and `or` chains are one node with every operand (not a deep tree): evaluated in
+        // a loop, stopping at the first operand that decides.
+        case Operator::both:
+            for (size_t i = 1; i < operation.operands.size() && first.truthy(); ++i)
+                first = Value(evaluate(*operation.operands[i], record, now).truthy());
+            return Value(first.truthy());
+        case Operator::either:
+            for (size_t i = 1; i < operation.operands.size() && !first.truthy(); ++i)
+                first = Value(evaluate(*operation.operands[i], record, now).truthy());
+            return Value(first.truthy());
         default: break;
         }
         Value second = evaluate(*operation.operands[1], record, now);

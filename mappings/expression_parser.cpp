@@ -1,5 +1,6 @@
 #include "mappings/expression_parser.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 
@@ -34,6 +35,8 @@ using Parsed = tl::expected<ExpressionPtr, ParseError>;
 // Deeper nesting than any mapping needs is refused, so that no input can exhaust the stack
 // (parsing and evaluation both recurse). Found by fuzz_expression.
 constexpr int k_max_depth = 64;
+constexpr size_t k_max_nodes = 2000;       // values, names, calls and operators in one expression
+constexpr size_t k_max_text = 64 * 1024;   // characters in one expression or template
 
 class Parser {
 public:
@@ -94,28 +97,40 @@ private:
         return m_text.substr(m_at, word.size()) == word && !is_identifier_char(peek(word.size()));
     }
 
+    // Line starts are found once, so each position costs a binary search, not a scan.
     Position position_of(size_t offset) const {
+        if (m_line_starts.empty()) {
+            m_line_starts.push_back(0);
+            for (size_t i = 0; i < m_text.size(); ++i)
+                if (m_text[i] == '\n') m_line_starts.push_back(i + 1);
+        }
+        offset = std::min(offset, m_text.size());
+        auto line = std::upper_bound(m_line_starts.begin(), m_line_starts.end(), offset) - m_line_starts.begin() - 1;
         Position position = m_start;
-        for (size_t i = 0; i < offset && i < m_text.size(); ++i) {
-            if (m_text[i] == '\n') {
-                ++position.line;
-                position.column = 1;
-            } else {
-                ++position.column;
-            }
+        const size_t column = offset - m_line_starts[static_cast<size_t>(line)];
+        if (line == 0) {
+            position.column += static_cast<int>(column);
+        } else {
+            position.line += static_cast<int>(line);
+            position.column = 1 + static_cast<int>(column);
         }
         return position;
     }
 
-    template <class Node> ExpressionPtr make(Node node, size_t offset) const {
+    template <class Node> ExpressionPtr make(Node node, size_t offset) {
+        ++m_nodes;
         return std::make_shared<const Expression>(Expression{std::move(node), position_of(offset)});
     }
+
+    // Every input has a bound: a text or a tree larger than any real mapping needs is refused
+    // before it can cost time or stack (a 200,000-argument concat, a 10,000-term chain).
+    [[nodiscard]] bool over_budget() const { return m_nodes > k_max_nodes; }
 
     tl::unexpected<ParseError> fail(std::string message) const {
         return tl::unexpected(ParseError{position_of(m_at), std::move(message)});
     }
 
-    Parsed binary(Operator op, ExpressionPtr left, ExpressionPtr right, size_t offset) const {
+    Parsed binary(Operator op, ExpressionPtr left, ExpressionPtr right, size_t offset) {
         return make(Operation{op, {std::move(left), std::move(right)}}, offset);
     }
 
@@ -132,38 +147,41 @@ private:
         int& m_depth;
     };
 
+    // `a or b or c`: one node with every operand, so a long chain is wide, not deep.
+    template <class Width> Parsed chain(Operator op, Parsed left, size_t start, Width width_here, Parsed (Parser::*next)()) {
+        if (!left) return left;
+        std::vector<ExpressionPtr> operands{*left};
+        for (;;) {
+            skip_spaces();
+            size_t width = width_here();
+            if (width == 0) break;
+            m_at += width;
+            auto right = (this->*next)();
+            if (!right) return right;
+            operands.push_back(std::move(*right));
+        }
+        if (operands.size() == 1) return operands.front();
+        return make(Operation{op, std::move(operands)}, start);
+    }
+
     Parsed parse_or() {
         Nesting nesting(m_depth);
         if (nesting.too_deep()) return fail("the expression nests more than " + std::to_string(k_max_depth) + " levels deep");
         skip_spaces();
         size_t start = m_at;
         auto left = parse_and();
-        while (left) {
-            skip_spaces();
-            size_t width = keyword("or") ? 2 : (m_text.substr(m_at, 2) == "||" ? 2 : 0);
-            if (width == 0) break;
-            m_at += width;
-            auto right = parse_and();
-            if (!right) return right;
-            left = binary(Operator::either, *left, *right, start);
-        }
-        return left;
+        return chain(Operator::either, std::move(left), start, [this] {
+            return keyword("or") ? 2 : (m_text.substr(m_at, 2) == "||" ? 2 : 0);
+        }, &Parser::parse_and);
     }
 
     Parsed parse_and() {
         skip_spaces();
         size_t start = m_at;
         auto left = parse_not();
-        while (left) {
-            skip_spaces();
-            size_t width = keyword("and") ? 3 : (m_text.substr(m_at, 2) == "&&" ? 2 : 0);
-            if (width == 0) break;
-            m_at += width;
-            auto right = parse_not();
-            if (!right) return right;
-            left = binary(Operator::both, *left, *right, start);
-        }
-        return left;
+        return chain(Operator::both, std::move(left), start, [this] {
+            return keyword("and") ? 3 : (m_text.substr(m_at, 2) == "&&" ? 2 : 0);
+        }, &Parser::parse_not);
     }
 
     Parsed parse_not() {
@@ -223,6 +241,8 @@ private:
     }
 
     Parsed parse_primary() {
+        if (over_budget())
+            return fail("the expression has more than " + std::to_string(k_max_nodes) + " parts; split it up");
         skip_spaces();
         size_t start = m_at;
         char c = peek(0);
@@ -341,16 +361,30 @@ private:
     Position m_start;
     size_t m_at = 0;
     int m_depth = 0;
+    size_t m_nodes = 0;
+    mutable std::vector<size_t> m_line_starts;
 };
 
 } // namespace
 
+namespace {
+
+tl::expected<ExpressionPtr, ParseError> within_bounds(std::string_view text, Position start, bool is_template) {
+    if (text.size() > k_max_text)
+        return tl::unexpected(ParseError{start, "the expression is " + std::to_string(text.size()) +
+                                                    " characters long, more than " + std::to_string(k_max_text)});
+    Parser parser(text, start);
+    return is_template ? parser.parse_template() : parser.parse_whole_expression();
+}
+
+} // namespace
+
 tl::expected<ExpressionPtr, ParseError> parse_template(std::string_view text, Position start) {
-    return Parser(text, start).parse_template();
+    return within_bounds(text, start, true);
 }
 
 tl::expected<ExpressionPtr, ParseError> parse_expression(std::string_view text, Position start) {
-    return Parser(text, start).parse_whole_expression();
+    return within_bounds(text, start, false);
 }
 
 } // namespace hr2scim::mappings

@@ -86,3 +86,19 @@ TEST(CsvReader, EmptyInputHasNoRows) {
 
 } // namespace
 } // namespace hr2scim::connectors
+
+namespace hr2scim::connectors {
+namespace {
+
+TEST(CsvReader, ARecordLongerThanTheLimitFailsTheRead) {
+    std::string text = "a,b\n1,\"open quote\n";
+    for (int i = 0; i < 20000; ++i) text += std::string(80, 'x') + "\n"; // 1.6 MiB inside one quoted field
+    auto parsed = parse_csv(text);
+    ASSERT_TRUE(parsed.truncated.has_value());
+    EXPECT_EQ(parsed.truncated->line, 2U);
+    EXPECT_NE(parsed.truncated->reason.find("longer than 1 MiB"), std::string::npos) << parsed.truncated->reason;
+    EXPECT_EQ(parsed.rows.size(), 1U) << "only the header";
+}
+
+} // namespace
+} // namespace hr2scim::connectors

@@ -77,3 +77,40 @@ TEST(Expression, CollectsEveryAttributeItReads) {
 
 } // namespace
 } // namespace hr2scim::mappings
+
+namespace hr2scim::mappings {
+namespace {
+
+std::string joined(const std::string& item, const std::string& separator, size_t count) {
+    std::string out;
+    for (size_t i = 0; i < count; ++i) out += (i ? separator : "") + item;
+    return out;
+}
+
+TEST(ExpressionBounds, LongChainsAreWideNotDeep) {
+    // 300 terms: far past the nesting limit, yet one node, evaluated in a loop.
+    EXPECT_EQ(eval("{iif(" + joined("first == \"x\"", " or ", 299) + " or first == \"Ada\", \"yes\", \"no\")}"), "yes");
+    EXPECT_EQ(eval("{iif(" + joined("first == \"Ada\"", " and ", 300) + ", \"yes\", \"no\")}"), "yes");
+    EXPECT_EQ(eval("{iif(" + joined("first == \"Ada\"", " and ", 299) + " and last == \"x\", \"yes\", \"no\")}"), "no");
+}
+
+TEST(ExpressionBounds, HugeExpressionsAreRefusedWithAReason) {
+    auto chain = eval("{" + joined("a", " or ", 10000) + "}");
+    EXPECT_TRUE(chain.starts_with("ERROR the expression has more than 2000 parts")) << chain.substr(0, 200);
+    auto long_text = eval("{" + joined("first == \"x\"", " or ", 10000) + "}");
+    EXPECT_TRUE(long_text.starts_with("ERROR the expression is 159998 characters long")) << long_text.substr(0, 200);
+    auto wide = eval("{concat(" + joined("first", ",", 200000) + ")}");
+    EXPECT_TRUE(wide.starts_with("ERROR the expression is ")) << wide.substr(0, 200);
+    auto many = eval("{concat(" + joined("a", ",", 5000) + ")}");
+    EXPECT_TRUE(many.starts_with("ERROR the expression has more than 2000 parts")) << many.substr(0, 200);
+}
+
+TEST(ExpressionBounds, PositionsStayRightOnLaterLines) {
+    auto parsed = parse_template("a\nbb\n{lowr(x)}", {10, 5});
+    ASSERT_FALSE(parsed.has_value());
+    EXPECT_EQ(parsed.error().position.line, 12);
+    EXPECT_EQ(parsed.error().position.column, 2);
+}
+
+} // namespace
+} // namespace hr2scim::mappings
