@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 
+#include "mappings/argument_checks.hpp"
 #include "mappings/functions.hpp"
 
 namespace hr2scim::mappings {
@@ -305,6 +306,18 @@ private:
         if (auto problem = arity_problem(*function, call.arguments.size())) {
             m_at = start;
             return fail(*problem);
+        }
+        if (auto problem = argument_count_problem(*function, call.arguments.size())) {
+            m_at = start;
+            return fail(*problem);
+        }
+        for (size_t i = 0; i < call.arguments.size(); ++i) {
+            const auto* literal = std::get_if<Literal>(&call.arguments[i]->node);
+            if (!literal) continue;
+            if (auto problem = literal_argument_problem(*function, i, literal->value)) {
+                m_at = starts[i];
+                return fail(*problem);
+            }
         }
         if ((call.function == "replace" || call.function == "matches") && call.arguments.size() > 1)
             if (auto problem = literal_pattern_problem(*call.arguments[1])) {

@@ -1,6 +1,8 @@
 #include "mappings/functions.hpp"
 
+#include "mappings/argument_checks.hpp"
 #include "mappings/date_functions.hpp"
+#include "mappings/dates.hpp"
 
 #include <algorithm>
 #include <array>
@@ -61,19 +63,14 @@ template <class Map> std::string map_code_points(const std::string& text, Map ma
     return from_code_points(points);
 }
 
-long whole_number(const Value& value, long fallback) {
-    std::string text = value.text();
-    long number = fallback;
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
-    return error == std::errc() && end == text.data() + text.size() ? number : fallback;
-}
-
-const RE2* compiled(const std::string& pattern) {
-    // Patterns are few and come from the mapping file: compile each once per run.
+const RE2& compiled(const std::string& pattern) {
+    // Patterns are few and come from the mapping file: compile each once per run. One read
+    // from the data that is not a pattern rejects that record.
     static std::map<std::string, std::unique_ptr<RE2>> cache;
     auto& entry = cache[pattern];
     if (!entry) entry = std::make_unique<RE2>(pattern, RE2::Quiet);
-    return entry->ok() ? entry.get() : nullptr;
+    if (!entry->ok()) throw EvaluationError("'" + pattern + "' is not a regular expression: " + entry->error());
+    return *entry;
 }
 
 // --- text ---
@@ -130,19 +127,20 @@ Value normalize_diacritics(const Arguments& a) {
 }
 
 Value left(const Arguments& a) {
-    long count = whole_number(a[1], 0);
+    long count = whole_number_argument("left", 1, a[1]);
     return from_code_points(code_points(a[0].text()), 0, static_cast<size_t>(std::max(count, 0L)));
 }
 
 Value mid(const Arguments& a) {
-    long start = whole_number(a[1], 1), count = a.size() > 2 ? whole_number(a[2], 0) : LONG_MAX;
+    long start = whole_number_argument("mid", 1, a[1]);
+    long count = a.size() > 2 ? whole_number_argument("mid", 2, a[2]) : LONG_MAX;
     if (start < 1 || count <= 0) return Value(std::string());
     return from_code_points(code_points(a[0].text()), static_cast<size_t>(start - 1), static_cast<size_t>(count));
 }
 
 Value word(const Arguments& a) {
     std::string delimiters = a.size() > 2 ? a[2].text() : " ";
-    long wanted = whole_number(a[1], 0);
+    long wanted = whole_number_argument("word", 1, a[1]);
     std::string text = a[0].text();
     long index = 0;
     for (size_t at = 0; at < text.size();) {
@@ -156,15 +154,14 @@ Value word(const Arguments& a) {
 }
 
 Value replace(const Arguments& a) {
-    const RE2* pattern = compiled(a[1].text());
+    const RE2& pattern = compiled(a[1].text());
     std::string text = a[0].text();
-    if (pattern) RE2::GlobalReplace(&text, *pattern, a[2].text());
+    RE2::GlobalReplace(&text, pattern, a[2].text());
     return text;
 }
 
 Value matches(const Arguments& a) {
-    const RE2* pattern = compiled(a[1].text());
-    return Value(pattern != nullptr && RE2::PartialMatch(a[0].text(), *pattern));
+    return Value(RE2::PartialMatch(a[0].text(), compiled(a[1].text())));
 }
 
 Value append(const Arguments& a) {
@@ -182,7 +179,7 @@ Value hash(const Arguments& a) {
     }
     char hex[17];
     std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(state));
-    long length = a.size() > 1 ? std::clamp(whole_number(a[1], 16), 1L, 16L) : 16L;
+    long length = a.size() > 1 ? std::clamp(whole_number_argument("hash", 1, a[1]), 1L, 16L) : 16L;
     return Value(std::string(hex, static_cast<size_t>(length)));
 }
 

@@ -68,3 +68,40 @@ TEST_F(FlowTest, WhenEmptyLeaveKeepsTheTargetsValue) {
 
 } // namespace
 } // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+// A rule that cannot be evaluated for the data never becomes an empty value that clears the
+// attribute everywhere: a mistake in the file is a load error; a value in the data that a
+// function cannot use rejects that record.
+TEST_F(SyncTest, AMisshapenRuleIsALoadErrorAndUnusableDataRejectsRecordsNotAttributes) {
+    ASSERT_EQ(sync().exit_code, 0);
+    const std::string mapping = read_file(std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml");
+    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"),
+                                                std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml",
+                                                "mapping.yaml"));
+    (void)dir.write("mapping.yaml", replace_once(mapping, "title: { column: job_title }",
+                                                 "title: '{switch(job_title, \"none\", \"Eng\")}'"));
+    auto result = hr2scim({"validate"}, server.token());
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_NE(result.err.find("mapping.yaml:11:12: switch takes a value, a default, then keys"), std::string::npos)
+        << result.err;
+    (void)dir.write("mapping.yaml", replace_once(mapping, "title: { column: job_title }",
+                                                 "title: '{left(job_title, \"two\")}'"));
+    result = hr2scim({"validate"}, server.token());
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_NE(result.err.find("left: argument 2 must be a whole number, not \"two\""), std::string::npos) << result.err;
+
+    server.clear_requests();
+    (void)dir.write("mapping.yaml", replace_once(mapping, "title: { column: job_title }",
+                                                 "title: '{left(job_title, cost_center)}'"));
+    result = sync();
+    EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
+    EXPECT_NE(result.out.find("left: argument 2 is 'CC-100', not a whole number"), std::string::npos) << result.out;
+    EXPECT_EQ(server.requests().size(), 0U) << "no title cleared, nobody deactivated";
+    EXPECT_EQ(server.user_with_external_id("E1001")["title"], "Chief Engineer");
+}
+
+} // namespace
+} // namespace hr2scim::testing

@@ -62,8 +62,10 @@ TEST(DateFunctions, DateAddWorksInCalendarUnits) {
     EXPECT_EQ(text(R"(date_add("days", 1, "2026-11-22T23:30:00+02:00"))"), "2026-11-23T21:30:00Z") << "in UTC";
     EXPECT_EQ(text(R"(date_add("days", 1, ""))"), "");
     EXPECT_EQ(text(R"(date_add("fortnights", 1, "2026-11-22"))"),
-              "ERROR: 'fortnights' is not a unit (years, months, weeks, days, hours, minutes, seconds)");
-    EXPECT_EQ(text(R"(date_add("days", "x", "2026-11-22"))"), "ERROR: 'x' is not a whole number");
+              "PARSE ERROR: date_add: argument 1 must be a unit (years, months, weeks, days, hours, minutes, seconds), not \"fortnights\"");
+    EXPECT_EQ(text(R"(date_add("days", "x", "2026-11-22"))").substr(0, 65),
+              "PARSE ERROR: date_add: argument 2 must be a whole number, not \"x\"")
+        << "a literal of the wrong kind is a load error";
     EXPECT_EQ(text(R"(date_add("days", 1, bad))"),
               "ERROR: '2026-02-30' is not an ISO 8601 date (2026-12-01 or 2026-12-01T17:00:00Z)");
     EXPECT_EQ(text(R"(date_add("hours", 1, "2026-11-22"))"),

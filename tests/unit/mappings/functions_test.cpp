@@ -52,7 +52,8 @@ TEST(Functions, PiecesOfText) {
     EXPECT_EQ(text(R"(left("Lovelace", 4))"), "Love");
     EXPECT_EQ(text(R"(left("Łódź", 2))"), "Łó") << "counts characters, not bytes";
     EXPECT_EQ(text(R"(left("Ada", 10))"), "Ada");
-    EXPECT_EQ(text(R"(left("Ada", "x"))"), "") << "a count that is not a number counts as 0";
+    EXPECT_EQ(text(R"(left("Ada", "x"))").substr(0, 61), "PARSE ERROR: left: argument 2 must be a whole number, not \"x\"")
+        << "a literal of the wrong kind is a load error, not an empty value";
     EXPECT_EQ(text(R"(mid("Lovelace", 5, 3))"), "lac");
     EXPECT_EQ(text(R"(substring("Lovelace", 5))"), "lace");
     EXPECT_EQ(text(R"(mid("Lovelace", 0, 3))"), "");
@@ -174,6 +175,39 @@ TEST(Operators, DeepNestingIsAnErrorNotACrash) {
 TEST(Functions, EveryFunctionHasAnExample) {
     for (const auto& function : functions()) EXPECT_FALSE(function.example.empty()) << function.name;
     EXPECT_GE(functions().size(), 25U);
+}
+
+} // namespace
+} // namespace hr2scim::mappings
+
+namespace hr2scim::mappings {
+namespace {
+
+TEST(FunctionShapes, ASwitchKeyWithoutItsValueIsALoadError) {
+    auto parsed = parse_expression(R"(switch(country, "none", "Eng"))", {3, 10});
+    ASSERT_FALSE(parsed.has_value());
+    EXPECT_NE(parsed.error().message.find("the last key (argument 3) has no value"), std::string::npos)
+        << parsed.error().message;
+    EXPECT_EQ(parsed.error().position.line, 3);
+    EXPECT_EQ(parsed.error().position.column, 10);
+    EXPECT_EQ(text(R"(switch(country, "none", "DE", "Germany"))"), "Germany");
+    EXPECT_EQ(text(R"(switch(country, "none"))"), "none") << "a value and a default alone are a whole switch";
+}
+
+TEST(FunctionShapes, LiteralsOfTheWrongKindAreLoadErrors) {
+    for (const char* wrong : {R"(left(first, "two"))", R"(mid(first, 1, "x"))", R"(word(first, "second"))",
+                              R"(hash(first, 99))", R"(date_add("fortnight", 1, start))", R"(date_diff("eons", start, start))"}) {
+        auto parsed = parse_expression(wrong, {1, 1});
+        EXPECT_FALSE(parsed.has_value()) << wrong << " loads";
+    }
+    EXPECT_TRUE(parse_expression(R"(date_add("day", -1, start))", {1, 1}).has_value()) << "singular units, negatives";
+}
+
+TEST(FunctionShapes, AValueFromTheDataThatAFunctionCannotUseRejectsTheRecord) {
+    EXPECT_EQ(text("left(first, last)"), "ERROR: left: argument 2 is 'Lovelace', not a whole number");
+    EXPECT_EQ(text("mid(first, 1, nick)"), "ERROR: mid: argument 3 is '', not a whole number") << "never an empty value";
+    EXPECT_EQ(text(R"(replace(first, phone, ""))").substr(0, 44), "ERROR: '+44 (20) 7946-0001' is not a regular");
+    EXPECT_EQ(text("left(first, 2)"), "Ad");
 }
 
 } // namespace
