@@ -65,6 +65,10 @@ tl::expected<std::string, std::string> next_link(std::string_view header) {
         if (close == std::string_view::npos)
             return tl::unexpected(std::string("the Link header has a `<` without its `>`; it cannot be read"));
         std::string_view target = header.substr(at + 1, close - at - 1);
+        // A URI reference holds no `<`, quote or space (RFC 3986): one that does swallowed
+        // the next link because its own `>` is missing.
+        if (target.find_first_of("<\" \t") != std::string_view::npos)
+            return tl::unexpected(std::string("the Link header has a `<` without its `>`; it cannot be read"));
         size_t next_entry = header.find('<', close);
         std::string_view params = header.substr(close + 1, (next_entry == std::string_view::npos ? header.size() : next_entry) - close - 1);
         for (std::string_view form : {"rel=\"next\"", "rel=next", "rel=\"next "}) {

@@ -8,7 +8,13 @@
 // GET /api/<style>?fault=<fault>, style: page (page, per_page), offset (offset, limit),
 // cursor (cursor), next (body links.next), link (Link header). Faults hit page 2:
 // 500 | missing-array | malformed | slow | endless (next points back) | forever (pages
-// never end) | 429-once (the first request of the run is told to retry).
+// never end) | 429-once (the first request of the run is told to retry) | echo (a 400 that
+// echoes the request's headers) | deep (a 100,000-level document) | retry-huge (429 with an
+// absurd Retry-After). Offset totals: total-more | total-less | total-zero (every page).
+// Links: unterminated-link (a Link header without its `>`), other-origin (page 2 is on
+// http://localhost:PORT, another origin; requests that arrive there with credentials are
+// counted as `leaked` in /admin/requests). POST /oauth/token?fault=crlf answers with an
+// access_token holding CR LF and a header of its own.
 import crypto from "node:crypto";
 import express from "express";
 
@@ -17,6 +23,7 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all
 let people = makePeople(Number(args.people ?? 250));
 const tokens = new Set(["hr-token"]);
 let requests = 0;
+let leaked = 0; // requests with credentials that reached another origin than the configured one
 let toldToRetry = false;
 const PAGE = 100;
 
@@ -45,6 +52,7 @@ app.post("/oauth/token", (req, res) => {
     const [id, secret] = Buffer.from(header.replace(/^Basic /, ""), "base64").toString().split(":");
     if (req.body.grant_type !== "client_credentials" || id !== "hr-client" || secret !== "hr-secret")
         return res.status(401).json({error: "invalid_client"});
+    if (req.query.fault === "crlf") return res.json({access_token: "abc\r\nX-Injected: yes", token_type: "Bearer"});
     const token = crypto.randomUUID();
     tokens.add(token);
     res.json({access_token: token, token_type: "Bearer", expires_in: 3600});
@@ -77,6 +85,7 @@ app.get("/ccx/service/customreport2/:tenant/ISU_hr2scim/Worker_Directory", (req,
 
 app.use("/api", (req, res, next) => {
     requests++;
+    if ((req.header("Host") ?? "").startsWith("localhost") && req.header("Authorization")) leaked++;
     if (!authorized(req)) return res.status(401).json({error: "unauthorized"});
     if (req.query.fault === "429-once" && !toldToRetry) {
         toldToRetry = true;
@@ -92,7 +101,16 @@ function page(req, res, n, slice, shape) {
     if (n === 2 && fault === "malformed") return res.type("application/json").send('{"employees": [{"id": "P01');
     if (n === 2 && fault === "missing-array") return res.json({message: "maintenance window"});
     if (n === 2 && fault === "slow") return setTimeout(() => shape(slice), 3000);
+    if (n === 2 && fault === "echo") return res.status(400).json({error: "bad request", headers: req.headers});
+    if (n === 2 && fault === "deep") return res.type("application/json").send("[".repeat(100000) + "]".repeat(100000));
+    if (n === 2 && fault === "retry-huge") return res.set("Retry-After", "10000000000000000").status(429).json({});
     shape(slice);
+}
+
+// The total an API states: the truth, or (for the total faults) not.
+function stated(req) {
+    const shift = {"total-more": 3, "total-less": -47, "total-zero": -people.length}[req.query.fault] ?? 0;
+    return people.length + shift;
 }
 
 const withFault = (req, url) => (req.query.fault ? `${url}&fault=${req.query.fault}` : url);
@@ -106,7 +124,7 @@ app.get("/api/page", (req, res) => {
 app.get("/api/offset", (req, res) => {
     const offset = Number(req.query.offset ?? 0), limit = Number(req.query.limit ?? PAGE);
     page(req, res, offset / limit + 1, people.slice(offset, offset + limit), (slice) =>
-        res.json({data: slice, metadata: {total_elements: people.length}, offset, limit}));
+        res.json({data: slice, metadata: {total_elements: stated(req)}, offset, limit}));
 });
 
 app.get("/api/cursor", (req, res) => {
@@ -127,19 +145,21 @@ app.get("/api/next", (req, res) => {
     const n = Number(req.query.p ?? 1);
     const slice = req.query.fault === "forever" ? people.slice(0, 1) : people.slice((n - 1) * PAGE, n * PAGE);
     const next = nextNumber(req, n);
+    const elsewhere = req.query.fault === "other-origin" ? `http://localhost:${listener.address().port}` : "";
     page(req, res, n, slice, () => res.json({items: slice,
-        links: {next: next ? withFault(req, `/api/next?p=${next}`) : null}}));
+        links: {next: next ? elsewhere + withFault(req, `/api/next?p=${next}`) : null}}));
 });
 
 app.get("/api/link", (req, res) => {
     const n = Number(req.query.p ?? 1);
     const slice = people.slice((n - 1) * PAGE, n * PAGE);
     const next = nextNumber(req, n);
-    if (next) res.set("Link", `<${withFault(req, `/api/link?p=${next}`)}>; rel="next", </api/link?p=1>; rel="first"`);
+    const close = req.query.fault === "unterminated-link" ? "" : ">";
+    if (next) res.set("Link", `<${withFault(req, `/api/link?p=${next}`)}${close}; rel="next", </api/link?p=1>; rel="first"`);
     page(req, res, n, slice, () => res.json(slice));
 });
 
-app.get("/admin/requests", (req, res) => res.json({requests}));
+app.get("/admin/requests", (req, res) => res.json({requests, leaked}));
 app.post("/admin/people", (req, res) => { people = makePeople(Number(req.body.count)); res.status(204).end(); });
 
 const listener = app.listen(Number(args.port ?? 0), "127.0.0.1", () =>

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "http/http_client.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/node_server.hpp"
 #include "tests/support/scim_test_server.hpp"
@@ -49,6 +50,13 @@ protected:
         return run_process({HR2SCIM_BINARY, command, "-c", (dir.path() / "config.yaml").string()},
                            {{"SCIM_TEST_TOKEN", scim.token()}, {"HR_API_TOKEN", hr_token},
                             {"HR_API_PASSWORD", "hr-pass"}, {"HR_API_SECRET", "hr-secret"}});
+    }
+
+    // The HR API's own counters: requests served, and credentials that reached another origin.
+    nlohmann::json admin() {
+        http::HttpClient client({});
+        auto answer = client.send({"GET", api_url() + "/admin/requests", {}, {}});
+        return answer ? nlohmann::json::parse(answer->body) : nlohmann::json();
     }
 
     TempDir dir;
@@ -125,6 +133,14 @@ const Fault k_faults[] = {
     {"endless", 3, "the API points back to a page already read"},
     {"forever", 3, "pages (max_pages); the API keeps paging"},
     {"endless", 4, "the API points back to a page already read"},
+    // Answers that do not add up, or try to take the credentials elsewhere.
+    {"total-more", 1, "the API says it has 253 records in total, but the read returned 250"},
+    {"total-less", 1, "the API says it has 203 records in total, but the read returned 250"},
+    {"total-zero", 1, "the API says it has 0 records in total, but the read returned 100"},
+    {"unterminated-link", 4, "the Link header has a `<` without its `>`"},
+    {"other-origin", 3, "the API's next page is on another origin (http://localhost:"},
+    {"deep", 0, "nests JSON more than 64 levels deep"},
+    {"retry-huge", 0, "longer than a retry may wait"},
 };
 
 class FaultTest : public HttpApiTest, public ::testing::WithParamInterface<Fault> {};
@@ -137,12 +153,14 @@ TEST_P(FaultTest, EndsInASourceFailureAndDeactivatesNobody) {
     std::string faulty = source(style, "  auth: bearer\n  token_env: HR_API_TOKEN\n",
                                 std::string("?fault=") + GetParam().name);
     if (std::string(GetParam().name) == "forever") faulty += "  max_pages: 20\n";
+    if (std::string(GetParam().name) == "retry-huge") faulty.replace(faulty.find("max_retries: 0"), 14, "max_retries: 2");
     auto result = run("sync", faulty);
     EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
     EXPECT_NE(result.out.find("SOURCE FAILED"), std::string::npos) << result.out;
     EXPECT_NE(result.out.find(GetParam().message), std::string::npos) << result.out;
     EXPECT_EQ(scim.active_users(), static_cast<size_t>(k_people));
     EXPECT_EQ(scim.count_requests("PATCH") + scim.count_requests("DELETE"), 0U);
+    EXPECT_EQ(admin()["leaked"], 0) << "no credentials reached another origin";
 }
 
 INSTANTIATE_TEST_SUITE_P(Faults, FaultTest, ::testing::ValuesIn(k_faults), [](const auto& param_info) {
@@ -193,6 +211,36 @@ TEST_F(HttpApiTest, TheWorkdayRaasPresetReadsTheReport) {
     auto user = scim.user_with_external_id("21000");
     EXPECT_EQ(user["title"], "Engineer");
     EXPECT_EQ(user["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["costCenter"], "CC 4100 Engineering");
+}
+
+} // namespace
+} // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+TEST_F(HttpApiTest, AnErrorThatEchoesTheCredentialsShowsNoneOfThem) {
+    for (const auto& auth : {std::string("  auth: bearer\n  token_env: HR_API_TOKEN\n"),
+                             std::string("  auth: basic\n  username: hr-user\n  password_env: HR_API_PASSWORD\n")}) {
+        auto result = run("sync", source(k_styles[0], auth, "?fault=echo"));
+        EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+        EXPECT_NE(result.out.find("HTTP 400"), std::string::npos) << result.out;
+        EXPECT_NE(result.out.find("REDACTED"), std::string::npos) << "the echo is shown, redacted: " << result.out;
+        for (const std::string secret : {"hr-token", "hr-pass", "aHItdXNlcjpoci1wYXNz" /* base64 of hr-user:hr-pass */}) {
+            EXPECT_EQ(result.out.find(secret), std::string::npos) << secret << " in " << result.out;
+            EXPECT_EQ(result.err.find(secret), std::string::npos) << secret << " in " << result.err;
+        }
+    }
+}
+
+TEST_F(HttpApiTest, AnOAuth2TokenHoldingALineBreakIsRefusedNotSent) {
+    auto result = run("sync", source(k_styles[3], "  auth: oauth2\n  token_url: " + api_url() +
+                                                      "/oauth/token?fault=crlf\n  client_id: hr-client\n"
+                                                      "  client_secret_env: HR_API_SECRET\n"));
+    EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+    EXPECT_NE(result.out.find("access_token holding spaces or control characters; refused"), std::string::npos)
+        << result.out;
+    EXPECT_EQ(admin()["requests"], 0) << "no page was asked for with it";
 }
 
 } // namespace

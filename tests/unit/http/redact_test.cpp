@@ -56,6 +56,8 @@ TEST(NextLink, FindsRelNextInALinkHeader) {
 TEST(NextLink, AnUnterminatedLinkIsAnErrorNotTheEnd) {
     auto link = next_link(R"(<https://h/p?page=3; rel="next")");
     ASSERT_FALSE(link.has_value());
+    EXPECT_FALSE(next_link(R"(<https://h/p?page=3; rel="next", </p?page=1>; rel="first")").has_value())
+        << "the next entry's `>` does not close it";
     EXPECT_NE(link.error().find("without its `>`"), std::string::npos) << link.error();
 }
 
