@@ -1,0 +1,91 @@
+// Any bytes as an answer from a server (a SCIM target, an HR API): its body, its
+// Retry-After and Link headers, and the pages it serves must never crash the agent, overflow
+// a duration, or end a read that does not add up. The first byte picks what is fuzzed.
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "connectors/json_records.hpp"
+#include "connectors/pager.hpp"
+#include "http/json_body.hpp"
+#include "http/retry.hpp"
+#include "http/url.hpp"
+#include "scim/scim_error.hpp"
+
+namespace {
+
+using namespace hr2scim;
+
+void body(std::string_view text) {
+    auto parsed = http::parse_json_body(text);
+    if (parsed) {
+        if (auto records = connectors::records_at(*parsed, "/data"); records)
+            for (const auto& item : **records)
+                if (item.is_object()) (void)connectors::flatten_json(item);
+        (void)connectors::text_at(*parsed, "/total");
+    }
+    (void)scim::error_from_response(http::Response{400, {}, std::string(text)});
+}
+
+void retry_after(std::string_view text) {
+    const auto now = std::chrono::system_clock::from_time_t(1800000000);
+    auto wait = http::parse_retry_after(text, now);
+    if (wait && (*wait < std::chrono::seconds(0) || *wait > http::k_longest_retry_after)) std::abort();
+    const http::RetryPolicy policy{4, std::chrono::milliseconds(500), std::chrono::seconds(60)};
+    auto delay = http::retry_delay(policy, 3, wait);
+    if (delay && *delay > policy.max_delay) std::abort(); // never waits longer than a retry may
+}
+
+void link(std::string_view text) {
+    auto next = http::next_link(text);
+    if (!next || next->empty()) return;
+    auto url = http::resolve_url("https://hr.example.com/api?page=1", *next);
+    (void)http::origin_of(url);
+}
+
+// Pages as a server might serve them: a read that ends must have read what the total says.
+void pages(std::string_view text) {
+    for (auto style : {connectors::PaginationStyle::page, connectors::PaginationStyle::offset,
+                       connectors::PaginationStyle::next_url, connectors::PaginationStyle::link}) {
+        connectors::PaginationSettings settings;
+        settings.style = style;
+        settings.total_pointer = "/total";
+        settings.next_pointer = "/next";
+        settings.max_pages = 8;
+        connectors::Pager pager(settings, "https://hr.example.com/api");
+        auto page = http::parse_json_body(text);
+        if (!page) return;
+        std::string url = pager.first_url();
+        size_t read = 0;
+        for (int i = 0; i < 8; ++i) {
+            auto records = connectors::records_at(*page, "/data");
+            const size_t count = records ? (*records)->size() : 0;
+            read += count;
+            http::Response response{200, {{"link", connectors::text_at(*page, "/link").value_or("")}}, {}};
+            auto next = pager.next(url, *page, response, count);
+            if (!next) break;
+            if (!*next) {
+                auto total = connectors::text_at(*page, "/total");
+                if (total && *total != std::to_string(read)) std::abort(); // ended although it does not add up
+                break;
+            }
+            url = **next;
+            if (http::origin_of(url) != "https://hr.example.com:443") std::abort(); // left the origin
+        }
+    }
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    if (size == 0) return 0;
+    std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
+    switch (data[0] % 4) {
+    case 0: body(text); break;
+    case 1: retry_after(text); break;
+    case 2: link(text); break;
+    default: pages(text); break;
+    }
+    return 0;
+}
