@@ -67,7 +67,10 @@ std::optional<size_t> StateSnapshot::last_complete_read(const std::string& sourc
 }
 
 StateSnapshot StateStore::read_snapshot(const std::filesystem::path& path, const std::string& target) {
-    if (!std::filesystem::exists(path)) return {};
+    std::error_code error;
+    const bool exists = std::filesystem::exists(path, error);
+    if (error) throw StateError("cannot read the state file " + path.string() + ": " + error.message());
+    if (!exists) return {};
     Database db(path, true);
     auto has_version = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'");
     if (!has_version.step() || has_version.integer(0) == 0) return {}; // created, never written

@@ -123,3 +123,48 @@ TEST(StateStore, ADamagedRowIsAnErrorNotAnEmptyState) {
 
 } // namespace
 } // namespace hr2scim::state
+
+namespace hr2scim::state {
+namespace {
+
+TEST(StateSnapshot, AMissingFileIsAnEmptyStateAndNothingIsCreated) {
+    testing::TempDir dir;
+    auto snapshot = StateStore::read_snapshot(dir.path() / "var" / "state.db", "t");
+    EXPECT_TRUE(snapshot.resources.empty());
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "var"));
+}
+
+TEST(StateSnapshot, ReadsAnOlderSchemaWithoutMigratingIt) {
+    testing::TempDir dir;
+    auto file = dir.path() / "state.db";
+    {
+        Database db(file);
+        db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);"
+                   "CREATE TABLE resources (target TEXT, source_key TEXT, scim_id TEXT, status TEXT, body TEXT, "
+                   "body_hash TEXT, created_at TEXT, updated_at TEXT);"
+                   "INSERT INTO resources VALUES ('t', 'E1', 'id-1', 'deactivated', '{\"userName\":\"a\"}', 'h', "
+                   "'2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z');");
+    }
+    auto snapshot = StateStore::read_snapshot(file, "t");
+    ASSERT_EQ(snapshot.resources.size(), 1U);
+    EXPECT_EQ(snapshot.resources[0].scim_id, "id-1");
+    ASSERT_TRUE(snapshot.resources[0].deactivated_at.has_value()) << "dated from its last update, as migration 3 does";
+    EXPECT_TRUE(snapshot.complete_reads.empty());
+    Database db(file, true);
+    auto version = db.prepare("SELECT version FROM schema_version");
+    ASSERT_TRUE(version.step());
+    EXPECT_EQ(version.integer(0), 1) << "not migrated";
+}
+
+TEST(StateSnapshot, RefusesANewerSchema) {
+    testing::TempDir dir;
+    auto file = dir.path() / "state.db";
+    {
+        Database db(file);
+        db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (99);");
+    }
+    EXPECT_THROW((void)StateStore::read_snapshot(file, "t"), StateError);
+}
+
+} // namespace
+} // namespace hr2scim::state
