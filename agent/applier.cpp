@@ -132,6 +132,20 @@ std::string Applier::adopt(const state::Operation& operation, const std::string&
     return {};
 }
 
+// Journals the create, sends it, and records the user when the answer carries a usable id.
+// The value is the operation's failure (empty when created); the error, the call's.
+tl::expected<std::string, scim::CallError> Applier::post(const state::Operation& picked) {
+    m_store.journal_create(m_target, picked.key, picked.body);
+    auto created = m_client.create_user(picked.body);
+    if (!created) return tl::unexpected(created.error());
+    if (auto id = usable_id(*created)) {
+        save(picked.key, *id, picked.body);
+        return std::string();
+    }
+    // The journal entry stays: the next run looks the user up instead of creating another.
+    return std::string("the target answered the create without a usable id; the user is looked up on the next run");
+}
+
 std::string Applier::create(const state::Operation& operation, ApplyResult& result) {
     std::string error;
     if (operation.resolve_first) {
@@ -143,16 +157,8 @@ std::string Applier::create(const state::Operation& operation, ApplyResult& resu
     }
     state::Operation picked = operation;
     if (!picked.unique.empty()) return create_with_unique(picked, operation);
-    m_store.journal_create(m_target, picked.key, picked.body);
-    auto created = m_client.create_user(picked.body);
-    if (created) {
-        if (auto id = usable_id(*created)) {
-            save(picked.key, *id, picked.body);
-            return {};
-        }
-        // The journal entry stays: the next run looks the user up instead of creating another.
-        return "the target answered the create without a usable id; the user is looked up on the next run";
-    }
+    auto created = post(picked);
+    if (created) return *created;
     if (created.error().scim_type == "uniqueness" || created.error().status == 409) {
         // Already there (made by hand, or by another tool): match on externalId/userName.
         if (auto existing = find_existing(picked.body, error)) {
@@ -172,15 +178,8 @@ std::string Applier::create_with_unique(state::Operation& picked, const state::O
     for (;;) {
         if (auto problem = pick_unique(picked); !problem.empty())
             return problem + (refused.empty() ? "" : "; refused by the target as taken: " + refused);
-        m_store.journal_create(m_target, picked.key, picked.body);
-        auto created = m_client.create_user(picked.body);
-        if (created) {
-            if (auto id = usable_id(*created)) {
-                save(picked.key, *id, picked.body);
-                return {};
-            }
-            return "the target answered the create without a usable id; the user is looked up on the next run";
-        }
+        auto created = post(picked);
+        if (created) return *created;
         const bool taken = created.error().scim_type == "uniqueness" || created.error().status == 409;
         if (definitely_not_created(created.error().status)) m_store.forget(m_target, operation.key);
         if (!taken) return failed(created.error());

@@ -51,6 +51,7 @@ private:
     void save(const std::string& key, const std::string& scim_id, const nlohmann::json& body);
     std::string adopt(const state::Operation& operation, const std::string& scim_id);
     std::optional<std::string> find_existing(const nlohmann::json& body, std::string& error);
+    tl::expected<std::string, scim::CallError> post(const state::Operation& picked);
     std::string create_with_unique(state::Operation& picked, const state::Operation& operation);
     void count_success(state::OperationKind kind, ApplyResult& result) const;
     // Remembers a call error that makes every further call fail the same way.

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count="${1:-1000000}"
-scripts/build >/dev/null
+[ -n "${HR2SCIM_BINARY:-}" ] || scripts/build >/dev/null
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 awk -v n="$count" 'BEGIN {
@@ -17,4 +17,4 @@ sed -e "s|mapping: mapping.yaml|mapping: $PWD/examples/mapping.yaml|" examples/c
 printf '%s people, %s MB\n' "$count" "$(( $(stat -c %s "$work/hr.csv") / 1000000 ))"
 /usr/bin/time -f "  wc -l:            %e s, %M KB peak" wc -l "$work/hr.csv" >/dev/null
 HR2SCIM_DEMO_TOKEN=bench /usr/bin/time -f "  hr2scim validate: %e s, %M KB peak" \
-  build/agent/hr2scim validate -c "$work/config.yaml" --log-level error >/dev/null
+  "${HR2SCIM_BINARY:-build/agent/hr2scim}" validate -c "$work/config.yaml" --log-level error >/dev/null
