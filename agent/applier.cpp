@@ -1,10 +1,10 @@
 #include "agent/applier.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include "scim/body_path.hpp"
 #include "scim/filter.hpp"
 #include "scim/schema.hpp"
+
+#include <spdlog/spdlog.h>
 
 namespace hr2scim::agent {
 namespace {
@@ -15,18 +15,26 @@ using state::ResourceStatus;
 
 std::string_view verb(OperationKind kind) {
     switch (kind) {
-    case OperationKind::create: return "create";
-    case OperationKind::update: return "update";
-    case OperationKind::deactivate: return "deactivate";
-    case OperationKind::reactivate: return "reactivate";
-    case OperationKind::remove: return "delete";
-    case OperationKind::link_manager: return "link manager of";
+    case OperationKind::create:
+        return "create";
+    case OperationKind::update:
+        return "update";
+    case OperationKind::deactivate:
+        return "deactivate";
+    case OperationKind::reactivate:
+        return "reactivate";
+    case OperationKind::remove:
+        return "delete";
+    case OperationKind::link_manager:
+        return "link manager of";
     }
     return "?";
 }
 
 // Credentials refused, or no answer at all: every further call would fail the same way.
-bool target_unusable(long status) { return status == 0 || status == 401 || status == 403; }
+bool target_unusable(long status) {
+    return status == 0 || status == 401 || status == 403;
+}
 
 // An id the target gave is used only if it can be one: a non-empty string (or a number, which
 // some targets use) of printable characters. Anything else is an answer we cannot act on.
@@ -38,12 +46,15 @@ std::optional<std::string> usable_id(const json& resource) {
     if (!id->is_string()) return std::nullopt;
     const auto& text = id->get_ref<const std::string&>();
     if (text.empty() || text.size() > 1024) return std::nullopt;
-    if (std::ranges::any_of(text, [](unsigned char c) { return c < 0x20 || c == 0x7f; })) return std::nullopt;
+    if (std::ranges::any_of(text, [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+        return std::nullopt;
     return text;
 }
 
 // A definite "no" from the target: nothing was created, the journal entry can go.
-bool definitely_not_created(long status) { return status >= 400 && status < 500 && status != 408 && status != 429; }
+bool definitely_not_created(long status) {
+    return status >= 400 && status < 500 && status != 408 && status != 429;
+}
 
 } // namespace
 
@@ -54,8 +65,9 @@ Applier::Applier(scim::ScimClient& client, state::StateStore& store, std::string
 // A user sent with active:false (pre-hire, terminated) is kept as deactivated.
 void Applier::save(const std::string& key, const std::string& scim_id, const json& body) {
     const bool inactive = body.value("active", true) == false;
-    m_store.save(m_target, {key, scim_id, inactive ? ResourceStatus::deactivated : ResourceStatus::active, body,
-                            m_now});
+    m_store.save(m_target,
+                 {key, scim_id, inactive ? ResourceStatus::deactivated : ResourceStatus::active,
+                  body, m_now});
 }
 
 ApplyResult Applier::apply(const state::Plan& plan) {
@@ -67,19 +79,30 @@ ApplyResult Applier::apply(const state::Plan& plan) {
         }
         std::string error;
         switch (operation.kind) {
-        case OperationKind::create: error = create(operation, result); break;
+        case OperationKind::create:
+            error = create(operation, result);
+            break;
         case OperationKind::update:
-        case OperationKind::reactivate: error = update(operation, result); break;
-        case OperationKind::deactivate: error = deactivate(operation); break;
-        case OperationKind::remove: error = remove(operation); break;
-        case OperationKind::link_manager: error = link_manager(operation); break;
+        case OperationKind::reactivate:
+            error = update(operation, result);
+            break;
+        case OperationKind::deactivate:
+            error = deactivate(operation);
+            break;
+        case OperationKind::remove:
+            error = remove(operation);
+            break;
+        case OperationKind::link_manager:
+            error = link_manager(operation);
+            break;
         }
         if (error.empty()) {
             count_success(operation.kind, result);
             continue;
         }
         spdlog::error("{} {} failed: {}", verb(operation.kind), operation.key, error);
-        result.failures.push_back({operation.key, operation.origin, std::string(verb(operation.kind)), error});
+        result.failures.push_back(
+            {operation.key, operation.origin, std::string(verb(operation.kind)), error});
         if (m_target_unusable) result.target_unusable = true;
     }
     return result;
@@ -92,12 +115,24 @@ std::string Applier::failed(const scim::CallError& error, const std::string& pre
 
 void Applier::count_success(OperationKind kind, ApplyResult& result) const {
     switch (kind) {
-    case OperationKind::create: ++result.created; break;
-    case OperationKind::update: ++result.updated; break;
-    case OperationKind::deactivate: ++result.deactivated; break;
-    case OperationKind::reactivate: ++result.reactivated; break;
-    case OperationKind::remove: ++result.deleted; break;
-    case OperationKind::link_manager: ++result.linked; break;
+    case OperationKind::create:
+        ++result.created;
+        break;
+    case OperationKind::update:
+        ++result.updated;
+        break;
+    case OperationKind::deactivate:
+        ++result.deactivated;
+        break;
+    case OperationKind::reactivate:
+        ++result.reactivated;
+        break;
+    case OperationKind::remove:
+        ++result.deleted;
+        break;
+    case OperationKind::link_manager:
+        ++result.linked;
+        break;
     }
 }
 
@@ -113,11 +148,13 @@ std::optional<std::string> Applier::find_existing(const json& body, std::string&
         }
         if (found->size() == 1) {
             if (auto id = usable_id((*found)[0])) return id;
-            error = "the look-up by " + std::string(attribute) + " returned a user without a usable id; not adopted";
+            error = "the look-up by " + std::string(attribute) +
+                    " returned a user without a usable id; not adopted";
             return std::nullopt;
         }
         if (found->size() > 1) {
-            error = std::to_string(found->size()) + " users on the target match " + attribute + "; refusing to guess";
+            error = std::to_string(found->size()) + " users on the target match " + attribute +
+                    "; refusing to guess";
             return std::nullopt;
         }
     }
@@ -126,9 +163,11 @@ std::optional<std::string> Applier::find_existing(const json& body, std::string&
 
 std::string Applier::adopt(const state::Operation& operation, const std::string& scim_id) {
     auto replaced = m_client.replace_user(scim_id, operation.body);
-    if (!replaced) return failed(replaced.error(), "replacing the existing user " + scim_id + " failed: ");
+    if (!replaced)
+        return failed(replaced.error(), "replacing the existing user " + scim_id + " failed: ");
     save(operation.key, scim_id, operation.body);
-    spdlog::info("create {}: the user already existed on the target as {}; took it over", operation.key, scim_id);
+    spdlog::info("create {}: the user already existed on the target as {}; took it over",
+                 operation.key, scim_id);
     return {};
 }
 
@@ -143,7 +182,8 @@ tl::expected<std::string, scim::CallError> Applier::post(const state::Operation&
         return std::string();
     }
     // The journal entry stays: the next run looks the user up instead of creating another.
-    return std::string("the target answered the create without a usable id; the user is looked up on the next run");
+    return std::string("the target answered the create without a usable id; the user is looked up "
+                       "on the next run");
 }
 
 std::string Applier::create(const state::Operation& operation, ApplyResult& result) {
@@ -173,18 +213,23 @@ std::string Applier::create(const state::Operation& operation, ApplyResult& resu
 // unique(...): a candidate the target refuses as taken (409: its look-up compared case
 // sensitively, its uniqueness does not) is dropped and the next one tried. Never adopted:
 // an account holding that value belongs to somebody else.
-std::string Applier::create_with_unique(state::Operation& picked, const state::Operation& operation) {
+std::string Applier::create_with_unique(state::Operation& picked,
+                                        const state::Operation& operation) {
     std::string refused;
     for (;;) {
         if (auto problem = pick_unique(picked); !problem.empty())
-            return problem + (refused.empty() ? "" : "; refused by the target as taken: " + refused);
+            return problem +
+                   (refused.empty() ? "" : "; refused by the target as taken: " + refused);
         auto created = post(picked);
         if (created) return *created;
-        const bool taken = created.error().scim_type == "uniqueness" || created.error().status == 409;
+        const bool taken =
+            created.error().scim_type == "uniqueness" || created.error().status == 409;
         if (definitely_not_created(created.error().status)) m_store.forget(m_target, operation.key);
         if (!taken) return failed(created.error());
-        // Drop the value the target refused: userName's when there is a unique userName, else each one used.
-        const bool has_user_name = std::ranges::any_of(picked.unique, [](const auto& c) { return c.path.to_string() == "userName"; });
+        // Drop the value the target refused: userName's when there is a unique userName, else each
+        // one used.
+        const bool has_user_name = std::ranges::any_of(
+            picked.unique, [](const auto& c) { return c.path.to_string() == "userName"; });
         for (auto& choice : picked.unique) {
             if (has_user_name && choice.path.to_string() != "userName") continue;
             const json* used = scim::value_at(picked.body, choice.path);
@@ -196,7 +241,8 @@ std::string Applier::create_with_unique(state::Operation& picked, const state::O
 }
 
 std::string Applier::update(const state::Operation& operation, ApplyResult& result) {
-    auto patched = m_client.patch_user(operation.scim_id, scim::to_patch_operations(operation.changes));
+    auto patched =
+        m_client.patch_user(operation.scim_id, scim::to_patch_operations(operation.changes));
     if (!patched && patched.error().status == 404) {
         // Deleted on the target behind our back: the person is still in the source, so they
         // get their account again.
@@ -227,12 +273,14 @@ std::string Applier::deactivate(const state::Operation& operation) {
     }
     auto patched = m_client.patch_user(scim_id, scim::to_patch_operations(operation.changes));
     if (!patched && patched.error().status == 404) {
-        spdlog::warn("deactivate {}: user {} is already gone from the target", operation.key, scim_id);
+        spdlog::warn("deactivate {}: user {} is already gone from the target", operation.key,
+                     scim_id);
         m_store.forget(m_target, operation.key);
         return {};
     }
     if (!patched) return failed(patched.error());
-    m_store.save(m_target, {operation.key, scim_id, ResourceStatus::deactivated, operation.body, m_now});
+    m_store.save(m_target,
+                 {operation.key, scim_id, ResourceStatus::deactivated, operation.body, m_now});
     return {};
 }
 
@@ -249,7 +297,8 @@ std::string Applier::remove(const state::Operation& operation) {
 std::string Applier::link_manager(const state::Operation& operation) {
     auto report = m_store.find(m_target, operation.key);
     auto manager = m_store.find(m_target, operation.manager_key);
-    if (!report || report->scim_id.empty()) return "the user was not created; linked on a later run";
+    if (!report || report->scim_id.empty())
+        return "the user was not created; linked on a later run";
     if (!manager || manager->scim_id.empty())
         return "the manager " + operation.manager_key + " was not created; linked on a later run";
     json body = report->body;
@@ -259,9 +308,11 @@ std::string Applier::link_manager(const state::Operation& operation) {
     if (std::ranges::find(schemas, json(scim::k_enterprise_user_schema)) == schemas.end())
         schemas.push_back(scim::k_enterprise_user_schema);
     auto patched = m_client.patch_user(
-        report->scim_id, {{"replace", std::string(scim::k_enterprise_user_schema) + ":manager", reference}});
+        report->scim_id,
+        {{"replace", std::string(scim::k_enterprise_user_schema) + ":manager", reference}});
     if (!patched) return failed(patched.error());
-    m_store.save(m_target, {report->key, report->scim_id, report->status, body, report->deactivated_at});
+    m_store.save(m_target,
+                 {report->key, report->scim_id, report->status, body, report->deactivated_at});
     return {};
 }
 
@@ -285,8 +336,8 @@ std::string Applier::pick_unique(state::Operation& operation) {
         for (const auto& candidate : choice.candidates) {
             auto found = m_client.find_users(filter_for(choice.path, candidate));
             if (!found)
-                return failed(found.error(),
-                              "checking whether " + choice.path.to_string() + " '" + candidate + "' is free failed: ");
+                return failed(found.error(), "checking whether " + choice.path.to_string() + " '" +
+                                                 candidate + "' is free failed: ");
             if (found->empty()) {
                 scim::set_value(operation.body, choice.path, candidate);
                 picked = true;
@@ -296,8 +347,10 @@ std::string Applier::pick_unique(state::Operation& operation) {
         }
         if (!picked)
             return "no free value for " + choice.path.to_string() + " (unique): " +
-                   (listed.empty() ? std::string("every candidate is empty or held by another user in the state")
-                                   : "taken on the target: " + listed);
+                   (listed.empty()
+                        ? std::string(
+                              "every candidate is empty or held by another user in the state")
+                        : "taken on the target: " + listed);
     }
     return {};
 }

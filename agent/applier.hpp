@@ -2,13 +2,13 @@
 // Carries out a plan against one target, writing each outcome to the state as it arrives,
 // so a run that dies half-way loses nothing it already did.
 
-#include <chrono>
-#include <string>
-#include <vector>
-
 #include "scim/scim_client.hpp"
 #include "state/plan.hpp"
 #include "state/state_store.hpp"
+
+#include <chrono>
+#include <string>
+#include <vector>
 
 namespace hr2scim::agent {
 
@@ -29,18 +29,19 @@ struct ApplyResult {
     size_t adopted = 0;   // creates that found the user already on the target
     size_t recreated = 0; // updates whose user had been deleted on the target
     std::vector<Failure> failures;
-    size_t skipped = 0;       // not attempted because the target became unusable
+    size_t skipped = 0;           // not attempted because the target became unusable
     bool target_unusable = false; // 401/403 or no answer: the rest of the plan was not tried
 };
 
 class Applier {
-public:
-    // `now` is the run's instant: it dates deactivations, from which the grace before DELETE counts.
+  public:
+    // `now` is the run's instant: it dates deactivations, from which the grace before DELETE
+    // counts.
     Applier(scim::ScimClient& client, state::StateStore& store, std::string target_name,
             std::chrono::sys_seconds now);
     [[nodiscard]] ApplyResult apply(const state::Plan& plan);
 
-private:
+  private:
     // Each returns an error message, or empty on success.
     std::string create(const state::Operation& operation, ApplyResult& result);
     std::string update(const state::Operation& operation, ApplyResult& result);
@@ -61,7 +62,8 @@ private:
     state::StateStore& m_store;
     std::string m_target;
     std::chrono::sys_seconds m_now;
-    bool m_target_unusable = false; // 401/403 or no answer: set only by a call error, never by a failed check
+    bool m_target_unusable =
+        false; // 401/403 or no answer: set only by a call error, never by a failed check
 };
 
 } // namespace hr2scim::agent

@@ -1,19 +1,18 @@
 #include "agent/cli.hpp"
 
-#include <algorithm>
-#include <array>
-#include <iostream>
-
-#include <CLI/CLI.hpp>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
-
 #include "agent/config.hpp"
 #include "agent/redacting_output.hpp"
 #include "agent/run.hpp"
 #include "mappings/dates.hpp"
 #include "mappings/mapping.hpp"
 #include "state/sqlite.hpp"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <array>
+#include <iostream>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 
 namespace hr2scim::agent {
 namespace {
@@ -23,7 +22,8 @@ constexpr std::array<std::string_view, 4> k_commands = {"validate", "plan", "syn
 void set_up_logging() {
     // Logs go to stderr so that stdout holds only the plan and the summary; every line is
     // redacted on its way out.
-    auto sink = std::make_shared<RedactingSink>(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+    auto sink =
+        std::make_shared<RedactingSink>(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
     auto logger = std::make_shared<spdlog::logger>("agent", sink);
     logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ [%n] %v");
     spdlog::set_default_logger(logger);
@@ -31,13 +31,15 @@ void set_up_logging() {
 
 size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
     for (size_t i = 1; i <= a.size(); ++i) {
         size_t diagonal = row[0];
         row[0] = i;
         for (size_t j = 1; j <= b.size(); ++j) {
             size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            row[j] =
+                std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
             diagonal = above;
         }
     }
@@ -46,14 +48,15 @@ size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::string command_list() {
     std::string list;
-    for (auto command : k_commands) list += (list.empty() ? "" : ", ") + std::string(command);
+    for (auto command : k_commands)
+        list += (list.empty() ? "" : ", ") + std::string(command);
     return list;
 }
 
 // The first word that is not an option (or an option's value) must be a command.
 std::optional<std::string> unknown_command(int argc, char** argv) {
-    static const std::array<std::string_view, 6> k_taking_values = {"-c", "--config", "--log-level", "--as-of",
-                                                                    "--max-deactivations", "--show"};
+    static const std::array<std::string_view, 6> k_taking_values = {
+        "-c", "--config", "--log-level", "--as-of", "--max-deactivations", "--show"};
     for (int i = 1; i < argc; ++i) {
         std::string_view word = argv[i];
         if (word.starts_with("-")) {
@@ -62,22 +65,27 @@ std::optional<std::string> unknown_command(int argc, char** argv) {
         }
         if (std::ranges::find(k_commands, word) != k_commands.end()) return std::nullopt;
         std::string message = "unknown command '" + std::string(word) + "'";
-        auto nearest = std::ranges::min_element(k_commands, {}, [&](auto c) { return edit_distance(word, c); });
-        if (edit_distance(word, *nearest) <= 2) message += "; did you mean '" + std::string(*nearest) + "'?";
+        auto nearest = std::ranges::min_element(k_commands, {},
+                                                [&](auto c) { return edit_distance(word, c); });
+        if (edit_distance(word, *nearest) <= 2)
+            message += "; did you mean '" + std::string(*nearest) + "'?";
         return message + " (commands: " + command_list() + ")";
     }
     return std::nullopt;
 }
 
 int usage_error(const std::string& message) {
-    std::cerr << "hr2scim: " << message << "\nRun 'hr2scim --help' or 'hr2scim COMMAND --help' for usage.\n";
+    std::cerr << "hr2scim: " << message
+              << "\nRun 'hr2scim --help' or 'hr2scim COMMAND --help' for usage.\n";
     return static_cast<int>(ExitCode::usage);
 }
 
-CLI::App* add_command(CLI::App& app, const char* name, const char* help, RunOptions& options, Command command) {
+CLI::App* add_command(CLI::App& app, const char* name, const char* help, RunOptions& options,
+                      Command command) {
     auto* sub = app.add_subcommand(name, help);
-    sub->footer("Options every command takes (before or after it): -c, --config FILE (or $HR2SCIM_CONFIG); "
-                "--log-level LEVEL; --as-of TIME.");
+    sub->footer(
+        "Options every command takes (before or after it): -c, --config FILE (or $HR2SCIM_CONFIG); "
+        "--log-level LEVEL; --as-of TIME.");
     sub->callback([&options, command] { options.command = command; });
     return sub;
 }
@@ -93,38 +101,50 @@ int main_with_arguments(int argc, char** argv) {
     std::string as_of;
     // The options every command takes live on the top level, so `hr2scim -c FILE plan` and
     // `hr2scim plan -c FILE` are the same.
-    app.add_option("-c,--config", options.config, "the config file (YAML)")->envname("HR2SCIM_CONFIG");
-    app.add_option("--log-level", options.log_level, "trace, debug, info, warn or error (overrides the config)")
+    app.add_option("-c,--config", options.config, "the config file (YAML)")
+        ->envname("HR2SCIM_CONFIG");
+    app.add_option("--log-level", options.log_level,
+                   "trace, debug, info, warn or error (overrides the config)")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
     app.add_option("--as-of", as_of,
-                   "decide scope and lifecycle dates as if it were this time (2026-12-01 or 2026-12-01T17:00:00Z)")
+                   "decide scope and lifecycle dates as if it were this time (2026-12-01 or "
+                   "2026-12-01T17:00:00Z)")
         ->check(CLI::Validator(
             [](const std::string& text) {
-                return mappings::parse_instant(text) ? std::string() : "'" + text + "' is not an ISO 8601 date or time";
+                return mappings::parse_instant(text)
+                           ? std::string()
+                           : "'" + text + "' is not an ISO 8601 date or time";
             },
             "TIME"));
 
     add_command(app, "validate",
-                "check the config, the secrets, the mapping and the sources (it reads them, LDAP and HR APIs "
+                "check the config, the secrets, the mapping and the sources (it reads them, LDAP "
+                "and HR APIs "
                 "included); never contacts the target, never writes the state",
                 options, Command::validate);
-    auto* plan = add_command(app, "plan", "show what sync would change; sends nothing, writes nothing", options,
-                             Command::plan);
-    plan->add_flag("--detailed-exitcode", options.detailed_exitcode, "exit 4 when there are changes, 0 when none");
+    auto* plan =
+        add_command(app, "plan", "show what sync would change; sends nothing, writes nothing",
+                    options, Command::plan);
+    plan->add_flag("--detailed-exitcode", options.detailed_exitcode,
+                   "exit 4 when there are changes, 0 when none");
     auto* sync = add_command(app, "sync", "apply the plan to the target", options, Command::sync);
-    auto* explain = add_command(app, "explain",
-                                "show one record end to end: source values, each rule's result, the SCIM body "
-                                "and the planned operation; writes nothing",
-                                options, Command::explain);
-    explain->add_option("key", options.key, "the record's source key (e.g. its employee id)")->required();
+    auto* explain =
+        add_command(app, "explain",
+                    "show one record end to end: source values, each rule's result, the SCIM body "
+                    "and the planned operation; writes nothing",
+                    options, Command::explain);
+    explain->add_option("key", options.key, "the record's source key (e.g. its employee id)")
+        ->required();
     bool show_all = false;
     for (auto* sub : {plan, sync}) {
         sub->add_option("--max-deactivations", options.max_deactivations,
                         "allow up to N deactivations in this run, overriding the safety limits");
-        sub->add_flag("--allow-shrink", options.allow_shrink,
-                      "accept a source that shrank more than source.max_shrink_percent, for this run");
-        sub->add_option("--show", options.show_operations,
-                        "print at most N operations one by one, then a summary by kind (default 100)");
+        sub->add_flag(
+            "--allow-shrink", options.allow_shrink,
+            "accept a source that shrank more than source.max_shrink_percent, for this run");
+        sub->add_option(
+            "--show", options.show_operations,
+            "print at most N operations one by one, then a summary by kind (default 100)");
         sub->add_flag("--show-all", show_all, "print every operation of the plan");
     }
 
@@ -138,13 +158,16 @@ int main_with_arguments(int argc, char** argv) {
     } catch (const CLI::CallForVersion& version) {
         return app.exit(version);
     } catch (const CLI::RequiredError& error) {
-        if (std::string_view(error.what()).find("subcommand") == std::string_view::npos) return usage_error(error.what());
-        return usage_error("a command is required (" + command_list() + "), e.g. hr2scim plan -c config.yaml");
+        if (std::string_view(error.what()).find("subcommand") == std::string_view::npos)
+            return usage_error(error.what());
+        return usage_error("a command is required (" + command_list() +
+                           "), e.g. hr2scim plan -c config.yaml");
     } catch (const CLI::ParseError& error) {
         return usage_error(error.what());
     }
     if (options.config.empty())
-        return usage_error("--config is required (or set HR2SCIM_CONFIG), e.g. hr2scim plan -c /etc/hr2scim/config.yaml");
+        return usage_error("--config is required (or set HR2SCIM_CONFIG), e.g. hr2scim plan -c "
+                           "/etc/hr2scim/config.yaml");
     if (!as_of.empty()) options.as_of = mappings::parse_instant(as_of);
     if (show_all) options.show_operations = SIZE_MAX;
     set_up_logging();

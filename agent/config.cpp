@@ -1,41 +1,44 @@
 #include "agent/config.hpp"
 
+#include "connectors/source_registry.hpp"
+#include "http/secrets.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <initializer_list>
 #include <set>
 #include <sstream>
-
 #include <yaml-cpp/yaml.h>
-
-#include "connectors/source_registry.hpp"
-#include "http/secrets.hpp"
 
 namespace hr2scim::agent {
 namespace {
 
 class Reader {
-public:
+  public:
     explicit Reader(std::filesystem::path file) : m_file(std::move(file)) {}
 
     [[nodiscard]] std::string where(const YAML::Node& node) const { return where(node.Mark()); }
     [[nodiscard]] std::string where(const YAML::Mark& mark) const {
         if (mark.is_null()) return m_file.string() + ": ";
-        return m_file.string() + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) + ": ";
+        return m_file.string() + ":" + std::to_string(mark.line + 1) + ":" +
+               std::to_string(mark.column + 1) + ": ";
     }
 
     // Rejects keys outside `allowed`, naming the first unknown one with its position.
-    void check_keys(const YAML::Node& map, std::string_view section, std::initializer_list<std::string_view> allowed,
+    void check_keys(const YAML::Node& map, std::string_view section,
+                    std::initializer_list<std::string_view> allowed,
                     std::string_view hint = {}) const {
         if (!map.IsMap()) throw ConfigError(where(map) + std::string(section) + " must be a map");
         for (const auto& item : map) {
             const std::string& key = item.first.Scalar();
             if (std::ranges::find(allowed, key) != allowed.end()) continue;
             std::string listed;
-            for (auto name : allowed) listed += (listed.empty() ? "" : ", ") + std::string(name);
-            throw ConfigError(where(item.first) + "unknown key '" + key + "' in " + std::string(section) +
-                              " (expected: " + listed + ")" + std::string(hint));
+            for (auto name : allowed)
+                listed += (listed.empty() ? "" : ", ") + std::string(name);
+            throw ConfigError(where(item.first) + "unknown key '" + key + "' in " +
+                              std::string(section) + " (expected: " + listed + ")" +
+                              std::string(hint));
         }
     }
 
@@ -45,7 +48,9 @@ public:
         return node.Scalar();
     }
 
-    template <class Number> [[nodiscard]] Number number(const YAML::Node& node, std::string_view name, Number low, Number high) const {
+    template <class Number>
+    [[nodiscard]] Number number(const YAML::Node& node, std::string_view name, Number low,
+                                Number high) const {
         Number value{};
         try {
             value = node.as<Number>();
@@ -53,8 +58,8 @@ public:
             throw ConfigError(where(node) + std::string(name) + " must be a number");
         }
         if (value < low || value > high)
-            throw ConfigError(where(node) + std::string(name) + " must be between " + std::to_string(low) +
-                              " and " + std::to_string(high));
+            throw ConfigError(where(node) + std::string(name) + " must be between " +
+                              std::to_string(low) + " and " + std::to_string(high));
         return value;
     }
 
@@ -65,13 +70,14 @@ public:
 
     [[nodiscard]] const std::filesystem::path& file() const { return m_file; }
 
-private:
+  private:
     std::filesystem::path m_file;
 };
 
 std::string source_type_names() {
     std::string names;
-    for (const auto& kind : connectors::source_kinds()) names += (names.empty() ? "" : ", ") + std::string(kind.name);
+    for (const auto& kind : connectors::source_kinds())
+        names += (names.empty() ? "" : ", ") + std::string(kind.name);
     return names;
 }
 
@@ -79,31 +85,36 @@ std::string source_type_names() {
 void read_source(const Reader& reader, const YAML::Node& node, std::string& source_type,
                  connectors::SourceOptions& options, state::SourceGuards& guards) {
     if (!node.IsMap() || !node["type"])
-        throw ConfigError(reader.where(node) + "source needs a type (one of: " + source_type_names() + ")");
+        throw ConfigError(reader.where(node) +
+                          "source needs a type (one of: " + source_type_names() + ")");
     source_type = reader.text(node["type"], "source.type");
     const auto* kind = connectors::find_source_kind(source_type);
     if (!kind)
-        throw ConfigError(reader.where(node["type"]) + "unknown source type '" + source_type + "' (known: " +
-                          source_type_names() + ")");
+        throw ConfigError(reader.where(node["type"]) + "unknown source type '" + source_type +
+                          "' (known: " + source_type_names() + ")");
     for (const auto& item : node) {
         const std::string& key = item.first.Scalar();
         // Completeness guards apply to every kind of source.
         if (key == "min_records") {
-            guards.min_records = reader.number<size_t>(item.second, "source.min_records", 0, 100'000'000);
+            guards.min_records =
+                reader.number<size_t>(item.second, "source.min_records", 0, 100'000'000);
             continue;
         }
         if (key == "max_shrink_percent") {
-            guards.max_shrink_percent = reader.number<double>(item.second, "source.max_shrink_percent", 0.0, 100.0);
+            guards.max_shrink_percent =
+                reader.number<double>(item.second, "source.max_shrink_percent", 0.0, 100.0);
             continue;
         }
-        const auto spec = std::ranges::find_if(kind->options, [&](const auto& option) { return option.name == key; });
+        const auto spec = std::ranges::find_if(
+            kind->options, [&](const auto& option) { return option.name == key; });
         bool declared = spec != kind->options.end();
         if (!declared) {
             std::string listed;
-            for (const auto& option : kind->options) listed += (listed.empty() ? "" : ", ") + std::string(option.name);
+            for (const auto& option : kind->options)
+                listed += (listed.empty() ? "" : ", ") + std::string(option.name);
             listed += ", min_records, max_shrink_percent";
-            throw ConfigError(reader.where(item.first) + "unknown key '" + key + "' for a " + source_type +
-                              " source (expected: " + listed + ")");
+            throw ConfigError(reader.where(item.first) + "unknown key '" + key + "' for a " +
+                              source_type + " source (expected: " + listed + ")");
         }
         // Optional options may be empty (records: "" means the page itself is the array).
         if (!item.second.IsScalar() || (spec->required && item.second.Scalar().empty()))
@@ -122,49 +133,64 @@ void read_source(const Reader& reader, const YAML::Node& node, std::string& sour
 }
 
 void read_joins(const Reader& reader, const YAML::Node& node, Config& config) {
-    if (!node.IsSequence()) throw ConfigError(reader.where(node) + "join must be a list of sources to join");
+    if (!node.IsSequence())
+        throw ConfigError(reader.where(node) + "join must be a list of sources to join");
     for (const auto& item : node) {
         reader.check_keys(item, "a join", {"name", "on", "match", "source"});
         for (const char* required : {"name", "on", "source"})
-            if (!item[required]) throw ConfigError(reader.where(item) + "a join needs '" + std::string(required) + "'");
+            if (!item[required])
+                throw ConfigError(reader.where(item) + "a join needs '" + std::string(required) +
+                                  "'");
         JoinConfig join;
         join.name = reader.text(item["name"], "join.name");
         if (join.name.find('.') != std::string::npos)
             throw ConfigError(reader.where(item["name"]) + "join.name must not contain '.'");
         for (const auto& other : config.joins)
-            if (other.name == join.name) throw ConfigError(reader.where(item["name"]) + "two joins are named " + join.name);
+            if (other.name == join.name)
+                throw ConfigError(reader.where(item["name"]) + "two joins are named " + join.name);
         join.primary_attribute = reader.text(item["on"], "join.on");
-        join.secondary_attribute = item["match"] ? reader.text(item["match"], "join.match") : join.primary_attribute;
+        join.secondary_attribute =
+            item["match"] ? reader.text(item["match"], "join.match") : join.primary_attribute;
         read_source(reader, item["source"], join.source_type, join.source, join.source_guards);
         config.joins.push_back(std::move(join));
     }
 }
 
 void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& target) {
-    reader.check_keys(node, "target", {"name", "url", "token_env", "token_file", "ca_file", "timeout_seconds", "max_retries"},
-                      node["token"] ? "; tokens are never written in the config: use token_env or token_file" : "");
+    reader.check_keys(
+        node, "target",
+        {"name", "url", "token_env", "token_file", "ca_file", "timeout_seconds", "max_retries"},
+        node["token"] ? "; tokens are never written in the config: use token_env or token_file"
+                      : "");
     if (!node["url"]) throw ConfigError(reader.where(node) + "target needs a url");
     target.url = reader.text(node["url"], "target.url");
     if (!target.url.starts_with("https://") && !target.url.starts_with("http://"))
-        throw ConfigError(reader.where(node["url"]) + "target.url must start with https:// (or http:// for a local test server)");
+        throw ConfigError(
+            reader.where(node["url"]) +
+            "target.url must start with https:// (or http:// for a local test server)");
     target.name = node["name"] ? reader.text(node["name"], "target.name") : "default";
     if (node["token_env"]) target.token_env = reader.text(node["token_env"], "target.token_env");
-    if (node["token_file"]) target.token_file = reader.path(node["token_file"], "target.token_file");
+    if (node["token_file"])
+        target.token_file = reader.path(node["token_file"], "target.token_file");
     if (target.token_env.empty() == target.token_file.empty())
-        throw ConfigError(reader.where(node) + "target needs exactly one of token_env or token_file");
+        throw ConfigError(reader.where(node) +
+                          "target needs exactly one of token_env or token_file");
     if (node["ca_file"]) target.ca_file = reader.path(node["ca_file"], "target.ca_file");
     if (node["timeout_seconds"])
-        target.timeout = std::chrono::seconds(reader.number<int>(node["timeout_seconds"], "target.timeout_seconds", 1, 3600));
-    if (node["max_retries"]) target.max_retries = reader.number<int>(node["max_retries"], "target.max_retries", 0, 20);
+        target.timeout = std::chrono::seconds(
+            reader.number<int>(node["timeout_seconds"], "target.timeout_seconds", 1, 3600));
+    if (node["max_retries"])
+        target.max_retries = reader.number<int>(node["max_retries"], "target.max_retries", 0, 20);
 }
 
 void read_safety(const Reader& reader, const YAML::Node& node, state::SafetyLimits& limits) {
     reader.check_keys(node, "safety", {"max_deactivations", "max_deactivation_percent"});
     if (node["max_deactivations"])
-        limits.max_deactivations = reader.number<size_t>(node["max_deactivations"], "safety.max_deactivations", 0, 10'000'000);
+        limits.max_deactivations = reader.number<size_t>(node["max_deactivations"],
+                                                         "safety.max_deactivations", 0, 10'000'000);
     if (node["max_deactivation_percent"])
-        limits.max_deactivation_percent =
-            reader.number<double>(node["max_deactivation_percent"], "safety.max_deactivation_percent", 0.0, 100.0);
+        limits.max_deactivation_percent = reader.number<double>(
+            node["max_deactivation_percent"], "safety.max_deactivation_percent", 0.0, 100.0);
 }
 
 void read_log(const Reader& reader, const YAML::Node& node, Config& config) {
@@ -173,7 +199,8 @@ void read_log(const Reader& reader, const YAML::Node& node, Config& config) {
     config.log_level = reader.text(node["level"], "log.level");
     static const std::set<std::string> k_levels = {"trace", "debug", "info", "warn", "error"};
     if (!k_levels.contains(config.log_level))
-        throw ConfigError(reader.where(node["level"]) + "log.level must be one of trace, debug, info, warn, error");
+        throw ConfigError(reader.where(node["level"]) +
+                          "log.level must be one of trace, debug, info, warn, error");
 }
 
 } // namespace
@@ -186,12 +213,16 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& f
     } catch (const YAML::Exception& error) {
         throw ConfigError(reader.where(error.mark) + error.msg);
     }
-    if (!root.IsMap()) throw ConfigError(file.string() + ": expected a map with source, mapping, target and state");
-    reader.check_keys(root, "the config", {"source", "join", "mapping", "target", "state", "safety", "log"});
+    if (!root.IsMap())
+        throw ConfigError(file.string() +
+                          ": expected a map with source, mapping, target and state");
+    reader.check_keys(root, "the config",
+                      {"source", "join", "mapping", "target", "state", "safety", "log"});
     Config config;
     config.file = file;
     for (const char* required : {"source", "mapping", "target", "state"})
-        if (!root[required]) throw ConfigError(file.string() + ": missing '" + std::string(required) + "'");
+        if (!root[required])
+            throw ConfigError(file.string() + ": missing '" + std::string(required) + "'");
     read_source(reader, root["source"], config.source_type, config.source, config.source_guards);
     if (root["join"]) read_joins(reader, root["join"], config);
     config.mapping = reader.path(root["mapping"], "mapping");
@@ -215,9 +246,11 @@ std::string resolve_token(const TargetConfig& target) {
     if (!target.token_env.empty()) {
         const char* value = std::getenv(target.token_env.c_str());
         if (!value || !*value)
-            throw ConfigError("the environment variable " + target.token_env + " (target.token_env) is not set");
+            throw ConfigError("the environment variable " + target.token_env +
+                              " (target.token_env) is not set");
         token = value;
-        while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+        while (!token.empty() && (token.back() == '\r' || token.back() == ' '))
+            token.pop_back();
     } else {
         auto read = http::read_secret_file(target.token_file);
         if (!read) throw ConfigError("target.token_file: " + read.error());
@@ -225,7 +258,8 @@ std::string resolve_token(const TargetConfig& target) {
     }
     if (token.empty()) throw ConfigError("the target token is empty");
     if (!http::unusable_in_header(token).empty())
-        throw ConfigError("the target token holds a control character (a line break?); it cannot be sent");
+        throw ConfigError(
+            "the target token holds a control character (a line break?); it cannot be sent");
     http::register_secret(token);
     return token;
 }

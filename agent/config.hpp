@@ -2,30 +2,30 @@
 // The agent's config file (YAML). Relative paths resolve against the file's folder;
 // secrets are never written inline, only named (token_env, token_file).
 
+#include "connectors/source.hpp"
+#include "state/planner.hpp"
+#include "state/source_guard.hpp"
+
 #include <chrono>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "connectors/source.hpp"
-#include "state/planner.hpp"
-#include "state/source_guard.hpp"
-
 namespace hr2scim::agent {
 
 // Anything wrong with the configuration; the message names file:line:column when it can.
 class ConfigError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 struct TargetConfig {
     std::string name;
     std::string url;
-    std::string token_env;             // one of token_env and token_file is set
+    std::string token_env; // one of token_env and token_file is set
     std::filesystem::path token_file;
-    std::filesystem::path ca_file;     // empty: the system's trust store
+    std::filesystem::path ca_file; // empty: the system's trust store
     std::chrono::seconds timeout{30};
     int max_retries = 3;
 };

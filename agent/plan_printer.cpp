@@ -1,9 +1,9 @@
 #include "agent/plan_printer.hpp"
 
+#include "scim/patch.hpp"
+
 #include <algorithm>
 #include <vector>
-
-#include "scim/patch.hpp"
 
 namespace hr2scim::agent {
 namespace {
@@ -21,12 +21,18 @@ std::string shown(const json& value) {
 
 std::string symbol(OperationKind kind) {
     switch (kind) {
-    case OperationKind::create: return "+ create    ";
-    case OperationKind::update: return "~ update    ";
-    case OperationKind::deactivate: return "- deactivate";
-    case OperationKind::reactivate: return "^ reactivate";
-    case OperationKind::remove: return "x delete    ";
-    case OperationKind::link_manager: return "> manager   ";
+    case OperationKind::create:
+        return "+ create    ";
+    case OperationKind::update:
+        return "~ update    ";
+    case OperationKind::deactivate:
+        return "- deactivate";
+    case OperationKind::reactivate:
+        return "^ reactivate";
+    case OperationKind::remove:
+        return "x delete    ";
+    case OperationKind::link_manager:
+        return "> manager   ";
     }
     return "?";
 }
@@ -50,7 +56,8 @@ void print_operation(std::ostream& out, const state::Operation& operation) {
     out << '\n';
     if (!operation.decision.empty()) out << "      (" << operation.decision << ")\n";
     if (operation.kind == OperationKind::link_manager) {
-        out << "      manager = the SCIM id of " << operation.manager_key << ", created in this run\n";
+        out << "      manager = the SCIM id of " << operation.manager_key
+            << ", created in this run\n";
         return;
     }
     if (operation.kind == OperationKind::create) {
@@ -63,54 +70,67 @@ void print_operation(std::ostream& out, const state::Operation& operation) {
                 continue;
             }
             out << "the first of";
-            for (const auto& candidate : choice.candidates) out << " " << shown(json(candidate));
+            for (const auto& candidate : choice.candidates)
+                out << " " << shown(json(candidate));
             out << " that the target does not hold\n";
         }
         return;
     }
-    for (const auto& change : operation.changes) print_change(out, change);
+    for (const auto& change : operation.changes)
+        print_change(out, change);
 }
 
 } // namespace
 
-void print_plan(std::ostream& out, const state::Plan& plan, const std::string& target_name, size_t show) {
+void print_plan(std::ostream& out, const state::Plan& plan, const std::string& target_name,
+                size_t show) {
     if (plan.operations.empty()) {
-        out << "No changes for target \"" << target_name << "\": " << plan.unchanged << " users up to date.\n";
+        out << "No changes for target \"" << target_name << "\": " << plan.unchanged
+            << " users up to date.\n";
     } else {
         out << "Changes for target \"" << target_name << "\":\n\n";
         const size_t shown = std::min(show, plan.operations.size());
-        for (size_t i = 0; i < shown; ++i) print_operation(out, plan.operations[i]);
+        for (size_t i = 0; i < shown; ++i)
+            print_operation(out, plan.operations[i]);
         if (shown < plan.operations.size())
             out << "  ... and " << plan.operations.size() - shown
                 << " more operations, counted below (--show N or --show-all prints them)\n";
         out << '\n';
     }
-    out << "Plan: " << plan.count(OperationKind::create) << " to create, " << plan.count(OperationKind::update)
-        << " to update, " << plan.count(OperationKind::deactivate) << " to deactivate, "
+    out << "Plan: " << plan.count(OperationKind::create) << " to create, "
+        << plan.count(OperationKind::update) << " to update, "
+        << plan.count(OperationKind::deactivate) << " to deactivate, "
         << plan.count(OperationKind::reactivate) << " to reactivate, ";
-    if (plan.count(OperationKind::remove) > 0) out << plan.count(OperationKind::remove) << " to delete, ";
+    if (plan.count(OperationKind::remove) > 0)
+        out << plan.count(OperationKind::remove) << " to delete, ";
     if (plan.count(OperationKind::link_manager) > 0)
         out << plan.count(OperationKind::link_manager) << " managers to link, ";
     out << plan.unchanged << " unchanged.\n";
     if (plan.protected_keys > 0)
-        out << "Left alone: " << plan.protected_keys << " users whose source records were rejected.\n";
+        out << "Left alone: " << plan.protected_keys
+            << " users whose source records were rejected.\n";
     if (plan.held > 0)
-        out << "Left alone: " << plan.held << " users out of scope (\"leave\") or not yet in their pre-hire window.\n";
+        out << "Left alone: " << plan.held
+            << " users out of scope (\"leave\") or not yet in their pre-hire window.\n";
     if (plan.terminated_without_account > 0)
         out << "Not created: " << plan.terminated_without_account
-            << " people whose last day has passed and who have no account (never made, or deleted after the grace).\n";
-    for (const auto& unlinked : plan.unlinked_managers) out << "Manager not linked: " << unlinked << '\n';
+            << " people whose last day has passed and who have no account (never made, or deleted "
+               "after the grace).\n";
+    for (const auto& unlinked : plan.unlinked_managers)
+        out << "Manager not linked: " << unlinked << '\n';
     if (!plan.withheld.empty()) {
         out << "\nWITHHELD: " << plan.withheld.size() << " deactivations and deletions, because "
             << *plan.withheld_reason << ":\n";
         const size_t shown = std::min(show, plan.withheld.size());
         for (size_t i = 0; i < shown; ++i)
-            out << "  " << (plan.withheld[i].kind == OperationKind::remove ? "x " : "- ") << plan.withheld[i].key << '\n';
+            out << "  " << (plan.withheld[i].kind == OperationKind::remove ? "x " : "- ")
+                << plan.withheld[i].key << '\n';
         if (shown < plan.withheld.size())
-            out << "  ... and " << plan.withheld.size() - shown << " more (--show-all lists them)\n";
+            out << "  ... and " << plan.withheld.size() - shown
+                << " more (--show-all lists them)\n";
         if (plan.stopped_by_gate)
-            out << "If these people really left, re-run with --max-deactivations " << plan.withheld.size()
-                << " or raise the limits under safety: in the config.\n";
+            out << "If these people really left, re-run with --max-deactivations "
+                << plan.withheld.size() << " or raise the limits under safety: in the config.\n";
     }
 }
 

@@ -5,8 +5,10 @@
 namespace hr2scim::agent {
 
 void RedactingSink::sink_it_(const spdlog::details::log_msg& message) {
-    std::string text = http::redact_secrets(std::string(message.payload.data(), message.payload.size()));
-    spdlog::details::log_msg redacted(message.time, message.source, message.logger_name, message.level, text);
+    std::string text =
+        http::redact_secrets(std::string(message.payload.data(), message.payload.size()));
+    spdlog::details::log_msg redacted(message.time, message.source, message.logger_name,
+                                      message.level, text);
     m_inner->log(redacted);
 }
 

@@ -5,19 +5,18 @@
 #include <memory>
 #include <mutex>
 #include <ostream>
+#include <spdlog/sinks/base_sink.h>
 #include <streambuf>
 #include <string>
-
-#include <spdlog/sinks/base_sink.h>
 
 namespace hr2scim::agent {
 
 // Wraps another sink; the formatted payload is redacted before it reaches it.
 class RedactingSink final : public spdlog::sinks::base_sink<std::mutex> {
-public:
+  public:
     explicit RedactingSink(spdlog::sink_ptr inner) : m_inner(std::move(inner)) {}
 
-protected:
+  protected:
     void sink_it_(const spdlog::details::log_msg& message) override;
     void flush_() override { m_inner->flush(); }
     void set_pattern_(const std::string& pattern) override { m_inner->set_pattern(pattern); }
@@ -25,23 +24,23 @@ protected:
         m_inner->set_formatter(std::move(formatter));
     }
 
-private:
+  private:
     spdlog::sink_ptr m_inner;
 };
 
 // A line-buffered stream buffer that redacts each line before writing it to `out`.
 class RedactingBuffer final : public std::streambuf {
-public:
+  public:
     explicit RedactingBuffer(std::ostream& out) : m_out(out) {}
     ~RedactingBuffer() override { flush_line(); }
     RedactingBuffer(const RedactingBuffer&) = delete;
     RedactingBuffer& operator=(const RedactingBuffer&) = delete;
 
-protected:
+  protected:
     int_type overflow(int_type c) override;
     int sync() override;
 
-private:
+  private:
     void flush_line();
     std::ostream& m_out;
     std::string m_line;

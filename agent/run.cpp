@@ -1,27 +1,25 @@
 #include "agent/run.hpp"
 
-#include <chrono>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <functional>
-
-#include <unistd.h>
-
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
-
 #include "agent/applier.hpp"
 #include "agent/config.hpp"
 #include "agent/plan_printer.hpp"
 #include "agent/run_lock.hpp"
 #include "connectors/join.hpp"
 #include "connectors/source_registry.hpp"
+#include "http/redact.hpp"
 #include "mappings/mapper.hpp"
 #include "state/planner.hpp"
 #include "state/source_guard.hpp"
 #include "state/state_store.hpp"
-#include "http/redact.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fmt/format.h>
+#include <fstream>
+#include <functional>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
 
 namespace hr2scim::agent {
 namespace {
@@ -48,7 +46,8 @@ struct MappedSource {
     std::vector<scim::DesiredResource> desired;
     std::vector<connectors::Rejection> rejections; // from the source and from mapping
     std::vector<std::string> failed_joins;         // "name: why"; their attributes are kept as sent
-    std::optional<std::string> decisions_unsure;   // a failed join feeds the scope or the lifecycle dates
+    std::optional<std::string>
+        decisions_unsure; // a failed join feeds the scope or the lifecycle dates
     std::vector<scim::AttributePath> kept_paths;
     std::vector<std::pair<std::string, size_t>> complete_reads; // joined sources read whole
 };
@@ -58,34 +57,45 @@ using LastRead = std::function<std::optional<size_t>(const std::string& source_i
 
 Prepared prepare(const std::filesystem::path& config_file, const std::string& log_level,
                  std::optional<mappings::Instant> as_of) {
-    Prepared prepared{load_config(config_file), {}, {}, {},
-                      as_of.value_or(std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()))};
-    spdlog::set_level(spdlog::level::from_str(log_level.empty() ? prepared.config.log_level : log_level));
+    Prepared prepared{load_config(config_file),
+                      {},
+                      {},
+                      {},
+                      as_of.value_or(std::chrono::time_point_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now()))};
+    spdlog::set_level(
+        spdlog::level::from_str(log_level.empty() ? prepared.config.log_level : log_level));
     prepared.mapping = mappings::load_mapping(prepared.config.mapping);
-    auto make = [&](const std::string& type, const connectors::SourceOptions& options, const std::string& where) {
+    auto make = [&](const std::string& type, const connectors::SourceOptions& options,
+                    const std::string& where) {
         try {
             return connectors::find_source_kind(type)->make(options);
         } catch (const connectors::OptionError& error) {
-            throw ConfigError(config_file.string() + ": " + where + "." + error.option + ": " + error.what());
+            throw ConfigError(config_file.string() + ": " + where + "." + error.option + ": " +
+                              error.what());
         }
     };
     prepared.source = make(prepared.config.source_type, prepared.config.source, "source");
     for (const auto& join : prepared.config.joins)
-        prepared.joins.push_back({&join, make(join.source_type, join.source, "join " + join.name + ": source")});
+        prepared.joins.push_back(
+            {&join, make(join.source_type, join.source, "join " + join.name + ": source")});
     return prepared;
 }
 
 // Reads one joined source and joins it onto the primary records; a secondary that fails,
 // or reads partly, leaves the attributes it feeds as they were last sent.
-void join_secondary(const Prepared& prepared, const JoinedSource& join, MappedSource& mapped, const LastRead& last_read) {
+void join_secondary(const Prepared& prepared, const JoinedSource& join, MappedSource& mapped,
+                    const LastRead& last_read) {
     const auto& config = *join.config;
     auto read = join.source->read();
     const size_t yielded = read.records.size() + read.rejections.size();
     if (read.complete() && !read.rejections.empty())
-        read.failure = std::to_string(read.rejections.size()) + " of its records could not be read (" +
-                       read.rejections.front().origin + ": " + read.rejections.front().reason + ")";
+        read.failure = std::to_string(read.rejections.size()) +
+                       " of its records could not be read (" + read.rejections.front().origin +
+                       ": " + read.rejections.front().reason + ")";
     if (read.complete())
-        if (auto problem = state::completeness_problem(yielded, last_read(join.source->describe()), config.source_guards))
+        if (auto problem = state::completeness_problem(yielded, last_read(join.source->describe()),
+                                                       config.source_guards))
             read.failure = *problem;
     if (!read.complete()) {
         spdlog::error("joined source {} failed: {}", config.name, *read.failure);
@@ -97,12 +107,15 @@ void join_secondary(const Prepared& prepared, const JoinedSource& join, MappedSo
                                       " failed, and the scope or lifecycle dates read it";
         return;
     }
-    auto outcome = connectors::join_into(mapped.read.records, read.records,
-                                         {config.name, config.primary_attribute, config.secondary_attribute});
-    spdlog::info("joined {} ({}): {} matched, {} without a match{}", config.name, join.source->describe(),
-                 outcome.matched, outcome.unmatched,
-                 outcome.ambiguous.empty() ? "" : fmt::format(", {} values shared by several records, not joined",
-                                                             outcome.ambiguous.size()));
+    auto outcome =
+        connectors::join_into(mapped.read.records, read.records,
+                              {config.name, config.primary_attribute, config.secondary_attribute});
+    spdlog::info("joined {} ({}): {} matched, {} without a match{}", config.name,
+                 join.source->describe(), outcome.matched, outcome.unmatched,
+                 outcome.ambiguous.empty()
+                     ? ""
+                     : fmt::format(", {} values shared by several records, not joined",
+                                   outcome.ambiguous.size()));
     mapped.complete_reads.emplace_back(join.source->describe(), yielded);
 }
 
@@ -111,19 +124,23 @@ void join_secondary(const Prepared& prepared, const JoinedSource& join, MappedSo
 void check_mapping_against_sources(const Prepared& prepared, const MappedSource& mapped) {
     if (mapped.read.attribute_names.empty()) return;
     std::vector<std::string> unchecked;
-    for (const auto& join : prepared.joins) unchecked.push_back(join.config->name + ".");
-    auto errors = mappings::check_source_attributes(prepared.mapping, mapped.read.attribute_names, unchecked);
+    for (const auto& join : prepared.joins)
+        unchecked.push_back(join.config->name + ".");
+    auto errors =
+        mappings::check_source_attributes(prepared.mapping, mapped.read.attribute_names, unchecked);
     if (!errors.empty()) throw ConfigError(fmt::format("{}", fmt::join(errors, "\n")));
 }
 
-MappedSource read_and_map(const Prepared& prepared, const LastRead& last_read, bool keep_records = false) {
+MappedSource read_and_map(const Prepared& prepared, const LastRead& last_read,
+                          bool keep_records = false) {
     auto started = std::chrono::steady_clock::now();
     MappedSource mapped{prepared.source->read(), 0, 0, {}, {}, {}, {}, {}, {}};
     auto& read = mapped.read;
     check_mapping_against_sources(prepared, mapped);
     mapped.yielded = read.records.size() + read.rejections.size();
     if (read.complete())
-        for (const auto& join : prepared.joins) join_secondary(prepared, join, mapped, last_read);
+        for (const auto& join : prepared.joins)
+            join_secondary(prepared, join, mapped, last_read);
     mapped.rejections = std::move(read.rejections);
     mapped.records = read.records.size();
     for (auto& record : read.records) {
@@ -136,46 +153,53 @@ MappedSource read_and_map(const Prepared& prepared, const LastRead& last_read, b
         // Once mapped, a record's attributes are not needed again (explain keeps them to show).
         if (!keep_records) connectors::Attributes().swap(record.attributes);
     }
-    auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    spdlog::info("read {} records from {} in {:.2f} s: {} mapped, {} rejected{}", read.records.size(),
-                 prepared.source->describe(), elapsed, mapped.desired.size(), mapped.rejections.size(),
-                 read.complete() ? "" : "; the source FAILED");
+    auto elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    spdlog::info("read {} records from {} in {:.2f} s: {} mapped, {} rejected{}",
+                 read.records.size(), prepared.source->describe(), elapsed, mapped.desired.size(),
+                 mapped.rejections.size(), read.complete() ? "" : "; the source FAILED");
     for (const auto& rejection : mapped.rejections)
-        spdlog::warn("rejected {}{}: {}", rejection.origin, rejection.key.empty() ? "" : " (key " + rejection.key + ")",
-                     rejection.reason);
+        spdlog::warn("rejected {}{}: {}", rejection.origin,
+                     rejection.key.empty() ? "" : " (key " + rejection.key + ")", rejection.reason);
     return mapped;
 }
 
 void print_rejections(std::ostream& out, const MappedSource& mapped, size_t show = SIZE_MAX) {
     if (!mapped.read.complete())
-        out << "\nSOURCE FAILED: " << *mapped.read.failure << "\nNobody is deactivated in this run.\n";
+        out << "\nSOURCE FAILED: " << *mapped.read.failure
+            << "\nNobody is deactivated in this run.\n";
     for (const auto& failure : mapped.failed_joins)
-        out << "\nJOINED SOURCE FAILED: " << failure << "\nThe attributes it feeds are left as they were.\n";
+        out << "\nJOINED SOURCE FAILED: " << failure
+            << "\nThe attributes it feeds are left as they were.\n";
     if (mapped.rejections.empty()) return;
-    out << "\nRejected " << mapped.rejections.size() << (mapped.rejections.size() == 1 ? " record" : " records")
+    out << "\nRejected " << mapped.rejections.size()
+        << (mapped.rejections.size() == 1 ? " record" : " records")
         << " (their users are left as they are):\n";
     const size_t shown = std::min(show, mapped.rejections.size());
     for (size_t i = 0; i < shown; ++i)
         out << "  ! " << mapped.rejections[i].origin << ": " << mapped.rejections[i].reason << '\n';
     if (shown < mapped.rejections.size())
-        out << "  ... and " << mapped.rejections.size() - shown << " more (each is in the log; --show-all lists them)\n";
+        out << "  ... and " << mapped.rejections.size() - shown
+            << " more (each is in the log; --show-all lists them)\n";
 }
 
 // A complete read with too few records, or far fewer than last time, is a failed read.
-void guard_completeness(MappedSource& mapped, std::optional<size_t> last_complete, state::SourceGuards guards,
-                        bool allow_shrink) {
+void guard_completeness(MappedSource& mapped, std::optional<size_t> last_complete,
+                        state::SourceGuards guards, bool allow_shrink) {
     if (!mapped.read.complete()) return;
     if (allow_shrink) guards.max_shrink_percent = 100;
     if (auto problem = state::completeness_problem(mapped.yielded, last_complete, guards)) {
         spdlog::error("{}", *problem);
         const bool below_minimum = mapped.yielded < guards.min_records;
-        mapped.read.failure = *problem + (below_minimum ? "; if the head count really fell, lower source.min_records"
-                                          : allow_shrink ? ""
-                                                         : "; if this is right, run once with --allow-shrink");
+        mapped.read.failure =
+            *problem + (below_minimum  ? "; if the head count really fell, lower source.min_records"
+                        : allow_shrink ? ""
+                                       : "; if this is right, run once with --allow-shrink");
     }
 }
 
-state::PlanPolicy policy_for(const Prepared& prepared, const RunOptions& options, const MappedSource& mapped) {
+state::PlanPolicy policy_for(const Prepared& prepared, const RunOptions& options,
+                             const MappedSource& mapped) {
     const Config& config = prepared.config;
     state::PlanPolicy policy;
     policy.limits = config.safety;
@@ -188,7 +212,8 @@ state::PlanPolicy policy_for(const Prepared& prepared, const RunOptions& options
         policy.limits.max_deactivations = *options.max_deactivations;
         policy.limits.max_deactivation_percent = 100;
     }
-    if (!mapped.read.complete()) policy.source_incomplete = "the source failed: " + *mapped.read.failure;
+    if (!mapped.read.complete())
+        policy.source_incomplete = "the source failed: " + *mapped.read.failure;
     size_t unknown_keys = 0;
     for (const auto& rejection : mapped.rejections) {
         if (rejection.key.empty()) {
@@ -198,9 +223,9 @@ state::PlanPolicy policy_for(const Prepared& prepared, const RunOptions& options
         }
     }
     if (unknown_keys > 0 && !policy.source_incomplete)
-        policy.source_incomplete = fmt::format("{} source record{} could not be read far enough to know whose {}",
-                                               unknown_keys, unknown_keys == 1 ? "" : "s",
-                                               unknown_keys == 1 ? "it is" : "they are");
+        policy.source_incomplete = fmt::format(
+            "{} source record{} could not be read far enough to know whose {}", unknown_keys,
+            unknown_keys == 1 ? "" : "s", unknown_keys == 1 ? "it is" : "they are");
     return policy;
 }
 
@@ -211,39 +236,48 @@ ExitCode plan_exit_code(const state::Plan& plan, const MappedSource& mapped, boo
     return ExitCode::ok;
 }
 
-ExitCode sync_exit_code(const state::Plan& plan, const MappedSource& mapped, const ApplyResult& result) {
+ExitCode sync_exit_code(const state::Plan& plan, const MappedSource& mapped,
+                        const ApplyResult& result) {
     if (!mapped.read.complete() || result.target_unusable) return ExitCode::failed;
     if (plan.stopped_by_gate) return ExitCode::safety_stop;
-    if (!result.failures.empty() || !mapped.rejections.empty() || !mapped.failed_joins.empty()) return ExitCode::partial;
+    if (!result.failures.empty() || !mapped.rejections.empty() || !mapped.failed_joins.empty())
+        return ExitCode::partial;
     return ExitCode::ok;
 }
 
 void print_summary(std::ostream& out, const std::string& target, const state::RunCounts& counts,
                    const ApplyResult& result, double seconds, size_t show) {
-    out << fmt::format("\nApplied to target \"{}\" in {:.2f} s: {} created, {} updated, {} deactivated, {} reactivated, "
-                       "{}{}{} unchanged, {} rejected, {} failed{}.\n",
-                       target, seconds, counts.created, counts.updated, counts.deactivated, counts.reactivated,
-                       result.deleted ? fmt::format("{} deleted, ", result.deleted) : "",
-                       result.linked ? fmt::format("{} managers linked, ", result.linked) : "",
-                       counts.unchanged, counts.rejected, counts.failed,
-                       counts.withheld ? fmt::format(", {} deactivations and deletions withheld", counts.withheld) : "");
+    out << fmt::format(
+        "\nApplied to target \"{}\" in {:.2f} s: {} created, {} updated, {} deactivated, {} "
+        "reactivated, "
+        "{}{}{} unchanged, {} rejected, {} failed{}.\n",
+        target, seconds, counts.created, counts.updated, counts.deactivated, counts.reactivated,
+        result.deleted ? fmt::format("{} deleted, ", result.deleted) : "",
+        result.linked ? fmt::format("{} managers linked, ", result.linked) : "", counts.unchanged,
+        counts.rejected, counts.failed,
+        counts.withheld ? fmt::format(", {} deactivations and deletions withheld", counts.withheld)
+                        : "");
     const size_t shown = std::min(show, result.failures.size());
     for (size_t i = 0; i < shown; ++i)
-        out << "  ! " << result.failures[i].what << " " << result.failures[i].key << ": " << result.failures[i].message
-            << '\n';
+        out << "  ! " << result.failures[i].what << " " << result.failures[i].key << ": "
+            << result.failures[i].message << '\n';
     if (shown < result.failures.size())
-        out << "  ... and " << result.failures.size() - shown << " more failures (each is in the log)\n";
+        out << "  ... and " << result.failures.size() - shown
+            << " more failures (each is in the log)\n";
     if (result.target_unusable)
-        out << "The target could not be used; " << result.skipped << " further operations were not attempted.\n";
+        out << "The target could not be used; " << result.skipped
+            << " further operations were not attempted.\n";
 }
 
 // The state's folder exists and is writable, or can be made: what sync will need.
 std::optional<std::string> state_location_problem(const std::filesystem::path& state) {
     std::error_code error;
     auto folder = std::filesystem::absolute(state, error).parent_path();
-    while (!folder.empty() && !std::filesystem::exists(folder, error)) folder = folder.parent_path();
+    while (!folder.empty() && !std::filesystem::exists(folder, error))
+        folder = folder.parent_path();
     if (::access(folder.c_str(), W_OK | X_OK) != 0)
-        return "cannot create or write the state in " + folder.string() + ": " + std::strerror(errno);
+        return "cannot create or write the state in " + folder.string() + ": " +
+               std::strerror(errno);
     return std::nullopt;
 }
 
@@ -254,7 +288,8 @@ std::optional<std::string> target_problem(const TargetConfig& target) {
         return error.what();
     }
     if (!target.ca_file.empty() && !std::ifstream(target.ca_file))
-        return "target.ca_file: cannot read " + target.ca_file.string() + ": " + std::strerror(errno);
+        return "target.ca_file: cannot read " + target.ca_file.string() + ": " +
+               std::strerror(errno);
     return std::nullopt;
 }
 
@@ -265,33 +300,41 @@ ExitCode validate(const Prepared& prepared, std::ostream& out) {
     const auto& config = prepared.config;
     std::vector<std::string> problems;
     out << "Config  " << config.file.string() << ": valid\n";
-    out << "Mapping " << prepared.mapping.file.string() << ": valid (" << prepared.mapping.rules.size() << " rules)\n";
+    out << "Mapping " << prepared.mapping.file.string() << ": valid ("
+        << prepared.mapping.rules.size() << " rules)\n";
     auto target = target_problem(config.target);
-    out << "Target  \"" << config.target.name << "\" " << http::redact_url(config.target.url) << ": "
-        << (target ? "NOT USABLE: " + *target : std::string("secret and files readable (not contacted)")) << '\n';
+    out << "Target  \"" << config.target.name << "\" " << http::redact_url(config.target.url)
+        << ": "
+        << (target ? "NOT USABLE: " + *target
+                   : std::string("secret and files readable (not contacted)"))
+        << '\n';
     if (target) problems.push_back(*target);
     RunLock lock(config.state, RunLock::Mode::shared);
     auto snapshot = state::StateStore::read_snapshot(config.state, config.target.name);
     auto location = state_location_problem(config.state);
     out << "State   " << config.state.string() << ": "
         << (location ? "NOT USABLE: " + *location
-            : std::filesystem::exists(config.state) ? std::to_string(snapshot.resources.size()) + " users known"
-                                                    : std::string("not created yet (sync creates it)"))
+            : std::filesystem::exists(config.state)
+                ? std::to_string(snapshot.resources.size()) + " users known"
+                : std::string("not created yet (sync creates it)"))
         << '\n';
     if (location) problems.push_back(*location);
-    auto mapped = read_and_map(prepared, [&](const std::string& id) { return snapshot.last_complete_read(id); });
-    guard_completeness(mapped, snapshot.last_complete_read(prepared.source->describe()), config.source_guards, false);
+    auto mapped = read_and_map(
+        prepared, [&](const std::string& id) { return snapshot.last_complete_read(id); });
+    guard_completeness(mapped, snapshot.last_complete_read(prepared.source->describe()),
+                       config.source_guards, false);
     out << "Source  " << prepared.source->describe() << ": " << mapped.records << " records, "
         << mapped.desired.size() << " mapped\n";
     print_rejections(out, mapped);
     if (!mapped.read.complete()) problems.push_back("the source failed");
     if (!problems.empty()) {
-        out << "\nNOT VALID: " << problems.size() << (problems.size() == 1 ? " problem" : " problems")
-            << " above; sync would fail.\n";
+        out << "\nNOT VALID: " << problems.size()
+            << (problems.size() == 1 ? " problem" : " problems") << " above; sync would fail.\n";
         return ExitCode::failed;
     }
     const bool clean = mapped.rejections.empty() && mapped.failed_joins.empty();
-    out << (clean ? "\nValid: sync can run.\n" : "\nValid, with the records above rejected: sync would leave them alone.\n");
+    out << (clean ? "\nValid: sync can run.\n"
+                  : "\nValid, with the records above rejected: sync would leave them alone.\n");
     return clean ? ExitCode::ok : ExitCode::partial;
 }
 
@@ -303,33 +346,42 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     std::string token;
     std::optional<state::StateStore> store;
     if (sync) {
-        if (auto problem = target_problem(config.target)) throw ConfigError(*problem); // before any work
+        if (auto problem = target_problem(config.target))
+            throw ConfigError(*problem); // before any work
         token = resolve_token(config.target);
         store.emplace(config.state);
     }
-    const auto snapshot = store ? store->snapshot(config.target.name)
-                                : state::StateStore::read_snapshot(config.state, config.target.name);
-    auto mapped = read_and_map(prepared, [&](const std::string& id) { return snapshot.last_complete_read(id); });
+    const auto snapshot = store
+                              ? store->snapshot(config.target.name)
+                              : state::StateStore::read_snapshot(config.state, config.target.name);
+    auto mapped = read_and_map(
+        prepared, [&](const std::string& id) { return snapshot.last_complete_read(id); });
     const std::string source_id = prepared.source->describe();
-    guard_completeness(mapped, snapshot.last_complete_read(source_id), config.source_guards, options.allow_shrink);
-    auto plan = state::make_plan(mapped.desired, snapshot.resources, policy_for(prepared, options, mapped));
+    guard_completeness(mapped, snapshot.last_complete_read(source_id), config.source_guards,
+                       options.allow_shrink);
+    auto plan =
+        state::make_plan(mapped.desired, snapshot.resources, policy_for(prepared, options, mapped));
     print_plan(out, plan, config.target.name, options.show_operations);
     print_rejections(out, mapped, options.show_operations);
     if (!sync) return plan_exit_code(plan, mapped, options.detailed_exitcode);
 
     auto started = std::chrono::steady_clock::now();
     auto run_id = store->begin_run(config.target.name, "sync");
-    http::HttpClient http({std::chrono::seconds(10), config.target.timeout, config.target.ca_file, "hr2scim/0.1"});
+    http::HttpClient http(
+        {std::chrono::seconds(10), config.target.timeout, config.target.ca_file, "hr2scim/0.1"});
     scim::ScimClient client({config.target.name, config.target.url, token}, http,
-                            http::RetryPolicy{config.target.max_retries + 1, std::chrono::milliseconds(500),
+                            http::RetryPolicy{config.target.max_retries + 1,
+                                              std::chrono::milliseconds(500),
                                               std::chrono::seconds(60)});
     auto result = Applier(client, *store, config.target.name, prepared.now).apply(plan);
-    state::RunCounts counts{mapped.records, result.created, result.updated, result.deactivated,
-                            result.reactivated, plan.unchanged, mapped.rejections.size(), result.failures.size(),
-                            plan.withheld.size(), mapped.read.complete()};
+    state::RunCounts counts{mapped.records,           result.created,         result.updated,
+                            result.deactivated,       result.reactivated,     plan.unchanged,
+                            mapped.rejections.size(), result.failures.size(), plan.withheld.size(),
+                            mapped.read.complete()};
     auto code = sync_exit_code(plan, mapped, result);
     if (mapped.read.complete()) store->record_complete_read(source_id, mapped.yielded);
-    for (const auto& [id, count] : mapped.complete_reads) store->record_complete_read(id, count);
+    for (const auto& [id, count] : mapped.complete_reads)
+        store->record_complete_read(id, count);
     store->finish_run(run_id, counts, static_cast<int>(code));
     print_summary(out, config.target.name, counts, result,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
@@ -341,17 +393,23 @@ void print_source_values(std::ostream& out, const connectors::Record& record) {
     out << "Source values:\n";
     for (const auto& [name, values] : record.attributes) {
         out << "  " << name << " =";
-        for (const auto& value : values) out << " " << nlohmann::json(value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        for (const auto& value : values)
+            out << " "
+                << nlohmann::json(value).dump(-1, ' ', false,
+                                              nlohmann::json::error_handler_t::replace);
         out << '\n';
     }
 }
 
-void print_rule_outcomes(std::ostream& out, const mappings::Mapping& mapping, const connectors::Record& record,
-                         mappings::Instant now) {
+void print_rule_outcomes(std::ostream& out, const mappings::Mapping& mapping,
+                         const connectors::Record& record, mappings::Instant now) {
     out << "\nMapped attributes (" << mapping.file.string() << "):\n";
     for (const auto& outcome : mappings::trace_record(mapping, record, now)) {
         out << "  " << outcome.target << " = "
-            << (outcome.value.empty() ? std::string("(none)") : nlohmann::json(outcome.value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+            << (outcome.value.empty()
+                    ? std::string("(none)")
+                    : nlohmann::json(outcome.value)
+                          .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
             << "    from " << outcome.rule;
         if (!outcome.note.empty()) out << "    [" << outcome.note << "]";
         out << '\n';
@@ -360,17 +418,22 @@ void print_rule_outcomes(std::ostream& out, const mappings::Mapping& mapping, co
 
 std::string_view disposition_name(scim::Disposition disposition) {
     switch (disposition) {
-    case scim::Disposition::provision: return "provisioned";
-    case scim::Disposition::hold: return "left alone";
-    case scim::Disposition::out_of_scope: return "out of scope";
+    case scim::Disposition::provision:
+        return "provisioned";
+    case scim::Disposition::hold:
+        return "left alone";
+    case scim::Disposition::out_of_scope:
+        return "out of scope";
     }
     return "?";
 }
 
-void print_decision(std::ostream& out, const Prepared& prepared, const scim::DesiredResource& desired) {
+void print_decision(std::ostream& out, const Prepared& prepared,
+                    const scim::DesiredResource& desired) {
     const auto& mapping = prepared.mapping;
     out << "\nScope and lifecycle (as of " << mappings::format_instant(prepared.now) << "):\n";
-    if (!mapping.scope.include && !mapping.scope.exclude) out << "  scope: everyone in the source\n";
+    if (!mapping.scope.include && !mapping.scope.exclude)
+        out << "  scope: everyone in the source\n";
     if (mapping.scope.include) out << "  scope include: " << mapping.scope.include_text << '\n';
     if (mapping.scope.exclude) out << "  scope exclude: " << mapping.scope.exclude_text << '\n';
     if (!mapping.lifecycle.time_zone) out << "  lifecycle: none (no dates in the mapping)\n";
@@ -407,7 +470,8 @@ ExitCode explain(const Prepared& prepared, const RunOptions& options, std::ostre
     }();
     if (!record) {
         if (rejected) {
-            out << "The record with the key " << options.key << " was rejected: sync leaves its user as it is.\n";
+            out << "The record with the key " << options.key
+                << " was rejected: sync leaves its user as it is.\n";
             return ExitCode::partial;
         }
         out << "The source has no record with the key " << options.key << ".\n";
@@ -415,8 +479,8 @@ ExitCode explain(const Prepared& prepared, const RunOptions& options, std::ostre
             out << "The state does not know it either: nobody has that key.\n";
             return ExitCode::failed;
         }
-        out << "The state knows it (" << state::to_string(known->status) << ", SCIM id " << known->scim_id
-            << "): sync would deactivate it, subject to the safety gates.\n";
+        out << "The state knows it (" << state::to_string(known->status) << ", SCIM id "
+            << known->scim_id << "): sync would deactivate it, subject to the safety gates.\n";
         return ExitCode::ok;
     }
     out << "Record " << record->key << " from " << record->origin << "\n\n";
@@ -429,14 +493,16 @@ ExitCode explain(const Prepared& prepared, const RunOptions& options, std::ostre
     }();
     if (!desired) return ExitCode::partial;
     print_decision(out, prepared, *desired);
-    out << "\nSCIM body:\n" << desired->body.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n\n";
+    out << "\nSCIM body:\n"
+        << desired->body.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n\n";
     // The whole run is planned, so that managers resolve and the gates count as sync would;
     // only this person's operations are shown.
     auto plan = state::make_plan(mapped.desired, stored, policy_for(prepared, options, mapped));
     auto other = [&](const state::Operation& operation) { return operation.key != options.key; };
     std::erase_if(plan.operations, other);
     std::erase_if(plan.withheld, other);
-    std::erase_if(plan.unlinked_managers, [&](const std::string& line) { return !line.starts_with(options.key + ":"); });
+    std::erase_if(plan.unlinked_managers,
+                  [&](const std::string& line) { return !line.starts_with(options.key + ":"); });
     plan.unchanged = plan.operations.empty() && plan.withheld.empty() && known ? 1 : 0;
     plan.protected_keys = 0;
     plan.held = desired->disposition == scim::Disposition::hold && known ? 1 : 0;

@@ -1,13 +1,13 @@
 #pragma once
 // One run of `validate`, `plan` or `sync`: wires source, mapping, state and target together.
 
+#include "agent/exit_codes.hpp"
+
 #include <chrono>
 #include <filesystem>
 #include <optional>
 #include <ostream>
 #include <string>
-
-#include "agent/exit_codes.hpp"
 
 namespace hr2scim::agent {
 
@@ -16,11 +16,11 @@ enum class Command { validate, plan, sync, explain };
 struct RunOptions {
     Command command = Command::plan;
     std::filesystem::path config;
-    bool detailed_exitcode = false;            // plan: 4 when there are changes
-    std::optional<size_t> max_deactivations;   // one run's override of the safety limits
-    std::string log_level;                     // overrides the config's log.level when set
-    bool allow_shrink = false;                 // one run's override of source.max_shrink_percent
-    std::string key;                           // explain: the source key to show
+    bool detailed_exitcode = false;          // plan: 4 when there are changes
+    std::optional<size_t> max_deactivations; // one run's override of the safety limits
+    std::string log_level;                   // overrides the config's log.level when set
+    bool allow_shrink = false;               // one run's override of source.max_shrink_percent
+    std::string key;                         // explain: the source key to show
     // plan, sync: operations printed one by one; past this the plan is summarised by kind
     // (--show-all prints them all). Cron logs must not grow by megabytes a run.
     size_t show_operations = 100;

@@ -8,7 +8,7 @@
 namespace hr2scim::agent {
 
 class RunLock {
-public:
+  public:
     enum class Mode { exclusive, shared };
     // Throws ConfigError naming the lock file when a sync holds it (or, exclusive, anyone).
     // Exclusive creates the lock file (and the state's folder, mode 0700); shared takes the
@@ -18,7 +18,7 @@ public:
     RunLock(const RunLock&) = delete;
     RunLock& operator=(const RunLock&) = delete;
 
-private:
+  private:
     int m_fd = -1;
 };
 

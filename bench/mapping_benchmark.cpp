@@ -1,9 +1,9 @@
 // Mapping cost per record: a realistic 20-attribute mapping (templates, functions, a unique
 // userName, a manager, scope and lifecycle dates) over generated HR rows.
 //   build/bench/mapping_benchmark
-#include <benchmark/benchmark.h>
-
 #include "mappings/mapper.hpp"
+
+#include <benchmark/benchmark.h>
 
 namespace {
 

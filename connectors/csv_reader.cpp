@@ -9,7 +9,9 @@ constexpr unsigned char k_parser_options = CSV_STRICT | CSV_STRICT_FINI;
 constexpr std::string_view k_utf8_bom = "\xEF\xBB\xBF";
 
 // RFC 4180: spaces are part of a field, so none are trimmed.
-int no_spaces(unsigned char) { return 0; }
+int no_spaces(unsigned char) {
+    return 0;
+}
 
 } // namespace
 
@@ -34,8 +36,9 @@ struct CsvStreamParser::State {
         row_open = was_open || !is_blank(line);
         record_bytes += line.size();
         if (record_bytes > k_max_csv_record_bytes) {
-            failed = CsvError{record_line, "the record starting on line " + std::to_string(record_line) +
-                                               " is longer than 1 MiB (a quote that is never closed?)"};
+            failed =
+                CsvError{record_line, "the record starting on line " + std::to_string(record_line) +
+                                          " is longer than 1 MiB (a quote that is never closed?)"};
             return;
         }
         size_t parsed = csv_parse(&parser, line.data(), line.size(), on_field, on_row_end, this);
@@ -49,16 +52,20 @@ struct CsvStreamParser::State {
         if (failed) return failed;
         if (csv_fini(&parser, on_field, on_row_end, this) != 0)
             return CsvError{record_line, "a quoted field opened in the record starting on line " +
-                                             std::to_string(record_line) + " is not closed before the end of the file"};
+                                             std::to_string(record_line) +
+                                             " is not closed before the end of the file"};
         return std::nullopt;
     }
 
-    static bool is_blank(std::string_view line) { return line.find_first_not_of("\r\n") == std::string_view::npos; }
+    static bool is_blank(std::string_view line) {
+        return line.find_first_not_of("\r\n") == std::string_view::npos;
+    }
 
     std::string describe_error(size_t line_number, size_t column) const {
         // The caller's origin already names the record's first line.
         std::string where = "column " + std::to_string(column);
-        if (line_number != record_line) where = "line " + std::to_string(line_number) + ", " + where;
+        if (line_number != record_line)
+            where = "line " + std::to_string(line_number) + ", " + where;
         return where + ": a quote inside an unquoted field, or text after a closing quote";
     }
 
@@ -73,7 +80,8 @@ struct CsvStreamParser::State {
     }
 
     static void on_field(void* data, size_t length, void* self) {
-        static_cast<State*>(self)->fields.emplace_back(data ? static_cast<const char*>(data) : "", length);
+        static_cast<State*>(self)->fields.emplace_back(data ? static_cast<const char*>(data) : "",
+                                                       length);
     }
 
     static void on_row_end(int, void* self) {
@@ -95,14 +103,19 @@ struct CsvStreamParser::State {
     std::optional<CsvError> failed;
 };
 
-CsvStreamParser::CsvStreamParser(const CsvOptions& options, RowHandler on_row, ErrorHandler on_error)
+CsvStreamParser::CsvStreamParser(const CsvOptions& options, RowHandler on_row,
+                                 ErrorHandler on_error)
     : m_state(std::make_unique<State>(options, std::move(on_row), std::move(on_error))) {}
 
 CsvStreamParser::~CsvStreamParser() = default;
 
-void CsvStreamParser::feed_line(std::string_view line, size_t line_number) { m_state->feed_line(line, line_number); }
+void CsvStreamParser::feed_line(std::string_view line, size_t line_number) {
+    m_state->feed_line(line, line_number);
+}
 
-std::optional<CsvError> CsvStreamParser::finish() { return m_state->finish(); }
+std::optional<CsvError> CsvStreamParser::finish() {
+    return m_state->finish();
+}
 
 CsvParse parse_csv(std::string_view text, const CsvOptions& options) {
     CsvParse result;

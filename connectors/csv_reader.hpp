@@ -27,7 +27,7 @@ struct CsvError {
 
 struct CsvParse {
     std::vector<CsvRow> rows;
-    std::vector<CsvError> errors;     // malformed records, skipped
+    std::vector<CsvError> errors;      // malformed records, skipped
     std::optional<CsvError> truncated; // the text ended inside a quoted field
 };
 
@@ -37,7 +37,7 @@ inline constexpr size_t k_max_csv_record_bytes = size_t{1} << 20;
 // Parses one physical line at a time and hands each row over as soon as it ends, so a file
 // is never held whole. Errors are rows skipped; `finish` says whether the text ended cleanly.
 class CsvStreamParser {
-public:
+  public:
     using RowHandler = std::function<void(CsvRow&&)>;
     using ErrorHandler = std::function<void(CsvError&&)>;
     CsvStreamParser(const CsvOptions& options, RowHandler on_row, ErrorHandler on_error);
@@ -50,7 +50,7 @@ public:
     // Where the text ended inside a quoted field or an over-long record, or nothing.
     [[nodiscard]] std::optional<CsvError> finish();
 
-private:
+  private:
     struct State;
     std::unique_ptr<State> m_state;
 };

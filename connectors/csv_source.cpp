@@ -1,12 +1,12 @@
 #include "connectors/csv_source.hpp"
 
-#include <algorithm>
-#include <array>
-#include <set>
-
 #include "connectors/line_reader.hpp"
 #include "connectors/source_support.hpp"
 #include "connectors/utf8.hpp"
+
+#include <algorithm>
+#include <array>
+#include <set>
 
 namespace hr2scim::connectors {
 namespace {
@@ -27,13 +27,16 @@ std::optional<std::string> check_header(const std::vector<std::string>& header,
                                         const std::string& key_column) {
     std::set<std::string_view, CaseInsensitiveLess> seen;
     for (size_t i = 0; i < header.size(); ++i) {
-        if (header[i].empty()) return "column " + std::to_string(i + 1) + " of the header has no name";
+        if (header[i].empty())
+            return "column " + std::to_string(i + 1) + " of the header has no name";
         if (!seen.insert(header[i]).second)
-            return "column '" + header[i] + "' appears twice in the header (names are compared ignoring case)";
+            return "column '" + header[i] +
+                   "' appears twice in the header (names are compared ignoring case)";
         if (find_invalid_utf8(header[i])) return "the header is not valid UTF-8";
     }
     if (!seen.contains(key_column))
-        return "the key column '" + key_column + "' is not in the header (columns: " + join(header) + ")";
+        return "the key column '" + key_column +
+               "' is not in the header (columns: " + join(header) + ")";
     return std::nullopt;
 }
 
@@ -44,17 +47,20 @@ std::optional<std::string> check_row(const CsvRow& row, const std::vector<std::s
                std::to_string(header.size());
     for (size_t i = 0; i < header.size(); ++i)
         if (auto bad = find_invalid_utf8(row.fields[i]))
-            return "column '" + header[i] + "' is not valid UTF-8 (byte " + std::to_string(*bad + 1) + ")";
+            return "column '" + header[i] + "' is not valid UTF-8 (byte " +
+                   std::to_string(*bad + 1) + ")";
     return std::nullopt;
 }
 
 // Turns rows into records as they arrive: the first row is the header.
 class RecordBuilder {
-public:
+  public:
     RecordBuilder(std::string file_label, std::string key_column)
         : m_label(std::move(file_label)), m_key_column(std::move(key_column)) {}
 
-    void add_error(const CsvError& error) { m_read.rejections.push_back({origin_of(m_label, error.line), "", error.reason}); }
+    void add_error(const CsvError& error) {
+        m_read.rejections.push_back({origin_of(m_label, error.line), "", error.reason});
+    }
 
     void add_row(CsvRow&& row) {
         if (m_read.failure) return;
@@ -62,28 +68,34 @@ public:
         std::string origin = origin_of(m_label, row.line);
         if (auto problem = check_row(row, m_header)) {
             // With every field in its column, a bad value elsewhere does not hide whose row it is.
-            const bool key_readable = row.fields.size() == m_header.size() && !row.fields[m_key_index].empty() &&
+            const bool key_readable = row.fields.size() == m_header.size() &&
+                                      !row.fields[m_key_index].empty() &&
                                       !find_invalid_utf8(row.fields[m_key_index]);
-            m_read.rejections.push_back({origin, key_readable ? row.fields[m_key_index] : "", *problem});
+            m_read.rejections.push_back(
+                {origin, key_readable ? row.fields[m_key_index] : "", *problem});
             return;
         }
         if (row.fields[m_key_index].empty()) {
-            m_read.rejections.push_back({origin, "", "the key column '" + m_key_column + "' is empty"});
+            m_read.rejections.push_back(
+                {origin, "", "the key column '" + m_key_column + "' is empty"});
             return;
         }
         Record record{row.fields[m_key_index], {}, std::move(origin)};
-        for (size_t i = 0; i < m_header.size(); ++i) record.attributes.emplace(m_header[i], std::vector{std::move(row.fields[i])});
+        for (size_t i = 0; i < m_header.size(); ++i)
+            record.attributes.emplace(m_header[i], std::vector{std::move(row.fields[i])});
         m_read.records.push_back(std::move(record));
     }
 
     SourceRead finish(std::optional<CsvError> ended_badly) {
-        if (ended_badly && !m_read.failure) m_read.failure = origin_of(m_label, ended_badly->line) + ": " + ended_badly->reason;
-        if (!m_have_header && !m_read.failure) m_read.failure = m_label + ": no header row (the file is empty)";
+        if (ended_badly && !m_read.failure)
+            m_read.failure = origin_of(m_label, ended_badly->line) + ": " + ended_badly->reason;
+        if (!m_have_header && !m_read.failure)
+            m_read.failure = m_label + ": no header row (the file is empty)";
         reject_duplicate_keys(m_read);
         return std::move(m_read);
     }
 
-private:
+  private:
     void take_header(CsvRow&& row) {
         m_have_header = true;
         m_header = std::move(row.fields);
@@ -109,16 +121,21 @@ private:
 
 } // namespace
 
-SourceRead records_from_csv(CsvParse parsed, const std::string& file_label, const std::string& key_column) {
+SourceRead records_from_csv(CsvParse parsed, const std::string& file_label,
+                            const std::string& key_column) {
     RecordBuilder builder(file_label, key_column);
-    for (const auto& error : parsed.errors) builder.add_error(error);
-    for (auto& row : parsed.rows) builder.add_row(std::move(row));
+    for (const auto& error : parsed.errors)
+        builder.add_error(error);
+    for (auto& row : parsed.rows)
+        builder.add_row(std::move(row));
     return builder.finish(std::move(parsed.truncated));
 }
 
 CsvSource::CsvSource(CsvSourceSettings settings) : m_settings(std::move(settings)) {}
 
-std::string CsvSource::describe() const { return "csv:" + m_settings.path.string(); }
+std::string CsvSource::describe() const {
+    return "csv:" + m_settings.path.string();
+}
 
 // Streams the file: one line, and one row, in memory at a time besides the records.
 SourceRead CsvSource::read() {
@@ -134,12 +151,15 @@ SourceRead CsvSource::read() {
         [&](CsvError&& error) { builder.add_error(error); });
     LineReader lines(*file, k_max_csv_record_bytes);
     std::string_view line;
-    while (lines.next(line)) parser.feed_line(line, lines.line_number());
+    while (lines.next(line))
+        parser.feed_line(line, lines.line_number());
     if (lines.error()) return builder.finish(CsvError{lines.line_number() + 1, *lines.error()});
     return builder.finish(parser.finish());
 }
 
-std::span<const OptionSpec> csv_source_options() { return k_csv_options; }
+std::span<const OptionSpec> csv_source_options() {
+    return k_csv_options;
+}
 
 std::unique_ptr<Source> make_csv_source(const SourceOptions& options) {
     CsvSourceSettings settings;
@@ -147,7 +167,8 @@ std::unique_ptr<Source> make_csv_source(const SourceOptions& options) {
     settings.key_column = options.get("key_column");
     const auto& delimiter = options.get("delimiter");
     if (delimiter.size() != 1 || delimiter == "\"" || delimiter == "\n" || delimiter == "\r")
-        throw OptionError("delimiter", "delimiter must be one character other than a quote or a line end");
+        throw OptionError("delimiter",
+                          "delimiter must be one character other than a quote or a line end");
     settings.csv.delimiter = delimiter[0];
     return std::make_unique<CsvSource>(std::move(settings));
 }

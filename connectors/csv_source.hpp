@@ -1,13 +1,13 @@
 #pragma once
 // People from a CSV export: a header row names the columns, one column holds the key.
 
+#include "connectors/csv_reader.hpp"
+#include "connectors/source.hpp"
+
 #include <filesystem>
 #include <memory>
 #include <span>
 #include <string>
-
-#include "connectors/csv_reader.hpp"
-#include "connectors/source.hpp"
 
 namespace hr2scim::connectors {
 
@@ -18,12 +18,12 @@ struct CsvSourceSettings {
 };
 
 class CsvSource final : public Source {
-public:
+  public:
     explicit CsvSource(CsvSourceSettings settings);
     [[nodiscard]] SourceRead read() override;
     [[nodiscard]] std::string describe() const override;
 
-private:
+  private:
     CsvSourceSettings m_settings;
 };
 

@@ -1,16 +1,15 @@
 #include "connectors/http_api_source.hpp"
 
-#include <array>
-#include <cstdlib>
-
-#include <spdlog/spdlog.h>
-
 #include "connectors/json_records.hpp"
 #include "connectors/source_support.hpp"
 #include "http/json_body.hpp"
 #include "http/redact.hpp"
 #include "http/secrets.hpp"
 #include "http/url.hpp"
+
+#include <array>
+#include <cstdlib>
+#include <spdlog/spdlog.h>
 
 namespace hr2scim::connectors {
 namespace {
@@ -24,16 +23,21 @@ constexpr std::array k_api_options = {
     OptionSpec{"token_env", false, "", "bearer: environment variable with the token"},
     OptionSpec{"token_file", false, "", "bearer: file whose first line is the token"},
     OptionSpec{"username", false, "", "basic: the user name"},
-    OptionSpec{"username_env", false, "", "basic: environment variable with the user name (BambooHR: the API key)"},
+    OptionSpec{"username_env", false, "",
+               "basic: environment variable with the user name (BambooHR: the API key)"},
     OptionSpec{"password_env", false, "", "basic: environment variable with the password"},
     OptionSpec{"password_file", false, "", "basic: file whose first line is the password"},
     OptionSpec{"token_url", false, "", "oauth2: the token endpoint"},
     OptionSpec{"client_id", false, "", "oauth2: the client id"},
-    OptionSpec{"client_secret_env", false, "", "oauth2: environment variable with the client secret"},
-    OptionSpec{"client_secret_file", false, "", "oauth2: file whose first line is the client secret"},
+    OptionSpec{"client_secret_env", false, "",
+               "oauth2: environment variable with the client secret"},
+    OptionSpec{"client_secret_file", false, "",
+               "oauth2: file whose first line is the client secret"},
     OptionSpec{"scope", false, "", "oauth2: the scope to ask for, if any"},
-    OptionSpec{"records", false, "", "JSON pointer to the array of people in each page (empty: the page is the array)"},
-    OptionSpec{"key", true, "", "the attribute that holds each person's stable key (nested: work.employee_id)"},
+    OptionSpec{"records", false, "",
+               "JSON pointer to the array of people in each page (empty: the page is the array)"},
+    OptionSpec{"key", true, "",
+               "the attribute that holds each person's stable key (nested: work.employee_id)"},
     OptionSpec{"pagination", false, "none", "none, page, offset, cursor, next_url or link"},
     OptionSpec{"page_param", false, "page", "page: the page number parameter"},
     OptionSpec{"page_start", false, "1", "page: the first page's number"},
@@ -43,8 +47,10 @@ constexpr std::array k_api_options = {
     OptionSpec{"limit_param", false, "limit", "offset: the limit parameter"},
     OptionSpec{"cursor_pointer", false, "", "cursor: JSON pointer to the next cursor in the body"},
     OptionSpec{"cursor_param", false, "cursor", "cursor: the parameter that takes it"},
-    OptionSpec{"next_pointer", false, "", "next_url: JSON pointer to the next page's URL in the body"},
-    OptionSpec{"total_pointer", false, "", "page and offset: JSON pointer to the total record count, if the API gives it"},
+    OptionSpec{"next_pointer", false, "",
+               "next_url: JSON pointer to the next page's URL in the body"},
+    OptionSpec{"total_pointer", false, "",
+               "page and offset: JSON pointer to the total record count, if the API gives it"},
     OptionSpec{"max_pages", false, "1000", "a read with more pages fails (pagination loops)"},
     OptionSpec{"timeout_seconds", false, "30", "per request"},
     OptionSpec{"max_retries", false, "3", "for 408, 429, 5xx and no answer"},
@@ -58,10 +64,11 @@ std::string host_of(const std::string& url) {
 }
 
 class Reader {
-public:
+  public:
     explicit Reader(const HttpApiSettings& settings)
         : m_settings(settings),
-          m_http(http::ClientOptions{std::chrono::seconds(10), settings.timeout, settings.ca_file, "hr2scim"}),
+          m_http(http::ClientOptions{std::chrono::seconds(10), settings.timeout, settings.ca_file,
+                                     "hr2scim"}),
           m_log(spdlog::default_logger()->clone("source:http_api:" + host_of(settings.url))) {}
 
     SourceRead read() {
@@ -84,11 +91,12 @@ public:
         return read;
     }
 
-private:
+  private:
     // The page's records go into `read`; the answer is the next URL, the end, or a failure.
-    tl::expected<std::optional<std::string>, std::string> read_page(const std::string& url, size_t page, Pager& pager,
-                                                                    SourceRead& read) {
-        const std::string where = "page " + std::to_string(page) + " (" + http::redact_url(url) + ")";
+    tl::expected<std::optional<std::string>, std::string>
+    read_page(const std::string& url, size_t page, Pager& pager, SourceRead& read) {
+        const std::string where =
+            "page " + std::to_string(page) + " (" + http::redact_url(url) + ")";
         auto response = get(url);
         if (!response) return tl::unexpected(where + ": " + response.error());
         auto parsed = http::parse_json_body(response->body);
@@ -97,13 +105,15 @@ private:
         auto records = records_at(body, m_settings.records_pointer);
         if (!records) return tl::unexpected(where + ": " + records.error());
         size_t index = 0;
-        for (const auto& item : **records) add_record(item, page, ++index, read);
+        for (const auto& item : **records)
+            add_record(item, page, ++index, read);
         m_log->debug("{}: {} records", where, (*records)->size());
         return pager.next(url, body, *response, (*records)->size());
     }
 
     void add_record(const json& item, size_t page, size_t index, SourceRead& read) {
-        std::string origin = host_of(m_settings.url) + " page " + std::to_string(page) + " item " + std::to_string(index);
+        std::string origin = host_of(m_settings.url) + " page " + std::to_string(page) + " item " +
+                             std::to_string(index);
         if (!item.is_object()) {
             read.rejections.push_back({origin, "", "not a JSON object"});
             return;
@@ -111,9 +121,10 @@ private:
         Attributes attributes = flatten_json(item);
         auto key = attributes.find(m_settings.key);
         if (key == attributes.end() || key->second.size() != 1 || key->second.front().empty()) {
-            read.rejections.push_back({origin, "", key == attributes.end() || key->second.empty()
-                                                       ? "no " + m_settings.key
-                                                       : m_settings.key + " is empty or has several values"});
+            read.rejections.push_back({origin, "",
+                                       key == attributes.end() || key->second.empty()
+                                           ? "no " + m_settings.key
+                                           : m_settings.key + " is empty or has several values"});
             return;
         }
         std::string key_value = key->second.front();
@@ -122,21 +133,28 @@ private:
 
     tl::expected<http::Response, std::string> get(const std::string& url) {
         http::Request request{"GET", url, {{"Accept", "application/json"}}, {}};
-        if (!m_authorization.empty()) request.headers.emplace_back("Authorization", m_authorization);
+        if (!m_authorization.empty())
+            request.headers.emplace_back("Authorization", m_authorization);
         return send(request);
     }
 
     tl::expected<http::Response, std::string> send(const http::Request& request) {
         auto sleeper = m_settings.sleeper ? m_settings.sleeper : http::real_sleeper();
-        auto sent = http::send_with_retries(m_http, request, m_settings.retry, sleeper, [&](const http::RetryNotice& n) {
-            m_log->warn("{} {}: {}; retry {} in {} ms", request.method, http::redact_url(request.url), redact(n.reason),
-                        n.attempt, n.delay.count());
-        });
-        if (!sent.result) return tl::unexpected("no answer: " + redact(sent.result.error().message));
+        auto sent = http::send_with_retries(
+            m_http, request, m_settings.retry, sleeper, [&](const http::RetryNotice& n) {
+                m_log->warn("{} {}: {}; retry {} in {} ms", request.method,
+                            http::redact_url(request.url), redact(n.reason), n.attempt,
+                            n.delay.count());
+            });
+        if (!sent.result)
+            return tl::unexpected("no answer: " + redact(sent.result.error().message));
         if (http::classify_status(sent.result->status) != http::Verdict::ok) {
             std::string detail = redact(std::move(sent.result->body)).substr(0, 200);
-            return tl::unexpected("HTTP " + std::to_string(sent.result->status) + (detail.empty() ? "" : ": " + detail) +
-                                  (sent.attempts > 1 ? " (after " + std::to_string(sent.attempts) + " attempts)" : "") +
+            return tl::unexpected("HTTP " + std::to_string(sent.result->status) +
+                                  (detail.empty() ? "" : ": " + detail) +
+                                  (sent.attempts > 1
+                                       ? " (after " + std::to_string(sent.attempts) + " attempts)"
+                                       : "") +
                                   (sent.gave_up.empty() ? "" : "; " + sent.gave_up));
         }
         return std::move(*sent.result);
@@ -147,13 +165,18 @@ private:
 
     std::string authenticate() {
         switch (m_settings.auth) {
-        case ApiAuth::none: return {};
-        case ApiAuth::bearer: m_authorization = "Bearer " + m_settings.token; return {};
+        case ApiAuth::none:
+            return {};
+        case ApiAuth::bearer:
+            m_authorization = "Bearer " + m_settings.token;
+            return {};
         case ApiAuth::basic:
             http::register_basic_credentials(m_settings.username, m_settings.password);
-            m_authorization = "Basic " + http::base64_encode(m_settings.username + ":" + m_settings.password);
+            m_authorization =
+                "Basic " + http::base64_encode(m_settings.username + ":" + m_settings.password);
             return {};
-        case ApiAuth::oauth2: return fetch_oauth2_token();
+        case ApiAuth::oauth2:
+            return fetch_oauth2_token();
         }
         return {};
     }
@@ -164,22 +187,29 @@ private:
                                          http::url_encode(m_settings.client_secret));
         std::string body = "grant_type=client_credentials";
         if (!m_settings.scope.empty()) body += "&scope=" + http::url_encode(m_settings.scope);
-        http::Request request{"POST", m_settings.token_url,
-                              {{"Content-Type", "application/x-www-form-urlencoded"},
-                               {"Accept", "application/json"},
-                               {"Authorization", "Basic " + http::base64_encode(http::url_encode(m_settings.client_id) +
-                                                                                ":" + http::url_encode(m_settings.client_secret))}},
-                              body};
+        http::Request request{
+            "POST",
+            m_settings.token_url,
+            {{"Content-Type", "application/x-www-form-urlencoded"},
+             {"Accept", "application/json"},
+             {"Authorization",
+              "Basic " + http::base64_encode(http::url_encode(m_settings.client_id) + ":" +
+                                             http::url_encode(m_settings.client_secret))}},
+            body};
         auto response = send(request);
-        const std::string where = "the OAuth2 token request to " + http::redact_url(m_settings.token_url);
+        const std::string where =
+            "the OAuth2 token request to " + http::redact_url(m_settings.token_url);
         if (!response) return where + " failed: " + response.error();
         auto answer = http::parse_json_body(response->body);
-        auto token = answer && answer->is_object() ? text_at(*answer, "/access_token") : std::nullopt;
+        auto token =
+            answer && answer->is_object() ? text_at(*answer, "/access_token") : std::nullopt;
         if (!token) return where + " answered without an access_token";
         http::register_secret(*token);
-        // RFC 6750 tokens are visible ASCII; anything else could smuggle a header into the next request.
+        // RFC 6750 tokens are visible ASCII; anything else could smuggle a header into the next
+        // request.
         if (std::ranges::any_of(*token, [](unsigned char c) { return c <= 0x20 || c >= 0x7f; }))
-            return where + " answered with an access_token holding spaces or control characters; refused";
+            return where +
+                   " answered with an access_token holding spaces or control characters; refused";
         m_access_token = *token;
         m_authorization = "Bearer " + m_access_token;
         return {};
@@ -196,19 +226,27 @@ void check_pointer(const std::string& pointer, const char* name) {
     try {
         (void)json::json_pointer(pointer);
     } catch (const json::exception&) {
-        throw OptionError(name, std::string(name) + " must be a JSON pointer such as /data or /meta/next (RFC 6901)");
+        throw OptionError(name,
+                          std::string(name) +
+                              " must be a JSON pointer such as /data or /meta/next (RFC 6901)");
     }
 }
 
 PaginationSettings pagination_from(const SourceOptions& options) {
     PaginationSettings pages;
     const auto& style = options.get("pagination");
-    static const std::array<std::pair<const char*, PaginationStyle>, 6> k_styles = {{
-        {"none", PaginationStyle::none}, {"page", PaginationStyle::page}, {"offset", PaginationStyle::offset},
-        {"cursor", PaginationStyle::cursor}, {"next_url", PaginationStyle::next_url}, {"link", PaginationStyle::link}}};
-    auto found = std::find_if(k_styles.begin(), k_styles.end(), [&](const auto& pair) { return style == pair.first; });
+    static const std::array<std::pair<const char*, PaginationStyle>, 6> k_styles = {
+        {{"none", PaginationStyle::none},
+         {"page", PaginationStyle::page},
+         {"offset", PaginationStyle::offset},
+         {"cursor", PaginationStyle::cursor},
+         {"next_url", PaginationStyle::next_url},
+         {"link", PaginationStyle::link}}};
+    auto found = std::find_if(k_styles.begin(), k_styles.end(),
+                              [&](const auto& pair) { return style == pair.first; });
     if (found == k_styles.end())
-        throw OptionError("pagination", "pagination must be none, page, offset, cursor, next_url or link");
+        throw OptionError("pagination",
+                          "pagination must be none, page, offset, cursor, next_url or link");
     pages.style = found->second;
     pages.page_param = options.get("page_param");
     pages.page_start = whole_number_option(options, "page_start", 0, 1);
@@ -243,11 +281,14 @@ void auth_from(const SourceOptions& options, HttpApiSettings& settings) {
         settings.username = options.get("username");
         if (const auto& variable = options.get("username_env"); !variable.empty()) {
             const char* value = std::getenv(variable.c_str());
-            if (!value || !*value) throw OptionError("username_env", "the environment variable " + variable + " is not set");
+            if (!value || !*value)
+                throw OptionError("username_env",
+                                  "the environment variable " + variable + " is not set");
             settings.username = value; // BambooHR: the API key itself
             http::register_secret(settings.username);
         }
-        if (settings.username.empty()) throw OptionError("username", "auth: basic needs username or username_env");
+        if (settings.username.empty())
+            throw OptionError("username", "auth: basic needs username or username_env");
         // Some APIs (BambooHR) take the key as the user name and ignore the password.
         if (!options.get("password_env").empty() || !options.get("password_file").empty())
             settings.password = secret_option(options, "password_env", "password_file", true);
@@ -257,7 +298,8 @@ void auth_from(const SourceOptions& options, HttpApiSettings& settings) {
         settings.client_id = options.get("client_id");
         if (settings.token_url.empty() || settings.client_id.empty())
             throw OptionError("token_url", "auth: oauth2 needs token_url and client_id");
-        settings.client_secret = secret_option(options, "client_secret_env", "client_secret_file", true);
+        settings.client_secret =
+            secret_option(options, "client_secret_env", "client_secret_file", true);
         settings.scope = options.get("scope");
     } else {
         throw OptionError("auth", "auth must be none, bearer, basic or oauth2");
@@ -268,24 +310,33 @@ void auth_from(const SourceOptions& options, HttpApiSettings& settings) {
 
 HttpApiSource::HttpApiSource(HttpApiSettings settings) : m_settings(std::move(settings)) {}
 
-std::string HttpApiSource::describe() const { return "http_api:" + http::redact_url(m_settings.url); }
+std::string HttpApiSource::describe() const {
+    return "http_api:" + http::redact_url(m_settings.url);
+}
 
-SourceRead HttpApiSource::read() { return Reader(m_settings).read(); }
+SourceRead HttpApiSource::read() {
+    return Reader(m_settings).read();
+}
 
-std::span<const OptionSpec> http_api_source_options() { return k_api_options; }
+std::span<const OptionSpec> http_api_source_options() {
+    return k_api_options;
+}
 
 std::unique_ptr<Source> make_http_api_source(const SourceOptions& options) {
     HttpApiSettings settings;
     settings.url = options.get("url");
     if (!settings.url.starts_with("https://") && !settings.url.starts_with("http://"))
-        throw OptionError("url", "url must start with https:// (or http:// for a local test server)");
+        throw OptionError("url",
+                          "url must start with https:// (or http:// for a local test server)");
     auth_from(options, settings);
     settings.records_pointer = options.get("records");
     check_pointer(settings.records_pointer, "records");
     settings.key = options.get("key");
     settings.pagination = pagination_from(options);
-    settings.timeout = std::chrono::seconds(whole_number_option(options, "timeout_seconds", 1, 3600));
-    settings.retry.max_attempts = static_cast<int>(whole_number_option(options, "max_retries", 0, 20)) + 1;
+    settings.timeout =
+        std::chrono::seconds(whole_number_option(options, "timeout_seconds", 1, 3600));
+    settings.retry.max_attempts =
+        static_cast<int>(whole_number_option(options, "max_retries", 0, 20)) + 1;
     settings.ca_file = readable_file_option(options, "ca_file");
     return std::make_unique<HttpApiSource>(std::move(settings));
 }

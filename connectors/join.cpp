@@ -15,7 +15,8 @@ std::string folded(std::string_view text) {
 
 } // namespace
 
-JoinOutcome join_into(std::vector<Record>& primary, const std::vector<Record>& secondary, const JoinSpec& spec) {
+JoinOutcome join_into(std::vector<Record>& primary, const std::vector<Record>& secondary,
+                      const JoinSpec& spec) {
     JoinOutcome outcome;
     std::map<std::string, const Record*> by_value;
     std::map<std::string, size_t> counts;
@@ -34,7 +35,8 @@ JoinOutcome join_into(std::vector<Record>& primary, const std::vector<Record>& s
             ++outcome.unmatched;
             continue;
         }
-        for (const auto& [name, values] : found->second->attributes) record.attributes[spec.name + "." + name] = values;
+        for (const auto& [name, values] : found->second->attributes)
+            record.attributes[spec.name + "." + name] = values;
         ++outcome.matched;
     }
     return outcome;

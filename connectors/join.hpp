@@ -2,10 +2,10 @@
 // Joining a secondary source onto the primary one: each primary record gains the matching
 // secondary record's attributes, named `<join name>.<attribute>` (directory.mail).
 
+#include "connectors/record.hpp"
+
 #include <string>
 #include <vector>
-
-#include "connectors/record.hpp"
 
 namespace hr2scim::connectors {
 
@@ -17,11 +17,12 @@ struct JoinSpec {
 
 struct JoinOutcome {
     size_t matched = 0;
-    size_t unmatched = 0;                  // primary records with no secondary record
-    std::vector<std::string> ambiguous;    // values several secondary records share: not joined
+    size_t unmatched = 0;               // primary records with no secondary record
+    std::vector<std::string> ambiguous; // values several secondary records share: not joined
 };
 
 // Values are compared ignoring ASCII case (mail addresses, LDAP values).
-JoinOutcome join_into(std::vector<Record>& primary, const std::vector<Record>& secondary, const JoinSpec& spec);
+JoinOutcome join_into(std::vector<Record>& primary, const std::vector<Record>& secondary,
+                      const JoinSpec& spec);
 
 } // namespace hr2scim::connectors

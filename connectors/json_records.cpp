@@ -16,12 +16,18 @@ void flatten_into(const json& value, const std::string& path, Attributes& out, i
             flatten_into(member, path.empty() ? key : path + "." + key, out, depth + 1);
         break;
     case json::value_t::array:
-        for (const auto& element : value) flatten_into(element, path, out, depth + 1);
+        for (const auto& element : value)
+            flatten_into(element, path, out, depth + 1);
         break;
-    case json::value_t::string: out[path].push_back(value.get<std::string>()); break;
+    case json::value_t::string:
+        out[path].push_back(value.get<std::string>());
+        break;
     case json::value_t::null:
-    case json::value_t::discarded: break;
-    default: out[path].push_back(value.dump()); break; // numbers and booleans as JSON writes them
+    case json::value_t::discarded:
+        break;
+    default:
+        out[path].push_back(value.dump());
+        break; // numbers and booleans as JSON writes them
     }
 }
 
@@ -44,9 +50,12 @@ Attributes flatten_json(const json& object) {
 
 tl::expected<const json*, std::string> records_at(const json& page, const std::string& pointer) {
     const json* found = at_pointer(page, pointer);
-    if (!found) return tl::unexpected("no " + (pointer.empty() ? std::string("array") : pointer) + " in the page");
+    if (!found)
+        return tl::unexpected("no " + (pointer.empty() ? std::string("array") : pointer) +
+                              " in the page");
     if (!found->is_array())
-        return tl::unexpected((pointer.empty() ? std::string("the page") : pointer) + " is not an array");
+        return tl::unexpected((pointer.empty() ? std::string("the page") : pointer) +
+                              " is not an array");
     return found;
 }
 

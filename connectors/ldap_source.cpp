@@ -1,11 +1,10 @@
 #include "connectors/ldap_source.hpp"
 
-#include <array>
-
-#include <ldap.h>
-
 #include "connectors/ldif_source.hpp"
 #include "connectors/source_support.hpp"
+
+#include <array>
+#include <ldap.h>
 
 namespace hr2scim::connectors {
 namespace {
@@ -13,7 +12,8 @@ namespace {
 constexpr std::array k_ldap_options = {
     OptionSpec{"type", true, "", "ldap"},
     OptionSpec{"url", true, "", "ldap://host:389 or ldaps://host:636"},
-    OptionSpec{"start_tls", false, "false", "upgrade ldap:// with StartTLS (required to succeed when true)"},
+    OptionSpec{"start_tls", false, "false",
+               "upgrade ldap:// with StartTLS (required to succeed when true)"},
     OptionSpec{"bind_dn", false, "", "the DN to bind as; empty binds anonymously"},
     OptionSpec{"password_env", false, "", "environment variable holding the bind password"},
     OptionSpec{"password_file", false, "", "file whose first line is the bind password"},
@@ -21,10 +21,12 @@ constexpr std::array k_ldap_options = {
     OptionSpec{"scope", false, "sub", "sub, one or base"},
     OptionSpec{"filter", false, "(objectClass=inetOrgPerson)", "which entries are people"},
     OptionSpec{"attributes", false, "", "comma-separated attributes to read; empty reads all"},
-    OptionSpec{"key_attribute", true, "", "the attribute that holds each person's stable key, or dn"},
+    OptionSpec{"key_attribute", true, "",
+               "the attribute that holds each person's stable key, or dn"},
     OptionSpec{"page_size", false, "500", "entries per page (RFC 2696); 0 turns paging off"},
     OptionSpec{"timeout_seconds", false, "30", "for connecting and for each page"},
-    OptionSpec{"ca_file", false, "", "trust this CA for ldaps:// and StartTLS (verification is never off)"},
+    OptionSpec{"ca_file", false, "",
+               "trust this CA for ldaps:// and StartTLS (verification is never off)"},
 };
 
 struct LdapCloser {
@@ -41,7 +43,8 @@ using Connection = std::unique_ptr<LDAP, LdapCloser>;
 std::string describe_error(LDAP* ld, int code, std::string_view what) {
     std::string text = std::string(what) + ": " + ldap_err2string(code);
     char* diagnostic = nullptr;
-    if (ld && ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diagnostic) == LDAP_SUCCESS && diagnostic) {
+    if (ld && ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diagnostic) == LDAP_SUCCESS &&
+        diagnostic) {
         if (*diagnostic) text += " (" + std::string(diagnostic) + ")";
         ldap_memfree(diagnostic);
     }
@@ -50,14 +53,15 @@ std::string describe_error(LDAP* ld, int code, std::string_view what) {
 
 // Each step returns an error text, or empty on success.
 class Session {
-public:
+  public:
     explicit Session(const LdapSourceSettings& settings) : m_settings(settings) {}
 
     std::string connect() {
         LDAP* raw = nullptr;
         int code = ldap_initialize(&raw, m_settings.url.c_str());
         m_ld.reset(raw);
-        if (code != LDAP_SUCCESS) return describe_error(nullptr, code, "cannot use " + m_settings.url);
+        if (code != LDAP_SUCCESS)
+            return describe_error(nullptr, code, "cannot use " + m_settings.url);
         int version = LDAP_VERSION3;
         timeval timeout{static_cast<time_t>(m_settings.timeout.count()), 0};
         ldap_set_option(raw, LDAP_OPT_PROTOCOL_VERSION, &version);
@@ -66,18 +70,23 @@ public:
         ldap_set_option(raw, LDAP_OPT_TIMEOUT, &timeout);
         int demand = LDAP_OPT_X_TLS_DEMAND;
         ldap_set_option(raw, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand);
-        if (!m_settings.ca_file.empty()) ldap_set_option(raw, LDAP_OPT_X_TLS_CACERTFILE, m_settings.ca_file.c_str());
+        if (!m_settings.ca_file.empty())
+            ldap_set_option(raw, LDAP_OPT_X_TLS_CACERTFILE, m_settings.ca_file.c_str());
         int new_context = 0; // apply this handle's TLS options
         ldap_set_option(raw, LDAP_OPT_X_TLS_NEWCTX, &new_context);
         if (m_settings.start_tls) {
             code = ldap_start_tls_s(raw, nullptr, nullptr);
-            if (code != LDAP_SUCCESS) return describe_error(raw, code, "StartTLS with " + m_settings.url + " failed");
+            if (code != LDAP_SUCCESS)
+                return describe_error(raw, code, "StartTLS with " + m_settings.url + " failed");
         }
-        berval credentials{m_settings.password.size(), const_cast<char*>(m_settings.password.data())};
-        code = ldap_sasl_bind_s(raw, m_settings.bind_dn.empty() ? nullptr : m_settings.bind_dn.c_str(),
-                                LDAP_SASL_SIMPLE, &credentials, nullptr, nullptr, nullptr);
+        berval credentials{m_settings.password.size(),
+                           const_cast<char*>(m_settings.password.data())};
+        code =
+            ldap_sasl_bind_s(raw, m_settings.bind_dn.empty() ? nullptr : m_settings.bind_dn.c_str(),
+                             LDAP_SASL_SIMPLE, &credentials, nullptr, nullptr, nullptr);
         if (code != LDAP_SUCCESS)
-            return describe_error(raw, code, "bind as '" + m_settings.bind_dn + "' to " + m_settings.url + " failed");
+            return describe_error(
+                raw, code, "bind as '" + m_settings.bind_dn + "' to " + m_settings.url + " failed");
         return {};
     }
 
@@ -87,7 +96,8 @@ public:
         size_t pages = 0;
         do {
             if (++pages > m_settings.max_pages)
-                return "more than " + std::to_string(m_settings.max_pages) + " pages: the server keeps paging";
+                return "more than " + std::to_string(m_settings.max_pages) +
+                       " pages: the server keeps paging";
             if (auto error = search_page(cookie, entries); !error.empty()) {
                 ber_memfree(cookie.bv_val);
                 return error;
@@ -97,34 +107,38 @@ public:
         return {};
     }
 
-private:
+  private:
     std::string search_page(berval& cookie, std::vector<LdifEntry>& entries) {
         LDAP* ld = m_ld.get();
         LDAPControl* page_control = nullptr;
         if (m_settings.page_size > 0 &&
-            ldap_create_page_control(ld, static_cast<ber_int_t>(m_settings.page_size), &cookie, 1, &page_control) !=
-                LDAP_SUCCESS)
+            ldap_create_page_control(ld, static_cast<ber_int_t>(m_settings.page_size), &cookie, 1,
+                                     &page_control) != LDAP_SUCCESS)
             return "cannot create the paged-results control";
         LDAPControl* controls[] = {page_control, nullptr};
         std::vector<char*> attributes;
-        for (const auto& name : m_settings.attributes) attributes.push_back(const_cast<char*>(name.c_str()));
+        for (const auto& name : m_settings.attributes)
+            attributes.push_back(const_cast<char*>(name.c_str()));
         attributes.push_back(nullptr);
         timeval timeout{static_cast<time_t>(m_settings.timeout.count()), 0};
         LDAPMessage* raw_result = nullptr;
-        int code = ldap_search_ext_s(ld, m_settings.base_dn.c_str(), m_settings.scope, m_settings.filter.c_str(),
-                                     m_settings.attributes.empty() ? nullptr : attributes.data(), 0,
-                                     page_control ? controls : nullptr, nullptr, &timeout, LDAP_NO_LIMIT, &raw_result);
+        int code = ldap_search_ext_s(
+            ld, m_settings.base_dn.c_str(), m_settings.scope, m_settings.filter.c_str(),
+            m_settings.attributes.empty() ? nullptr : attributes.data(), 0,
+            page_control ? controls : nullptr, nullptr, &timeout, LDAP_NO_LIMIT, &raw_result);
         std::unique_ptr<LDAPMessage, MessageFree> result(raw_result);
         if (page_control) ldap_control_free(page_control);
         // Anything but success (a size or time limit, a referral, ...) means the read is partial.
-        if (code != LDAP_SUCCESS) return describe_error(ld, code, "search of " + m_settings.base_dn + " failed");
+        if (code != LDAP_SUCCESS)
+            return describe_error(ld, code, "search of " + m_settings.base_dn + " failed");
         collect_entries(result.get(), entries);
         return read_cookie(result.get(), cookie);
     }
 
     void collect_entries(LDAPMessage* result, std::vector<LdifEntry>& entries) {
         LDAP* ld = m_ld.get();
-        for (LDAPMessage* entry = ldap_first_entry(ld, result); entry; entry = ldap_next_entry(ld, entry)) {
+        for (LDAPMessage* entry = ldap_first_entry(ld, result); entry;
+             entry = ldap_next_entry(ld, entry)) {
             LdifEntry person;
             char* dn = ldap_get_dn(ld, entry);
             person.dn = dn ? dn : "";
@@ -134,7 +148,8 @@ private:
                  name = ldap_next_attribute(ld, entry, position)) {
                 berval** values = ldap_get_values_len(ld, entry, name);
                 auto& stored = person.attributes[name];
-                for (size_t i = 0; values && values[i]; ++i) stored.emplace_back(values[i]->bv_val, values[i]->bv_len);
+                for (size_t i = 0; values && values[i]; ++i)
+                    stored.emplace_back(values[i]->bv_val, values[i]->bv_len);
                 ldap_value_free_len(values);
                 ldap_memfree(name);
             }
@@ -148,10 +163,12 @@ private:
         LDAP* ld = m_ld.get();
         int code = LDAP_SUCCESS;
         LDAPControl** raw_controls = nullptr;
-        if (ldap_parse_result(ld, result, &code, nullptr, nullptr, nullptr, &raw_controls, 0) != LDAP_SUCCESS)
+        if (ldap_parse_result(ld, result, &code, nullptr, nullptr, nullptr, &raw_controls, 0) !=
+            LDAP_SUCCESS)
             return "cannot read the search result";
         std::unique_ptr<LDAPControl*, ControlsFree> controls(raw_controls);
-        if (code != LDAP_SUCCESS) return describe_error(ld, code, "search of " + m_settings.base_dn + " failed");
+        if (code != LDAP_SUCCESS)
+            return describe_error(ld, code, "search of " + m_settings.base_dn + " failed");
         LDAPControl* page = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, raw_controls, nullptr);
         ber_memfree(cookie.bv_val);
         cookie = {0, nullptr};
@@ -179,7 +196,9 @@ int scope_from(const std::string& text) {
 
 LdapSource::LdapSource(LdapSourceSettings settings) : m_settings(std::move(settings)) {}
 
-std::string LdapSource::describe() const { return "ldap:" + m_settings.url + "/" + m_settings.base_dn; }
+std::string LdapSource::describe() const {
+    return "ldap:" + m_settings.url + "/" + m_settings.base_dn;
+}
 
 SourceRead LdapSource::read() {
     SourceRead read;
@@ -198,7 +217,9 @@ SourceRead LdapSource::read() {
     return records_from_entries(std::move(entries), "ldap", as_entries);
 }
 
-std::span<const OptionSpec> ldap_source_options() { return k_ldap_options; }
+std::span<const OptionSpec> ldap_source_options() {
+    return k_ldap_options;
+}
 
 std::unique_ptr<Source> make_ldap_source(const SourceOptions& options) {
     LdapSourceSettings settings;
@@ -206,10 +227,12 @@ std::unique_ptr<Source> make_ldap_source(const SourceOptions& options) {
     if (!settings.url.starts_with("ldap://") && !settings.url.starts_with("ldaps://"))
         throw OptionError("url", "url must start with ldap:// or ldaps://");
     const auto& start_tls = options.get("start_tls");
-    if (start_tls != "true" && start_tls != "false") throw OptionError("start_tls", "start_tls must be true or false");
+    if (start_tls != "true" && start_tls != "false")
+        throw OptionError("start_tls", "start_tls must be true or false");
     settings.start_tls = start_tls == "true";
     if (settings.start_tls && settings.url.starts_with("ldaps://"))
-        throw OptionError("start_tls", "StartTLS is for ldap:// URLs; ldaps:// is already encrypted");
+        throw OptionError("start_tls",
+                          "StartTLS is for ldap:// URLs; ldaps:// is already encrypted");
     settings.bind_dn = options.get("bind_dn");
     settings.password = secret_option(options, "password_env", "password_file", false);
     settings.base_dn = options.get("base_dn");
@@ -217,9 +240,11 @@ std::unique_ptr<Source> make_ldap_source(const SourceOptions& options) {
     settings.filter = options.get("filter");
     settings.attributes = split_list(options.get("attributes"));
     settings.key_attribute = options.get("key_attribute");
-    if (!settings.attributes.empty() && settings.key_attribute != "dn") settings.attributes.push_back(settings.key_attribute);
+    if (!settings.attributes.empty() && settings.key_attribute != "dn")
+        settings.attributes.push_back(settings.key_attribute);
     settings.page_size = static_cast<int>(whole_number_option(options, "page_size", 0, 100000));
-    settings.timeout = std::chrono::seconds(whole_number_option(options, "timeout_seconds", 1, 3600));
+    settings.timeout =
+        std::chrono::seconds(whole_number_option(options, "timeout_seconds", 1, 3600));
     settings.ca_file = readable_file_option(options, "ca_file");
     return std::make_unique<LdapSource>(std::move(settings));
 }

@@ -2,10 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
-#include <memory>
-
 #include <lber.h>
 #include <ldif.h>
+#include <memory>
 
 namespace hr2scim::connectors {
 namespace {
@@ -28,7 +27,9 @@ std::vector<size_t> logical_line_numbers(std::string_view record, size_t first_l
     return lines;
 }
 
-std::string_view first_line_of(std::string_view record) { return record.substr(0, record.find_first_of("\r\n")); }
+std::string_view first_line_of(std::string_view record) {
+    return record.substr(0, record.find_first_of("\r\n"));
+}
 
 std::string_view last_line_of(std::string_view record) {
     size_t end = record.find_last_not_of("\r\n");
@@ -47,7 +48,8 @@ size_t find_line(std::string_view text, std::string_view line, size_t from) {
 size_t count_lines(std::string_view text, size_t from, size_t to) {
     to = std::min(to, text.size());
     if (from >= to) return 0;
-    return static_cast<size_t>(std::count(text.begin() + static_cast<long>(from), text.begin() + static_cast<long>(to), '\n'));
+    return static_cast<size_t>(std::count(text.begin() + static_cast<long>(from),
+                                          text.begin() + static_cast<long>(to), '\n'));
 }
 
 bool same_name(std::string_view a, std::string_view b) {
@@ -71,12 +73,13 @@ bool is_trailer_line(std::string_view name) {
 }
 
 class RecordReader {
-public:
+  public:
     RecordReader(char* record, size_t first_line) : m_record(record), m_first_line(first_line) {}
 
     // Reads one record: an entry, nothing (comments, `version: 1`), ldapsearch's result
     // trailer (its `result:` value in `trailer`), or an error.
-    RecordKind read(LdifEntry& entry, LdifError& error, std::string& trailer, size_t& trailer_line) {
+    RecordKind read(LdifEntry& entry, LdifError& error, std::string& trailer,
+                    size_t& trailer_line) {
         auto lines = logical_line_numbers(m_record, m_first_line);
         if (lines.empty()) return RecordKind::nothing;
         char* next = m_record;
@@ -100,10 +103,11 @@ public:
             trailer_line = m_result_line;
             return RecordKind::trailer;
         }
-        return m_version_seen ? RecordKind::nothing : (error.reason = "the record has no dn: line", RecordKind::error);
+        return m_version_seen ? RecordKind::nothing
+                              : (error.reason = "the record has no dn: line", RecordKind::error);
     }
 
-private:
+  private:
     bool fail(LdifError& error, size_t line, std::string reason) {
         error.line = line;
         error.reason = std::move(reason);
@@ -112,7 +116,8 @@ private:
 
     bool read_line(char* line, size_t line_number, LdifEntry& entry, LdifError& error) {
         // `attr:< file:///...` makes libldap read local files: never from an HR export.
-        if (is_url_value(line)) return fail(error, line_number, "URL values (attribute:< URL) are not read");
+        if (is_url_value(line))
+            return fail(error, line_number, "URL values (attribute:< URL) are not read");
         berval type{}, value{};
         int free_value = 0;
         if (ldif_parse_line2(line, &type, &value, &free_value) != 0)
@@ -123,7 +128,8 @@ private:
         return add(std::move(name), std::move(text), line_number, entry, error);
     }
 
-    bool add(std::string name, std::string value, size_t line_number, LdifEntry& entry, LdifError& error) {
+    bool add(std::string name, std::string value, size_t line_number, LdifEntry& entry,
+             LdifError& error) {
         auto is = [&](std::string_view expected) { return same_name(name, expected); };
         if (entry.dn.empty() && is("version") && !m_version_seen) {
             m_version_seen = true; // `version: 1` may share the first record
@@ -140,7 +146,8 @@ private:
             return true;
         }
         if (entry.dn.empty()) {
-            if (!is("dn")) return fail(error, line_number, "a record must start with dn:, not " + name + ":");
+            if (!is("dn"))
+                return fail(error, line_number, "a record must start with dn:, not " + name + ":");
             if (value.empty()) return fail(error, line_number, "the dn is empty");
             entry.dn = std::move(value);
             entry.line = line_number;
@@ -149,8 +156,9 @@ private:
         }
         if (is("changetype"))
             return fail(error, line_number,
-                        "a change record (changetype: " + value + ") is not an entry; export with slapcat, "
-                        "ldapsearch or ldifde instead");
+                        "a change record (changetype: " + value +
+                            ") is not an entry; export with slapcat, "
+                            "ldapsearch or ldifde instead");
         entry.attributes[std::move(name)].push_back(std::move(value));
         return true;
     }
@@ -169,8 +177,9 @@ LdifParse parse_ldif(std::string_view text) {
     LdifParse result;
     // libldap reads C strings: a NUL byte would silently hide the rest of its record.
     if (size_t nul = text.find('\0'); nul != std::string_view::npos) {
-        result.incomplete = "line " + std::to_string(1 + count_lines(text, 0, nul)) +
-                            ": a NUL byte; LDIF is text (binary values must be base64, `attribute:: ...`)";
+        result.incomplete =
+            "line " + std::to_string(1 + count_lines(text, 0, nul)) +
+            ": a NUL byte; LDIF is text (binary values must be base64, `attribute:: ...`)";
         return result;
     }
     std::string buffer(text); // ldif_open_mem reads a mutable buffer
@@ -195,7 +204,8 @@ LdifParse parse_ldif(std::string_view text) {
         size_t at = find_line(text, first_line_of(raw), cursor);
         cursor_line += count_lines(text, cursor, at);
         size_t record_line = cursor_line;
-        size_t end = std::min(find_line(text, last_line_of(raw), at) + last_line_of(raw).size(), text.size());
+        size_t end = std::min(find_line(text, last_line_of(raw), at) + last_line_of(raw).size(),
+                              text.size());
 
         std::string copy(raw);
         LdifEntry entry;
@@ -203,14 +213,20 @@ LdifParse parse_ldif(std::string_view text) {
         std::string trailer;
         size_t trailer_line = record_line;
         switch (RecordReader(copy.data(), record_line).read(entry, error, trailer, trailer_line)) {
-        case RecordKind::entry: result.entries.push_back(std::move(entry)); break;
-        case RecordKind::error: result.errors.push_back(std::move(error)); break;
+        case RecordKind::entry:
+            result.entries.push_back(std::move(entry));
+            break;
+        case RecordKind::error:
+            result.errors.push_back(std::move(error));
+            break;
         case RecordKind::trailer:
             if (!trailer.starts_with("0 ") && trailer != "0")
-                result.incomplete = "line " + std::to_string(trailer_line) + ": the export ends with `result: " +
-                                    trailer + "`, so it is not complete";
+                result.incomplete = "line " + std::to_string(trailer_line) +
+                                    ": the export ends with `result: " + trailer +
+                                    "`, so it is not complete";
             break;
-        case RecordKind::nothing: break;
+        case RecordKind::nothing:
+            break;
         }
         cursor_line += count_lines(text, at, end);
         cursor = end;

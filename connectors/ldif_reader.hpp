@@ -3,12 +3,12 @@
 // base64 values (`::`), comments, `version: 1`. Pure: text in, entries out, with the line
 // each entry and each error is on.
 
+#include "connectors/record.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "connectors/record.hpp"
 
 namespace hr2scim::connectors {
 

@@ -1,8 +1,8 @@
 #include "connectors/ldif_source.hpp"
 
-#include <array>
-
 #include "connectors/source_support.hpp"
+
+#include <array>
 
 namespace hr2scim::connectors {
 namespace {
@@ -10,7 +10,8 @@ namespace {
 constexpr std::array k_ldif_options = {
     OptionSpec{"type", true, "", "ldif"},
     OptionSpec{"path", true, "", "the LDIF file; relative to the config file's folder"},
-    OptionSpec{"key_attribute", true, "", "the attribute that holds each person's stable key, or dn"},
+    OptionSpec{"key_attribute", true, "",
+               "the attribute that holds each person's stable key, or dn"},
     OptionSpec{"object_class", false, "inetOrgPerson, person, user",
                "entries with any of these object classes are people; others are skipped"},
 };
@@ -56,18 +57,24 @@ SourceRead records_from_entries(std::vector<LdifEntry> entries, const std::strin
     SourceRead read;
     const bool key_is_dn = settings.key_attribute == "dn" || settings.key_attribute == "DN";
     for (auto& entry : entries) {
-        if (!settings.object_classes.empty() && !has_object_class(entry, settings.object_classes)) continue;
-        std::string origin = entry.line > 0 ? label + ":" + std::to_string(entry.line) : label + " " + entry.dn;
+        if (!settings.object_classes.empty() && !has_object_class(entry, settings.object_classes))
+            continue;
+        std::string origin =
+            entry.line > 0 ? label + ":" + std::to_string(entry.line) : label + " " + entry.dn;
         std::string key = entry.dn;
         if (!key_is_dn) {
             auto values = entry.attributes.find(settings.key_attribute);
-            if (values == entry.attributes.end() || values->second.empty() || values->second.front().empty()) {
-                read.rejections.push_back({origin, "", entry.dn + " has no " + settings.key_attribute});
+            if (values == entry.attributes.end() || values->second.empty() ||
+                values->second.front().empty()) {
+                read.rejections.push_back(
+                    {origin, "", entry.dn + " has no " + settings.key_attribute});
                 continue;
             }
             if (values->second.size() > 1) {
-                read.rejections.push_back({origin, "", entry.dn + " has " + std::to_string(values->second.size()) +
-                                                           " values of " + settings.key_attribute});
+                read.rejections.push_back({origin, "",
+                                           entry.dn + " has " +
+                                               std::to_string(values->second.size()) +
+                                               " values of " + settings.key_attribute});
                 continue;
             }
             key = values->second.front();
@@ -81,7 +88,9 @@ SourceRead records_from_entries(std::vector<LdifEntry> entries, const std::strin
 
 LdifSource::LdifSource(LdifSourceSettings settings) : m_settings(std::move(settings)) {}
 
-std::string LdifSource::describe() const { return "ldif:" + m_settings.path.string(); }
+std::string LdifSource::describe() const {
+    return "ldif:" + m_settings.path.string();
+}
 
 SourceRead LdifSource::read() {
     auto content = read_text_file(m_settings.path);
@@ -94,16 +103,20 @@ SourceRead LdifSource::read() {
     auto parsed = parse_ldif(*content);
     SourceRead read = records_from_entries(std::move(parsed.entries), label, m_settings);
     for (auto& error : parsed.errors)
-        read.rejections.push_back({label + ":" + std::to_string(error.line), key_of_unreadable(error, m_settings),
+        read.rejections.push_back({label + ":" + std::to_string(error.line),
+                                   key_of_unreadable(error, m_settings),
                                    (error.dn.empty() ? "" : error.dn + ": ") + error.reason});
     if (parsed.incomplete) read.failure = label + ": " + *parsed.incomplete;
     return read;
 }
 
-std::span<const OptionSpec> ldif_source_options() { return k_ldif_options; }
+std::span<const OptionSpec> ldif_source_options() {
+    return k_ldif_options;
+}
 
 std::unique_ptr<Source> make_ldif_source(const SourceOptions& options) {
-    LdifSourceSettings settings{options.base_directory / options.get("path"), options.get("key_attribute"),
+    LdifSourceSettings settings{options.base_directory / options.get("path"),
+                                options.get("key_attribute"),
                                 split_list(options.get("object_class"))};
     return std::make_unique<LdifSource>(std::move(settings));
 }

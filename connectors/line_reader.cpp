@@ -24,8 +24,8 @@ bool LineReader::next(std::string_view& line) {
         m_start = 0;
         searched = m_buffer.size();
         if (m_buffer.size() > m_max) {
-            m_error = "line " + std::to_string(m_line + 1) + " is longer than " + std::to_string(m_max >> 20) +
-                      " MiB; this is not a file of records";
+            m_error = "line " + std::to_string(m_line + 1) + " is longer than " +
+                      std::to_string(m_max >> 20) + " MiB; this is not a file of records";
             return false;
         }
         const size_t had = m_buffer.size();

@@ -11,7 +11,7 @@
 namespace hr2scim::connectors {
 
 class LineReader {
-public:
+  public:
     LineReader(std::istream& in, size_t max_line_bytes) : m_in(in), m_max(max_line_bytes) {}
 
     // The next line, valid until the next call; false at the end of the stream or on error().
@@ -19,7 +19,7 @@ public:
     [[nodiscard]] const std::optional<std::string>& error() const { return m_error; }
     [[nodiscard]] size_t line_number() const { return m_line; } // of the line last returned
 
-private:
+  private:
     std::istream& m_in;
     size_t m_max;
     std::string m_buffer;

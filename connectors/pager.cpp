@@ -1,29 +1,34 @@
 #include "connectors/pager.hpp"
 
-#include <charconv>
-
 #include "connectors/json_records.hpp"
 #include "http/redact.hpp"
 #include "http/url.hpp"
 
+#include <charconv>
+
 namespace hr2scim::connectors {
 
 Pager::Pager(PaginationSettings settings, std::string first_url)
-    : m_settings(std::move(settings)), m_base_url(std::move(first_url)), m_origin(http::origin_of(m_base_url)) {}
+    : m_settings(std::move(settings)), m_base_url(std::move(first_url)),
+      m_origin(http::origin_of(m_base_url)) {}
 
 std::string Pager::first_url() const {
     std::string url = m_base_url;
     switch (m_settings.style) {
     case PaginationStyle::page:
-        url = http::set_query_parameter(url, m_settings.page_param, std::to_string(m_settings.page_start));
+        url = http::set_query_parameter(url, m_settings.page_param,
+                                        std::to_string(m_settings.page_start));
         if (!m_settings.size_param.empty())
-            url = http::set_query_parameter(url, m_settings.size_param, std::to_string(m_settings.page_size));
+            url = http::set_query_parameter(url, m_settings.size_param,
+                                            std::to_string(m_settings.page_size));
         break;
     case PaginationStyle::offset:
         url = http::set_query_parameter(url, m_settings.offset_param, "0");
-        url = http::set_query_parameter(url, m_settings.limit_param, std::to_string(m_settings.page_size));
+        url = http::set_query_parameter(url, m_settings.limit_param,
+                                        std::to_string(m_settings.page_size));
         break;
-    default: break;
+    default:
+        break;
     }
     return url;
 }
@@ -38,16 +43,20 @@ tl::expected<void, std::string> Pager::read_total(const nlohmann::json& body) {
         return tl::unexpected("the page has no whole number at " + m_settings.total_pointer +
                               " (total_pointer), so the read cannot be checked");
     if (m_total && *m_total != count)
-        return tl::unexpected("the API's total changed during the read, from " + std::to_string(*m_total) + " to " +
-                              std::to_string(count) + " records");
+        return tl::unexpected("the API's total changed during the read, from " +
+                              std::to_string(*m_total) + " to " + std::to_string(count) +
+                              " records");
     m_total = count;
     return {};
 }
 
 Pager::Next Pager::end() {
     if (m_total && m_records != *m_total)
-        return tl::unexpected("the API says it has " + std::to_string(*m_total) + " records in total, but the read "
-                              "returned " + std::to_string(m_records) + "; a read that does not add up is not complete");
+        return tl::unexpected("the API says it has " + std::to_string(*m_total) +
+                              " records in total, but the read "
+                              "returned " +
+                              std::to_string(m_records) +
+                              "; a read that does not add up is not complete");
     return std::optional<std::string>();
 }
 
@@ -57,12 +66,13 @@ Pager::Next Pager::follow(std::string url) {
         return tl::unexpected("the API's next page is on another origin (" + http::redact_url(url) +
                               "); credentials are sent only to " + m_origin);
     // A server that points back at a page already read would page forever.
-    if (!m_seen.insert(url).second) return tl::unexpected("the API points back to a page already read: " + url);
+    if (!m_seen.insert(url).second)
+        return tl::unexpected("the API points back to a page already read: " + url);
     return std::optional<std::string>(std::move(url));
 }
 
-Pager::Next Pager::next(const std::string& current_url, const nlohmann::json& body, const http::Response& response,
-                        size_t records_on_page) {
+Pager::Next Pager::next(const std::string& current_url, const nlohmann::json& body,
+                        const http::Response& response, size_t records_on_page) {
     m_seen.insert(current_url);
     if (++m_pages >= m_settings.max_pages && m_settings.style != PaginationStyle::none)
         return tl::unexpected("more than " + std::to_string(m_settings.max_pages) +
@@ -80,15 +90,18 @@ Pager::Next Pager::next_url(const std::string& current_url, const nlohmann::json
     // page, or reaching the total the API reports, ends a page or offset read.
     const bool last_page = records_on_page == 0 || (m_total && m_records >= *m_total);
     switch (m_settings.style) {
-    case PaginationStyle::none: return std::optional<std::string>();
+    case PaginationStyle::none:
+        return std::optional<std::string>();
     case PaginationStyle::page:
         if (last_page) return std::optional<std::string>();
-        return follow(http::set_query_parameter(current_url, m_settings.page_param,
-                                                std::to_string(m_settings.page_start + static_cast<long>(m_pages))));
+        return follow(http::set_query_parameter(
+            current_url, m_settings.page_param,
+            std::to_string(m_settings.page_start + static_cast<long>(m_pages))));
     case PaginationStyle::offset:
         if (last_page) return std::optional<std::string>();
         m_offset += static_cast<long>(records_on_page);
-        return follow(http::set_query_parameter(current_url, m_settings.offset_param, std::to_string(m_offset)));
+        return follow(http::set_query_parameter(current_url, m_settings.offset_param,
+                                                std::to_string(m_offset)));
     case PaginationStyle::cursor: {
         auto cursor = text_at(body, m_settings.cursor_pointer);
         if (!cursor) return std::optional<std::string>();

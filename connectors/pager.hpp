@@ -2,14 +2,13 @@
 // Which page of an HR API to read next. Pure: it sees each page's body, headers and record
 // count, and answers with the next URL or the end. Every style ends; loops are errors.
 
+#include "http/http_client.hpp"
+
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
-
-#include <nlohmann/json.hpp>
 #include <tl/expected.hpp>
-
-#include "http/http_client.hpp"
 
 namespace hr2scim::connectors {
 
@@ -17,21 +16,22 @@ enum class PaginationStyle { none, page, offset, cursor, next_url, link };
 
 struct PaginationSettings {
     PaginationStyle style = PaginationStyle::none;
-    std::string page_param = "page";    // page: the page number parameter
-    long page_start = 1;                // page: the first page's number
-    std::string size_param;             // page: the page size parameter, if the API takes one
-    long page_size = 100;               // page, offset: records per page
+    std::string page_param = "page"; // page: the page number parameter
+    long page_start = 1;             // page: the first page's number
+    std::string size_param;          // page: the page size parameter, if the API takes one
+    long page_size = 100;            // page, offset: records per page
     std::string offset_param = "offset";
     std::string limit_param = "limit";
-    std::string cursor_pointer;         // cursor: where the next cursor is in the body
+    std::string cursor_pointer; // cursor: where the next cursor is in the body
     std::string cursor_param = "cursor";
-    std::string next_pointer;           // next_url: where the next URL is in the body
-    std::string total_pointer;          // where the total record count is, if the API says; checked against the read
-    size_t max_pages = 1000;            // against pagination that never ends
+    std::string next_pointer; // next_url: where the next URL is in the body
+    std::string
+        total_pointer; // where the total record count is, if the API says; checked against the read
+    size_t max_pages = 1000; // against pagination that never ends
 };
 
 class Pager {
-public:
+  public:
     Pager(PaginationSettings settings, std::string first_url);
 
     [[nodiscard]] std::string first_url() const;
@@ -41,11 +41,11 @@ public:
          size_t records_on_page);
     [[nodiscard]] size_t pages_read() const { return m_pages; }
 
-private:
+  private:
     using Next = tl::expected<std::optional<std::string>, std::string>;
     Next follow(std::string url);
-    Next next_url(const std::string& current_url, const nlohmann::json& body, const http::Response& response,
-                  size_t records_on_page);
+    Next next_url(const std::string& current_url, const nlohmann::json& body,
+                  const http::Response& response, size_t records_on_page);
     // The API's stated total: read from every page, and the same on each.
     tl::expected<void, std::string> read_total(const nlohmann::json& body);
     // At the end of the read: the records read must be the total the API stated.

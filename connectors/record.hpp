@@ -17,7 +17,7 @@ struct CaseInsensitiveLess {
 using Attributes = std::map<std::string, std::vector<std::string>, CaseInsensitiveLess>;
 
 struct Record {
-    std::string key;    // stable source key (employee id, DN, ...)
+    std::string key; // stable source key (employee id, DN, ...)
     Attributes attributes;
     std::string origin; // "hr.csv:12", for messages
 

@@ -2,6 +2,8 @@
 // A source of people. Every source ends a read either complete or failed; a failed read
 // still returns what it read, but the run must not deactivate anybody because of it.
 
+#include "connectors/record.hpp"
+
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -13,21 +15,19 @@
 #include <string_view>
 #include <vector>
 
-#include "connectors/record.hpp"
-
 namespace hr2scim::connectors {
 
 struct SourceRead {
     std::vector<Record> records;
     std::vector<Rejection> rejections;
-    std::optional<std::string> failure;      // set when the source failed as a whole
+    std::optional<std::string> failure;       // set when the source failed as a whole
     std::vector<std::string> attribute_names; // e.g. the CSV header; empty when unknown
 
     [[nodiscard]] bool complete() const { return !failure.has_value(); }
 };
 
 class Source {
-public:
+  public:
     virtual ~Source() = default;
     [[nodiscard]] virtual SourceRead read() = 0;
     [[nodiscard]] virtual std::string describe() const = 0; // for logs: "csv:examples/hr.csv"

@@ -1,12 +1,12 @@
 #include "connectors/source_registry.hpp"
 
-#include <array>
-#include <stdexcept>
-
 #include "connectors/csv_source.hpp"
 #include "connectors/http_api_source.hpp"
 #include "connectors/ldap_source.hpp"
 #include "connectors/ldif_source.hpp"
+
+#include <array>
+#include <stdexcept>
 
 namespace hr2scim::connectors {
 

@@ -1,10 +1,10 @@
 #pragma once
 // The one list of source kinds, keyed by the `type:` a config names.
 
+#include "connectors/source.hpp"
+
 #include <span>
 #include <string_view>
-
-#include "connectors/source.hpp"
 
 namespace hr2scim::connectors {
 

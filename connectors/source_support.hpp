@@ -1,13 +1,12 @@
 #pragma once
 // Small pieces every file-based source shares.
 
+#include "connectors/source.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <string>
-
 #include <tl/expected.hpp>
-
-#include "connectors/source.hpp"
 
 namespace hr2scim::connectors {
 
@@ -16,16 +15,18 @@ namespace hr2scim::connectors {
 inline constexpr size_t k_max_source_file_bytes = size_t{4} << 30;
 
 // The file opened for reading, or why not ("cannot open /x/hr.csv: No such file ...").
-[[nodiscard]] tl::expected<std::ifstream, std::string> open_source_file(const std::filesystem::path& path);
+[[nodiscard]] tl::expected<std::ifstream, std::string>
+open_source_file(const std::filesystem::path& path);
 
 // The whole file, or why it could not be read.
-[[nodiscard]] tl::expected<std::string, std::string> read_text_file(const std::filesystem::path& path,
-                                                                    size_t max_bytes = k_max_source_file_bytes);
+[[nodiscard]] tl::expected<std::string, std::string>
+read_text_file(const std::filesystem::path& path, size_t max_bytes = k_max_source_file_bytes);
 
 // Two records with one key cannot both be the truth: every record with that key is rejected.
 void reject_duplicate_keys(SourceRead& read);
 
-[[nodiscard]] std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
+[[nodiscard]] std::string join(const std::vector<std::string>& items,
+                               std::string_view separator = ", ");
 
 // A secret the options name: the environment variable in `env_option`, or the first line of
 // the file in `file_option`. Empty when neither is given and it is not required. The error
@@ -35,9 +36,11 @@ void reject_duplicate_keys(SourceRead& read);
 
 // A file option (ca_file): the path resolved against the config's folder, empty when not
 // given; an OptionError when the file cannot be opened for reading.
-[[nodiscard]] std::string readable_file_option(const SourceOptions& options, const std::string& name);
+[[nodiscard]] std::string readable_file_option(const SourceOptions& options,
+                                               const std::string& name);
 
 // A whole number option within [low, high], or an OptionError naming the option.
-[[nodiscard]] long whole_number_option(const SourceOptions& options, const char* name, long low, long high);
+[[nodiscard]] long whole_number_option(const SourceOptions& options, const char* name, long low,
+                                       long high);
 
 } // namespace hr2scim::connectors

@@ -1,12 +1,11 @@
 #include "http/http_client.hpp"
 
+#include "http/secrets.hpp"
+
 #include <algorithm>
 #include <cctype>
-#include <mutex>
-
 #include <curl/curl.h>
-
-#include "http/secrets.hpp"
+#include <mutex>
 
 namespace hr2scim::http {
 namespace {
@@ -77,7 +76,8 @@ tl::expected<Response, TransportError> HttpClient::send(const Request& request) 
         return tl::unexpected(TransportError{"refused to send: the URL holds a control character"});
     for (const auto& [name, value] : request.headers)
         if (auto problem = unusable_in_header(name + value); !problem.empty())
-            return tl::unexpected(TransportError{"refused to send: the " + name + " header " + problem});
+            return tl::unexpected(
+                TransportError{"refused to send: the " + name + " header " + problem});
     curl_easy_reset(curl);
 
     Response response;
@@ -99,12 +99,15 @@ tl::expected<Response, TransportError> HttpClient::send(const Request& request) 
     curl_easy_setopt(curl, CURLOPT_USERAGENT, m_options.user_agent.c_str());
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(m_options.connect_timeout.count()));
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.request_timeout.count()));
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                     static_cast<long>(m_options.request_timeout.count()));
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    // TLS verification is always on; a private CA is trusted through ca_file, never by turning it off.
+    // TLS verification is always on; a private CA is trusted through ca_file, never by turning it
+    // off.
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!m_options.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, m_options.ca_file.c_str());
+    if (!m_options.ca_file.empty())
+        curl_easy_setopt(curl, CURLOPT_CAINFO, m_options.ca_file.c_str());
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);

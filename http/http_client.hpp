@@ -5,10 +5,9 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tl/expected.hpp>
 #include <utility>
 #include <vector>
-
-#include <tl/expected.hpp>
 
 namespace hr2scim::http {
 
@@ -41,7 +40,7 @@ struct ClientOptions {
 
 // One easy handle per client, so connections are kept alive between calls.
 class HttpClient {
-public:
+  public:
     explicit HttpClient(ClientOptions options);
     ~HttpClient();
     HttpClient(const HttpClient&) = delete;
@@ -49,7 +48,7 @@ public:
 
     [[nodiscard]] tl::expected<Response, TransportError> send(const Request& request);
 
-private:
+  private:
     struct Handle;
     ClientOptions m_options;
     std::unique_ptr<Handle> m_handle;

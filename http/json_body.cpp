@@ -30,8 +30,8 @@ size_t json_nesting_depth(std::string_view text, size_t limit) {
 
 tl::expected<nlohmann::json, std::string> parse_json_body(std::string_view text) {
     if (json_nesting_depth(text, k_max_json_depth) > k_max_json_depth)
-        return tl::unexpected("the answer nests JSON more than " + std::to_string(k_max_json_depth) +
-                              " levels deep; refused");
+        return tl::unexpected("the answer nests JSON more than " +
+                              std::to_string(k_max_json_depth) + " levels deep; refused");
     auto parsed = nlohmann::json::parse(text, nullptr, false);
     if (parsed.is_discarded()) return tl::unexpected(std::string("the answer is not valid JSON"));
     return parsed;

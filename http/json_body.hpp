@@ -3,10 +3,9 @@
 // parsed here: nesting deeper than any real answer needs is refused before the parser sees
 // it, because nlohmann's parser and destructor recurse and 100,000 levels overflow the stack.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 #include <tl/expected.hpp>
 
 namespace hr2scim::http {

@@ -7,8 +7,8 @@
 namespace hr2scim::http {
 namespace {
 
-constexpr std::array k_secret_words = {"token", "secret", "password", "passwd", "key",
-                                       "signature", "sig", "auth", "code"};
+constexpr std::array k_secret_words = {"token",     "secret", "password", "passwd", "key",
+                                       "signature", "sig",    "auth",     "code"};
 
 bool looks_secret(std::string_view name) {
     std::string lower(name);

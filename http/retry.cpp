@@ -19,7 +19,8 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
         // Digits only: a number too large for any integer type is simply "very long".
         unsigned long long seconds = 0;
         auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-        if (error != std::errc() || seconds > static_cast<unsigned long long>(k_longest_retry_after.count()))
+        if (error != std::errc() ||
+            seconds > static_cast<unsigned long long>(k_longest_retry_after.count()))
             return k_longest_retry_after;
         return std::chrono::seconds(static_cast<long long>(seconds));
     }
@@ -30,20 +31,24 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
     if (!parsed || *parsed != '\0') return std::nullopt;
     // Compared in seconds since the epoch: a date in the year 9999 must not overflow a duration.
     const long long when = static_cast<long long>(timegm(&parts));
-    const long long at = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    const long long at =
+        std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
     if (when <= at) return std::chrono::seconds(0);
     const long long wait = when - at; // a date counts to the second: never retried early
     return std::chrono::seconds(std::min<long long>(wait, k_longest_retry_after.count()));
 }
 
-std::optional<std::chrono::milliseconds> retry_delay(const RetryPolicy& policy, int attempt,
-                                                     std::optional<std::chrono::seconds> retry_after) {
+std::optional<std::chrono::milliseconds>
+retry_delay(const RetryPolicy& policy, int attempt,
+            std::optional<std::chrono::seconds> retry_after) {
     if (retry_after) {
-        if (*retry_after > std::chrono::duration_cast<std::chrono::seconds>(policy.max_delay)) return std::nullopt;
+        if (*retry_after > std::chrono::duration_cast<std::chrono::seconds>(policy.max_delay))
+            return std::nullopt;
         return std::chrono::milliseconds(*retry_after);
     }
     auto delay = policy.base_delay;
-    for (int i = 1; i < attempt && delay < policy.max_delay; ++i) delay *= 2;
+    for (int i = 1; i < attempt && delay < policy.max_delay; ++i)
+        delay *= 2;
     return std::min(delay, policy.max_delay);
 }
 

@@ -29,6 +29,7 @@ struct RetryPolicy {
 // `attempt` counts from 1 (the attempt that just failed). Nothing when the server asked for
 // a longer wait than max_delay: waiting that long is not a retry, so the request gives up.
 [[nodiscard]] std::optional<std::chrono::milliseconds>
-retry_delay(const RetryPolicy& policy, int attempt, std::optional<std::chrono::seconds> retry_after);
+retry_delay(const RetryPolicy& policy, int attempt,
+            std::optional<std::chrono::seconds> retry_after);
 
 } // namespace hr2scim::http

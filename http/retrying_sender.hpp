@@ -2,33 +2,35 @@
 // Sends a request again after an answer worth retrying (408, 429, 5xx, no answer), waiting as
 // the server asked (Retry-After) or with exponential backoff. Used by every HTTP component.
 
+#include "http/http_client.hpp"
+#include "http/retry.hpp"
+
 #include <chrono>
 #include <functional>
 #include <string>
-
 #include <tl/expected.hpp>
-
-#include "http/http_client.hpp"
-#include "http/retry.hpp"
 
 namespace hr2scim::http {
 
 using Sleeper = std::function<void(std::chrono::milliseconds)>;
 
 struct RetryNotice {
-    int attempt = 0;     // the attempt that failed
-    std::string reason;  // "HTTP 503" or the transport error
+    int attempt = 0;    // the attempt that failed
+    std::string reason; // "HTTP 503" or the transport error
     std::chrono::milliseconds delay{0};
 };
 
 struct Sent {
-    tl::expected<Response, TransportError> result; // the last answer: ok, permanent, or out of attempts
+    tl::expected<Response, TransportError>
+        result; // the last answer: ok, permanent, or out of attempts
     int attempts = 1;
-    std::string gave_up; // why retrying stopped before the attempts ran out ("asked to wait 3600 s")
+    std::string
+        gave_up; // why retrying stopped before the attempts ran out ("asked to wait 3600 s")
 };
 
-[[nodiscard]] Sent send_with_retries(HttpClient& client, const Request& request, const RetryPolicy& policy,
-                                     const Sleeper& sleeper, const std::function<void(const RetryNotice&)>& on_retry);
+[[nodiscard]] Sent send_with_retries(HttpClient& client, const Request& request,
+                                     const RetryPolicy& policy, const Sleeper& sleeper,
+                                     const std::function<void(const RetryNotice&)>& on_retry);
 
 // Sleeps for real; tests pass their own.
 [[nodiscard]] Sleeper real_sleeper();

@@ -1,16 +1,15 @@
 #include "http/secrets.hpp"
 
+#include "http/redact.hpp"
+#include "http/url.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <mutex>
 #include <set>
-
 #include <sys/stat.h>
-
-#include "http/redact.hpp"
-#include "http/url.hpp"
 
 namespace hr2scim::http {
 namespace {
@@ -55,22 +54,25 @@ void register_basic_credentials(std::string_view user, std::string_view password
 
 std::string redact_secrets(std::string text) {
     std::lock_guard lock(registry().mutex);
-    for (const auto& secret : registry().secrets) text = redact_secret(std::move(text), secret);
+    for (const auto& secret : registry().secrets)
+        text = redact_secret(std::move(text), secret);
     return text;
 }
 
 tl::expected<std::string, std::string> read_secret_file(const std::filesystem::path& path) {
-    struct stat info{};
+    struct stat info {};
     if (::stat(path.c_str(), &info) != 0)
         return tl::unexpected("cannot read " + path.string() + ": " + std::strerror(errno));
     if (!S_ISREG(info.st_mode)) return tl::unexpected(path.string() + " is not a regular file");
     if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-        return tl::unexpected(path.string() + " can be read or written by others than its owner (mode " +
-                              octal_mode(info.st_mode) + "); a secret must not be: chmod 600 " + path.string());
+        return tl::unexpected(
+            path.string() + " can be read or written by others than its owner (mode " +
+            octal_mode(info.st_mode) + "); a secret must not be: chmod 600 " + path.string());
     std::ifstream in(path, std::ios::binary);
     std::string secret;
     if (!in || !std::getline(in, secret)) return tl::unexpected("cannot read " + path.string());
-    while (!secret.empty() && (secret.back() == '\r' || secret.back() == ' ' || secret.back() == '\t'))
+    while (!secret.empty() &&
+           (secret.back() == '\r' || secret.back() == ' ' || secret.back() == '\t'))
         secret.pop_back();
     if (secret.empty()) return tl::unexpected(path.string() + ": the first line is empty");
     register_secret(secret);
@@ -79,7 +81,8 @@ tl::expected<std::string, std::string> read_secret_file(const std::filesystem::p
 
 std::string unusable_in_header(std::string_view value) {
     for (unsigned char c : value)
-        if (c < 0x20 || c == 0x7f) return "it holds a control character (a line break would inject a header)";
+        if (c < 0x20 || c == 0x7f)
+            return "it holds a control character (a line break would inject a header)";
     return {};
 }
 

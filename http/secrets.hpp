@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
-
 #include <tl/expected.hpp>
 
 namespace hr2scim::http {
@@ -27,7 +26,8 @@ void register_basic_credentials(std::string_view user, std::string_view password
 // A secret read from the first line of a file. The file must be a regular file that only its
 // owner can read (as ssh insists for keys); otherwise the error says which chmod fixes it.
 // The secret is registered; errors never hold it.
-[[nodiscard]] tl::expected<std::string, std::string> read_secret_file(const std::filesystem::path& path);
+[[nodiscard]] tl::expected<std::string, std::string>
+read_secret_file(const std::filesystem::path& path);
 
 // Why a secret cannot be sent in a header (control characters, spaces), or empty.
 [[nodiscard]] std::string unusable_in_header(std::string_view value);

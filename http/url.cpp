@@ -25,7 +25,8 @@ std::string url_encode(std::string_view text) {
 
 namespace hr2scim::http {
 
-std::string set_query_parameter(std::string_view url, std::string_view name, std::string_view value) {
+std::string set_query_parameter(std::string_view url, std::string_view name,
+                                std::string_view value) {
     size_t fragment = std::min(url.find('#'), url.size());
     std::string_view base = url.substr(0, fragment);
     size_t question = base.find('?');
@@ -38,7 +39,8 @@ std::string set_query_parameter(std::string_view url, std::string_view name, std
             size_t end = std::min(rest.find('&', start), rest.size());
             std::string_view pair = rest.substr(start, end - start);
             std::string_view key = pair.substr(0, pair.find('='));
-            if (!pair.empty() && key != name) query += (query.empty() ? "" : "&") + std::string(pair);
+            if (!pair.empty() && key != name)
+                query += (query.empty() ? "" : "&") + std::string(pair);
             start = end + 1;
         }
     }
@@ -49,11 +51,14 @@ std::string set_query_parameter(std::string_view url, std::string_view name, std
 std::string resolve_url(std::string_view base, std::string_view link) {
     if (link.find("://") != std::string_view::npos) return std::string(link);
     size_t scheme = base.find("://");
-    size_t authority_end = std::min(base.find('/', scheme == std::string_view::npos ? 0 : scheme + 3), base.size());
-    if (link.starts_with("/")) return std::string(base.substr(0, authority_end)) + std::string(link);
+    size_t authority_end =
+        std::min(base.find('/', scheme == std::string_view::npos ? 0 : scheme + 3), base.size());
+    if (link.starts_with("/"))
+        return std::string(base.substr(0, authority_end)) + std::string(link);
     std::string_view path = base.substr(0, std::min(base.find('?'), base.size()));
     size_t slash = path.rfind('/');
-    if (slash == std::string_view::npos || slash < authority_end) return std::string(base.substr(0, authority_end)) + "/" + std::string(link);
+    if (slash == std::string_view::npos || slash < authority_end)
+        return std::string(base.substr(0, authority_end)) + "/" + std::string(link);
     return std::string(path.substr(0, slash + 1)) + std::string(link);
 }
 
@@ -63,14 +68,18 @@ tl::expected<std::string, std::string> next_link(std::string_view header) {
     while ((at = header.find('<', at)) != std::string_view::npos) {
         size_t close = header.find('>', at);
         if (close == std::string_view::npos)
-            return tl::unexpected(std::string("the Link header has a `<` without its `>`; it cannot be read"));
+            return tl::unexpected(
+                std::string("the Link header has a `<` without its `>`; it cannot be read"));
         std::string_view target = header.substr(at + 1, close - at - 1);
         // A URI reference holds no `<`, quote or space (RFC 3986): one that does swallowed
         // the next link because its own `>` is missing.
         if (target.find_first_of("<\" \t") != std::string_view::npos)
-            return tl::unexpected(std::string("the Link header has a `<` without its `>`; it cannot be read"));
+            return tl::unexpected(
+                std::string("the Link header has a `<` without its `>`; it cannot be read"));
         size_t next_entry = header.find('<', close);
-        std::string_view params = header.substr(close + 1, (next_entry == std::string_view::npos ? header.size() : next_entry) - close - 1);
+        std::string_view params = header.substr(
+            close + 1,
+            (next_entry == std::string_view::npos ? header.size() : next_entry) - close - 1);
         for (std::string_view form : {"rel=\"next\"", "rel=next", "rel=\"next "}) {
             if (params.find(form) != std::string_view::npos) return std::string(target);
         }
@@ -84,28 +93,34 @@ std::string origin_of(std::string_view url) {
     if (scheme_end == std::string_view::npos) return {};
     std::string scheme(url.substr(0, scheme_end));
     size_t authority = scheme_end + 3;
-    std::string host(url.substr(authority, std::min(url.find_first_of("/?#", authority), url.size()) - authority));
+    std::string host(url.substr(
+        authority, std::min(url.find_first_of("/?#", authority), url.size()) - authority));
     if (size_t at = host.rfind('@'); at != std::string::npos) host.erase(0, at + 1);
     auto lower = [](std::string& text) {
-        std::ranges::transform(text, text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        std::ranges::transform(text, text.begin(),
+                               [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     };
     lower(scheme);
     lower(host);
     const size_t bracket = host.rfind(']');
     const size_t colon = host.rfind(':');
-    const bool has_port = colon != std::string::npos && (bracket == std::string::npos || colon > bracket);
+    const bool has_port =
+        colon != std::string::npos && (bracket == std::string::npos || colon > bracket);
     if (!has_port) host += scheme == "https" ? ":443" : scheme == "http" ? ":80" : "";
     return scheme + "://" + host;
 }
 
 std::string base64_encode(std::string_view bytes) {
-    static constexpr char k_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static constexpr char k_alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string out;
     size_t i = 0;
     for (; i + 2 < bytes.size(); i += 3) {
-        unsigned n = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+        unsigned n = (static_cast<unsigned char>(bytes[i]) << 16) |
+                     (static_cast<unsigned char>(bytes[i + 1]) << 8) |
                      static_cast<unsigned char>(bytes[i + 2]);
-        for (int shift : {18, 12, 6, 0}) out += k_alphabet[(n >> shift) & 63];
+        for (int shift : {18, 12, 6, 0})
+            out += k_alphabet[(n >> shift) & 63];
     }
     if (i < bytes.size()) {
         unsigned n = static_cast<unsigned char>(bytes[i]) << 16;

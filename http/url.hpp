@@ -2,7 +2,6 @@
 
 #include <string>
 #include <string_view>
-
 #include <tl/expected.hpp>
 
 namespace hr2scim::http {
@@ -15,7 +14,8 @@ namespace hr2scim::http {
 namespace hr2scim::http {
 
 // `url` with the query parameter `name` set to `value` (replaced when present).
-[[nodiscard]] std::string set_query_parameter(std::string_view url, std::string_view name, std::string_view value);
+[[nodiscard]] std::string set_query_parameter(std::string_view url, std::string_view name,
+                                              std::string_view value);
 
 // A link from a response (absolute, root-relative or relative) made absolute against `base`.
 [[nodiscard]] std::string resolve_url(std::string_view base, std::string_view link);

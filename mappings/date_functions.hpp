@@ -3,9 +3,9 @@
 // now and today read the run's clock (one instant for the whole run, set with --as-of in
 // tests and rehearsals); the evaluator passes it as their first argument.
 
-#include <span>
-
 #include "mappings/functions.hpp"
+
+#include <span>
 
 namespace hr2scim::mappings {
 

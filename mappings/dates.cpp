@@ -54,22 +54,30 @@ std::optional<Instant> parse_instant(std::string_view text) {
         at += 3;
         if (at < text.size() && text[at] == '.') {
             ++at;
-            while (at < text.size() && text[at] >= '0' && text[at] <= '9') ++at;
+            while (at < text.size() && text[at] >= '0' && text[at] <= '9')
+                ++at;
         }
     }
-    instant += std::chrono::hours(*hours) + std::chrono::minutes(*minutes) + std::chrono::seconds(seconds);
+    instant +=
+        std::chrono::hours(*hours) + std::chrono::minutes(*minutes) + std::chrono::seconds(seconds);
     std::string_view zone = text.substr(at);
     if (zone == "Z") return instant;
-    if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':') return std::nullopt;
+    if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':')
+        return std::nullopt;
     auto offset_hours = digits(zone, 1, 2), offset_minutes = digits(zone, 4, 2);
-    if (!offset_hours || !offset_minutes || *offset_hours > 23 || *offset_minutes > 59) return std::nullopt;
+    if (!offset_hours || !offset_minutes || *offset_hours > 23 || *offset_minutes > 59)
+        return std::nullopt;
     auto offset = std::chrono::hours(*offset_hours) + std::chrono::minutes(*offset_minutes);
     return zone[0] == '+' ? instant - offset : instant + offset;
 }
 
-std::string format_day(date::year_month_day day) { return date::format("%F", date::sys_days(day)); }
+std::string format_day(date::year_month_day day) {
+    return date::format("%F", date::sys_days(day));
+}
 
-std::string format_instant(Instant instant) { return date::format("%FT%TZ", instant); }
+std::string format_instant(Instant instant) {
+    return date::format("%FT%TZ", instant);
+}
 
 date::year_month_day local_day(Instant now, const date::time_zone& zone) {
     return date::year_month_day{date::floor<date::days>(zone.to_local(now))};
@@ -78,7 +86,8 @@ date::year_month_day local_day(Instant now, const date::time_zone& zone) {
 Instant start_of_day(date::year_month_day day, const date::time_zone& zone) {
     date::local_seconds midnight{date::local_days(day)};
     auto info = zone.get_info(midnight);
-    if (info.result == date::local_info::nonexistent) return std::chrono::time_point_cast<std::chrono::seconds>(info.first.end);
+    if (info.result == date::local_info::nonexistent)
+        return std::chrono::time_point_cast<std::chrono::seconds>(info.first.end);
     // Ambiguous midnights take the earlier one; the day has begun by then.
     return date::sys_seconds{midnight.time_since_epoch() - info.first.offset};
 }

@@ -4,13 +4,12 @@
 // time zones, which g++ 12 does not have yet).
 
 #include <chrono>
+#include <date/date.h>
+#include <date/tz.h>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-
-#include <date/date.h>
-#include <date/tz.h>
 
 namespace hr2scim::mappings {
 
@@ -19,7 +18,7 @@ using Instant = std::chrono::sys_seconds;
 // A function that cannot work with the value it was given ("'31/02/2026' is not a date in
 // %d/%m/%Y"). Mapping turns it into a rejection of that one record, never a crash.
 class EvaluationError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

@@ -8,33 +8,38 @@ namespace {
 using Day = date::year_month_day;
 
 // A lifecycle date of the record: none when empty, an error when it is not a date.
-tl::expected<std::optional<Day>, std::string> date_of(const ExpressionPtr& expression, const char* name,
-                                                      const connectors::Record& record, Instant now) {
+tl::expected<std::optional<Day>, std::string> date_of(const ExpressionPtr& expression,
+                                                      const char* name,
+                                                      const connectors::Record& record,
+                                                      Instant now) {
     if (!expression) return std::nullopt;
     Value value = evaluate(*expression, record, now);
     if (value.is_empty()) return std::nullopt;
     auto day = parse_day(value.text());
     if (!day)
-        return tl::unexpected(std::string("lifecycle.") + name + ": '" + value.text() +
-                              "' is not a date (YYYY-MM-DD; format_datetime() converts other forms)");
+        return tl::unexpected(
+            std::string("lifecycle.") + name + ": '" + value.text() +
+            "' is not a date (YYYY-MM-DD; format_datetime() converts other forms)");
     return day;
 }
 
-tl::expected<const date::time_zone*, std::string> zone_of(const Lifecycle& lifecycle, const connectors::Record& record,
-                                                          Instant now) {
+tl::expected<const date::time_zone*, std::string>
+zone_of(const Lifecycle& lifecycle, const connectors::Record& record, Instant now) {
     if (!lifecycle.person_time_zone) return lifecycle.time_zone;
     std::string name = evaluate(*lifecycle.person_time_zone, record, now).text();
     if (name.empty()) return lifecycle.time_zone;
     if (const auto* zone = find_time_zone(name)) return zone;
-    return tl::unexpected("lifecycle.person_time_zone: '" + name + "' is not a time zone (for example Europe/Berlin)");
+    return tl::unexpected("lifecycle.person_time_zone: '" + name +
+                          "' is not a time zone (for example Europe/Berlin)");
 }
 
 std::string when(Day day, const date::time_zone& zone) {
-    return format_day(day) + " 00:00 " + std::string(zone.name()) + " (" + format_instant(start_of_day(day, zone)) + ")";
+    return format_day(day) + " 00:00 " + std::string(zone.name()) + " (" +
+           format_instant(start_of_day(day, zone)) + ")";
 }
 
-std::optional<std::string> decide_scope(const Scope& scope, const connectors::Record& record, Instant now,
-                                        scim::DesiredResource& desired) {
+std::optional<std::string> decide_scope(const Scope& scope, const connectors::Record& record,
+                                        Instant now, scim::DesiredResource& desired) {
     std::string why;
     if (scope.include && !evaluate(*scope.include, record, now).truthy()) {
         why = "include (" + scope.include_text + ") is false";
@@ -58,7 +63,8 @@ std::optional<std::string> decide_scope(const Scope& scope, const connectors::Re
     return std::nullopt;
 }
 
-std::optional<std::string> decide_dates(const Lifecycle& lifecycle, const connectors::Record& record, Instant now,
+std::optional<std::string> decide_dates(const Lifecycle& lifecycle,
+                                        const connectors::Record& record, Instant now,
                                         scim::DesiredResource& desired) {
     auto zone = zone_of(lifecycle, record, now);
     if (!zone) return zone.error();
@@ -76,31 +82,36 @@ std::optional<std::string> decide_dates(const Lifecycle& lifecycle, const connec
             desired.body["active"] = false;
             desired.deletable = true;
             desired.terminated = true;
-            desired.decision = "terminated: last day " + format_day(**last_day) + "; inactive since " + when(day_after, in);
+            desired.decision = "terminated: last day " + format_day(**last_day) +
+                               "; inactive since " + when(day_after, in);
             return std::nullopt;
         }
-        desired.decision = "last day " + format_day(**last_day) + "; deactivated from " + when(day_after, in);
+        desired.decision =
+            "last day " + format_day(**last_day) + "; deactivated from " + when(day_after, in);
     }
     if (*hire && today < **hire) {
         const Day window{date::sys_days(**hire) - date::days(lifecycle.create_days_before)};
         if (today < window) {
             desired.disposition = scim::Disposition::hold;
-            desired.decision = "joins on " + format_day(**hire) + "; the account is created (inactive) from " +
-                               when(window, in);
+            desired.decision = "joins on " + format_day(**hire) +
+                               "; the account is created (inactive) from " + when(window, in);
             return std::nullopt;
         }
         desired.body["active"] = false;
-        desired.decision = "pre-hire: joins on " + format_day(**hire) + "; active from " + when(**hire, in);
+        desired.decision =
+            "pre-hire: joins on " + format_day(**hire) + "; active from " + when(**hire, in);
         return std::nullopt;
     }
-    if (desired.decision.empty()) desired.decision = "active (today is " + format_day(today) + " in " + std::string(in.name()) + ")";
+    if (desired.decision.empty())
+        desired.decision =
+            "active (today is " + format_day(today) + " in " + std::string(in.name()) + ")";
     return std::nullopt;
 }
 
 } // namespace
 
-std::optional<std::string> decide(const Mapping& mapping, const connectors::Record& record, Instant now,
-                                  scim::DesiredResource& desired) {
+std::optional<std::string> decide(const Mapping& mapping, const connectors::Record& record,
+                                  Instant now, scim::DesiredResource& desired) {
     try {
         if (auto out_of_scope = decide_scope(mapping.scope, record, now, desired)) {
             desired.decision = *out_of_scope;

@@ -1,8 +1,8 @@
 #include "mappings/expression.hpp"
 
-#include <charconv>
-
 #include "mappings/functions.hpp"
+
+#include <charconv>
 
 namespace hr2scim::mappings {
 namespace {
@@ -10,7 +10,8 @@ namespace {
 std::optional<double> as_number(const std::string& text) {
     double number = 0;
     auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
-    if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+    if (error != std::errc() || end != text.data() + text.size() || text.empty())
+        return std::nullopt;
     return number;
 }
 
@@ -40,18 +41,21 @@ struct Evaluator {
         std::vector<Value> arguments;
         arguments.reserve(call.arguments.size() + 1);
         if (function->reads_clock) arguments.emplace_back(format_instant(now));
-        for (const auto& argument : call.arguments) arguments.push_back(evaluate(*argument, record, now));
+        for (const auto& argument : call.arguments)
+            arguments.push_back(evaluate(*argument, record, now));
         return function->apply(arguments);
     }
     Value operator()(const Template& text) const {
         std::string out;
-        for (const auto& part : text.parts) out += evaluate(*part, record, now).text();
+        for (const auto& part : text.parts)
+            out += evaluate(*part, record, now).text();
         return Value(std::move(out));
     }
     Value operator()(const Operation& operation) const {
         Value first = evaluate(*operation.operands[0], record, now);
         switch (operation.op) {
-        case Operator::negate: return Value(!first.truthy());
+        case Operator::negate:
+            return Value(!first.truthy());
         // `and` and `or` chains are one node with every operand (not a deep tree): evaluated in
         // a loop, stopping at the first operand that decides.
         case Operator::both:
@@ -62,18 +66,27 @@ struct Evaluator {
             for (size_t i = 1; i < operation.operands.size() && !first.truthy(); ++i)
                 first = Value(evaluate(*operation.operands[i], record, now).truthy());
             return Value(first.truthy());
-        default: break;
+        default:
+            break;
         }
         Value second = evaluate(*operation.operands[1], record, now);
         switch (operation.op) {
-        case Operator::equal: return Value(first.text() == second.text());
-        case Operator::not_equal: return Value(first.text() != second.text());
-        case Operator::less: return Value(compare(first, second) < 0);
-        case Operator::less_equal: return Value(compare(first, second) <= 0);
-        case Operator::greater: return Value(compare(first, second) > 0);
-        case Operator::greater_equal: return Value(compare(first, second) >= 0);
-        case Operator::matches: return k_matches->apply({first, second});
-        default: return {};
+        case Operator::equal:
+            return Value(first.text() == second.text());
+        case Operator::not_equal:
+            return Value(first.text() != second.text());
+        case Operator::less:
+            return Value(compare(first, second) < 0);
+        case Operator::less_equal:
+            return Value(compare(first, second) <= 0);
+        case Operator::greater:
+            return Value(compare(first, second) > 0);
+        case Operator::greater_equal:
+            return Value(compare(first, second) >= 0);
+        case Operator::matches:
+            return k_matches->apply({first, second});
+        default:
+            return {};
         }
     }
 };
@@ -84,41 +97,50 @@ Value evaluate(const Expression& expression, const connectors::Record& record, I
     return std::visit(Evaluator{record, now}, expression.node);
 }
 
-void collect_function_calls(const Expression& expression, std::vector<std::pair<std::string, Position>>& out) {
+void collect_function_calls(const Expression& expression,
+                            std::vector<std::pair<std::string, Position>>& out) {
     std::visit(
         [&](const auto& node) {
             using Node = std::decay_t<decltype(node)>;
             if constexpr (std::is_same_v<Node, Call>) {
                 out.emplace_back(node.function, expression.position);
-                for (const auto& argument : node.arguments) collect_function_calls(*argument, out);
+                for (const auto& argument : node.arguments)
+                    collect_function_calls(*argument, out);
             } else if constexpr (std::is_same_v<Node, Template>) {
-                for (const auto& part : node.parts) collect_function_calls(*part, out);
+                for (const auto& part : node.parts)
+                    collect_function_calls(*part, out);
             } else if constexpr (std::is_same_v<Node, Operation>) {
-                for (const auto& operand : node.operands) collect_function_calls(*operand, out);
+                for (const auto& operand : node.operands)
+                    collect_function_calls(*operand, out);
             }
         },
         expression.node);
 }
 
 const Call* unique_call(const Expression& expression) {
-    if (const auto* call = std::get_if<Call>(&expression.node)) return call->function == "unique" ? call : nullptr;
+    if (const auto* call = std::get_if<Call>(&expression.node))
+        return call->function == "unique" ? call : nullptr;
     if (const auto* text = std::get_if<Template>(&expression.node))
         if (text->parts.size() == 1) return unique_call(*text->parts.front());
     return nullptr;
 }
 
-void collect_attribute_refs(const Expression& expression, std::vector<std::pair<std::string, Position>>& out) {
+void collect_attribute_refs(const Expression& expression,
+                            std::vector<std::pair<std::string, Position>>& out) {
     std::visit(
         [&](const auto& node) {
             using Node = std::decay_t<decltype(node)>;
             if constexpr (std::is_same_v<Node, AttributeRef>) {
                 out.emplace_back(node.name, expression.position);
             } else if constexpr (std::is_same_v<Node, Call>) {
-                for (const auto& argument : node.arguments) collect_attribute_refs(*argument, out);
+                for (const auto& argument : node.arguments)
+                    collect_attribute_refs(*argument, out);
             } else if constexpr (std::is_same_v<Node, Template>) {
-                for (const auto& part : node.parts) collect_attribute_refs(*part, out);
+                for (const auto& part : node.parts)
+                    collect_attribute_refs(*part, out);
             } else if constexpr (std::is_same_v<Node, Operation>) {
-                for (const auto& operand : node.operands) collect_attribute_refs(*operand, out);
+                for (const auto& operand : node.operands)
+                    collect_attribute_refs(*operand, out);
             }
         },
         expression.node);

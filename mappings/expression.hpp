@@ -3,14 +3,14 @@
 // have no access to files, the network, the shell or the system clock: now() and today()
 // read the run's instant, one for the whole run.
 
+#include "connectors/record.hpp"
+#include "mappings/dates.hpp"
+#include "mappings/value.hpp"
+
 #include <memory>
 #include <string>
 #include <variant>
 #include <vector>
-
-#include "connectors/record.hpp"
-#include "mappings/dates.hpp"
-#include "mappings/value.hpp"
 
 namespace hr2scim::mappings {
 
@@ -37,7 +37,18 @@ struct Call {
 struct Template {
     std::vector<ExpressionPtr> parts; // their text, concatenated
 };
-enum class Operator { equal, not_equal, less, less_equal, greater, greater_equal, matches, both, either, negate };
+enum class Operator {
+    equal,
+    not_equal,
+    less,
+    less_equal,
+    greater,
+    greater_equal,
+    matches,
+    both,
+    either,
+    negate
+};
 struct Operation {
     Operator op;
     std::vector<ExpressionPtr> operands; // one for `not`, two otherwise
@@ -50,15 +61,18 @@ struct Expression {
 
 // Evaluates against one record at the run's instant `now`. A missing attribute is nothing;
 // a multi-valued one a list. Throws EvaluationError when a function cannot use its input.
-[[nodiscard]] Value evaluate(const Expression& expression, const connectors::Record& record, Instant now);
+[[nodiscard]] Value evaluate(const Expression& expression, const connectors::Record& record,
+                             Instant now);
 
 // Every function the expression calls, with where.
-void collect_function_calls(const Expression& expression, std::vector<std::pair<std::string, Position>>& out);
+void collect_function_calls(const Expression& expression,
+                            std::vector<std::pair<std::string, Position>>& out);
 
 // The unique(...) call that is the whole expression (alone, or alone in a template), or null.
 [[nodiscard]] const Call* unique_call(const Expression& expression);
 
 // Every source attribute the expression reads, with where it is named.
-void collect_attribute_refs(const Expression& expression, std::vector<std::pair<std::string, Position>>& out);
+void collect_attribute_refs(const Expression& expression,
+                            std::vector<std::pair<std::string, Position>>& out);
 
 } // namespace hr2scim::mappings

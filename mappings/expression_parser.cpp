@@ -1,23 +1,26 @@
 #include "mappings/expression_parser.hpp"
 
+#include "mappings/argument_checks.hpp"
+#include "mappings/functions.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
 
-#include "mappings/argument_checks.hpp"
-#include "mappings/functions.hpp"
-
 namespace hr2scim::mappings {
 namespace {
 
-bool is_identifier_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_identifier_start(char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+}
 bool is_identifier_char(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
 }
 
 std::string known_function_names() {
     std::string names;
-    for (const auto& function : functions()) names += (names.empty() ? "" : ", ") + std::string(function.name);
+    for (const auto& function : functions())
+        names += (names.empty() ? "" : ", ") + std::string(function.name);
     return names;
 }
 
@@ -26,21 +29,22 @@ struct Comparison {
     Operator op;
 };
 // Longest first, so "<=" is not read as "<".
-constexpr std::array k_comparisons = {Comparison{"==", Operator::equal},  Comparison{"!=", Operator::not_equal},
-                                      Comparison{"<=", Operator::less_equal}, Comparison{">=", Operator::greater_equal},
-                                      Comparison{"=~", Operator::matches}, Comparison{"<", Operator::less},
-                                      Comparison{">", Operator::greater}};
+constexpr std::array k_comparisons = {
+    Comparison{"==", Operator::equal},      Comparison{"!=", Operator::not_equal},
+    Comparison{"<=", Operator::less_equal}, Comparison{">=", Operator::greater_equal},
+    Comparison{"=~", Operator::matches},    Comparison{"<", Operator::less},
+    Comparison{">", Operator::greater}};
 
 using Parsed = tl::expected<ExpressionPtr, ParseError>;
 
 // Deeper nesting than any mapping needs is refused, so that no input can exhaust the stack
 // (parsing and evaluation both recurse). Found by fuzz_expression.
 constexpr int k_max_depth = 64;
-constexpr size_t k_max_nodes = 2000;       // values, names, calls and operators in one expression
-constexpr size_t k_max_text = 64 * 1024;   // characters in one expression or template
+constexpr size_t k_max_nodes = 2000;     // values, names, calls and operators in one expression
+constexpr size_t k_max_text = 64 * 1024; // characters in one expression or template
 
 class Parser {
-public:
+  public:
     Parser(std::string_view text, Position start) : m_text(text), m_start(start) {}
 
     Parsed parse_template() {
@@ -48,7 +52,8 @@ public:
         std::string literal;
         size_t literal_start = 0;
         auto flush = [&] {
-            if (!literal.empty()) result.parts.push_back(make(Literal{Value(std::move(literal))}, literal_start));
+            if (!literal.empty())
+                result.parts.push_back(make(Literal{Value(std::move(literal))}, literal_start));
             literal.clear();
         };
         while (m_at < m_text.size()) {
@@ -86,11 +91,14 @@ public:
         return expression;
     }
 
-private:
-    char peek(size_t ahead) const { return m_at + ahead < m_text.size() ? m_text[m_at + ahead] : '\0'; }
+  private:
+    char peek(size_t ahead) const {
+        return m_at + ahead < m_text.size() ? m_text[m_at + ahead] : '\0';
+    }
 
     void skip_spaces() {
-        while (m_at < m_text.size() && std::isspace(static_cast<unsigned char>(m_text[m_at]))) ++m_at;
+        while (m_at < m_text.size() && std::isspace(static_cast<unsigned char>(m_text[m_at])))
+            ++m_at;
     }
 
     // The keyword at the cursor (and, or, not), as a whole word.
@@ -106,7 +114,8 @@ private:
                 if (m_text[i] == '\n') m_line_starts.push_back(i + 1);
         }
         offset = std::min(offset, m_text.size());
-        auto line = std::upper_bound(m_line_starts.begin(), m_line_starts.end(), offset) - m_line_starts.begin() - 1;
+        auto line = std::upper_bound(m_line_starts.begin(), m_line_starts.end(), offset) -
+                    m_line_starts.begin() - 1;
         Position position = m_start;
         const size_t column = offset - m_line_starts[static_cast<size_t>(line)];
         if (line == 0) {
@@ -137,19 +146,21 @@ private:
 
     // Counts one level of nesting for as long as it lives.
     class Nesting {
-    public:
+      public:
         explicit Nesting(int& depth) : m_depth(++depth) {}
         ~Nesting() { --m_depth; }
         Nesting(const Nesting&) = delete;
         Nesting& operator=(const Nesting&) = delete;
         [[nodiscard]] bool too_deep() const { return m_depth > k_max_depth; }
 
-    private:
+      private:
         int& m_depth;
     };
 
     // `a or b or c`: one node with every operand, so a long chain is wide, not deep.
-    template <class Width> Parsed chain(Operator op, Parsed left, size_t start, Width width_here, Parsed (Parser::*next)()) {
+    template <class Width>
+    Parsed chain(Operator op, Parsed left, size_t start, Width width_here,
+                 Parsed (Parser::*next)()) {
         if (!left) return left;
         std::vector<ExpressionPtr> operands{*left};
         for (;;) {
@@ -167,34 +178,41 @@ private:
 
     Parsed parse_or() {
         Nesting nesting(m_depth);
-        if (nesting.too_deep()) return fail("the expression nests more than " + std::to_string(k_max_depth) + " levels deep");
+        if (nesting.too_deep())
+            return fail("the expression nests more than " + std::to_string(k_max_depth) +
+                        " levels deep");
         skip_spaces();
         size_t start = m_at;
         auto left = parse_and();
-        return chain(Operator::either, std::move(left), start, [this] {
-            return keyword("or") ? 2 : (m_text.substr(m_at, 2) == "||" ? 2 : 0);
-        }, &Parser::parse_and);
+        return chain(
+            Operator::either, std::move(left), start,
+            [this] { return keyword("or") ? 2 : (m_text.substr(m_at, 2) == "||" ? 2 : 0); },
+            &Parser::parse_and);
     }
 
     Parsed parse_and() {
         skip_spaces();
         size_t start = m_at;
         auto left = parse_not();
-        return chain(Operator::both, std::move(left), start, [this] {
-            return keyword("and") ? 3 : (m_text.substr(m_at, 2) == "&&" ? 2 : 0);
-        }, &Parser::parse_not);
+        return chain(
+            Operator::both, std::move(left), start,
+            [this] { return keyword("and") ? 3 : (m_text.substr(m_at, 2) == "&&" ? 2 : 0); },
+            &Parser::parse_not);
     }
 
     Parsed parse_not() {
         Nesting nesting(m_depth);
-        if (nesting.too_deep()) return fail("the expression nests more than " + std::to_string(k_max_depth) + " levels deep");
+        if (nesting.too_deep())
+            return fail("the expression nests more than " + std::to_string(k_max_depth) +
+                        " levels deep");
         skip_spaces();
         size_t start = m_at;
         bool word = keyword("not");
         if (word || (peek(0) == '!' && peek(1) != '=')) {
             size_t after = m_at + (word ? 3 : 1);
             size_t probe = after;
-            while (probe < m_text.size() && m_text[probe] == ' ') ++probe;
+            while (probe < m_text.size() && m_text[probe] == ' ')
+                ++probe;
             if (!word || probe >= m_text.size() || m_text[probe] != '(') { // not(x) is the function
                 m_at = after;
                 auto operand = parse_not();
@@ -238,12 +256,14 @@ private:
     static std::optional<std::string> literal_time_zone_problem(const Expression& zone) {
         const auto* literal = std::get_if<Literal>(&zone.node);
         if (!literal || find_time_zone(literal->value.text())) return std::nullopt;
-        return "'" + literal->value.text() + "' is not a time zone (for example Europe/Berlin, UTC)";
+        return "'" + literal->value.text() +
+               "' is not a time zone (for example Europe/Berlin, UTC)";
     }
 
     Parsed parse_primary() {
         if (over_budget())
-            return fail("the expression has more than " + std::to_string(k_max_nodes) + " parts; split it up");
+            return fail("the expression has more than " + std::to_string(k_max_nodes) +
+                        " parts; split it up");
         skip_spaces();
         size_t start = m_at;
         char c = peek(0);
@@ -258,10 +278,13 @@ private:
             ++m_at;
             return inner;
         }
-        if (std::isdigit(static_cast<unsigned char>(c)) || (c == '-' && std::isdigit(static_cast<unsigned char>(peek(1)))))
+        if (std::isdigit(static_cast<unsigned char>(c)) ||
+            (c == '-' && std::isdigit(static_cast<unsigned char>(peek(1)))))
             return parse_number();
-        if (!is_identifier_start(c)) return fail("expected an attribute name, a \"string\", a number or a function call");
-        while (is_identifier_char(peek(0))) ++m_at;
+        if (!is_identifier_start(c))
+            return fail("expected an attribute name, a \"string\", a number or a function call");
+        while (is_identifier_char(peek(0)))
+            ++m_at;
         std::string name(m_text.substr(start, m_at - start));
         size_t after_name = m_at;
         skip_spaces();
@@ -275,7 +298,8 @@ private:
     Parsed parse_number() {
         size_t start = m_at;
         if (peek(0) == '-') ++m_at;
-        while (std::isdigit(static_cast<unsigned char>(peek(0))) || peek(0) == '.') ++m_at;
+        while (std::isdigit(static_cast<unsigned char>(peek(0))) || peek(0) == '.')
+            ++m_at;
         return make(Literal{Value(std::string(m_text.substr(start, m_at - start)))}, start);
     }
 
@@ -341,8 +365,9 @@ private:
             wanted += " to " + std::to_string(function.max_arguments);
         }
         bool one = function.min_arguments == 1 && function.max_arguments == 1;
-        return std::string(function.name) + " takes " + wanted + (one ? " argument" : " arguments") + ", not " +
-               std::to_string(count) + "; for example " + std::string(function.example);
+        return std::string(function.name) + " takes " + wanted +
+               (one ? " argument" : " arguments") + ", not " + std::to_string(count) +
+               "; for example " + std::string(function.example);
     }
 
     Parsed parse_string() {
@@ -363,7 +388,8 @@ private:
     Parsed parse_bracketed_name() {
         size_t start = m_at++;
         size_t close = m_text.find(']', m_at);
-        if (close == std::string_view::npos) return fail("expected `]` to close the attribute name");
+        if (close == std::string_view::npos)
+            return fail("expected `]` to close the attribute name");
         std::string name(m_text.substr(m_at, close - m_at));
         if (name.empty()) return fail("empty attribute name");
         m_at = close + 1;
@@ -382,10 +408,12 @@ private:
 
 namespace {
 
-tl::expected<ExpressionPtr, ParseError> within_bounds(std::string_view text, Position start, bool is_template) {
+tl::expected<ExpressionPtr, ParseError> within_bounds(std::string_view text, Position start,
+                                                      bool is_template) {
     if (text.size() > k_max_text)
         return tl::unexpected(ParseError{start, "the expression is " + std::to_string(text.size()) +
-                                                    " characters long, more than " + std::to_string(k_max_text)});
+                                                    " characters long, more than " +
+                                                    std::to_string(k_max_text)});
     Parser parser(text, start);
     return is_template ? parser.parse_template() : parser.parse_whole_expression();
 }

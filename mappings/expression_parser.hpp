@@ -7,12 +7,11 @@
 // comparison (a == b, !=, <, <=, >, >=, and =~ for a regular expression), and/or/not,
 // and parentheses.
 
+#include "mappings/expression.hpp"
+
 #include <string>
 #include <string_view>
-
 #include <tl/expected.hpp>
-
-#include "mappings/expression.hpp"
 
 namespace hr2scim::mappings {
 
@@ -22,7 +21,9 @@ struct ParseError {
 };
 
 // `start` is where the text begins in the mapping file, so errors point into the file.
-[[nodiscard]] tl::expected<ExpressionPtr, ParseError> parse_template(std::string_view text, Position start);
-[[nodiscard]] tl::expected<ExpressionPtr, ParseError> parse_expression(std::string_view text, Position start);
+[[nodiscard]] tl::expected<ExpressionPtr, ParseError> parse_template(std::string_view text,
+                                                                     Position start);
+[[nodiscard]] tl::expected<ExpressionPtr, ParseError> parse_expression(std::string_view text,
+                                                                       Position start);
 
 } // namespace hr2scim::mappings

@@ -12,9 +12,8 @@
 #include <cstdio>
 #include <map>
 #include <memory>
-#include <set>
-
 #include <re2/re2.h>
+#include <set>
 #include <utf8proc.h>
 
 namespace hr2scim::mappings {
@@ -32,7 +31,9 @@ std::vector<int32_t> code_points(const std::string& text) {
         utf8proc_int32_t point = 0;
         utf8proc_ssize_t used = utf8proc_iterate(bytes + at, length - at, &point);
         if (used <= 0) {
-            points.push_back(-static_cast<int32_t>(static_cast<unsigned char>(text[static_cast<size_t>(at)])) - 1);
+            points.push_back(
+                -static_cast<int32_t>(static_cast<unsigned char>(text[static_cast<size_t>(at)])) -
+                1);
             ++at;
             continue;
         }
@@ -42,7 +43,8 @@ std::vector<int32_t> code_points(const std::string& text) {
     return points;
 }
 
-std::string from_code_points(const std::vector<int32_t>& points, size_t first = 0, size_t count = SIZE_MAX) {
+std::string from_code_points(const std::vector<int32_t>& points, size_t first = 0,
+                             size_t count = SIZE_MAX) {
     std::string out;
     for (size_t i = first; i < points.size() && i - first < count; ++i) {
         if (points[i] < 0) {
@@ -69,14 +71,19 @@ const RE2& compiled(const std::string& pattern) {
     static std::map<std::string, std::unique_ptr<RE2>> cache;
     auto& entry = cache[pattern];
     if (!entry) entry = std::make_unique<RE2>(pattern, RE2::Quiet);
-    if (!entry->ok()) throw EvaluationError("'" + pattern + "' is not a regular expression: " + entry->error());
+    if (!entry->ok())
+        throw EvaluationError("'" + pattern + "' is not a regular expression: " + entry->error());
     return *entry;
 }
 
 // --- text ---
 
-Value lower(const Arguments& a) { return map_code_points(a[0].text(), utf8proc_tolower); }
-Value upper(const Arguments& a) { return map_code_points(a[0].text(), utf8proc_toupper); }
+Value lower(const Arguments& a) {
+    return map_code_points(a[0].text(), utf8proc_tolower);
+}
+Value upper(const Arguments& a) {
+    return map_code_points(a[0].text(), utf8proc_toupper);
+}
 
 Value trim(const Arguments& a) {
     constexpr std::string_view k_spaces = " \t\r\n\v\f";
@@ -106,15 +113,17 @@ Value strip_spaces(const Arguments& a) {
 
 // Letters that do not decompose into a base letter and marks.
 const std::map<int32_t, std::string_view> k_letters = {
-    {0xDF, "ss"}, {0xE6, "ae"}, {0xC6, "AE"}, {0xF8, "o"}, {0xD8, "O"}, {0x142, "l"}, {0x141, "L"},
-    {0x111, "d"}, {0x110, "D"}, {0xF0, "d"}, {0xD0, "D"}, {0xFE, "th"}, {0xDE, "TH"}, {0x153, "oe"}, {0x152, "OE"}, {0x131, "i"}};
+    {0xDF, "ss"}, {0xE6, "ae"},  {0xC6, "AE"},  {0xF8, "o"}, {0xD8, "O"}, {0x142, "l"},
+    {0x141, "L"}, {0x111, "d"},  {0x110, "D"},  {0xF0, "d"}, {0xD0, "D"}, {0xFE, "th"},
+    {0xDE, "TH"}, {0x153, "oe"}, {0x152, "OE"}, {0x131, "i"}};
 
 Value normalize_diacritics(const Arguments& a) {
     utf8proc_uint8_t* stripped = nullptr;
     std::string text = a[0].text();
-    auto length = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
-                               static_cast<utf8proc_ssize_t>(text.size()), &stripped,
-                               static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK));
+    auto length =
+        utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                     static_cast<utf8proc_ssize_t>(text.size()), &stripped,
+                     static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK));
     if (length < 0) return text; // not valid UTF-8: left as it is
     std::string decomposed(reinterpret_cast<char*>(stripped), static_cast<size_t>(length));
     std::free(stripped);
@@ -135,7 +144,8 @@ Value mid(const Arguments& a) {
     long start = whole_number_argument("mid", 1, a[1]);
     long count = a.size() > 2 ? whole_number_argument("mid", 2, a[2]) : LONG_MAX;
     if (start < 1 || count <= 0) return Value(std::string());
-    return from_code_points(code_points(a[0].text()), static_cast<size_t>(start - 1), static_cast<size_t>(count));
+    return from_code_points(code_points(a[0].text()), static_cast<size_t>(start - 1),
+                            static_cast<size_t>(count));
 }
 
 Value word(const Arguments& a) {
@@ -166,7 +176,8 @@ Value matches(const Arguments& a) {
 
 Value append(const Arguments& a) {
     std::string out;
-    for (const auto& value : a) out += value.text();
+    for (const auto& value : a)
+        out += value.text();
     return out;
 }
 
@@ -207,7 +218,9 @@ Value split(const Arguments& a) {
     return Value(parts);
 }
 
-Value count(const Arguments& a) { return Value(std::to_string(a[0].list().size())); }
+Value count(const Arguments& a) {
+    return Value(std::to_string(a[0].list().size()));
+}
 
 Value remove_duplicates(const Arguments& a) {
     List out;
@@ -225,7 +238,9 @@ Value coalesce(const Arguments& a) {
     return {};
 }
 
-Value iif(const Arguments& a) { return a[0].truthy() ? a[1] : a[2]; }
+Value iif(const Arguments& a) {
+    return a[0].truthy() ? a[1] : a[2];
+}
 
 Value switch_on(const Arguments& a) {
     std::string key = a[0].text();
@@ -234,24 +249,36 @@ Value switch_on(const Arguments& a) {
     return a[1];
 }
 
-Value is_null(const Arguments& a) { return Value(std::holds_alternative<std::monostate>(a[0].data)); }
-Value is_null_or_empty(const Arguments& a) { return Value(a[0].is_empty()); }
-Value is_present(const Arguments& a) { return Value(!a[0].is_empty()); }
-Value negate(const Arguments& a) { return Value(!a[0].truthy()); }
+Value is_null(const Arguments& a) {
+    return Value(std::holds_alternative<std::monostate>(a[0].data));
+}
+Value is_null_or_empty(const Arguments& a) {
+    return Value(a[0].is_empty());
+}
+Value is_present(const Arguments& a) {
+    return Value(!a[0].is_empty());
+}
+Value negate(const Arguments& a) {
+    return Value(!a[0].truthy());
+}
 
 constexpr std::array k_functions = {
     Function{"lower", 1, 1, R"(lower("Ada LÖVE") is "ada löve")", lower, false},
     Function{"upper", 1, 1, R"(upper("Ada Löve") is "ADA LÖVE")", upper, false},
     Function{"trim", 1, 1, R"(trim("  Ada ") is "Ada")", trim, false},
-    Function{"pcase", 1, 1, R"(pcase("ADA o'BRIEN-LOVELACE") is "Ada O'brien-Lovelace")", proper_case, false},
-    Function{"strip_spaces", 1, 1, R"(strip_spaces(" +44 20 7946 ") is "+44207946")", strip_spaces, false},
-    Function{"normalize_diacritics", 1, 1, R"(normalize_diacritics("Søren Müller-Łódź") is "Soren Muller-Lodz")",
+    Function{"pcase", 1, 1, R"(pcase("ADA o'BRIEN-LOVELACE") is "Ada O'brien-Lovelace")",
+             proper_case, false},
+    Function{"strip_spaces", 1, 1, R"(strip_spaces(" +44 20 7946 ") is "+44207946")", strip_spaces,
+             false},
+    Function{"normalize_diacritics", 1, 1,
+             R"(normalize_diacritics("Søren Müller-Łódź") is "Soren Muller-Lodz")",
              normalize_diacritics, false},
     Function{"left", 2, 2, R"(left("Lovelace", 4) is "Love")", left, false},
     Function{"mid", 2, 3, R"(mid("Lovelace", 5, 3) is "lac")", mid, false},
     Function{"substring", 2, 3, R"(substring("Lovelace", 5) is "lace")", mid, false},
     Function{"word", 2, 3, R"(word("Ada King Lovelace", 2) is "King")", word, false},
-    Function{"replace", 3, 3, R"(replace("+44 (20) 7946", "[^0-9+]", "") is "+44207946")", replace, false},
+    Function{"replace", 3, 3, R"(replace("+44 (20) 7946", "[^0-9+]", "") is "+44207946")", replace,
+             false},
     Function{"matches", 2, 2, R"(matches("E1001", "^E[0-9]+$") is true)", matches, false},
     Function{"append", 1, k_any, R"(append("a", "b", "c") is "abc")", append, false},
     Function{"concat", 1, k_any, R"(concat(first, ".", last) is "Ada.Lovelace")", append, false},
@@ -259,18 +286,30 @@ constexpr std::array k_functions = {
     Function{"join", 2, k_any, R"(join(", ", "a", "", "b") is "a, b")", join, false},
     Function{"split", 2, 2, R"(split("a;b", ";") is the list a, b)", split, false},
     Function{"count", 1, 1, R"(count(split("a;b;c", ";")) is "3")", count, false},
-    Function{"remove_duplicates", 1, 1, R"(remove_duplicates(split("a;b;a", ";")) is the list a, b)",
-             remove_duplicates, false},
-    Function{"unique", 1, k_any, R"(unique(mail, concat(first, ".", last, "@example.com")) on create: the first one free)",
-             coalesce, false},
-    Function{"coalesce", 1, k_any, R"(coalesce(nickname, first_name) is "Ada" when nickname is empty)", coalesce, false},
-    Function{"iif", 3, 3, R"(iif(status == "active", "yes", "no") is "yes" when status is active)", iif, false},
-    Function{"if", 3, 3, R"(if(is_present(end_date), "leaver", "staff") is "staff" without an end_date)", iif, false},
-    Function{"switch", 2, k_any, R"(switch(country, "Other", "DE", "Germany", "FR", "France") is "France" for FR)", switch_on, false},
-    Function{"is_null", 1, 1, R"(is_null(middle_name) is true when the attribute is missing)", is_null, false},
+    Function{"remove_duplicates", 1, 1,
+             R"(remove_duplicates(split("a;b;a", ";")) is the list a, b)", remove_duplicates,
+             false},
+    Function{
+        "unique", 1, k_any,
+        R"(unique(mail, concat(first, ".", last, "@example.com")) on create: the first one free)",
+        coalesce, false},
+    Function{"coalesce", 1, k_any,
+             R"(coalesce(nickname, first_name) is "Ada" when nickname is empty)", coalesce, false},
+    Function{"iif", 3, 3, R"(iif(status == "active", "yes", "no") is "yes" when status is active)",
+             iif, false},
+    Function{"if", 3, 3,
+             R"(if(is_present(end_date), "leaver", "staff") is "staff" without an end_date)", iif,
+             false},
+    Function{"switch", 2, k_any,
+             R"(switch(country, "Other", "DE", "Germany", "FR", "France") is "France" for FR)",
+             switch_on, false},
+    Function{"is_null", 1, 1, R"(is_null(middle_name) is true when the attribute is missing)",
+             is_null, false},
     Function{"is_null_or_empty", 1, 1, R"(is_null_or_empty("") is true)", is_null_or_empty, false},
-    Function{"is_present", 1, 1, R"(is_present(mail) is true when mail has a value)", is_present, false},
-    Function{"not", 1, 1, R"(not(is_present(end_date)) is true without an end_date)", negate, false},
+    Function{"is_present", 1, 1, R"(is_present(mail) is true when mail has a value)", is_present,
+             false},
+    Function{"not", 1, 1, R"(not(is_present(end_date)) is true without an end_date)", negate,
+             false},
 };
 
 } // namespace

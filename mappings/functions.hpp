@@ -3,13 +3,13 @@
 // that reaches files, the network or the system clock (now and today get the run's
 // instant). Each has an example in its help, and the README's table is tested against these.
 
+#include "mappings/value.hpp"
+
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "mappings/value.hpp"
 
 namespace hr2scim::mappings {
 

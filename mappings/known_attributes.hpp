@@ -2,11 +2,10 @@
 // Which User attributes a mapping may set (RFC 7643 §4.1 and §4.3), and their types. Custom
 // extension schemas (any other urn:...) take any attribute, as text.
 
-#include <string>
-
-#include <tl/expected.hpp>
-
 #include "scim/attribute_path.hpp"
+
+#include <string>
+#include <tl/expected.hpp>
 
 namespace hr2scim::mappings {
 

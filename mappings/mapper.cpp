@@ -1,13 +1,13 @@
 #include "mappings/mapper.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 #include "connectors/utf8.hpp"
 #include "mappings/decisions.hpp"
 #include "mappings/value.hpp"
 #include "scim/body_path.hpp"
 #include "scim/schema.hpp"
+
+#include <algorithm>
+#include <cctype>
 
 namespace hr2scim::mappings {
 namespace {
@@ -38,7 +38,8 @@ void drop_valueless_elements(json& body) {
 tl::expected<json, std::string> to_json(const AttributeRule& rule, const Value& value) {
     const std::string path = rule.target.to_string();
     if (value.is_list() && value.list().size() > 1)
-        return tl::unexpected(path + ": the value is a list of " + std::to_string(value.list().size()) +
+        return tl::unexpected(path + ": the value is a list of " +
+                              std::to_string(value.list().size()) +
                               " values; pick one, or join them with join()");
     if (rule.type == ValueType::boolean) {
         if (const auto* flag = std::get_if<bool>(&value.data)) return json(*flag);
@@ -48,13 +49,14 @@ tl::expected<json, std::string> to_json(const AttributeRule& rule, const Value& 
     }
     std::string text = value.text();
     if (auto bad = connectors::find_invalid_utf8(text))
-        return tl::unexpected(path + ": the value is not valid UTF-8 (byte " + std::to_string(*bad + 1) +
-                              "), perhaps a binary attribute");
+        return tl::unexpected(path + ": the value is not valid UTF-8 (byte " +
+                              std::to_string(*bad + 1) + "), perhaps a binary attribute");
     return json(std::move(text));
 }
 
 // The rule's value, with its default when empty.
-Value value_of(const AttributeRule& rule, const connectors::Record& record, Instant now, bool* default_used = nullptr) {
+Value value_of(const AttributeRule& rule, const connectors::Record& record, Instant now,
+               bool* default_used = nullptr) {
     Value value = evaluate(*rule.value, record, now);
     if (value.is_empty() && rule.default_value) {
         value = evaluate(*rule.default_value, record, now);
@@ -64,25 +66,28 @@ Value value_of(const AttributeRule& rule, const connectors::Record& record, Inst
 }
 
 // unique(a, b, ...): each candidate with a value, in order, without repeats.
-std::vector<std::string> unique_candidates(const AttributeRule& rule, const connectors::Record& record, Instant now) {
+std::vector<std::string> unique_candidates(const AttributeRule& rule,
+                                           const connectors::Record& record, Instant now) {
     std::vector<std::string> candidates;
     for (const auto& argument : unique_call(*rule.value)->arguments) {
         Value value = evaluate(*argument, record, now);
         if (value.is_empty()) continue;
         std::string text = value.text();
-        if (std::ranges::find(candidates, text) == candidates.end()) candidates.push_back(std::move(text));
+        if (std::ranges::find(candidates, text) == candidates.end())
+            candidates.push_back(std::move(text));
     }
     return candidates;
 }
 
-tl::expected<scim::DesiredResource, std::string> build(const Mapping& mapping, const connectors::Record& record,
-                                                       Instant now) {
+tl::expected<scim::DesiredResource, std::string>
+build(const Mapping& mapping, const connectors::Record& record, Instant now) {
     scim::DesiredResource desired;
     desired.key = record.key;
     desired.body = json::object();
     desired.origin = record.origin;
     for (const auto& rule : mapping.rules) {
-        if (rule.create_only) desired.keep_as_sent.push_back(rule.target); // applied only when the user is created
+        if (rule.create_only)
+            desired.keep_as_sent.push_back(rule.target); // applied only when the user is created
         Value value;
         try {
             value = value_of(rule, record, now);
@@ -94,8 +99,10 @@ tl::expected<scim::DesiredResource, std::string> build(const Mapping& mapping, c
         } catch (const EvaluationError& error) {
             return tl::unexpected(rule.target.to_string() + ": " + error.what());
         }
-        if (value.is_empty()) { // an empty source value clears the attribute, or leaves the target's
-            if (rule.leave_when_empty && !rule.create_only) desired.keep_as_sent.push_back(rule.target);
+        if (value
+                .is_empty()) { // an empty source value clears the attribute, or leaves the target's
+            if (rule.leave_when_empty && !rule.create_only)
+                desired.keep_as_sent.push_back(rule.target);
             continue;
         }
         auto converted = to_json(rule, value);
@@ -120,7 +127,8 @@ tl::expected<scim::DesiredResource, std::string> build(const Mapping& mapping, c
 
 } // namespace
 
-std::vector<RuleOutcome> trace_record(const Mapping& mapping, const connectors::Record& record, Instant now) {
+std::vector<RuleOutcome> trace_record(const Mapping& mapping, const connectors::Record& record,
+                                      Instant now) {
     std::vector<RuleOutcome> outcomes;
     for (const auto& rule : mapping.rules) {
         RuleOutcome outcome{rule.target.to_string(), rule.source_text, {}, {}};
@@ -131,22 +139,31 @@ std::vector<RuleOutcome> trace_record(const Mapping& mapping, const connectors::
             if (rule.unique) {
                 auto candidates = unique_candidates(rule, record, now);
                 std::string listed;
-                for (const auto& candidate : candidates) listed += (listed.empty() ? "" : ", ") + candidate;
-                outcome.note = "unique: the first of " + (listed.empty() ? std::string("(none)") : listed) +
+                for (const auto& candidate : candidates)
+                    listed += (listed.empty() ? "" : ", ") + candidate;
+                outcome.note = "unique: the first of " +
+                               (listed.empty() ? std::string("(none)") : listed) +
                                " that is free on the target";
             }
         } catch (const EvaluationError& error) {
-            outcomes.push_back({outcome.target, outcome.rule, {}, std::string("REJECTS THE RECORD: ") + error.what()});
+            outcomes.push_back({outcome.target,
+                                outcome.rule,
+                                {},
+                                std::string("REJECTS THE RECORD: ") + error.what()});
             continue;
         }
-        auto add_note = [&](const std::string& note) { outcome.note += (outcome.note.empty() ? "" : "; ") + note; };
+        auto add_note = [&](const std::string& note) {
+            outcome.note += (outcome.note.empty() ? "" : "; ") + note;
+        };
         if (default_used) add_note("the value was empty: default used");
         if (value.is_empty()) {
-            add_note(rule.leave_when_empty ? "empty: the target keeps its value" : "empty: the attribute is cleared");
+            add_note(rule.leave_when_empty ? "empty: the target keeps its value"
+                                           : "empty: the attribute is cleared");
         } else if (auto converted = to_json(rule, value); !converted) {
             add_note("REJECTS THE RECORD: " + converted.error());
         }
-        if (rule.type == ValueType::manager_key) add_note("a source key: sent as the manager's SCIM id");
+        if (rule.type == ValueType::manager_key)
+            add_note("a source key: sent as the manager's SCIM id");
         if (rule.create_only && !rule.unique) add_note("set on create only");
         outcome.value = value.is_empty() ? "" : value.text();
         outcomes.push_back(std::move(outcome));
@@ -162,8 +179,8 @@ std::optional<bool> parse_boolean(std::string_view text) {
     return std::nullopt;
 }
 
-tl::expected<scim::DesiredResource, std::string> map_record(const Mapping& mapping,
-                                                            const connectors::Record& record, Instant now) {
+tl::expected<scim::DesiredResource, std::string>
+map_record(const Mapping& mapping, const connectors::Record& record, Instant now) {
     auto desired = build(mapping, record, now);
     if (!desired) return desired;
     if (auto problem = decide(mapping, record, now, *desired)) return tl::unexpected(*problem);

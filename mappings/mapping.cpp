@@ -1,21 +1,20 @@
 #include "mappings/mapping.hpp"
 
+#include "mappings/expression_parser.hpp"
+#include "mappings/mapper.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <set>
 #include <sstream>
-
 #include <yaml-cpp/yaml.h>
-
-#include "mappings/expression_parser.hpp"
-#include "mappings/mapper.hpp"
 
 namespace hr2scim::mappings {
 namespace {
 
 class Loader {
-public:
+  public:
     explicit Loader(std::filesystem::path label) : m_label(std::move(label)) {}
 
     Mapping load(const std::string& text) {
@@ -25,7 +24,8 @@ public:
         } catch (const YAML::Exception& error) {
             throw MappingError(where(error.mark) + error.msg);
         }
-        if (!root.IsMap()) throw MappingError(m_label.string() + ": expected a map with an `attributes:` key");
+        if (!root.IsMap())
+            throw MappingError(m_label.string() + ": expected a map with an `attributes:` key");
         Mapping mapping{m_label, {}, {}, {}};
         for (const auto& item : root) {
             const std::string& name = item.first.Scalar();
@@ -40,16 +40,19 @@ public:
                                    "' (expected: attributes, scope, lifecycle)");
             }
         }
-        if (mapping.rules.empty()) throw MappingError(m_label.string() + ": `attributes:` maps nothing");
-        if (mapping.scope.out_of_scope == OutOfScope::remove && !mapping.lifecycle.delete_after_days)
-            throw MappingError(m_label.string() +
-                               ": scope.out_of_scope: remove needs lifecycle.delete_after_days (the grace period)");
+        if (mapping.rules.empty())
+            throw MappingError(m_label.string() + ": `attributes:` maps nothing");
+        if (mapping.scope.out_of_scope == OutOfScope::remove &&
+            !mapping.lifecycle.delete_after_days)
+            throw MappingError(m_label.string() + ": scope.out_of_scope: remove needs "
+                                                  "lifecycle.delete_after_days (the grace period)");
         return mapping;
     }
 
-private:
+  private:
     std::string where(const YAML::Mark& mark) const {
-        return m_label.string() + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) + ": ";
+        return m_label.string() + ":" + std::to_string(mark.line + 1) + ":" +
+               std::to_string(mark.column + 1) + ": ";
     }
 
     static Position position_of(const YAML::Node& node) {
@@ -59,13 +62,16 @@ private:
     }
 
     // Each entry of a section as (key node, scalar value node); nothing but scalars is allowed.
-    template <class Handle> void for_each_setting(const YAML::Node& section, const char* name, Handle handle) {
-        if (!section.IsMap()) throw MappingError(where(section.Mark()) + "`" + name + ":` must be a map");
+    template <class Handle>
+    void for_each_setting(const YAML::Node& section, const char* name, Handle handle) {
+        if (!section.IsMap())
+            throw MappingError(where(section.Mark()) + "`" + name + ":` must be a map");
         for (const auto& item : section) {
             const YAML::Node key = item.first;
             const YAML::Node value = item.second;
             if (!value.IsScalar())
-                throw MappingError(where(value.Mark()) + "'" + key.Scalar() + "' takes a single value");
+                throw MappingError(where(value.Mark()) + "'" + key.Scalar() +
+                                   "' takes a single value");
             handle(key, value);
         }
     }
@@ -80,9 +86,10 @@ private:
         const std::string& text = value.Scalar();
         int number = -1;
         auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
-        if (text.empty() || error != std::errc() || end != text.data() + text.size() || number < 0 || number > most)
-            throw MappingError(where(value.Mark()) + "'" + text + "' is not a number of days from 0 to " +
-                               std::to_string(most));
+        if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
+            number < 0 || number > most)
+            throw MappingError(where(value.Mark()) + "'" + text +
+                               "' is not a number of days from 0 to " + std::to_string(most));
         return number;
     }
 
@@ -97,10 +104,15 @@ private:
                 scope.exclude_text = value.Scalar();
             } else if (name == "out_of_scope") {
                 const std::string& action = value.Scalar();
-                if (action == "deactivate") scope.out_of_scope = OutOfScope::deactivate;
-                else if (action == "remove") scope.out_of_scope = OutOfScope::remove;
-                else if (action == "leave") scope.out_of_scope = OutOfScope::leave;
-                else throw MappingError(where(value.Mark()) + "out_of_scope takes deactivate, remove or leave");
+                if (action == "deactivate")
+                    scope.out_of_scope = OutOfScope::deactivate;
+                else if (action == "remove")
+                    scope.out_of_scope = OutOfScope::remove;
+                else if (action == "leave")
+                    scope.out_of_scope = OutOfScope::leave;
+                else
+                    throw MappingError(where(value.Mark()) +
+                                       "out_of_scope takes deactivate, remove or leave");
             } else {
                 throw MappingError(where(key.Mark()) + "unknown key '" + name +
                                    "' in scope (expected: include, exclude, out_of_scope)");
@@ -115,8 +127,9 @@ private:
             if (name == "time_zone") {
                 lifecycle.time_zone = find_time_zone(text);
                 if (!lifecycle.time_zone)
-                    throw MappingError(where(value.Mark()) + "'" + text +
-                                       "' is not a time zone (for example Europe/Berlin, America/New_York, UTC)");
+                    throw MappingError(
+                        where(value.Mark()) + "'" + text +
+                        "' is not a time zone (for example Europe/Berlin, America/New_York, UTC)");
             } else if (name == "person_time_zone") {
                 lifecycle.person_time_zone = parse(text, position_of(value));
             } else if (name == "hire_date") {
@@ -128,36 +141,42 @@ private:
             } else if (name == "delete_after_days") {
                 if (text != "never") lifecycle.delete_after_days = days(value, 3650);
             } else {
-                throw MappingError(where(key.Mark()) + "unknown key '" + name +
-                                   "' in lifecycle (expected: time_zone, person_time_zone, hire_date, "
-                                   "create_days_before, termination_date, delete_after_days)");
+                throw MappingError(
+                    where(key.Mark()) + "unknown key '" + name +
+                    "' in lifecycle (expected: time_zone, person_time_zone, hire_date, "
+                    "create_days_before, termination_date, delete_after_days)");
             }
         });
         if (!lifecycle.time_zone)
-            throw MappingError(where(section.Mark()) +
-                               "lifecycle needs time_zone: the zone whose end of day ends a last working day");
+            throw MappingError(
+                where(section.Mark()) +
+                "lifecycle needs time_zone: the zone whose end of day ends a last working day");
     }
 
     void load_attributes(const YAML::Node& attributes, Mapping& mapping) {
-        if (!attributes.IsMap()) throw MappingError(where(attributes.Mark()) + "`attributes:` must be a map");
+        if (!attributes.IsMap())
+            throw MappingError(where(attributes.Mark()) + "`attributes:` must be a map");
         std::set<std::string> seen;
         for (const auto& item : attributes) {
             AttributeRule rule = load_rule(item.first, item.second);
             if (!seen.insert(rule.target.to_string()).second)
-                throw MappingError(where(item.first.Mark()) + "'" + rule.target.to_string() + "' is mapped twice");
+                throw MappingError(where(item.first.Mark()) + "'" + rule.target.to_string() +
+                                   "' is mapped twice");
             mapping.rules.push_back(std::move(rule));
         }
         bool has_user_name = std::ranges::any_of(mapping.rules, [](const auto& rule) {
             return rule.target.attribute == "userName" && rule.target.schema.empty();
         });
-        if (!has_user_name) throw MappingError(where(attributes.Mark()) + "userName must be mapped");
+        if (!has_user_name)
+            throw MappingError(where(attributes.Mark()) + "userName must be mapped");
     }
 
     AttributeRule load_rule(const YAML::Node& key, const YAML::Node& value) {
         AttributeRule rule;
         rule.position = position_of(key);
         auto path = scim::parse_attribute_path(key.Scalar());
-        if (!path) throw MappingError(where(key.Mark()) + "'" + key.Scalar() + "': " + path.error());
+        if (!path)
+            throw MappingError(where(key.Mark()) + "'" + key.Scalar() + "': " + path.error());
         auto type = check_target(*path);
         if (!type) throw MappingError(where(key.Mark()) + type.error());
         rule.target = std::move(*path);
@@ -168,7 +187,8 @@ private:
         } else if (value.IsMap()) {
             load_rule_map(value, rule);
         } else {
-            throw MappingError(where(value.Mark()) + "expected a template, or a map with column, value or template");
+            throw MappingError(where(value.Mark()) +
+                               "expected a template, or a map with column, value or template");
         }
         check_unique(rule, key);
         return rule;
@@ -184,7 +204,9 @@ private:
                 throw MappingError(where(operand.Mark()) + "'" + name + "' takes a single value");
             const std::string& text = operand.Scalar();
             if (name == "column" || name == "value" || name == "template" || name == "expr") {
-                if (has_value) throw MappingError(where(key.Mark()) + "give one of column, value, template or expr");
+                if (has_value)
+                    throw MappingError(where(key.Mark()) +
+                                       "give one of column, value, template or expr");
                 has_value = true;
                 load_value(name, text, operand, rule);
             } else if (name == "default") {
@@ -198,11 +220,13 @@ private:
                     throw MappingError(where(operand.Mark()) + "when_empty takes clear or leave");
                 rule.leave_when_empty = text == "leave";
             } else {
-                throw MappingError(where(key.Mark()) + "unknown key '" + name +
-                                   "' (expected: column, value, template or expr; apply, default, when_empty)");
+                throw MappingError(
+                    where(key.Mark()) + "unknown key '" + name +
+                    "' (expected: column, value, template or expr; apply, default, when_empty)");
             }
         }
-        if (!has_value) throw MappingError(where(map.Mark()) + "give one of column, value, template or expr");
+        if (!has_value)
+            throw MappingError(where(map.Mark()) + "give one of column, value, template or expr");
     }
 
     // unique(...) is a whole rule of a text attribute, never part of one: its candidates are
@@ -213,25 +237,30 @@ private:
         const bool whole = unique_call(*rule.value) != nullptr;
         for (const auto& call : calls) {
             if (call.first != "unique" || whole) continue;
-            throw MappingError(m_label.string() + ":" + std::to_string(call.second.line) + ":" +
-                               std::to_string(call.second.column) +
-                               ": unique(...) must be the whole rule, e.g. userName: \"{unique(a, b)}\"");
+            throw MappingError(
+                m_label.string() + ":" + std::to_string(call.second.line) + ":" +
+                std::to_string(call.second.column) +
+                ": unique(...) must be the whole rule, e.g. userName: \"{unique(a, b)}\"");
         }
         if (!whole) return;
         if (rule.type != ValueType::string)
             throw MappingError(where(key.Mark()) + "unique(...) only picks text values");
-        if (rule.default_value) throw MappingError(where(key.Mark()) + "unique(...) takes no default: add a candidate");
+        if (rule.default_value)
+            throw MappingError(where(key.Mark()) + "unique(...) takes no default: add a candidate");
         rule.unique = true;
         rule.create_only = true;
     }
 
-    void load_value(const std::string& kind, const std::string& text, const YAML::Node& operand, AttributeRule& rule) {
+    void load_value(const std::string& kind, const std::string& text, const YAML::Node& operand,
+                    AttributeRule& rule) {
         if (kind == "column") {
             if (text.empty()) throw MappingError(where(operand.Mark()) + "column needs a name");
-            rule.value = std::make_shared<const Expression>(Expression{AttributeRef{text}, position_of(operand)});
+            rule.value = std::make_shared<const Expression>(
+                Expression{AttributeRef{text}, position_of(operand)});
             rule.source_text = "column " + text;
         } else if (kind == "value") {
-            rule.value = std::make_shared<const Expression>(Expression{Literal{Value(text)}, position_of(operand)});
+            rule.value = std::make_shared<const Expression>(
+                Expression{Literal{Value(text)}, position_of(operand)});
             rule.source_text = "value " + text;
             if (rule.type == ValueType::boolean && !parse_boolean(text))
                 throw MappingError(where(operand.Mark()) + "'" + text + "' is not true or false");
@@ -280,7 +309,8 @@ std::vector<scim::AttributePath> targets_reading(const Mapping& mapping, std::st
         std::vector<std::pair<std::string, Position>> refs;
         collect_attribute_refs(*rule.value, refs);
         if (rule.default_value) collect_attribute_refs(*rule.default_value, refs);
-        if (std::ranges::any_of(refs, [&](const auto& ref) { return ref.first.starts_with(prefix); }))
+        if (std::ranges::any_of(refs,
+                                [&](const auto& ref) { return ref.first.starts_with(prefix); }))
             targets.push_back(rule.target);
     }
     return targets;
@@ -291,8 +321,9 @@ namespace {
 // Every expression outside the attribute rules: scope conditions and lifecycle dates.
 std::vector<const Expression*> decision_expressions(const Mapping& mapping) {
     std::vector<const Expression*> found;
-    for (const auto& expression : {mapping.scope.include, mapping.scope.exclude, mapping.lifecycle.person_time_zone,
-                                   mapping.lifecycle.hire_date, mapping.lifecycle.termination_date})
+    for (const auto& expression :
+         {mapping.scope.include, mapping.scope.exclude, mapping.lifecycle.person_time_zone,
+          mapping.lifecycle.hire_date, mapping.lifecycle.termination_date})
         if (expression) found.push_back(expression.get());
     return found;
 }
@@ -301,12 +332,15 @@ std::vector<const Expression*> decision_expressions(const Mapping& mapping) {
 
 bool decisions_read(const Mapping& mapping, std::string_view prefix) {
     std::vector<std::pair<std::string, Position>> refs;
-    for (const auto* expression : decision_expressions(mapping)) collect_attribute_refs(*expression, refs);
-    return std::ranges::any_of(refs, [&](const auto& ref) { return ref.first.starts_with(prefix); });
+    for (const auto* expression : decision_expressions(mapping))
+        collect_attribute_refs(*expression, refs);
+    return std::ranges::any_of(refs,
+                               [&](const auto& ref) { return ref.first.starts_with(prefix); });
 }
 
-std::vector<std::string> check_source_attributes(const Mapping& mapping, const std::vector<std::string>& names,
-                                                 const std::vector<std::string>& unchecked_prefixes) {
+std::vector<std::string>
+check_source_attributes(const Mapping& mapping, const std::vector<std::string>& names,
+                        const std::vector<std::string>& unchecked_prefixes) {
     std::set<std::string_view, connectors::CaseInsensitiveLess> known(names.begin(), names.end());
     std::vector<std::string> errors;
     std::vector<const Expression*> expressions = decision_expressions(mapping);
@@ -315,16 +349,19 @@ std::vector<std::string> check_source_attributes(const Mapping& mapping, const s
         if (rule.default_value) expressions.push_back(rule.default_value.get());
     }
     std::vector<std::pair<std::string, Position>> refs;
-    for (const auto* expression : expressions) collect_attribute_refs(*expression, refs);
+    for (const auto* expression : expressions)
+        collect_attribute_refs(*expression, refs);
     for (const auto& ref : refs) {
         // Named, not a structured binding: clang 14 (the fuzz build) cannot capture those.
         const std::string& name = ref.first;
         const Position& position = ref.second;
         if (known.contains(name)) continue;
-        if (std::ranges::any_of(unchecked_prefixes, [&](const auto& prefix) { return name.starts_with(prefix); }))
+        if (std::ranges::any_of(unchecked_prefixes,
+                                [&](const auto& prefix) { return name.starts_with(prefix); }))
             continue;
         std::string listed;
-        for (const auto& known_name : names) listed += (listed.empty() ? "" : ", ") + known_name;
+        for (const auto& known_name : names)
+            listed += (listed.empty() ? "" : ", ") + known_name;
         errors.push_back(mapping.file.string() + ":" + std::to_string(position.line) + ":" +
                          std::to_string(position.column) + ": '" + name +
                          "' is not an attribute of the source (it has: " + listed + ")");

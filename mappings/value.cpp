@@ -14,7 +14,8 @@ std::string Value::text() const {
     if (const auto* flag = std::get_if<bool>(&data)) return *flag ? "true" : "false";
     if (const auto* list_value = std::get_if<List>(&data)) {
         std::string joined;
-        for (const auto& item : *list_value) joined += (joined.empty() ? "" : ", ") + item;
+        for (const auto& item : *list_value)
+            joined += (joined.empty() ? "" : ", ") + item;
         return joined;
     }
     return {};

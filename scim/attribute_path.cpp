@@ -1,8 +1,8 @@
 #include "scim/attribute_path.hpp"
 
-#include <cctype>
-
 #include "scim/filter.hpp"
+
+#include <cctype>
 
 namespace hr2scim::scim {
 namespace {
@@ -14,7 +14,8 @@ bool is_name_char(char c) {
 // ATTRNAME = ALPHA *(nameChar), RFC 7643 §2.1.
 size_t scan_name(std::string_view text, size_t at) {
     size_t end = at;
-    while (end < text.size() && is_name_char(text[end])) ++end;
+    while (end < text.size() && is_name_char(text[end]))
+        ++end;
     return end;
 }
 

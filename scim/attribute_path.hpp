@@ -5,7 +5,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-
 #include <tl/expected.hpp>
 
 namespace hr2scim::scim {
@@ -17,8 +16,8 @@ struct ValueFilter {
 };
 
 struct AttributePath {
-    std::string schema;        // empty for the core User schema
-    std::string attribute;     // e.g. "emails"
+    std::string schema;    // empty for the core User schema
+    std::string attribute; // e.g. "emails"
     std::optional<ValueFilter> filter;
     std::string sub_attribute; // e.g. "value"; empty when the path names the attribute itself
 

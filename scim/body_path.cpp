@@ -48,7 +48,8 @@ void set_value(json& body, const AttributePath& path, json value) {
     if (!path.schema.empty()) {
         body[path.schema][path.attribute] = std::move(value);
     } else if (path.filter) {
-        (*typed_element(body[path.attribute], path.filter->value, true))[path.sub_attribute] = std::move(value);
+        (*typed_element(body[path.attribute], path.filter->value, true))[path.sub_attribute] =
+            std::move(value);
     } else if (!path.sub_attribute.empty()) {
         body[path.attribute][path.sub_attribute] = std::move(value);
     } else {
@@ -59,7 +60,8 @@ void set_value(json& body, const AttributePath& path, json value) {
 void erase_value(json& body, const AttributePath& path) {
     if (!body.is_object()) return;
     if (!path.schema.empty()) {
-        if (auto extension = body.find(path.schema); extension != body.end() && extension->is_object()) {
+        if (auto extension = body.find(path.schema);
+            extension != body.end() && extension->is_object()) {
             extension->erase(path.attribute);
             erase_if_empty(body, path.schema);
         }

@@ -2,9 +2,9 @@
 // Reading and writing one attribute path in a User body: name.givenName,
 // emails[type eq "work"].value, <URN>:department.
 
-#include <nlohmann/json.hpp>
-
 #include "scim/attribute_path.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace hr2scim::scim {
 

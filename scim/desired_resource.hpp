@@ -1,21 +1,21 @@
 #pragma once
 // What the target should hold for one source key: the output of mapping, the input of planning.
 
+#include "scim/attribute_path.hpp"
+
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include "scim/attribute_path.hpp"
 
 namespace hr2scim::scim {
 
 // What the scope and the lifecycle dates decided for a person in the source.
 enum class Disposition {
-    provision,    // the account should exist as `body` says (active or not)
-    hold,         // leave any account as it is, create none (before the pre-hire window, scope "leave")
-    out_of_scope, // deprovision like a leaver: deactivate, and DELETE after the grace if `deletable`
+    provision, // the account should exist as `body` says (active or not)
+    hold, // leave any account as it is, create none (before the pre-hire window, scope "leave")
+    out_of_scope, // deprovision like a leaver: deactivate, and DELETE after the grace if
+                  // `deletable`
 };
 
 // unique(a, b, ...): the candidates for one attribute, in order; one is chosen on create.
@@ -25,17 +25,19 @@ struct UniqueChoice {
 };
 
 struct DesiredResource {
-    std::string key;      // the source's stable key (employee id, DN, ...)
-    nlohmann::json body;  // the SCIM User as it should be, without id and meta
-    std::string origin;   // where the record came from, for messages ("hr.csv:12")
+    std::string key;     // the source's stable key (employee id, DN, ...)
+    nlohmann::json body; // the SCIM User as it should be, without id and meta
+    std::string origin;  // where the record came from, for messages ("hr.csv:12")
     // Attributes that keep what the target was last sent (create-only rules, empty values a
     // rule says to leave alone): the planner copies them from the state.
     std::vector<AttributePath> keep_as_sent;
     Disposition disposition = Disposition::provision;
-    bool deletable = false; // terminated, or out of scope with `remove`: DELETE after the grace period
+    bool deletable =
+        false; // terminated, or out of scope with `remove`: DELETE after the grace period
     bool terminated = false; // the last working day has passed: no account is created for them
-    std::string decision;   // why, for plans and explain ("pre-hire: starts 2026-12-01 ...")
-    std::optional<std::string> manager_key; // the manager's source key; the planner finds the SCIM id
+    std::string decision;    // why, for plans and explain ("pre-hire: starts 2026-12-01 ...")
+    std::optional<std::string>
+        manager_key; // the manager's source key; the planner finds the SCIM id
     std::vector<UniqueChoice> unique;
 };
 

@@ -1,8 +1,8 @@
 #include "scim/patch.hpp"
 
-#include <set>
-
 #include "scim/schema.hpp"
+
+#include <set>
 
 namespace hr2scim::scim {
 namespace {
@@ -23,7 +23,8 @@ std::set<std::string> union_of_keys(const json& a, const json& b) {
     std::set<std::string> keys;
     for (const auto* object : {&a, &b})
         if (object->is_object())
-            for (const auto& item : object->items()) keys.insert(item.key());
+            for (const auto& item : object->items())
+                keys.insert(item.key());
     return keys;
 }
 

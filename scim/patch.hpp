@@ -2,16 +2,15 @@
 // The difference between two User bodies, as attribute changes and as a PatchOp
 // (RFC 7644 §3.5.2) that sends only what changed.
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 namespace hr2scim::scim {
 
 struct AttributeChange {
-    std::string path;                     // a PATCH path: "title", "name.givenName", "<URN>:department"
+    std::string path; // a PATCH path: "title", "name.givenName", "<URN>:department"
     std::optional<nlohmann::json> before; // absent: the attribute is new
     std::optional<nlohmann::json> after;  // absent: the attribute is removed
     bool operator==(const AttributeChange&) const = default;
@@ -30,7 +29,8 @@ struct PatchOperation {
 [[nodiscard]] std::vector<AttributeChange> diff_bodies(const nlohmann::json& before,
                                                        const nlohmann::json& after);
 
-[[nodiscard]] std::vector<PatchOperation> to_patch_operations(const std::vector<AttributeChange>& changes);
+[[nodiscard]] std::vector<PatchOperation>
+to_patch_operations(const std::vector<AttributeChange>& changes);
 
 [[nodiscard]] nlohmann::json patch_request(const std::vector<PatchOperation>& operations);
 

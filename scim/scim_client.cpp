@@ -1,12 +1,12 @@
 #include "scim/scim_client.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include "http/json_body.hpp"
 #include "http/redact.hpp"
 #include "http/secrets.hpp"
 #include "http/url.hpp"
 #include "scim/schema.hpp"
+
+#include <spdlog/spdlog.h>
 
 namespace hr2scim::scim {
 namespace {
@@ -20,7 +20,8 @@ std::shared_ptr<spdlog::logger> logger_for(const std::string& name) {
 }
 
 std::string trim_trailing_slash(std::string url) {
-    while (!url.empty() && url.back() == '/') url.pop_back();
+    while (!url.empty() && url.back() == '/')
+        url.pop_back();
     return url;
 }
 
@@ -42,15 +43,18 @@ CallResult<http::Response> ScimClient::call(const std::string& method, const std
     if (!body.empty()) request.headers.emplace_back("Content-Type", std::string(k_scim_media_type));
     const std::string shown_url = http::redact_url(request.url);
 
-    auto sent = http::send_with_retries(m_http, request, m_retry, m_sleeper, [&](const http::RetryNotice& notice) {
-        m_log->warn("{} {} failed ({}); retry {} of {} in {} ms", method, shown_url,
-                    http::redact_secrets(notice.reason), notice.attempt, m_retry.max_attempts - 1,
-                    notice.delay.count());
-    });
+    auto sent = http::send_with_retries(
+        m_http, request, m_retry, m_sleeper, [&](const http::RetryNotice& notice) {
+            m_log->warn("{} {} failed ({}); retry {} of {} in {} ms", method, shown_url,
+                        http::redact_secrets(notice.reason), notice.attempt,
+                        m_retry.max_attempts - 1, notice.delay.count());
+        });
     if (!sent.result)
-        return tl::unexpected(CallError{0, {}, http::redact_secrets(sent.result.error().message), sent.attempts});
+        return tl::unexpected(
+            CallError{0, {}, http::redact_secrets(sent.result.error().message), sent.attempts});
     m_log->debug("{} {} -> {}", method, shown_url, sent.result->status);
-    if (http::classify_status(sent.result->status) == http::Verdict::ok) return std::move(*sent.result);
+    if (http::classify_status(sent.result->status) == http::Verdict::ok)
+        return std::move(*sent.result);
     // The error's text came from the server: it may echo the request, token included. It is
     // redacted whole, before anything cuts it short and leaves half a token behind.
     sent.result->body = http::redact_secrets(std::move(sent.result->body));
@@ -66,7 +70,9 @@ CallResult<nlohmann::json> ScimClient::call_json(const std::string& method, cons
     if (!response) return tl::unexpected(response.error());
     if (response->body.empty()) return nlohmann::json::object();
     auto parsed = http::parse_json_body(response->body);
-    if (!parsed) return tl::unexpected(CallError{response->status, {}, "the target's answer: " + parsed.error(), 1});
+    if (!parsed)
+        return tl::unexpected(
+            CallError{response->status, {}, "the target's answer: " + parsed.error(), 1});
     return std::move(*parsed);
 }
 
@@ -78,7 +84,8 @@ CallResult<nlohmann::json> ScimClient::get_user(const std::string& id) {
     return call_json("GET", "/Users/" + http::url_encode(id), nullptr);
 }
 
-CallResult<nlohmann::json> ScimClient::replace_user(const std::string& id, const nlohmann::json& body) {
+CallResult<nlohmann::json> ScimClient::replace_user(const std::string& id,
+                                                    const nlohmann::json& body) {
     return call_json("PUT", "/Users/" + http::url_encode(id), &body);
 }
 
@@ -95,11 +102,13 @@ CallResult<void> ScimClient::delete_user(const std::string& id) {
 }
 
 CallResult<std::vector<nlohmann::json>> ScimClient::find_users(const std::string& filter) {
-    auto list = call_json("GET", "/Users?filter=" + http::url_encode(filter) + "&count=10", nullptr);
+    auto list =
+        call_json("GET", "/Users?filter=" + http::url_encode(filter) + "&count=10", nullptr);
     if (!list) return tl::unexpected(list.error());
     std::vector<nlohmann::json> found;
     if (auto resources = list->find("Resources"); resources != list->end() && resources->is_array())
-        for (const auto& resource : *resources) found.push_back(resource);
+        for (const auto& resource : *resources)
+            found.push_back(resource);
     return found;
 }
 

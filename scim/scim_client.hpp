@@ -2,21 +2,20 @@
 // Talks SCIM 2.0 to one target: Users create, read, replace, patch, delete and look-up.
 // Retries (429, 5xx, no answer) with backoff happen here, under one policy.
 
-#include <chrono>
-#include <functional>
-#include <memory>
-#include <string>
-#include <vector>
-
-#include <nlohmann/json.hpp>
-#include <spdlog/logger.h>
-#include <tl/expected.hpp>
-
 #include "http/http_client.hpp"
 #include "http/retry.hpp"
 #include "http/retrying_sender.hpp"
 #include "scim/patch.hpp"
 #include "scim/scim_error.hpp"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <spdlog/logger.h>
+#include <string>
+#include <tl/expected.hpp>
+#include <vector>
 
 namespace hr2scim::scim {
 
@@ -31,7 +30,7 @@ using http::Sleeper;
 template <class T> using CallResult = tl::expected<T, CallError>;
 
 class ScimClient {
-public:
+  public:
     ScimClient(TargetEndpoint endpoint, http::HttpClient& http, http::RetryPolicy retry,
                Sleeper sleeper = {});
 
@@ -48,7 +47,7 @@ public:
 
     [[nodiscard]] const std::string& name() const { return m_endpoint.name; }
 
-private:
+  private:
     CallResult<http::Response> call(const std::string& method, const std::string& path,
                                     const std::string& body);
     CallResult<nlohmann::json> call_json(const std::string& method, const std::string& path,

@@ -1,9 +1,9 @@
 #include "scim/scim_error.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "http/http_client.hpp"
 #include "http/json_body.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace hr2scim::scim {
 namespace {
@@ -17,10 +17,14 @@ std::string shorten(std::string text) {
 
 std::string hint_for(long status) {
     switch (status) {
-    case 401: return " (the target rejected the credentials: check target.token_env or token_file)";
-    case 403: return " (the token is valid but not allowed to do this)";
-    case 404: return " (no such resource, or a wrong target.url)";
-    default: return "";
+    case 401:
+        return " (the target rejected the credentials: check target.token_env or token_file)";
+    case 403:
+        return " (the token is valid but not allowed to do this)";
+    case 404:
+        return " (no such resource, or a wrong target.url)";
+    default:
+        return "";
     }
 }
 

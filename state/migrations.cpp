@@ -68,12 +68,15 @@ void migrate(Database& db) {
     int version = current_version(db);
     if (version > k_schema_version)
         throw StateError("the state file has schema version " + std::to_string(version) +
-                         ", newer than this hr2scim understands (" + std::to_string(k_schema_version) +
-                         "); upgrade hr2scim");
-    for (int next = version; next < k_schema_version; ++next) db.execute(k_migrations[static_cast<size_t>(next)]);
+                         ", newer than this hr2scim understands (" +
+                         std::to_string(k_schema_version) + "); upgrade hr2scim");
+    for (int next = version; next < k_schema_version; ++next)
+        db.execute(k_migrations[static_cast<size_t>(next)]);
     if (version != k_schema_version) {
         db.execute("DELETE FROM schema_version");
-        db.prepare("INSERT INTO schema_version (version) VALUES (?)").bind(1, std::int64_t{k_schema_version}).run();
+        db.prepare("INSERT INTO schema_version (version) VALUES (?)")
+            .bind(1, std::int64_t{k_schema_version})
+            .run();
     }
     transaction.commit();
 }

@@ -1,14 +1,13 @@
 #pragma once
 // What a run will do to one target: the planner's output, `plan`'s display, `sync`'s work.
 
+#include "scim/desired_resource.hpp"
+#include "scim/patch.hpp"
+
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include "scim/desired_resource.hpp"
-#include "scim/patch.hpp"
 
 namespace hr2scim::state {
 
@@ -24,26 +23,29 @@ enum class OperationKind {
 struct Operation {
     OperationKind kind = OperationKind::create;
     std::string key;
-    std::string scim_id;                  // empty for a create
-    std::string origin;                   // the source record, for messages
-    nlohmann::json body;                  // the body the target should hold afterwards
+    std::string scim_id;                        // empty for a create
+    std::string origin;                         // the source record, for messages
+    nlohmann::json body;                        // the body the target should hold afterwards
     std::vector<scim::AttributeChange> changes; // empty for a create
     // A create that was journaled before but never confirmed: look it up before sending again.
     bool resolve_first = false;
-    std::string decision;                 // scope or lifecycle, when they decided this operation
-    std::vector<scim::UniqueChoice> unique; // create: candidates free in the state, the body's first
-    std::string manager_key;              // link_manager: whose SCIM id to set
+    std::string decision; // scope or lifecycle, when they decided this operation
+    std::vector<scim::UniqueChoice>
+        unique;              // create: candidates free in the state, the body's first
+    std::string manager_key; // link_manager: whose SCIM id to set
 };
 
 struct Plan {
     std::vector<Operation> operations;
-    std::vector<Operation> withheld; // deactivations and deletions a safety gate or a failed source held back
+    std::vector<Operation>
+        withheld; // deactivations and deletions a safety gate or a failed source held back
     std::optional<std::string> withheld_reason;
-    bool stopped_by_gate = false;    // withheld by a safety limit (not by a failed source)
+    bool stopped_by_gate = false; // withheld by a safety limit (not by a failed source)
     size_t unchanged = 0;
-    size_t protected_keys = 0;       // keys left alone because their record was rejected
-    size_t held = 0;                 // accounts left alone by scope ("leave") or before their pre-hire window
-    size_t terminated_without_account = 0; // left before they had an account (or after it was deleted): none is made
+    size_t protected_keys = 0; // keys left alone because their record was rejected
+    size_t held = 0; // accounts left alone by scope ("leave") or before their pre-hire window
+    size_t terminated_without_account =
+        0; // left before they had an account (or after it was deleted): none is made
     std::vector<std::string> unlinked_managers; // "E1002: manager E9 is not provisioned"
 
     [[nodiscard]] size_t count(OperationKind kind) const;

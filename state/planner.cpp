@@ -1,13 +1,13 @@
 #include "state/planner.hpp"
 
+#include "scim/body_path.hpp"
+#include "scim/schema.hpp"
+#include "state/timestamp.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
 #include <set>
-
-#include "scim/body_path.hpp"
-#include "scim/schema.hpp"
-#include "state/timestamp.hpp"
 
 namespace hr2scim::state {
 namespace {
@@ -23,18 +23,35 @@ bool inactive(const json& body) {
 Operation deactivation_of(const StoredResource& resource, std::string decision) {
     json body = resource.body;
     body["active"] = false;
-    Operation operation{OperationKind::deactivate, resource.key, resource.scim_id, {}, body, {}, false,
-                        std::move(decision), {}, {}};
+    Operation operation{OperationKind::deactivate,
+                        resource.key,
+                        resource.scim_id,
+                        {},
+                        body,
+                        {},
+                        false,
+                        std::move(decision),
+                        {},
+                        {}};
     operation.changes = scim::diff_bodies(resource.body, body);
-    if (operation.changes.empty()) operation.changes.push_back({"active", std::nullopt, json(false)});
+    if (operation.changes.empty())
+        operation.changes.push_back({"active", std::nullopt, json(false)});
     // Journaled but never confirmed: the user may or may not exist; look before deactivating.
     operation.resolve_first = resource.status == ResourceStatus::pending_create;
     return operation;
 }
 
 Operation removal_of(const StoredResource& resource, std::string decision) {
-    return {OperationKind::remove, resource.key, resource.scim_id, {}, resource.body, {}, false,
-            std::move(decision), {}, {}};
+    return {OperationKind::remove,
+            resource.key,
+            resource.scim_id,
+            {},
+            resource.body,
+            {},
+            false,
+            std::move(decision),
+            {},
+            {}};
 }
 
 // The desired body with the kept paths as they were last sent.
@@ -49,10 +66,12 @@ json with_kept_paths(json body, const json& stored, const std::vector<scim::Attr
     return body;
 }
 
-Operation operation_for(const scim::DesiredResource& desired, json body, const StoredResource* stored,
+Operation operation_for(const scim::DesiredResource& desired, json body,
+                        const StoredResource* stored,
                         const std::vector<scim::AttributePath>& kept) {
-    Operation operation{OperationKind::create, desired.key, {}, desired.origin, std::move(body), {}, false,
-                        desired.decision, {}, {}};
+    Operation operation{
+        OperationKind::create, desired.key, {}, desired.origin, std::move(body), {}, false,
+        desired.decision,      {},          {}};
     if (!stored) return operation;
     std::vector<scim::AttributePath> all_kept = kept;
     all_kept.insert(all_kept.end(), desired.keep_as_sent.begin(), desired.keep_as_sent.end());
@@ -65,9 +84,11 @@ Operation operation_for(const scim::DesiredResource& desired, json body, const S
     operation.changes = scim::diff_bodies(stored->body, operation.body);
     if (stored->status != ResourceStatus::deactivated) {
         // Dates or a mapped `active` turning someone off count against the gates like a leaver.
-        operation.kind = inactive(operation.body) ? OperationKind::deactivate : OperationKind::update;
+        operation.kind =
+            inactive(operation.body) ? OperationKind::deactivate : OperationKind::update;
     } else {
-        operation.kind = inactive(operation.body) ? OperationKind::update : OperationKind::reactivate;
+        operation.kind =
+            inactive(operation.body) ? OperationKind::update : OperationKind::reactivate;
     }
     return operation;
 }
@@ -79,24 +100,29 @@ std::optional<std::string> gate_reason(size_t destructive, size_t active_before,
     if (destructive > limits.max_deactivations)
         return std::to_string(destructive) + " deactivations and deletions exceed the limit of " +
                std::to_string(limits.max_deactivations) + " (safety.max_deactivations)";
-    double percent = 100.0 * static_cast<double>(destructive) / static_cast<double>(std::max<size_t>(active_before, 1));
+    double percent = 100.0 * static_cast<double>(destructive) /
+                     static_cast<double>(std::max<size_t>(active_before, 1));
     if (percent > limits.max_deactivation_percent)
-        return std::to_string(destructive) + " deactivations and deletions of " + std::to_string(active_before) +
-               " active users (" + std::to_string(static_cast<int>(percent + 0.5)) + "%) exceed the limit of " +
+        return std::to_string(destructive) + " deactivations and deletions of " +
+               std::to_string(active_before) + " active users (" +
+               std::to_string(static_cast<int>(percent + 0.5)) + "%) exceed the limit of " +
                std::to_string(static_cast<int>(limits.max_deactivation_percent)) +
                "% (safety.max_deactivation_percent)";
     return std::nullopt;
 }
 
 std::string folded(std::string text) {
-    std::ranges::transform(text, text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::ranges::transform(text, text.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return text;
 }
 
 class Planner {
-public:
-    Planner(const std::vector<StoredResource>& stored, const PlanPolicy& policy) : m_policy(policy) {
-        for (const auto& resource : stored) m_stored[resource.key] = &resource;
+  public:
+    Planner(const std::vector<StoredResource>& stored, const PlanPolicy& policy)
+        : m_policy(policy) {
+        for (const auto& resource : stored)
+            m_stored[resource.key] = &resource;
     }
 
     Plan plan(const std::vector<scim::DesiredResource>& desired) {
@@ -108,14 +134,16 @@ public:
                 m_creating.insert(resource.key);
         }
         std::ranges::sort(ordered, {}, &scim::DesiredResource::key);
-        for (const auto* resource : ordered) plan_desired(*resource);
-        for (const auto& [key, resource] : m_stored) plan_unseen(*resource);
+        for (const auto* resource : ordered)
+            plan_desired(*resource);
+        for (const auto& [key, resource] : m_stored)
+            plan_unseen(*resource);
         std::ranges::move(m_links, std::back_inserter(m_plan.operations));
         gate(desired.size());
         return std::move(m_plan);
     }
 
-private:
+  private:
     const StoredResource* stored(const std::string& key) const {
         auto found = m_stored.find(key);
         return found == m_stored.end() ? nullptr : found->second;
@@ -126,7 +154,8 @@ private:
     }
 
     bool deletion_due(const StoredResource& resource) const {
-        return m_policy.delete_after && resource.status == ResourceStatus::deactivated && resource.deactivated_at &&
+        return m_policy.delete_after && resource.status == ResourceStatus::deactivated &&
+               resource.deactivated_at &&
                m_policy.now >= *resource.deactivated_at + *m_policy.delete_after;
     }
 
@@ -140,27 +169,38 @@ private:
             if (std::ranges::find(schemas, json(scim::k_enterprise_user_schema)) == schemas.end())
                 schemas.push_back(scim::k_enterprise_user_schema);
         } else if (m_creating.contains(manager)) {
-            Operation link{OperationKind::link_manager, desired.key, {}, desired.origin, {}, {}, false,
-                           {}, {}, manager};
+            Operation link{OperationKind::link_manager,
+                           desired.key,
+                           {},
+                           desired.origin,
+                           {},
+                           {},
+                           false,
+                           {},
+                           {},
+                           manager};
             m_links.push_back(std::move(link));
         } else {
-            m_plan.unlinked_managers.push_back(desired.key + ": manager " + manager +
-                                               " is not provisioned (not in the source, out of scope or rejected); "
-                                               "linked when they are");
+            m_plan.unlinked_managers.push_back(
+                desired.key + ": manager " + manager +
+                " is not provisioned (not in the source, out of scope or rejected); "
+                "linked when they are");
         }
         return body;
     }
 
-    // Candidates already held by someone else in the state, or picked by an earlier create, are out.
+    // Candidates already held by someone else in the state, or picked by an earlier create, are
+    // out.
     void choose_unique(const scim::DesiredResource& desired, Operation& operation) {
         for (const auto& choice : desired.unique) {
             auto& taken = taken_values(choice.path);
             std::vector<std::string> free;
-            if (const json* kept = scim::value_at(operation.body, choice.path); kept && kept->is_string() &&
-                                                                                operation.resolve_first)
+            if (const json* kept = scim::value_at(operation.body, choice.path);
+                kept && kept->is_string() && operation.resolve_first)
                 free.push_back(kept->get<std::string>()); // journaled before: the same value again
             for (const auto& candidate : choice.candidates)
-                if (!taken.contains(folded(candidate)) && std::ranges::find(free, candidate) == free.end())
+                if (!taken.contains(folded(candidate)) &&
+                    std::ranges::find(free, candidate) == free.end())
                     free.push_back(candidate);
             if (free.empty()) {
                 scim::erase_value(operation.body, choice.path);
@@ -178,7 +218,8 @@ private:
         if (found != m_taken.end()) return found->second;
         auto& taken = m_taken[name];
         for (const auto& [key, resource] : m_stored)
-            if (const json* value = scim::value_at(resource->body, path); value && value->is_string())
+            if (const json* value = scim::value_at(resource->body, path);
+                value && value->is_string())
                 taken.insert(folded(value->get<std::string>()));
         return taken;
     }
@@ -189,7 +230,8 @@ private:
             if (resource) ++m_plan.held;
             return;
         }
-        if (desired.disposition == Disposition::out_of_scope) return; // deprovisioned with those who left
+        if (desired.disposition == Disposition::out_of_scope)
+            return; // deprovisioned with those who left
         // A leaver the export still lists: an account deleted after the grace stays deleted, and
         // nobody gets an account created only to be deactivated.
         if (!resource && desired.terminated) {
@@ -200,7 +242,8 @@ private:
             m_destructive.push_back(removal_of(*resource, desired.decision));
             return;
         }
-        Operation operation = operation_for(desired, with_manager(desired, desired.body), resource, m_policy.kept_paths);
+        Operation operation = operation_for(desired, with_manager(desired, desired.body), resource,
+                                            m_policy.kept_paths);
         if (operation.kind == OperationKind::create) choose_unique(desired, operation);
         if (operation.kind != OperationKind::create && operation.changes.empty()) {
             ++m_plan.unchanged;
@@ -226,7 +269,8 @@ private:
         if (resource.status != ResourceStatus::deactivated) {
             m_destructive.push_back(deactivation_of(resource, std::move(decision)));
         } else if ((!desired || desired->deletable) && deletion_due(resource)) {
-            m_destructive.push_back(removal_of(resource, decision + "; inactive since " + since(resource)));
+            m_destructive.push_back(
+                removal_of(resource, decision + "; inactive since " + since(resource)));
         }
     }
 
@@ -240,7 +284,8 @@ private:
         for (const auto& [key, resource] : m_stored)
             if (resource->status != ResourceStatus::deactivated) ++active_before;
         std::optional<std::string> reason = m_policy.source_incomplete;
-        if (!reason && (reason = gate_reason(m_destructive.size(), active_before, desired_count, m_policy.limits)))
+        if (!reason && (reason = gate_reason(m_destructive.size(), active_before, desired_count,
+                                             m_policy.limits)))
             m_plan.stopped_by_gate = true;
         if (reason && !m_destructive.empty()) {
             m_plan.withheld = std::move(m_destructive);
@@ -266,8 +311,8 @@ size_t Plan::count(OperationKind kind) const {
     return static_cast<size_t>(std::ranges::count(operations, kind, &Operation::kind));
 }
 
-Plan make_plan(const std::vector<scim::DesiredResource>& desired, const std::vector<StoredResource>& stored,
-               const PlanPolicy& policy) {
+Plan make_plan(const std::vector<scim::DesiredResource>& desired,
+               const std::vector<StoredResource>& stored, const PlanPolicy& policy) {
     return Planner(stored, policy).plan(desired);
 }
 

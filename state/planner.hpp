@@ -1,17 +1,17 @@
 #pragma once
 // The planner: a pure function of (desired set, state, policy) to a plan.
 
+#include "scim/attribute_path.hpp"
+#include "scim/desired_resource.hpp"
+#include "state/plan.hpp"
+#include "state/stored_resource.hpp"
+
 #include <chrono>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include "scim/attribute_path.hpp"
-#include "scim/desired_resource.hpp"
-#include "state/plan.hpp"
-#include "state/stored_resource.hpp"
 
 namespace hr2scim::state {
 
@@ -30,8 +30,8 @@ struct PlanPolicy {
     // Attributes whose source could not be read this run (a failed joined source): they keep
     // the value last sent, neither changed nor cleared.
     std::vector<scim::AttributePath> kept_paths;
-    std::chrono::sys_seconds now{};                     // the run's instant
-    std::optional<std::chrono::days> delete_after;      // grace before DELETE; none: never delete
+    std::chrono::sys_seconds now{};                // the run's instant
+    std::optional<std::chrono::days> delete_after; // grace before DELETE; none: never delete
 };
 
 [[nodiscard]] Plan make_plan(const std::vector<scim::DesiredResource>& desired,

@@ -2,7 +2,6 @@
 
 #include <cerrno>
 #include <cstring>
-
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -51,20 +50,25 @@ std::string uri_escaped(const std::string& path) {
 } // namespace
 
 Statement::Statement(sqlite3* db, std::string_view sql) : m_db(db) {
-    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &m_statement, nullptr) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &m_statement, nullptr) !=
+        SQLITE_OK)
         fail(db, "state query failed to prepare");
 }
 
-Statement::~Statement() { sqlite3_finalize(m_statement); }
+Statement::~Statement() {
+    sqlite3_finalize(m_statement);
+}
 
 Statement& Statement::bind(int index, std::string_view text) {
-    if (sqlite3_bind_text(m_statement, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+    if (sqlite3_bind_text(m_statement, index, text.data(), static_cast<int>(text.size()),
+                          SQLITE_TRANSIENT) != SQLITE_OK)
         fail(m_db, "state query bind failed");
     return *this;
 }
 
 Statement& Statement::bind(int index, std::int64_t value) {
-    if (sqlite3_bind_int64(m_statement, index, value) != SQLITE_OK) fail(m_db, "state query bind failed");
+    if (sqlite3_bind_int64(m_statement, index, value) != SQLITE_OK)
+        fail(m_db, "state query bind failed");
     return *this;
 }
 
@@ -92,21 +96,27 @@ std::string Statement::text(int column) const {
                  : std::string();
 }
 
-std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(m_statement, column); }
+std::int64_t Statement::integer(int column) const {
+    return sqlite3_column_int64(m_statement, column);
+}
 
-bool Statement::is_null(int column) const { return sqlite3_column_type(m_statement, column) == SQLITE_NULL; }
+bool Statement::is_null(int column) const {
+    return sqlite3_column_type(m_statement, column) == SQLITE_NULL;
+}
 
 Database::Database(const std::filesystem::path& path, bool read_only) {
     if (!read_only) create_private_file(path);
-    int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI;
+    int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_FULLMUTEX |
+                SQLITE_OPEN_URI;
     // A reader of a WAL database leaves -wal and -shm files behind, owned by whoever ran it.
     // With no write-ahead log pending (the last sync closed cleanly) and the run lock held
     // shared, the file cannot change under us: read it as immutable, which creates nothing.
     std::filesystem::path wal = path;
     wal += "-wal";
     const bool immutable = read_only && !std::filesystem::exists(wal);
-    const std::string name = immutable ? "file:" + uri_escaped(std::filesystem::absolute(path).string()) + "?immutable=1"
-                                       : "file:" + uri_escaped(path.string());
+    const std::string name =
+        immutable ? "file:" + uri_escaped(std::filesystem::absolute(path).string()) + "?immutable=1"
+                  : "file:" + uri_escaped(path.string());
     if (sqlite3_open_v2(name.c_str(), &m_db, flags, nullptr) != SQLITE_OK) {
         std::string message = "cannot open state file " + path.string();
         sqlite3_close(m_db);
@@ -120,7 +130,9 @@ Database::Database(const std::filesystem::path& path, bool read_only) {
     execute("PRAGMA foreign_keys=ON");
 }
 
-Database::~Database() { sqlite3_close(m_db); }
+Database::~Database() {
+    sqlite3_close(m_db);
+}
 
 void Database::execute(std::string_view sql) {
     char* error = nullptr;
@@ -131,15 +143,20 @@ void Database::execute(std::string_view sql) {
     }
 }
 
-std::int64_t Database::last_insert_id() const { return sqlite3_last_insert_rowid(m_db); }
+std::int64_t Database::last_insert_id() const {
+    return sqlite3_last_insert_rowid(m_db);
+}
 
-Transaction::Transaction(Database& db) : m_db(db) { m_db.execute("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Database& db) : m_db(db) {
+    m_db.execute("BEGIN IMMEDIATE");
+}
 
 Transaction::~Transaction() {
     if (m_done) return;
     try {
         m_db.execute("ROLLBACK");
-    } catch (...) { // destructors never throw; the rollback happens when the connection closes anyway
+    } catch (
+        ...) { // destructors never throw; the rollback happens when the connection closes anyway
     }
 }
 

@@ -15,7 +15,7 @@ namespace hr2scim::state {
 
 // The state cannot be read or written: this ends the run.
 class StateError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -24,7 +24,7 @@ public:
 void create_private_parent(const std::filesystem::path& file);
 
 class Statement {
-public:
+  public:
     Statement(sqlite3* db, std::string_view sql);
     ~Statement();
     Statement(const Statement&) = delete;
@@ -39,13 +39,13 @@ public:
     [[nodiscard]] std::int64_t integer(int column) const;
     [[nodiscard]] bool is_null(int column) const;
 
-private:
+  private:
     sqlite3* m_db;
     sqlite3_stmt* m_statement = nullptr;
 };
 
 class Database {
-public:
+  public:
     // Creates the file with mode 0600 (and its folder with 0700) when it does not exist;
     // read-only opens an existing file without writing to it.
     explicit Database(const std::filesystem::path& path, bool read_only = false);
@@ -57,20 +57,20 @@ public:
     [[nodiscard]] Statement prepare(std::string_view sql) { return Statement(m_db, sql); }
     [[nodiscard]] std::int64_t last_insert_id() const;
 
-private:
+  private:
     sqlite3* m_db = nullptr;
 };
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back if not committed.
 class Transaction {
-public:
+  public:
     explicit Transaction(Database& db);
     ~Transaction();
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
     void commit();
 
-private:
+  private:
     Database& m_db;
     bool m_done = false;
 };

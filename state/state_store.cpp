@@ -9,17 +9,22 @@ namespace {
 
 constexpr std::string_view k_now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
-std::int64_t as_integer(size_t value) { return static_cast<std::int64_t>(value); }
+std::int64_t as_integer(size_t value) {
+    return static_cast<std::int64_t>(value);
+}
 
 // Schema 3 added deactivated_at; an older file (read without migrating it) dates a
 // deactivation from the row's last update, as migration 3 does.
 std::vector<StoredResource> load_resources(Database& db, const std::string& target,
-                                          const std::string* only_key = nullptr, int version = k_schema_version) {
-    const std::string deactivated_at = version >= 3 ? "COALESCE(deactivated_at, '')"
-                                                    : "CASE WHEN status = 'deactivated' THEN updated_at ELSE '' END";
-    auto query = db.prepare("SELECT source_key, scim_id, status, body, " + deactivated_at +
-                            " FROM resources WHERE target = ?" + std::string(only_key ? " AND source_key = ?" : "") +
-                            " ORDER BY source_key");
+                                           const std::string* only_key = nullptr,
+                                           int version = k_schema_version) {
+    const std::string deactivated_at =
+        version >= 3 ? "COALESCE(deactivated_at, '')"
+                     : "CASE WHEN status = 'deactivated' THEN updated_at ELSE '' END";
+    auto query =
+        db.prepare("SELECT source_key, scim_id, status, body, " + deactivated_at +
+                   " FROM resources WHERE target = ?" +
+                   std::string(only_key ? " AND source_key = ?" : "") + " ORDER BY source_key");
     query.bind(1, target);
     if (only_key) query.bind(2, *only_key);
     std::vector<StoredResource> resources;
@@ -28,7 +33,8 @@ std::vector<StoredResource> load_resources(Database& db, const std::string& targ
         auto body = nlohmann::json::parse(query.text(3), nullptr, false);
         if (!status || body.is_discarded())
             throw StateError("the state row for key '" + query.text(0) + "' is damaged");
-        resources.push_back({query.text(0), query.text(1), *status, std::move(body), from_timestamp(query.text(4))});
+        resources.push_back({query.text(0), query.text(1), *status, std::move(body),
+                             from_timestamp(query.text(4))});
     }
     return resources;
 }
@@ -36,7 +42,8 @@ std::vector<StoredResource> load_resources(Database& db, const std::string& targ
 std::map<std::string, size_t, std::less<>> load_complete_reads(Database& db) {
     std::map<std::string, size_t, std::less<>> reads;
     auto query = db.prepare("SELECT source, records FROM source_reads");
-    while (query.step()) reads[query.text(0)] = static_cast<size_t>(query.integer(1));
+    while (query.step())
+        reads[query.text(0)] = static_cast<size_t>(query.integer(1));
     return reads;
 }
 
@@ -44,21 +51,26 @@ std::map<std::string, size_t, std::less<>> load_complete_reads(Database& db) {
 
 std::string_view to_string(ResourceStatus status) {
     switch (status) {
-    case ResourceStatus::pending_create: return "pending_create";
-    case ResourceStatus::active: return "active";
-    case ResourceStatus::deactivated: return "deactivated";
+    case ResourceStatus::pending_create:
+        return "pending_create";
+    case ResourceStatus::active:
+        return "active";
+    case ResourceStatus::deactivated:
+        return "deactivated";
     }
     return "active";
 }
 
 std::optional<ResourceStatus> resource_status_from(std::string_view text) {
-    for (auto status : {ResourceStatus::pending_create, ResourceStatus::active, ResourceStatus::deactivated})
+    for (auto status :
+         {ResourceStatus::pending_create, ResourceStatus::active, ResourceStatus::deactivated})
         if (to_string(status) == text) return status;
     return std::nullopt;
 }
 
-StateStore::StateStore(const std::filesystem::path& path) : m_db(path) { migrate(m_db); }
-
+StateStore::StateStore(const std::filesystem::path& path) : m_db(path) {
+    migrate(m_db);
+}
 
 std::optional<size_t> StateSnapshot::last_complete_read(const std::string& source) const {
     auto found = complete_reads.find(source);
@@ -66,20 +78,23 @@ std::optional<size_t> StateSnapshot::last_complete_read(const std::string& sourc
     return found->second;
 }
 
-StateSnapshot StateStore::read_snapshot(const std::filesystem::path& path, const std::string& target) {
+StateSnapshot StateStore::read_snapshot(const std::filesystem::path& path,
+                                        const std::string& target) {
     std::error_code error;
     const bool exists = std::filesystem::exists(path, error);
-    if (error) throw StateError("cannot read the state file " + path.string() + ": " + error.message());
+    if (error)
+        throw StateError("cannot read the state file " + path.string() + ": " + error.message());
     if (!exists) return {};
     Database db(path, true);
-    auto has_version = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'");
+    auto has_version = db.prepare(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'");
     if (!has_version.step() || has_version.integer(0) == 0) return {}; // created, never written
     auto query = db.prepare("SELECT version FROM schema_version");
     const int version = query.step() ? static_cast<int>(query.integer(0)) : 0;
     if (version > k_schema_version)
-        throw StateError("the state file " + path.string() + " has schema version " + std::to_string(version) +
-                         ", newer than this hr2scim understands (" + std::to_string(k_schema_version) +
-                         "); upgrade hr2scim");
+        throw StateError("the state file " + path.string() + " has schema version " +
+                         std::to_string(version) + ", newer than this hr2scim understands (" +
+                         std::to_string(k_schema_version) + "); upgrade hr2scim");
     if (version == 0) return {}; // created, never written
     StateSnapshot snapshot{load_resources(db, target, nullptr, version), {}};
     if (version >= 2) snapshot.complete_reads = load_complete_reads(db);
@@ -90,8 +105,9 @@ StateSnapshot StateStore::snapshot(const std::string& target) {
     return {load_resources(m_db, target), load_complete_reads(m_db)};
 }
 
-
-std::vector<StoredResource> StateStore::load(const std::string& target) { return load_resources(m_db, target); }
+std::vector<StoredResource> StateStore::load(const std::string& target) {
+    return load_resources(m_db, target);
+}
 
 std::optional<StoredResource> StateStore::find(const std::string& target, const std::string& key) {
     auto found = load_resources(m_db, target, &key);
@@ -99,7 +115,8 @@ std::optional<StoredResource> StateStore::find(const std::string& target, const 
     return std::move(found.front());
 }
 
-void StateStore::journal_create(const std::string& target, const std::string& key, const nlohmann::json& body) {
+void StateStore::journal_create(const std::string& target, const std::string& key,
+                                const nlohmann::json& body) {
     save(target, {key, {}, ResourceStatus::pending_create, body, std::nullopt});
 }
 
@@ -107,9 +124,13 @@ void StateStore::save(const std::string& target, const StoredResource& resource)
     // deactivated_at keeps the first time a user was saved as deactivated, and clears when
     // they are active again.
     auto statement = m_db.prepare(
-        "INSERT INTO resources (target, source_key, scim_id, status, body, body_hash, created_at, updated_at, "
-        "deactivated_at) VALUES (?, ?, ?, ?, ?, ?, " + std::string(k_now) + ", " + std::string(k_now) + ", ?) "
-        "ON CONFLICT (target, source_key) DO UPDATE SET scim_id = excluded.scim_id, status = excluded.status, "
+        "INSERT INTO resources (target, source_key, scim_id, status, body, body_hash, created_at, "
+        "updated_at, "
+        "deactivated_at) VALUES (?, ?, ?, ?, ?, ?, " +
+        std::string(k_now) + ", " + std::string(k_now) +
+        ", ?) "
+        "ON CONFLICT (target, source_key) DO UPDATE SET scim_id = excluded.scim_id, status = "
+        "excluded.status, "
         "body = excluded.body, body_hash = excluded.body_hash, updated_at = excluded.updated_at, "
         "deactivated_at = CASE WHEN excluded.status = 'deactivated' "
         "THEN COALESCE(resources.deactivated_at, excluded.deactivated_at) END");
@@ -132,7 +153,10 @@ void StateStore::save(const std::string& target, const StoredResource& resource)
 }
 
 void StateStore::forget(const std::string& target, const std::string& key) {
-    m_db.prepare("DELETE FROM resources WHERE target = ? AND source_key = ?").bind(1, target).bind(2, key).run();
+    m_db.prepare("DELETE FROM resources WHERE target = ? AND source_key = ?")
+        .bind(1, target)
+        .bind(2, key)
+        .run();
 }
 
 std::optional<size_t> StateStore::last_complete_read(const std::string& source) {
@@ -143,15 +167,18 @@ std::optional<size_t> StateStore::last_complete_read(const std::string& source) 
 }
 
 void StateStore::record_complete_read(const std::string& source, size_t records) {
-    m_db.prepare("INSERT INTO source_reads (source, records, read_at) VALUES (?, ?, " + std::string(k_now) +
-                 ") ON CONFLICT (source) DO UPDATE SET records = excluded.records, read_at = excluded.read_at")
+    m_db.prepare("INSERT INTO source_reads (source, records, read_at) VALUES (?, ?, " +
+                 std::string(k_now) +
+                 ") ON CONFLICT (source) DO UPDATE SET records = excluded.records, read_at = "
+                 "excluded.read_at")
         .bind(1, source)
         .bind(2, as_integer(records))
         .run();
 }
 
 std::int64_t StateStore::begin_run(const std::string& target, const std::string& command) {
-    m_db.prepare("INSERT INTO runs (target, command, started_at) VALUES (?, ?, " + std::string(k_now) + ")")
+    m_db.prepare("INSERT INTO runs (target, command, started_at) VALUES (?, ?, " +
+                 std::string(k_now) + ")")
         .bind(1, target)
         .bind(2, command)
         .run();
@@ -161,7 +188,8 @@ std::int64_t StateStore::begin_run(const std::string& target, const std::string&
 void StateStore::finish_run(std::int64_t run_id, const RunCounts& counts, int exit_code) {
     m_db.prepare("UPDATE runs SET finished_at = " + std::string(k_now) +
                  ", exit_code = ?, source_complete = ?, records = ?, created = ?, updated = ?, "
-                 "deactivated = ?, reactivated = ?, unchanged = ?, rejected = ?, failed = ?, withheld = ? "
+                 "deactivated = ?, reactivated = ?, unchanged = ?, rejected = ?, failed = ?, "
+                 "withheld = ? "
                  "WHERE id = ?")
         .bind(1, std::int64_t{exit_code})
         .bind(2, std::int64_t{counts.source_complete ? 1 : 0})
@@ -179,17 +207,20 @@ void StateStore::finish_run(std::int64_t run_id, const RunCounts& counts, int ex
 }
 
 std::vector<RunRow> StateStore::recent_runs(const std::string& target, int limit) {
-    auto query = m_db.prepare(
-        "SELECT id, command, COALESCE(exit_code, -1), records, created, updated, deactivated, reactivated, "
-        "unchanged, rejected, failed, withheld, COALESCE(source_complete, 0) FROM runs WHERE target = ? "
-        "ORDER BY id DESC LIMIT ?");
+    auto query = m_db.prepare("SELECT id, command, COALESCE(exit_code, -1), records, created, "
+                              "updated, deactivated, reactivated, "
+                              "unchanged, rejected, failed, withheld, COALESCE(source_complete, 0) "
+                              "FROM runs WHERE target = ? "
+                              "ORDER BY id DESC LIMIT ?");
     query.bind(1, target).bind(2, std::int64_t{limit});
     std::vector<RunRow> rows;
     while (query.step()) {
         auto count = [&](int column) { return static_cast<size_t>(query.integer(column)); };
-        rows.push_back({query.integer(0), query.text(1), static_cast<int>(query.integer(2)),
-                        {count(3), count(4), count(5), count(6), count(7), count(8), count(9), count(10),
-                         count(11), query.integer(12) != 0}});
+        rows.push_back({query.integer(0),
+                        query.text(1),
+                        static_cast<int>(query.integer(2)),
+                        {count(3), count(4), count(5), count(6), count(7), count(8), count(9),
+                         count(10), count(11), query.integer(12) != 0}});
     }
     return rows;
 }

@@ -2,15 +2,15 @@
 // The local state: per target, which SCIM id each source key has and what was last sent;
 // and a row per run. One SQLite file (WAL), mode 0600.
 
+#include "state/sqlite.hpp"
+#include "state/stored_resource.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "state/sqlite.hpp"
-#include "state/stored_resource.hpp"
 
 namespace hr2scim::state {
 
@@ -44,19 +44,22 @@ struct StateSnapshot {
 };
 
 class StateStore {
-public:
+  public:
     explicit StateStore(const std::filesystem::path& path);
 
     // What a state file holds, read without creating, migrating or writing anything (`plan`,
     // `explain`, `validate`). A missing file holds nothing; an older schema is read as it is.
-    [[nodiscard]] static StateSnapshot read_snapshot(const std::filesystem::path& path, const std::string& target);
+    [[nodiscard]] static StateSnapshot read_snapshot(const std::filesystem::path& path,
+                                                     const std::string& target);
     [[nodiscard]] StateSnapshot snapshot(const std::string& target);
 
     [[nodiscard]] std::vector<StoredResource> load(const std::string& target);
-    [[nodiscard]] std::optional<StoredResource> find(const std::string& target, const std::string& key);
+    [[nodiscard]] std::optional<StoredResource> find(const std::string& target,
+                                                     const std::string& key);
     // Journaled before the POST is sent: an answer lost after the server committed must not
     // become a second user.
-    void journal_create(const std::string& target, const std::string& key, const nlohmann::json& body);
+    void journal_create(const std::string& target, const std::string& key,
+                        const nlohmann::json& body);
     void save(const std::string& target, const StoredResource& resource);
     void forget(const std::string& target, const std::string& key);
 
@@ -68,7 +71,7 @@ public:
     void finish_run(std::int64_t run_id, const RunCounts& counts, int exit_code);
     [[nodiscard]] std::vector<RunRow> recent_runs(const std::string& target, int limit);
 
-private:
+  private:
     Database m_db;
 };
 

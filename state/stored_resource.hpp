@@ -2,11 +2,10 @@
 // What the state remembers of one source key on one target.
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace hr2scim::state {
 
@@ -21,10 +20,11 @@ enum class ResourceStatus {
 
 struct StoredResource {
     std::string key;
-    std::string scim_id;      // empty while pending_create
+    std::string scim_id; // empty while pending_create
     ResourceStatus status = ResourceStatus::active;
-    nlohmann::json body;      // the last body the target accepted (or, while pending, the one sent)
-    // When it became inactive (first saved as deactivated); the grace before DELETE counts from here.
+    nlohmann::json body; // the last body the target accepted (or, while pending, the one sent)
+    // When it became inactive (first saved as deactivated); the grace before DELETE counts from
+    // here.
     std::optional<std::chrono::sys_seconds> deactivated_at;
 };
 

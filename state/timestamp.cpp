@@ -11,9 +11,10 @@ std::string to_timestamp(sys_seconds instant) {
     const year_month_day date{day};
     const hh_mm_ss time{instant - day};
     char text[32];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(date.year()),
-                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                  static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+    std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02dZ",
+                  static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                  static_cast<unsigned>(date.day()), static_cast<int>(time.hours().count()),
+                  static_cast<int>(time.minutes().count()),
                   static_cast<int>(time.seconds().count()));
     return text;
 }
@@ -22,7 +23,8 @@ std::optional<sys_seconds> from_timestamp(std::string_view text) {
     int y = 0, h = 0, m = 0, s = 0;
     unsigned mo = 0, d = 0;
     // SQLite's strftime('%Y-%m-%dT%H:%M:%fZ') adds milliseconds; they are dropped.
-    if (std::sscanf(std::string(text).c_str(), "%4d-%2u-%2uT%2d:%2d:%2d", &y, &mo, &d, &h, &m, &s) != 6)
+    if (std::sscanf(std::string(text).c_str(), "%4d-%2u-%2uT%2d:%2d:%2d", &y, &mo, &d, &h, &m,
+                    &s) != 6)
         return std::nullopt;
     const year_month_day date{year{y}, month{mo}, day{d}};
     if (!date.ok()) return std::nullopt;

@@ -1,17 +1,17 @@
 // Any bytes as an answer from a server (a SCIM target, an HR API): its body, its
 // Retry-After and Link headers, and the pages it serves must never crash the agent, overflow
 // a duration, or end a read that does not add up. The first byte picks what is fuzzed.
-#include <chrono>
-#include <cstdint>
-#include <cstdlib>
-#include <string>
-
 #include "connectors/json_records.hpp"
 #include "connectors/pager.hpp"
 #include "http/json_body.hpp"
 #include "http/retry.hpp"
 #include "http/url.hpp"
 #include "scim/scim_error.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
 
 namespace {
 
@@ -31,7 +31,8 @@ void body(std::string_view text) {
 void retry_after(std::string_view text) {
     const auto now = std::chrono::system_clock::from_time_t(1800000000);
     auto wait = http::parse_retry_after(text, now);
-    if (wait && (*wait < std::chrono::seconds(0) || *wait > http::k_longest_retry_after)) std::abort();
+    if (wait && (*wait < std::chrono::seconds(0) || *wait > http::k_longest_retry_after))
+        std::abort();
     const http::RetryPolicy policy{4, std::chrono::milliseconds(500), std::chrono::seconds(60)};
     auto delay = http::retry_delay(policy, 3, wait);
     if (delay && *delay > policy.max_delay) std::abort(); // never waits longer than a retry may
@@ -62,16 +63,19 @@ void pages(std::string_view text) {
             auto records = connectors::records_at(*page, "/data");
             const size_t count = records ? (*records)->size() : 0;
             read += count;
-            http::Response response{200, {{"link", connectors::text_at(*page, "/link").value_or("")}}, {}};
+            http::Response response{
+                200, {{"link", connectors::text_at(*page, "/link").value_or("")}}, {}};
             auto next = pager.next(url, *page, response, count);
             if (!next) break;
             if (!*next) {
                 auto total = connectors::text_at(*page, "/total");
-                if (total && *total != std::to_string(read)) std::abort(); // ended although it does not add up
+                if (total && *total != std::to_string(read))
+                    std::abort(); // ended although it does not add up
                 break;
             }
             url = **next;
-            if (http::origin_of(url) != "https://hr.example.com:443") std::abort(); // left the origin
+            if (http::origin_of(url) != "https://hr.example.com:443")
+                std::abort(); // left the origin
         }
     }
 }
@@ -82,10 +86,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size == 0) return 0;
     std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
     switch (data[0] % 4) {
-    case 0: body(text); break;
-    case 1: retry_after(text); break;
-    case 2: link(text); break;
-    default: pages(text); break;
+    case 0:
+        body(text);
+        break;
+    case 1:
+        retry_after(text);
+        break;
+    case 2:
+        link(text);
+        break;
+    default:
+        pages(text);
+        break;
     }
     return 0;
 }

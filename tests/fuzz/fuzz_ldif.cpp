@@ -1,11 +1,11 @@
 // Any bytes as an LDIF export: OpenLDAP's reader under our line tracking must neither
 // crash nor name a line outside the text.
+#include "connectors/ldif_source.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
-
-#include "connectors/ldif_source.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -1,15 +1,13 @@
 // The command line as an admin meets it: help, version, validate, and clear errors.
 
+#include "tests/integration/sync_fixture.hpp"
+
 #include <fcntl.h>
+#include <gtest/gtest.h>
+#include <set>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <set>
-
-#include <gtest/gtest.h>
-
-#include "tests/integration/sync_fixture.hpp"
 
 namespace hr2scim::testing {
 namespace {
@@ -37,16 +35,21 @@ TEST(Cli, PrintsItsVersionAndHelpForEveryCommand) {
 TEST(Cli, UsageErrorsNameTheMistakeAndExit64) {
     auto none = run_hr2scim({});
     EXPECT_EQ(none.exit_code, 64);
-    EXPECT_NE(none.err.find("a command is required (validate, plan, sync, explain)"), std::string::npos) << none.err;
+    EXPECT_NE(none.err.find("a command is required (validate, plan, sync, explain)"),
+              std::string::npos)
+        << none.err;
     auto no_config = run_hr2scim({"sync"});
     EXPECT_EQ(no_config.exit_code, 64);
     EXPECT_NE(no_config.err.find("--config is required"), std::string::npos) << no_config.err;
     auto typo = run_hr2scim({"synch", "-c", "x.yaml"});
     EXPECT_EQ(typo.exit_code, 64);
-    EXPECT_NE(typo.err.find("unknown command 'synch'; did you mean 'sync'?"), std::string::npos) << typo.err;
+    EXPECT_NE(typo.err.find("unknown command 'synch'; did you mean 'sync'?"), std::string::npos)
+        << typo.err;
     auto unknown = run_hr2scim({"-c", "x.yaml", "status"});
     EXPECT_EQ(unknown.exit_code, 64);
-    EXPECT_NE(unknown.err.find("unknown command 'status' (commands: validate, plan, sync, explain)"), std::string::npos)
+    EXPECT_NE(
+        unknown.err.find("unknown command 'status' (commands: validate, plan, sync, explain)"),
+        std::string::npos)
         << unknown.err;
     auto option = run_hr2scim({"plan", "-c", "x.yaml", "--max-deletions", "3"});
     EXPECT_EQ(option.exit_code, 64);
@@ -54,10 +57,12 @@ TEST(Cli, UsageErrorsNameTheMistakeAndExit64) {
 }
 
 TEST_F(SyncTest, TheConfigMayComeBeforeOrAfterTheCommand) {
-    auto before = run_process({HR2SCIM_BINARY, "-c", (dir.path() / "config.yaml").string(), "plan"});
+    auto before =
+        run_process({HR2SCIM_BINARY, "-c", (dir.path() / "config.yaml").string(), "plan"});
     EXPECT_EQ(before.exit_code, 0) << before.err;
     EXPECT_NE(before.out.find("Plan: 10 to create"), std::string::npos) << before.out;
-    auto after = run_process({HR2SCIM_BINARY, "plan", "--config", (dir.path() / "config.yaml").string()});
+    auto after =
+        run_process({HR2SCIM_BINARY, "plan", "--config", (dir.path() / "config.yaml").string()});
     EXPECT_EQ(after.out, before.out);
 }
 
@@ -70,16 +75,20 @@ TEST_F(SyncTest, ValidateChecksEverythingAndTouchesNothing) {
 }
 
 TEST_F(SyncTest, ValidateChecksTheTargetsFilesAndTheGuardsAndSaysValidOnlyAtTheEnd) {
-    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"), "  key_column: employee_id\n",
+    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"),
+                                                "  key_column: employee_id\n",
                                                 "  key_column: employee_id\n  min_records: 50\n"));
-    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"), "  timeout_seconds: 20\n",
-                                                "  timeout_seconds: 20\n  ca_file: missing-ca.pem\n"));
+    (void)dir.write("config.yaml",
+                    replace_once(read_file(dir.path() / "config.yaml"), "  timeout_seconds: 20\n",
+                                 "  timeout_seconds: 20\n  ca_file: missing-ca.pem\n"));
     auto result = hr2scim({"validate"}, server.token());
     EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
     EXPECT_NE(result.out.find("target.ca_file: cannot read"), std::string::npos) << result.out;
-    EXPECT_NE(result.out.find("fewer than source.min_records (50)"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("fewer than source.min_records (50)"), std::string::npos)
+        << result.out;
     EXPECT_NE(result.out.find("lower source.min_records"), std::string::npos) << result.out;
-    EXPECT_EQ(result.out.find("--allow-shrink"), std::string::npos) << "it does not lift min_records: " << result.out;
+    EXPECT_EQ(result.out.find("--allow-shrink"), std::string::npos)
+        << "it does not lift min_records: " << result.out;
     EXPECT_EQ(result.out.find(": valid\nSource"), std::string::npos);
     EXPECT_EQ(result.out.find("Valid"), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("NOT VALID: 2 problems"), std::string::npos) << result.out;
@@ -92,8 +101,8 @@ TEST_F(SyncTest, ValidateChecksTheTargetsFilesAndTheGuardsAndSaysValidOnlyAtTheE
 }
 
 TEST_F(SyncTest, PlanAndExplainNeverCreateTheStateAndLeaveNothingBehind) {
-    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"), "state: state.db",
-                                                "state: var/lib/state.db"));
+    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"),
+                                                "state: state.db", "state: var/lib/state.db"));
     auto plan_result = plan();
     EXPECT_EQ(plan_result.exit_code, 0) << plan_result.err;
     EXPECT_NE(plan_result.out.find("Plan: 10 to create"), std::string::npos) << plan_result.out;
@@ -144,13 +153,16 @@ TEST_F(SyncTest, ALongPlanIsSummarisedUnlessAskedForInFull) {
 }
 
 TEST_F(SyncTest, ValidateNamesTheBrokenLineOfAMapping) {
-    (void)dir.write("mapping.yaml", "attributes:\n  userName: '{lower(email)}'\n  title: '{upper(job_title}'\n");
-    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"),
-                                                std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml",
-                                                "mapping.yaml"));
+    (void)dir.write("mapping.yaml",
+                    "attributes:\n  userName: '{lower(email)}'\n  title: '{upper(job_title}'\n");
+    (void)dir.write("config.yaml",
+                    replace_once(read_file(dir.path() / "config.yaml"),
+                                 std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml",
+                                 "mapping.yaml"));
     auto result = hr2scim({"validate"}, server.token());
     EXPECT_EQ(result.exit_code, 1);
-    EXPECT_NE(result.err.find("mapping.yaml:3:27: expected `,` or `)` in the call to upper"), std::string::npos)
+    EXPECT_NE(result.err.find("mapping.yaml:3:27: expected `,` or `)` in the call to upper"),
+              std::string::npos)
         << result.err;
 }
 
@@ -158,7 +170,8 @@ TEST_F(SyncTest, ValidateReportsRejectedRowsWithTheirLines) {
     write_csv(example_csv() + "E2000,Bad,Row\n");
     auto result = hr2scim({"validate"}, server.token());
     EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
-    EXPECT_NE(result.out.find("hr.csv:12: has 3 fields, the header has 9"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("hr.csv:12: has 3 fields, the header has 9"), std::string::npos)
+        << result.out;
 }
 
 } // namespace
@@ -177,14 +190,19 @@ TEST_F(SyncTest, ExplainShowsOnePersonEndToEndAndWritesNothing) {
     EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
     EXPECT_NE(result.out.find("Record E1003 from hr.csv:4"), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("  job_title = \"Commodore\""), std::string::npos) << result.out;
-    EXPECT_NE(result.out.find("  title = \"Commodore\"    from column job_title"), std::string::npos) << result.out;
-    EXPECT_NE(result.out.find("\"userName\": \"grace.hopper@example.com\""), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("  title = \"Commodore\"    from column job_title"),
+              std::string::npos)
+        << result.out;
+    EXPECT_NE(result.out.find("\"userName\": \"grace.hopper@example.com\""), std::string::npos)
+        << result.out;
     EXPECT_NE(result.out.find("~ update     E1003"), std::string::npos) << result.out;
-    EXPECT_NE(result.out.find("title: \"Rear Admiral\" -> \"Commodore\""), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("title: \"Rear Admiral\" -> \"Commodore\""), std::string::npos)
+        << result.out;
     EXPECT_EQ(result.out.find("E1004"), std::string::npos) << "only the one person";
 
     auto gone = hr2scim({"explain", "E1004"}, server.token());
-    EXPECT_NE(gone.out.find("The source has no record with the key E1004."), std::string::npos) << gone.out;
+    EXPECT_NE(gone.out.find("The source has no record with the key E1004."), std::string::npos)
+        << gone.out;
     EXPECT_NE(gone.out.find("sync would deactivate it"), std::string::npos) << gone.out;
 
     EXPECT_EQ(server.requests().size(), 0U);

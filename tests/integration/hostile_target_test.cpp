@@ -2,9 +2,9 @@
 // crash the agent, end the whole run with one answer, or make it record what did not happen.
 // Each case is an injected answer on the real SCIM server; results are read back from it.
 
-#include <gtest/gtest.h>
-
 #include "tests/integration/sync_fixture.hpp"
+
+#include <gtest/gtest.h>
 
 namespace hr2scim::testing {
 namespace {
@@ -13,7 +13,8 @@ using nlohmann::json;
 
 size_t count(const json& requests, const std::string& method, int status) {
     size_t found = 0;
-    for (const auto& seen : requests) found += seen["method"] == method && seen["status"] == status;
+    for (const auto& seen : requests)
+        found += seen["method"] == method && seen["status"] == status;
     return found;
 }
 
@@ -21,22 +22,27 @@ TEST_F(SyncTest, AnErrorThatEchoesTheRequestDoesNotShowTheToken) {
     server.add_fault({{"method", "POST"}, {"status", 400}, {"echo", true}});
     auto result = hr2scim({"sync", "--log-level", "trace"}, server.token());
     EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
-    EXPECT_NE(result.out.find("Bearer REDACTED"), std::string::npos) << "the echo is shown, redacted: " << result.out;
+    EXPECT_NE(result.out.find("Bearer REDACTED"), std::string::npos)
+        << "the echo is shown, redacted: " << result.out;
     EXPECT_EQ(result.out.find(server.token()), std::string::npos) << result.out;
     EXPECT_EQ(result.err.find(server.token()), std::string::npos) << result.err;
     EXPECT_EQ(server.users().size(), 9U);
 }
 
 TEST_F(SyncTest, ADeeplyNestedAnswerFailsThatOperationNotTheAgent) {
-    server.add_fault({{"method", "POST"}, {"status", 201}, {"raw", std::string(100000, '[') + std::string(100000, ']')}});
+    server.add_fault({{"method", "POST"},
+                      {"status", 201},
+                      {"raw", std::string(100000, '[') + std::string(100000, ']')}});
     auto result = sync();
     EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
-    EXPECT_NE(result.out.find("nests JSON more than 64 levels deep"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("nests JSON more than 64 levels deep"), std::string::npos)
+        << result.out;
     EXPECT_EQ(server.users().size(), 9U) << "the other nine are created";
 }
 
 TEST_F(SyncTest, GarbageFailsThatOperationAndTheRestApply) {
-    server.add_fault({{"method", "POST"}, {"status", 200}, {"raw", "<html><body>Gateway says hi</body>"}});
+    server.add_fault(
+        {{"method", "POST"}, {"status", 200}, {"raw", "<html><body>Gateway says hi</body>"}});
     auto result = sync();
     EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
     EXPECT_NE(result.out.find("not valid JSON"), std::string::npos) << result.out;
@@ -51,7 +57,8 @@ TEST_F(SyncTest, ACreateAnsweredWithoutAnIdIsLookedUpNextRunNotDuplicated) {
     auto result = sync();
     EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
     EXPECT_NE(result.out.find("without a usable id"), std::string::npos) << result.out;
-    EXPECT_EQ(result.out.find("could not be used"), std::string::npos) << "one answer does not end the run";
+    EXPECT_EQ(result.out.find("could not be used"), std::string::npos)
+        << "one answer does not end the run";
     EXPECT_EQ(server.users().size(), 10U);
 
     // Next run: its look-up answers "id": null, then "id": "": neither is adopted or used in a URL.
@@ -63,7 +70,8 @@ TEST_F(SyncTest, ACreateAnsweredWithoutAnIdIsLookedUpNextRunNotDuplicated) {
     server.add_fault({{"method", "GET"}, {"after", true}, {"set", {{"id", ""}}}});
     result = sync();
     EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
-    for (const auto& seen : server.requests()) EXPECT_NE(seen["path"], "/scim/v2/Users/") << seen.dump();
+    for (const auto& seen : server.requests())
+        EXPECT_NE(seen["path"], "/scim/v2/Users/") << seen.dump();
 
     result = sync();
     EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
@@ -76,12 +84,14 @@ TEST_F(SyncTest, ACreateAnsweredWithoutAnIdIsLookedUpNextRunNotDuplicated) {
 
 TEST_F(SyncTest, AnAbsurdRetryAfterGivesUpOnThatRequestAtOnce) {
     server.add_fault({{"method", "POST"}, {"status", 429}, {"retryAfter", "10000000000000000"}});
-    server.add_fault({{"method", "POST"}, {"status", 503}, {"retryAfter", "Fri, 31 Dec 9999 23:59:59 GMT"}});
+    server.add_fault(
+        {{"method", "POST"}, {"status", 503}, {"retryAfter", "Fri, 31 Dec 9999 23:59:59 GMT"}});
     auto result = sync();
     EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
     EXPECT_NE(result.out.find("longer than a retry may wait"), std::string::npos) << result.out;
     EXPECT_EQ(server.users().size(), 8U) << "two gave up, the rest were created";
-    EXPECT_EQ(count(server.requests(), "POST", 429) + count(server.requests(), "POST", 503), 2U) << "not retried";
+    EXPECT_EQ(count(server.requests(), "POST", 429) + count(server.requests(), "POST", 503), 2U)
+        << "not retried";
 }
 
 } // namespace

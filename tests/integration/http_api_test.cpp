@@ -1,13 +1,13 @@
 // The HR API source against a real HTTP server: every pagination style reads everyone, and
 // every fault ends in a source failure with nobody deactivated on the SCIM server.
 
-#include <gtest/gtest.h>
-
 #include "http/http_client.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/node_server.hpp"
 #include "tests/support/scim_test_server.hpp"
 #include "tests/support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
 
 namespace hr2scim::testing {
 namespace {
@@ -20,36 +20,49 @@ struct Style {
 };
 
 const Style k_styles[] = {
-    {"page", "  url: {api}/api/page\n  records: /employees\n  pagination: page\n  size_param: per_page\n"},
+    {"page",
+     "  url: {api}/api/page\n  records: /employees\n  pagination: page\n  size_param: per_page\n"},
     {"offset", "  url: {api}/api/offset\n  records: /data\n  pagination: offset\n"
                "  total_pointer: /metadata/total_elements\n"},
-    {"cursor", "  url: {api}/api/cursor\n  records: /results\n  pagination: cursor\n  cursor_pointer: /next_cursor\n"},
-    {"next_url", "  url: {api}/api/next\n  records: /items\n  pagination: next_url\n  next_pointer: /links/next\n"},
+    {"cursor", "  url: {api}/api/cursor\n  records: /results\n  pagination: cursor\n  "
+               "cursor_pointer: /next_cursor\n"},
+    {"next_url", "  url: {api}/api/next\n  records: /items\n  pagination: next_url\n  "
+                 "next_pointer: /links/next\n"},
     {"link", "  url: {api}/api/link\n  records: \"\"\n  pagination: link\n"},
 };
 
 class HttpApiTest : public ::testing::Test {
-protected:
-    HttpApiTest() : api("tests/hr_api_server/server.mjs", {"--port", "0", "--people", std::to_string(k_people)}) {}
+  protected:
+    HttpApiTest()
+        : api("tests/hr_api_server/server.mjs",
+              {"--port", "0", "--people", std::to_string(k_people)}) {}
 
     std::string api_url() const { return "http://127.0.0.1:" + std::to_string(api.port()); }
 
-    std::string source(const Style& style, const std::string& auth = "  auth: bearer\n  token_env: HR_API_TOKEN\n",
+    std::string source(const Style& style,
+                       const std::string& auth = "  auth: bearer\n  token_env: HR_API_TOKEN\n",
                        const std::string& url_suffix = "") {
         std::string options = style.options;
         options.replace(options.find("{api}"), 5, api_url());
         if (!url_suffix.empty()) options.insert(options.find('\n'), url_suffix);
-        return "source:\n  type: http_api\n  key: id\n  max_retries: 0\n  timeout_seconds: 2\n" + options + auth;
+        return "source:\n  type: http_api\n  key: id\n  max_retries: 0\n  timeout_seconds: 2\n" +
+               options + auth;
     }
 
     ProcessResult run(const std::string& command, const std::string& source_yaml,
                       const std::string& hr_token = "hr-token") {
-        (void)dir.write("config.yaml", source_yaml + "mapping: " HR2SCIM_SOURCE_DIR "/tests/data/hr_api_mapping.yaml\n"
-                                       "target:\n  url: " + scim.scim_url() + "\n  token_env: SCIM_TEST_TOKEN\n"
-                                       "state: state.db\n");
+        (void)dir.write("config.yaml", source_yaml +
+                                           "mapping: " HR2SCIM_SOURCE_DIR
+                                           "/tests/data/hr_api_mapping.yaml\n"
+                                           "target:\n  url: " +
+                                           scim.scim_url() +
+                                           "\n  token_env: SCIM_TEST_TOKEN\n"
+                                           "state: state.db\n");
         return run_process({HR2SCIM_BINARY, command, "-c", (dir.path() / "config.yaml").string()},
-                           {{"SCIM_TEST_TOKEN", scim.token()}, {"HR_API_TOKEN", hr_token},
-                            {"HR_API_PASSWORD", "hr-pass"}, {"HR_API_SECRET", "hr-secret"}});
+                           {{"SCIM_TEST_TOKEN", scim.token()},
+                            {"HR_API_TOKEN", hr_token},
+                            {"HR_API_PASSWORD", "hr-pass"},
+                            {"HR_API_SECRET", "hr-secret"}});
     }
 
     // The HR API's own counters: requests served, and credentials that reached another origin.
@@ -74,7 +87,8 @@ TEST_P(PaginationTest, ReadsEveryPersonOnEveryPage) {
     EXPECT_EQ(last["userName"], "person0250@example.com");
     EXPECT_EQ(last["name"]["familyName"], "Last250");
     EXPECT_EQ(last["phoneNumbers"][0]["value"], "+1 555 0250");
-    EXPECT_EQ(last["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["department"], "D4");
+    EXPECT_EQ(last["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["department"],
+              "D4");
 }
 
 INSTANTIATE_TEST_SUITE_P(Styles, PaginationTest, ::testing::ValuesIn(k_styles),
@@ -84,11 +98,15 @@ TEST_F(HttpApiTest, AnApiThatCapsItsPagesBelowThePageSizeIsStillReadWhole) {
     std::string asks_for_more = source(k_styles[0]) + "  page_size: 200\n";
     auto result = run("sync", asks_for_more);
     ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
-    EXPECT_EQ(scim.users().size(), static_cast<size_t>(k_people)) << "100 a page although 200 were asked for";
+    EXPECT_EQ(scim.users().size(), static_cast<size_t>(k_people))
+        << "100 a page although 200 were asked for";
 }
 
 TEST_F(HttpApiTest, BasicAuthWorks) {
-    auto result = run("validate", source(k_styles[0], "  auth: basic\n  username: hr-user\n  password_env: HR_API_PASSWORD\n"));
+    auto result =
+        run("validate",
+            source(k_styles[0],
+                   "  auth: basic\n  username: hr-user\n  password_env: HR_API_PASSWORD\n"));
     EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
     EXPECT_NE(result.out.find("250 records, 250 mapped"), std::string::npos) << result.out;
 }
@@ -103,7 +121,8 @@ TEST_F(HttpApiTest, OAuth2ClientCredentialsWork) {
 }
 
 TEST_F(HttpApiTest, ATooManyRequestsAnswerIsRetried) {
-    auto with_retries = source(k_styles[1], "  auth: bearer\n  token_env: HR_API_TOKEN\n", "?fault=429-once");
+    auto with_retries =
+        source(k_styles[1], "  auth: bearer\n  token_env: HR_API_TOKEN\n", "?fault=429-once");
     with_retries.replace(with_retries.find("max_retries: 0"), 14, "max_retries: 2");
     auto result = run("sync", with_retries);
     EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
@@ -153,7 +172,8 @@ TEST_P(FaultTest, EndsInASourceFailureAndDeactivatesNobody) {
     std::string faulty = source(style, "  auth: bearer\n  token_env: HR_API_TOKEN\n",
                                 std::string("?fault=") + GetParam().name);
     if (std::string(GetParam().name) == "forever") faulty += "  max_pages: 20\n";
-    if (std::string(GetParam().name) == "retry-huge") faulty.replace(faulty.find("max_retries: 0"), 14, "max_retries: 2");
+    if (std::string(GetParam().name) == "retry-huge")
+        faulty.replace(faulty.find("max_retries: 0"), 14, "max_retries: 2");
     auto result = run("sync", faulty);
     EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
     EXPECT_NE(result.out.find("SOURCE FAILED"), std::string::npos) << result.out;
@@ -163,11 +183,13 @@ TEST_P(FaultTest, EndsInASourceFailureAndDeactivatesNobody) {
     EXPECT_EQ(admin()["leaked"], 0) << "no credentials reached another origin";
 }
 
-INSTANTIATE_TEST_SUITE_P(Faults, FaultTest, ::testing::ValuesIn(k_faults), [](const auto& param_info) {
-    std::string name = std::string(param_info.param.name) + "_" + k_styles[param_info.param.style].name;
-    std::replace(name.begin(), name.end(), '-', '_');
-    return name;
-});
+INSTANTIATE_TEST_SUITE_P(Faults, FaultTest, ::testing::ValuesIn(k_faults),
+                         [](const auto& param_info) {
+                             std::string name = std::string(param_info.param.name) + "_" +
+                                                k_styles[param_info.param.style].name;
+                             std::replace(name.begin(), name.end(), '-', '_');
+                             return name;
+                         });
 
 } // namespace
 } // namespace hr2scim::testing
@@ -177,7 +199,8 @@ namespace {
 
 // The shipped presets (examples/sources/*.yaml with mappings/presets/*.yaml), pointed at
 // the test server, which answers in each API's documented shape.
-std::string preset_pointed_at(const std::string& preset, const std::string& api_url, const std::string& scim_url) {
+std::string preset_pointed_at(const std::string& preset, const std::string& api_url,
+                              const std::string& scim_url) {
     auto config = read_file(std::string(HR2SCIM_SOURCE_DIR) + "/examples/sources/" + preset);
     auto url_at = config.find("  url: https://");
     auto path_at = config.find('/', url_at + 15);
@@ -190,27 +213,32 @@ std::string preset_pointed_at(const std::string& preset, const std::string& api_
 
 TEST_F(HttpApiTest, TheBambooHrPresetReadsTheDirectory) {
     (void)dir.write("config.yaml", preset_pointed_at("bamboohr.yaml", api_url(), scim.scim_url()));
-    auto result = run_process({HR2SCIM_BINARY, "sync", "-c", (dir.path() / "config.yaml").string()},
-                              {{"HR2SCIM_TOKEN", scim.token()}, {"BAMBOOHR_API_KEY", "bamboo-key"}});
+    auto result =
+        run_process({HR2SCIM_BINARY, "sync", "-c", (dir.path() / "config.yaml").string()},
+                    {{"HR2SCIM_TOKEN", scim.token()}, {"BAMBOOHR_API_KEY", "bamboo-key"}});
     ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
     EXPECT_EQ(scim.users().size(), static_cast<size_t>(k_people));
     auto user = scim.user_with_external_id("100");
     EXPECT_EQ(user["userName"], "person0001@example.com");
     EXPECT_EQ(user["displayName"], "First1 Last1");
-    EXPECT_EQ(user["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["division"], "North America");
+    EXPECT_EQ(user["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["division"],
+              "North America");
     EXPECT_EQ(result.out.find("bamboo-key"), std::string::npos);
     EXPECT_EQ(result.err.find("bamboo-key"), std::string::npos);
 }
 
 TEST_F(HttpApiTest, TheWorkdayRaasPresetReadsTheReport) {
-    (void)dir.write("config.yaml", preset_pointed_at("workday_raas.yaml", api_url(), scim.scim_url()));
-    auto result = run_process({HR2SCIM_BINARY, "sync", "-c", (dir.path() / "config.yaml").string()},
-                              {{"HR2SCIM_TOKEN", scim.token()}, {"WORKDAY_ISU_PASSWORD", "isu-pass"}});
+    (void)dir.write("config.yaml",
+                    preset_pointed_at("workday_raas.yaml", api_url(), scim.scim_url()));
+    auto result =
+        run_process({HR2SCIM_BINARY, "sync", "-c", (dir.path() / "config.yaml").string()},
+                    {{"HR2SCIM_TOKEN", scim.token()}, {"WORKDAY_ISU_PASSWORD", "isu-pass"}});
     ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
     EXPECT_EQ(scim.users().size(), static_cast<size_t>(k_people));
     auto user = scim.user_with_external_id("21000");
     EXPECT_EQ(user["title"], "Engineer");
-    EXPECT_EQ(user["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["costCenter"], "CC 4100 Engineering");
+    EXPECT_EQ(user["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["costCenter"],
+              "CC 4100 Engineering");
 }
 
 } // namespace
@@ -220,13 +248,16 @@ namespace hr2scim::testing {
 namespace {
 
 TEST_F(HttpApiTest, AnErrorThatEchoesTheCredentialsShowsNoneOfThem) {
-    for (const auto& auth : {std::string("  auth: bearer\n  token_env: HR_API_TOKEN\n"),
-                             std::string("  auth: basic\n  username: hr-user\n  password_env: HR_API_PASSWORD\n")}) {
+    for (const auto& auth :
+         {std::string("  auth: bearer\n  token_env: HR_API_TOKEN\n"),
+          std::string("  auth: basic\n  username: hr-user\n  password_env: HR_API_PASSWORD\n")}) {
         auto result = run("sync", source(k_styles[0], auth, "?fault=echo"));
         EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
         EXPECT_NE(result.out.find("HTTP 400"), std::string::npos) << result.out;
-        EXPECT_NE(result.out.find("REDACTED"), std::string::npos) << "the echo is shown, redacted: " << result.out;
-        for (const std::string secret : {"hr-token", "hr-pass", "aHItdXNlcjpoci1wYXNz" /* base64 of hr-user:hr-pass */}) {
+        EXPECT_NE(result.out.find("REDACTED"), std::string::npos)
+            << "the echo is shown, redacted: " << result.out;
+        for (const std::string secret :
+             {"hr-token", "hr-pass", "aHItdXNlcjpoci1wYXNz" /* base64 of hr-user:hr-pass */}) {
             EXPECT_EQ(result.out.find(secret), std::string::npos) << secret << " in " << result.out;
             EXPECT_EQ(result.err.find(secret), std::string::npos) << secret << " in " << result.err;
         }
@@ -234,11 +265,13 @@ TEST_F(HttpApiTest, AnErrorThatEchoesTheCredentialsShowsNoneOfThem) {
 }
 
 TEST_F(HttpApiTest, AnOAuth2TokenHoldingALineBreakIsRefusedNotSent) {
-    auto result = run("sync", source(k_styles[3], "  auth: oauth2\n  token_url: " + api_url() +
-                                                      "/oauth/token?fault=crlf\n  client_id: hr-client\n"
-                                                      "  client_secret_env: HR_API_SECRET\n"));
+    auto result =
+        run("sync", source(k_styles[3], "  auth: oauth2\n  token_url: " + api_url() +
+                                            "/oauth/token?fault=crlf\n  client_id: hr-client\n"
+                                            "  client_secret_env: HR_API_SECRET\n"));
     EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
-    EXPECT_NE(result.out.find("access_token holding spaces or control characters; refused"), std::string::npos)
+    EXPECT_NE(result.out.find("access_token holding spaces or control characters; refused"),
+              std::string::npos)
         << result.out;
     EXPECT_EQ(admin()["requests"], 0) << "no page was asked for with it";
 }

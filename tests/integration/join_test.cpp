@@ -1,34 +1,40 @@
 // A secondary source joined onto the HR file: its attributes reach the target, and when it
 // fails they are left as they were, not cleared.
 
-#include <gtest/gtest.h>
-
 #include "tests/integration/sync_fixture.hpp"
+
+#include <gtest/gtest.h>
 
 namespace hr2scim::testing {
 namespace {
 
 std::string directory_ldif(const std::string& skip_uid = "", const std::string& renamed_uid = "") {
     std::string ldif;
-    const char* people[][3] = {{"ada", "ADA.LOVELACE@example.com", "+44 1"}, {"charles", "charles.babbage@example.com", "+44 2"},
-                               {"grace", "grace.hopper@example.com", "+1 3"}, {"alan", "alan.turing@example.com", "+44 4"}};
+    const char* people[][3] = {{"ada", "ADA.LOVELACE@example.com", "+44 1"},
+                               {"charles", "charles.babbage@example.com", "+44 2"},
+                               {"grace", "grace.hopper@example.com", "+1 3"},
+                               {"alan", "alan.turing@example.com", "+44 4"}};
     for (const auto& person : people) {
         if (skip_uid == person[0]) continue;
-        std::string uid = renamed_uid.empty() || std::string(person[0]) != "ada" ? person[0] : renamed_uid;
-        ldif += "dn: uid=" + std::string(person[0]) + ",ou=people,dc=example,dc=com\nobjectClass: inetOrgPerson\n"
-                "uid: " + uid + "\nmail: " + person[1] + "\ntelephoneNumber: " + person[2] + "\n\n";
+        std::string uid =
+            renamed_uid.empty() || std::string(person[0]) != "ada" ? person[0] : renamed_uid;
+        ldif += "dn: uid=" + std::string(person[0]) +
+                ",ou=people,dc=example,dc=com\nobjectClass: inetOrgPerson\n"
+                "uid: " +
+                uid + "\nmail: " + person[1] + "\ntelephoneNumber: " + person[2] + "\n\n";
     }
     return ldif;
 }
 
 class JoinTest : public SyncTest {
-protected:
+  protected:
     JoinTest() {
         (void)dir.write("directory.ldif", directory_ldif());
         auto config = read_file(dir.path() / "config.yaml");
         config = replace_once(config, std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml",
                               std::string(HR2SCIM_SOURCE_DIR) + "/tests/data/joined_mapping.yaml");
-        config += "join:\n  - name: directory\n    on: email\n    match: mail\n    source:\n      type: ldif\n"
+        config += "join:\n  - name: directory\n    on: email\n    match: mail\n    source:\n      "
+                  "type: ldif\n"
                   "      path: directory.ldif\n      key_attribute: uid\n";
         (void)dir.write("config.yaml", config);
     }
@@ -40,7 +46,8 @@ TEST_F(JoinTest, JoinedAttributesReachTheTarget) {
     auto ada = server.user_with_external_id("E1001");
     EXPECT_EQ(ada["nickName"], "ada") << "joined on mail, ignoring case";
     EXPECT_EQ(ada["phoneNumbers"][0]["value"], "+44 1");
-    EXPECT_FALSE(server.user_with_external_id("E1005").contains("nickName")) << "not in the directory";
+    EXPECT_FALSE(server.user_with_external_id("E1005").contains("nickName"))
+        << "not in the directory";
 }
 
 TEST_F(JoinTest, AChangeInTheJoinedSourceIsOnePatch) {
@@ -61,12 +68,14 @@ TEST_F(JoinTest, AFailedJoinedSourceLeavesItsAttributesAsTheyWere) {
 
     auto result = sync();
     EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
-    EXPECT_NE(result.out.find("JOINED SOURCE FAILED: directory: cannot open"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("JOINED SOURCE FAILED: directory: cannot open"), std::string::npos)
+        << result.out;
     auto grace = server.user_with_external_id("E1003");
     EXPECT_EQ(grace["title"], "Commodore") << "the primary's changes still apply";
     EXPECT_EQ(grace["nickName"], "grace") << "not cleared";
     EXPECT_EQ(server.user_with_external_id("E1001")["phoneNumbers"][0]["value"], "+44 1");
-    EXPECT_EQ(server.user_with_external_id("E1009")["active"], false) << "the primary still says who left";
+    EXPECT_EQ(server.user_with_external_id("E1009")["active"], false)
+        << "the primary still says who left";
     EXPECT_EQ(server.requests().size(), 2U) << "one title, one deactivation";
 
     (void)dir.write("directory.ldif", directory_ldif());

@@ -1,9 +1,9 @@
 // Scope, lifecycle dates, managers, unique values and extensions on the real SCIM server,
 // with the run's clock fixed by --as-of. Results are read back from the server.
 
-#include <gtest/gtest.h>
-
 #include "tests/integration/sync_fixture.hpp"
+
+#include <gtest/gtest.h>
 
 namespace hr2scim::testing {
 namespace {
@@ -13,8 +13,8 @@ using nlohmann::json;
 constexpr const char* k_enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 constexpr const char* k_acme = "urn:ietf:params:scim:schemas:extension:acme:2.0:User";
 
-const std::string k_header =
-    "employee_id,first_name,last_name,email,worker_type,start_date,end_date,time_zone,manager_id,city,country,badge\n";
+const std::string k_header = "employee_id,first_name,last_name,email,worker_type,start_date,end_"
+                             "date,time_zone,manager_id,city,country,badge\n";
 // E1 manages E2; E2 was created by an earlier system's export order: reports before managers.
 const std::string k_people =
     "E2,Charles,Babbage,charles@example.com,Employee,2020-01-01,,,E1,London,GB,B-2\n"
@@ -22,12 +22,13 @@ const std::string k_people =
     "E3,Grace,Hopper,grace@example.com,Employee,2021-01-01,,,E1,Arlington,US,B-3\n";
 
 class LifecycleTest : public SyncTest {
-protected:
+  protected:
     LifecycleTest() {
-        (void)dir.write("config.yaml",
-                        replace_once(read_file(dir.path() / "config.yaml"),
-                                     std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml",
-                                     std::string(HR2SCIM_SOURCE_DIR) + "/tests/data/lifecycle_mapping.yaml"));
+        (void)dir.write(
+            "config.yaml",
+            replace_once(read_file(dir.path() / "config.yaml"),
+                         std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml",
+                         std::string(HR2SCIM_SOURCE_DIR) + "/tests/data/lifecycle_mapping.yaml"));
         write_csv(k_header + k_people);
     }
 
@@ -35,7 +36,8 @@ protected:
     // deprovision someone allow that one explicitly.
     ProcessResult sync_at(const std::string& instant, const std::string& max_deactivations = {}) {
         std::vector<std::string> arguments = {"sync", "--as-of", instant};
-        if (!max_deactivations.empty()) arguments.insert(arguments.end(), {"--max-deactivations", max_deactivations});
+        if (!max_deactivations.empty())
+            arguments.insert(arguments.end(), {"--max-deactivations", max_deactivations});
         return hr2scim(arguments, server.token());
     }
 
@@ -43,7 +45,8 @@ protected:
 };
 
 TEST_F(LifecycleTest, APreHireIsCreatedInactiveAndActivatedOnTheStartDate) {
-    write_csv(k_header + k_people + "E9,Nina,Newhire,nina@example.com,Employee,2026-12-10,,,E1,Berlin,DE,B-9\n");
+    write_csv(k_header + k_people +
+              "E9,Nina,Newhire,nina@example.com,Employee,2026-12-10,,,E1,Berlin,DE,B-9\n");
 
     auto result = sync_at("2026-11-22T12:00:00Z");
     ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
@@ -68,12 +71,15 @@ TEST_F(LifecycleTest, APreHireIsCreatedInactiveAndActivatedOnTheStartDate) {
     EXPECT_EQ(server.requests().size(), 1U);
 }
 
-TEST_F(LifecycleTest, ATerminationTakesEffectAtTheEndOfTheLastDayInThePersonsZoneAndIsDeletedAfterTheGrace) {
+TEST_F(LifecycleTest,
+       ATerminationTakesEffectAtTheEndOfTheLastDayInThePersonsZoneAndIsDeletedAfterTheGrace) {
     ASSERT_EQ(sync_at("2026-11-22T12:00:00Z").exit_code, 0);
-    // Grace's last day is 30 November, and she works in Los Angeles: over at 08:00 UTC on 1 December.
-    write_csv(k_header + replace_once(k_people, "E3,Grace,Hopper,grace@example.com,Employee,2021-01-01,,,",
-                                      "E3,Grace,Hopper,grace@example.com,Employee,2021-01-01,2026-11-30,"
-                                      "America/Los_Angeles,"));
+    // Grace's last day is 30 November, and she works in Los Angeles: over at 08:00 UTC on 1
+    // December.
+    write_csv(k_header +
+              replace_once(k_people, "E3,Grace,Hopper,grace@example.com,Employee,2021-01-01,,,",
+                           "E3,Grace,Hopper,grace@example.com,Employee,2021-01-01,2026-11-30,"
+                           "America/Los_Angeles,"));
     server.clear_requests();
     auto result = sync_at("2026-12-01T07:59:59Z");
     ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
@@ -81,14 +87,18 @@ TEST_F(LifecycleTest, ATerminationTakesEffectAtTheEndOfTheLastDayInThePersonsZon
     EXPECT_EQ(server.requests().size(), 0U) << result.out;
 
     result = sync_at("2026-12-01T08:00:00Z");
-    ASSERT_EQ(result.exit_code, 3) << "the gate holds one of three back\n" << result.out << result.err;
+    ASSERT_EQ(result.exit_code, 3) << "the gate holds one of three back\n"
+                                   << result.out << result.err;
     EXPECT_EQ(user("E3")["active"], true);
     result = sync_at("2026-12-01T08:00:00Z", "1");
     ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
     EXPECT_EQ(user("E3")["active"], false);
     EXPECT_EQ(server.count_requests("PATCH"), 1U);
-    EXPECT_NE(result.out.find("terminated: last day 2026-11-30; inactive since 2026-12-01 00:00 America/Los_Angeles"),
-              std::string::npos) << result.out;
+    EXPECT_NE(
+        result.out.find(
+            "terminated: last day 2026-11-30; inactive since 2026-12-01 00:00 America/Los_Angeles"),
+        std::string::npos)
+        << result.out;
 
     server.clear_requests();
     result = sync_at("2026-12-31T07:59:59Z"); // 30 days after the deactivation, less a second
@@ -125,7 +135,9 @@ TEST_F(LifecycleTest, AManagerOutOfScopeIsReportedAndLinkedWhenTheyComeIntoScope
     ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
     EXPECT_TRUE(user("E1").is_null());
     EXPECT_FALSE(user("E2").contains(k_enterprise));
-    EXPECT_NE(result.out.find("Manager not linked: E2: manager E1 is not provisioned"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("Manager not linked: E2: manager E1 is not provisioned"),
+              std::string::npos)
+        << result.out;
 
     write_csv(k_header + k_people);
     result = sync_at("2026-11-23T12:00:00Z");
@@ -149,8 +161,9 @@ TEST_F(LifecycleTest, APersonWhoFallsOutOfScopeIsDeactivatedAndNeverDeleted) {
 
 TEST_F(LifecycleTest, UniquePicksTheFirstCandidateTheTargetDoesNotHold) {
     // Someone else already holds ada@example.com on the target (made by hand, not by hr2scim).
-    auto made = server.scim("POST", "/Users",
-                            R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ada@example.com"})");
+    auto made = server.scim(
+        "POST", "/Users",
+        R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ada@example.com"})");
     ASSERT_EQ(made.status, 201) << made.body;
     auto result = sync_at("2026-11-22T12:00:00Z");
     ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
@@ -176,7 +189,8 @@ TEST_F(LifecycleTest, AddressesAndACustomExtensionReachTheTarget) {
     EXPECT_EQ(grace["addresses"][0]["locality"], "Arlington");
     EXPECT_EQ(grace["addresses"][0]["country"], "US");
     EXPECT_EQ(grace[k_acme]["badgeNumber"], "B-3");
-    EXPECT_NE(std::find(grace["schemas"].begin(), grace["schemas"].end(), json(k_acme)), grace["schemas"].end());
+    EXPECT_NE(std::find(grace["schemas"].begin(), grace["schemas"].end(), json(k_acme)),
+              grace["schemas"].end());
 
     write_csv(k_header + replace_once(k_people, "Arlington,US,B-3", "Arlington,US,B-33"));
     server.clear_requests();
@@ -187,14 +201,20 @@ TEST_F(LifecycleTest, AddressesAndACustomExtensionReachTheTarget) {
 }
 
 TEST_F(LifecycleTest, ExplainShowsTheScopeAndLifecycleDecision) {
-    write_csv(k_header + k_people + "E9,Nina,Newhire,nina@example.com,Employee,2026-12-10,,,E1,Berlin,DE,B-9\n");
+    write_csv(k_header + k_people +
+              "E9,Nina,Newhire,nina@example.com,Employee,2026-12-10,,,E1,Berlin,DE,B-9\n");
     auto result = hr2scim({"explain", "E9", "--as-of", "2026-12-05T12:00:00Z"}, server.token());
     ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
-    EXPECT_NE(result.out.find("Scope and lifecycle (as of 2026-12-05T12:00:00Z):"), std::string::npos) << result.out;
-    EXPECT_NE(result.out.find("scope include: worker_type != \"Contractor\""), std::string::npos) << result.out;
-    EXPECT_NE(result.out.find("=> provisioned: pre-hire: joins on 2026-12-10; active from 2026-12-10 00:00 "
-                              "Europe/Berlin (2026-12-09T23:00:00Z)"),
-              std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("Scope and lifecycle (as of 2026-12-05T12:00:00Z):"),
+              std::string::npos)
+        << result.out;
+    EXPECT_NE(result.out.find("scope include: worker_type != \"Contractor\""), std::string::npos)
+        << result.out;
+    EXPECT_NE(result.out.find(
+                  "=> provisioned: pre-hire: joins on 2026-12-10; active from 2026-12-10 00:00 "
+                  "Europe/Berlin (2026-12-09T23:00:00Z)"),
+              std::string::npos)
+        << result.out;
     EXPECT_NE(result.out.find("manager: source key E1"), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("+ create"), std::string::npos) << result.out;
     EXPECT_EQ(server.requests().size(), 0U);
@@ -208,14 +228,16 @@ namespace {
 
 TEST_F(LifecycleTest, AUniqueCandidateTheTargetRefusesAsTakenMakesItTryTheNext) {
     // Made by hand with other casing: scimmy's filter misses it, its uniqueness does not.
-    auto made = server.scim("POST", "/Users",
-                            R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"Grace@Example.com"})");
+    auto made = server.scim(
+        "POST", "/Users",
+        R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"Grace@Example.com"})");
     ASSERT_EQ(made.status, 201) << made.body;
     auto result = sync_at("2026-11-22T12:00:00Z");
     ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
     EXPECT_EQ(user("E3")["userName"], "grace.hopper@corp.example.com") << "the second candidate";
     size_t conflicts = 0;
-    for (const auto& seen : server.requests()) conflicts += seen["method"] == "POST" && seen["status"] == 409;
+    for (const auto& seen : server.requests())
+        conflicts += seen["method"] == "POST" && seen["status"] == 409;
     EXPECT_EQ(conflicts, 1U);
     EXPECT_EQ(server.users().size(), 4U) << "the hand-made user is not taken over";
 
@@ -227,13 +249,19 @@ TEST_F(LifecycleTest, AUniqueCandidateTheTargetRefusesAsTakenMakesItTryTheNext) 
 
 TEST_F(LifecycleTest, APersonWithNoFreeCandidateFailsAloneAndTheRunGoesOn) {
     for (const char* taken : {"grace@example.com", "grace.hopper@corp.example.com"})
-        ASSERT_EQ(server.scim("POST", "/Users", std::string(R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":")") +
-                                                    taken + "\"}")
-                      .status,
-                  201);
+        ASSERT_EQ(
+            server
+                .scim(
+                    "POST", "/Users",
+                    std::string(
+                        R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":")") +
+                        taken + "\"}")
+                .status,
+            201);
     auto result = sync_at("2026-11-22T12:00:00Z");
     EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
-    EXPECT_NE(result.out.find("create E3: no free value for userName (unique)"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("create E3: no free value for userName (unique)"), std::string::npos)
+        << result.out;
     EXPECT_EQ(result.out.find("could not be used"), std::string::npos) << result.out;
     EXPECT_FALSE(user("E1").is_null()) << "the others are created";
     EXPECT_FALSE(user("E2").is_null());
@@ -243,8 +271,10 @@ TEST_F(LifecycleTest, APersonWithNoFreeCandidateFailsAloneAndTheRunGoesOn) {
 // A leaver the export keeps (terminated, still listed) is deleted once after the grace, and
 // never created again; someone who left before they were ever provisioned gets no account.
 TEST_F(LifecycleTest, ADeletedLeaverStaysDeletedWhileTheRecordSaysTerminated) {
-    const std::string leaver = "E4,Alan,Turing,alan@example.com,Employee,2019-01-01,2026-11-30,,,London,GB,B-4\n";
-    const std::string long_gone = "E5,Old,Timer,old@example.com,Employee,2010-01-01,2020-06-30,,,London,GB,B-5\n";
+    const std::string leaver =
+        "E4,Alan,Turing,alan@example.com,Employee,2019-01-01,2026-11-30,,,London,GB,B-4\n";
+    const std::string long_gone =
+        "E5,Old,Timer,old@example.com,Employee,2010-01-01,2020-06-30,,,London,GB,B-5\n";
     write_csv(k_header + k_people + leaver + long_gone);
     auto result = sync_at("2026-11-22T12:00:00Z");
     ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
@@ -258,7 +288,8 @@ TEST_F(LifecycleTest, ADeletedLeaverStaysDeletedWhileTheRecordSaysTerminated) {
     EXPECT_TRUE(user("E4").is_null()) << "deleted after the 30-day grace";
 
     server.clear_requests();
-    for (const char* later : {"2027-01-06T12:00:00Z", "2027-03-01T12:00:00Z", "2028-01-01T12:00:00Z"}) {
+    for (const char* later :
+         {"2027-01-06T12:00:00Z", "2027-03-01T12:00:00Z", "2028-01-01T12:00:00Z"}) {
         result = sync_at(later, "1");
         EXPECT_EQ(result.exit_code, 0) << later << result.out << result.err;
     }
@@ -267,7 +298,8 @@ TEST_F(LifecycleTest, ADeletedLeaverStaysDeletedWhileTheRecordSaysTerminated) {
     EXPECT_TRUE(user("E5").is_null());
 
     // Re-hired: a new start date after the last day makes the person someone to provision again.
-    write_csv(k_header + k_people + "E4,Alan,Turing,alan@example.com,Employee,2028-02-01,2026-11-30,,,London,GB,B-4\n");
+    write_csv(k_header + k_people +
+              "E4,Alan,Turing,alan@example.com,Employee,2028-02-01,2026-11-30,,,London,GB,B-4\n");
     result = sync_at("2028-02-01T12:00:00Z");
     ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
     EXPECT_EQ(user("E4")["active"], true);

@@ -1,8 +1,8 @@
 // Safety gates and untrustworthy sources: nobody is deactivated because of a bad read.
 
-#include <gtest/gtest.h>
-
 #include "tests/integration/sync_fixture.hpp"
+
+#include <gtest/gtest.h>
 
 namespace hr2scim::testing {
 namespace {
@@ -11,7 +11,9 @@ constexpr int k_safety_stop = 3;
 constexpr int k_failed = 1;
 constexpr int k_partial = 2;
 
-std::string header_of(const std::string& csv) { return csv.substr(0, csv.find('\n') + 1); }
+std::string header_of(const std::string& csv) {
+    return csv.substr(0, csv.find('\n') + 1);
+}
 
 TEST_F(SyncTest, AnEmptySourceDeactivatesNobodyAndStopsWithTheSafetyCode) {
     ASSERT_EQ(sync().exit_code, 0);
@@ -30,15 +32,19 @@ TEST_F(SyncTest, MoreDeactivationsThanTheLimitAreWithheldButOtherChangesApply) {
     ASSERT_EQ(sync().exit_code, 0);
     server.clear_requests();
     auto csv = replace_once(example_csv(), "Rear Admiral", "Commodore");
-    for (const char* key : {"E1004,", "E1005,", "E1006,"}) csv = without_line(csv, key);
+    for (const char* key : {"E1004,", "E1005,", "E1006,"})
+        csv = without_line(csv, key);
     write_csv(csv);
 
     auto result = sync();
     EXPECT_EQ(result.exit_code, k_safety_stop) << result.out << result.err;
     EXPECT_EQ(server.active_users(), 10U);
-    EXPECT_EQ(server.user_with_external_id("E1003")["title"], "Commodore") << "the update still applies";
+    EXPECT_EQ(server.user_with_external_id("E1003")["title"], "Commodore")
+        << "the update still applies";
     EXPECT_EQ(server.requests().size(), 1U);
-    EXPECT_NE(result.out.find("3 deactivations and deletions exceed the limit of 2"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("3 deactivations and deletions exceed the limit of 2"),
+              std::string::npos)
+        << result.out;
 
     // An admin who confirms the departures lifts the gate for one run.
     auto confirmed = hr2scim({"sync", "--max-deactivations", "3"}, server.token());
@@ -50,7 +56,8 @@ TEST_F(SyncTest, MoreThanTheShareOfDeactivationsIsWithheld) {
     write_config("safety:\n  max_deactivations: 100\n  max_deactivation_percent: 20\n");
     ASSERT_EQ(sync().exit_code, 0);
     auto csv = example_csv();
-    for (const char* key : {"E1004,", "E1005,", "E1006,"}) csv = without_line(csv, key);
+    for (const char* key : {"E1004,", "E1005,", "E1006,"})
+        csv = without_line(csv, key);
     write_csv(csv);
 
     auto result = sync();
@@ -64,13 +71,15 @@ TEST_F(SyncTest, ATruncatedFileFailsTheSourceAndDeactivatesNobody) {
     server.clear_requests();
     // The export was cut off inside a quoted field: the rows after it are missing.
     auto csv = example_csv();
-    write_csv(csv.substr(0, csv.find("E1008,")) + "E1008,Tim,Berners-Lee,tim@example.com,Director,\"Standards");
+    write_csv(csv.substr(0, csv.find("E1008,")) +
+              "E1008,Tim,Berners-Lee,tim@example.com,Director,\"Standards");
 
     auto result = sync();
     EXPECT_EQ(result.exit_code, k_failed) << result.out << result.err;
     EXPECT_EQ(server.active_users(), 10U);
     EXPECT_EQ(server.requests().size(), 0U);
-    EXPECT_NE(result.out.find("SOURCE FAILED: hr.csv:9: a quoted field"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("SOURCE FAILED: hr.csv:9: a quoted field"), std::string::npos)
+        << result.out;
 }
 
 TEST_F(SyncTest, AMalformedRowIsRejectedWithItsLineAndNobodyIsDeactivated) {
@@ -84,9 +93,13 @@ TEST_F(SyncTest, AMalformedRowIsRejectedWithItsLineAndNobodyIsDeactivated) {
 
     auto result = sync();
     EXPECT_EQ(result.exit_code, k_partial) << result.out << result.err;
-    EXPECT_NE(result.out.find("hr.csv:5: column 14: a quote inside an unquoted field"), std::string::npos) << result.out;
-    EXPECT_EQ(server.active_users(), 10U) << "an unreadable row could be anyone: nobody is deactivated";
-    EXPECT_EQ(server.user_with_external_id("E1003")["title"], "Commodore") << "the rest of the file still syncs";
+    EXPECT_NE(result.out.find("hr.csv:5: column 14: a quote inside an unquoted field"),
+              std::string::npos)
+        << result.out;
+    EXPECT_EQ(server.active_users(), 10U)
+        << "an unreadable row could be anyone: nobody is deactivated";
+    EXPECT_EQ(server.user_with_external_id("E1003")["title"], "Commodore")
+        << "the rest of the file still syncs";
 }
 
 TEST_F(SyncTest, ARecordRejectedByMappingLeavesItsUserAlone) {
@@ -122,7 +135,8 @@ TEST_F(SyncTest, ARenamedColumnStopsTheRunBeforeAnythingIsSent) {
 
     auto result = sync();
     EXPECT_EQ(result.exit_code, k_failed) << result.out << result.err;
-    EXPECT_NE(result.err.find("'job_title' is not an attribute of the source"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("'job_title' is not an attribute of the source"), std::string::npos)
+        << result.err;
     EXPECT_EQ(server.requests().size(), 0U);
 }
 
@@ -135,30 +149,36 @@ namespace {
 TEST_F(SyncTest, FewerRecordsThanTheMinimumFailTheSource) {
     write_config("safety:\n  max_deactivations: 100\n  max_deactivation_percent: 100\n");
     ASSERT_EQ(sync().exit_code, 0);
-    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"), "  key_column: employee_id\n",
+    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"),
+                                                "  key_column: employee_id\n",
                                                 "  key_column: employee_id\n  min_records: 10\n"));
     write_csv(without_line(example_csv(), "E1004,"));
 
     auto result = sync();
     EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
-    EXPECT_NE(result.out.find("the source returned 9 records, fewer than source.min_records (10)"), std::string::npos)
+    EXPECT_NE(result.out.find("the source returned 9 records, fewer than source.min_records (10)"),
+              std::string::npos)
         << result.out;
     EXPECT_EQ(server.active_users(), 10U);
 }
 
 TEST_F(SyncTest, ASourceThatShrankTooMuchSinceItsLastCompleteReadFails) {
     write_config("safety:\n  max_deactivations: 100\n  max_deactivation_percent: 100\n");
-    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"), "  key_column: employee_id\n",
-                                                "  key_column: employee_id\n  max_shrink_percent: 25\n"));
+    (void)dir.write("config.yaml",
+                    replace_once(read_file(dir.path() / "config.yaml"),
+                                 "  key_column: employee_id\n",
+                                 "  key_column: employee_id\n  max_shrink_percent: 25\n"));
     ASSERT_EQ(sync().exit_code, 0);
     server.clear_requests();
     auto csv = example_csv();
-    for (const char* key : {"E1004,", "E1005,", "E1006,"}) csv = without_line(csv, key);
+    for (const char* key : {"E1004,", "E1005,", "E1006,"})
+        csv = without_line(csv, key);
     write_csv(csv);
 
     auto result = sync();
     EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
-    EXPECT_NE(result.out.find("the source shrank from 10 to 7 records (30%)"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("the source shrank from 10 to 7 records (30%)"), std::string::npos)
+        << result.out;
     EXPECT_EQ(server.active_users(), 10U);
     EXPECT_EQ(server.requests().size(), 0U);
 
@@ -183,10 +203,12 @@ TEST_F(SyncTest, ARowRejectedForABadValueProtectsItsKeyAndLetsOtherLeaversGo) {
     write_csv(csv);
     auto result = hr2scim({"sync", "--max-deactivations", "1"}, server.token());
     EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
-    EXPECT_NE(result.out.find("hr.csv:4: column 'job_title' is not valid UTF-8"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("hr.csv:4: column 'job_title' is not valid UTF-8"), std::string::npos)
+        << result.out;
     EXPECT_EQ(result.out.find("could not be read far enough"), std::string::npos) << result.out;
     EXPECT_EQ(server.user_with_external_id("E1006")["active"], false) << "the leaver goes";
-    EXPECT_EQ(server.user_with_external_id("E1003")["active"], true) << "the rejected one is left alone";
+    EXPECT_EQ(server.user_with_external_id("E1003")["active"], true)
+        << "the rejected one is left alone";
     EXPECT_EQ(server.user_with_external_id("E1003")["title"], "Rear Admiral");
     EXPECT_EQ(server.count_requests("PATCH"), 1U);
 }

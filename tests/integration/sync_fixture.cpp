@@ -9,9 +9,13 @@ SyncTest::SyncTest() {
     write_config();
 }
 
-std::string SyncTest::example_csv() { return read_file(std::string(HR2SCIM_SOURCE_DIR) + "/examples/hr.csv"); }
+std::string SyncTest::example_csv() {
+    return read_file(std::string(HR2SCIM_SOURCE_DIR) + "/examples/hr.csv");
+}
 
-void SyncTest::write_csv(const std::string& content) { (void)dir.write("hr.csv", content); }
+void SyncTest::write_csv(const std::string& content) {
+    (void)dir.write("hr.csv", content);
+}
 
 void SyncTest::write_config(const std::string& extra, const std::string& token_env) {
     std::string mapping = std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml";
@@ -19,16 +23,24 @@ void SyncTest::write_config(const std::string& extra, const std::string& token_e
                                    "  type: csv\n"
                                    "  path: hr.csv\n"
                                    "  key_column: employee_id\n"
-                                   "mapping: " + mapping + "\n"
-                                   "target:\n"
-                                   "  name: test\n"
-                                   "  url: " + server.scim_url() + "\n"
-                                   "  token_env: " + token_env + "\n"
-                                   "  timeout_seconds: 20\n"
-                                   "state: state.db\n" + extra);
+                                   "mapping: " +
+                                       mapping +
+                                       "\n"
+                                       "target:\n"
+                                       "  name: test\n"
+                                       "  url: " +
+                                       server.scim_url() +
+                                       "\n"
+                                       "  token_env: " +
+                                       token_env +
+                                       "\n"
+                                       "  timeout_seconds: 20\n"
+                                       "state: state.db\n" +
+                                       extra);
 }
 
-ProcessResult SyncTest::hr2scim(const std::vector<std::string>& arguments, const std::string& token) {
+ProcessResult SyncTest::hr2scim(const std::vector<std::string>& arguments,
+                                const std::string& token) {
     std::vector<std::string> argv = {HR2SCIM_BINARY};
     argv.insert(argv.end(), arguments.begin(), arguments.end());
     argv.push_back("--config");

@@ -2,26 +2,26 @@
 // Runs the real hr2scim binary against the real SCIM test server, with a config, an HR file
 // and a state file in a fresh temp directory.
 
-#include <string>
-#include <vector>
-
-#include <gtest/gtest.h>
-
 #include "tests/support/child_process.hpp"
 #include "tests/support/scim_test_server.hpp"
 #include "tests/support/temp_dir.hpp"
 
+#include <gtest/gtest.h>
+#include <string>
+#include <vector>
+
 namespace hr2scim::testing {
 
 class SyncTest : public ::testing::Test {
-protected:
+  protected:
     SyncTest();
 
     // The example HR export (examples/hr.csv), to edit per test.
     static std::string example_csv();
     void write_csv(const std::string& content);
     // Rewrites the config; `extra` is appended (e.g. a safety: section).
-    void write_config(const std::string& extra = {}, const std::string& token_env = "HR2SCIM_TEST_TOKEN");
+    void write_config(const std::string& extra = {},
+                      const std::string& token_env = "HR2SCIM_TEST_TOKEN");
 
     ProcessResult hr2scim(const std::vector<std::string>& arguments, const std::string& token);
     ProcessResult sync() { return hr2scim({"sync"}, server.token()); }

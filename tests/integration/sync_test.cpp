@@ -1,8 +1,8 @@
 // The first end-to-end sync, checked on the server's side: what it holds and what it saw.
 
-#include <gtest/gtest.h>
-
 #include "tests/integration/sync_fixture.hpp"
+
+#include <gtest/gtest.h>
 
 namespace hr2scim::testing {
 namespace {
@@ -75,7 +75,8 @@ TEST_F(SyncTest, ChangingOneCellSendsExactlyOnePatchAndTouchesNothingElse) {
         auto now = server.user_with_external_id(old_user["externalId"]);
         EXPECT_EQ(now, old_user) << "user " << old_user["externalId"] << " was touched";
     }
-    auto grace_before = *std::find_if(before.begin(), before.end(), [](const auto& u) { return u["externalId"] == "E1003"; });
+    auto grace_before = *std::find_if(before.begin(), before.end(),
+                                      [](const auto& u) { return u["externalId"] == "E1003"; });
     grace_before["title"] = "Commodore";
     grace_before["meta"]["lastModified"] = grace["meta"]["lastModified"];
     EXPECT_EQ(grace, grace_before) << "only the title changed";
@@ -122,7 +123,8 @@ TEST_F(SyncTest, PlanShowsChangesAndSendsNothing) {
     auto result = hr2scim({"plan", "--detailed-exitcode"}, server.token());
     EXPECT_EQ(result.exit_code, 4) << result.out << result.err;
     EXPECT_NE(result.out.find("~ update     E1003"), std::string::npos) << result.out;
-    EXPECT_NE(result.out.find("title: \"Rear Admiral\" -> \"Commodore\""), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("title: \"Rear Admiral\" -> \"Commodore\""), std::string::npos)
+        << result.out;
     EXPECT_NE(result.out.find("- deactivate E1004"), std::string::npos) << result.out;
     EXPECT_EQ(server.requests().size(), 0U);
     EXPECT_EQ(server.user_with_external_id("E1003")["title"], "Rear Admiral");

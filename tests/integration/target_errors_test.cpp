@@ -1,12 +1,11 @@
 // What the agent does when the target misbehaves or a run dies half-way.
 
-#include <sys/stat.h>
+#include "state/sqlite.hpp"
+#include "state/state_store.hpp"
+#include "tests/integration/sync_fixture.hpp"
 
 #include <gtest/gtest.h>
-
-#include "state/state_store.hpp"
-#include "state/sqlite.hpp"
-#include "tests/integration/sync_fixture.hpp"
+#include <sys/stat.h>
 
 namespace hr2scim::testing {
 namespace {
@@ -18,7 +17,8 @@ TEST_F(SyncTest, AWrongTokenIsReportedClearlyAndTheRunFails) {
     EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
     EXPECT_NE(result.out.find("HTTP 401"), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("check target.token_env"), std::string::npos) << result.out;
-    EXPECT_NE(result.out.find("9 further operations were not attempted"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("9 further operations were not attempted"), std::string::npos)
+        << result.out;
     EXPECT_EQ(server.users().size(), 0U);
     EXPECT_EQ(server.requests().size(), 1U) << "one refusal is enough to stop";
     EXPECT_EQ(result.out.find(wrong), std::string::npos);
@@ -38,7 +38,8 @@ TEST_F(SyncTest, AMissingTokenVariableFailsBeforeAnythingIsSent) {
     write_config({}, "HR2SCIM_UNSET_TOKEN_VARIABLE");
     auto result = sync();
     EXPECT_EQ(result.exit_code, 1);
-    EXPECT_NE(result.err.find("HR2SCIM_UNSET_TOKEN_VARIABLE (target.token_env) is not set"), std::string::npos)
+    EXPECT_NE(result.err.find("HR2SCIM_UNSET_TOKEN_VARIABLE (target.token_env) is not set"),
+              std::string::npos)
         << result.err;
     EXPECT_EQ(server.requests().size(), 0U);
 }
@@ -65,12 +66,17 @@ TEST_F(SyncTest, BusyAnswersAreRetriedHonouringRetryAfter) {
 }
 
 TEST_F(SyncTest, APermanentErrorFailsOneOperationAndTheRestApply) {
-    server.add_fault({{"status", 400}, {"body", {{"schemas", {"urn:ietf:params:scim:api:messages:2.0:Error"}},
-                                                {"status", "400"}, {"scimType", "invalidValue"},
-                                                {"detail", "title is too long"}}}});
+    server.add_fault({{"status", 400},
+                      {"body",
+                       {{"schemas", {"urn:ietf:params:scim:api:messages:2.0:Error"}},
+                        {"status", "400"},
+                        {"scimType", "invalidValue"},
+                        {"detail", "title is too long"}}}});
     auto result = sync();
     EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
-    EXPECT_NE(result.out.find("create E1001: HTTP 400 invalidValue: title is too long"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("create E1001: HTTP 400 invalidValue: title is too long"),
+              std::string::npos)
+        << result.out;
     EXPECT_EQ(server.users().size(), 9U);
 
     // The failed create is not journaled as pending: the next run simply creates it.
@@ -87,7 +93,8 @@ TEST_F(SyncTest, ACreateWhoseAnswerWasLostIsLookedUpNotSentTwice) {
         // The state as a crash leaves it: the POST was journaled, sent and committed by the
         // server, but the answer never reached the state.
         state::Database db(state_file());
-        db.execute("UPDATE resources SET status = 'pending_create', scim_id = NULL WHERE source_key = 'E1003'");
+        db.execute("UPDATE resources SET status = 'pending_create', scim_id = NULL WHERE "
+                   "source_key = 'E1003'");
     }
     server.clear_requests();
     write_csv(replace_once(example_csv(), "Rear Admiral", "Commodore"));
@@ -107,16 +114,18 @@ TEST_F(SyncTest, ACreateWhoseAnswerWasLostIsLookedUpNotSentTwice) {
 TEST_F(SyncTest, AnUnreachableTargetFailsTheRun) {
     {
         ScimTestServer gone;
-        (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"), server.scim_url(),
-                                                    gone.scim_url()));
+        (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"),
+                                                    server.scim_url(), gone.scim_url()));
     } // stopped: nothing listens on its port now
     auto config = read_file(dir.path() / "config.yaml");
-    (void)dir.write("config.yaml", replace_once(config, "timeout_seconds: 20", "timeout_seconds: 5\n  max_retries: 0"));
+    (void)dir.write("config.yaml", replace_once(config, "timeout_seconds: 20",
+                                                "timeout_seconds: 5\n  max_retries: 0"));
 
     auto result = sync();
     EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
     EXPECT_NE(result.out.find("no answer"), std::string::npos) << result.out;
-    EXPECT_NE(result.out.find("9 further operations were not attempted"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("9 further operations were not attempted"), std::string::npos)
+        << result.out;
 }
 
 } // namespace
@@ -128,8 +137,9 @@ namespace {
 TEST_F(SyncTest, ATokenFileOthersCanReadIsRefusedWithTheFix) {
     auto token_file = dir.write("token", server.token() + "\n");
     ::chmod(token_file.c_str(), 0644);
-    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"), "token_env: HR2SCIM_TEST_TOKEN",
-                                                "token_file: token"));
+    (void)dir.write("config.yaml",
+                    replace_once(read_file(dir.path() / "config.yaml"),
+                                 "token_env: HR2SCIM_TEST_TOKEN", "token_file: token"));
     auto result = sync();
     EXPECT_EQ(result.exit_code, 1);
     EXPECT_NE(result.err.find("chmod 600 " + token_file.string()), std::string::npos) << result.err;

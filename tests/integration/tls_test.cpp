@@ -1,35 +1,37 @@
 // TLS verification is always on: a target whose certificate is not trusted is refused,
 // and a private CA is trusted through target.ca_file.
 
-#include <gtest/gtest.h>
-
 #include "tests/support/child_process.hpp"
 #include "tests/support/scim_test_server.hpp"
 #include "tests/support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
 
 namespace hr2scim::testing {
 namespace {
 
 class TlsTest : public ::testing::Test {
-protected:
+  protected:
     TlsTest() {
-        auto made = run_process({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                                 "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                                 "-keyout", (dir.path() / "key.pem").string(),
-                                 "-out", (dir.path() / "cert.pem").string()});
+        auto made = run_process(
+            {"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+             "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
+             (dir.path() / "key.pem").string(), "-out", (dir.path() / "cert.pem").string()});
         if (made.exit_code != 0) throw std::runtime_error("openssl failed: " + made.err);
         server.emplace("tls-token-19ae", ScimTestServer::Tls{(dir.path() / "cert.pem").string(),
-                                                            (dir.path() / "key.pem").string()});
+                                                             (dir.path() / "key.pem").string()});
         (void)dir.write("hr.csv", "id,mail\nE1,ada@example.com\n");
-        (void)dir.write("mapping.yaml", "attributes:\n  userName: '{mail}'\n  externalId: '{id}'\n");
+        (void)dir.write("mapping.yaml",
+                        "attributes:\n  userName: '{mail}'\n  externalId: '{id}'\n");
     }
 
     ProcessResult sync(const std::string& target_extra) {
         (void)dir.write("config.yaml", "source: {type: csv, path: hr.csv, key_column: id}\n"
                                        "mapping: mapping.yaml\n"
-                                       "target:\n  url: " + server->scim_url() +
-                                           "\n  token_env: TLS_TEST_TOKEN\n  max_retries: 0\n" + target_extra +
-                                           "state: state.db\n");
+                                       "target:\n  url: " +
+                                           server->scim_url() +
+                                           "\n  token_env: TLS_TEST_TOKEN\n  max_retries: 0\n" +
+                                           target_extra + "state: state.db\n");
         return run_process({HR2SCIM_BINARY, "sync", "-c", (dir.path() / "config.yaml").string()},
                            {{"TLS_TEST_TOKEN", server->token()}});
     }

@@ -34,7 +34,8 @@ void drain(int fd_out, int fd_err, ProcessResult& result) {
 
 } // namespace
 
-ProcessResult run_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+ProcessResult run_process(const std::vector<std::string>& argv,
+                          const std::map<std::string, std::string>& env) {
     int out_pipe[2], err_pipe[2];
     if (::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
     pid_t pid = ::fork();
@@ -46,9 +47,11 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::map<s
         ::close(err_pipe[0]);
         int null_in = ::open("/dev/null", 0);
         ::dup2(null_in, 0);
-        for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
+        for (const auto& [name, value] : env)
+            ::setenv(name.c_str(), value.c_str(), 1);
         std::vector<char*> args;
-        for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+        for (const auto& arg : argv)
+            args.push_back(const_cast<char*>(arg.c_str()));
         args.push_back(nullptr);
         ::execvp(args[0], args.data());
         ::_exit(127);

@@ -13,6 +13,7 @@ struct ProcessResult {
     std::string err;
 };
 
-ProcessResult run_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
+ProcessResult run_process(const std::vector<std::string>& argv,
+                          const std::map<std::string, std::string>& env = {});
 
 } // namespace hr2scim::testing

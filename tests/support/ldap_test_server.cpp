@@ -1,8 +1,10 @@
 #include "tests/support/ldap_test_server.hpp"
 
+#include "tests/support/child_process.hpp"
+
 #include <arpa/inet.h>
-#include <csignal>
 #include <chrono>
+#include <csignal>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <stdexcept>
@@ -11,13 +13,12 @@
 #include <thread>
 #include <unistd.h>
 
-#include "tests/support/child_process.hpp"
-
 namespace hr2scim::testing {
 namespace {
 
 void must(const ProcessResult& result, const std::string& what) {
-    if (result.exit_code != 0) throw std::runtime_error(what + " failed: " + result.err + result.out);
+    if (result.exit_code != 0)
+        throw std::runtime_error(what + " failed: " + result.err + result.out);
 }
 
 int free_loopback_port() {
@@ -64,15 +65,17 @@ LdapTestServer::~LdapTestServer() {
 
 void LdapTestServer::write_certificates() const {
     auto in = [&](const char* name) { return (m_dir.path() / name).string(); };
-    must(run_process({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-                      "/CN=hr2scim test CA", "-keyout", in("ca.key"), "-out", in("ca.pem")}),
+    must(run_process({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                      "-subj", "/CN=hr2scim test CA", "-keyout", in("ca.key"), "-out",
+                      in("ca.pem")}),
          "openssl (CA)");
-    must(run_process({"openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout",
-                      in("server.key"), "-out", in("server.csr")}),
+    must(run_process({"openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+                      "-keyout", in("server.key"), "-out", in("server.csr")}),
          "openssl (request)");
     (void)m_dir.write("ext.cnf", "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-    must(run_process({"openssl", "x509", "-req", "-in", in("server.csr"), "-CA", in("ca.pem"), "-CAkey", in("ca.key"),
-                      "-CAcreateserial", "-days", "2", "-extfile", in("ext.cnf"), "-out", in("server.pem")}),
+    must(run_process({"openssl", "x509", "-req", "-in", in("server.csr"), "-CA", in("ca.pem"),
+                      "-CAkey", in("ca.key"), "-CAcreateserial", "-days", "2", "-extfile",
+                      in("ext.cnf"), "-out", in("server.pem")}),
          "openssl (sign)");
 }
 
@@ -84,42 +87,62 @@ void LdapTestServer::write_config() const {
                       "include /etc/ldap/schema/cosine.schema\n"
                       "include /etc/ldap/schema/inetorgperson.schema\n"
                       "include /etc/ldap/schema/nis.schema\n"
-                      "pidfile " + dir + "/slapd.pid\n"
-                      "modulepath /usr/lib/ldap\n"
-                      "moduleload back_mdb\n"
-                      "TLSCACertificateFile " + dir + "/ca.pem\n"
-                      "TLSCertificateFile " + dir + "/server.pem\n"
-                      "TLSCertificateKeyFile " + dir + "/server.key\n"
-                      // Plain searches stop at the limit; paged ones may read everything.
-                      "sizelimit size.soft=" + std::to_string(k_size_limit) + " size.hard=" +
-                          std::to_string(k_size_limit) + " size.prtotal=unlimited\n"
-                      "database mdb\n"
-                      "maxsize 104857600\n"
-                      "suffix \"dc=example,dc=com\"\n"
-                      "rootdn \"cn=admin,dc=example,dc=com\"\n"
-                      "rootpw admin-pw-unused\n"
-                      "directory " + dir + "/db\n"
-                      "access to attrs=userPassword by anonymous auth by * none\n"
-                      "access to * by dn.exact=\"" + std::string(k_reader_dn) + "\" read by * none\n");
+                      "pidfile " +
+                          dir +
+                          "/slapd.pid\n"
+                          "modulepath /usr/lib/ldap\n"
+                          "moduleload back_mdb\n"
+                          "TLSCACertificateFile " +
+                          dir +
+                          "/ca.pem\n"
+                          "TLSCertificateFile " +
+                          dir +
+                          "/server.pem\n"
+                          "TLSCertificateKeyFile " +
+                          dir +
+                          "/server.key\n"
+                          // Plain searches stop at the limit; paged ones may read everything.
+                          "sizelimit size.soft=" +
+                          std::to_string(k_size_limit) +
+                          " size.hard=" + std::to_string(k_size_limit) +
+                          " size.prtotal=unlimited\n"
+                          "database mdb\n"
+                          "maxsize 104857600\n"
+                          "suffix \"dc=example,dc=com\"\n"
+                          "rootdn \"cn=admin,dc=example,dc=com\"\n"
+                          "rootpw admin-pw-unused\n"
+                          "directory " +
+                          dir +
+                          "/db\n"
+                          "access to attrs=userPassword by anonymous auth by * none\n"
+                          "access to * by dn.exact=\"" +
+                          std::string(k_reader_dn) + "\" read by * none\n");
 }
 
 void LdapTestServer::load_people(int people) const {
-    std::string ldif = "dn: dc=example,dc=com\nobjectClass: dcObject\nobjectClass: organization\no: Example\n"
-                       "dc: example\n\n"
-                       "dn: ou=people,dc=example,dc=com\nobjectClass: organizationalUnit\nou: people\n\n"
-                       "dn: " + std::string(k_reader_dn) + "\nobjectClass: simpleSecurityObject\n"
-                       "objectClass: organizationalRole\ncn: reader\nuserPassword: " + k_reader_password + "\n";
+    std::string ldif =
+        "dn: dc=example,dc=com\nobjectClass: dcObject\nobjectClass: organization\no: Example\n"
+        "dc: example\n\n"
+        "dn: ou=people,dc=example,dc=com\nobjectClass: organizationalUnit\nou: people\n\n"
+        "dn: " +
+        std::string(k_reader_dn) +
+        "\nobjectClass: simpleSecurityObject\n"
+        "objectClass: organizationalRole\ncn: reader\nuserPassword: " +
+        k_reader_password + "\n";
     for (int i = 1; i <= people; ++i) {
         char number[16];
         std::snprintf(number, sizeof number, "%05d", i);
         ldif += "\ndn: uid=user" + std::string(number) + "," + k_base_dn +
-                "\nobjectClass: inetOrgPerson\nuid: user" + number + "\ncn: User " + std::to_string(i) +
-                "\nsn: Number" + std::to_string(i) + "\ngivenName: User\nmail: user" + number +
-                "@example.com\nemployeeNumber: " + number + "\ntitle: Engineer\ndepartmentNumber: D" +
-                std::to_string(i % 7) + "\n";
+                "\nobjectClass: inetOrgPerson\nuid: user" + number + "\ncn: User " +
+                std::to_string(i) + "\nsn: Number" + std::to_string(i) +
+                "\ngivenName: User\nmail: user" + number +
+                "@example.com\nemployeeNumber: " + number +
+                "\ntitle: Engineer\ndepartmentNumber: D" + std::to_string(i % 7) + "\n";
     }
     auto file = m_dir.write("people.ldif", ldif);
-    must(run_process({"/usr/sbin/slapadd", "-q", "-f", (m_dir.path() / "slapd.conf").string(), "-l", file.string()}), "slapadd");
+    must(run_process({"/usr/sbin/slapadd", "-q", "-f", (m_dir.path() / "slapd.conf").string(), "-l",
+                      file.string()}),
+         "slapadd");
 }
 
 void LdapTestServer::start() {
@@ -133,7 +156,8 @@ void LdapTestServer::start() {
         ::dup2(null, 0);
         ::dup2(null, 1);
         ::dup2(null, 2);
-        ::execl("/usr/sbin/slapd", "slapd", "-f", config.c_str(), "-h", urls.c_str(), "-d", "0", nullptr);
+        ::execl("/usr/sbin/slapd", "slapd", "-f", config.c_str(), "-h", urls.c_str(), "-d", "0",
+                nullptr);
         ::_exit(127);
     }
     // Wait for the listener: poll the port, bounded, not a fixed sleep.
@@ -144,13 +168,16 @@ void LdapTestServer::start() {
             m_pid = -1;
             throw std::runtime_error("slapd exited at start");
         }
-        if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("slapd did not start");
+        if (std::chrono::steady_clock::now() > deadline)
+            throw std::runtime_error("slapd did not start");
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
 }
 
 std::filesystem::path LdapTestServer::slapcat(const std::filesystem::path& destination) const {
-    must(run_process({"/usr/sbin/slapcat", "-f", (m_dir.path() / "slapd.conf").string(), "-l", destination.string()}), "slapcat");
+    must(run_process({"/usr/sbin/slapcat", "-f", (m_dir.path() / "slapd.conf").string(), "-l",
+                      destination.string()}),
+         "slapcat");
     return destination;
 }
 

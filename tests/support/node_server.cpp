@@ -17,12 +17,14 @@ int read_port(int fd) {
     char c = 0;
     while (true) {
         pollfd wait_for{fd, POLLIN, 0};
-        if (::poll(&wait_for, 1, k_start_timeout_ms) <= 0) throw std::runtime_error("test server did not start");
+        if (::poll(&wait_for, 1, k_start_timeout_ms) <= 0)
+            throw std::runtime_error("test server did not start");
         if (::read(fd, &c, 1) != 1) throw std::runtime_error("test server exited before listening");
         if (c == '\n') break;
         line += c;
     }
-    if (!line.starts_with("LISTENING ")) throw std::runtime_error("unexpected server output: " + line);
+    if (!line.starts_with("LISTENING "))
+        throw std::runtime_error("unexpected server output: " + line);
     return std::stoi(line.substr(10));
 }
 
@@ -34,7 +36,8 @@ NodeServer::NodeServer(const std::string& script, const std::vector<std::string>
     if (::pipe(in_pipe) != 0 || ::pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
     std::string path = std::string(HR2SCIM_SOURCE_DIR) + "/" + script;
     std::vector<char*> argv = {const_cast<char*>("node"), path.data()};
-    for (const auto& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
+    for (const auto& argument : arguments)
+        argv.push_back(const_cast<char*>(argument.c_str()));
     argv.push_back(nullptr);
     m_pid = ::fork();
     if (m_pid < 0) throw std::runtime_error("fork failed");
@@ -43,7 +46,8 @@ NodeServer::NodeServer(const std::string& script, const std::vector<std::string>
         ::dup2(out_pipe[1], 1);
         ::close(in_pipe[1]);
         ::close(out_pipe[0]);
-        for (const auto& [name, value] : environment) ::setenv(name.c_str(), value.c_str(), 1);
+        for (const auto& [name, value] : environment)
+            ::setenv(name.c_str(), value.c_str(), 1);
         ::execv(HR2SCIM_NODE, argv.data());
         ::_exit(127);
     }

@@ -11,7 +11,7 @@
 namespace hr2scim::testing {
 
 class NodeServer {
-public:
+  public:
     NodeServer(const std::string& script, const std::vector<std::string>& arguments,
                const std::map<std::string, std::string>& environment = {});
     ~NodeServer();
@@ -20,7 +20,7 @@ public:
 
     [[nodiscard]] int port() const { return m_port; }
 
-private:
+  private:
     pid_t m_pid = -1;
     int m_stdin = -1;
     int m_port = 0;

@@ -7,7 +7,9 @@ namespace {
 
 std::vector<std::string> server_arguments(const std::optional<ScimTestServer::Tls>& tls) {
     std::vector<std::string> arguments = {"--port", "0", "--host", "127.0.0.1"};
-    if (tls) arguments.insert(arguments.end(), {"--tls-cert", tls->cert_file, "--tls-key", tls->key_file});
+    if (tls)
+        arguments.insert(arguments.end(),
+                         {"--tls-cert", tls->cert_file, "--tls-key", tls->key_file});
     return arguments;
 }
 
@@ -15,16 +17,22 @@ std::vector<std::string> server_arguments(const std::optional<ScimTestServer::Tl
 
 ScimTestServer::ScimTestServer(std::string token, std::optional<Tls> tls)
     : m_token(std::move(token)), m_tls(tls.has_value()),
-      m_server("tests/scim_server/server.mjs", server_arguments(tls), {{"SCIM_TEST_TOKEN", m_token}}),
-      m_http(http::ClientOptions{std::chrono::seconds(10), std::chrono::seconds(30), tls ? tls->cert_file : "", "tests"}) {}
+      m_server("tests/scim_server/server.mjs", server_arguments(tls),
+               {{"SCIM_TEST_TOKEN", m_token}}),
+      m_http(http::ClientOptions{std::chrono::seconds(10), std::chrono::seconds(30),
+                                 tls ? tls->cert_file : "", "tests"}) {}
 
 std::string ScimTestServer::base_url() const {
-    return std::string(m_tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(m_server.port());
+    return std::string(m_tls ? "https" : "http") +
+           "://127.0.0.1:" + std::to_string(m_server.port());
 }
 
-std::string ScimTestServer::scim_url() const { return base_url() + "/scim/v2"; }
+std::string ScimTestServer::scim_url() const {
+    return base_url() + "/scim/v2";
+}
 
-http::Response ScimTestServer::test_api(const std::string& method, const std::string& path, const std::string& body) {
+http::Response ScimTestServer::test_api(const std::string& method, const std::string& path,
+                                        const std::string& body) {
     http::Request request{method, base_url() + "/test" + path, {}, body};
     if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
     auto response = m_http.send(request);
@@ -32,15 +40,19 @@ http::Response ScimTestServer::test_api(const std::string& method, const std::st
     return *response;
 }
 
-http::Response ScimTestServer::scim(const std::string& method, const std::string& path, const std::string& body) {
-    http::Request request{method, scim_url() + path, {{"Authorization", "Bearer " + m_token}}, body};
+http::Response ScimTestServer::scim(const std::string& method, const std::string& path,
+                                    const std::string& body) {
+    http::Request request{
+        method, scim_url() + path, {{"Authorization", "Bearer " + m_token}}, body};
     if (!body.empty()) request.headers.emplace_back("Content-Type", "application/scim+json");
     auto response = m_http.send(request);
     if (!response) throw std::runtime_error("SCIM call failed: " + response.error().message);
     return *response;
 }
 
-nlohmann::json ScimTestServer::users() { return nlohmann::json::parse(test_api("GET", "/users").body); }
+nlohmann::json ScimTestServer::users() {
+    return nlohmann::json::parse(test_api("GET", "/users").body);
+}
 
 nlohmann::json ScimTestServer::user_with_external_id(const std::string& external_id) {
     for (auto& user : users())
@@ -50,20 +62,28 @@ nlohmann::json ScimTestServer::user_with_external_id(const std::string& external
 
 size_t ScimTestServer::active_users() {
     size_t count = 0;
-    for (const auto& user : users()) count += user["active"] == true ? 1 : 0;
+    for (const auto& user : users())
+        count += user["active"] == true ? 1 : 0;
     return count;
 }
 
-nlohmann::json ScimTestServer::requests() { return nlohmann::json::parse(test_api("GET", "/requests").body); }
+nlohmann::json ScimTestServer::requests() {
+    return nlohmann::json::parse(test_api("GET", "/requests").body);
+}
 
 size_t ScimTestServer::count_requests(const std::string& method) {
     size_t count = 0;
-    for (const auto& request : requests()) count += request["method"] == method ? 1 : 0;
+    for (const auto& request : requests())
+        count += request["method"] == method ? 1 : 0;
     return count;
 }
 
-void ScimTestServer::clear_requests() { test_api("DELETE", "/requests"); }
+void ScimTestServer::clear_requests() {
+    test_api("DELETE", "/requests");
+}
 
-void ScimTestServer::add_fault(const nlohmann::json& fault) { test_api("POST", "/faults", fault.dump()); }
+void ScimTestServer::add_fault(const nlohmann::json& fault) {
+    test_api("POST", "/faults", fault.dump());
+}
 
 } // namespace hr2scim::testing

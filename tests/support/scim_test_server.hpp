@@ -2,25 +2,25 @@
 // The real scimmy-based SCIM server (tests/scim_server/server.mjs), started on a free
 // loopback port for one test and stopped with it.
 
+#include "http/http_client.hpp"
+#include "tests/support/node_server.hpp"
+
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <sys/types.h>
 
-#include <nlohmann/json.hpp>
-
-#include "http/http_client.hpp"
-#include "tests/support/node_server.hpp"
-
 namespace hr2scim::testing {
 
 class ScimTestServer {
-public:
+  public:
     struct Tls {
         std::string cert_file;
         std::string key_file;
     };
 
-    explicit ScimTestServer(std::string token = "test-token-4f9d2c", std::optional<Tls> tls = std::nullopt);
+    explicit ScimTestServer(std::string token = "test-token-4f9d2c",
+                            std::optional<Tls> tls = std::nullopt);
     ~ScimTestServer() = default;
     ScimTestServer(const ScimTestServer&) = delete;
     ScimTestServer& operator=(const ScimTestServer&) = delete;
@@ -38,10 +38,12 @@ public:
     void clear_requests();
     void add_fault(const nlohmann::json& fault);
     // A SCIM call made directly, as another client of the target would.
-    http::Response scim(const std::string& method, const std::string& path, const std::string& body = {});
+    http::Response scim(const std::string& method, const std::string& path,
+                        const std::string& body = {});
 
-private:
-    http::Response test_api(const std::string& method, const std::string& path, const std::string& body = {});
+  private:
+    http::Response test_api(const std::string& method, const std::string& path,
+                            const std::string& body = {});
 
     std::string m_token;
     bool m_tls = false;

@@ -7,7 +7,7 @@ namespace hr2scim::testing {
 
 // A fresh directory, removed with everything in it when the object goes.
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
@@ -16,7 +16,7 @@ public:
     [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
     std::filesystem::path write(const std::string& name, const std::string& content) const;
 
-private:
+  private:
     std::filesystem::path m_path;
 };
 

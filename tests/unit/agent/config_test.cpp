@@ -1,12 +1,9 @@
 #include "agent/config.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <cstdlib>
-
-#include <sys/stat.h>
-
 #include <gtest/gtest.h>
-
-#include "tests/support/temp_dir.hpp"
+#include <sys/stat.h>
 
 namespace hr2scim::agent {
 namespace {
@@ -46,33 +43,39 @@ TEST(Config, ReadsAValidFileAndResolvesRelativePaths) {
 
 TEST(Config, UnknownKeysAreErrorsWithFileLineAndColumn) {
     EXPECT_EQ(config_error(k_valid + "saftey:\n  max_deactivations: 5\n"),
-              "/etc/hr2scim/c.yaml:10:1: unknown key 'saftey' in the config (expected: source, join, mapping, "
+              "/etc/hr2scim/c.yaml:10:1: unknown key 'saftey' in the config (expected: source, "
+              "join, mapping, "
               "target, state, safety, log)");
     std::string bad_source = k_valid;
     bad_source.insert(bad_source.find("  key_column"), "  delimeter: ';'\n");
-    EXPECT_EQ(config_error(bad_source), "/etc/hr2scim/c.yaml:4:3: unknown key 'delimeter' for a csv source "
-                                        "(expected: type, path, key_column, delimiter, min_records, max_shrink_percent)");
+    EXPECT_EQ(config_error(bad_source),
+              "/etc/hr2scim/c.yaml:4:3: unknown key 'delimeter' for a csv source "
+              "(expected: type, path, key_column, delimiter, min_records, max_shrink_percent)");
 }
 
 TEST(Config, AnInlineTokenIsRefused) {
     std::string inline_token = k_valid;
     inline_token.insert(inline_token.find("  token_env"), "  token: s3cr3t\n");
     auto error = config_error(inline_token);
-    EXPECT_NE(error.find("tokens are never written in the config: use token_env or token_file"), std::string::npos);
+    EXPECT_NE(error.find("tokens are never written in the config: use token_env or token_file"),
+              std::string::npos);
     EXPECT_EQ(error.find("s3cr3t"), std::string::npos) << "the error does not echo the secret";
 }
 
 TEST(Config, ValuesAreChecked) {
     EXPECT_EQ(config_error(k_valid + "safety:\n  max_deactivation_percent: 150\n"),
-              "/etc/hr2scim/c.yaml:11:29: safety.max_deactivation_percent must be between 0.000000 and 100.000000");
+              "/etc/hr2scim/c.yaml:11:29: safety.max_deactivation_percent must be between 0.000000 "
+              "and 100.000000");
     std::string no_scheme = k_valid;
     no_scheme.replace(no_scheme.find("https://"), 8, "");
-    EXPECT_EQ(config_error(no_scheme),
-              "/etc/hr2scim/c.yaml:7:8: target.url must start with https:// (or http:// for a local test server)");
+    EXPECT_EQ(config_error(no_scheme), "/etc/hr2scim/c.yaml:7:8: target.url must start with "
+                                       "https:// (or http:// for a local test server)");
     std::string ldap = k_valid;
     ldap.replace(ldap.find("type: csv"), 9, "type: workday");
-    EXPECT_EQ(config_error(ldap), "/etc/hr2scim/c.yaml:2:9: unknown source type 'workday' (known: csv, ldif, ldap, http_api)");
-    EXPECT_EQ(config_error("source: [\n"), "/etc/hr2scim/c.yaml:2:1: end of sequence flow not found");
+    EXPECT_EQ(config_error(ldap), "/etc/hr2scim/c.yaml:2:9: unknown source type 'workday' (known: "
+                                  "csv, ldif, ldap, http_api)");
+    EXPECT_EQ(config_error("source: [\n"),
+              "/etc/hr2scim/c.yaml:2:1: end of sequence flow not found");
 }
 
 TEST(Config, TokensComeFromTheEnvironmentOrAFile) {
@@ -91,7 +94,8 @@ TEST(Config, TokensComeFromTheEnvironmentOrAFile) {
         (void)resolve_token(from_file);
         ADD_FAILURE() << "a token file others can read is refused";
     } catch (const ConfigError& error) {
-        EXPECT_NE(std::string(error.what()).find("chmod 600 " + from_file.token_file.string()), std::string::npos)
+        EXPECT_NE(std::string(error.what()).find("chmod 600 " + from_file.token_file.string()),
+                  std::string::npos)
             << error.what();
     }
     ::chmod(from_file.token_file.c_str(), 0600);

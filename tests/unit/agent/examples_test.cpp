@@ -1,13 +1,12 @@
 // Every example config the README points at loads: its keys, its mapping and the options
 // of each of its sources.
-#include <cstdlib>
-#include <filesystem>
-
-#include <gtest/gtest.h>
-
 #include "agent/config.hpp"
 #include "connectors/source_registry.hpp"
 #include "mappings/mapping.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <gtest/gtest.h>
 
 namespace hr2scim::agent {
 namespace {
@@ -21,7 +20,8 @@ void expect_source_loads(const std::string& type, const connectors::SourceOption
         (void)connectors::find_source_kind(type)->make(options);
     } catch (const connectors::OptionError& error) {
         EXPECT_EQ(error.option, "ca_file") << error.what();
-        EXPECT_NE(std::string(error.what()).find("cannot read /etc/ssl/certs/"), std::string::npos) << error.what();
+        EXPECT_NE(std::string(error.what()).find("cannot read /etc/ssl/certs/"), std::string::npos)
+            << error.what();
     }
 }
 
@@ -31,7 +31,8 @@ void expect_loads(const std::filesystem::path& file) {
     auto mapping = mappings::load_mapping(config.mapping);
     EXPECT_FALSE(mapping.rules.empty());
     expect_source_loads(config.source_type, config.source);
-    for (const auto& join : config.joins) expect_source_loads(join.source_type, join.source);
+    for (const auto& join : config.joins)
+        expect_source_loads(join.source_type, join.source);
 }
 
 TEST(Examples, EveryExampleConfigLoads) {

@@ -1,12 +1,11 @@
 // Every file under tests/data/bad gives exactly one problem, the one in its .expected file,
 // which names the line.
 
-#include <filesystem>
-
-#include <gtest/gtest.h>
-
 #include "connectors/source_registry.hpp"
 #include "tests/support/temp_dir.hpp"
+
+#include <filesystem>
+#include <gtest/gtest.h>
 
 namespace hr2scim::connectors {
 namespace {
@@ -23,7 +22,8 @@ std::vector<std::string> problems_of(const std::filesystem::path& file) {
     }
     auto read = find_source_kind(ldif ? "ldif" : "csv")->make(options)->read();
     std::vector<std::string> problems;
-    for (const auto& rejection : read.rejections) problems.push_back(rejection.origin + ": " + rejection.reason);
+    for (const auto& rejection : read.rejections)
+        problems.push_back(rejection.origin + ": " + rejection.reason);
     if (read.failure) problems.push_back(*read.failure);
     return problems;
 }
@@ -36,8 +36,10 @@ TEST(BadFiles, EachGivesOneClearErrorNamingItsLine) {
         expected.erase(expected.find_last_not_of('\n') + 1);
         auto problems = problems_of(entry.path());
         // A duplicate key rejects every row that has it; the first names them all.
-        if (entry.path().filename() == "duplicate_key.csv") problems.resize(std::min<size_t>(problems.size(), 1));
-        ASSERT_EQ(problems.size(), 1U) << entry.path().filename() << ": " << ::testing::PrintToString(problems);
+        if (entry.path().filename() == "duplicate_key.csv")
+            problems.resize(std::min<size_t>(problems.size(), 1));
+        ASSERT_EQ(problems.size(), 1U)
+            << entry.path().filename() << ": " << ::testing::PrintToString(problems);
         EXPECT_EQ(problems[0], expected) << entry.path().filename();
         ++checked;
     }

@@ -33,7 +33,8 @@ TEST(CsvReader, AQuotedNewlineKeepsTheRecordTogetherAndLinesStayRight) {
 TEST(CsvReader, AcceptsCrlfAndAByteOrderMark) {
     auto parsed = parse_csv("\xEF\xBB\xBFid,name\r\n1,Ada\r\n2,\"Bob\r\nJr\"\r\n");
     ASSERT_EQ(parsed.rows.size(), 3U);
-    EXPECT_EQ(parsed.rows[0].fields, (Fields{"id", "name"})) << "the BOM is not part of the first name";
+    EXPECT_EQ(parsed.rows[0].fields, (Fields{"id", "name"}))
+        << "the BOM is not part of the first name";
     EXPECT_EQ(parsed.rows[1].fields, (Fields{"1", "Ada"}));
     EXPECT_EQ(parsed.rows[2].fields, (Fields{"2", "Bob\r\nJr"}));
 }
@@ -64,7 +65,8 @@ TEST(CsvReader, RejectsAMalformedRowAndGoesOn) {
     auto parsed = parse_csv("a,b\n1,x\"y\n2,\"ok\"junk\n3,fine\n");
     ASSERT_EQ(parsed.errors.size(), 2U);
     EXPECT_EQ(parsed.errors[0].line, 2U);
-    EXPECT_EQ(parsed.errors[0].reason, "column 4: a quote inside an unquoted field, or text after a closing quote");
+    EXPECT_EQ(parsed.errors[0].reason,
+              "column 4: a quote inside an unquoted field, or text after a closing quote");
     EXPECT_EQ(parsed.errors[1].line, 3U);
     ASSERT_EQ(parsed.rows.size(), 2U);
     EXPECT_EQ(parsed.rows[1].fields, (Fields{"3", "fine"}));
@@ -92,11 +94,13 @@ namespace {
 
 TEST(CsvReader, ARecordLongerThanTheLimitFailsTheRead) {
     std::string text = "a,b\n1,\"open quote\n";
-    for (int i = 0; i < 20000; ++i) text += std::string(80, 'x') + "\n"; // 1.6 MiB inside one quoted field
+    for (int i = 0; i < 20000; ++i)
+        text += std::string(80, 'x') + "\n"; // 1.6 MiB inside one quoted field
     auto parsed = parse_csv(text);
     ASSERT_TRUE(parsed.truncated.has_value());
     EXPECT_EQ(parsed.truncated->line, 2U);
-    EXPECT_NE(parsed.truncated->reason.find("longer than 1 MiB"), std::string::npos) << parsed.truncated->reason;
+    EXPECT_NE(parsed.truncated->reason.find("longer than 1 MiB"), std::string::npos)
+        << parsed.truncated->reason;
     EXPECT_EQ(parsed.rows.size(), 1U) << "only the header";
 }
 

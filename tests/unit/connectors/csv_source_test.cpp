@@ -1,8 +1,7 @@
 #include "connectors/csv_source.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
-
-#include "tests/support/temp_dir.hpp"
 
 namespace hr2scim::connectors {
 namespace {
@@ -62,8 +61,9 @@ TEST(CsvSource, HeaderProblemsFailTheWholeSource) {
     EXPECT_EQ(*read_text("").failure, "hr.csv: no header row (the file is empty)");
     EXPECT_EQ(*read_text("name,mail\nAda,a@x\n").failure,
               "hr.csv:1: the key column 'id' is not in the header (columns: name, mail)");
-    EXPECT_EQ(*read_text("id,name,Name\n").failure,
-              "hr.csv:1: column 'Name' appears twice in the header (names are compared ignoring case)");
+    EXPECT_EQ(
+        *read_text("id,name,Name\n").failure,
+        "hr.csv:1: column 'Name' appears twice in the header (names are compared ignoring case)");
     EXPECT_EQ(*read_text("id,,x\n").failure, "hr.csv:1: column 2 of the header has no name");
 }
 
@@ -90,7 +90,8 @@ TEST(CsvSource, AMissingFileIsAFailureNamingIt) {
 TEST(CsvSource, ReadsAFileThroughItsOptions) {
     testing::TempDir dir;
     (void)dir.write("people.csv", "id;name\nE1;Ada\n");
-    SourceOptions options{{{"path", "people.csv"}, {"key_column", "id"}, {"delimiter", ";"}}, dir.path()};
+    SourceOptions options{{{"path", "people.csv"}, {"key_column", "id"}, {"delimiter", ";"}},
+                          dir.path()};
     auto read = make_csv_source(options)->read();
     ASSERT_EQ(read.records.size(), 1U);
     EXPECT_EQ(read.records[0].value("name"), "Ada");

@@ -10,10 +10,12 @@ Record person(const std::string& key, const std::string& attribute, const std::s
 }
 
 TEST(Join, AddsTheMatchingRecordsAttributesUnderTheJoinName) {
-    std::vector<Record> primary = {person("E1", "email", "Ada@Example.com"), person("E2", "email", "bob@example.com"),
+    std::vector<Record> primary = {person("E1", "email", "Ada@Example.com"),
+                                   person("E2", "email", "bob@example.com"),
                                    person("E3", "email", "")};
-    std::vector<Record> secondary = {{"uid=ada", {{"mail", {"ada@example.com"}}, {"uid", {"ada"}}}, "d:1"},
-                                     {"uid=cy", {{"mail", {"cy@example.com"}}, {"uid", {"cy"}}}, "d:2"}};
+    std::vector<Record> secondary = {
+        {"uid=ada", {{"mail", {"ada@example.com"}}, {"uid", {"ada"}}}, "d:1"},
+        {"uid=cy", {{"mail", {"cy@example.com"}}, {"uid", {"cy"}}}, "d:2"}};
     auto outcome = join_into(primary, secondary, {"directory", "email", "mail"});
     EXPECT_EQ(outcome.matched, 1U);
     EXPECT_EQ(outcome.unmatched, 2U);
@@ -24,8 +26,9 @@ TEST(Join, AddsTheMatchingRecordsAttributesUnderTheJoinName) {
 
 TEST(Join, AValueSharedBySeveralSecondaryRecordsJoinsNothing) {
     std::vector<Record> primary = {person("E1", "email", "ada@example.com")};
-    std::vector<Record> secondary = {{"a1", {{"mail", {"ada@example.com"}}, {"uid", {"ada1"}}}, "d:1"},
-                                     {"a2", {{"mail", {"ADA@example.com"}}, {"uid", {"ada2"}}}, "d:2"}};
+    std::vector<Record> secondary = {
+        {"a1", {{"mail", {"ada@example.com"}}, {"uid", {"ada1"}}}, "d:1"},
+        {"a2", {{"mail", {"ADA@example.com"}}, {"uid", {"ada2"}}}, "d:2"}};
     auto outcome = join_into(primary, secondary, {"directory", "email", "mail"});
     EXPECT_EQ(outcome.ambiguous, (std::vector<std::string>{"ada@example.com"}));
     EXPECT_EQ(outcome.matched, 0U);

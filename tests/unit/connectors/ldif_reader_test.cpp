@@ -28,16 +28,20 @@ TEST(LdifReader, ReadsEntriesWithFoldingBase64CommentsAndVersion) {
     const auto& ada = parsed.entries[0];
     EXPECT_EQ(ada.dn, "uid=ada,ou=people,dc=example,dc=com");
     EXPECT_EQ(ada.line, 4U);
-    EXPECT_EQ(ada.attributes.at("cn"), (Values{"Ada Lovelace"})) << "a folded line continues after one space";
+    EXPECT_EQ(ada.attributes.at("cn"), (Values{"Ada Lovelace"}))
+        << "a folded line continues after one space";
     EXPECT_EQ(ada.attributes.at("description"), (Values{"élève"})) << "base64 is decoded";
-    EXPECT_EQ(ada.attributes.at("objectclass"), (Values{"inetOrgPerson", "person"})) << "names ignore case";
+    EXPECT_EQ(ada.attributes.at("objectclass"), (Values{"inetOrgPerson", "person"}))
+        << "names ignore case";
     EXPECT_EQ(ada.attributes.at("mail"), (Values{"ada@example.com"}));
-    EXPECT_EQ(ada.attributes.at("cn;lang-fr"), (Values{"Ada la comtesse"})) << "options are kept apart";
+    EXPECT_EQ(ada.attributes.at("cn;lang-fr"), (Values{"Ada la comtesse"}))
+        << "options are kept apart";
     EXPECT_EQ(parsed.entries[1].line, 14U);
 }
 
 TEST(LdifReader, VersionMayShareTheFirstRecordAndCrlfIsAccepted) {
-    auto parsed = parse_ldif("version: 1\r\ndn: uid=a,dc=x\r\ncn: A\r\n\r\ndn: uid=b,dc=x\r\ncn: B\r\n");
+    auto parsed =
+        parse_ldif("version: 1\r\ndn: uid=a,dc=x\r\ncn: A\r\n\r\ndn: uid=b,dc=x\r\ncn: B\r\n");
     ASSERT_TRUE(parsed.errors.empty()) << parsed.errors[0].reason;
     ASSERT_EQ(parsed.entries.size(), 2U);
     EXPECT_EQ(parsed.entries[0].attributes.at("cn"), (Values{"A"}));
@@ -45,8 +49,9 @@ TEST(LdifReader, VersionMayShareTheFirstRecordAndCrlfIsAccepted) {
 }
 
 TEST(LdifReader, ABadRecordIsAnErrorNamingItsLineAndTheRestIsRead) {
-    auto parsed = parse_ldif("dn: uid=a,dc=x\ncn: A\n\ndn: uid=b,dc=x\ncn: B\nthis line has no colon\n\n"
-                             "dn: uid=c,dc=x\ncn: C\n");
+    auto parsed =
+        parse_ldif("dn: uid=a,dc=x\ncn: A\n\ndn: uid=b,dc=x\ncn: B\nthis line has no colon\n\n"
+                   "dn: uid=c,dc=x\ncn: C\n");
     ASSERT_EQ(parsed.entries.size(), 2U);
     ASSERT_EQ(parsed.errors.size(), 1U);
     EXPECT_EQ(parsed.errors[0].line, 6U);
@@ -58,8 +63,9 @@ TEST(LdifReader, ChangeRecordsAreRejected) {
     auto parsed = parse_ldif("dn: uid=a,dc=x\nchangetype: modify\nreplace: cn\ncn: A\n-\n");
     ASSERT_EQ(parsed.errors.size(), 1U);
     EXPECT_EQ(parsed.errors[0].line, 2U);
-    EXPECT_EQ(parsed.errors[0].reason, "a change record (changetype: modify) is not an entry; export with slapcat, "
-                                       "ldapsearch or ldifde instead");
+    EXPECT_EQ(parsed.errors[0].reason,
+              "a change record (changetype: modify) is not an entry; export with slapcat, "
+              "ldapsearch or ldifde instead");
 }
 
 TEST(LdifReader, UrlValuesAreNeverRead) {
@@ -76,14 +82,18 @@ TEST(LdifReader, ARecordWithoutDnIsAnError) {
 }
 
 TEST(LdifReader, LdapsearchTrailersSayWhetherTheExportIsWhole) {
-    auto whole = parse_ldif("dn: uid=a,dc=x\ncn: A\n\n# search result\nsearch: 2\nresult: 0 Success\n\n# numEntries: 1\n");
+    auto whole = parse_ldif("dn: uid=a,dc=x\ncn: A\n\n# search result\nsearch: 2\nresult: 0 "
+                            "Success\n\n# numEntries: 1\n");
     EXPECT_EQ(whole.entries.size(), 1U);
     EXPECT_TRUE(whole.errors.empty());
     EXPECT_FALSE(whole.incomplete);
 
-    auto cut = parse_ldif("dn: uid=a,dc=x\ncn: A\n\n# search result\nsearch: 2\nresult: 4 Size limit exceeded\n");
+    auto cut = parse_ldif(
+        "dn: uid=a,dc=x\ncn: A\n\n# search result\nsearch: 2\nresult: 4 Size limit exceeded\n");
     ASSERT_TRUE(cut.incomplete);
-    EXPECT_EQ(*cut.incomplete, "line 6: the export ends with `result: 4 Size limit exceeded`, so it is not complete");
+    EXPECT_EQ(
+        *cut.incomplete,
+        "line 6: the export ends with `result: 4 Size limit exceeded`, so it is not complete");
 }
 
 TEST(LdifReader, LinesStayRightAcrossOneLineRecordsAndBlankRuns) {
@@ -110,7 +120,8 @@ TEST(LdifReader, ANulByteFailsTheWholeRead) {
     using namespace std::string_view_literals;
     auto parsed = parse_ldif("dn: uid=a,dc=x\nuid: a\n\ndn: uid=b,dc=x\ncn: B\0\nuid: b\n"sv);
     ASSERT_TRUE(parsed.incomplete);
-    EXPECT_EQ(*parsed.incomplete, "line 5: a NUL byte; LDIF is text (binary values must be base64, `attribute:: ...`)");
+    EXPECT_EQ(*parsed.incomplete,
+              "line 5: a NUL byte; LDIF is text (binary values must be base64, `attribute:: ...`)");
 }
 
 TEST(LdifReader, EmptyTextHasNothing) {

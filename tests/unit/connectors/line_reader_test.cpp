@@ -1,11 +1,9 @@
+#include "connectors/csv_source.hpp"
 #include "connectors/line_reader.hpp"
-
-#include <sstream>
+#include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
-
-#include "connectors/csv_source.hpp"
-#include "tests/support/temp_dir.hpp"
+#include <sstream>
 
 namespace hr2scim::connectors {
 namespace {
@@ -15,7 +13,8 @@ std::vector<std::string> lines_of(const std::string& text, size_t max = 1 << 20)
     LineReader reader(in, max);
     std::vector<std::string> lines;
     std::string_view line;
-    while (reader.next(line)) lines.emplace_back(line);
+    while (reader.next(line))
+        lines.emplace_back(line);
     if (reader.error()) lines.push_back("ERROR " + *reader.error());
     return lines;
 }
@@ -25,7 +24,8 @@ TEST(LineReader, KeepsLineEndsAndTheLastLineWithoutOne) {
     EXPECT_EQ(lines_of(""), std::vector<std::string>{});
     EXPECT_EQ(lines_of("\n\n"), (std::vector<std::string>{"\n", "\n"}));
     std::string long_line(200000, 'x');
-    EXPECT_EQ(lines_of(long_line + "\nz\n"), (std::vector<std::string>{long_line + "\n", "z\n"})) << "across chunks";
+    EXPECT_EQ(lines_of(long_line + "\nz\n"), (std::vector<std::string>{long_line + "\n", "z\n"}))
+        << "across chunks";
 }
 
 TEST(LineReader, ALineThatNeverEndsIsAnError) {

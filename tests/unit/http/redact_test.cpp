@@ -1,20 +1,22 @@
 #include "http/redact.hpp"
+#include "http/url.hpp"
 
 #include <gtest/gtest.h>
-
-#include "http/url.hpp"
 
 namespace hr2scim::http {
 namespace {
 
 TEST(RedactUrl, RemovesCredentialsAndSecretQueryValues) {
-    EXPECT_EQ(redact_url("https://user:pw@hr.example.com/api?page=2"), "https://REDACTED@hr.example.com/api?page=2");
+    EXPECT_EQ(redact_url("https://user:pw@hr.example.com/api?page=2"),
+              "https://REDACTED@hr.example.com/api?page=2");
     EXPECT_EQ(redact_url("https://hr.example.com/api?access_token=abc&page=2"),
               "https://hr.example.com/api?access_token=REDACTED&page=2");
     EXPECT_EQ(redact_url("https://hr.example.com/api?page=2&client_secret=s#frag"),
               "https://hr.example.com/api?page=2&client_secret=REDACTED#frag");
-    EXPECT_EQ(redact_url("http://127.0.0.1:8080/scim/v2/Users"), "http://127.0.0.1:8080/scim/v2/Users");
-    EXPECT_EQ(redact_url("http://a@b/x@y"), "http://REDACTED@b/x@y") << "an @ in the path is not userinfo";
+    EXPECT_EQ(redact_url("http://127.0.0.1:8080/scim/v2/Users"),
+              "http://127.0.0.1:8080/scim/v2/Users");
+    EXPECT_EQ(redact_url("http://a@b/x@y"), "http://REDACTED@b/x@y")
+        << "an @ in the path is not userinfo";
 }
 
 TEST(RedactSecret, ReplacesEveryOccurrence) {
@@ -36,19 +38,25 @@ namespace {
 
 TEST(SetQueryParameter, AddsOrReplaces) {
     EXPECT_EQ(set_query_parameter("https://h/e", "page", "2"), "https://h/e?page=2");
-    EXPECT_EQ(set_query_parameter("https://h/e?page=1&size=50", "page", "2"), "https://h/e?size=50&page=2");
-    EXPECT_EQ(set_query_parameter("https://h/e?a=b#top", "cursor", "x y"), "https://h/e?a=b&cursor=x%20y#top");
+    EXPECT_EQ(set_query_parameter("https://h/e?page=1&size=50", "page", "2"),
+              "https://h/e?size=50&page=2");
+    EXPECT_EQ(set_query_parameter("https://h/e?a=b#top", "cursor", "x y"),
+              "https://h/e?a=b&cursor=x%20y#top");
 }
 
 TEST(ResolveUrl, HandlesAbsoluteRootRelativeAndRelativeLinks) {
     EXPECT_EQ(resolve_url("https://h/api/v1/people?page=1", "https://other/x"), "https://other/x");
-    EXPECT_EQ(resolve_url("https://h/api/v1/people?page=1", "/api/v1/people?page=2"), "https://h/api/v1/people?page=2");
-    EXPECT_EQ(resolve_url("https://h/api/v1/people?page=1", "people?page=2"), "https://h/api/v1/people?page=2");
+    EXPECT_EQ(resolve_url("https://h/api/v1/people?page=1", "/api/v1/people?page=2"),
+              "https://h/api/v1/people?page=2");
+    EXPECT_EQ(resolve_url("https://h/api/v1/people?page=1", "people?page=2"),
+              "https://h/api/v1/people?page=2");
 }
 
 TEST(NextLink, FindsRelNextInALinkHeader) {
-    EXPECT_EQ(next_link(R"(<https://h/p?page=3>; rel="next", <https://h/p?page=9>; rel="last")"), "https://h/p?page=3");
-    EXPECT_EQ(next_link(R"(<https://h/p?page=1>; rel="prev", <https://h/p?page=3>; rel=next)"), "https://h/p?page=3");
+    EXPECT_EQ(next_link(R"(<https://h/p?page=3>; rel="next", <https://h/p?page=9>; rel="last")"),
+              "https://h/p?page=3");
+    EXPECT_EQ(next_link(R"(<https://h/p?page=1>; rel="prev", <https://h/p?page=3>; rel=next)"),
+              "https://h/p?page=3");
     EXPECT_EQ(next_link(R"(<https://h/p?page=9>; rel="last")"), "");
     EXPECT_EQ(next_link(""), "");
 }
@@ -56,7 +64,8 @@ TEST(NextLink, FindsRelNextInALinkHeader) {
 TEST(NextLink, AnUnterminatedLinkIsAnErrorNotTheEnd) {
     auto link = next_link(R"(<https://h/p?page=3; rel="next")");
     ASSERT_FALSE(link.has_value());
-    EXPECT_FALSE(next_link(R"(<https://h/p?page=3; rel="next", </p?page=1>; rel="first")").has_value())
+    EXPECT_FALSE(
+        next_link(R"(<https://h/p?page=3; rel="next", </p?page=1>; rel="first")").has_value())
         << "the next entry's `>` does not close it";
     EXPECT_NE(link.error().find("without its `>`"), std::string::npos) << link.error();
 }
@@ -69,7 +78,8 @@ TEST(OriginOf, NamesSchemeHostAndPort) {
     EXPECT_EQ(origin_of("http://user:pw@h:81/a"), "http://h:81");
     EXPECT_NE(origin_of("https://hr.example.com/a"), origin_of("https://hr.example.com:8443/a"));
     EXPECT_NE(origin_of("https://hr.example.com/a"), origin_of("http://hr.example.com/a"));
-    EXPECT_NE(origin_of("https://hr.example.com/a"), origin_of("https://hr.example.com.evil.net/a"));
+    EXPECT_NE(origin_of("https://hr.example.com/a"),
+              origin_of("https://hr.example.com.evil.net/a"));
     EXPECT_EQ(origin_of("/relative"), "");
 }
 

@@ -26,7 +26,8 @@ TEST(ParseRetryAfter, ReadsSecondsAndHttpDates) {
     EXPECT_EQ(parse_retry_after("120", now), 120s);
     EXPECT_EQ(parse_retry_after("0", now), 0s);
     EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:50:07 GMT", now), 30s);
-    EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now), 0s) << "a date in the past means now";
+    EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now), 0s)
+        << "a date in the past means now";
     EXPECT_EQ(parse_retry_after("-5", now), std::nullopt);
     EXPECT_EQ(parse_retry_after("soon", now), std::nullopt);
     EXPECT_EQ(parse_retry_after("", now), std::nullopt);
@@ -40,7 +41,8 @@ TEST(RetryDelay, DoublesUpToTheCeilingUnlessTheServerSaid) {
     EXPECT_EQ(retry_delay(policy, 4, std::nullopt), 3000ms);
     EXPECT_EQ(retry_delay(policy, 1, 2s), 2000ms);
     EXPECT_EQ(retry_delay(policy, 1, 3s), 3000ms) << "as long as a retry may wait";
-    EXPECT_EQ(retry_delay(policy, 1, 3600s), std::nullopt) << "a longer wait gives up on the request";
+    EXPECT_EQ(retry_delay(policy, 1, 3600s), std::nullopt)
+        << "a longer wait gives up on the request";
 }
 
 TEST(ParseRetryAfter, AbsurdValuesAreCutNotOverflowed) {

@@ -1,13 +1,11 @@
-#include "http/secrets.hpp"
-
-#include <sys/stat.h>
-
-#include <gtest/gtest.h>
-
 #include "http/http_client.hpp"
 #include "http/json_body.hpp"
+#include "http/secrets.hpp"
 #include "http/url.hpp"
 #include "tests/support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
 
 namespace hr2scim::http {
 namespace {
@@ -16,11 +14,13 @@ TEST(RedactSecrets, HidesEveryRegisteredSecretInEveryFormItIsSent) {
     register_secret("tok-1f2e3d4c");
     register_basic_credentials("hr-user-77", "pa55-word-77");
     const std::string echoed = "401: got 'Authorization: Bearer tok-1f2e3d4c' and 'Basic " +
-                               base64_encode("hr-user-77:pa55-word-77") + "', password pa55-word-77";
+                               base64_encode("hr-user-77:pa55-word-77") +
+                               "', password pa55-word-77";
     const std::string redacted = redact_secrets(echoed);
     EXPECT_EQ(redacted.find("tok-1f2e3d4c"), std::string::npos) << redacted;
     EXPECT_EQ(redacted.find("pa55-word-77"), std::string::npos) << redacted;
-    EXPECT_EQ(redacted.find(base64_encode("hr-user-77:pa55-word-77")), std::string::npos) << redacted;
+    EXPECT_EQ(redacted.find(base64_encode("hr-user-77:pa55-word-77")), std::string::npos)
+        << redacted;
     EXPECT_NE(redacted.find("Bearer REDACTED"), std::string::npos) << redacted;
 }
 
@@ -35,7 +35,8 @@ TEST(ReadSecretFile, RefusesAFileOthersCanRead) {
     ::chmod(file.c_str(), 0644);
     auto refused = read_secret_file(file);
     ASSERT_FALSE(refused.has_value());
-    EXPECT_NE(refused.error().find("chmod 600 " + file.string()), std::string::npos) << refused.error();
+    EXPECT_NE(refused.error().find("chmod 600 " + file.string()), std::string::npos)
+        << refused.error();
     EXPECT_NE(refused.error().find("0644"), std::string::npos) << refused.error();
     EXPECT_EQ(refused.error().find("s3cret-token-value"), std::string::npos);
     ::chmod(file.c_str(), 0640);
@@ -55,10 +56,13 @@ TEST(ReadSecretFile, RefusesWhatIsNotARegularFile) {
 
 TEST(HttpClient, RefusesToSendAHeaderOrUrlWithControlCharacters) {
     HttpClient client({});
-    auto injected = client.send({"GET", "http://127.0.0.1:9/x", {{"Authorization", "Bearer a\r\nX-Evil: 1"}}, {}});
+    auto injected = client.send(
+        {"GET", "http://127.0.0.1:9/x", {{"Authorization", "Bearer a\r\nX-Evil: 1"}}, {}});
     ASSERT_FALSE(injected.has_value());
-    EXPECT_NE(injected.error().message.find("Authorization header"), std::string::npos) << injected.error().message;
-    EXPECT_EQ(injected.error().message.find("X-Evil"), std::string::npos) << "the value is not shown";
+    EXPECT_NE(injected.error().message.find("Authorization header"), std::string::npos)
+        << injected.error().message;
+    EXPECT_EQ(injected.error().message.find("X-Evil"), std::string::npos)
+        << "the value is not shown";
     auto bad_url = client.send({"GET", "http://127.0.0.1:9/x\r\nHost: evil", {}, {}});
     ASSERT_FALSE(bad_url.has_value());
     EXPECT_NE(bad_url.error().message.find("URL"), std::string::npos);
@@ -70,7 +74,8 @@ TEST(ParseJsonBody, RefusesDeepNestingBeforeParsing) {
     ASSERT_FALSE(refused.has_value());
     EXPECT_NE(refused.error().find("more than 64 levels"), std::string::npos);
     std::string deep_object;
-    for (int i = 0; i < 70; ++i) deep_object += R"({"a":)";
+    for (int i = 0; i < 70; ++i)
+        deep_object += R"({"a":)";
     deep_object += "1" + std::string(70, '}');
     EXPECT_FALSE(parse_json_body(deep_object).has_value());
 }

@@ -1,12 +1,12 @@
 #pragma once
 // What the documented function examples (the README's table and each function's own
 // example) are evaluated with, and how their results read.
+#include "connectors/record.hpp"
+#include "mappings/dates.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include "connectors/record.hpp"
-#include "mappings/dates.hpp"
 
 namespace hr2scim::mappings {
 
@@ -25,7 +25,9 @@ inline connectors::Record documented_example_person() {
 }
 
 // "At 13:05 UTC on 22 November 2026", the instant the date examples assume.
-inline Instant documented_example_instant() { return *parse_instant("2026-11-22T13:05:00Z"); }
+inline Instant documented_example_instant() {
+    return *parse_instant("2026-11-22T13:05:00Z");
+}
 
 // The result a documentation text starts with, as Value::text() shows it: a quoted text
 // without its quotes, or true/false; nothing when it starts otherwise ("the list a, b").

@@ -1,8 +1,7 @@
 #include "mappings/expression_parser.hpp"
+#include "mappings/functions.hpp"
 
 #include <gtest/gtest.h>
-
-#include "mappings/functions.hpp"
 
 namespace hr2scim::mappings {
 namespace {
@@ -11,8 +10,13 @@ namespace {
 const Instant k_now = *parse_instant("2026-11-22T13:05:00Z");
 
 connectors::Record person() {
-    return {"E1", {{"first", {"Ada"}}, {"last", {"Lovelace"}}, {"mail", {" Ada@Example.COM "}},
-                   {"First Name", {"Augusta"}}, {"city", {"ÅRHUS"}}}, "hr.csv:2"};
+    return {"E1",
+            {{"first", {"Ada"}},
+             {"last", {"Lovelace"}},
+             {"mail", {" Ada@Example.COM "}},
+             {"First Name", {"Augusta"}},
+             {"city", {"ÅRHUS"}}},
+            "hr.csv:2"};
 }
 
 std::string eval(std::string_view text) {
@@ -40,7 +44,13 @@ TEST(Expression, FunctionsNestAndTakeStrings) {
 TEST(Expression, CaseMappingIsUnicode) {
     EXPECT_EQ(eval("{lower(city)}"), "århus");
     EXPECT_EQ(eval(R"({upper("straße ünd çé")})"), "STRAẞE ÜND ÇÉ");
-    EXPECT_EQ(find_function("lower")->apply({Value("\xFF" "AB")}).text(), "\xFF" "ab") << "invalid UTF-8 passes through";
+    EXPECT_EQ(find_function("lower")
+                  ->apply({Value("\xFF"
+                                 "AB")})
+                  .text(),
+              "\xFF"
+              "ab")
+        << "invalid UTF-8 passes through";
     EXPECT_EQ(find_function("trim")->apply({Value(" \t\n ")}).text(), "");
 }
 
@@ -49,16 +59,21 @@ TEST(Expression, ErrorsPointAtTheColumn) {
     ASSERT_FALSE(unknown);
     EXPECT_EQ(unknown.error().position.line, 3);
     EXPECT_EQ(unknown.error().position.column, 11);
-    EXPECT_EQ(unknown.error().message.rfind("unknown function 'lowr' (known: lower, upper, trim, pcase,", 0), 0U)
+    EXPECT_EQ(unknown.error().message.rfind(
+                  "unknown function 'lowr' (known: lower, upper, trim, pcase,", 0),
+              0U)
         << unknown.error().message;
 
     auto arity = parse_template("x {lower(a, b)}", {1, 1});
     ASSERT_FALSE(arity);
     EXPECT_EQ(arity.error().position.column, 4);
-    EXPECT_EQ(arity.error().message, R"(lower takes 1 argument, not 2; for example lower("Ada LÖVE") is "ada löve")");
+    EXPECT_EQ(arity.error().message,
+              R"(lower takes 1 argument, not 2; for example lower("Ada LÖVE") is "ada löve")");
 
-    EXPECT_EQ(parse_template("{first", {1, 1}).error().message, "expected `}` to close the placeholder");
-    EXPECT_EQ(parse_template("a } b", {1, 1}).error().message, "a lone `}`: write `}}` for a literal brace");
+    EXPECT_EQ(parse_template("{first", {1, 1}).error().message,
+              "expected `}` to close the placeholder");
+    EXPECT_EQ(parse_template("a } b", {1, 1}).error().message,
+              "a lone `}`: write `}}` for a literal brace");
     EXPECT_EQ(parse_template("{}", {1, 1}).error().message,
               "expected an attribute name, a \"string\", a number or a function call");
     EXPECT_EQ(parse_template("{\"open}", {1, 1}).error().message, "unterminated string");
@@ -83,26 +98,35 @@ namespace {
 
 std::string joined(const std::string& item, const std::string& separator, size_t count) {
     std::string out;
-    for (size_t i = 0; i < count; ++i) out += (i ? separator : "") + item;
+    for (size_t i = 0; i < count; ++i)
+        out += (i ? separator : "") + item;
     return out;
 }
 
 TEST(ExpressionBounds, LongChainsAreWideNotDeep) {
     // 300 terms: far past the nesting limit, yet one node, evaluated in a loop.
-    EXPECT_EQ(eval("{iif(" + joined("first == \"x\"", " or ", 299) + " or first == \"Ada\", \"yes\", \"no\")}"), "yes");
-    EXPECT_EQ(eval("{iif(" + joined("first == \"Ada\"", " and ", 300) + ", \"yes\", \"no\")}"), "yes");
-    EXPECT_EQ(eval("{iif(" + joined("first == \"Ada\"", " and ", 299) + " and last == \"x\", \"yes\", \"no\")}"), "no");
+    EXPECT_EQ(eval("{iif(" + joined("first == \"x\"", " or ", 299) +
+                   " or first == \"Ada\", \"yes\", \"no\")}"),
+              "yes");
+    EXPECT_EQ(eval("{iif(" + joined("first == \"Ada\"", " and ", 300) + ", \"yes\", \"no\")}"),
+              "yes");
+    EXPECT_EQ(eval("{iif(" + joined("first == \"Ada\"", " and ", 299) +
+                   " and last == \"x\", \"yes\", \"no\")}"),
+              "no");
 }
 
 TEST(ExpressionBounds, HugeExpressionsAreRefusedWithAReason) {
     auto chain = eval("{" + joined("a", " or ", 10000) + "}");
-    EXPECT_TRUE(chain.starts_with("ERROR the expression has more than 2000 parts")) << chain.substr(0, 200);
+    EXPECT_TRUE(chain.starts_with("ERROR the expression has more than 2000 parts"))
+        << chain.substr(0, 200);
     auto long_text = eval("{" + joined("first == \"x\"", " or ", 10000) + "}");
-    EXPECT_TRUE(long_text.starts_with("ERROR the expression is 159998 characters long")) << long_text.substr(0, 200);
+    EXPECT_TRUE(long_text.starts_with("ERROR the expression is 159998 characters long"))
+        << long_text.substr(0, 200);
     auto wide = eval("{concat(" + joined("first", ",", 200000) + ")}");
     EXPECT_TRUE(wide.starts_with("ERROR the expression is ")) << wide.substr(0, 200);
     auto many = eval("{concat(" + joined("a", ",", 5000) + ")}");
-    EXPECT_TRUE(many.starts_with("ERROR the expression has more than 2000 parts")) << many.substr(0, 200);
+    EXPECT_TRUE(many.starts_with("ERROR the expression has more than 2000 parts"))
+        << many.substr(0, 200);
 }
 
 TEST(ExpressionBounds, PositionsStayRightOnLaterLines) {

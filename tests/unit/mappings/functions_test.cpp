@@ -1,10 +1,9 @@
 // Every function, with ordinary, Unicode, empty and malformed input.
+#include "documented_example.hpp"
+#include "mappings/expression_parser.hpp"
 #include "mappings/functions.hpp"
 
 #include <gtest/gtest.h>
-
-#include "documented_example.hpp"
-#include "mappings/expression_parser.hpp"
 
 namespace hr2scim::mappings {
 namespace {
@@ -14,8 +13,14 @@ const Instant k_now = *parse_instant("2026-11-22T13:05:00Z");
 
 connectors::Record person() {
     return {"E1",
-            {{"first", {"Ada"}}, {"last", {"Lovelace"}}, {"nick", {""}}, {"groups", {"admins", "staff", "admins"}},
-             {"country", {"DE"}}, {"start", {"2026-03-01"}}, {"status", {"active"}}, {"phone", {"+44 (20) 7946-0001"}}},
+            {{"first", {"Ada"}},
+             {"last", {"Lovelace"}},
+             {"nick", {""}},
+             {"groups", {"admins", "staff", "admins"}},
+             {"country", {"DE"}},
+             {"start", {"2026-03-01"}},
+             {"status", {"active"}},
+             {"phone", {"+44 (20) 7946-0001"}}},
             "hr.csv:2"};
 }
 
@@ -29,7 +34,9 @@ Value eval(std::string_view expression) {
     }
 }
 
-std::string text(std::string_view expression) { return eval(expression).text(); }
+std::string text(std::string_view expression) {
+    return eval(expression).text();
+}
 
 TEST(Functions, TextCase) {
     EXPECT_EQ(text(R"(lower("Ada LÖVE"))"), "ada löve");
@@ -44,7 +51,8 @@ TEST(Functions, SpacesAndDiacritics) {
     EXPECT_EQ(text(R"(trim("  Ada "))"), "Ada");
     EXPECT_EQ(text(R"(strip_spaces(" +44 20 7946 "))"), "+44207946");
     EXPECT_EQ(text(R"(normalize_diacritics("Søren Müller-Łódź"))"), "Soren Muller-Lodz");
-    EXPECT_EQ(text(R"(normalize_diacritics("Straße Æsir Ðorđe çédille"))"), "Strasse AEsir Dorde cedille");
+    EXPECT_EQ(text(R"(normalize_diacritics("Straße Æsir Ðorđe çédille"))"),
+              "Strasse AEsir Dorde cedille");
     EXPECT_EQ(text(R"(normalize_diacritics(""))"), "");
 }
 
@@ -52,7 +60,8 @@ TEST(Functions, PiecesOfText) {
     EXPECT_EQ(text(R"(left("Lovelace", 4))"), "Love");
     EXPECT_EQ(text(R"(left("Łódź", 2))"), "Łó") << "counts characters, not bytes";
     EXPECT_EQ(text(R"(left("Ada", 10))"), "Ada");
-    EXPECT_EQ(text(R"(left("Ada", "x"))").substr(0, 61), "PARSE ERROR: left: argument 2 must be a whole number, not \"x\"")
+    EXPECT_EQ(text(R"(left("Ada", "x"))").substr(0, 61),
+              "PARSE ERROR: left: argument 2 must be a whole number, not \"x\"")
         << "a literal of the wrong kind is a load error, not an empty value";
     EXPECT_EQ(text(R"(mid("Lovelace", 5, 3))"), "lac");
     EXPECT_EQ(text(R"(substring("Lovelace", 5))"), "lace");
@@ -67,14 +76,16 @@ TEST(Functions, RegularExpressions) {
     EXPECT_EQ(text(R"x(replace("Ada Lovelace", "(\\w+) (\\w+)", "\\2, \\1"))x"), "Lovelace, Ada");
     EXPECT_EQ(eval(R"(matches("E1001", "^E[0-9]+$"))"), Value(true));
     EXPECT_EQ(eval(R"(status =~ "^act")"), Value(true));
-    EXPECT_EQ(text(R"x(replace("x", "(", ""))x"), "PARSE ERROR: invalid regular expression: missing ): (")
+    EXPECT_EQ(text(R"x(replace("x", "(", ""))x"),
+              "PARSE ERROR: invalid regular expression: missing ): (")
         << "a bad literal pattern is a load-time error";
 }
 
 TEST(Functions, JoiningAndLists) {
     EXPECT_EQ(text(R"(append(first, ".", last))"), "Ada.Lovelace");
     EXPECT_EQ(text(R"(concat("a", "b", "c"))"), "abc");
-    EXPECT_EQ(text(R"(join(", ", first, nick, last))"), "Ada, Lovelace") << "empty values are skipped";
+    EXPECT_EQ(text(R"(join(", ", first, nick, last))"), "Ada, Lovelace")
+        << "empty values are skipped";
     EXPECT_EQ(text(R"(join("/", groups))"), "admins/staff/admins");
     EXPECT_EQ(eval(R"(split("a;b", ";"))"), Value(List{"a", "b"}));
     EXPECT_EQ(eval(R"(split("", ";"))"), Value(List{}));
@@ -122,10 +133,15 @@ TEST(Operators, ErrorsSayWhere) {
     ASSERT_FALSE(parsed);
     EXPECT_EQ(parsed.error().position.line, 4);
     EXPECT_EQ(parsed.error().position.column, 17);
-    EXPECT_EQ(parse_expression("a == b c", {1, 1}).error().message, "unexpected text after the expression");
+    EXPECT_EQ(parse_expression("a == b c", {1, 1}).error().message,
+              "unexpected text after the expression");
     EXPECT_EQ(parse_expression("(a == b", {1, 1}).error().message, "expected `)`");
-    EXPECT_EQ(parse_expression("iif(a, b)", {1, 1}).error().message, R"(iif takes 3 arguments, not 2; for example iif(status == "active", "yes", "no") is "yes" when status is active)");
-    EXPECT_EQ(parse_expression("join(a)", {1, 1}).error().message, R"(join takes 2 or more arguments, not 1; for example join(", ", "a", "", "b") is "a, b")");
+    EXPECT_EQ(
+        parse_expression("iif(a, b)", {1, 1}).error().message,
+        R"(iif takes 3 arguments, not 2; for example iif(status == "active", "yes", "no") is "yes" when status is active)");
+    EXPECT_EQ(
+        parse_expression("join(a)", {1, 1}).error().message,
+        R"(join takes 2 or more arguments, not 1; for example join(", ", "a", "", "b") is "a, b")");
 }
 
 // Each function's own example ("call is result ...") is what a wrong call's error shows;
@@ -139,13 +155,15 @@ TEST(Functions, EveryFunctionsOwnExampleHolds) {
         // The call is the longest prefix before an " is " that parses.
         ExpressionPtr call;
         std::string rest;
-        for (auto at = example.find(" is "); at != std::string::npos; at = example.find(" is ", at + 1))
+        for (auto at = example.find(" is "); at != std::string::npos;
+             at = example.find(" is ", at + 1))
             if (auto parsed = parse_expression(example.substr(0, at), {1, 1})) {
                 call = std::move(*parsed);
                 rest = example.substr(at + 4);
             }
         if (!call) {
-            EXPECT_TRUE(parse_expression(example.substr(0, example.find(" on create")), {1, 1})) << "does not parse";
+            EXPECT_TRUE(parse_expression(example.substr(0, example.find(" on create")), {1, 1}))
+                << "does not parse";
             continue;
         }
         std::optional<std::string> expected = documented_result(rest);
@@ -162,18 +180,24 @@ TEST(Functions, EveryFunctionsOwnExampleHolds) {
 TEST(Operators, DeepNestingIsAnErrorNotACrash) {
     // Found by fuzz_expression: thousands of "(" or "not" overflowed the stack.
     std::string parentheses = std::string(5000, '(') + "a" + std::string(5000, ')');
-    EXPECT_EQ(parse_expression(parentheses, {1, 1}).error().message, "the expression nests more than 64 levels deep");
+    EXPECT_EQ(parse_expression(parentheses, {1, 1}).error().message,
+              "the expression nests more than 64 levels deep");
     std::string negations;
-    for (int i = 0; i < 5000; ++i) negations += "not ";
-    EXPECT_EQ(parse_expression(negations + "a", {1, 1}).error().message, "the expression nests more than 64 levels deep");
+    for (int i = 0; i < 5000; ++i)
+        negations += "not ";
+    EXPECT_EQ(parse_expression(negations + "a", {1, 1}).error().message,
+              "the expression nests more than 64 levels deep");
     std::string calls;
-    for (int i = 0; i < 5000; ++i) calls += "lower(";
+    for (int i = 0; i < 5000; ++i)
+        calls += "lower(";
     EXPECT_FALSE(parse_template("{" + calls + "a" + std::string(5000, ')') + "}", {1, 1}));
-    EXPECT_TRUE(parse_expression(std::string(20, '(') + "a" + std::string(20, ')'), {1, 1})) << "ordinary nesting is fine";
+    EXPECT_TRUE(parse_expression(std::string(20, '(') + "a" + std::string(20, ')'), {1, 1}))
+        << "ordinary nesting is fine";
 }
 
 TEST(Functions, EveryFunctionHasAnExample) {
-    for (const auto& function : functions()) EXPECT_FALSE(function.example.empty()) << function.name;
+    for (const auto& function : functions())
+        EXPECT_FALSE(function.example.empty()) << function.name;
     EXPECT_GE(functions().size(), 25U);
 }
 
@@ -186,27 +210,35 @@ namespace {
 TEST(FunctionShapes, ASwitchKeyWithoutItsValueIsALoadError) {
     auto parsed = parse_expression(R"(switch(country, "none", "Eng"))", {3, 10});
     ASSERT_FALSE(parsed.has_value());
-    EXPECT_NE(parsed.error().message.find("the last key (argument 3) has no value"), std::string::npos)
+    EXPECT_NE(parsed.error().message.find("the last key (argument 3) has no value"),
+              std::string::npos)
         << parsed.error().message;
     EXPECT_EQ(parsed.error().position.line, 3);
     EXPECT_EQ(parsed.error().position.column, 10);
     EXPECT_EQ(text(R"(switch(country, "none", "DE", "Germany"))"), "Germany");
-    EXPECT_EQ(text(R"(switch(country, "none"))"), "none") << "a value and a default alone are a whole switch";
+    EXPECT_EQ(text(R"(switch(country, "none"))"), "none")
+        << "a value and a default alone are a whole switch";
 }
 
 TEST(FunctionShapes, LiteralsOfTheWrongKindAreLoadErrors) {
-    for (const char* wrong : {R"(left(first, "two"))", R"(mid(first, 1, "x"))", R"(word(first, "second"))",
-                              R"(hash(first, 99))", R"(date_add("fortnight", 1, start))", R"(date_diff("eons", start, start))"}) {
+    for (const char* wrong :
+         {R"(left(first, "two"))", R"(mid(first, 1, "x"))", R"(word(first, "second"))",
+          R"(hash(first, 99))", R"(date_add("fortnight", 1, start))",
+          R"(date_diff("eons", start, start))"}) {
         auto parsed = parse_expression(wrong, {1, 1});
         EXPECT_FALSE(parsed.has_value()) << wrong << " loads";
     }
-    EXPECT_TRUE(parse_expression(R"(date_add("day", -1, start))", {1, 1}).has_value()) << "singular units, negatives";
+    EXPECT_TRUE(parse_expression(R"(date_add("day", -1, start))", {1, 1}).has_value())
+        << "singular units, negatives";
 }
 
 TEST(FunctionShapes, AValueFromTheDataThatAFunctionCannotUseRejectsTheRecord) {
-    EXPECT_EQ(text("left(first, last)"), "ERROR: left: argument 2 is 'Lovelace', not a whole number");
-    EXPECT_EQ(text("mid(first, 1, nick)"), "ERROR: mid: argument 3 is '', not a whole number") << "never an empty value";
-    EXPECT_EQ(text(R"(replace(first, phone, ""))").substr(0, 44), "ERROR: '+44 (20) 7946-0001' is not a regular");
+    EXPECT_EQ(text("left(first, last)"),
+              "ERROR: left: argument 2 is 'Lovelace', not a whole number");
+    EXPECT_EQ(text("mid(first, 1, nick)"), "ERROR: mid: argument 3 is '', not a whole number")
+        << "never an empty value";
+    EXPECT_EQ(text(R"(replace(first, phone, ""))").substr(0, 44),
+              "ERROR: '+44 (20) 7946-0001' is not a regular");
     EXPECT_EQ(text("left(first, 2)"), "Ad");
 }
 

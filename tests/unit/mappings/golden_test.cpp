@@ -2,14 +2,13 @@
 // compared with the reviewed result in tests/data/golden/*.expected.json (the SCIM body,
 // the scope and lifecycle decision, the manager key and unique candidates of every record).
 // After a deliberate change, regenerate with HR2SCIM_UPDATE_GOLDEN=1 and review the diff.
-#include <cstdlib>
-#include <fstream>
-
-#include <gtest/gtest.h>
-
 #include "connectors/csv_source.hpp"
 #include "mappings/mapper.hpp"
 #include "tests/support/temp_dir.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <gtest/gtest.h>
 
 namespace hr2scim::mappings {
 namespace {
@@ -20,17 +19,20 @@ const std::string k_data = std::string(HR2SCIM_SOURCE_DIR) + "/tests/data/golden
 
 std::string_view disposition_name(scim::Disposition disposition) {
     switch (disposition) {
-    case scim::Disposition::provision: return "provision";
-    case scim::Disposition::hold: return "hold";
-    case scim::Disposition::out_of_scope: return "out_of_scope";
+    case scim::Disposition::provision:
+        return "provision";
+    case scim::Disposition::hold:
+        return "hold";
+    case scim::Disposition::out_of_scope:
+        return "out_of_scope";
     }
     return "?";
 }
 
 json map_all(const std::string& mapping_file, const std::string& csv_file, const char* now) {
     auto mapping = load_mapping(mapping_file);
-    auto read = connectors::records_from_csv(connectors::parse_csv(testing::read_file(csv_file)), "hr.csv",
-                                             "employee_id");
+    auto read = connectors::records_from_csv(connectors::parse_csv(testing::read_file(csv_file)),
+                                             "hr.csv", "employee_id");
     json out = json::object();
     for (const auto& record : read.records) {
         auto desired = map_record(mapping, record, *parse_instant(now));
@@ -43,7 +45,8 @@ json map_all(const std::string& mapping_file, const std::string& csv_file, const
                       {"deletable", desired->deletable},
                       {"body", desired->body}};
         if (desired->manager_key) entry["manager_key"] = *desired->manager_key;
-        for (const auto& choice : desired->unique) entry["unique"][choice.path.to_string()] = choice.candidates;
+        for (const auto& choice : desired->unique)
+            entry["unique"][choice.path.to_string()] = choice.candidates;
         out[record.key] = std::move(entry);
     }
     return out;
@@ -52,17 +55,20 @@ json map_all(const std::string& mapping_file, const std::string& csv_file, const
 void expect_golden(const std::string& name, const std::string& mapping_file, const char* now) {
     json actual = map_all(mapping_file, k_data + name + ".csv", now);
     const std::string expected_file = k_data + name + ".expected.json";
-    if (std::getenv("HR2SCIM_UPDATE_GOLDEN")) std::ofstream(expected_file) << actual.dump(2) << '\n';
+    if (std::getenv("HR2SCIM_UPDATE_GOLDEN"))
+        std::ofstream(expected_file) << actual.dump(2) << '\n';
     json expected = json::parse(testing::read_file(expected_file));
     EXPECT_EQ(actual, expected) << "actual:\n" << actual.dump(2);
 }
 
 TEST(Golden, TheHrCsvPreset) {
-    expect_golden("hr_csv", std::string(HR2SCIM_SOURCE_DIR) + "/mappings/presets/hr_csv.yaml", "2026-11-22T13:05:00Z");
+    expect_golden("hr_csv", std::string(HR2SCIM_SOURCE_DIR) + "/mappings/presets/hr_csv.yaml",
+                  "2026-11-22T13:05:00Z");
 }
 
 TEST(Golden, TheExampleMapping) {
-    expect_golden("example", std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml", "2026-11-22T13:05:00Z");
+    expect_golden("example", std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml",
+                  "2026-11-22T13:05:00Z");
 }
 
 } // namespace

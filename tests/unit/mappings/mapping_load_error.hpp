@@ -1,8 +1,8 @@
 #pragma once
 // The error a mapping text gets when it loads as "m.yaml", or "no error".
-#include <string>
-
 #include "mappings/mapping.hpp"
+
+#include <string>
 
 namespace hr2scim::mappings {
 

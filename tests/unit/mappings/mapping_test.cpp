@@ -1,9 +1,8 @@
+#include "mapping_load_error.hpp"
+#include "mappings/mapper.hpp"
 #include "mappings/mapping.hpp"
 
 #include <gtest/gtest.h>
-
-#include "mappings/mapper.hpp"
-#include "mapping_load_error.hpp"
 
 namespace hr2scim::mappings {
 namespace {
@@ -16,15 +15,21 @@ constexpr const char* k_ext = "urn:ietf:params:scim:schemas:extension:enterprise
 
 TEST(MappingFile, ErrorsNameFileLineAndColumn) {
     EXPECT_EQ(load_error("attributes:\n  userName: '{mail}'\n  titel: '{x}'\n"),
-              "m.yaml:3:3: 'titel' is not a User attribute that can be mapped (userName, externalId, displayName, "
-              "nickName, profileUrl, title, userType, preferredLanguage, locale, timezone, active, name.*, emails, "
-              "phoneNumbers, addresses, or urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber, "
+              "m.yaml:3:3: 'titel' is not a User attribute that can be mapped (userName, "
+              "externalId, displayName, "
+              "nickName, profileUrl, title, userType, preferredLanguage, locale, timezone, active, "
+              "name.*, emails, "
+              "phoneNumbers, addresses, or "
+              "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber, "
               "costCenter, organization, division, department)");
-    EXPECT_EQ(load_error("attributes:\n  userName: \"{lowr(mail)}\"\n").rfind("m.yaml:2:15: unknown function 'lowr' (known: ", 0),
+    EXPECT_EQ(load_error("attributes:\n  userName: \"{lowr(mail)}\"\n")
+                  .rfind("m.yaml:2:15: unknown function 'lowr' (known: ", 0),
               0U);
     EXPECT_EQ(load_error("attributes:\n  userName: {colum: mail}\n"),
-              "m.yaml:2:14: unknown key 'colum' (expected: column, value, template or expr; apply, default, when_empty)");
-    EXPECT_EQ(load_error("atributes:\n  userName: x\n"), "m.yaml:1:1: unknown key 'atributes' (expected: attributes, scope, lifecycle)");
+              "m.yaml:2:14: unknown key 'colum' (expected: column, value, template or expr; apply, "
+              "default, when_empty)");
+    EXPECT_EQ(load_error("atributes:\n  userName: x\n"),
+              "m.yaml:1:1: unknown key 'atributes' (expected: attributes, scope, lifecycle)");
     EXPECT_EQ(load_error("attributes:\n  title: x\n"), "m.yaml:2:3: userName must be mapped");
     EXPECT_EQ(load_error("attributes:\n  userName: x\n  emails.value: y\n"),
               "m.yaml:3:3: emails needs a type, for example emails[type eq \"work\"].value");
@@ -42,10 +47,12 @@ TEST(MappingFile, ADuplicateTargetIsAnError) {
 }
 
 TEST(MappingFile, ChecksColumnsAgainstTheSourceHeader) {
-    auto mapping = parse_mapping("attributes:\n  userName: '{lower(mail)}'\n  title: {column: job}\n", "m.yaml");
+    auto mapping = parse_mapping(
+        "attributes:\n  userName: '{lower(mail)}'\n  title: {column: job}\n", "m.yaml");
     auto errors = check_source_attributes(mapping, {"mail", "position"});
     ASSERT_EQ(errors.size(), 1U);
-    EXPECT_EQ(errors[0], "m.yaml:3:19: 'job' is not an attribute of the source (it has: mail, position)");
+    EXPECT_EQ(errors[0],
+              "m.yaml:3:19: 'job' is not an attribute of the source (it has: mail, position)");
     EXPECT_TRUE(check_source_attributes(mapping, {"mail", "job"}).empty());
 }
 
@@ -61,7 +68,8 @@ Mapping full_mapping() {
   emails[type eq "home"].value: { column: private_mail }
   phoneNumbers[type eq "mobile"].value: { column: mobile }
   urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department: { column: dept }
-)", "m.yaml");
+)",
+                         "m.yaml");
 }
 
 connectors::Record record(connectors::Attributes attributes) {
@@ -69,10 +77,16 @@ connectors::Record record(connectors::Attributes attributes) {
 }
 
 TEST(Mapper, BuildsTheUserBody) {
-    auto desired = map_record(full_mapping(), record({{"id", {"E1"}}, {"first", {"Ada"}}, {"last", {"L"}},
-                                                     {"mail", {"Ada@X.com"}}, {"enabled", {"Yes"}},
-                                                     {"private_mail", {"ada@home.example"}}, {"mobile", {""}},
-                                                     {"dept", {"R&D"}}}), k_now);
+    auto desired = map_record(full_mapping(),
+                              record({{"id", {"E1"}},
+                                      {"first", {"Ada"}},
+                                      {"last", {"L"}},
+                                      {"mail", {"Ada@X.com"}},
+                                      {"enabled", {"Yes"}},
+                                      {"private_mail", {"ada@home.example"}},
+                                      {"mobile", {""}},
+                                      {"dept", {"R&D"}}}),
+                              k_now);
     ASSERT_TRUE(desired) << desired.error();
     EXPECT_EQ(desired->key, "E1");
     EXPECT_EQ(desired->origin, "hr.csv:2");
@@ -91,21 +105,27 @@ TEST(Mapper, LeavesOutEmptyValuesAndValuelessElements) {
     ASSERT_TRUE(desired) << desired.error();
     EXPECT_FALSE(desired->body.contains("phoneNumbers"));
     EXPECT_FALSE(desired->body.contains(k_ext));
-    EXPECT_EQ(desired->body["displayName"], " ") << "templates are literal; trim() is the admin's choice";
-    EXPECT_EQ(desired->body["active"], true) << "people in the source are active unless mapped otherwise";
+    EXPECT_EQ(desired->body["displayName"], " ")
+        << "templates are literal; trim() is the admin's choice";
+    EXPECT_EQ(desired->body["active"], true)
+        << "people in the source are active unless mapped otherwise";
     EXPECT_EQ(desired->body["schemas"].size(), 1U);
 }
 
 TEST(Mapper, RejectsRecordsItCannotMapWithAReason) {
-    EXPECT_EQ(map_record(full_mapping(), record({{"mail", {""}}}), k_now).error(), "userName is empty");
-    EXPECT_EQ(map_record(full_mapping(), record({{"mail", {"a@x"}}, {"enabled", {"maybe"}}}), k_now).error(),
+    EXPECT_EQ(map_record(full_mapping(), record({{"mail", {""}}}), k_now).error(),
+              "userName is empty");
+    EXPECT_EQ(map_record(full_mapping(), record({{"mail", {"a@x"}}, {"enabled", {"maybe"}}}), k_now)
+                  .error(),
               "active: 'maybe' is not true or false");
 }
 
 TEST(Mapper, RejectsValuesThatAreNotText) {
-    EXPECT_EQ(map_record(full_mapping(), record({{"mail", {"a@x"}}, {"dept", {"R\xFF"}}}), k_now).error(),
-              "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department: the value is not valid UTF-8 "
-              "(byte 2), perhaps a binary attribute");
+    EXPECT_EQ(
+        map_record(full_mapping(), record({{"mail", {"a@x"}}, {"dept", {"R\xFF"}}}), k_now).error(),
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department: the value is not "
+        "valid UTF-8 "
+        "(byte 2), perhaps a binary attribute");
 }
 
 TEST(MappingFile, FlowRulesAreChecked) {
@@ -122,12 +142,16 @@ TEST(MappingFile, FlowRulesAreChecked) {
 }
 
 TEST(Mapper, FlowRulesMarkWhatKeepsItsValue) {
-    auto mapping = parse_mapping("attributes:\n  userName: '{mail}'\n  displayName: {column: name, apply: on_create}\n"
-                                 "  title: {column: job, when_empty: leave}\n  nickName: {column: nick, default: '{name}'}\n",
-                                 "m.yaml");
-    auto desired = map_record(mapping, record({{"mail", {"a@x"}}, {"name", {"Ada"}}, {"job", {""}}}), k_now);
+    auto mapping = parse_mapping(
+        "attributes:\n  userName: '{mail}'\n  displayName: {column: name, apply: on_create}\n"
+        "  title: {column: job, when_empty: leave}\n  nickName: {column: nick, default: "
+        "'{name}'}\n",
+        "m.yaml");
+    auto desired =
+        map_record(mapping, record({{"mail", {"a@x"}}, {"name", {"Ada"}}, {"job", {""}}}), k_now);
     ASSERT_TRUE(desired) << desired.error();
-    EXPECT_EQ(desired->body["displayName"], "Ada") << "create-only rules still give the value for a create";
+    EXPECT_EQ(desired->body["displayName"], "Ada")
+        << "create-only rules still give the value for a create";
     EXPECT_EQ(desired->body["nickName"], "Ada");
     EXPECT_FALSE(desired->body.contains("title"));
     ASSERT_EQ(desired->keep_as_sent.size(), 2U);
@@ -137,9 +161,11 @@ TEST(Mapper, FlowRulesMarkWhatKeepsItsValue) {
 
 TEST(Mapper, ListsAndBooleansMeetTheirAttributeTypes) {
     auto mapping = parse_mapping("attributes:\n  userName: '{mail}'\n  title: {column: roles}\n"
-                                 "  active: {expr: 'status == \"active\"'}\n", "m.yaml");
-    EXPECT_EQ(map_record(mapping, record({{"mail", {"a@x"}}, {"roles", {"a", "b"}}}), k_now).error(),
-              "title: the value is a list of 2 values; pick one, or join them with join()");
+                                 "  active: {expr: 'status == \"active\"'}\n",
+                                 "m.yaml");
+    EXPECT_EQ(
+        map_record(mapping, record({{"mail", {"a@x"}}, {"roles", {"a", "b"}}}), k_now).error(),
+        "title: the value is a list of 2 values; pick one, or join them with join()");
     auto inactive = map_record(mapping, record({{"mail", {"a@x"}}, {"status", {"left"}}}), k_now);
     ASSERT_TRUE(inactive) << inactive.error();
     EXPECT_EQ(inactive->body["active"], false);

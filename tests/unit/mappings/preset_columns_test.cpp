@@ -1,12 +1,11 @@
 // A preset's header comment is what an admin follows to shape the export: every column the
 // preset reads must be listed there (the hr_csv preset once read an unlisted `language`).
-#include <filesystem>
-#include <sstream>
-
-#include <gtest/gtest.h>
-
 #include "mappings/mapping.hpp"
 #include "tests/support/temp_dir.hpp"
+
+#include <filesystem>
+#include <gtest/gtest.h>
+#include <sstream>
 
 namespace hr2scim::mappings {
 namespace {
@@ -15,7 +14,8 @@ namespace {
 std::vector<std::string> listed_columns(const std::string& text) {
     std::string comment;
     std::istringstream in(text);
-    for (std::string line; std::getline(in, line) && line.starts_with("#");) comment += line.substr(1) + " ";
+    for (std::string line; std::getline(in, line) && line.starts_with("#");)
+        comment += line.substr(1) + " ";
     size_t start = comment.find("Columns:");
     start = start == std::string::npos ? comment.find("aliases:") : start;
     if (start == std::string::npos) return {};
@@ -33,7 +33,8 @@ std::vector<std::string> listed_columns(const std::string& text) {
 
 TEST(Presets, EveryColumnAPresetReadsIsListedInItsComment) {
     size_t checked = 0;
-    for (const auto& entry : std::filesystem::directory_iterator(std::string(HR2SCIM_SOURCE_DIR) + "/mappings/presets")) {
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(HR2SCIM_SOURCE_DIR) +
+                                                                 "/mappings/presets")) {
         const auto text = testing::read_file(entry.path());
         const auto columns = listed_columns(text);
         if (columns.empty()) continue; // LDAP and API presets name their source instead

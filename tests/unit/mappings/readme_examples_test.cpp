@@ -15,7 +15,9 @@
 namespace hr2scim::mappings {
 namespace {
 
-std::string read_readme() { return testing::read_file(std::string(HR2SCIM_SOURCE_DIR) + "/README.md"); }
+std::string read_readme() {
+    return testing::read_file(std::string(HR2SCIM_SOURCE_DIR) + "/README.md");
+}
 
 // The part of the README from `start` up to the next line that begins with `end`.
 std::string section(const std::string& readme, const std::string& start, const std::string& end) {
@@ -49,7 +51,8 @@ TEST(ReadmeExamples, EveryFunctionExampleGivesTheDocumentedResult) {
         auto parsed = parse_expression(example.expression, {1, 1});
         ASSERT_TRUE(parsed) << parsed.error().message;
         try {
-            EXPECT_EQ(evaluate(**parsed, person, at).text(), documented_result(example.result).value_or(example.result));
+            EXPECT_EQ(evaluate(**parsed, person, at).text(),
+                      documented_result(example.result).value_or(example.result));
         } catch (const EvaluationError& error) {
             ADD_FAILURE() << "raised: " << error.what();
         }

@@ -1,8 +1,7 @@
 #include "scim/attribute_path.hpp"
+#include "scim/filter.hpp"
 
 #include <gtest/gtest.h>
-
-#include "scim/filter.hpp"
 
 namespace hr2scim::scim {
 namespace {
@@ -25,16 +24,18 @@ TEST(AttributePath, ParsesSimpleSubAndFilteredPaths) {
 }
 
 TEST(AttributePath, SplitsTheSchemaUrnAtTheLastColon) {
-    auto path = parse_attribute_path("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department");
+    auto path = parse_attribute_path(
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department");
     ASSERT_TRUE(path);
     EXPECT_EQ(path->schema, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User");
     EXPECT_EQ(path->attribute, "department");
 }
 
 TEST(AttributePath, RoundTrips) {
-    for (const char* text : {"userName", "name.familyName", R"(phoneNumbers[type eq "mobile"].value)",
-                             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter",
-                             R"(emails[type eq "a\"b"].value)"}) {
+    for (const char* text :
+         {"userName", "name.familyName", R"(phoneNumbers[type eq "mobile"].value)",
+          "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter",
+          R"(emails[type eq "a\"b"].value)"}) {
         auto path = parse_attribute_path(text);
         ASSERT_TRUE(path) << text << ": " << path.error();
         EXPECT_EQ(path->to_string(), text);
@@ -43,9 +44,12 @@ TEST(AttributePath, RoundTrips) {
 
 TEST(AttributePath, ErrorsSayWhereAndWhat) {
     EXPECT_EQ(parse_attribute_path("").error(), "at character 1: expected an attribute name");
-    EXPECT_EQ(parse_attribute_path("name.").error(), "at character 6: expected a sub-attribute name after `.`");
-    EXPECT_EQ(parse_attribute_path(R"(emails[type sw "w"])").error(), "at character 12: only `eq` filters are supported here");
-    EXPECT_EQ(parse_attribute_path(R"(emails[type eq "w")").error(), "at character 19: expected `]`");
+    EXPECT_EQ(parse_attribute_path("name.").error(),
+              "at character 6: expected a sub-attribute name after `.`");
+    EXPECT_EQ(parse_attribute_path(R"(emails[type sw "w"])").error(),
+              "at character 12: only `eq` filters are supported here");
+    EXPECT_EQ(parse_attribute_path(R"(emails[type eq "w")").error(),
+              "at character 19: expected `]`");
     EXPECT_EQ(parse_attribute_path("user name").error(), "at character 5: unexpected text");
     EXPECT_EQ(parse_attribute_path("1abc").error(), "at character 1: expected an attribute name");
 }

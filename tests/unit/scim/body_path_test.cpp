@@ -7,7 +7,9 @@ namespace {
 
 using nlohmann::json;
 
-AttributePath path(const char* text) { return *parse_attribute_path(text); }
+AttributePath path(const char* text) {
+    return *parse_attribute_path(text);
+}
 
 TEST(BodyPath, SetsAndReadsEveryKindOfPath) {
     json body = json::object();
@@ -15,17 +17,22 @@ TEST(BodyPath, SetsAndReadsEveryKindOfPath) {
     set_value(body, path("name.givenName"), "Ada");
     set_value(body, path(R"(emails[type eq "work"].value)"), "a@x");
     set_value(body, path(R"(emails[type eq "work"].primary)"), true);
-    set_value(body, path("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"), "R&D");
+    set_value(body, path("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"),
+              "R&D");
     EXPECT_EQ(body, json::parse(R"({"title": "Engineer", "name": {"givenName": "Ada"},
         "emails": [{"type": "work", "value": "a@x", "primary": true}],
         "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"department": "R&D"}})"));
     EXPECT_EQ(*value_at(body, path(R"(emails[type eq "work"].value)")), "a@x");
     EXPECT_EQ(value_at(body, path(R"(emails[type eq "home"].value)")), nullptr);
-    EXPECT_EQ(*value_at(body, path("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department")), "R&D");
+    EXPECT_EQ(
+        *value_at(body,
+                  path("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department")),
+        "R&D");
 }
 
 TEST(BodyPath, ErasingRemovesWhatIsLeftEmpty) {
-    json body = json::parse(R"({"name": {"givenName": "Ada"}, "emails": [{"type": "work", "value": "a@x"},
+    json body =
+        json::parse(R"({"name": {"givenName": "Ada"}, "emails": [{"type": "work", "value": "a@x"},
         {"type": "home", "value": "h@x"}], "urn:x:User": {"department": "R&D"}})");
     erase_value(body, path("name.givenName"));
     erase_value(body, path(R"(emails[type eq "work"].value)"));

@@ -17,7 +17,9 @@ json base() {
             {k_ext, {{"department", "R&D"}, {"costCenter", "1"}}}};
 }
 
-TEST(DiffBodies, EqualBodiesHaveNoChanges) { EXPECT_TRUE(diff_bodies(base(), base()).empty()); }
+TEST(DiffBodies, EqualBodiesHaveNoChanges) {
+    EXPECT_TRUE(diff_bodies(base(), base()).empty());
+}
 
 TEST(DiffBodies, AChangedSimpleAttributeIsOneReplace) {
     json after = base();
@@ -25,7 +27,8 @@ TEST(DiffBodies, AChangedSimpleAttributeIsOneReplace) {
     auto changes = diff_bodies(base(), after);
     ASSERT_EQ(changes.size(), 1U);
     EXPECT_EQ(changes[0], (AttributeChange{"title", json("Engineer"), json("Chief")}));
-    EXPECT_EQ(to_patch_operations(changes), (std::vector<PatchOperation>{{"replace", "title", json("Chief")}}));
+    EXPECT_EQ(to_patch_operations(changes),
+              (std::vector<PatchOperation>{{"replace", "title", json("Chief")}}));
 }
 
 TEST(DiffBodies, ComplexAttributesChangeMemberByMember) {
@@ -36,7 +39,8 @@ TEST(DiffBodies, ComplexAttributesChangeMemberByMember) {
     ASSERT_EQ(changes.size(), 2U);
     EXPECT_EQ(changes[0].path, "name.familyName");
     EXPECT_EQ(changes[1], (AttributeChange{"name.givenName", json("Ada"), std::nullopt}));
-    EXPECT_EQ(to_patch_operations(changes)[1], (PatchOperation{"remove", "name.givenName", std::nullopt}));
+    EXPECT_EQ(to_patch_operations(changes)[1],
+              (PatchOperation{"remove", "name.givenName", std::nullopt}));
 }
 
 TEST(DiffBodies, ExtensionAttributesUseUrnPathsAndAreNeverReplacedWhole) {
@@ -78,7 +82,8 @@ TEST(DiffBodies, NewAndRemovedAttributes) {
 }
 
 TEST(PatchRequest, IsAnRfc7644PatchOp) {
-    auto request = patch_request({{"replace", "active", json(false)}, {"remove", "title", std::nullopt}});
+    auto request =
+        patch_request({{"replace", "active", json(false)}, {"remove", "title", std::nullopt}});
     EXPECT_EQ(request, json::parse(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
         "Operations":[{"op":"replace","path":"active","value":false},{"op":"remove","path":"title"}]})"));
 }

@@ -1,8 +1,7 @@
+#include "http/http_client.hpp"
 #include "scim/scim_error.hpp"
 
 #include <gtest/gtest.h>
-
-#include "http/http_client.hpp"
 
 namespace hr2scim::scim {
 namespace {
@@ -15,9 +14,11 @@ TEST(ScimError, ReadsScimTypeAndDetail) {
 }
 
 TEST(ScimError, ExplainsAuthenticationFailures) {
-    auto error = error_from_response({401, {}, R"({"status":"401","detail":"Invalid bearer token"})"});
-    EXPECT_EQ(error.describe(), "HTTP 401: Invalid bearer token (the target rejected the credentials: check "
-                                "target.token_env or token_file)");
+    auto error =
+        error_from_response({401, {}, R"({"status":"401","detail":"Invalid bearer token"})"});
+    EXPECT_EQ(error.describe(),
+              "HTTP 401: Invalid bearer token (the target rejected the credentials: check "
+              "target.token_env or token_file)");
 }
 
 TEST(ScimError, FallsBackToAShortenedRawBody) {

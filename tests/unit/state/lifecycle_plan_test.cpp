@@ -1,9 +1,9 @@
 // The planner's side of scope and lifecycle: deletions after the grace period, date-driven
 // deactivations under the gates, managers and unique values.
-#include <gtest/gtest.h>
-
 #include "scim/schema.hpp"
 #include "state/planner.hpp"
+
+#include <gtest/gtest.h>
 
 namespace hr2scim::state {
 namespace {
@@ -27,7 +27,8 @@ scim::DesiredResource desired(const std::string& key, bool active = true) {
 
 StoredResource stored(const std::string& key, ResourceStatus status = ResourceStatus::active,
                       std::optional<sys_seconds> deactivated_at = std::nullopt) {
-    return {key, "id-" + key, status, body(key + "@x", status != ResourceStatus::deactivated), deactivated_at};
+    return {key, "id-" + key, status, body(key + "@x", status != ResourceStatus::deactivated),
+            deactivated_at};
 }
 
 PlanPolicy with_grace(int days_of_grace) {
@@ -38,19 +39,27 @@ PlanPolicy with_grace(int days_of_grace) {
 }
 
 TEST(LifecyclePlan, ALeaverIsDeletedOnceTheGracePeriodHasPassed) {
-    std::vector<StoredResource> state = {stored("a"), stored("b"), stored("c"), stored("d"), stored("e"),
-                                         stored("gone", ResourceStatus::deactivated, k_now - days(30)),
-                                         stored("recent", ResourceStatus::deactivated, k_now - days(29))};
-    std::vector<scim::DesiredResource> source = {desired("a"), desired("b"), desired("c"), desired("d"), desired("e")};
+    std::vector<StoredResource> state = {
+        stored("a"),
+        stored("b"),
+        stored("c"),
+        stored("d"),
+        stored("e"),
+        stored("gone", ResourceStatus::deactivated, k_now - days(30)),
+        stored("recent", ResourceStatus::deactivated, k_now - days(29))};
+    std::vector<scim::DesiredResource> source = {desired("a"), desired("b"), desired("c"),
+                                                 desired("d"), desired("e")};
     auto plan = make_plan(source, state, with_grace(30));
     ASSERT_EQ(plan.count(OperationKind::remove), 1U);
     EXPECT_EQ(plan.operations.back().key, "gone");
     EXPECT_EQ(plan.operations.back().scim_id, "id-gone");
-    EXPECT_EQ(make_plan(source, state, {}).count(OperationKind::remove), 0U) << "no grace configured: never deleted";
+    EXPECT_EQ(make_plan(source, state, {}).count(OperationKind::remove), 0U)
+        << "no grace configured: never deleted";
 }
 
 TEST(LifecyclePlan, NobodyIsDeletedWhenTheSourceFailedOrTheirRecordWasRejected) {
-    std::vector<StoredResource> state = {stored("a"), stored("gone", ResourceStatus::deactivated, k_now - days(90))};
+    std::vector<StoredResource> state = {
+        stored("a"), stored("gone", ResourceStatus::deactivated, k_now - days(90))};
     auto policy = with_grace(30);
     policy.source_incomplete = "the source failed";
     EXPECT_EQ(make_plan({desired("a")}, state, policy).count(OperationKind::remove), 0U);
@@ -66,7 +75,9 @@ TEST(LifecyclePlan, DeletionsCountAgainstTheSafetyGates) {
         state.push_back(stored("k" + std::to_string(i)));
         source.push_back(desired("k" + std::to_string(i)));
     }
-    for (int i = 0; i < 3; ++i) state.push_back(stored("old" + std::to_string(i), ResourceStatus::deactivated, k_now - days(60)));
+    for (int i = 0; i < 3; ++i)
+        state.push_back(
+            stored("old" + std::to_string(i), ResourceStatus::deactivated, k_now - days(60)));
     auto policy = with_grace(30);
     policy.limits.max_deactivations = 2;
     auto plan = make_plan(source, state, policy);
@@ -86,8 +97,10 @@ TEST(LifecyclePlan, ATerminationByDateIsADeactivationUnderTheGates) {
     auto plan = make_plan(source, state, policy);
     EXPECT_EQ(plan.count(OperationKind::deactivate), 0U);
     EXPECT_EQ(plan.withheld.size(), 7U) << "70% of the users: over the 20% share";
-    for (int i = 7; i < 9; ++i) source[static_cast<size_t>(i)].body["active"] = true; // now one in ten
-    for (int i = 0; i < 7; ++i) source[static_cast<size_t>(i)].body["active"] = i != 0;
+    for (int i = 7; i < 9; ++i)
+        source[static_cast<size_t>(i)].body["active"] = true; // now one in ten
+    for (int i = 0; i < 7; ++i)
+        source[static_cast<size_t>(i)].body["active"] = i != 0;
     auto one = make_plan(source, state, policy);
     EXPECT_EQ(one.withheld_reason, std::nullopt);
     ASSERT_EQ(one.count(OperationKind::deactivate), 1U);
@@ -97,10 +110,13 @@ TEST(LifecyclePlan, ATerminationByDateIsADeactivationUnderTheGates) {
 TEST(LifecyclePlan, ATerminatedPersonStillInTheSourceIsDeletedAfterTheGrace) {
     auto terminated = desired("t", false);
     terminated.deletable = true;
-    std::vector<StoredResource> state = {stored("t", ResourceStatus::deactivated, k_now - days(31))};
-    for (int i = 0; i < 9; ++i) state.push_back(stored("k" + std::to_string(i)));
+    std::vector<StoredResource> state = {
+        stored("t", ResourceStatus::deactivated, k_now - days(31))};
+    for (int i = 0; i < 9; ++i)
+        state.push_back(stored("k" + std::to_string(i)));
     std::vector<scim::DesiredResource> source = {terminated};
-    for (int i = 0; i < 9; ++i) source.push_back(desired("k" + std::to_string(i)));
+    for (int i = 0; i < 9; ++i)
+        source.push_back(desired("k" + std::to_string(i)));
     auto plan = make_plan(source, state, with_grace(30));
     ASSERT_EQ(plan.count(OperationKind::remove), 1U);
     terminated.deletable = false; // a pre-hire, say: inactive but not to be deleted
@@ -112,7 +128,8 @@ TEST(LifecyclePlan, APreHireIsCreatedInactiveAndActivatedLaterAsAnUpdate) {
     auto plan = make_plan({desired("p", false)}, {}, {});
     ASSERT_EQ(plan.count(OperationKind::create), 1U);
     EXPECT_EQ(plan.operations[0].body["active"], false);
-    auto later = make_plan({desired("p", true)}, {stored("p", ResourceStatus::deactivated, k_now)}, {});
+    auto later =
+        make_plan({desired("p", true)}, {stored("p", ResourceStatus::deactivated, k_now)}, {});
     ASSERT_EQ(later.count(OperationKind::reactivate), 1U);
 }
 
@@ -122,9 +139,11 @@ TEST(LifecyclePlan, HeldAndOutOfScopePeopleAreLeftOrDeprovisioned) {
     auto out = desired("o");
     out.disposition = scim::Disposition::out_of_scope;
     std::vector<StoredResource> state = {stored("h"), stored("o")};
-    for (int i = 0; i < 8; ++i) state.push_back(stored("k" + std::to_string(i)));
+    for (int i = 0; i < 8; ++i)
+        state.push_back(stored("k" + std::to_string(i)));
     std::vector<scim::DesiredResource> source = {held, out};
-    for (int i = 0; i < 8; ++i) source.push_back(desired("k" + std::to_string(i)));
+    for (int i = 0; i < 8; ++i)
+        source.push_back(desired("k" + std::to_string(i)));
     auto plan = make_plan(source, state, {});
     EXPECT_EQ(plan.held, 1U);
     ASSERT_EQ(plan.count(OperationKind::deactivate), 1U);
@@ -137,7 +156,8 @@ TEST(LifecyclePlan, AManagerInTheStateIsReferencedByTheirScimId) {
     report.manager_key = "m";
     auto plan = make_plan({report, desired("m")}, {stored("m")}, {});
     ASSERT_EQ(plan.count(OperationKind::create), 1U);
-    EXPECT_EQ(plan.operations[0].body[scim::k_enterprise_user_schema]["manager"], json({{"value", "id-m"}}));
+    EXPECT_EQ(plan.operations[0].body[scim::k_enterprise_user_schema]["manager"],
+              json({{"value", "id-m"}}));
     EXPECT_EQ(plan.operations[0].body["schemas"].size(), 2U);
     EXPECT_EQ(plan.count(OperationKind::link_manager), 0U);
 }
@@ -161,8 +181,8 @@ TEST(LifecyclePlan, AManagerWhoIsNotProvisionedIsReportedAndLeftEmpty) {
     auto plan = make_plan({report}, {}, {});
     EXPECT_FALSE(plan.operations[0].body.contains(scim::k_enterprise_user_schema));
     ASSERT_EQ(plan.unlinked_managers.size(), 1U);
-    EXPECT_EQ(plan.unlinked_managers[0],
-              "r: manager nobody is not provisioned (not in the source, out of scope or rejected); linked when they are");
+    EXPECT_EQ(plan.unlinked_managers[0], "r: manager nobody is not provisioned (not in the source, "
+                                         "out of scope or rejected); linked when they are");
 }
 
 TEST(LifecyclePlan, UniqueSkipsValuesTheStateAndEarlierCreatesHold) {
@@ -176,7 +196,8 @@ TEST(LifecyclePlan, UniqueSkipsValuesTheStateAndEarlierCreatesHold) {
     auto plan = make_plan({first, second}, {existing}, {});
     ASSERT_EQ(plan.operations.size(), 2U);
     EXPECT_EQ(plan.operations[0].body["userName"], "ada.l@x");
-    EXPECT_EQ(plan.operations[0].unique[0].candidates, (std::vector<std::string>{"ada.l@x", "ada.l2@x"}));
+    EXPECT_EQ(plan.operations[0].unique[0].candidates,
+              (std::vector<std::string>{"ada.l@x", "ada.l2@x"}));
     EXPECT_EQ(plan.operations[1].body["userName"], "ada.l2@x");
 }
 

@@ -23,18 +23,21 @@ scim::DesiredResource desired(const std::string& key, const std::string& title =
 }
 
 StoredResource stored(const std::string& key, ResourceStatus status = ResourceStatus::active) {
-    return {key, "id-" + key, status, body(key + "@x", "Engineer", status != ResourceStatus::deactivated), std::nullopt};
+    return {key, "id-" + key, status,
+            body(key + "@x", "Engineer", status != ResourceStatus::deactivated), std::nullopt};
 }
 
 std::vector<StoredResource> population(size_t count) {
     std::vector<StoredResource> out;
-    for (size_t i = 0; i < count; ++i) out.push_back(stored("k" + std::to_string(100 + i)));
+    for (size_t i = 0; i < count; ++i)
+        out.push_back(stored("k" + std::to_string(100 + i)));
     return out;
 }
 
 std::vector<scim::DesiredResource> desired_population(size_t count, size_t skip_first = 0) {
     std::vector<scim::DesiredResource> out;
-    for (size_t i = skip_first; i < count; ++i) out.push_back(desired("k" + std::to_string(100 + i)));
+    for (size_t i = skip_first; i < count; ++i)
+        out.push_back(desired("k" + std::to_string(100 + i)));
     return out;
 }
 
@@ -64,7 +67,8 @@ TEST(Planner, KeysThatLeftAreDeactivatedAndDeactivatedOnesStayAlone) {
     EXPECT_EQ(plan.operations[0].key, "k100");
     EXPECT_EQ(plan.operations[0].body["active"], false);
 
-    auto again = make_plan(desired_population(10, 1), {stored("k100", ResourceStatus::deactivated)}, {});
+    auto again =
+        make_plan(desired_population(10, 1), {stored("k100", ResourceStatus::deactivated)}, {});
     EXPECT_EQ(again.count(OperationKind::deactivate), 0U);
 }
 
@@ -72,7 +76,8 @@ TEST(Planner, AReturningKeyIsReactivated) {
     auto plan = make_plan({desired("a")}, {stored("a", ResourceStatus::deactivated)}, {});
     ASSERT_EQ(plan.operations.size(), 1U);
     EXPECT_EQ(plan.operations[0].kind, OperationKind::reactivate);
-    EXPECT_EQ(plan.operations[0].changes[0], (scim::AttributeChange{"active", json(false), json(true)}));
+    EXPECT_EQ(plan.operations[0].changes[0],
+              (scim::AttributeChange{"active", json(false), json(true)}));
 }
 
 TEST(Planner, AnUnconfirmedCreateIsResolvedFirst) {
@@ -89,7 +94,8 @@ TEST(Planner, AnEmptySourceDeactivatesNobody) {
     EXPECT_TRUE(plan.operations.empty());
     EXPECT_EQ(plan.withheld.size(), 3U);
     EXPECT_TRUE(plan.stopped_by_gate);
-    EXPECT_EQ(*plan.withheld_reason, "the source returned no records; refusing to deactivate everyone");
+    EXPECT_EQ(*plan.withheld_reason,
+              "the source returned no records; refusing to deactivate everyone");
 }
 
 TEST(Planner, TheCountLimitHoldsBackDeactivationsButNotOtherChanges) {
@@ -101,10 +107,12 @@ TEST(Planner, TheCountLimitHoldsBackDeactivationsButNotOtherChanges) {
     EXPECT_EQ(plan.count(OperationKind::update), 1U);
     EXPECT_EQ(plan.count(OperationKind::deactivate), 0U);
     EXPECT_EQ(plan.withheld.size(), 3U);
-    EXPECT_EQ(*plan.withheld_reason, "3 deactivations and deletions exceed the limit of 2 (safety.max_deactivations)");
+    EXPECT_EQ(*plan.withheld_reason,
+              "3 deactivations and deletions exceed the limit of 2 (safety.max_deactivations)");
 
     policy.limits = {3, 100};
-    EXPECT_EQ(make_plan(wanted, population(10), policy).count(OperationKind::deactivate), 3U) << "at the limit is fine";
+    EXPECT_EQ(make_plan(wanted, population(10), policy).count(OperationKind::deactivate), 3U)
+        << "at the limit is fine";
 }
 
 TEST(Planner, TheShareLimitHoldsBackDeactivations) {
@@ -112,8 +120,11 @@ TEST(Planner, TheShareLimitHoldsBackDeactivations) {
     policy.limits = {100, 20};
     auto plan = make_plan(desired_population(10, 3), population(10), policy);
     EXPECT_EQ(plan.withheld.size(), 3U);
-    EXPECT_EQ(*plan.withheld_reason, "3 deactivations and deletions of 10 active users (30%) exceed the limit of 20% (safety.max_deactivation_percent)");
-    EXPECT_EQ(make_plan(desired_population(10, 2), population(10), policy).count(OperationKind::deactivate), 2U);
+    EXPECT_EQ(*plan.withheld_reason, "3 deactivations and deletions of 10 active users (30%) "
+                                     "exceed the limit of 20% (safety.max_deactivation_percent)");
+    EXPECT_EQ(make_plan(desired_population(10, 2), population(10), policy)
+                  .count(OperationKind::deactivate),
+              2U);
 }
 
 TEST(Planner, AnIncompleteSourceDeactivatesNobodyAndIsNotAGateStop) {
@@ -136,14 +147,16 @@ TEST(Planner, ProtectedKeysAreNeitherUpdatedNorDeactivated) {
 
 TEST(Planner, KeptPathsKeepTheValueLastSent) {
     PlanPolicy policy;
-    policy.kept_paths = {*scim::parse_attribute_path("title"), *scim::parse_attribute_path("nickName")};
+    policy.kept_paths = {*scim::parse_attribute_path("title"),
+                         *scim::parse_attribute_path("nickName")};
     auto wanted = desired("a", "Chief"); // the title source failed: "Chief" is not to be trusted
     wanted.body["displayName"] = "A";
     auto plan = make_plan({wanted}, {stored("a")}, policy);
     ASSERT_EQ(plan.operations.size(), 1U);
     ASSERT_EQ(plan.operations[0].changes.size(), 1U);
     EXPECT_EQ(plan.operations[0].changes[0].path, "displayName");
-    EXPECT_EQ(plan.operations[0].body["title"], "Engineer") << "the state keeps what the target holds";
+    EXPECT_EQ(plan.operations[0].body["title"], "Engineer")
+        << "the state keeps what the target holds";
 }
 
 TEST(Planner, OperationsComeInKeyOrder) {

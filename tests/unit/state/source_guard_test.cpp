@@ -14,10 +14,12 @@ TEST(SourceGuard, AMinimumCountFailsASmallRead) {
 
 TEST(SourceGuard, AShrinkBeyondTheLimitFailsTheRead) {
     SourceGuards guards{0, 10};
-    EXPECT_EQ(completeness_problem(90, 100, guards), std::nullopt) << "exactly at the limit is fine";
-    EXPECT_EQ(*completeness_problem(89, 100, guards),
-              "the source shrank from 100 to 89 records (11%) since its last complete read, more than "
-              "source.max_shrink_percent (10%)");
+    EXPECT_EQ(completeness_problem(90, 100, guards), std::nullopt)
+        << "exactly at the limit is fine";
+    EXPECT_EQ(
+        *completeness_problem(89, 100, guards),
+        "the source shrank from 100 to 89 records (11%) since its last complete read, more than "
+        "source.max_shrink_percent (10%)");
     EXPECT_EQ(completeness_problem(0, 0, guards), std::nullopt);
     EXPECT_EQ(completeness_problem(150, 100, guards), std::nullopt) << "growth is never a problem";
 }

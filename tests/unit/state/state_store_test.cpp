@@ -1,11 +1,9 @@
+#include "state/migrations.hpp"
 #include "state/state_store.hpp"
-
-#include <sys/stat.h>
+#include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
-
-#include "state/migrations.hpp"
-#include "tests/support/temp_dir.hpp"
+#include <sys/stat.h>
 
 namespace hr2scim::state {
 namespace {
@@ -32,7 +30,8 @@ TEST(StateStore, SavesAndLoadsPerTarget) {
     testing::TempDir dir;
     StateStore store(dir.path() / "state.db");
     store.journal_create("okta", "E1", {{"userName", "a"}});
-    store.save("okta", {"E2", "id-2", ResourceStatus::deactivated, {{"userName", "b"}}, std::nullopt});
+    store.save("okta",
+               {"E2", "id-2", ResourceStatus::deactivated, {{"userName", "b"}}, std::nullopt});
     store.save("other", {"E1", "id-x", ResourceStatus::active, json::object(), std::nullopt});
 
     auto loaded = store.load("okta");
@@ -88,7 +87,8 @@ TEST(StateStore, MigratesAVersionOneFileKeepingItsRows) {
     auto rows = store.load("t");
     ASSERT_EQ(rows.size(), 2U);
     EXPECT_EQ(rows[0].deactivated_at, std::nullopt);
-    EXPECT_NE(rows[1].deactivated_at, std::nullopt); // dated from its last update: the grace counts from there
+    EXPECT_NE(rows[1].deactivated_at,
+              std::nullopt); // dated from its last update: the grace counts from there
     EXPECT_EQ(store.last_complete_read("csv:hr.csv"), std::nullopt);
     store.record_complete_read("csv:hr.csv", 42);
     store.record_complete_read("csv:hr.csv", 41);
@@ -107,15 +107,20 @@ TEST(StateStore, RefusesAFileFromANewerVersion) {
         StateStore store(file);
         FAIL() << "expected a StateError";
     } catch (const StateError& error) {
-        EXPECT_STREQ(error.what(), "the state file has schema version 99, newer than this hr2scim understands (3); "
-                                   "upgrade hr2scim");
+        EXPECT_STREQ(
+            error.what(),
+            "the state file has schema version 99, newer than this hr2scim understands (3); "
+            "upgrade hr2scim");
     }
 }
 
 TEST(StateStore, ADamagedRowIsAnErrorNotAnEmptyState) {
     testing::TempDir dir;
     auto file = dir.path() / "state.db";
-    { StateStore(file).save("t", {"E1", "id", ResourceStatus::active, json::object(), std::nullopt}); }
+    {
+        StateStore(file).save("t",
+                              {"E1", "id", ResourceStatus::active, json::object(), std::nullopt});
+    }
     { Database(file).execute("UPDATE resources SET body = '{not json'"); }
     StateStore store(file);
     EXPECT_THROW((void)store.load("t"), StateError);
@@ -139,16 +144,20 @@ TEST(StateSnapshot, ReadsAnOlderSchemaWithoutMigratingIt) {
     auto file = dir.path() / "state.db";
     {
         Database db(file);
-        db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);"
-                   "CREATE TABLE resources (target TEXT, source_key TEXT, scim_id TEXT, status TEXT, body TEXT, "
+        db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO "
+                   "schema_version VALUES (1);"
+                   "CREATE TABLE resources (target TEXT, source_key TEXT, scim_id TEXT, status "
+                   "TEXT, body TEXT, "
                    "body_hash TEXT, created_at TEXT, updated_at TEXT);"
-                   "INSERT INTO resources VALUES ('t', 'E1', 'id-1', 'deactivated', '{\"userName\":\"a\"}', 'h', "
+                   "INSERT INTO resources VALUES ('t', 'E1', 'id-1', 'deactivated', "
+                   "'{\"userName\":\"a\"}', 'h', "
                    "'2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z');");
     }
     auto snapshot = StateStore::read_snapshot(file, "t");
     ASSERT_EQ(snapshot.resources.size(), 1U);
     EXPECT_EQ(snapshot.resources[0].scim_id, "id-1");
-    ASSERT_TRUE(snapshot.resources[0].deactivated_at.has_value()) << "dated from its last update, as migration 3 does";
+    ASSERT_TRUE(snapshot.resources[0].deactivated_at.has_value())
+        << "dated from its last update, as migration 3 does";
     EXPECT_TRUE(snapshot.complete_reads.empty());
     Database db(file, true);
     auto version = db.prepare("SELECT version FROM schema_version");
@@ -161,7 +170,8 @@ TEST(StateSnapshot, RefusesANewerSchema) {
     auto file = dir.path() / "state.db";
     {
         Database db(file);
-        db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (99);");
+        db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO "
+                   "schema_version VALUES (99);");
     }
     EXPECT_THROW((void)StateStore::read_snapshot(file, "t"), StateError);
 }
