@@ -2,6 +2,7 @@
 // The agent's config file (YAML). Relative paths resolve against the file's folder;
 // secrets are never written inline, only named (token_env, token_file).
 
+#include "apply/breaker.hpp"
 #include "connectors/source.hpp"
 #include "state/planner.hpp"
 #include "state/source_guard.hpp"
@@ -28,6 +29,7 @@ struct TargetConfig {
     std::filesystem::path ca_file; // empty: the system's trust store
     std::chrono::seconds timeout{30};
     int max_retries = 3;
+    apply::BreakerSettings breaker;
 };
 
 // A secondary source joined onto the primary one.
@@ -50,6 +52,9 @@ struct Config {
     TargetConfig target;
     std::filesystem::path state;
     state::SafetyLimits safety;
+    // Source keys compare ignoring case unless the source says otherwise
+    // (source.case_sensitive_keys).
+    bool case_sensitive_keys = false;
     std::string log_level = "info";
 };
 

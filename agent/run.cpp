@@ -1,9 +1,10 @@
 #include "agent/run.hpp"
 
-#include "agent/applier.hpp"
 #include "agent/config.hpp"
 #include "agent/plan_printer.hpp"
 #include "agent/run_lock.hpp"
+#include "apply/executor.hpp"
+#include "apply/recorder.hpp"
 #include "connectors/join.hpp"
 #include "connectors/source_registry.hpp"
 #include "http/redact.hpp"
@@ -237,16 +238,63 @@ ExitCode plan_exit_code(const state::Plan& plan, const MappedSource& mapped, boo
 }
 
 ExitCode sync_exit_code(const state::Plan& plan, const MappedSource& mapped,
-                        const ApplyResult& result) {
-    if (!mapped.read.complete() || result.target_unusable) return ExitCode::failed;
+                        const apply::Tally& result) {
+    if (!mapped.read.complete() || result.abandoned) return ExitCode::failed;
     if (plan.stopped_by_gate) return ExitCode::safety_stop;
-    if (!result.failures.empty() || !mapped.rejections.empty() || !mapped.failed_joins.empty())
+    if (result.failed + result.skipped > 0 || !mapped.rejections.empty() ||
+        !mapped.failed_joins.empty())
         return ExitCode::partial;
     return ExitCode::ok;
 }
 
+std::string_view verb(state::OperationKind kind) {
+    switch (kind) {
+    case state::OperationKind::create:
+        return "create";
+    case state::OperationKind::update:
+        return "update";
+    case state::OperationKind::deactivate:
+        return "deactivate";
+    case state::OperationKind::reactivate:
+        return "reactivate";
+    case state::OperationKind::remove:
+        return "delete";
+    case state::OperationKind::link_manager:
+        return "link manager of";
+    }
+    return "?";
+}
+
+// Failures one by one (up to `show`), every adoption, and why the target was abandoned.
+void print_outcomes(std::ostream& out, const std::vector<apply::Outcome>& outcomes,
+                    const apply::Tally& result, size_t show) {
+    size_t shown = 0, failures = 0;
+    for (const auto& outcome : outcomes) {
+        if (!outcome.adoption.empty())
+            out << "  = " << outcome.operation->key << ": " << outcome.adoption << '\n';
+        const bool abandoned_skip =
+            result.abandoned && outcome.result == apply::Result::skipped &&
+            outcome.message.starts_with("not sent: the target was abandoned");
+        if (outcome.result == apply::Result::done || abandoned_skip) continue;
+        ++failures;
+        if (shown++ < show)
+            out << "  ! " << verb(outcome.operation->kind) << " " << outcome.operation->key << ": "
+                << outcome.message << '\n';
+    }
+    if (failures > show)
+        out << "  ... and " << failures - show << " more failures (each is in the log)\n";
+    if (result.abandoned) {
+        size_t not_sent = 0;
+        for (const auto& outcome : outcomes)
+            not_sent += outcome.result == apply::Result::skipped &&
+                        outcome.message.starts_with("not sent: the target was abandoned");
+        out << "The target could not be used (" << *result.abandoned << "); " << not_sent
+            << " further operations were not attempted.\n";
+    }
+}
+
 void print_summary(std::ostream& out, const std::string& target, const state::RunCounts& counts,
-                   const ApplyResult& result, double seconds, size_t show) {
+                   const apply::Tally& result, double seconds) {
     out << fmt::format(
         "\nApplied to target \"{}\" in {:.2f} s: {} created, {} updated, {} deactivated, {} "
         "reactivated, "
@@ -257,16 +305,14 @@ void print_summary(std::ostream& out, const std::string& target, const state::Ru
         counts.rejected, counts.failed,
         counts.withheld ? fmt::format(", {} deactivations and deletions withheld", counts.withheld)
                         : "");
-    const size_t shown = std::min(show, result.failures.size());
-    for (size_t i = 0; i < shown; ++i)
-        out << "  ! " << result.failures[i].what << " " << result.failures[i].key << ": "
-            << result.failures[i].message << '\n';
-    if (shown < result.failures.size())
-        out << "  ... and " << result.failures.size() - shown
-            << " more failures (each is in the log)\n";
-    if (result.target_unusable)
-        out << "The target could not be used; " << result.skipped
-            << " further operations were not attempted.\n";
+}
+
+// Which source key owns each account, as the state says: an account is never handed to another.
+apply::AccountOwners owners_of(const state::StateSnapshot& snapshot, bool case_sensitive_keys) {
+    std::map<std::string, std::string> key_by_id;
+    for (const auto& resource : snapshot.resources)
+        if (!resource.scim_id.empty()) key_by_id[resource.scim_id] = resource.key;
+    return {std::move(key_by_id), case_sensitive_keys};
 }
 
 // The state's folder exists and is writable, or can be made: what sync will need.
@@ -373,19 +419,25 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
                             http::RetryPolicy{config.target.max_retries + 1,
                                               std::chrono::milliseconds(500),
                                               std::chrono::seconds(60)});
-    auto result = Applier(client, *store, config.target.name, prepared.now).apply(plan);
-    state::RunCounts counts{mapped.records,           result.created,         result.updated,
-                            result.deactivated,       result.reactivated,     plan.unchanged,
-                            mapped.rejections.size(), result.failures.size(), plan.withheld.size(),
-                            mapped.read.complete()};
+    apply::StateRecorder recorder(*store, config.target.name, prepared.now);
+    apply::Executor executor(client, recorder, owners_of(snapshot, config.case_sensitive_keys),
+                             {config.target.breaker});
+    auto outcomes = executor.run(plan);
+    auto result = apply::tally(outcomes, executor.abandoned());
+    state::RunCounts counts{mapped.records,           result.created,
+                            result.updated,           result.deactivated,
+                            result.reactivated,       plan.unchanged,
+                            mapped.rejections.size(), result.failed + result.skipped,
+                            plan.withheld.size(),     mapped.read.complete()};
     auto code = sync_exit_code(plan, mapped, result);
     if (mapped.read.complete()) store->record_complete_read(source_id, mapped.yielded);
     for (const auto& [id, count] : mapped.complete_reads)
         store->record_complete_read(id, count);
     store->finish_run(run_id, counts, static_cast<int>(code));
-    print_summary(out, config.target.name, counts, result,
-                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
-                  options.show_operations);
+    print_summary(
+        out, config.target.name, counts, result,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    print_outcomes(out, outcomes, result, options.show_operations);
     return code;
 }
 

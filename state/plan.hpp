@@ -33,6 +33,11 @@ struct Operation {
     std::vector<scim::UniqueChoice>
         unique;              // create: candidates free in the state, the body's first
     std::string manager_key; // link_manager: whose SCIM id to set
+    // Its place in the plan, and the operations that must succeed before it is sent (a
+    // manager link waits for both users' creates). Dependencies are explicit, never implied
+    // by order, so the executor may run operations concurrently.
+    size_t id = 0;
+    std::vector<size_t> depends_on;
 };
 
 struct Plan {

@@ -20,19 +20,21 @@ bool inactive(const json& body) {
     return active != body.end() && active->is_boolean() && !active->get<bool>();
 }
 
+Operation operation_of(OperationKind kind, const std::string& key, std::string decision) {
+    Operation operation;
+    operation.kind = kind;
+    operation.key = key;
+    operation.decision = std::move(decision);
+    return operation;
+}
+
 Operation deactivation_of(const StoredResource& resource, std::string decision) {
     json body = resource.body;
     body["active"] = false;
-    Operation operation{OperationKind::deactivate,
-                        resource.key,
-                        resource.scim_id,
-                        {},
-                        body,
-                        {},
-                        false,
-                        std::move(decision),
-                        {},
-                        {}};
+    Operation operation =
+        operation_of(OperationKind::deactivate, resource.key, std::move(decision));
+    operation.scim_id = resource.scim_id;
+    operation.body = body;
     operation.changes = scim::diff_bodies(resource.body, body);
     if (operation.changes.empty())
         operation.changes.push_back({"active", std::nullopt, json(false)});
@@ -42,16 +44,10 @@ Operation deactivation_of(const StoredResource& resource, std::string decision) 
 }
 
 Operation removal_of(const StoredResource& resource, std::string decision) {
-    return {OperationKind::remove,
-            resource.key,
-            resource.scim_id,
-            {},
-            resource.body,
-            {},
-            false,
-            std::move(decision),
-            {},
-            {}};
+    Operation operation = operation_of(OperationKind::remove, resource.key, std::move(decision));
+    operation.scim_id = resource.scim_id;
+    operation.body = resource.body;
+    return operation;
 }
 
 // The desired body with the kept paths as they were last sent.
@@ -69,9 +65,9 @@ json with_kept_paths(json body, const json& stored, const std::vector<scim::Attr
 Operation operation_for(const scim::DesiredResource& desired, json body,
                         const StoredResource* stored,
                         const std::vector<scim::AttributePath>& kept) {
-    Operation operation{
-        OperationKind::create, desired.key, {}, desired.origin, std::move(body), {}, false,
-        desired.decision,      {},          {}};
+    Operation operation = operation_of(OperationKind::create, desired.key, desired.decision);
+    operation.origin = desired.origin;
+    operation.body = std::move(body);
     if (!stored) return operation;
     std::vector<scim::AttributePath> all_kept = kept;
     all_kept.insert(all_kept.end(), desired.keep_as_sent.begin(), desired.keep_as_sent.end());
@@ -140,10 +136,39 @@ class Planner {
             plan_unseen(*resource);
         std::ranges::move(m_links, std::back_inserter(m_plan.operations));
         gate(desired.size());
+        number_and_link(m_plan.operations);
+        for (size_t i = 0; i < m_plan.withheld.size(); ++i)
+            m_plan.withheld[i].id = m_plan.operations.size() + i;
         return std::move(m_plan);
     }
 
   private:
+    // Numbers the operations, and makes each manager link depend on the creates it needs; a
+    // link whose user is not created in this run takes that user's id and body from the plan
+    // or the state.
+    void number_and_link(std::vector<Operation>& operations) const {
+        std::map<std::string, const Operation*> by_key;
+        for (size_t i = 0; i < operations.size(); ++i) {
+            operations[i].id = i;
+            if (operations[i].kind != OperationKind::link_manager)
+                by_key.emplace(operations[i].key, &operations[i]);
+        }
+        for (auto& link : operations) {
+            if (link.kind != OperationKind::link_manager) continue;
+            if (auto manager = by_key.find(link.manager_key); manager != by_key.end())
+                link.depends_on.push_back(manager->second->id);
+            if (auto report = by_key.find(link.key); report != by_key.end()) {
+                link.body = report->second->body;
+                link.scim_id = report->second->scim_id;
+                if (report->second->kind == OperationKind::create)
+                    link.depends_on.push_back(report->second->id);
+            } else if (const auto* resource = stored(link.key)) {
+                link.body = resource->body;
+                link.scim_id = resource->scim_id;
+            }
+        }
+    }
+
     const StoredResource* stored(const std::string& key) const {
         auto found = m_stored.find(key);
         return found == m_stored.end() ? nullptr : found->second;
@@ -169,16 +194,9 @@ class Planner {
             if (std::ranges::find(schemas, json(scim::k_enterprise_user_schema)) == schemas.end())
                 schemas.push_back(scim::k_enterprise_user_schema);
         } else if (m_creating.contains(manager)) {
-            Operation link{OperationKind::link_manager,
-                           desired.key,
-                           {},
-                           desired.origin,
-                           {},
-                           {},
-                           false,
-                           {},
-                           {},
-                           manager};
+            Operation link = operation_of(OperationKind::link_manager, desired.key, {});
+            link.origin = desired.origin;
+            link.manager_key = manager;
             m_links.push_back(std::move(link));
         } else {
             m_plan.unlinked_managers.push_back(

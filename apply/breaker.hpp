@@ -1,0 +1,34 @@
+#pragma once
+// Stops sending to a target that keeps failing, so that a target answering 503 to everything
+// costs a handful of requests, not every operation's retries in turn.
+
+#include <deque>
+#include <optional>
+#include <string>
+
+#include "apply/outcome.hpp"
+
+namespace hr2scim::apply {
+
+struct BreakerSettings {
+    size_t consecutive_failures = 5;   // transient failures in a row
+    size_t window = 20;                // the last this many operations ...
+    double max_failure_percent = 50;   // ... may fail at most this share (once the window is full)
+};
+
+class CircuitBreaker {
+  public:
+    explicit CircuitBreaker(BreakerSettings settings) : m_settings(settings) {}
+
+    void note(Result result);
+    // Why the target is abandoned, or nothing while it may still be used.
+    [[nodiscard]] const std::optional<std::string>& tripped() const { return m_tripped; }
+
+  private:
+    BreakerSettings m_settings;
+    size_t m_in_a_row = 0;
+    std::deque<bool> m_recent; // true: failed
+    std::optional<std::string> m_tripped;
+};
+
+} // namespace hr2scim::apply

@@ -1,0 +1,360 @@
+#include "apply/executor.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "scim/body_path.hpp"
+#include "scim/filter.hpp"
+#include "scim/schema.hpp"
+
+namespace hr2scim::apply {
+namespace {
+
+using nlohmann::json;
+using state::OperationKind;
+using state::ResourceStatus;
+using Effect = Outcome::Effect;
+
+Outcome failure(const state::Operation& operation, Result result, std::string message,
+                Effect effect = Effect::none) {
+    Outcome outcome;
+    outcome.operation = &operation;
+    outcome.result = result;
+    outcome.message = std::move(message);
+    outcome.effect = effect;
+    return outcome;
+}
+
+Outcome call_failure(const state::Operation& operation, const scim::CallError& error,
+                     const std::string& prefix = {}) {
+    return failure(operation, classify(error), prefix + error.describe());
+}
+
+// A user sent with active:false (pre-hire, terminated) is kept as deactivated.
+Outcome saved(const state::Operation& operation, std::string id, json body,
+              std::optional<ResourceStatus> status = std::nullopt) {
+    Outcome outcome;
+    outcome.operation = &operation;
+    outcome.effect = Effect::save;
+    outcome.scim_id = std::move(id);
+    const bool inactive = body.is_object() && body.value("active", true) == false;
+    outcome.status = status.value_or(inactive ? ResourceStatus::deactivated : ResourceStatus::active);
+    outcome.body = std::move(body);
+    return outcome;
+}
+
+// A definite "no" from the target: nothing was created, the journal entry can go.
+bool definitely_not_created(const scim::CallError& error) {
+    auto result = classify(error);
+    return result == Result::refused || result == Result::conflict;
+}
+
+// A filter that finds users holding `value` at `path`: emails[type eq "work"].value → emails.value.
+std::string filter_for(const scim::AttributePath& path, const std::string& value) {
+    std::string attribute = (path.schema.empty() ? "" : path.schema + ":") + path.attribute;
+    if (!path.sub_attribute.empty()) attribute += "." + path.sub_attribute;
+    return scim::eq_filter(attribute, value);
+}
+
+bool holds_at(const json& resource, const scim::AttributePath& path, const std::string& value) {
+    if (path.sub_attribute.empty() && path.schema.empty()) return holds_value(resource, path.attribute, value);
+    const json* held = scim::value_at(resource, path);
+    return held && held->is_string() && held->get<std::string>() == value;
+}
+
+} // namespace
+
+Tally tally(const std::vector<Outcome>& outcomes, const std::optional<std::string>& abandoned) {
+    Tally counts;
+    counts.abandoned = abandoned;
+    for (const auto& outcome : outcomes) {
+        if (outcome.result == Result::skipped) {
+            ++counts.skipped;
+            continue;
+        }
+        if (outcome.result != Result::done) {
+            ++counts.failed;
+            continue;
+        }
+        counts.adopted += outcome.adoption.empty() ? 0 : 1;
+        counts.recreated += outcome.recreated ? 1 : 0;
+        switch (outcome.operation->kind) {
+        case OperationKind::create: ++counts.created; break;
+        case OperationKind::update: ++counts.updated; break;
+        case OperationKind::deactivate: ++counts.deactivated; break;
+        case OperationKind::reactivate: ++counts.reactivated; break;
+        case OperationKind::remove: ++counts.deleted; break;
+        case OperationKind::link_manager: ++counts.linked; break;
+        }
+    }
+    return counts;
+}
+
+Executor::Executor(scim::ScimClient& client, OutcomeSink& sink, AccountOwners owners,
+                   ExecutorSettings settings)
+    : m_client(client), m_sink(sink), m_owners(std::move(owners)), m_breaker(settings.breaker) {}
+
+std::vector<Outcome> Executor::run(const state::Plan& plan) {
+    std::vector<Outcome> outcomes;
+    outcomes.reserve(plan.operations.size());
+    for (const auto& operation : plan.operations) {
+        Outcome outcome;
+        if (const auto& why = m_breaker.tripped()) {
+            outcome = failure(operation, Result::skipped, "not sent: the target was abandoned (" + *why + ")");
+        } else {
+            outcome = execute(operation);
+            m_breaker.note(outcome.result);
+        }
+        m_succeeded[operation.id] = outcome.result == Result::done;
+        if (outcome.result == Result::done && outcome.effect == Effect::save) {
+            m_created[operation.key] = {outcome.scim_id, outcome.body};
+            m_owners.claim(outcome.scim_id, operation.key);
+        }
+        m_sink.record(outcome);
+        outcomes.push_back(std::move(outcome));
+    }
+    return outcomes;
+}
+
+Outcome Executor::execute(const state::Operation& operation) {
+    for (size_t dependency : operation.depends_on)
+        if (!m_succeeded[dependency])
+            return failure(operation, Result::skipped,
+                           "waits for a later run: an operation it depends on did not succeed");
+    switch (operation.kind) {
+    case OperationKind::create: return create(operation);
+    case OperationKind::update:
+    case OperationKind::reactivate: return update(operation);
+    case OperationKind::deactivate: return deactivate(operation);
+    case OperationKind::remove: return remove(operation);
+    case OperationKind::link_manager: return link_manager(operation);
+    }
+    return failure(operation, Result::refused, "unknown operation");
+}
+
+// externalId first (it is ours), then userName. A result is used only when it holds the value
+// searched for: a target that ignores the filter answers with users who do not.
+std::optional<Executor::Found> Executor::find_existing(const state::Operation& operation, Outcome& failed) {
+    for (const char* attribute : {"externalId", "userName"}) {
+        auto value = operation.body.find(attribute);
+        if (value == operation.body.end() || !value->is_string()) continue;
+        const auto& wanted = value->get_ref<const std::string&>();
+        auto found = m_client.find_users(scim::eq_filter(attribute, wanted));
+        if (!found) {
+            failed = call_failure(operation, found.error(), "look-up by " + std::string(attribute) + " failed: ");
+            return std::nullopt;
+        }
+        std::vector<const json*> holding;
+        for (const auto& resource : *found)
+            if (holds_value(resource, attribute, wanted)) holding.push_back(&resource);
+        if (holding.size() > 1) {
+            failed = failure(operation, Result::conflict,
+                             std::to_string(holding.size()) + " users on the target hold " + attribute +
+                                 " " + wanted + "; refusing to guess");
+            return std::nullopt;
+        }
+        if (holding.empty()) continue;
+        auto id = usable_id(*holding.front());
+        if (!id) {
+            failed = failure(operation, Result::unknown,
+                             "the look-up by " + std::string(attribute) + " returned a user without a usable id; not adopted");
+            return std::nullopt;
+        }
+        return Found{*id, *holding.front(), attribute};
+    }
+    return std::nullopt;
+}
+
+Outcome Executor::adopt(const state::Operation& operation, const Found& found) {
+    if (auto problem = m_owners.adoption_problem(found.resource, found.id, operation.key))
+        return failure(operation, Result::conflict, *problem, Effect::forget);
+    auto replaced = m_client.replace_user(found.id, operation.body);
+    if (!replaced)
+        return call_failure(operation, replaced.error(), "replacing the existing user " + found.id + " failed: ");
+    Outcome outcome = saved(operation, found.id, operation.body);
+    outcome.adoption = "took over the existing account " + found.id + ", matched by " + found.by;
+    spdlog::info("create {}: {}", operation.key, outcome.adoption);
+    return outcome;
+}
+
+// Journals the create, sends it, and records the user when the answer carries a usable id.
+// Nothing when the call failed (its error is in `error`).
+std::optional<Outcome> Executor::post(const state::Operation& operation, const json& body,
+                                      scim::CallError* error) {
+    m_sink.journal_create(operation, body);
+    auto created = m_client.create_user(body);
+    if (!created) {
+        *error = created.error();
+        return std::nullopt;
+    }
+    if (auto id = usable_id(*created)) return saved(operation, *id, body);
+    // The journal entry stays: the next run looks the user up instead of creating another.
+    return failure(operation, Result::unknown,
+                   "the target answered the create without a usable id; the user is looked up on the next run");
+}
+
+Outcome Executor::create(const state::Operation& operation) {
+    Outcome failed;
+    if (operation.resolve_first) {
+        if (auto existing = find_existing(operation, failed)) return adopt(operation, *existing);
+        if (failed.operation) return failed;
+    }
+    if (!operation.unique.empty()) return create_with_unique(operation, operation);
+    scim::CallError error;
+    if (auto posted = post(operation, operation.body, &error)) return *posted;
+    if (classify(error) == Result::conflict) {
+        // Already there (made by hand, or by another tool): adopted only when verified and unowned.
+        if (auto existing = find_existing(operation, failed)) return adopt(operation, *existing);
+        if (failed.operation) {
+            failed.effect = Effect::forget;
+            return failed;
+        }
+    }
+    Outcome outcome = call_failure(operation, error);
+    if (definitely_not_created(error)) outcome.effect = Effect::forget;
+    return outcome;
+}
+
+// unique(...): a candidate the target refuses as taken (409: its look-up compared case
+// sensitively, its uniqueness does not) is dropped and the next one tried. Never adopted:
+// an account holding that value belongs to somebody else.
+Outcome Executor::create_with_unique(state::Operation picked, const state::Operation& operation) {
+    std::string refused;
+    for (;;) {
+        Outcome failed;
+        if (auto problem = pick_unique(picked, failed); !problem.empty()) {
+            if (failed.operation) return failed;
+            return failure(operation, Result::conflict,
+                           problem + (refused.empty() ? "" : "; refused by the target as taken: " + refused),
+                           Effect::forget);
+        }
+        scim::CallError error;
+        if (auto posted = post(operation, picked.body, &error)) return *posted;
+        if (classify(error) != Result::conflict) {
+            Outcome outcome = call_failure(operation, error);
+            if (definitely_not_created(error)) outcome.effect = Effect::forget;
+            return outcome;
+        }
+        // Drop the value refused: userName's when there is a unique userName, else each one used.
+        const bool has_user_name = std::ranges::any_of(
+            picked.unique, [](const auto& choice) { return choice.path.to_string() == "userName"; });
+        for (auto& choice : picked.unique) {
+            if (has_user_name && choice.path.to_string() != "userName") continue;
+            const json* used = scim::value_at(picked.body, choice.path);
+            if (!used || !used->is_string()) continue;
+            refused += (refused.empty() ? "" : ", ") + used->get<std::string>();
+            std::erase(choice.candidates, used->get<std::string>());
+        }
+    }
+}
+
+// The first candidate nobody on the target holds yet (the planner left out those taken in
+// the state). A look-up answer that does not hold the candidate does not make it taken.
+std::string Executor::pick_unique(state::Operation& operation, Outcome& failed) {
+    for (const auto& choice : operation.unique) {
+        std::string listed;
+        bool picked = false;
+        for (const auto& candidate : choice.candidates) {
+            auto found = m_client.find_users(filter_for(choice.path, candidate));
+            if (!found) {
+                failed = call_failure(operation, found.error(),
+                                      "checking whether " + choice.path.to_string() + " '" + candidate +
+                                          "' is free failed: ");
+                return failed.message;
+            }
+            const bool taken = std::ranges::any_of(
+                *found, [&](const json& resource) { return holds_at(resource, choice.path, candidate); });
+            if (!taken) {
+                scim::set_value(operation.body, choice.path, candidate);
+                picked = true;
+                break;
+            }
+            listed += (listed.empty() ? "" : ", ") + candidate;
+        }
+        if (!picked)
+            return "no free value for " + choice.path.to_string() + " (unique): " +
+                   (listed.empty() ? std::string("every candidate is empty or held by another user in the state")
+                                   : "taken on the target: " + listed);
+    }
+    return {};
+}
+
+Outcome Executor::update(const state::Operation& operation) {
+    auto patched = m_client.patch_user(operation.scim_id, scim::to_patch_operations(operation.changes));
+    if (!patched && patched.error().status == 404) {
+        // Deleted on the target behind our back: the person is still in the source, so they
+        // get their account again.
+        spdlog::warn("{}: user {} no longer exists on the target; creating it again", operation.key,
+                     operation.scim_id);
+        m_owners.release(operation.scim_id);
+        state::Operation create_again = operation;
+        create_again.kind = OperationKind::create;
+        create_again.scim_id.clear();
+        create_again.changes.clear();
+        Outcome outcome = create(create_again);
+        outcome.operation = &operation;
+        outcome.recreated = outcome.result == Result::done;
+        return outcome;
+    }
+    if (!patched) return call_failure(operation, patched.error());
+    return saved(operation, operation.scim_id, operation.body);
+}
+
+Outcome Executor::deactivate(const state::Operation& operation) {
+    std::string scim_id = operation.scim_id;
+    if (operation.resolve_first) {
+        Outcome failed;
+        auto existing = find_existing(operation, failed);
+        if (failed.operation) return failed;
+        if (!existing) { // never created: nothing to deactivate
+            Outcome outcome = saved(operation, {}, operation.body);
+            outcome.effect = Effect::forget;
+            return outcome;
+        }
+        if (auto problem = m_owners.adoption_problem(existing->resource, existing->id, operation.key))
+            return failure(operation, Result::conflict, *problem);
+        scim_id = existing->id;
+    }
+    auto patched = m_client.patch_user(scim_id, scim::to_patch_operations(operation.changes));
+    if (!patched && patched.error().status == 404) {
+        spdlog::warn("deactivate {}: user {} is already gone from the target", operation.key, scim_id);
+        Outcome outcome = saved(operation, scim_id, operation.body);
+        outcome.effect = Effect::forget;
+        return outcome;
+    }
+    if (!patched) return call_failure(operation, patched.error());
+    return saved(operation, scim_id, operation.body, ResourceStatus::deactivated);
+}
+
+Outcome Executor::remove(const state::Operation& operation) {
+    auto deleted = m_client.delete_user(operation.scim_id);
+    if (!deleted && deleted.error().status != 404) return call_failure(operation, deleted.error());
+    Outcome outcome = saved(operation, operation.scim_id, operation.body);
+    outcome.effect = Effect::forget;
+    m_owners.release(operation.scim_id);
+    return outcome;
+}
+
+// Both users exist now (the manager was created earlier in this run): set the reference.
+// scimmy-like servers refuse a path into the manager ("…:manager.value"); the whole complex
+// value works everywhere.
+Outcome Executor::link_manager(const state::Operation& operation) {
+    auto report = m_created.find(operation.key);
+    auto manager = m_created.find(operation.manager_key);
+    std::string report_id = report != m_created.end() ? report->second.first : operation.scim_id;
+    json body = report != m_created.end() ? report->second.second : operation.body;
+    if (report_id.empty()) return failure(operation, Result::skipped, "the user was not created; linked on a later run");
+    if (manager == m_created.end())
+        return failure(operation, Result::skipped,
+                       "the manager " + operation.manager_key + " was not created; linked on a later run");
+    json reference = {{"value", manager->second.first}};
+    body[scim::k_enterprise_user_schema]["manager"] = reference;
+    auto& schemas = body["schemas"];
+    if (std::ranges::find(schemas, json(scim::k_enterprise_user_schema)) == schemas.end())
+        schemas.push_back(scim::k_enterprise_user_schema);
+    auto patched = m_client.patch_user(
+        report_id, {{"replace", std::string(scim::k_enterprise_user_schema) + ":manager", reference}});
+    if (!patched) return call_failure(operation, patched.error());
+    return saved(operation, report_id, std::move(body));
+}
+
+} // namespace hr2scim::apply

@@ -1,0 +1,60 @@
+#include "apply/identity.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "state/source_key.hpp"
+
+namespace hr2scim::apply {
+namespace {
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::ranges::equal(a, b, [](unsigned char x, unsigned char y) {
+               return std::tolower(x) == std::tolower(y);
+           });
+}
+
+} // namespace
+
+std::optional<std::string> usable_id(const nlohmann::json& resource) {
+    if (!resource.is_object()) return std::nullopt;
+    auto id = resource.find("id");
+    if (id == resource.end()) return std::nullopt;
+    if (id->is_number_unsigned() || id->is_number_integer()) return id->dump();
+    if (!id->is_string()) return std::nullopt;
+    const auto& text = id->get_ref<const std::string&>();
+    if (text.empty() || text.size() > 1024) return std::nullopt;
+    if (std::ranges::any_of(text, [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+        return std::nullopt;
+    return text;
+}
+
+bool holds_value(const nlohmann::json& resource, std::string_view attribute,
+                 std::string_view value) {
+    if (!resource.is_object()) return false;
+    auto held = resource.find(std::string(attribute));
+    if (held == resource.end() || !held->is_string()) return false;
+    const auto& text = held->get_ref<const std::string&>();
+    return attribute == "userName" ? equal_ignoring_case(text, value) : text == value;
+}
+
+bool AccountOwners::same_key(std::string_view a, std::string_view b) const {
+    return state::identity_key(a, m_case_sensitive) == state::identity_key(b, m_case_sensitive);
+}
+
+std::optional<std::string> AccountOwners::adoption_problem(const nlohmann::json& resource,
+                                                           const std::string& id,
+                                                           const std::string& key) const {
+    if (auto owner = m_key_by_id.find(id); owner != m_key_by_id.end() && !same_key(owner->second, key))
+        return "the account " + id + " is " + owner->second + "'s (in the state); not taken over for " +
+               key;
+    if (auto external = resource.find("externalId");
+        external != resource.end() && external->is_string() &&
+        !external->get_ref<const std::string&>().empty() &&
+        !same_key(external->get_ref<const std::string&>(), key))
+        return "the account " + id + " has externalId " + external->get_ref<const std::string&>() +
+               ", another person's key; not taken over for " + key;
+    return std::nullopt;
+}
+
+} // namespace hr2scim::apply

@@ -1,0 +1,42 @@
+#pragma once
+// Identity is verified, never assumed. A look-up result is used only when it holds the value
+// searched for; an account is adopted only when no other source key owns it.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace hr2scim::apply {
+
+// The id a target gave, if it can be one: a non-empty string of printable characters (or a
+// number, which some targets use).
+[[nodiscard]] std::optional<std::string> usable_id(const nlohmann::json& resource);
+
+// Whether `resource` holds `value` at the top-level `attribute`, compared as RFC 7643 says:
+// userName ignoring case (caseExact false), externalId exactly.
+[[nodiscard]] bool holds_value(const nlohmann::json& resource, std::string_view attribute,
+                               std::string_view value);
+
+// Which source key owns each SCIM id, as the state says, and how keys compare.
+class AccountOwners {
+  public:
+    AccountOwners(std::map<std::string, std::string> key_by_id, bool case_sensitive_keys)
+        : m_key_by_id(std::move(key_by_id)), m_case_sensitive(case_sensitive_keys) {}
+
+    // Why the account `resource` (id `id`) must not become `key`'s, or nothing.
+    [[nodiscard]] std::optional<std::string> adoption_problem(const nlohmann::json& resource,
+                                                              const std::string& id,
+                                                              const std::string& key) const;
+    void claim(const std::string& id, const std::string& key) { m_key_by_id[id] = key; }
+    void release(const std::string& id) { m_key_by_id.erase(id); }
+    [[nodiscard]] bool same_key(std::string_view a, std::string_view b) const;
+
+  private:
+    std::map<std::string, std::string> m_key_by_id;
+    bool m_case_sensitive;
+};
+
+} // namespace hr2scim::apply

@@ -1,0 +1,47 @@
+#pragma once
+// What became of one operation: the executor's answer, the recorder's input. A result is
+// classified once, here; nothing else decides what an HTTP status means for a plan.
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "scim/scim_error.hpp"
+#include "state/plan.hpp"
+#include "state/stored_resource.hpp"
+
+namespace hr2scim::apply {
+
+enum class Result {
+    done,            // the target holds what the operation meant
+    conflict,        // the target holds something that is somebody else's (409, a verified look-up)
+    refused,         // the target said no to this operation (another 4xx)
+    transient,       // busy or failing after the retries (408, 429, 5xx): try again next run
+    target_unusable, // 401/403 or no answer: every further call would fail the same way
+    unknown,         // the call may or may not have taken effect (an answer without a usable id)
+    skipped,         // not sent: what it depends on failed, or the target was abandoned
+};
+
+[[nodiscard]] std::string_view to_string(Result result);
+
+// The one place that says what a failed call means.
+[[nodiscard]] Result classify(const scim::CallError& error);
+
+struct Outcome {
+    const state::Operation* operation = nullptr;
+    Result result = Result::done;
+    std::string message; // why, when not done
+
+    // What the state remembers afterwards.
+    enum class Effect { none, save, forget };
+    Effect effect = Effect::none;
+    std::string scim_id;        // the account it concerns
+    nlohmann::json body;        // what the target holds now, as far as hr2scim sent it
+    state::ResourceStatus status = state::ResourceStatus::active;
+
+    std::string adoption; // "took over the existing account <id>, matched by userName"
+    bool recreated = false; // the account had been deleted on the target and was created again
+};
+
+} // namespace hr2scim::apply

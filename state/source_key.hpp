@@ -1,0 +1,24 @@
+#pragma once
+// How source keys compare: after trimming surrounding spaces and, unless the source says its
+// keys are case-sensitive, ignoring case. A re-export with `e0000005` or `"E0000005 "` is
+// the same person as `E0000005`.
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <string_view>
+
+namespace hr2scim::state {
+
+[[nodiscard]] inline std::string identity_key(std::string_view key, bool case_sensitive) {
+    constexpr std::string_view k_spaces = " \t\r\n\v\f";
+    const auto first = key.find_first_not_of(k_spaces);
+    if (first == std::string_view::npos) return {};
+    std::string out(key.substr(first, key.find_last_not_of(k_spaces) - first + 1));
+    if (!case_sensitive)
+        std::ranges::transform(out, out.begin(),
+                               [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+} // namespace hr2scim::state
