@@ -48,6 +48,14 @@ class Reader {
         return node.Scalar();
     }
 
+    [[nodiscard]] bool boolean(const YAML::Node& node, std::string_view name) const {
+        try {
+            return node.as<bool>();
+        } catch (const YAML::Exception&) {
+            throw ConfigError(where(node) + std::string(name) + " must be true or false");
+        }
+    }
+
     template <class Number>
     [[nodiscard]] Number number(const YAML::Node& node, std::string_view name, Number low,
                                 Number high) const {
@@ -83,7 +91,8 @@ std::string source_type_names() {
 
 // Reads one source section (the primary, or a joined one) into its type, options and guards.
 void read_source(const Reader& reader, const YAML::Node& node, std::string& source_type,
-                 connectors::SourceOptions& options, state::SourceGuards& guards) {
+                 connectors::SourceOptions& options, state::SourceGuards& guards,
+                 bool* case_sensitive_keys = nullptr) {
     if (!node.IsMap() || !node["type"])
         throw ConfigError(reader.where(node) +
                           "source needs a type (one of: " + source_type_names() + ")");
@@ -94,6 +103,11 @@ void read_source(const Reader& reader, const YAML::Node& node, std::string& sour
                           "' (known: " + source_type_names() + ")");
     for (const auto& item : node) {
         const std::string& key = item.first.Scalar();
+        // The primary source says how its keys compare (the default: ignoring case).
+        if (key == "case_sensitive_keys" && case_sensitive_keys) {
+            *case_sensitive_keys = reader.boolean(item.second, "source.case_sensitive_keys");
+            continue;
+        }
         // Completeness guards apply to every kind of source.
         if (key == "min_records") {
             guards.min_records =
@@ -113,6 +127,7 @@ void read_source(const Reader& reader, const YAML::Node& node, std::string& sour
             for (const auto& option : kind->options)
                 listed += (listed.empty() ? "" : ", ") + std::string(option.name);
             listed += ", min_records, max_shrink_percent";
+            if (case_sensitive_keys) listed += ", case_sensitive_keys";
             throw ConfigError(reader.where(item.first) + "unknown key '" + key + "' for a " +
                               source_type + " source (expected: " + listed + ")");
         }
@@ -156,10 +171,23 @@ void read_joins(const Reader& reader, const YAML::Node& node, Config& config) {
     }
 }
 
+void read_breaker(const Reader& reader, const YAML::Node& node, apply::BreakerSettings& breaker) {
+    reader.check_keys(node, "target.breaker", {"consecutive_failures", "window", "max_failure_percent"});
+    if (node["consecutive_failures"])
+        breaker.consecutive_failures = reader.number<size_t>(
+            node["consecutive_failures"], "target.breaker.consecutive_failures", 0, 100000);
+    if (node["window"])
+        breaker.window = reader.number<size_t>(node["window"], "target.breaker.window", 0, 100000);
+    if (node["max_failure_percent"])
+        breaker.max_failure_percent = reader.number<double>(
+            node["max_failure_percent"], "target.breaker.max_failure_percent", 0.0, 100.0);
+}
+
 void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& target) {
     reader.check_keys(
         node, "target",
-        {"name", "url", "token_env", "token_file", "ca_file", "timeout_seconds", "max_retries"},
+        {"name", "url", "token_env", "token_file", "ca_file", "timeout_seconds", "max_retries",
+         "breaker"},
         node["token"] ? "; tokens are never written in the config: use token_env or token_file"
                       : "");
     if (!node["url"]) throw ConfigError(reader.where(node) + "target needs a url");
@@ -181,6 +209,7 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
             reader.number<int>(node["timeout_seconds"], "target.timeout_seconds", 1, 3600));
     if (node["max_retries"])
         target.max_retries = reader.number<int>(node["max_retries"], "target.max_retries", 0, 20);
+    if (node["breaker"]) read_breaker(reader, node["breaker"], target.breaker);
 }
 
 void read_safety(const Reader& reader, const YAML::Node& node, state::SafetyLimits& limits) {
@@ -223,7 +252,8 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& f
     for (const char* required : {"source", "mapping", "target", "state"})
         if (!root[required])
             throw ConfigError(file.string() + ": missing '" + std::string(required) + "'");
-    read_source(reader, root["source"], config.source_type, config.source, config.source_guards);
+    read_source(reader, root["source"], config.source_type, config.source, config.source_guards,
+                &config.case_sensitive_keys);
     if (root["join"]) read_joins(reader, root["join"], config);
     config.mapping = reader.path(root["mapping"], "mapping");
     read_target(reader, root["target"], config.target);

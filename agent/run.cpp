@@ -206,6 +206,7 @@ state::PlanPolicy policy_for(const Prepared& prepared, const RunOptions& options
     policy.limits = config.safety;
     policy.kept_paths = mapped.kept_paths;
     policy.now = prepared.now;
+    policy.case_sensitive_keys = config.case_sensitive_keys;
     if (prepared.mapping.lifecycle.delete_after_days)
         policy.delete_after = std::chrono::days(*prepared.mapping.lifecycle.delete_after_days);
     if (mapped.decisions_unsure) policy.source_incomplete = *mapped.decisions_unsure;

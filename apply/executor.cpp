@@ -106,7 +106,7 @@ std::vector<Outcome> Executor::run(const state::Plan& plan) {
         }
         m_succeeded[operation.id] = outcome.result == Result::done;
         if (outcome.result == Result::done && outcome.effect == Effect::save) {
-            m_created[operation.key] = {outcome.scim_id, outcome.body};
+            m_created[m_owners.id_of(operation.key)] = {outcome.scim_id, outcome.body};
             m_owners.claim(outcome.scim_id, operation.key);
         }
         m_sink.record(outcome);
@@ -338,8 +338,8 @@ Outcome Executor::remove(const state::Operation& operation) {
 // scimmy-like servers refuse a path into the manager ("…:manager.value"); the whole complex
 // value works everywhere.
 Outcome Executor::link_manager(const state::Operation& operation) {
-    auto report = m_created.find(operation.key);
-    auto manager = m_created.find(operation.manager_key);
+    auto report = m_created.find(m_owners.id_of(operation.key));
+    auto manager = m_created.find(m_owners.id_of(operation.manager_key));
     std::string report_id = report != m_created.end() ? report->second.first : operation.scim_id;
     json body = report != m_created.end() ? report->second.second : operation.body;
     if (report_id.empty()) return failure(operation, Result::skipped, "the user was not created; linked on a later run");

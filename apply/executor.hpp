@@ -65,7 +65,8 @@ class Executor {
     AccountOwners m_owners;
     CircuitBreaker m_breaker;
     std::map<size_t, bool> m_succeeded;                         // operation id -> done
-    std::map<std::string, std::pair<std::string, nlohmann::json>> m_created; // key -> id, body
+    // Accounts made or changed in this run, by identity key: id and body.
+    std::map<std::string, std::pair<std::string, nlohmann::json>> m_created;
 };
 
 } // namespace hr2scim::apply

@@ -39,7 +39,11 @@ bool holds_value(const nlohmann::json& resource, std::string_view attribute,
 }
 
 bool AccountOwners::same_key(std::string_view a, std::string_view b) const {
-    return state::identity_key(a, m_case_sensitive) == state::identity_key(b, m_case_sensitive);
+    return id_of(a) == id_of(b);
+}
+
+std::string AccountOwners::id_of(std::string_view key) const {
+    return state::identity_key(key, m_case_sensitive);
 }
 
 std::optional<std::string> AccountOwners::adoption_problem(const nlohmann::json& resource,

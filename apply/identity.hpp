@@ -33,6 +33,7 @@ class AccountOwners {
     void claim(const std::string& id, const std::string& key) { m_key_by_id[id] = key; }
     void release(const std::string& id) { m_key_by_id.erase(id); }
     [[nodiscard]] bool same_key(std::string_view a, std::string_view b) const;
+    [[nodiscard]] std::string id_of(std::string_view key) const;
 
   private:
     std::map<std::string, std::string> m_key_by_id;

@@ -2,6 +2,7 @@
 
 #include "scim/body_path.hpp"
 #include "scim/schema.hpp"
+#include "state/source_key.hpp"
 #include "state/timestamp.hpp"
 
 #include <algorithm>
@@ -69,6 +70,7 @@ Operation operation_for(const scim::DesiredResource& desired, json body,
     operation.origin = desired.origin;
     operation.body = std::move(body);
     if (!stored) return operation;
+    operation.key = stored->key; // the state's spelling of the key: one row per person
     std::vector<scim::AttributePath> all_kept = kept;
     all_kept.insert(all_kept.end(), desired.keep_as_sent.begin(), desired.keep_as_sent.end());
     if (!all_kept.empty()) operation.body = with_kept_paths(operation.body, stored->body, all_kept);
@@ -118,16 +120,18 @@ class Planner {
     Planner(const std::vector<StoredResource>& stored, const PlanPolicy& policy)
         : m_policy(policy) {
         for (const auto& resource : stored)
-            m_stored[resource.key] = &resource;
+            m_stored[id_of(resource.key)] = &resource;
+        for (const auto& key : policy.protected_keys)
+            m_protected.insert(id_of(key));
     }
 
     Plan plan(const std::vector<scim::DesiredResource>& desired) {
         std::vector<const scim::DesiredResource*> ordered;
         for (const auto& resource : desired) {
             ordered.push_back(&resource);
-            m_seen[resource.key] = &resource;
+            m_seen[id_of(resource.key)] = &resource;
             if (resource.disposition == Disposition::provision && !has_id(resource.key))
-                m_creating.insert(resource.key);
+                m_creating.insert(id_of(resource.key));
         }
         std::ranges::sort(ordered, {}, &scim::DesiredResource::key);
         for (const auto* resource : ordered)
@@ -155,22 +159,29 @@ class Planner {
         }
         for (auto& link : operations) {
             if (link.kind != OperationKind::link_manager) continue;
-            if (auto manager = by_key.find(link.manager_key); manager != by_key.end())
+            if (auto manager = by_key.find(id_of(link.manager_key)); manager != by_key.end())
                 link.depends_on.push_back(manager->second->id);
-            if (auto report = by_key.find(link.key); report != by_key.end()) {
+            if (auto report = by_key.find(id_of(link.key)); report != by_key.end()) {
+                link.key = report->second->key;
                 link.body = report->second->body;
                 link.scim_id = report->second->scim_id;
                 if (report->second->kind == OperationKind::create)
                     link.depends_on.push_back(report->second->id);
             } else if (const auto* resource = stored(link.key)) {
+                link.key = resource->key;
                 link.body = resource->body;
                 link.scim_id = resource->scim_id;
             }
         }
     }
 
+    // Keys compare after trimming and, unless the source says otherwise, ignoring case.
+    [[nodiscard]] std::string id_of(std::string_view key) const {
+        return identity_key(key, m_policy.case_sensitive_keys);
+    }
+
     const StoredResource* stored(const std::string& key) const {
-        auto found = m_stored.find(key);
+        auto found = m_stored.find(id_of(key));
         return found == m_stored.end() ? nullptr : found->second;
     }
     bool has_id(const std::string& key) const {
@@ -193,7 +204,7 @@ class Planner {
             auto& schemas = body["schemas"];
             if (std::ranges::find(schemas, json(scim::k_enterprise_user_schema)) == schemas.end())
                 schemas.push_back(scim::k_enterprise_user_schema);
-        } else if (m_creating.contains(manager)) {
+        } else if (m_creating.contains(id_of(manager))) {
             Operation link = operation_of(OperationKind::link_manager, desired.key, {});
             link.origin = desired.origin;
             link.manager_key = manager;
@@ -276,10 +287,10 @@ class Planner {
 
     // Stored users whose record is gone, or out of scope: deactivate, and delete after the grace.
     void plan_unseen(const StoredResource& resource) {
-        auto found = m_seen.find(resource.key);
+        auto found = m_seen.find(id_of(resource.key));
         const scim::DesiredResource* desired = found == m_seen.end() ? nullptr : found->second;
         if (desired && desired->disposition != Disposition::out_of_scope) return;
-        if (!desired && m_policy.protected_keys.contains(resource.key)) {
+        if (!desired && m_protected.contains(id_of(resource.key))) {
             ++m_plan.protected_keys;
             return;
         }
@@ -317,6 +328,7 @@ class Planner {
     std::map<std::string, const StoredResource*> m_stored;
     std::map<std::string, const scim::DesiredResource*> m_seen;
     std::set<std::string> m_creating;
+    std::set<std::string> m_protected;
     std::map<std::string, std::set<std::string>> m_taken;
     std::vector<Operation> m_destructive;
     std::vector<Operation> m_links;

@@ -32,6 +32,7 @@ struct PlanPolicy {
     std::vector<scim::AttributePath> kept_paths;
     std::chrono::sys_seconds now{};                // the run's instant
     std::optional<std::chrono::days> delete_after; // grace before DELETE; none: never delete
+    bool case_sensitive_keys = false; // keys compare trimmed and, unless this is set, ignoring case
 };
 
 [[nodiscard]] Plan make_plan(const std::vector<scim::DesiredResource>& desired,

@@ -50,7 +50,8 @@ TEST(Config, UnknownKeysAreErrorsWithFileLineAndColumn) {
     bad_source.insert(bad_source.find("  key_column"), "  delimeter: ';'\n");
     EXPECT_EQ(config_error(bad_source),
               "/etc/hr2scim/c.yaml:4:3: unknown key 'delimeter' for a csv source "
-              "(expected: type, path, key_column, delimiter, min_records, max_shrink_percent)");
+              "(expected: type, path, key_column, delimiter, min_records, max_shrink_percent, "
+              "case_sensitive_keys)");
 }
 
 TEST(Config, AnInlineTokenIsRefused) {
