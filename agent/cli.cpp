@@ -55,8 +55,8 @@ std::string command_list() {
 
 // The first word that is not an option (or an option's value) must be a command.
 std::optional<std::string> unknown_command(int argc, char** argv) {
-    static const std::array<std::string_view, 6> k_taking_values = {
-        "-c", "--config", "--log-level", "--as-of", "--max-deactivations", "--show"};
+    static const std::array<std::string_view, 7> k_taking_values = {
+        "-c", "--config", "--log-level", "--as-of", "--max-deactivations", "--show", "--hand-over"};
     for (int i = 1; i < argc; ++i) {
         std::string_view word = argv[i];
         if (word.starts_with("-")) {
@@ -136,7 +136,19 @@ int main_with_arguments(int argc, char** argv) {
     explain->add_option("key", options.key, "the record's source key (e.g. its employee id)")
         ->required();
     bool show_all = false;
+    std::vector<std::string> hand_overs;
     for (auto* sub : {plan, sync}) {
+        sub->add_option("--hand-over", hand_overs,
+                        "OLD=NEW: a re-hire under a new key takes over the account of the key that "
+                        "left (repeatable)")
+            ->check(CLI::Validator(
+                [](const std::string& text) {
+                    auto equals = text.find('=');
+                    return equals != std::string::npos && equals > 0 && equals + 1 < text.size()
+                               ? std::string()
+                               : "'" + text + "' is not OLD=NEW";
+                },
+                "OLD=NEW"));
         sub->add_option("--max-deactivations", options.max_deactivations,
                         "allow up to N deactivations in this run, overriding the safety limits");
         sub->add_flag(
@@ -170,6 +182,9 @@ int main_with_arguments(int argc, char** argv) {
                            "/etc/hr2scim/config.yaml");
     if (!as_of.empty()) options.as_of = mappings::parse_instant(as_of);
     if (show_all) options.show_operations = SIZE_MAX;
+    for (const auto& pair : hand_overs)
+        options.hand_overs.emplace_back(pair.substr(0, pair.find('=')),
+                                        pair.substr(pair.find('=') + 1));
     set_up_logging();
     RedactingBuffer redacted(std::cout);
     std::ostream out(&redacted);

@@ -172,7 +172,8 @@ void read_joins(const Reader& reader, const YAML::Node& node, Config& config) {
 }
 
 void read_breaker(const Reader& reader, const YAML::Node& node, apply::BreakerSettings& breaker) {
-    reader.check_keys(node, "target.breaker", {"consecutive_failures", "window", "max_failure_percent"});
+    reader.check_keys(node, "target.breaker",
+                      {"consecutive_failures", "window", "max_failure_percent"});
     if (node["consecutive_failures"])
         breaker.consecutive_failures = reader.number<size_t>(
             node["consecutive_failures"], "target.breaker.consecutive_failures", 0, 100000);
@@ -184,12 +185,12 @@ void read_breaker(const Reader& reader, const YAML::Node& node, apply::BreakerSe
 }
 
 void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& target) {
-    reader.check_keys(
-        node, "target",
-        {"name", "url", "token_env", "token_file", "ca_file", "timeout_seconds", "max_retries",
-         "breaker"},
-        node["token"] ? "; tokens are never written in the config: use token_env or token_file"
-                      : "");
+    reader.check_keys(node, "target",
+                      {"name", "url", "token_env", "token_file", "ca_file", "timeout_seconds",
+                       "max_retries", "breaker"},
+                      node["token"]
+                          ? "; tokens are never written in the config: use token_env or token_file"
+                          : "");
     if (!node["url"]) throw ConfigError(reader.where(node) + "target needs a url");
     target.url = reader.text(node["url"], "target.url");
     if (!target.url.starts_with("https://") && !target.url.starts_with("http://"))

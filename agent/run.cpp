@@ -11,6 +11,7 @@
 #include "mappings/mapper.hpp"
 #include "state/planner.hpp"
 #include "state/source_guard.hpp"
+#include "state/source_key.hpp"
 #include "state/state_store.hpp"
 
 #include <cerrno>
@@ -19,6 +20,8 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <functional>
+#include <map>
+#include <set>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -132,6 +135,31 @@ void check_mapping_against_sources(const Prepared& prepared, const MappedSource&
     if (!errors.empty()) throw ConfigError(fmt::format("{}", fmt::join(errors, "\n")));
 }
 
+// Keys that differ only in case or surrounding spaces are one person: two records that say
+// different things about them cannot both be the truth, so both are rejected (and protected).
+void reject_same_identity(MappedSource& mapped, bool case_sensitive) {
+    std::map<std::string, std::vector<const scim::DesiredResource*>> by_identity;
+    for (const auto& desired : mapped.desired)
+        by_identity[state::identity_key(desired.key, case_sensitive)].push_back(&desired);
+    std::set<const scim::DesiredResource*> rejected;
+    for (const auto& [identity, group] : by_identity) {
+        if (group.size() < 2) continue;
+        std::string keys;
+        for (const auto* desired : group)
+            keys += (keys.empty() ? "" : ", ") + desired->key + " (" + desired->origin + ")";
+        for (const auto* desired : group) {
+            mapped.rejections.push_back(
+                {desired->origin, desired->key,
+                 "keys " + keys +
+                     " are one key (compared ignoring case and "
+                     "surrounding spaces; source.case_sensitive_keys says otherwise)"});
+            rejected.insert(desired);
+        }
+    }
+    if (rejected.empty()) return;
+    std::erase_if(mapped.desired, [&](const auto& desired) { return rejected.contains(&desired); });
+}
+
 MappedSource read_and_map(const Prepared& prepared, const LastRead& last_read,
                           bool keep_records = false) {
     auto started = std::chrono::steady_clock::now();
@@ -154,6 +182,7 @@ MappedSource read_and_map(const Prepared& prepared, const LastRead& last_read,
         // Once mapped, a record's attributes are not needed again (explain keeps them to show).
         if (!keep_records) connectors::Attributes().swap(record.attributes);
     }
+    reject_same_identity(mapped, prepared.config.case_sensitive_keys);
     auto elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("read {} records from {} in {:.2f} s: {} mapped, {} rejected{}",
@@ -385,6 +414,63 @@ ExitCode validate(const Prepared& prepared, std::ostream& out) {
     return clean ? ExitCode::ok : ExitCode::partial;
 }
 
+// Re-hires the admin approved with --hand-over OLD=NEW: OLD left the source and has an account,
+// NEW is in the source and has none. Anything else is refused before anything is sent.
+void check_hand_overs(const RunOptions& options, const state::StateSnapshot& snapshot,
+                      const MappedSource& mapped, bool case_sensitive) {
+    auto same = [&](std::string_view a, std::string_view b) {
+        return state::identity_key(a, case_sensitive) == state::identity_key(b, case_sensitive);
+    };
+    auto known = [&](const std::string& key) -> const state::StoredResource* {
+        for (const auto& resource : snapshot.resources)
+            if (same(resource.key, key) && !resource.scim_id.empty()) return &resource;
+        return nullptr;
+    };
+    auto in_source = [&](const std::string& key) {
+        return std::ranges::any_of(mapped.desired, [&](const auto& d) { return same(d.key, key); });
+    };
+    for (const auto& [old_key, new_key] : options.hand_overs) {
+        const std::string pair = "--hand-over " + old_key + "=" + new_key + ": ";
+        if (!known(old_key)) throw ConfigError(pair + old_key + " has no account in the state");
+        if (in_source(old_key))
+            throw ConfigError(pair + old_key +
+                              " is still in the source; only a key that left can hand over");
+        if (!in_source(new_key)) throw ConfigError(pair + new_key + " is not in the source");
+        if (known(new_key)) throw ConfigError(pair + new_key + " already has an account");
+    }
+}
+
+// The snapshot as the hand-overs leave it (plan shows what sync will do).
+void hand_over_in(state::StateSnapshot& snapshot, const RunOptions& options, bool case_sensitive) {
+    for (const auto& [old_key, new_key] : options.hand_overs) {
+        std::erase_if(snapshot.resources, [&](const auto& resource) {
+            return state::identity_key(resource.key, case_sensitive) ==
+                       state::identity_key(new_key, case_sensitive) &&
+                   resource.scim_id.empty();
+        });
+        for (auto& resource : snapshot.resources)
+            if (state::identity_key(resource.key, case_sensitive) ==
+                state::identity_key(old_key, case_sensitive))
+                resource.key = new_key;
+    }
+}
+
+// The key as the state spells it.
+std::string stored_spelling(const state::StateSnapshot& snapshot, const std::string& key,
+                            const Config& config) {
+    for (const auto& resource : snapshot.resources)
+        if (state::identity_key(resource.key, config.case_sensitive_keys) ==
+            state::identity_key(key, config.case_sensitive_keys))
+            return resource.key;
+    return key;
+}
+
+void print_hand_overs(std::ostream& out, const RunOptions& options) {
+    for (const auto& [old_key, new_key] : options.hand_overs)
+        out << "Handed over (--hand-over): the account of " << old_key << ", who left, is now "
+            << new_key << "'s.\n";
+}
+
 ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::ostream& out) {
     const auto& config = prepared.config;
     const bool sync = options.command == Command::sync;
@@ -398,11 +484,24 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
         token = resolve_token(config.target);
         store.emplace(config.state);
     }
-    const auto snapshot = store
-                              ? store->snapshot(config.target.name)
-                              : state::StateStore::read_snapshot(config.state, config.target.name);
+    auto snapshot = store ? store->snapshot(config.target.name)
+                          : state::StateStore::read_snapshot(config.state, config.target.name);
     auto mapped = read_and_map(
         prepared, [&](const std::string& id) { return snapshot.last_complete_read(id); });
+    if (!options.hand_overs.empty()) {
+        check_hand_overs(options, snapshot, mapped, config.case_sensitive_keys);
+        if (store) {
+            for (const auto& [old_key, new_key] : options.hand_overs)
+                if (!store->hand_over(config.target.name,
+                                      stored_spelling(snapshot, old_key, config), new_key))
+                    throw ConfigError("--hand-over " + old_key + "=" + new_key +
+                                      ": the state changed");
+            snapshot = store->snapshot(config.target.name);
+        } else {
+            hand_over_in(snapshot, options, config.case_sensitive_keys);
+        }
+        print_hand_overs(out, options);
+    }
     const std::string source_id = prepared.source->describe();
     guard_completeness(mapped, snapshot.last_complete_read(source_id), config.source_guards,
                        options.allow_shrink);

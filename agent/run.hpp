@@ -8,6 +8,8 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace hr2scim::agent {
 
@@ -24,6 +26,9 @@ struct RunOptions {
     // plan, sync: operations printed one by one; past this the plan is summarised by kind
     // (--show-all prints them all). Cron logs must not grow by megabytes a run.
     size_t show_operations = 100;
+    // plan, sync: re-hires an admin approved (--hand-over OLD=NEW): the account of the key that
+    // left becomes the new key's instead of a conflict.
+    std::vector<std::pair<std::string, std::string>> hand_overs;
     // The run's instant for scope and lifecycle dates; the system clock when not given
     // (--as-of: rehearse a future day, or test with a fixed clock).
     std::optional<std::chrono::sys_seconds> as_of;

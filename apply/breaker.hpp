@@ -2,18 +2,18 @@
 // Stops sending to a target that keeps failing, so that a target answering 503 to everything
 // costs a handful of requests, not every operation's retries in turn.
 
+#include "apply/outcome.hpp"
+
 #include <deque>
 #include <optional>
 #include <string>
 
-#include "apply/outcome.hpp"
-
 namespace hr2scim::apply {
 
 struct BreakerSettings {
-    size_t consecutive_failures = 5;   // transient failures in a row
-    size_t window = 20;                // the last this many operations ...
-    double max_failure_percent = 50;   // ... may fail at most this share (once the window is full)
+    size_t consecutive_failures = 5; // transient failures in a row
+    size_t window = 20;              // the last this many operations ...
+    double max_failure_percent = 50; // ... may fail at most this share (once the window is full)
 };
 
 class CircuitBreaker {

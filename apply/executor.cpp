@@ -1,10 +1,10 @@
 #include "apply/executor.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include "scim/body_path.hpp"
 #include "scim/filter.hpp"
 #include "scim/schema.hpp"
+
+#include <spdlog/spdlog.h>
 
 namespace hr2scim::apply {
 namespace {
@@ -37,7 +37,8 @@ Outcome saved(const state::Operation& operation, std::string id, json body,
     outcome.effect = Effect::save;
     outcome.scim_id = std::move(id);
     const bool inactive = body.is_object() && body.value("active", true) == false;
-    outcome.status = status.value_or(inactive ? ResourceStatus::deactivated : ResourceStatus::active);
+    outcome.status =
+        status.value_or(inactive ? ResourceStatus::deactivated : ResourceStatus::active);
     outcome.body = std::move(body);
     return outcome;
 }
@@ -56,7 +57,8 @@ std::string filter_for(const scim::AttributePath& path, const std::string& value
 }
 
 bool holds_at(const json& resource, const scim::AttributePath& path, const std::string& value) {
-    if (path.sub_attribute.empty() && path.schema.empty()) return holds_value(resource, path.attribute, value);
+    if (path.sub_attribute.empty() && path.schema.empty())
+        return holds_value(resource, path.attribute, value);
     const json* held = scim::value_at(resource, path);
     return held && held->is_string() && held->get<std::string>() == value;
 }
@@ -78,12 +80,24 @@ Tally tally(const std::vector<Outcome>& outcomes, const std::optional<std::strin
         counts.adopted += outcome.adoption.empty() ? 0 : 1;
         counts.recreated += outcome.recreated ? 1 : 0;
         switch (outcome.operation->kind) {
-        case OperationKind::create: ++counts.created; break;
-        case OperationKind::update: ++counts.updated; break;
-        case OperationKind::deactivate: ++counts.deactivated; break;
-        case OperationKind::reactivate: ++counts.reactivated; break;
-        case OperationKind::remove: ++counts.deleted; break;
-        case OperationKind::link_manager: ++counts.linked; break;
+        case OperationKind::create:
+            ++counts.created;
+            break;
+        case OperationKind::update:
+            ++counts.updated;
+            break;
+        case OperationKind::deactivate:
+            ++counts.deactivated;
+            break;
+        case OperationKind::reactivate:
+            ++counts.reactivated;
+            break;
+        case OperationKind::remove:
+            ++counts.deleted;
+            break;
+        case OperationKind::link_manager:
+            ++counts.linked;
+            break;
         }
     }
     return counts;
@@ -99,7 +113,8 @@ std::vector<Outcome> Executor::run(const state::Plan& plan) {
     for (const auto& operation : plan.operations) {
         Outcome outcome;
         if (const auto& why = m_breaker.tripped()) {
-            outcome = failure(operation, Result::skipped, "not sent: the target was abandoned (" + *why + ")");
+            outcome = failure(operation, Result::skipped,
+                              "not sent: the target was abandoned (" + *why + ")");
         } else {
             outcome = execute(operation);
             m_breaker.note(outcome.result);
@@ -121,26 +136,33 @@ Outcome Executor::execute(const state::Operation& operation) {
             return failure(operation, Result::skipped,
                            "waits for a later run: an operation it depends on did not succeed");
     switch (operation.kind) {
-    case OperationKind::create: return create(operation);
+    case OperationKind::create:
+        return create(operation);
     case OperationKind::update:
-    case OperationKind::reactivate: return update(operation);
-    case OperationKind::deactivate: return deactivate(operation);
-    case OperationKind::remove: return remove(operation);
-    case OperationKind::link_manager: return link_manager(operation);
+    case OperationKind::reactivate:
+        return update(operation);
+    case OperationKind::deactivate:
+        return deactivate(operation);
+    case OperationKind::remove:
+        return remove(operation);
+    case OperationKind::link_manager:
+        return link_manager(operation);
     }
     return failure(operation, Result::refused, "unknown operation");
 }
 
 // externalId first (it is ours), then userName. A result is used only when it holds the value
 // searched for: a target that ignores the filter answers with users who do not.
-std::optional<Executor::Found> Executor::find_existing(const state::Operation& operation, Outcome& failed) {
+std::optional<Executor::Found> Executor::find_existing(const state::Operation& operation,
+                                                       Outcome& failed) {
     for (const char* attribute : {"externalId", "userName"}) {
         auto value = operation.body.find(attribute);
         if (value == operation.body.end() || !value->is_string()) continue;
         const auto& wanted = value->get_ref<const std::string&>();
         auto found = m_client.find_users(scim::eq_filter(attribute, wanted));
         if (!found) {
-            failed = call_failure(operation, found.error(), "look-up by " + std::string(attribute) + " failed: ");
+            failed = call_failure(operation, found.error(),
+                                  "look-up by " + std::string(attribute) + " failed: ");
             return std::nullopt;
         }
         std::vector<const json*> holding;
@@ -148,15 +170,16 @@ std::optional<Executor::Found> Executor::find_existing(const state::Operation& o
             if (holds_value(resource, attribute, wanted)) holding.push_back(&resource);
         if (holding.size() > 1) {
             failed = failure(operation, Result::conflict,
-                             std::to_string(holding.size()) + " users on the target hold " + attribute +
-                                 " " + wanted + "; refusing to guess");
+                             std::to_string(holding.size()) + " users on the target hold " +
+                                 attribute + " " + wanted + "; refusing to guess");
             return std::nullopt;
         }
         if (holding.empty()) continue;
         auto id = usable_id(*holding.front());
         if (!id) {
             failed = failure(operation, Result::unknown,
-                             "the look-up by " + std::string(attribute) + " returned a user without a usable id; not adopted");
+                             "the look-up by " + std::string(attribute) +
+                                 " returned a user without a usable id; not adopted");
             return std::nullopt;
         }
         return Found{*id, *holding.front(), attribute};
@@ -169,7 +192,8 @@ Outcome Executor::adopt(const state::Operation& operation, const Found& found) {
         return failure(operation, Result::conflict, *problem, Effect::forget);
     auto replaced = m_client.replace_user(found.id, operation.body);
     if (!replaced)
-        return call_failure(operation, replaced.error(), "replacing the existing user " + found.id + " failed: ");
+        return call_failure(operation, replaced.error(),
+                            "replacing the existing user " + found.id + " failed: ");
     Outcome outcome = saved(operation, found.id, operation.body);
     outcome.adoption = "took over the existing account " + found.id + ", matched by " + found.by;
     spdlog::info("create {}: {}", operation.key, outcome.adoption);
@@ -189,7 +213,8 @@ std::optional<Outcome> Executor::post(const state::Operation& operation, const j
     if (auto id = usable_id(*created)) return saved(operation, *id, body);
     // The journal entry stays: the next run looks the user up instead of creating another.
     return failure(operation, Result::unknown,
-                   "the target answered the create without a usable id; the user is looked up on the next run");
+                   "the target answered the create without a usable id; the user is looked up on "
+                   "the next run");
 }
 
 Outcome Executor::create(const state::Operation& operation) {
@@ -223,9 +248,10 @@ Outcome Executor::create_with_unique(state::Operation picked, const state::Opera
         Outcome failed;
         if (auto problem = pick_unique(picked, failed); !problem.empty()) {
             if (failed.operation) return failed;
-            return failure(operation, Result::conflict,
-                           problem + (refused.empty() ? "" : "; refused by the target as taken: " + refused),
-                           Effect::forget);
+            return failure(
+                operation, Result::conflict,
+                problem + (refused.empty() ? "" : "; refused by the target as taken: " + refused),
+                Effect::forget);
         }
         scim::CallError error;
         if (auto posted = post(operation, picked.body, &error)) return *posted;
@@ -235,8 +261,9 @@ Outcome Executor::create_with_unique(state::Operation picked, const state::Opera
             return outcome;
         }
         // Drop the value refused: userName's when there is a unique userName, else each one used.
-        const bool has_user_name = std::ranges::any_of(
-            picked.unique, [](const auto& choice) { return choice.path.to_string() == "userName"; });
+        const bool has_user_name = std::ranges::any_of(picked.unique, [](const auto& choice) {
+            return choice.path.to_string() == "userName";
+        });
         for (auto& choice : picked.unique) {
             if (has_user_name && choice.path.to_string() != "userName") continue;
             const json* used = scim::value_at(picked.body, choice.path);
@@ -257,12 +284,13 @@ std::string Executor::pick_unique(state::Operation& operation, Outcome& failed) 
             auto found = m_client.find_users(filter_for(choice.path, candidate));
             if (!found) {
                 failed = call_failure(operation, found.error(),
-                                      "checking whether " + choice.path.to_string() + " '" + candidate +
-                                          "' is free failed: ");
+                                      "checking whether " + choice.path.to_string() + " '" +
+                                          candidate + "' is free failed: ");
                 return failed.message;
             }
-            const bool taken = std::ranges::any_of(
-                *found, [&](const json& resource) { return holds_at(resource, choice.path, candidate); });
+            const bool taken = std::ranges::any_of(*found, [&](const json& resource) {
+                return holds_at(resource, choice.path, candidate);
+            });
             if (!taken) {
                 scim::set_value(operation.body, choice.path, candidate);
                 picked = true;
@@ -272,14 +300,17 @@ std::string Executor::pick_unique(state::Operation& operation, Outcome& failed) 
         }
         if (!picked)
             return "no free value for " + choice.path.to_string() + " (unique): " +
-                   (listed.empty() ? std::string("every candidate is empty or held by another user in the state")
-                                   : "taken on the target: " + listed);
+                   (listed.empty()
+                        ? std::string(
+                              "every candidate is empty or held by another user in the state")
+                        : "taken on the target: " + listed);
     }
     return {};
 }
 
 Outcome Executor::update(const state::Operation& operation) {
-    auto patched = m_client.patch_user(operation.scim_id, scim::to_patch_operations(operation.changes));
+    auto patched =
+        m_client.patch_user(operation.scim_id, scim::to_patch_operations(operation.changes));
     if (!patched && patched.error().status == 404) {
         // Deleted on the target behind our back: the person is still in the source, so they
         // get their account again.
@@ -310,13 +341,15 @@ Outcome Executor::deactivate(const state::Operation& operation) {
             outcome.effect = Effect::forget;
             return outcome;
         }
-        if (auto problem = m_owners.adoption_problem(existing->resource, existing->id, operation.key))
+        if (auto problem =
+                m_owners.adoption_problem(existing->resource, existing->id, operation.key))
             return failure(operation, Result::conflict, *problem);
         scim_id = existing->id;
     }
     auto patched = m_client.patch_user(scim_id, scim::to_patch_operations(operation.changes));
     if (!patched && patched.error().status == 404) {
-        spdlog::warn("deactivate {}: user {} is already gone from the target", operation.key, scim_id);
+        spdlog::warn("deactivate {}: user {} is already gone from the target", operation.key,
+                     scim_id);
         Outcome outcome = saved(operation, scim_id, operation.body);
         outcome.effect = Effect::forget;
         return outcome;
@@ -342,17 +375,21 @@ Outcome Executor::link_manager(const state::Operation& operation) {
     auto manager = m_created.find(m_owners.id_of(operation.manager_key));
     std::string report_id = report != m_created.end() ? report->second.first : operation.scim_id;
     json body = report != m_created.end() ? report->second.second : operation.body;
-    if (report_id.empty()) return failure(operation, Result::skipped, "the user was not created; linked on a later run");
+    if (report_id.empty())
+        return failure(operation, Result::skipped,
+                       "the user was not created; linked on a later run");
     if (manager == m_created.end())
         return failure(operation, Result::skipped,
-                       "the manager " + operation.manager_key + " was not created; linked on a later run");
+                       "the manager " + operation.manager_key +
+                           " was not created; linked on a later run");
     json reference = {{"value", manager->second.first}};
     body[scim::k_enterprise_user_schema]["manager"] = reference;
     auto& schemas = body["schemas"];
     if (std::ranges::find(schemas, json(scim::k_enterprise_user_schema)) == schemas.end())
         schemas.push_back(scim::k_enterprise_user_schema);
     auto patched = m_client.patch_user(
-        report_id, {{"replace", std::string(scim::k_enterprise_user_schema) + ":manager", reference}});
+        report_id,
+        {{"replace", std::string(scim::k_enterprise_user_schema) + ":manager", reference}});
     if (!patched) return call_failure(operation, patched.error());
     return saved(operation, report_id, std::move(body));
 }

@@ -4,17 +4,17 @@
 // an operation whose dependency did not succeed waits for a later run. A failure fails its
 // operation only; the target is abandoned on 401/403, no answer, or when the breaker trips.
 
-#include <map>
-#include <optional>
-#include <string>
-#include <vector>
-
 #include "apply/breaker.hpp"
 #include "apply/identity.hpp"
 #include "apply/outcome.hpp"
 #include "apply/recorder.hpp"
 #include "scim/scim_client.hpp"
 #include "state/plan.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace hr2scim::apply {
 
@@ -29,15 +29,19 @@ struct Tally {
     std::optional<std::string> abandoned; // why the target was given up, when it was
 };
 
-[[nodiscard]] Tally tally(const std::vector<Outcome>& outcomes, const std::optional<std::string>& abandoned);
+[[nodiscard]] Tally tally(const std::vector<Outcome>& outcomes,
+                          const std::optional<std::string>& abandoned);
 
 class Executor {
   public:
-    Executor(scim::ScimClient& client, OutcomeSink& sink, AccountOwners owners, ExecutorSettings settings);
+    Executor(scim::ScimClient& client, OutcomeSink& sink, AccountOwners owners,
+             ExecutorSettings settings);
 
     [[nodiscard]] std::vector<Outcome> run(const state::Plan& plan);
     // Why the target was abandoned during the run, if it was.
-    [[nodiscard]] const std::optional<std::string>& abandoned() const { return m_breaker.tripped(); }
+    [[nodiscard]] const std::optional<std::string>& abandoned() const {
+        return m_breaker.tripped();
+    }
 
   private:
     Outcome execute(const state::Operation& operation);
@@ -64,7 +68,7 @@ class Executor {
     OutcomeSink& m_sink;
     AccountOwners m_owners;
     CircuitBreaker m_breaker;
-    std::map<size_t, bool> m_succeeded;                         // operation id -> done
+    std::map<size_t, bool> m_succeeded; // operation id -> done
     // Accounts made or changed in this run, by identity key: id and body.
     std::map<std::string, std::pair<std::string, nlohmann::json>> m_created;
 };

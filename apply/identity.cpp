@@ -1,9 +1,9 @@
 #include "apply/identity.hpp"
 
+#include "state/source_key.hpp"
+
 #include <algorithm>
 #include <cctype>
-
-#include "state/source_key.hpp"
 
 namespace hr2scim::apply {
 namespace {
@@ -49,9 +49,10 @@ std::string AccountOwners::id_of(std::string_view key) const {
 std::optional<std::string> AccountOwners::adoption_problem(const nlohmann::json& resource,
                                                            const std::string& id,
                                                            const std::string& key) const {
-    if (auto owner = m_key_by_id.find(id); owner != m_key_by_id.end() && !same_key(owner->second, key))
-        return "the account " + id + " is " + owner->second + "'s (in the state); not taken over for " +
-               key;
+    if (auto owner = m_key_by_id.find(id);
+        owner != m_key_by_id.end() && !same_key(owner->second, key))
+        return "the account " + id + " is " + owner->second +
+               "'s (in the state); not taken over for " + key;
     if (auto external = resource.find("externalId");
         external != resource.end() && external->is_string() &&
         !external->get_ref<const std::string&>().empty() &&

@@ -3,11 +3,10 @@
 // searched for; an account is adopted only when no other source key owns it.
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace hr2scim::apply {
 

@@ -2,14 +2,13 @@
 // What became of one operation: the executor's answer, the recorder's input. A result is
 // classified once, here; nothing else decides what an HTTP status means for a plan.
 
-#include <string>
-#include <string_view>
-
-#include <nlohmann/json.hpp>
-
 #include "scim/scim_error.hpp"
 #include "state/plan.hpp"
 #include "state/stored_resource.hpp"
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
 
 namespace hr2scim::apply {
 
@@ -36,11 +35,11 @@ struct Outcome {
     // What the state remembers afterwards.
     enum class Effect { none, save, forget };
     Effect effect = Effect::none;
-    std::string scim_id;        // the account it concerns
-    nlohmann::json body;        // what the target holds now, as far as hr2scim sent it
+    std::string scim_id; // the account it concerns
+    nlohmann::json body; // what the target holds now, as far as hr2scim sent it
     state::ResourceStatus status = state::ResourceStatus::active;
 
-    std::string adoption; // "took over the existing account <id>, matched by userName"
+    std::string adoption;   // "took over the existing account <id>, matched by userName"
     bool recreated = false; // the account had been deleted on the target and was created again
 };
 

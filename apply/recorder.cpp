@@ -8,10 +8,14 @@ void StateRecorder::journal_create(const state::Operation& operation, const nloh
 
 void StateRecorder::record(const Outcome& outcome) {
     switch (outcome.effect) {
-    case Outcome::Effect::none: return;
-    case Outcome::Effect::forget: m_store.forget(m_target, outcome.operation->key); return;
+    case Outcome::Effect::none:
+        return;
+    case Outcome::Effect::forget:
+        m_store.forget(m_target, outcome.operation->key);
+        return;
     case Outcome::Effect::save:
-        m_store.save(m_target, {outcome.operation->key, outcome.scim_id, outcome.status, outcome.body, m_now});
+        m_store.save(m_target, {outcome.operation->key, outcome.scim_id, outcome.status,
+                                outcome.body, m_now});
         return;
     }
 }

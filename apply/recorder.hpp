@@ -2,11 +2,11 @@
 // The one place outcomes reach the state. The executor never writes the state itself: it
 // journals a create through here before sending it, and hands each outcome over as it arrives.
 
-#include <chrono>
-#include <string>
-
 #include "apply/outcome.hpp"
 #include "state/state_store.hpp"
+
+#include <chrono>
+#include <string>
 
 namespace hr2scim::apply {
 
@@ -20,7 +20,8 @@ class OutcomeSink {
 
 class StateRecorder final : public OutcomeSink {
   public:
-    // `now` is the run's instant: it dates deactivations, from which the grace before DELETE counts.
+    // `now` is the run's instant: it dates deactivations, from which the grace before DELETE
+    // counts.
     StateRecorder(state::StateStore& store, std::string target, std::chrono::sys_seconds now)
         : m_store(store), m_target(std::move(target)), m_now(now) {}
 

@@ -147,6 +147,10 @@ std::int64_t Database::last_insert_id() const {
     return sqlite3_last_insert_rowid(m_db);
 }
 
+int Database::changes() const {
+    return sqlite3_changes(m_db);
+}
+
 Transaction::Transaction(Database& db) : m_db(db) {
     m_db.execute("BEGIN IMMEDIATE");
 }

@@ -56,6 +56,7 @@ class Database {
     void execute(std::string_view sql);
     [[nodiscard]] Statement prepare(std::string_view sql) { return Statement(m_db, sql); }
     [[nodiscard]] std::int64_t last_insert_id() const;
+    [[nodiscard]] int changes() const; // rows changed by the last statement
 
   private:
     sqlite3* m_db = nullptr;

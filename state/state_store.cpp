@@ -159,6 +159,24 @@ void StateStore::forget(const std::string& target, const std::string& key) {
         .run();
 }
 
+bool StateStore::hand_over(const std::string& target, const std::string& old_key,
+                           const std::string& new_key) {
+    Transaction transaction(m_db);
+    m_db.prepare("DELETE FROM resources WHERE target = ? AND source_key = ? AND scim_id IS NULL")
+        .bind(1, target)
+        .bind(2, new_key)
+        .run();
+    m_db.prepare("UPDATE resources SET source_key = ?, updated_at = " + std::string(k_now) +
+                 " WHERE target = ? AND source_key = ? AND scim_id IS NOT NULL")
+        .bind(1, new_key)
+        .bind(2, target)
+        .bind(3, old_key)
+        .run();
+    if (m_db.changes() != 1) return false;
+    transaction.commit();
+    return true;
+}
+
 std::optional<size_t> StateStore::last_complete_read(const std::string& source) {
     auto query = m_db.prepare("SELECT records FROM source_reads WHERE source = ?");
     query.bind(1, source);

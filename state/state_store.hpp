@@ -62,6 +62,10 @@ class StateStore {
                         const nlohmann::json& body);
     void save(const std::string& target, const StoredResource& resource);
     void forget(const std::string& target, const std::string& key);
+    // The account of `old_key` becomes `new_key`'s, in one transaction: the old key's mapping is
+    // retired, so nothing done for it can touch the account again. False when old_key has none.
+    bool hand_over(const std::string& target, const std::string& old_key,
+                   const std::string& new_key);
 
     // The record count of the source's last complete read, for the shrink guard.
     [[nodiscard]] std::optional<size_t> last_complete_read(const std::string& source);

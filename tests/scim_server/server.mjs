@@ -27,8 +27,13 @@ const requests = [];          // {method, path, status} for every request seen
 //   {echo: true}                 answer with the request's own headers, Authorization included
 //   {after: true, set: {...}}    let scimmy answer (the change is committed), then overwrite these
 //                                fields of the answer and of each of its Resources (e.g. {"id": ""})
+//   {after: true, drop: true}    let scimmy commit the change, then close the connection unanswered
 //   method: "POST"               only for requests with this method (any method when absent)
+//   times: N                     used N times before it is gone (default 1)
 let faults = [];
+// Behaviours of real targets, switched with POST /test/mode:
+//   {ignoreFilter: true}         GET /Users?filter=... answers with every user, as if unfiltered
+const mode = {ignoreFilter: false};
 
 function scimError(status, scimType, detail) {
     return new SCIMMY.Types.Error(status, scimType, detail);
@@ -69,7 +74,7 @@ SCIMMY.Resources.declare(SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseU
             return user;
         }
         const all = [...users.values()];
-        return resource.filter ? resource.filter.match(all) : all;
+        return resource.filter && !mode.ignoreFilter ? resource.filter.match(all) : all;
     })
     .degress((resource) => {
         if (!users.delete(resource.id)) throw scimError(404, null, `Resource ${resource.id} not found`);
@@ -89,7 +94,12 @@ app.use((req, res, next) => {
 app.use("/scim", (req, res, next) => {
     const index = faults.findIndex((f) => !f.method || f.method === req.method);
     if (index < 0) return next();
-    const [fault] = faults.splice(index, 1);
+    const fault = faults[index];
+    if (--fault.times <= 0) faults.splice(index, 1);
+    if (fault.after && fault.drop) {
+        res.send = () => { res.socket?.destroy(); return res; };
+        return next();
+    }
     if (fault.after) {
         const send = res.send.bind(res);
         res.send = (body) => {
@@ -123,8 +133,14 @@ testApi.use(express.json({limit: "10mb"}));
 testApi.get("/requests", (req, res) => res.json(requests));
 testApi.delete("/requests", (req, res) => { requests.length = 0; res.status(204).end(); });
 testApi.get("/users", (req, res) => res.json([...users.values()]));
-testApi.post("/reset", (req, res) => { users.clear(); requests.length = 0; faults = []; res.status(204).end(); });
-testApi.post("/faults", (req, res) => { faults.push(...[req.body].flat()); res.status(204).end(); });
+testApi.post("/reset", (req, res) => {
+    users.clear(); requests.length = 0; faults = []; mode.ignoreFilter = false; res.status(204).end();
+});
+testApi.post("/faults", (req, res) => {
+    faults.push(...[req.body].flat().map((f) => ({...f, times: f.times ?? 1})));
+    res.status(204).end();
+});
+testApi.post("/mode", (req, res) => { Object.assign(mode, req.body); res.status(204).end(); });
 app.use("/test", testApi);
 
 const server = args["tls-cert"]

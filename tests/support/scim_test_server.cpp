@@ -87,3 +87,11 @@ void ScimTestServer::add_fault(const nlohmann::json& fault) {
 }
 
 } // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+
+void ScimTestServer::set_mode(const nlohmann::json& mode) {
+    test_api("POST", "/mode", mode.dump());
+}
+
+} // namespace hr2scim::testing

@@ -37,6 +37,8 @@ class ScimTestServer {
     [[nodiscard]] size_t count_requests(const std::string& method);
     void clear_requests();
     void add_fault(const nlohmann::json& fault);
+    // Switches a behaviour of real targets on or off, e.g. {"ignoreFilter": true}.
+    void set_mode(const nlohmann::json& mode);
     // A SCIM call made directly, as another client of the target would.
     http::Response scim(const std::string& method, const std::string& path,
                         const std::string& body = {});
