@@ -187,7 +187,7 @@ void read_breaker(const Reader& reader, const YAML::Node& node, apply::BreakerSe
 void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& target) {
     reader.check_keys(node, "target",
                       {"name", "url", "token_env", "token_file", "ca_file", "timeout_seconds",
-                       "max_retries", "breaker"},
+                       "max_retries", "breaker", "operations"},
                       node["token"]
                           ? "; tokens are never written in the config: use token_env or token_file"
                           : "");
@@ -211,6 +211,16 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
     if (node["max_retries"])
         target.max_retries = reader.number<int>(node["max_retries"], "target.max_retries", 0, 20);
     if (node["breaker"]) read_breaker(reader, node["breaker"], target.breaker);
+    if (const auto& operations = node["operations"]) {
+        reader.check_keys(operations, "target.operations", {"create", "update", "deactivate", "delete"});
+        auto read = [&](const char* name, bool& value) {
+            if (operations[name]) value = reader.boolean(operations[name], std::string("target.operations.") + name);
+        };
+        read("create", target.operations.create);
+        read("update", target.operations.update);
+        read("deactivate", target.operations.deactivate);
+        read("delete", target.operations.remove);
+    }
 }
 
 void read_safety(const Reader& reader, const YAML::Node& node, state::SafetyLimits& limits) {

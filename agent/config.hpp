@@ -30,6 +30,7 @@ struct TargetConfig {
     std::chrono::seconds timeout{30};
     int max_retries = 3;
     apply::BreakerSettings breaker;
+    state::OperationSwitches operations; // target.operations: which kinds of change it receives
 };
 
 // A secondary source joined onto the primary one.

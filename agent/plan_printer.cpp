@@ -37,6 +37,7 @@ std::string symbol(OperationKind kind) {
     return "?";
 }
 
+
 void print_change(std::ostream& out, const scim::AttributeChange& change) {
     out << "      " << change.path << ": ";
     if (change.before && change.after) {
@@ -112,6 +113,13 @@ void print_plan(std::ostream& out, const state::Plan& plan, const std::string& t
     if (plan.held > 0)
         out << "Left alone: " << plan.held
             << " users out of scope (\"leave\") or not yet in their pre-hire window.\n";
+    if (!plan.switched_off.empty()) {
+        out << "Not sent, switched off in target.operations: " << plan.switched_off.size() << " operations:";
+        const size_t listed = std::min(show, plan.switched_off.size());
+        for (size_t i = 0; i < listed; ++i)
+            out << (i ? ", " : " ") << state::verb(plan.switched_off[i].kind) << " " << plan.switched_off[i].key;
+        out << (listed < plan.switched_off.size() ? ", ..." : "") << '\n';
+    }
     if (plan.terminated_without_account > 0)
         out << "Not created: " << plan.terminated_without_account
             << " people whose last day has passed and who have no account (never made, or deleted "

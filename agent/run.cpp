@@ -236,6 +236,7 @@ state::PlanPolicy policy_for(const Prepared& prepared, const RunOptions& options
     policy.kept_paths = mapped.kept_paths;
     policy.now = prepared.now;
     policy.case_sensitive_keys = config.case_sensitive_keys;
+    policy.operations = config.target.operations;
     if (prepared.mapping.lifecycle.delete_after_days)
         policy.delete_after = std::chrono::days(*prepared.mapping.lifecycle.delete_after_days);
     if (mapped.decisions_unsure) policy.source_incomplete = *mapped.decisions_unsure;
@@ -277,23 +278,6 @@ ExitCode sync_exit_code(const state::Plan& plan, const MappedSource& mapped,
     return ExitCode::ok;
 }
 
-std::string_view verb(state::OperationKind kind) {
-    switch (kind) {
-    case state::OperationKind::create:
-        return "create";
-    case state::OperationKind::update:
-        return "update";
-    case state::OperationKind::deactivate:
-        return "deactivate";
-    case state::OperationKind::reactivate:
-        return "reactivate";
-    case state::OperationKind::remove:
-        return "delete";
-    case state::OperationKind::link_manager:
-        return "link manager of";
-    }
-    return "?";
-}
 
 // Failures one by one (up to `show`), every adoption, and why the target was abandoned.
 void print_outcomes(std::ostream& out, const std::vector<apply::Outcome>& outcomes,
@@ -308,7 +292,7 @@ void print_outcomes(std::ostream& out, const std::vector<apply::Outcome>& outcom
         if (outcome.result == apply::Result::done || abandoned_skip) continue;
         ++failures;
         if (shown++ < show)
-            out << "  ! " << verb(outcome.operation->kind) << " " << outcome.operation->key << ": "
+            out << "  ! " << state::verb(outcome.operation->kind) << " " << outcome.operation->key << ": "
                 << outcome.message << '\n';
     }
     if (failures > show)

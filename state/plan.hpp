@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hr2scim::state {
@@ -19,6 +20,9 @@ enum class OperationKind {
     remove,       // DELETE, after the grace period
     link_manager, // set the manager once both users exist (the manager was created in this run)
 };
+
+// "create", "update", "deactivate", "reactivate", "delete", "link manager of".
+[[nodiscard]] std::string_view verb(OperationKind kind);
 
 struct Operation {
     OperationKind kind = OperationKind::create;
@@ -45,6 +49,7 @@ struct Plan {
     std::vector<Operation>
         withheld; // deactivations and deletions a safety gate or a failed source held back
     std::optional<std::string> withheld_reason;
+    std::vector<Operation> switched_off; // kinds the target's config does not allow (target.operations)
     bool stopped_by_gate = false; // withheld by a safety limit (not by a failed source)
     size_t unchanged = 0;
     size_t protected_keys = 0; // keys left alone because their record was rejected

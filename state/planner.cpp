@@ -307,7 +307,18 @@ class Planner {
         return to_timestamp(*resource.deactivated_at).substr(0, 10);
     }
 
+    // What the target does not allow is planned and shown, never sent, and counts for no gate.
+    void switch_off(std::vector<Operation>& operations) {
+        std::erase_if(operations, [&](Operation& operation) {
+            if (m_policy.operations.allows(operation.kind)) return false;
+            m_plan.switched_off.push_back(std::move(operation));
+            return true;
+        });
+    }
+
     void gate(size_t desired_count) {
+        switch_off(m_plan.operations);
+        switch_off(m_destructive);
         // Active users before this run: everyone in the state not yet deactivated.
         size_t active_before = 0;
         for (const auto& [key, resource] : m_stored)
@@ -336,6 +347,30 @@ class Planner {
 };
 
 } // namespace
+
+std::string_view verb(OperationKind kind) {
+    switch (kind) {
+    case OperationKind::create: return "create";
+    case OperationKind::update: return "update";
+    case OperationKind::deactivate: return "deactivate";
+    case OperationKind::reactivate: return "reactivate";
+    case OperationKind::remove: return "delete";
+    case OperationKind::link_manager: return "link manager of";
+    }
+    return "?";
+}
+
+bool OperationSwitches::allows(OperationKind kind) const {
+    switch (kind) {
+    case OperationKind::create: return create;
+    case OperationKind::update:
+    case OperationKind::reactivate:
+    case OperationKind::link_manager: return update;
+    case OperationKind::deactivate: return deactivate;
+    case OperationKind::remove: return remove;
+    }
+    return false;
+}
 
 size_t Plan::count(OperationKind kind) const {
     return static_cast<size_t>(std::ranges::count(operations, kind, &Operation::kind));

@@ -21,6 +21,17 @@ struct SafetyLimits {
     double max_deactivation_percent = 20; // per run, share of the active users in the state
 };
 
+// Which kinds of change a target may receive (target.operations); what is switched off is
+// planned, shown, and not sent.
+struct OperationSwitches {
+    bool create = true;
+    bool update = true; // updates, reactivations and manager links
+    bool deactivate = true;
+    bool remove = true; // DELETE
+
+    [[nodiscard]] bool allows(OperationKind kind) const;
+};
+
 struct PlanPolicy {
     SafetyLimits limits;
     // Why the source cannot be trusted to say who left (failed read, unreadable records
@@ -33,6 +44,7 @@ struct PlanPolicy {
     std::chrono::sys_seconds now{};                // the run's instant
     std::optional<std::chrono::days> delete_after; // grace before DELETE; none: never delete
     bool case_sensitive_keys = false; // keys compare trimmed and, unless this is set, ignoring case
+    OperationSwitches operations;
 };
 
 [[nodiscard]] Plan make_plan(const std::vector<scim::DesiredResource>& desired,

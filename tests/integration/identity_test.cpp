@@ -189,3 +189,31 @@ TEST_F(SyncTest, ATargetFailingEverythingTripsTheBreaker) {
 
 } // namespace
 } // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+TEST_F(SyncTest, SwitchedOffOperationsArePlannedButNeverSent) {
+    ASSERT_EQ(sync().exit_code, 0);
+    server.clear_requests();
+    write_config("safety:\n  max_deactivations: 10\n  max_deactivation_percent: 100\n");
+    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"), "  timeout_seconds: 20\n",
+                                                "  timeout_seconds: 20\n  operations: { deactivate: false, "
+                                                "create: false }\n"));
+    auto csv = without_line(example_csv(), "E1006,");
+    csv = replace_once(csv, "Rear Admiral", "Commodore");
+    write_csv(csv + "E3000,New,Hire,new.hire@example.com,T,D,C,,\n");
+    auto result = sync();
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_NE(result.out.find("Not sent, switched off in target.operations: 2 operations: create E3000, "
+                              "deactivate E1006"),
+              std::string::npos)
+        << result.out;
+    EXPECT_EQ(server.count_requests("PATCH"), 1U) << "only the update";
+    EXPECT_EQ(server.count_requests("POST"), 0U);
+    EXPECT_EQ(server.user_with_external_id("E1006")["active"], true);
+    EXPECT_EQ(server.user_with_external_id("E1003")["title"], "Commodore");
+}
+
+} // namespace
+} // namespace hr2scim::testing
