@@ -55,8 +55,9 @@ std::string command_list() {
 
 // The first word that is not an option (or an option's value) must be a command.
 std::optional<std::string> unknown_command(int argc, char** argv) {
-    static const std::array<std::string_view, 7> k_taking_values = {
-        "-c", "--config", "--log-level", "--as-of", "--max-deactivations", "--show", "--hand-over"};
+    static const std::array<std::string_view, 8> k_taking_values = {
+        "-c", "--config", "--log-level", "--as-of", "--max-deactivations", "--show", "--hand-over",
+        "--approve-withheld"};
     for (int i = 1; i < argc; ++i) {
         std::string_view word = argv[i];
         if (word.starts_with("-")) {
@@ -138,6 +139,9 @@ int main_with_arguments(int argc, char** argv) {
     bool show_all = false;
     std::vector<std::string> hand_overs;
     for (auto* sub : {plan, sync}) {
+        sub->add_option("--approve-withheld", options.approve_withheld,
+                        "DIGEST: send the deactivations and deletions a safety gate withheld, if "
+                        "they are still exactly the set the plan named by this digest");
         sub->add_option("--hand-over", hand_overs,
                         "OLD=NEW: a re-hire under a new key takes over the account of the key that "
                         "left (repeatable)")

@@ -137,9 +137,10 @@ void print_plan(std::ostream& out, const state::Plan& plan, const std::string& t
             out << "  ... and " << plan.withheld.size() - shown
                 << " more (--show-all lists them)\n";
         if (plan.stopped_by_gate)
-            out << "If these people really left, re-run with --max-deactivations "
-                << plan.withheld.size() << " or raise the limits under safety: in the config.\n";
-    }
+            out << "Withheld set " << plan.withheld_digest()
+                << ". After reviewing it, `sync --approve-withheld " << plan.withheld_digest()
+                << "` applies exactly these, and nothing if the set has changed.\n"
+                   "(In an emergency, --max-deactivations N lifts the limits by count for one run.)\n";    }
 }
 
 } // namespace hr2scim::agent

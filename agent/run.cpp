@@ -455,6 +455,26 @@ void print_hand_overs(std::ostream& out, const RunOptions& options) {
             << new_key << "'s.\n";
 }
 
+// An approval names the exact withheld set it was given for; a set that changed since (the
+// HR file changed, someone else left) is not sent, and the run stays gated.
+void approve_withheld(state::Plan& plan, const RunOptions& options, std::ostream& out) {
+    if (options.approve_withheld.empty()) return;
+    if (!plan.stopped_by_gate) {
+        out << "--approve-withheld " << options.approve_withheld
+            << ": no safety gate withholds anything in this run; nothing to approve.\n\n";
+        return;
+    }
+    const auto digest = plan.withheld_digest();
+    if (digest != options.approve_withheld) {
+        out << "--approve-withheld " << options.approve_withheld << ": NOT APPLIED. The withheld set is now "
+            << digest << ", not the one approved: review the plan again.\n\n";
+        return;
+    }
+    out << "Approved: the " << plan.withheld.size() << " withheld operations of set " << digest
+        << " are sent.\n\n";
+    plan.release_withheld();
+}
+
 ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::ostream& out) {
     const auto& config = prepared.config;
     const bool sync = options.command == Command::sync;
@@ -491,6 +511,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
                        options.allow_shrink);
     auto plan =
         state::make_plan(mapped.desired, snapshot.resources, policy_for(prepared, options, mapped));
+    approve_withheld(plan, options, out);
     print_plan(out, plan, config.target.name, options.show_operations);
     print_rejections(out, mapped, options.show_operations);
     if (!sync) return plan_exit_code(plan, mapped, options.detailed_exitcode);

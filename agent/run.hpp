@@ -29,6 +29,8 @@ struct RunOptions {
     // plan, sync: re-hires an admin approved (--hand-over OLD=NEW): the account of the key that
     // left becomes the new key's instead of a conflict.
     std::vector<std::pair<std::string, std::string>> hand_overs;
+    // plan, sync: the digest of a withheld set an admin reviewed (--approve-withheld).
+    std::string approve_withheld;
     // The run's instant for scope and lifecycle dates; the system clock when not given
     // (--as-of: rehearse a future day, or test with a fixed clock).
     std::optional<std::chrono::sys_seconds> as_of;

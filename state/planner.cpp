@@ -2,6 +2,7 @@
 
 #include "scim/body_path.hpp"
 #include "scim/schema.hpp"
+#include "state/body_hash.hpp"
 #include "state/source_key.hpp"
 #include "state/timestamp.hpp"
 
@@ -358,6 +359,24 @@ std::string_view verb(OperationKind kind) {
     case OperationKind::link_manager: return "link manager of";
     }
     return "?";
+}
+
+std::string Plan::withheld_digest() const {
+    std::vector<std::string> items;
+    for (const auto& operation : withheld)
+        items.push_back(std::string(verb(operation.kind)) + " " + operation.key + " " + operation.scim_id);
+    std::ranges::sort(items);
+    return body_hash(json(items)).substr(0, 12);
+}
+
+void Plan::release_withheld() {
+    for (auto& operation : withheld) {
+        operation.id = operations.size();
+        operations.push_back(std::move(operation));
+    }
+    withheld.clear();
+    withheld_reason.reset();
+    stopped_by_gate = false;
 }
 
 bool OperationSwitches::allows(OperationKind kind) const {

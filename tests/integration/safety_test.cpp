@@ -215,3 +215,44 @@ TEST_F(SyncTest, ARowRejectedForABadValueProtectsItsKeyAndLetsOtherLeaversGo) {
 
 } // namespace
 } // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+std::string digest_in(const std::string& out) {
+    auto at = out.find("Withheld set ");
+    return at == std::string::npos ? std::string() : out.substr(at + 13, 12);
+}
+
+// After an admin reviewed a withheld set, the HR file changed: the approval applies nothing
+// nobody reviewed. Approving the set as it stands applies exactly it.
+TEST_F(SyncTest, AnApprovalAppliesExactlyTheReviewedWithheldSet) {
+    write_config("safety:\n  max_deactivations: 2\n");
+    ASSERT_EQ(sync().exit_code, 0);
+    auto csv = example_csv();
+    for (const char* key : {"E1004,", "E1005,", "E1006,"})
+        csv = without_line(csv, key);
+    write_csv(csv);
+    auto reviewed = plan();
+    EXPECT_EQ(reviewed.exit_code, 3) << reviewed.out;
+    const auto digest = digest_in(reviewed.out);
+    ASSERT_EQ(digest.size(), 12U) << reviewed.out;
+
+    // One more person leaves before the approved run: not the set that was reviewed.
+    write_csv(without_line(csv, "E1007,"));
+    server.clear_requests();
+    auto changed = hr2scim({"sync", "--approve-withheld", digest}, server.token());
+    EXPECT_EQ(changed.exit_code, 3) << changed.out << changed.err;
+    EXPECT_NE(changed.out.find("NOT APPLIED"), std::string::npos) << changed.out;
+    EXPECT_EQ(server.active_users(), 10U) << "nobody deactivated";
+
+    write_csv(csv);
+    auto approved = hr2scim({"sync", "--approve-withheld", digest}, server.token());
+    EXPECT_EQ(approved.exit_code, 0) << approved.out << approved.err;
+    EXPECT_EQ(server.active_users(), 7U);
+    for (const char* gone : {"E1004", "E1005", "E1006"})
+        EXPECT_EQ(server.user_with_external_id(gone)["active"], false) << gone;
+}
+
+} // namespace
+} // namespace hr2scim::testing
