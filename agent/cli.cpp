@@ -56,8 +56,8 @@ std::string command_list() {
 // The first word that is not an option (or an option's value) must be a command.
 std::optional<std::string> unknown_command(int argc, char** argv) {
     static const std::array<std::string_view, 8> k_taking_values = {
-        "-c", "--config", "--log-level", "--as-of", "--max-deactivations", "--show", "--hand-over",
-        "--approve-withheld"};
+        "-c",     "--config",    "--log-level",       "--as-of", "--max-deactivations",
+        "--show", "--hand-over", "--approve-withheld"};
     for (int i = 1; i < argc; ++i) {
         std::string_view word = argv[i];
         if (word.starts_with("-")) {

@@ -212,9 +212,11 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
         target.max_retries = reader.number<int>(node["max_retries"], "target.max_retries", 0, 20);
     if (node["breaker"]) read_breaker(reader, node["breaker"], target.breaker);
     if (const auto& operations = node["operations"]) {
-        reader.check_keys(operations, "target.operations", {"create", "update", "deactivate", "delete"});
+        reader.check_keys(operations, "target.operations",
+                          {"create", "update", "deactivate", "delete"});
         auto read = [&](const char* name, bool& value) {
-            if (operations[name]) value = reader.boolean(operations[name], std::string("target.operations.") + name);
+            if (operations[name])
+                value = reader.boolean(operations[name], std::string("target.operations.") + name);
         };
         read("create", target.operations.create);
         read("update", target.operations.update);

@@ -37,7 +37,6 @@ std::string symbol(OperationKind kind) {
     return "?";
 }
 
-
 void print_change(std::ostream& out, const scim::AttributeChange& change) {
     out << "      " << change.path << ": ";
     if (change.before && change.after) {
@@ -114,10 +113,12 @@ void print_plan(std::ostream& out, const state::Plan& plan, const std::string& t
         out << "Left alone: " << plan.held
             << " users out of scope (\"leave\") or not yet in their pre-hire window.\n";
     if (!plan.switched_off.empty()) {
-        out << "Not sent, switched off in target.operations: " << plan.switched_off.size() << " operations:";
+        out << "Not sent, switched off in target.operations: " << plan.switched_off.size()
+            << " operations:";
         const size_t listed = std::min(show, plan.switched_off.size());
         for (size_t i = 0; i < listed; ++i)
-            out << (i ? ", " : " ") << state::verb(plan.switched_off[i].kind) << " " << plan.switched_off[i].key;
+            out << (i ? ", " : " ") << state::verb(plan.switched_off[i].kind) << " "
+                << plan.switched_off[i].key;
         out << (listed < plan.switched_off.size() ? ", ..." : "") << '\n';
     }
     if (plan.terminated_without_account > 0)
@@ -140,7 +141,9 @@ void print_plan(std::ostream& out, const state::Plan& plan, const std::string& t
             out << "Withheld set " << plan.withheld_digest()
                 << ". After reviewing it, `sync --approve-withheld " << plan.withheld_digest()
                 << "` applies exactly these, and nothing if the set has changed.\n"
-                   "(In an emergency, --max-deactivations N lifts the limits by count for one run.)\n";    }
+                   "(In an emergency, --max-deactivations N lifts the limits by count for one "
+                   "run.)\n";
+    }
 }
 
 } // namespace hr2scim::agent

@@ -278,7 +278,6 @@ ExitCode sync_exit_code(const state::Plan& plan, const MappedSource& mapped,
     return ExitCode::ok;
 }
 
-
 // Failures one by one (up to `show`), every adoption, and why the target was abandoned.
 void print_outcomes(std::ostream& out, const std::vector<apply::Outcome>& outcomes,
                     const apply::Tally& result, size_t show) {
@@ -292,8 +291,8 @@ void print_outcomes(std::ostream& out, const std::vector<apply::Outcome>& outcom
         if (outcome.result == apply::Result::done || abandoned_skip) continue;
         ++failures;
         if (shown++ < show)
-            out << "  ! " << state::verb(outcome.operation->kind) << " " << outcome.operation->key << ": "
-                << outcome.message << '\n';
+            out << "  ! " << state::verb(outcome.operation->kind) << " " << outcome.operation->key
+                << ": " << outcome.message << '\n';
     }
     if (failures > show)
         out << "  ... and " << failures - show << " more failures (each is in the log)\n";
@@ -466,8 +465,9 @@ void approve_withheld(state::Plan& plan, const RunOptions& options, std::ostream
     }
     const auto digest = plan.withheld_digest();
     if (digest != options.approve_withheld) {
-        out << "--approve-withheld " << options.approve_withheld << ": NOT APPLIED. The withheld set is now "
-            << digest << ", not the one approved: review the plan again.\n\n";
+        out << "--approve-withheld " << options.approve_withheld
+            << ": NOT APPLIED. The withheld set is now " << digest
+            << ", not the one approved: review the plan again.\n\n";
         return;
     }
     out << "Approved: the " << plan.withheld.size() << " withheld operations of set " << digest

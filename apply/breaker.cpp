@@ -15,9 +15,9 @@ void CircuitBreaker::note(Result result) {
         result == Result::transient || result == Result::refused || result == Result::unknown;
     m_in_a_row = result == Result::transient ? m_in_a_row + 1 : 0;
     if (m_settings.consecutive_failures > 0 && m_in_a_row >= m_settings.consecutive_failures) {
-        m_tripped =
-            std::to_string(m_in_a_row) + " operations in a row failed with a busy or failing "
-                                         "target (target.breaker.consecutive_failures)";
+        m_tripped = std::to_string(m_in_a_row) +
+                    " operations in a row failed with a busy or failing "
+                    "target (target.breaker.consecutive_failures)";
         return;
     }
     m_recent.push_back(failed);

@@ -49,7 +49,8 @@ struct Plan {
     std::vector<Operation>
         withheld; // deactivations and deletions a safety gate or a failed source held back
     std::optional<std::string> withheld_reason;
-    std::vector<Operation> switched_off; // kinds the target's config does not allow (target.operations)
+    std::vector<Operation>
+        switched_off;             // kinds the target's config does not allow (target.operations)
     bool stopped_by_gate = false; // withheld by a safety limit (not by a failed source)
     size_t unchanged = 0;
     size_t protected_keys = 0; // keys left alone because their record was rejected

@@ -351,12 +351,18 @@ class Planner {
 
 std::string_view verb(OperationKind kind) {
     switch (kind) {
-    case OperationKind::create: return "create";
-    case OperationKind::update: return "update";
-    case OperationKind::deactivate: return "deactivate";
-    case OperationKind::reactivate: return "reactivate";
-    case OperationKind::remove: return "delete";
-    case OperationKind::link_manager: return "link manager of";
+    case OperationKind::create:
+        return "create";
+    case OperationKind::update:
+        return "update";
+    case OperationKind::deactivate:
+        return "deactivate";
+    case OperationKind::reactivate:
+        return "reactivate";
+    case OperationKind::remove:
+        return "delete";
+    case OperationKind::link_manager:
+        return "link manager of";
     }
     return "?";
 }
@@ -364,7 +370,8 @@ std::string_view verb(OperationKind kind) {
 std::string Plan::withheld_digest() const {
     std::vector<std::string> items;
     for (const auto& operation : withheld)
-        items.push_back(std::string(verb(operation.kind)) + " " + operation.key + " " + operation.scim_id);
+        items.push_back(std::string(verb(operation.kind)) + " " + operation.key + " " +
+                        operation.scim_id);
     std::ranges::sort(items);
     return body_hash(json(items)).substr(0, 12);
 }
@@ -381,12 +388,16 @@ void Plan::release_withheld() {
 
 bool OperationSwitches::allows(OperationKind kind) const {
     switch (kind) {
-    case OperationKind::create: return create;
+    case OperationKind::create:
+        return create;
     case OperationKind::update:
     case OperationKind::reactivate:
-    case OperationKind::link_manager: return update;
-    case OperationKind::deactivate: return deactivate;
-    case OperationKind::remove: return remove;
+    case OperationKind::link_manager:
+        return update;
+    case OperationKind::deactivate:
+        return deactivate;
+    case OperationKind::remove:
+        return remove;
     }
     return false;
 }

@@ -2,10 +2,10 @@
 // account that was not the person's, reproduced against the real SCIM server and checked
 // there (what it holds, the requests it saw) and in the state.
 
-#include <gtest/gtest.h>
-
 #include "state/state_store.hpp"
 #include "tests/integration/sync_fixture.hpp"
+
+#include <gtest/gtest.h>
 
 namespace hr2scim::testing {
 namespace {
@@ -19,7 +19,8 @@ size_t count(const json& requests, const std::string& method, int status = 0) {
     return found;
 }
 
-json make_user(ScimTestServer& server, const std::string& user_name, const std::string& external_id = {}) {
+json make_user(ScimTestServer& server, const std::string& user_name,
+               const std::string& external_id = {}) {
     json body = {{"schemas", {"urn:ietf:params:scim:schemas:core:2.0:User"}},
                  {"userName", user_name},
                  {"displayName", "made by hand"}};
@@ -63,7 +64,8 @@ TEST_F(SyncTest, ANewHireWithAColleaguesUserNameDoesNotTakeTheirAccount) {
               std::string::npos)
         << result.out;
     EXPECT_EQ(count(server.requests(), "PUT"), 0U);
-    EXPECT_EQ(server.user_with_external_id("E1001")["name"], ada["name"]) << "Ada's account untouched";
+    EXPECT_EQ(server.user_with_external_id("E1001")["name"], ada["name"])
+        << "Ada's account untouched";
     EXPECT_TRUE(server.user_with_external_id("E2000").is_null());
 
     // Ada leaves: her account is deactivated; the new hire's (failed) create never shared it.
@@ -83,8 +85,9 @@ TEST_F(SyncTest, AnAccountWhoseExternalIdNamesAnotherKeyIsNotAdopted) {
     make_user(server, "ada.lovelace@example.com", "X-999");
     auto result = sync();
     EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
-    EXPECT_NE(result.out.find("has externalId X-999, another person's key; not taken over for E1001"),
-              std::string::npos)
+    EXPECT_NE(
+        result.out.find("has externalId X-999, another person's key; not taken over for E1001"),
+        std::string::npos)
         << result.out;
     EXPECT_EQ(count(server.requests(), "PUT"), 0U);
 }
@@ -95,8 +98,8 @@ TEST_F(SyncTest, AnAdoptionIsShownInTheRunReport) {
     auto made = make_user(server, "ada.lovelace@example.com");
     auto result = sync();
     EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-    EXPECT_NE(result.out.find("= E1001: took over the existing account " + made["id"].get<std::string>() +
-                              ", matched by userName"),
+    EXPECT_NE(result.out.find("= E1001: took over the existing account " +
+                              made["id"].get<std::string>() + ", matched by userName"),
               std::string::npos)
         << result.out;
     EXPECT_EQ(server.users().size(), 10U);
@@ -128,7 +131,8 @@ TEST_F(SyncTest, AKeyExportedInAnotherCaseOrWithSpacesIsTheSamePerson) {
     EXPECT_NE(result.out.find("are one key"), std::string::npos) << result.out;
     const auto grace = server.user_with_external_id("E1003");
     for (const auto& seen : server.requests())
-        EXPECT_NE(seen["path"], "/scim/v2/Users/" + grace["id"].get<std::string>()) << "Grace is left alone";
+        EXPECT_NE(seen["path"], "/scim/v2/Users/" + grace["id"].get<std::string>())
+            << "Grace is left alone";
     EXPECT_EQ(grace["name"]["familyName"], "Hopper");
 }
 
@@ -142,12 +146,14 @@ TEST_F(SyncTest, AReHireIsAConflictUntilHandedOverAndTheOldKeyCanNeverTouchTheAc
     ASSERT_EQ(hr2scim({"sync", "--max-deactivations", "1"}, server.token()).exit_code, 0);
     EXPECT_EQ(server.user_with_external_id("E1004")["active"], false);
 
-    const std::string rehired = "E5004,Alan,Turing,alan.turing@example.com,Fellow,Research,CC-200,,\n";
+    const std::string rehired =
+        "E5004,Alan,Turing,alan.turing@example.com,Fellow,Research,CC-200,,\n";
     write_csv(without_alan + rehired);
     server.clear_requests();
     auto result = sync();
     EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
-    EXPECT_NE(result.out.find("is E1004's (in the state); not taken over for E5004"), std::string::npos)
+    EXPECT_NE(result.out.find("is E1004's (in the state); not taken over for E5004"),
+              std::string::npos)
         << result.out;
 
     auto refused = hr2scim({"sync", "--hand-over", "E1003=E5004"}, server.token());
@@ -164,10 +170,12 @@ TEST_F(SyncTest, AReHireIsAConflictUntilHandedOverAndTheOldKeyCanNeverTouchTheAc
     auto account = server.scim("GET", "/Users/" + alan["id"].get<std::string>());
     EXPECT_EQ(json::parse(account.body)["active"], true);
     EXPECT_EQ(json::parse(account.body)["externalId"], "E5004");
-    EXPECT_EQ(count(server.requests(), "POST"), 0U) << "the account was handed over, not duplicated";
+    EXPECT_EQ(count(server.requests(), "POST"), 0U)
+        << "the account was handed over, not duplicated";
 
     auto snapshot = state::StateStore::read_snapshot(state_file(), "test");
-    for (const auto& resource : snapshot.resources) EXPECT_NE(resource.key, "E1004") << "the old key is retired";
+    for (const auto& resource : snapshot.resources)
+        EXPECT_NE(resource.key, "E1004") << "the old key is retired";
     server.clear_requests();
     EXPECT_EQ(sync().exit_code, 0);
     EXPECT_EQ(server.requests().size(), 0U);
@@ -175,15 +183,18 @@ TEST_F(SyncTest, AReHireIsAConflictUntilHandedOverAndTheOldKeyCanNeverTouchTheAc
 
 // A target answering 503 to everything costs a few requests, not every operation's retries.
 TEST_F(SyncTest, ATargetFailingEverythingTripsTheBreaker) {
-    std::string csv = "employee_id,first_name,last_name,email,job_title,department,cost_center,mobile,manager_id\n";
+    std::string csv = "employee_id,first_name,last_name,email,job_title,department,cost_center,"
+                      "mobile,manager_id\n";
     for (int i = 0; i < 100; ++i)
-        csv += "P" + std::to_string(1000 + i) + ",F,L,p" + std::to_string(i) + "@example.com,T,D,C,,\n";
+        csv += "P" + std::to_string(1000 + i) + ",F,L,p" + std::to_string(i) +
+               "@example.com,T,D,C,,\n";
     write_csv(csv);
     server.add_fault({{"status", 503}, {"retryAfter", 0}, {"times", 100000}});
     auto result = sync();
     EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
     EXPECT_NE(result.out.find("5 operations in a row failed"), std::string::npos) << result.out;
-    EXPECT_NE(result.out.find("95 further operations were not attempted"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("95 further operations were not attempted"), std::string::npos)
+        << result.out;
     EXPECT_LE(server.requests().size(), 20U) << "5 operations, 4 attempts each";
 }
 
@@ -197,17 +208,19 @@ TEST_F(SyncTest, SwitchedOffOperationsArePlannedButNeverSent) {
     ASSERT_EQ(sync().exit_code, 0);
     server.clear_requests();
     write_config("safety:\n  max_deactivations: 10\n  max_deactivation_percent: 100\n");
-    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"), "  timeout_seconds: 20\n",
-                                                "  timeout_seconds: 20\n  operations: { deactivate: false, "
-                                                "create: false }\n"));
+    (void)dir.write("config.yaml",
+                    replace_once(read_file(dir.path() / "config.yaml"), "  timeout_seconds: 20\n",
+                                 "  timeout_seconds: 20\n  operations: { deactivate: false, "
+                                 "create: false }\n"));
     auto csv = without_line(example_csv(), "E1006,");
     csv = replace_once(csv, "Rear Admiral", "Commodore");
     write_csv(csv + "E3000,New,Hire,new.hire@example.com,T,D,C,,\n");
     auto result = sync();
     EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-    EXPECT_NE(result.out.find("Not sent, switched off in target.operations: 2 operations: create E3000, "
-                              "deactivate E1006"),
-              std::string::npos)
+    EXPECT_NE(
+        result.out.find("Not sent, switched off in target.operations: 2 operations: create E3000, "
+                        "deactivate E1006"),
+        std::string::npos)
         << result.out;
     EXPECT_EQ(server.count_requests("PATCH"), 1U) << "only the update";
     EXPECT_EQ(server.count_requests("POST"), 0U);

@@ -28,12 +28,16 @@ const requests = [];          // {method, path, status} for every request seen
 //   {after: true, set: {...}}    let scimmy answer (the change is committed), then overwrite these
 //                                fields of the answer and of each of its Resources (e.g. {"id": ""})
 //   {after: true, drop: true}    let scimmy commit the change, then close the connection unanswered
+//   {after: true, hang: true}    let scimmy commit the change, then never answer (GET /test/hanging
+//                                counts such requests; a client killed meanwhile lost the answer)
+//   skip: N                      let the first N matching requests through untouched
 //   method: "POST"               only for requests with this method (any method when absent)
 //   times: N                     used N times before it is gone (default 1)
 let faults = [];
 // Behaviours of real targets, switched with POST /test/mode:
 //   {ignoreFilter: true}         GET /Users?filter=... answers with every user, as if unfiltered
 const mode = {ignoreFilter: false};
+let hanging = 0;
 
 function scimError(status, scimType, detail) {
     return new SCIMMY.Types.Error(status, scimType, detail);
@@ -95,7 +99,15 @@ app.use("/scim", (req, res, next) => {
     const index = faults.findIndex((f) => !f.method || f.method === req.method);
     if (index < 0) return next();
     const fault = faults[index];
+    if (fault.skip > 0) {
+        fault.skip--;
+        return next();
+    }
     if (--fault.times <= 0) faults.splice(index, 1);
+    if (fault.after && fault.hang) {
+        res.send = () => { hanging++; return res; };
+        return next();
+    }
     if (fault.after && fault.drop) {
         res.send = () => { res.socket?.destroy(); return res; };
         return next();
@@ -134,13 +146,15 @@ testApi.get("/requests", (req, res) => res.json(requests));
 testApi.delete("/requests", (req, res) => { requests.length = 0; res.status(204).end(); });
 testApi.get("/users", (req, res) => res.json([...users.values()]));
 testApi.post("/reset", (req, res) => {
-    users.clear(); requests.length = 0; faults = []; mode.ignoreFilter = false; res.status(204).end();
+    users.clear(); requests.length = 0; faults = []; mode.ignoreFilter = false; hanging = 0;
+    res.status(204).end();
 });
 testApi.post("/faults", (req, res) => {
     faults.push(...[req.body].flat().map((f) => ({...f, times: f.times ?? 1})));
     res.status(204).end();
 });
 testApi.post("/mode", (req, res) => { Object.assign(mode, req.body); res.status(204).end(); });
+testApi.get("/hanging", (req, res) => res.json({count: hanging}));
 app.use("/test", testApi);
 
 const server = args["tls-cert"]

@@ -13,6 +13,12 @@ struct ProcessResult {
     std::string err;
 };
 
+// Starts a program in the background (output discarded) and returns its pid.
+[[nodiscard]] int start_process(const std::vector<std::string>& argv,
+                                const std::map<std::string, std::string>& env = {});
+// SIGKILL, then reaps it.
+void kill_process(int pid);
+
 ProcessResult run_process(const std::vector<std::string>& argv,
                           const std::map<std::string, std::string>& env = {});
 

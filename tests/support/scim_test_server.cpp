@@ -94,4 +94,13 @@ void ScimTestServer::set_mode(const nlohmann::json& mode) {
     test_api("POST", "/mode", mode.dump());
 }
 
+void ScimTestServer::reset() {
+    test_api("POST", "/reset");
+}
+
+int ScimTestServer::hanging() {
+    auto answer = nlohmann::json::parse(test_api("GET", "/hanging").body, nullptr, false);
+    return answer.is_object() ? answer.value("count", 0) : 0;
+}
+
 } // namespace hr2scim::testing

@@ -39,6 +39,10 @@ class ScimTestServer {
     void add_fault(const nlohmann::json& fault);
     // Switches a behaviour of real targets on or off, e.g. {"ignoreFilter": true}.
     void set_mode(const nlohmann::json& mode);
+    // Forgets every user, request, fault and mode.
+    void reset();
+    // Requests the server committed and will never answer (faults with "hang").
+    [[nodiscard]] int hanging();
     // A SCIM call made directly, as another client of the target would.
     http::Response scim(const std::string& method, const std::string& path,
                         const std::string& body = {});
