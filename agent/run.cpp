@@ -228,6 +228,19 @@ void guard_completeness(MappedSource& mapped, std::optional<size_t> last_complet
     }
 }
 
+// The diff path of each attribute the mapping sets: multi-valued attributes (emails) are
+// replaced whole, complex ones (name) and extensions change by sub-attribute.
+std::vector<std::string> managed_paths(const mappings::Mapping& mapping) {
+    std::vector<std::string> paths;
+    for (const auto& rule : mapping.rules) {
+        const auto& target = rule.target;
+        std::string path = (target.schema.empty() ? "" : target.schema + ":") + target.attribute;
+        if (!target.filter && !target.sub_attribute.empty()) path += "." + target.sub_attribute;
+        paths.push_back(std::move(path));
+    }
+    return paths;
+}
+
 state::PlanPolicy policy_for(const Prepared& prepared, const RunOptions& options,
                              const MappedSource& mapped) {
     const Config& config = prepared.config;
@@ -237,6 +250,7 @@ state::PlanPolicy policy_for(const Prepared& prepared, const RunOptions& options
     policy.now = prepared.now;
     policy.case_sensitive_keys = config.case_sensitive_keys;
     policy.operations = config.target.operations;
+    policy.managed_paths = managed_paths(prepared.mapping);
     if (prepared.mapping.lifecycle.delete_after_days)
         policy.delete_after = std::chrono::days(*prepared.mapping.lifecycle.delete_after_days);
     if (mapped.decisions_unsure) policy.source_incomplete = *mapped.decisions_unsure;

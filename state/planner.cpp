@@ -64,6 +64,15 @@ json with_kept_paths(json body, const json& stored, const std::vector<scim::Attr
     return body;
 }
 
+// Whether a change's path is one the mapping manages (or a part of one).
+bool managed(const std::string& path, const std::optional<std::vector<std::string>>& managed_paths) {
+    if (!managed_paths) return true;
+    if (path == "active" || path == "schemas") return true; // lifecycle and shape: always ours
+    return std::ranges::any_of(*managed_paths, [&](const std::string& root) {
+        return path == root || (path.starts_with(root) && (path[root.size()] == '.' || path[root.size()] == ':'));
+    });
+}
+
 Operation operation_for(const scim::DesiredResource& desired, json body,
                         const StoredResource* stored,
                         const std::vector<scim::AttributePath>& kept) {
@@ -274,6 +283,10 @@ class Planner {
         }
         Operation operation = operation_for(desired, with_manager(desired, desired.body), resource,
                                             m_policy.kept_paths);
+        // What no rule sets any more is left as the target holds it, not cleared everywhere.
+        std::erase_if(operation.changes, [&](const scim::AttributeChange& change) {
+            return !change.after && !managed(change.path, m_policy.managed_paths);
+        });
         if (operation.kind == OperationKind::create) choose_unique(desired, operation);
         if (operation.kind != OperationKind::create && operation.changes.empty()) {
             ++m_plan.unchanged;

@@ -45,6 +45,10 @@ struct PlanPolicy {
     std::optional<std::chrono::days> delete_after; // grace before DELETE; none: never delete
     bool case_sensitive_keys = false; // keys compare trimmed and, unless this is set, ignoring case
     OperationSwitches operations;
+    // The attributes the mapping sets, as diff paths ("title", "name.givenName", "emails",
+    // "<URN>:department"); nothing: all. An attribute no rule sets any more is not managed: it
+    // is never cleared because its rule was removed.
+    std::optional<std::vector<std::string>> managed_paths;
 };
 
 [[nodiscard]] Plan make_plan(const std::vector<scim::DesiredResource>& desired,

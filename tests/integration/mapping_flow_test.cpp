@@ -119,3 +119,32 @@ TEST_F(SyncTest, AMisshapenRuleIsALoadErrorAndUnusableDataRejectsRecordsNotAttri
 
 } // namespace
 } // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+// Removing a rule stops managing that attribute: nothing is sent for it, and the values the
+// target holds stay. (An empty value from a rule that still exists does clear, as before.)
+TEST_F(SyncTest, RemovingARuleStopsManagingTheAttributeInsteadOfClearingIt) {
+    ASSERT_EQ(sync().exit_code, 0);
+    const std::string mapping = read_file(std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml");
+    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"),
+                                                std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml",
+                                                "mapping.yaml"));
+    (void)dir.write("mapping.yaml", without_line(mapping, "  title:"));
+    server.clear_requests();
+    auto result = sync();
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_EQ(server.requests().size(), 0U) << result.out;
+    EXPECT_EQ(server.user_with_external_id("E1001")["title"], "Chief Engineer");
+
+    // Other changes still go out, without touching the unmanaged title.
+    write_csv(replace_once(example_csv(), "CC-100,+44 20 7946 0001", "CC-101,+44 20 7946 0001"));
+    result = sync();
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_EQ(server.count_requests("PATCH"), 1U);
+    EXPECT_EQ(server.user_with_external_id("E1001")["title"], "Chief Engineer");
+}
+
+} // namespace
+} // namespace hr2scim::testing
