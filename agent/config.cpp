@@ -226,7 +226,11 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
 }
 
 void read_safety(const Reader& reader, const YAML::Node& node, state::SafetyLimits& limits) {
-    reader.check_keys(node, "safety", {"max_deactivations", "max_deactivation_percent"});
+    reader.check_keys(node, "safety",
+                      {"max_deactivations", "max_deactivation_percent", "max_clear_percent"});
+    if (node["max_clear_percent"])
+        limits.max_clear_percent = reader.number<double>(node["max_clear_percent"],
+                                                         "safety.max_clear_percent", 0.0, 100.0);
     if (node["max_deactivations"])
         limits.max_deactivations = reader.number<size_t>(node["max_deactivations"],
                                                          "safety.max_deactivations", 0, 10'000'000);

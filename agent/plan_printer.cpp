@@ -128,12 +128,21 @@ void print_plan(std::ostream& out, const state::Plan& plan, const std::string& t
     for (const auto& unlinked : plan.unlinked_managers)
         out << "Manager not linked: " << unlinked << '\n';
     if (!plan.withheld.empty()) {
-        out << "\nWITHHELD: " << plan.withheld.size() << " deactivations and deletions, because "
-            << *plan.withheld_reason << ":\n";
+        out << "\nWITHHELD: " << plan.withheld.size()
+            << (plan.count_withheld(OperationKind::update) == 0 ? " deactivations and deletions"
+                                                                : " operations")
+            << ", because " << *plan.withheld_reason << ":\n";
         const size_t shown = std::min(show, plan.withheld.size());
-        for (size_t i = 0; i < shown; ++i)
-            out << "  " << (plan.withheld[i].kind == OperationKind::remove ? "x " : "- ")
-                << plan.withheld[i].key << '\n';
+        for (size_t i = 0; i < shown; ++i) {
+            const auto& operation = plan.withheld[i];
+            out << "  "
+                << (operation.kind == OperationKind::remove   ? "x "
+                    : operation.kind == OperationKind::update ? "~ "
+                                                              : "- ")
+                << operation.key;
+            if (operation.kind == OperationKind::update) out << " (" << operation.decision << ")";
+            out << '\n';
+        }
         if (shown < plan.withheld.size())
             out << "  ... and " << plan.withheld.size() - shown
                 << " more (--show-all lists them)\n";

@@ -60,6 +60,7 @@ struct Plan {
     std::vector<std::string> unlinked_managers; // "E1002: manager E9 is not provisioned"
 
     [[nodiscard]] size_t count(OperationKind kind) const;
+    [[nodiscard]] size_t count_withheld(OperationKind kind) const;
     // A short fingerprint of exactly which operations are withheld (kind, key, account): an
     // approval names it, and applies only while the set is still that one.
     [[nodiscard]] std::string withheld_digest() const;

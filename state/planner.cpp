@@ -65,11 +65,13 @@ json with_kept_paths(json body, const json& stored, const std::vector<scim::Attr
 }
 
 // Whether a change's path is one the mapping manages (or a part of one).
-bool managed(const std::string& path, const std::optional<std::vector<std::string>>& managed_paths) {
+bool managed(const std::string& path,
+             const std::optional<std::vector<std::string>>& managed_paths) {
     if (!managed_paths) return true;
     if (path == "active" || path == "schemas") return true; // lifecycle and shape: always ours
     return std::ranges::any_of(*managed_paths, [&](const std::string& root) {
-        return path == root || (path.starts_with(root) && (path[root.size()] == '.' || path[root.size()] == ':'));
+        return path == root ||
+               (path.starts_with(root) && (path[root.size()] == '.' || path[root.size()] == ':'));
     });
 }
 
@@ -337,6 +339,7 @@ class Planner {
         size_t active_before = 0;
         for (const auto& [key, resource] : m_stored)
             if (resource->status != ResourceStatus::deactivated) ++active_before;
+        auto clears = gate_clears(active_before);
         std::optional<std::string> reason = m_policy.source_incomplete;
         if (!reason && (reason = gate_reason(m_destructive.size(), active_before, desired_count,
                                              m_policy.limits)))
@@ -346,6 +349,76 @@ class Planner {
             m_plan.withheld_reason = reason;
         } else {
             std::ranges::move(m_destructive, std::back_inserter(m_plan.operations));
+        }
+        if (clears) {
+            // A failed source withholds everything and can be approved by nobody.
+            if (!m_policy.source_incomplete) m_plan.stopped_by_gate = true;
+            m_plan.withheld_reason =
+                m_plan.withheld_reason ? *m_plan.withheld_reason + "; and " + *clears : *clears;
+        }
+    }
+
+    // A column blanked in the export: one attribute cleared for more than a share of the active
+    // users. Those clears are withheld as their own operations (the rest of each update goes
+    // out, keeping the value the target holds); an approval sends them.
+    std::optional<std::string> gate_clears(size_t active_before) {
+        std::map<std::string, size_t> clearing;
+        for (const auto& operation : m_plan.operations)
+            for (const auto& change : operation.changes)
+                if (change.before && !change.after) ++clearing[change.path];
+        std::set<std::string> gated;
+        std::string why;
+        for (const auto& [path, count] : clearing) {
+            const double percent = 100.0 * static_cast<double>(count) /
+                                   static_cast<double>(std::max<size_t>(active_before, 1));
+            if (count < 2 || percent <= m_policy.limits.max_clear_percent) continue;
+            gated.insert(path);
+            why += (why.empty() ? "" : "; ") + std::to_string(count) + " users would lose " + path +
+                   " (" + std::to_string(static_cast<int>(percent + 0.5)) + "% of " +
+                   std::to_string(active_before) +
+                   " active users), more than safety.max_clear_percent (" +
+                   std::to_string(static_cast<int>(m_policy.limits.max_clear_percent)) + "%)";
+        }
+        if (gated.empty()) return std::nullopt;
+        for (auto& operation : m_plan.operations) {
+            Operation clear = operation;
+            clear.kind = OperationKind::update;
+            clear.decision = "clears " + join_paths(operation.changes, gated);
+            std::erase_if(clear.changes, [&](const auto& change) {
+                return !gated.contains(change.path) || change.after;
+            });
+            if (clear.changes.empty()) continue;
+            std::erase_if(operation.changes, [&](const auto& change) {
+                return gated.contains(change.path) && !change.after;
+            });
+            for (const auto& change : clear.changes)
+                keep_value(operation.body, change.path, *change.before);
+            m_plan.withheld.push_back(std::move(clear));
+        }
+        std::erase_if(m_plan.operations, [](const Operation& operation) {
+            return operation.changes.empty() && operation.kind != OperationKind::create &&
+                   operation.kind != OperationKind::link_manager;
+        });
+        return why;
+    }
+
+    static std::string join_paths(const std::vector<scim::AttributeChange>& changes,
+                                  const std::set<std::string>& gated) {
+        std::string out;
+        for (const auto& change : changes)
+            if (gated.contains(change.path) && !change.after)
+                out += (out.empty() ? "" : ", ") + change.path;
+        return out;
+    }
+
+    // Puts a value back at a diff path ("title", "name.givenName", "<URN>:department").
+    static void keep_value(json& body, const std::string& path, const json& value) {
+        if (auto colon = path.rfind(':'); colon != std::string::npos && path.starts_with("urn:")) {
+            body[path.substr(0, colon)][path.substr(colon + 1)] = value;
+        } else if (auto dot = path.find('.'); dot != std::string::npos) {
+            body[path.substr(0, dot)][path.substr(dot + 1)] = value;
+        } else {
+            body[path] = value;
         }
     }
 
@@ -378,6 +451,10 @@ std::string_view verb(OperationKind kind) {
         return "link manager of";
     }
     return "?";
+}
+
+size_t Plan::count_withheld(OperationKind kind) const {
+    return static_cast<size_t>(std::ranges::count(withheld, kind, &Operation::kind));
 }
 
 std::string Plan::withheld_digest() const {

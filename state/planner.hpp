@@ -19,6 +19,9 @@ namespace hr2scim::state {
 struct SafetyLimits {
     size_t max_deactivations = 50;        // per run, absolute
     double max_deactivation_percent = 20; // per run, share of the active users in the state
+    // Clearing one attribute for more than this share of the active users in one run (a
+    // column blanked in the export) is withheld like a mass deactivation.
+    double max_clear_percent = 20;
 };
 
 // Which kinds of change a target may receive (target.operations); what is switched off is

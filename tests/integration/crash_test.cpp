@@ -2,14 +2,13 @@
 // desired users, none twice, and the state file is intact. The kill comes while the server has
 // committed a change whose answer the agent never received: the worst moment to die.
 
-#include <chrono>
-#include <set>
-#include <thread>
-
-#include <gtest/gtest.h>
-
 #include "state/sqlite.hpp"
 #include "tests/integration/sync_fixture.hpp"
+
+#include <chrono>
+#include <gtest/gtest.h>
+#include <set>
+#include <thread>
 
 namespace hr2scim::testing {
 namespace {
@@ -20,10 +19,12 @@ constexpr int k_people = 300;
 constexpr int k_kill_points = 20;
 
 std::string people_csv(const std::string& title) {
-    std::string csv = "employee_id,first_name,last_name,email,job_title,department,cost_center,mobile,manager_id\n";
+    std::string csv = "employee_id,first_name,last_name,email,job_title,department,cost_center,"
+                      "mobile,manager_id\n";
     for (int i = 0; i < k_people; ++i) {
         const auto n = std::to_string(10000 + i);
-        csv += "K" + n + ",First" + n + ",Last" + n + ",person" + n + "@example.com," + title + ",D,C,,\n";
+        csv += "K" + n + ",First" + n + ",Last" + n + ",person" + n + "@example.com," + title +
+               ",D,C,,\n";
     }
     return csv;
 }
@@ -39,8 +40,9 @@ class CrashTest : public SyncTest {
     void kill_sync_at(const json& fault) {
         const int before = server.hanging();
         server.add_fault(fault);
-        int pid = start_process({HR2SCIM_BINARY, "sync", "--config", (dir.path() / "config.yaml").string()},
-                                {{"HR2SCIM_TEST_TOKEN", server.token()}});
+        int pid = start_process(
+            {HR2SCIM_BINARY, "sync", "--config", (dir.path() / "config.yaml").string()},
+            {{"HR2SCIM_TEST_TOKEN", server.token()}});
         for (int waited = 0; server.hanging() == before && waited < 3000; ++waited)
             std::this_thread::sleep_for(std::chrono::milliseconds(10)); // bounded: 30 s at most
         kill_process(pid);

@@ -127,10 +127,12 @@ namespace {
 // target holds stay. (An empty value from a rule that still exists does clear, as before.)
 TEST_F(SyncTest, RemovingARuleStopsManagingTheAttributeInsteadOfClearingIt) {
     ASSERT_EQ(sync().exit_code, 0);
-    const std::string mapping = read_file(std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml");
-    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"),
-                                                std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml",
-                                                "mapping.yaml"));
+    const std::string mapping =
+        read_file(std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml");
+    (void)dir.write("config.yaml",
+                    replace_once(read_file(dir.path() / "config.yaml"),
+                                 std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml",
+                                 "mapping.yaml"));
     (void)dir.write("mapping.yaml", without_line(mapping, "  title:"));
     server.clear_requests();
     auto result = sync();

@@ -3,6 +3,7 @@
 #include "tests/integration/sync_fixture.hpp"
 
 #include <gtest/gtest.h>
+#include <sstream>
 
 namespace hr2scim::testing {
 namespace {
@@ -252,6 +253,48 @@ TEST_F(SyncTest, AnApprovalAppliesExactlyTheReviewedWithheldSet) {
     EXPECT_EQ(server.active_users(), 7U);
     for (const char* gone : {"E1004", "E1005", "E1006"})
         EXPECT_EQ(server.user_with_external_id(gone)["active"], false) << gone;
+}
+
+} // namespace
+} // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+// A column blanked in the export would clear department for everybody: withheld like a mass
+// deactivation (exit 3), the rest of each update still applies, and an approval sends them.
+TEST_F(SyncTest, ClearingAnAttributeForMostUsersIsWithheldUntilApproved) {
+    ASSERT_EQ(sync().exit_code, 0);
+    server.clear_requests();
+    std::string csv = example_csv();
+    for (const char* department :
+         {",Engineering,", ",Operations,", ",Research,", ",\"Standards, Web\",", ",People,"})
+        while (csv.find(department) != std::string::npos)
+            csv = replace_once(csv, department, ",,");
+    write_csv(replace_once(csv, "Rear Admiral", "Commodore"));
+    auto result = sync();
+    EXPECT_EQ(result.exit_code, 3) << result.out << result.err;
+    EXPECT_NE(
+        result.out.find("10 users would lose "
+                        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"),
+        std::string::npos)
+        << result.out;
+    EXPECT_EQ(server.count_requests("PATCH"), 1U) << "only Grace's title";
+    EXPECT_EQ(server.user_with_external_id("E1003")["title"], "Commodore");
+    const char* k_enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    EXPECT_EQ(server.user_with_external_id("E1001")[k_enterprise]["department"], "Engineering");
+
+    auto at = result.out.find("Withheld set ");
+    ASSERT_NE(at, std::string::npos);
+    server.clear_requests();
+    auto approved =
+        hr2scim({"sync", "--approve-withheld", result.out.substr(at + 13, 12)}, server.token());
+    EXPECT_EQ(approved.exit_code, 0) << approved.out << approved.err;
+    EXPECT_EQ(server.count_requests("PATCH"), 10U);
+    EXPECT_FALSE(server.user_with_external_id("E1001")[k_enterprise].contains("department"));
+    server.clear_requests();
+    EXPECT_EQ(sync().exit_code, 0);
+    EXPECT_EQ(server.requests().size(), 0U);
 }
 
 } // namespace
