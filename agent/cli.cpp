@@ -17,7 +17,8 @@
 namespace hr2scim::agent {
 namespace {
 
-constexpr std::array<std::string_view, 4> k_commands = {"validate", "plan", "sync", "explain"};
+constexpr std::array<std::string_view, 5> k_commands = {"validate", "plan", "sync", "explain",
+                                                        "apply"};
 
 void set_up_logging() {
     // Logs go to stderr so that stdout holds only the plan and the summary; every line is
@@ -55,9 +56,9 @@ std::string command_list() {
 
 // The first word that is not an option (or an option's value) must be a command.
 std::optional<std::string> unknown_command(int argc, char** argv) {
-    static const std::array<std::string_view, 8> k_taking_values = {
-        "-c",     "--config",    "--log-level",       "--as-of", "--max-deactivations",
-        "--show", "--hand-over", "--approve-withheld"};
+    static const std::array<std::string_view, 9> k_taking_values = {
+        "-c",     "--config",    "--log-level",        "--as-of", "--max-deactivations",
+        "--show", "--hand-over", "--approve-withheld", "--out"};
     for (int i = 1; i < argc; ++i) {
         std::string_view word = argv[i];
         if (word.starts_with("-")) {
@@ -128,6 +129,15 @@ int main_with_arguments(int argc, char** argv) {
                     options, Command::plan);
     plan->add_flag("--detailed-exitcode", options.detailed_exitcode,
                    "exit 4 when there are changes, 0 when none");
+    plan->add_option(
+        "--out", options.plan_out,
+        "FILE: also write the plan as JSON, to review and then send with `hr2scim apply FILE`");
+    auto* apply_command =
+        add_command(app, "apply",
+                    "send a plan written by `plan --out` exactly as reviewed, withheld operations "
+                    "included; refuses if the config, the mapping or the state changed since",
+                    options, Command::apply);
+    apply_command->add_option("file", options.plan_file, "the plan file")->required();
     auto* sync = add_command(app, "sync", "apply the plan to the target", options, Command::sync);
     auto* explain =
         add_command(app, "explain",

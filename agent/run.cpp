@@ -7,8 +7,11 @@
 #include "apply/recorder.hpp"
 #include "connectors/join.hpp"
 #include "connectors/source_registry.hpp"
+#include "http/json_body.hpp"
 #include "http/redact.hpp"
 #include "mappings/mapper.hpp"
+#include "state/body_hash.hpp"
+#include "state/plan_file.hpp"
 #include "state/planner.hpp"
 #include "state/source_guard.hpp"
 #include "state/source_key.hpp"
@@ -17,12 +20,14 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <set>
 #include <spdlog/spdlog.h>
+#include <sstream>
 #include <unistd.h>
 
 namespace hr2scim::agent {
@@ -489,6 +494,117 @@ void approve_withheld(state::Plan& plan, const RunOptions& options, std::ostream
     plan.release_withheld();
 }
 
+// Sends a plan to the target; each outcome reaches the state as it arrives.
+std::pair<std::vector<apply::Outcome>, apply::Tally>
+execute(const Config& config, const std::string& token, state::StateStore& store,
+        const state::StateSnapshot& snapshot, const state::Plan& plan, mappings::Instant now) {
+    http::HttpClient http(
+        {std::chrono::seconds(10), config.target.timeout, config.target.ca_file, "hr2scim/0.1"});
+    scim::ScimClient client({config.target.name, config.target.url, token}, http,
+                            http::RetryPolicy{config.target.max_retries + 1,
+                                              std::chrono::milliseconds(500),
+                                              std::chrono::seconds(60)});
+    apply::StateRecorder recorder(store, config.target.name, now);
+    apply::Executor executor(client, recorder, owners_of(snapshot, config.case_sensitive_keys),
+                             {config.target.breaker});
+    auto outcomes = executor.run(plan);
+    auto result = apply::tally(outcomes, executor.abandoned());
+    return {std::move(outcomes), std::move(result)};
+}
+
+std::string file_fingerprint(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return state::body_hash(nlohmann::json(text.str()));
+}
+
+state::PlanOrigin origin_of(const Prepared& prepared, const state::StateSnapshot& snapshot) {
+    return {prepared.config.target.name, file_fingerprint(prepared.config.file),
+            file_fingerprint(prepared.mapping.file), state::state_revision(snapshot.resources),
+            prepared.now};
+}
+
+// The plan as a file to review and apply later; it holds people's data, so only its owner reads it.
+void write_plan_file(const std::filesystem::path& file, const state::Plan& plan,
+                     const state::PlanOrigin& origin, const std::filesystem::path& config_file,
+                     std::ostream& out) {
+    const int fd = ::open(file.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd < 0)
+        throw ConfigError("cannot write the plan to " + file.string() + ": " +
+                          std::strerror(errno));
+    const std::string text = state::plan_to_json(plan, origin).dump(2) + "\n";
+    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    ::close(fd);
+    if (!written) throw ConfigError("cannot write the plan to " + file.string());
+    out << "\nPlan written to " << file.string() << ". After reviewing it: hr2scim apply "
+        << file.string() << " -c " << config_file.string()
+        << " (it applies exactly these operations, withheld ones "
+        << "included, and refuses if the config, the mapping or the state changed).\n";
+}
+
+// Applies a reviewed plan file exactly: its operations and what it withheld; nothing if the
+// config, the mapping or the state changed since it was made.
+ExitCode apply_plan_file(const Prepared& prepared, const RunOptions& options, std::ostream& out) {
+    const auto& config = prepared.config;
+    RunLock lock(config.state, RunLock::Mode::exclusive);
+    std::ifstream in(options.plan_file, std::ios::binary);
+    if (!in) throw ConfigError("cannot read the plan file " + options.plan_file.string());
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto parsed = http::parse_json_body(text.str());
+    if (!parsed) throw ConfigError(options.plan_file.string() + ": " + parsed.error());
+    auto file = state::plan_from_json(*parsed);
+    if (!file) throw ConfigError(options.plan_file.string() + ": " + file.error());
+    if (auto problem = target_problem(config.target)) throw ConfigError(*problem);
+    const std::string token = resolve_token(config.target);
+    state::StateStore store(config.state);
+    const auto snapshot = store.snapshot(config.target.name);
+    const auto now = origin_of(prepared, snapshot);
+    std::vector<std::string> changed;
+    if (file->origin.target != now.target)
+        changed.push_back("it is for target " + file->origin.target + ", not " + now.target);
+    if (file->origin.config_fingerprint != now.config_fingerprint)
+        changed.push_back("the config changed");
+    if (file->origin.mapping_fingerprint != now.mapping_fingerprint)
+        changed.push_back("the mapping changed");
+    if (file->origin.state_revision != now.state_revision)
+        changed.push_back("the state changed (another run applied changes)");
+    if (!changed.empty()) {
+        std::string why;
+        for (const auto& reason : changed)
+            why += (why.empty() ? "" : "; ") + reason;
+        out << "NOT APPLIED: since " << options.plan_file.string() << " was made, " << why
+            << ". Make and review a new plan.\n";
+        return ExitCode::failed;
+    }
+    auto& plan = file->plan;
+    plan.release_withheld();
+    print_plan(out, plan, config.target.name, options.show_operations);
+    auto started = std::chrono::steady_clock::now();
+    auto run_id = store.begin_run(config.target.name, "apply");
+    auto [outcomes, result] = execute(config, token, store, snapshot, plan, file->origin.as_of);
+    state::RunCounts counts{0,
+                            result.created,
+                            result.updated,
+                            result.deactivated,
+                            result.reactivated,
+                            0,
+                            0,
+                            result.failed + result.skipped,
+                            0,
+                            true};
+    const ExitCode code = result.abandoned                     ? ExitCode::failed
+                          : result.failed + result.skipped > 0 ? ExitCode::partial
+                                                               : ExitCode::ok;
+    store.finish_run(run_id, counts, static_cast<int>(code));
+    print_summary(
+        out, config.target.name, counts, result,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    print_outcomes(out, outcomes, result, options.show_operations);
+    return code;
+}
+
 ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::ostream& out) {
     const auto& config = prepared.config;
     const bool sync = options.command == Command::sync;
@@ -528,21 +644,16 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     approve_withheld(plan, options, out);
     print_plan(out, plan, config.target.name, options.show_operations);
     print_rejections(out, mapped, options.show_operations);
-    if (!sync) return plan_exit_code(plan, mapped, options.detailed_exitcode);
+    if (!sync) {
+        if (!options.plan_out.empty())
+            write_plan_file(options.plan_out, plan, origin_of(prepared, snapshot), config.file,
+                            out);
+        return plan_exit_code(plan, mapped, options.detailed_exitcode);
+    }
 
     auto started = std::chrono::steady_clock::now();
     auto run_id = store->begin_run(config.target.name, "sync");
-    http::HttpClient http(
-        {std::chrono::seconds(10), config.target.timeout, config.target.ca_file, "hr2scim/0.1"});
-    scim::ScimClient client({config.target.name, config.target.url, token}, http,
-                            http::RetryPolicy{config.target.max_retries + 1,
-                                              std::chrono::milliseconds(500),
-                                              std::chrono::seconds(60)});
-    apply::StateRecorder recorder(*store, config.target.name, prepared.now);
-    apply::Executor executor(client, recorder, owners_of(snapshot, config.case_sensitive_keys),
-                             {config.target.breaker});
-    auto outcomes = executor.run(plan);
-    auto result = apply::tally(outcomes, executor.abandoned());
+    auto [outcomes, result] = execute(config, token, *store, snapshot, plan, prepared.now);
     state::RunCounts counts{mapped.records,           result.created,
                             result.updated,           result.deactivated,
                             result.reactivated,       plan.unchanged,
@@ -687,6 +798,7 @@ ExitCode run(const RunOptions& options, std::ostream& out) {
     auto prepared = prepare(options.config, options.log_level, options.as_of);
     if (options.command == Command::validate) return validate(prepared, out);
     if (options.command == Command::explain) return explain(prepared, options, out);
+    if (options.command == Command::apply) return apply_plan_file(prepared, options, out);
     return plan_or_sync(prepared, options, out);
 }
 

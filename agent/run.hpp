@@ -13,7 +13,7 @@
 
 namespace hr2scim::agent {
 
-enum class Command { validate, plan, sync, explain };
+enum class Command { validate, plan, sync, explain, apply };
 
 struct RunOptions {
     Command command = Command::plan;
@@ -31,6 +31,8 @@ struct RunOptions {
     std::vector<std::pair<std::string, std::string>> hand_overs;
     // plan, sync: the digest of a withheld set an admin reviewed (--approve-withheld).
     std::string approve_withheld;
+    std::filesystem::path plan_out;  // plan --out FILE: the plan as a file to review and apply
+    std::filesystem::path plan_file; // apply FILE
     // The run's instant for scope and lifecycle dates; the system clock when not given
     // (--as-of: rehearse a future day, or test with a fixed clock).
     std::optional<std::chrono::sys_seconds> as_of;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <sstream>
+#include <sys/stat.h>
 
 namespace hr2scim::testing {
 namespace {
@@ -292,6 +293,71 @@ TEST_F(SyncTest, ClearingAnAttributeForMostUsersIsWithheldUntilApproved) {
     EXPECT_EQ(approved.exit_code, 0) << approved.out << approved.err;
     EXPECT_EQ(server.count_requests("PATCH"), 10U);
     EXPECT_FALSE(server.user_with_external_id("E1001")[k_enterprise].contains("department"));
+    server.clear_requests();
+    EXPECT_EQ(sync().exit_code, 0);
+    EXPECT_EQ(server.requests().size(), 0U);
+}
+
+} // namespace
+} // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+// A plan written for review is applied exactly, withheld operations included; a plan made
+// before the config, the mapping or the state changed is refused and sends nothing.
+TEST_F(SyncTest, APlanFileIsAppliedExactlyAsReviewedOrNotAtAll) {
+    write_config("safety:\n  max_deactivations: 2\n");
+    ASSERT_EQ(sync().exit_code, 0);
+    server.clear_requests();
+    auto csv = replace_once(example_csv(), "Rear Admiral", "Commodore");
+    for (const char* key : {"E1004,", "E1005,", "E1006,"})
+        csv = without_line(csv, key);
+    write_csv(csv);
+    const auto plan_file = dir.path() / "reviewed.json";
+    auto planned = hr2scim({"plan", "--out", plan_file.string()}, server.token());
+    EXPECT_EQ(planned.exit_code, 3) << planned.out << planned.err;
+    struct stat info {};
+    ASSERT_EQ(::stat(plan_file.c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 0777, 0600U) << "it holds people's data";
+    auto reviewed = nlohmann::json::parse(read_file(plan_file));
+    EXPECT_EQ(reviewed["hr2scim_plan"], 1);
+    EXPECT_EQ(reviewed["operations"].size(), 1U);
+    EXPECT_EQ(reviewed["withheld"].size(), 3U);
+    EXPECT_EQ(reviewed["operations"][0]["changes"][0]["path"], "title");
+    EXPECT_EQ(reviewed["operations"][0]["changes"][0]["before"], "Rear Admiral");
+    EXPECT_EQ(server.requests().size(), 0U) << "plan sends nothing";
+
+    // Somebody edits the mapping after the review: refused, nothing sent.
+    const auto mapping_path = dir.path() / "mapping.yaml";
+    (void)dir.write("mapping.yaml",
+                    read_file(std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml"));
+    (void)dir.write("config.yaml",
+                    replace_once(read_file(dir.path() / "config.yaml"),
+                                 std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml",
+                                 mapping_path.string()));
+    server.clear_requests();
+    auto refused = hr2scim({"apply", plan_file.string()}, server.token());
+    EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+    EXPECT_NE(refused.out.find("NOT APPLIED"), std::string::npos) << refused.out;
+    EXPECT_NE(refused.out.find("the config changed"), std::string::npos) << refused.out;
+    EXPECT_EQ(server.requests().size(), 0U);
+
+    // A fresh plan, then a sync changes the state before it is applied: refused.
+    ASSERT_EQ(hr2scim({"plan", "--out", plan_file.string()}, server.token()).exit_code, 3);
+    ASSERT_EQ(sync().exit_code, 3); // applies the title change, withholds the rest
+    server.clear_requests();
+    refused = hr2scim({"apply", plan_file.string()}, server.token());
+    EXPECT_EQ(refused.exit_code, 1) << refused.out;
+    EXPECT_NE(refused.out.find("the state changed"), std::string::npos) << refused.out;
+    EXPECT_EQ(server.requests().size(), 0U);
+
+    // Planned and applied with nothing changed in between: exactly the reviewed operations.
+    ASSERT_EQ(hr2scim({"plan", "--out", plan_file.string()}, server.token()).exit_code, 3);
+    auto applied = hr2scim({"apply", plan_file.string()}, server.token());
+    EXPECT_EQ(applied.exit_code, 0) << applied.out << applied.err;
+    EXPECT_EQ(server.active_users(), 7U);
+    EXPECT_EQ(server.count_requests("PATCH"), 3U);
     server.clear_requests();
     EXPECT_EQ(sync().exit_code, 0);
     EXPECT_EQ(server.requests().size(), 0U);

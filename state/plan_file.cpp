@@ -1,0 +1,151 @@
+#include "state/plan_file.hpp"
+
+#include "scim/attribute_path.hpp"
+#include "state/body_hash.hpp"
+#include "state/timestamp.hpp"
+
+#include <array>
+
+namespace hr2scim::state {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::array k_kinds = {OperationKind::create,     OperationKind::update,
+                                OperationKind::deactivate, OperationKind::reactivate,
+                                OperationKind::remove,     OperationKind::link_manager};
+
+json optional_json(const std::optional<json>& value) {
+    return value ? *value : json();
+}
+
+json operation_to_json(const Operation& operation) {
+    json changes = json::array();
+    for (const auto& change : operation.changes)
+        changes.push_back({{"path", change.path},
+                           {"before", optional_json(change.before)},
+                           {"after", optional_json(change.after)},
+                           {"has_before", change.before.has_value()},
+                           {"has_after", change.after.has_value()}});
+    json unique = json::array();
+    for (const auto& choice : operation.unique)
+        unique.push_back({{"path", choice.path.to_string()}, {"candidates", choice.candidates}});
+    return {{"id", operation.id},
+            {"kind", std::string(verb(operation.kind))},
+            {"key", operation.key},
+            {"scim_id", operation.scim_id},
+            {"origin", operation.origin},
+            {"reason", operation.decision},
+            {"depends_on", operation.depends_on},
+            {"resolve_first", operation.resolve_first},
+            {"manager_key", operation.manager_key},
+            {"body", operation.body},
+            {"changes", changes},
+            {"unique", unique}};
+}
+
+tl::expected<Operation, std::string> operation_from_json(const json& item) {
+    try {
+        Operation operation;
+        const auto kind = item.at("kind").get<std::string>();
+        auto found =
+            std::ranges::find_if(k_kinds, [&](OperationKind k) { return verb(k) == kind; });
+        if (found == k_kinds.end()) return tl::unexpected("unknown operation kind '" + kind + "'");
+        operation.kind = *found;
+        operation.id = item.at("id").get<size_t>();
+        operation.key = item.at("key").get<std::string>();
+        operation.scim_id = item.at("scim_id").get<std::string>();
+        operation.origin = item.at("origin").get<std::string>();
+        operation.decision = item.at("reason").get<std::string>();
+        operation.depends_on = item.at("depends_on").get<std::vector<size_t>>();
+        operation.resolve_first = item.at("resolve_first").get<bool>();
+        operation.manager_key = item.at("manager_key").get<std::string>();
+        operation.body = item.at("body");
+        for (const auto& change : item.at("changes")) {
+            scim::AttributeChange parsed{change.at("path").get<std::string>(), std::nullopt,
+                                         std::nullopt};
+            if (change.at("has_before").get<bool>()) parsed.before = change.at("before");
+            if (change.at("has_after").get<bool>()) parsed.after = change.at("after");
+            operation.changes.push_back(std::move(parsed));
+        }
+        for (const auto& choice : item.at("unique")) {
+            auto path = scim::parse_attribute_path(choice.at("path").get<std::string>());
+            if (!path) return tl::unexpected(path.error());
+            operation.unique.push_back(
+                {*path, choice.at("candidates").get<std::vector<std::string>>()});
+        }
+        return operation;
+    } catch (const json::exception& error) {
+        return tl::unexpected(std::string("an operation is malformed: ") + error.what());
+    }
+}
+
+tl::expected<std::vector<Operation>, std::string> operations_from_json(const json& items) {
+    std::vector<Operation> operations;
+    if (!items.is_array()) return tl::unexpected(std::string("operations must be a list"));
+    for (const auto& item : items) {
+        auto operation = operation_from_json(item);
+        if (!operation) return tl::unexpected(operation.error());
+        operations.push_back(std::move(*operation));
+    }
+    return operations;
+}
+
+} // namespace
+
+json plan_to_json(const Plan& plan, const PlanOrigin& origin) {
+    json operations = json::array(), withheld = json::array();
+    for (const auto& operation : plan.operations)
+        operations.push_back(operation_to_json(operation));
+    for (const auto& operation : plan.withheld)
+        withheld.push_back(operation_to_json(operation));
+    return {{"hr2scim_plan", k_plan_file_version},
+            {"target", origin.target},
+            {"config_fingerprint", origin.config_fingerprint},
+            {"mapping_fingerprint", origin.mapping_fingerprint},
+            {"state_revision", origin.state_revision},
+            {"as_of", to_timestamp(origin.as_of)},
+            {"operations", operations},
+            {"withheld", withheld},
+            {"withheld_reason", plan.withheld_reason ? json(*plan.withheld_reason) : json()},
+            {"withheld_digest", plan.withheld.empty() ? json() : json(plan.withheld_digest())}};
+}
+
+tl::expected<PlanFile, std::string> plan_from_json(const json& file) {
+    if (!file.is_object() || !file.contains("hr2scim_plan"))
+        return tl::unexpected(std::string("not an hr2scim plan file"));
+    if (file["hr2scim_plan"] != k_plan_file_version)
+        return tl::unexpected("plan file version " + file["hr2scim_plan"].dump() +
+                              "; this hr2scim reads version " +
+                              std::to_string(k_plan_file_version));
+    try {
+        PlanFile plan;
+        plan.origin.target = file.at("target").get<std::string>();
+        plan.origin.config_fingerprint = file.at("config_fingerprint").get<std::string>();
+        plan.origin.mapping_fingerprint = file.at("mapping_fingerprint").get<std::string>();
+        plan.origin.state_revision = file.at("state_revision").get<std::string>();
+        auto as_of = from_timestamp(file.at("as_of").get<std::string>());
+        if (!as_of) return tl::unexpected(std::string("as_of is not a time"));
+        plan.origin.as_of = *as_of;
+        auto operations = operations_from_json(file.at("operations"));
+        if (!operations) return tl::unexpected(operations.error());
+        auto withheld = operations_from_json(file.at("withheld"));
+        if (!withheld) return tl::unexpected(withheld.error());
+        plan.plan.operations = std::move(*operations);
+        plan.plan.withheld = std::move(*withheld);
+        return plan;
+    } catch (const nlohmann::json::exception& error) {
+        return tl::unexpected(std::string("the plan file is malformed: ") + error.what());
+    }
+}
+
+std::string state_revision(const std::vector<StoredResource>& resources) {
+    json rows = json::array();
+    for (const auto& resource : resources)
+        rows.push_back({resource.key, resource.scim_id, std::string(to_string(resource.status)),
+                        body_hash(resource.body),
+                        resource.deactivated_at ? to_timestamp(*resource.deactivated_at) : ""});
+    return body_hash(rows);
+}
+
+} // namespace hr2scim::state

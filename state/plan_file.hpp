@@ -1,0 +1,38 @@
+#pragma once
+// A plan written to a file for review (`plan --out FILE`) and applied later exactly as it
+// was reviewed (`apply FILE`). The file says what it was made from: fingerprints of the
+// config and the mapping, the revision of the state, the run's instant. Versioned JSON.
+
+#include "state/plan.hpp"
+#include "state/stored_resource.hpp"
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <tl/expected.hpp>
+
+namespace hr2scim::state {
+
+inline constexpr int k_plan_file_version = 1;
+
+struct PlanOrigin {
+    std::string target;
+    std::string config_fingerprint;
+    std::string mapping_fingerprint;
+    std::string state_revision;
+    std::chrono::sys_seconds as_of{};
+};
+
+struct PlanFile {
+    PlanOrigin origin;
+    Plan plan;
+};
+
+[[nodiscard]] nlohmann::json plan_to_json(const Plan& plan, const PlanOrigin& origin);
+// The plan, or why the file cannot be one (version, shape).
+[[nodiscard]] tl::expected<PlanFile, std::string> plan_from_json(const nlohmann::json& file);
+
+// A fingerprint of what the state holds for one target: any write changes it.
+[[nodiscard]] std::string state_revision(const std::vector<StoredResource>& resources);
+
+} // namespace hr2scim::state
