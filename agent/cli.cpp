@@ -139,6 +139,9 @@ int main_with_arguments(int argc, char** argv) {
                     options, Command::apply);
     apply_command->add_option("file", options.plan_file, "the plan file")->required();
     auto* sync = add_command(app, "sync", "apply the plan to the target", options, Command::sync);
+    sync->add_flag("--reconcile", options.reconcile,
+                   "read every managed user back from the target and repair what changed or "
+                   "vanished behind hr2scim's back (one GET per user)");
     auto* explain =
         add_command(app, "explain",
                     "show one record end to end: source values, each rule's result, the SCIM body "

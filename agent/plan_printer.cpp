@@ -50,7 +50,8 @@ void print_change(std::ostream& out, const scim::AttributeChange& change) {
 }
 
 void print_operation(std::ostream& out, const state::Operation& operation) {
-    out << "  " << symbol(operation.kind) << " " << operation.key;
+    out << "  " << (operation.repair ? std::string("* repair    ") : symbol(operation.kind)) << " "
+        << operation.key;
     if (!operation.origin.empty()) out << "  (" << operation.origin << ")";
     if (operation.resolve_first) out << "  [unconfirmed earlier create: looked up first]";
     out << '\n';
@@ -106,6 +107,10 @@ void print_plan(std::ostream& out, const state::Plan& plan, const std::string& t
     if (plan.count(OperationKind::link_manager) > 0)
         out << plan.count(OperationKind::link_manager) << " managers to link, ";
     out << plan.unchanged << " unchanged.\n";
+    if (const auto repairs = std::ranges::count(plan.operations, true, &state::Operation::repair);
+        repairs > 0)
+        out << "Of these, " << repairs
+            << " repair drift (* repair): the target no longer held what was sent.\n";
     if (plan.protected_keys > 0)
         out << "Left alone: " << plan.protected_keys
             << " users whose source records were rejected.\n";

@@ -2,6 +2,7 @@
 
 #include "agent/config.hpp"
 #include "agent/plan_printer.hpp"
+#include "agent/reconcile.hpp"
 #include "agent/run_lock.hpp"
 #include "apply/executor.hpp"
 #include "apply/recorder.hpp"
@@ -605,6 +606,43 @@ ExitCode apply_plan_file(const Prepared& prepared, const RunOptions& options, st
     return code;
 }
 
+// sync --reconcile: the snapshot as the target really holds the managed attributes.
+Drift read_back(const Config& config, const std::string& token, state::StateSnapshot& snapshot,
+                const mappings::Mapping& mapping, std::ostream& out) {
+    http::HttpClient http(
+        {std::chrono::seconds(10), config.target.timeout, config.target.ca_file, "hr2scim/0.1"});
+    scim::ScimClient client({config.target.name, config.target.url, token}, http,
+                            http::RetryPolicy{config.target.max_retries + 1,
+                                              std::chrono::milliseconds(500),
+                                              std::chrono::seconds(60)});
+    auto drift = reconcile(client, snapshot, managed_paths(mapping));
+    out << "Reconciled " << drift.checked << " users with the target: " << drift.changed.size()
+        << " differed from what was sent, " << drift.vanished.size() << " vanished";
+    if (!drift.unreadable.empty())
+        out << ", " << drift.unreadable.size() << " could not be read (left as they are)";
+    out << ".\n\n";
+    for (const auto& why : drift.unreadable)
+        spdlog::warn("reconcile: {}", why);
+    return drift;
+}
+
+// Operations that repair drift are shown as such; a vanished account nobody recreates is
+// forgotten, so that no later run acts on an account that is not there.
+void mark_repairs(state::Plan& plan, const Drift& drift, state::StateStore& store,
+                  const std::string& target) {
+    std::set<std::string> recreated;
+    for (auto& operation : plan.operations) {
+        const bool vanished = drift.vanished.contains(operation.key);
+        if (!vanished && !drift.changed.contains(operation.key)) continue;
+        operation.repair = true;
+        operation.decision = vanished ? "vanished from the target; created again"
+                                      : "drift: the target no longer held what was sent";
+        if (vanished) recreated.insert(operation.key);
+    }
+    for (const auto& key : drift.vanished)
+        if (!recreated.contains(key)) store.forget(target, key);
+}
+
 ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::ostream& out) {
     const auto& config = prepared.config;
     const bool sync = options.command == Command::sync;
@@ -636,11 +674,15 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
         }
         print_hand_overs(out, options);
     }
+    std::optional<Drift> drift;
+    if (sync && options.reconcile)
+        drift = read_back(config, token, snapshot, prepared.mapping, out);
     const std::string source_id = prepared.source->describe();
     guard_completeness(mapped, snapshot.last_complete_read(source_id), config.source_guards,
                        options.allow_shrink);
     auto plan =
         state::make_plan(mapped.desired, snapshot.resources, policy_for(prepared, options, mapped));
+    if (drift) mark_repairs(plan, *drift, *store, config.target.name);
     approve_withheld(plan, options, out);
     print_plan(out, plan, config.target.name, options.show_operations);
     print_rejections(out, mapped, options.show_operations);

@@ -33,6 +33,7 @@ struct RunOptions {
     std::string approve_withheld;
     std::filesystem::path plan_out;  // plan --out FILE: the plan as a file to review and apply
     std::filesystem::path plan_file; // apply FILE
+    bool reconcile = false; // sync --reconcile: read the managed users back and repair drift
     // The run's instant for scope and lifecycle dates; the system clock when not given
     // (--as-of: rehearse a future day, or test with a fixed clock).
     std::optional<std::chrono::sys_seconds> as_of;

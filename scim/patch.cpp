@@ -74,6 +74,32 @@ std::vector<AttributeChange> diff_bodies(const json& before, const json& after) 
     return changes;
 }
 
+void apply_change(json& body, const AttributeChange& change) {
+    auto put = [&](json& container, const std::string& key) {
+        if (change.after) {
+            container[key] = *change.after;
+        } else if (container.is_object()) {
+            container.erase(key);
+        }
+    };
+    const std::string& path = change.path;
+    if (!body.is_object()) body = json::object();
+    // Extension attributes always change one by one ("<URN>:department"); a complex attribute
+    // by member ("name.givenName") or whole ("name"), like any other top-level attribute.
+    if (!path.starts_with("urn:") && path.find('.') == std::string::npos) return put(body, path);
+    if (path.starts_with("urn:")) {
+        const auto colon = path.rfind(':');
+        auto& extension = body[path.substr(0, colon)];
+        put(extension, path.substr(colon + 1));
+        if (extension.is_object() && extension.empty()) body.erase(path.substr(0, colon));
+        return;
+    }
+    const auto dot = path.find('.');
+    auto& complex = body[path.substr(0, dot)];
+    put(complex, path.substr(dot + 1));
+    if (complex.is_object() && complex.empty()) body.erase(path.substr(0, dot));
+}
+
 std::vector<PatchOperation> to_patch_operations(const std::vector<AttributeChange>& changes) {
     std::vector<PatchOperation> operations;
     operations.reserve(changes.size());

@@ -32,6 +32,10 @@ struct PatchOperation {
 [[nodiscard]] std::vector<PatchOperation>
 to_patch_operations(const std::vector<AttributeChange>& changes);
 
+// Applies one change (as diff_bodies makes them) to a body: sets or removes the value at its
+// path ("title", "name.givenName", "<URN>", "<URN>:department").
+void apply_change(nlohmann::json& body, const AttributeChange& change);
+
 [[nodiscard]] nlohmann::json patch_request(const std::vector<PatchOperation>& operations);
 
 } // namespace hr2scim::scim

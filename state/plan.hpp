@@ -42,6 +42,8 @@ struct Operation {
     // by order, so the executor may run operations concurrently.
     size_t id = 0;
     std::vector<size_t> depends_on;
+    // Drift repair (sync --reconcile): the target no longer held what hr2scim had sent.
+    bool repair = false;
 };
 
 struct Plan {

@@ -64,9 +64,10 @@ json with_kept_paths(json body, const json& stored, const std::vector<scim::Attr
     return body;
 }
 
-// Whether a change's path is one the mapping manages (or a part of one).
-bool managed(const std::string& path,
-             const std::optional<std::vector<std::string>>& managed_paths) {
+} // namespace
+
+bool is_managed(const std::string& path,
+                const std::optional<std::vector<std::string>>& managed_paths) {
     if (!managed_paths) return true;
     if (path == "active" || path == "schemas") return true; // lifecycle and shape: always ours
     return std::ranges::any_of(*managed_paths, [&](const std::string& root) {
@@ -74,6 +75,8 @@ bool managed(const std::string& path,
                (path.starts_with(root) && (path[root.size()] == '.' || path[root.size()] == ':'));
     });
 }
+
+namespace {
 
 Operation operation_for(const scim::DesiredResource& desired, json body,
                         const StoredResource* stored,
@@ -287,7 +290,7 @@ class Planner {
                                             m_policy.kept_paths);
         // What no rule sets any more is left as the target holds it, not cleared everywhere.
         std::erase_if(operation.changes, [&](const scim::AttributeChange& change) {
-            return !change.after && !managed(change.path, m_policy.managed_paths);
+            return !change.after && !is_managed(change.path, m_policy.managed_paths);
         });
         if (operation.kind == OperationKind::create) choose_unique(desired, operation);
         if (operation.kind != OperationKind::create && operation.changes.empty()) {

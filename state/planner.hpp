@@ -54,6 +54,10 @@ struct PlanPolicy {
     std::optional<std::vector<std::string>> managed_paths;
 };
 
+// Whether a diff path is one the mapping manages (or a part of one); all when not known.
+[[nodiscard]] bool is_managed(const std::string& path,
+                              const std::optional<std::vector<std::string>>& managed_paths);
+
 [[nodiscard]] Plan make_plan(const std::vector<scim::DesiredResource>& desired,
                              const std::vector<StoredResource>& stored, const PlanPolicy& policy);
 

@@ -230,3 +230,50 @@ TEST_F(SyncTest, SwitchedOffOperationsArePlannedButNeverSent) {
 
 } // namespace
 } // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+// What was changed or deleted on the target behind hr2scim's back is repaired by
+// sync --reconcile; attributes no rule sets are left as they are.
+TEST_F(SyncTest, ReconcileRepairsDriftAndLeavesUnmanagedDataAlone) {
+    ASSERT_EQ(sync().exit_code, 0);
+    const auto ada = server.user_with_external_id("E1001");
+    const auto grace = server.user_with_external_id("E1003");
+    auto patched =
+        server.scim("PATCH", "/Users/" + ada["id"].get<std::string>(),
+                    R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[)"
+                    R"({"op":"replace","path":"title","value":"Changed by hand"},)"
+                    R"({"op":"add","path":"nickName","value":"Countess"}]})");
+    ASSERT_LT(patched.status, 300) << patched.body;
+    ASSERT_EQ(server.scim("DELETE", "/Users/" + grace["id"].get<std::string>()).status, 204);
+
+    server.clear_requests();
+    EXPECT_EQ(sync().exit_code, 0);
+    EXPECT_EQ(server.requests().size(), 0U) << "without --reconcile nothing is read back";
+
+    auto result = hr2scim({"sync", "--reconcile"}, server.token());
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_NE(result.out.find(
+                  "Reconciled 10 users with the target: 1 differed from what was sent, 1 vanished"),
+              std::string::npos)
+        << result.out;
+    EXPECT_NE(result.out.find("* repair     E1001"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("* repair     E1003"), std::string::npos) << result.out;
+    auto repaired = server.user_with_external_id("E1001");
+    EXPECT_EQ(repaired["title"], "Chief Engineer");
+    EXPECT_EQ(repaired["nickName"], "Countess") << "unmanaged: left alone";
+    EXPECT_EQ(server.user_with_external_id("E1003")["userName"], "grace.hopper@example.com")
+        << "created again";
+    EXPECT_EQ(server.users().size(), 10U);
+
+    server.clear_requests();
+    result = hr2scim({"sync", "--reconcile"}, server.token());
+    EXPECT_EQ(result.exit_code, 0) << result.out;
+    EXPECT_EQ(server.count_requests("GET"), 10U);
+    EXPECT_EQ(server.count_requests("PATCH") + server.count_requests("POST"), 0U)
+        << "nothing drifted any more";
+}
+
+} // namespace
+} // namespace hr2scim::testing

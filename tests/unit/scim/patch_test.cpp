@@ -90,3 +90,31 @@ TEST(PatchRequest, IsAnRfc7644PatchOp) {
 
 } // namespace
 } // namespace hr2scim::scim
+
+namespace hr2scim::scim {
+namespace {
+
+TEST(ApplyChange, ApplyingADiffTurnsOneBodyIntoTheOther) {
+    const std::string ext = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    const nlohmann::json a = {{"userName", "a"},
+                              {"title", "Old"},
+                              {"name", {{"givenName", "Ada"}, {"familyName", "L"}}},
+                              {"emails", {{{"type", "work"}, {"value", "a@x"}}}},
+                              {ext, {{"department", "Eng"}, {"costCenter", "1"}}}};
+    const std::vector<nlohmann::json> others = {
+        {{"userName", "a"}, {"name", {{"givenName", "Ada"}}}, {ext, {{"department", "Ops"}}}},
+        {{"userName", "b"}, {"title", "New"}, {"emails", {{{"type", "work"}, {"value", "b@x"}}}}},
+        {{"userName", "a"}, {"nickName", "x"}, {ext, {{"manager", {{"value", "id-9"}}}}}},
+        nlohmann::json::object()};
+    for (const auto& b : others) {
+        for (const auto& [from, to] : {std::pair{a, b}, std::pair{b, a}}) {
+            nlohmann::json body = from;
+            for (const auto& change : diff_bodies(from, to))
+                apply_change(body, change);
+            EXPECT_EQ(body, to) << from.dump() << " -> " << to.dump();
+        }
+    }
+}
+
+} // namespace
+} // namespace hr2scim::scim
