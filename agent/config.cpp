@@ -184,10 +184,28 @@ void read_breaker(const Reader& reader, const YAML::Node& node, apply::BreakerSe
             node["max_failure_percent"], "target.breaker.max_failure_percent", 0.0, 100.0);
 }
 
+// A number of syncs (24), or an interval with its unit (12h, 7d).
+void read_reconcile_every(const Reader& reader, const YAML::Node& node, TargetConfig& target) {
+    const std::string text = reader.text(node, "target.reconcile_every");
+    char* end = nullptr;
+    const long number = std::strtol(text.c_str(), &end, 10);
+    const std::string unit = end ? std::string(end) : std::string();
+    const long seconds_per = unit == "m" ? 60 : unit == "h" ? 3600 : unit == "d" ? 86400 : 0;
+    if (number < 1 || end == text.c_str() || (!unit.empty() && seconds_per == 0))
+        throw ConfigError(
+            reader.where(node) +
+            "target.reconcile_every must be a number of syncs (24) or an interval (30m, 12h, 7d)");
+    if (unit.empty()) {
+        target.reconcile_every_runs = static_cast<size_t>(number);
+    } else {
+        target.reconcile_every = std::chrono::seconds(number * seconds_per);
+    }
+}
+
 void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& target) {
     reader.check_keys(node, "target",
                       {"name", "url", "token_env", "token_file", "ca_file", "timeout_seconds",
-                       "max_retries", "breaker", "operations"},
+                       "max_retries", "breaker", "operations", "reconcile_every"},
                       node["token"]
                           ? "; tokens are never written in the config: use token_env or token_file"
                           : "");
@@ -211,6 +229,7 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
     if (node["max_retries"])
         target.max_retries = reader.number<int>(node["max_retries"], "target.max_retries", 0, 20);
     if (node["breaker"]) read_breaker(reader, node["breaker"], target.breaker);
+    if (const auto& every = node["reconcile_every"]) read_reconcile_every(reader, every, target);
     if (const auto& operations = node["operations"]) {
         reader.check_keys(operations, "target.operations",
                           {"create", "update", "deactivate", "delete"});

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -31,6 +32,9 @@ struct TargetConfig {
     int max_retries = 3;
     apply::BreakerSettings breaker;
     state::OperationSwitches operations; // target.operations: which kinds of change it receives
+    // target.reconcile_every: read the managed users back every this many syncs, or this long.
+    std::optional<size_t> reconcile_every_runs;
+    std::optional<std::chrono::seconds> reconcile_every;
 };
 
 // A secondary source joined onto the primary one.

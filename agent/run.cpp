@@ -606,6 +606,18 @@ ExitCode apply_plan_file(const Prepared& prepared, const RunOptions& options, st
     return code;
 }
 
+// target.reconcile_every: due after that many syncs, or that long, since the last one; and
+// when there never was one.
+bool reconcile_due(const TargetConfig& target, state::StateStore& store, mappings::Instant now) {
+    if (!target.reconcile_every_runs && !target.reconcile_every) return false;
+    auto last = store.last_reconcile(target.name);
+    if (!last) return true;
+    if (target.reconcile_every_runs && last->syncs_since + 1 >= *target.reconcile_every_runs)
+        return true;
+    return target.reconcile_every &&
+           (!last->started_at || now - *last->started_at >= *target.reconcile_every);
+}
+
 // sync --reconcile: the snapshot as the target really holds the managed attributes.
 Drift read_back(const Config& config, const std::string& token, state::StateSnapshot& snapshot,
                 const mappings::Mapping& mapping, std::ostream& out) {
@@ -675,8 +687,9 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
         print_hand_overs(out, options);
     }
     std::optional<Drift> drift;
-    if (sync && options.reconcile)
-        drift = read_back(config, token, snapshot, prepared.mapping, out);
+    const bool reconciling =
+        sync && (options.reconcile || reconcile_due(config.target, *store, prepared.now));
+    if (reconciling) drift = read_back(config, token, snapshot, prepared.mapping, out);
     const std::string source_id = prepared.source->describe();
     guard_completeness(mapped, snapshot.last_complete_read(source_id), config.source_guards,
                        options.allow_shrink);
@@ -694,7 +707,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     }
 
     auto started = std::chrono::steady_clock::now();
-    auto run_id = store->begin_run(config.target.name, "sync");
+    auto run_id = store->begin_run(config.target.name, reconciling ? "sync --reconcile" : "sync");
     auto [outcomes, result] = execute(config, token, *store, snapshot, plan, prepared.now);
     state::RunCounts counts{mapped.records,           result.created,
                             result.updated,           result.deactivated,

@@ -5,6 +5,7 @@
 #include "state/sqlite.hpp"
 #include "state/stored_resource.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -70,6 +71,14 @@ class StateStore {
     // The record count of the source's last complete read, for the shrink guard.
     [[nodiscard]] std::optional<size_t> last_complete_read(const std::string& source);
     void record_complete_read(const std::string& source, size_t records);
+
+    // The last run that read the target back (command "sync --reconcile"), and how many syncs
+    // ran since; nothing when there was none.
+    struct LastReconcile {
+        std::optional<std::chrono::sys_seconds> started_at;
+        size_t syncs_since = 0;
+    };
+    [[nodiscard]] std::optional<LastReconcile> last_reconcile(const std::string& target);
 
     [[nodiscard]] std::int64_t begin_run(const std::string& target, const std::string& command);
     void finish_run(std::int64_t run_id, const RunCounts& counts, int exit_code);

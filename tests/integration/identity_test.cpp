@@ -277,3 +277,24 @@ TEST_F(SyncTest, ReconcileRepairsDriftAndLeavesUnmanagedDataAlone) {
 
 } // namespace
 } // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+TEST_F(SyncTest, ReconcileEveryNRunsReadsTheTargetBackOnSchedule) {
+    (void)dir.write("config.yaml",
+                    replace_once(read_file(dir.path() / "config.yaml"), "  timeout_seconds: 20\n",
+                                 "  timeout_seconds: 20\n  reconcile_every: 3\n"));
+    std::vector<size_t> gets;
+    for (int run = 0; run < 5; ++run) {
+        server.clear_requests();
+        auto result = sync();
+        ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+        gets.push_back(server.count_requests("GET"));
+    }
+    // Run 1 reconciles (never done before; nothing to read yet), then every third run: run 4.
+    EXPECT_EQ(gets, (std::vector<size_t>{0, 0, 0, 10, 0}));
+}
+
+} // namespace
+} // namespace hr2scim::testing
