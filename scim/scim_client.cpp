@@ -105,11 +105,22 @@ CallResult<std::vector<nlohmann::json>> ScimClient::find_users(const std::string
     auto list =
         call_json("GET", "/Users?filter=" + http::url_encode(filter) + "&count=10", nullptr);
     if (!list) return tl::unexpected(list.error());
-    std::vector<nlohmann::json> found;
-    if (auto resources = list->find("Resources"); resources != list->end() && resources->is_array())
-        for (const auto& resource : *resources)
-            found.push_back(resource);
-    return found;
+    // A ListResponse, or (some targets) a bare JSON array. Anything else is not "nobody": an
+    // answer that cannot be read must never look like an absent user, or a lost create would
+    // be sent again as a duplicate.
+    const nlohmann::json* resources = nullptr;
+    if (list->is_array()) {
+        resources = &*list;
+    } else if (auto listed = list->find("Resources"); listed != list->end() && listed->is_array()) {
+        resources = &*listed;
+    } else if (auto total = list->find("totalResults");
+               total != list->end() && total->is_number_integer() && total->get<long>() == 0) {
+        return std::vector<nlohmann::json>();
+    }
+    if (!resources)
+        return tl::unexpected(
+            CallError{200, {}, "the look-up answer is neither a ListResponse nor a list", 1});
+    return std::vector<nlohmann::json>(resources->begin(), resources->end());
 }
 
 } // namespace hr2scim::scim

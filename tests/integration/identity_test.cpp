@@ -2,6 +2,7 @@
 // account that was not the person's, reproduced against the real SCIM server and checked
 // there (what it holds, the requests it saw) and in the state.
 
+#include "state/sqlite.hpp"
 #include "state/state_store.hpp"
 #include "tests/integration/sync_fixture.hpp"
 
@@ -294,6 +295,38 @@ TEST_F(SyncTest, ReconcileEveryNRunsReadsTheTargetBackOnSchedule) {
     }
     // Run 1 reconciles (never done before; nothing to read yet), then every third run: run 4.
     EXPECT_EQ(gets, (std::vector<size_t>{0, 0, 0, 10, 0}));
+}
+
+} // namespace
+} // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+// A create whose answer was lost is looked up before it is sent again. A target answering the
+// look-up with a bare JSON array is read; one whose answer holds no list at all is not taken
+// for "nobody has it" (that would send a duplicate).
+TEST_F(SyncTest, ALookUpAnswerThatIsNotAListResponseNeverLooksLikeNobody) {
+    ASSERT_EQ(sync().exit_code, 0);
+    auto lose_answer = [&] {
+        state::Database db(state_file());
+        db.execute("UPDATE resources SET status = 'pending_create', scim_id = NULL WHERE "
+                   "source_key = 'E1003'");
+    };
+    lose_answer();
+    server.set_mode({{"noResources", true}});
+    server.clear_requests();
+    auto result = sync();
+    EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
+    EXPECT_NE(result.out.find("neither a ListResponse nor a list"), std::string::npos)
+        << result.out;
+    EXPECT_EQ(server.count_requests("POST"), 0U) << "not sent again";
+
+    server.set_mode({{"noResources", false}, {"plainList", true}});
+    result = sync();
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_EQ(server.count_requests("POST"), 0U);
+    EXPECT_EQ(server.users().size(), 10U) << "found in the bare list, adopted, no duplicate";
 }
 
 } // namespace

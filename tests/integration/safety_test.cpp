@@ -343,6 +343,14 @@ TEST_F(SyncTest, APlanFileIsAppliedExactlyAsReviewedOrNotAtAll) {
     EXPECT_NE(refused.out.find("the config changed"), std::string::npos) << refused.out;
     EXPECT_EQ(server.requests().size(), 0U);
 
+    // A fresh plan, then the mapping is edited: refused.
+    ASSERT_EQ(hr2scim({"plan", "--out", plan_file.string()}, server.token()).exit_code, 3);
+    (void)dir.write("mapping.yaml", read_file(mapping_path) + "# edited after the review\n");
+    refused = hr2scim({"apply", plan_file.string()}, server.token());
+    EXPECT_EQ(refused.exit_code, 1) << refused.out;
+    EXPECT_NE(refused.out.find("the mapping changed"), std::string::npos) << refused.out;
+    EXPECT_EQ(server.requests().size(), 0U);
+
     // A fresh plan, then a sync changes the state before it is applied: refused.
     ASSERT_EQ(hr2scim({"plan", "--out", plan_file.string()}, server.token()).exit_code, 3);
     ASSERT_EQ(sync().exit_code, 3); // applies the title change, withholds the rest

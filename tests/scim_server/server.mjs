@@ -36,7 +36,9 @@ const requests = [];          // {method, path, status} for every request seen
 let faults = [];
 // Behaviours of real targets, switched with POST /test/mode:
 //   {ignoreFilter: true}         GET /Users?filter=... answers with every user, as if unfiltered
-const mode = {ignoreFilter: false};
+//   {plainList: true}            GET /Users answers with a bare JSON array, not a ListResponse
+//   {noResources: true}          GET /Users answers {"totalResults": N} without Resources
+const mode = {ignoreFilter: false, plainList: false, noResources: false};
 let hanging = 0;
 
 function scimError(status, scimType, detail) {
@@ -132,6 +134,19 @@ app.use("/scim", (req, res, next) => {
         status: String(fault.status), detail: "injected fault"}));
 });
 
+// List answers reshaped as some real targets send them (mode switches).
+app.use("/scim/v2/Users", (req, res, next) => {
+    if (req.method !== "GET" || req.path !== "/" || !(mode.plainList || mode.noResources)) return next();
+    const send = res.send.bind(res);
+    res.send = (body) => {
+        let parsed;
+        try { parsed = JSON.parse(body); } catch { return send(body); }
+        if (!Array.isArray(parsed.Resources)) return send(body);
+        return send(JSON.stringify(mode.plainList ? parsed.Resources : {totalResults: parsed.totalResults}));
+    };
+    next();
+});
+
 app.use("/scim/v2", new SCIMMYRouters({
     type: "bearer",
     handler: (request) => {
@@ -146,7 +161,8 @@ testApi.get("/requests", (req, res) => res.json(requests));
 testApi.delete("/requests", (req, res) => { requests.length = 0; res.status(204).end(); });
 testApi.get("/users", (req, res) => res.json([...users.values()]));
 testApi.post("/reset", (req, res) => {
-    users.clear(); requests.length = 0; faults = []; mode.ignoreFilter = false; hanging = 0;
+    users.clear(); requests.length = 0; faults = []; hanging = 0;
+    Object.assign(mode, {ignoreFilter: false, plainList: false, noResources: false});
     res.status(204).end();
 });
 testApi.post("/faults", (req, res) => {
