@@ -495,16 +495,22 @@ void approve_withheld(state::Plan& plan, const RunOptions& options, std::ostream
     plan.release_withheld();
 }
 
+// One connection to the target for a run: reading back and sending share it.
+struct Connection {
+    Connection(const Config& config, const std::string& token)
+        : http({std::chrono::seconds(10), config.target.timeout, config.target.ca_file,
+                "hr2scim/0.1"}),
+          client({config.target.name, config.target.url, token}, http,
+                 http::RetryPolicy{config.target.max_retries + 1, std::chrono::milliseconds(500),
+                                   std::chrono::seconds(60)}) {}
+    http::HttpClient http;
+    scim::ScimClient client;
+};
+
 // Sends a plan to the target; each outcome reaches the state as it arrives.
 std::pair<std::vector<apply::Outcome>, apply::Tally>
-execute(const Config& config, const std::string& token, state::StateStore& store,
+execute(const Config& config, scim::ScimClient& client, state::StateStore& store,
         const state::StateSnapshot& snapshot, const state::Plan& plan, mappings::Instant now) {
-    http::HttpClient http(
-        {std::chrono::seconds(10), config.target.timeout, config.target.ca_file, "hr2scim/0.1"});
-    scim::ScimClient client({config.target.name, config.target.url, token}, http,
-                            http::RetryPolicy{config.target.max_retries + 1,
-                                              std::chrono::milliseconds(500),
-                                              std::chrono::seconds(60)});
     apply::StateRecorder recorder(store, config.target.name, now);
     apply::Executor executor(client, recorder, owners_of(snapshot, config.case_sensitive_keys),
                              {config.target.breaker});
@@ -584,7 +590,9 @@ ExitCode apply_plan_file(const Prepared& prepared, const RunOptions& options, st
     print_plan(out, plan, config.target.name, options.show_operations);
     auto started = std::chrono::steady_clock::now();
     auto run_id = store.begin_run(config.target.name, "apply");
-    auto [outcomes, result] = execute(config, token, store, snapshot, plan, file->origin.as_of);
+    Connection target(config, token);
+    auto [outcomes, result] =
+        execute(config, target.client, store, snapshot, plan, file->origin.as_of);
     state::RunCounts counts{0,
                             result.created,
                             result.updated,
@@ -619,14 +627,8 @@ bool reconcile_due(const TargetConfig& target, state::StateStore& store, mapping
 }
 
 // sync --reconcile: the snapshot as the target really holds the managed attributes.
-Drift read_back(const Config& config, const std::string& token, state::StateSnapshot& snapshot,
+Drift read_back(scim::ScimClient& client, state::StateSnapshot& snapshot,
                 const mappings::Mapping& mapping, std::ostream& out) {
-    http::HttpClient http(
-        {std::chrono::seconds(10), config.target.timeout, config.target.ca_file, "hr2scim/0.1"});
-    scim::ScimClient client({config.target.name, config.target.url, token}, http,
-                            http::RetryPolicy{config.target.max_retries + 1,
-                                              std::chrono::milliseconds(500),
-                                              std::chrono::seconds(60)});
     auto drift = reconcile(client, snapshot, managed_paths(mapping));
     out << "Reconciled " << drift.checked << " users with the target: " << drift.changed.size()
         << " differed from what was sent, " << drift.vanished.size() << " vanished";
@@ -689,7 +691,9 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     std::optional<Drift> drift;
     const bool reconciling =
         sync && (options.reconcile || reconcile_due(config.target, *store, prepared.now));
-    if (reconciling) drift = read_back(config, token, snapshot, prepared.mapping, out);
+    std::optional<Connection> target;
+    if (sync) target.emplace(config, token);
+    if (reconciling) drift = read_back(target->client, snapshot, prepared.mapping, out);
     const std::string source_id = prepared.source->describe();
     guard_completeness(mapped, snapshot.last_complete_read(source_id), config.source_guards,
                        options.allow_shrink);
@@ -708,7 +712,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
 
     auto started = std::chrono::steady_clock::now();
     auto run_id = store->begin_run(config.target.name, reconciling ? "sync --reconcile" : "sync");
-    auto [outcomes, result] = execute(config, token, *store, snapshot, plan, prepared.now);
+    auto [outcomes, result] = execute(config, target->client, *store, snapshot, plan, prepared.now);
     state::RunCounts counts{mapped.records,           result.created,
                             result.updated,           result.deactivated,
                             result.reactivated,       plan.unchanged,

@@ -85,10 +85,7 @@ TEST_F(SyncTest, AMisshapenRuleIsALoadErrorAndUnusableDataRejectsRecordsNotAttri
     ASSERT_EQ(sync().exit_code, 0);
     const std::string mapping =
         read_file(std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml");
-    (void)dir.write("config.yaml",
-                    replace_once(read_file(dir.path() / "config.yaml"),
-                                 std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml",
-                                 "mapping.yaml"));
+    use_mapping("mapping.yaml");
     (void)dir.write("mapping.yaml",
                     replace_once(mapping, "title: { column: job_title }",
                                  "title: '{switch(job_title, \"none\", \"Eng\")}'"));
@@ -129,10 +126,7 @@ TEST_F(SyncTest, RemovingARuleStopsManagingTheAttributeInsteadOfClearingIt) {
     ASSERT_EQ(sync().exit_code, 0);
     const std::string mapping =
         read_file(std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml");
-    (void)dir.write("config.yaml",
-                    replace_once(read_file(dir.path() / "config.yaml"),
-                                 std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml",
-                                 "mapping.yaml"));
+    use_mapping("mapping.yaml");
     (void)dir.write("mapping.yaml", without_line(mapping, "  title:"));
     server.clear_requests();
     auto result = sync();

@@ -39,6 +39,13 @@ void SyncTest::write_config(const std::string& extra, const std::string& token_e
                                        extra);
 }
 
+void SyncTest::use_mapping(const std::string& mapping) {
+    (void)dir.write("config.yaml",
+                    replace_once(read_file(dir.path() / "config.yaml"),
+                                 std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml",
+                                 mapping));
+}
+
 ProcessResult SyncTest::hr2scim(const std::vector<std::string>& arguments,
                                 const std::string& token) {
     std::vector<std::string> argv = {HR2SCIM_BINARY};

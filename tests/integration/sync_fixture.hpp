@@ -23,6 +23,9 @@ class SyncTest : public ::testing::Test {
     void write_config(const std::string& extra = {},
                       const std::string& token_env = "HR2SCIM_TEST_TOKEN");
 
+    // Points the config at another mapping file (a path, or a name in the test's folder).
+    void use_mapping(const std::string& mapping);
+
     ProcessResult hr2scim(const std::vector<std::string>& arguments, const std::string& token);
     ProcessResult sync() { return hr2scim({"sync"}, server.token()); }
     ProcessResult plan() { return hr2scim({"plan"}, server.token()); }
