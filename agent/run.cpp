@@ -422,7 +422,7 @@ ExitCode validate(const Prepared& prepared, std::ostream& out) {
 void check_hand_overs(const RunOptions& options, const state::StateSnapshot& snapshot,
                       const MappedSource& mapped, bool case_sensitive) {
     auto same = [&](std::string_view a, std::string_view b) {
-        return state::identity_key(a, case_sensitive) == state::identity_key(b, case_sensitive);
+        return state::same_key(a, b, case_sensitive);
     };
     auto known = [&](const std::string& key) -> const state::StoredResource* {
         for (const auto& resource : snapshot.resources)
@@ -447,14 +447,11 @@ void check_hand_overs(const RunOptions& options, const state::StateSnapshot& sna
 void hand_over_in(state::StateSnapshot& snapshot, const RunOptions& options, bool case_sensitive) {
     for (const auto& [old_key, new_key] : options.hand_overs) {
         std::erase_if(snapshot.resources, [&](const auto& resource) {
-            return state::identity_key(resource.key, case_sensitive) ==
-                       state::identity_key(new_key, case_sensitive) &&
+            return state::same_key(resource.key, new_key, case_sensitive) &&
                    resource.scim_id.empty();
         });
         for (auto& resource : snapshot.resources)
-            if (state::identity_key(resource.key, case_sensitive) ==
-                state::identity_key(old_key, case_sensitive))
-                resource.key = new_key;
+            if (state::same_key(resource.key, old_key, case_sensitive)) resource.key = new_key;
     }
 }
 
@@ -462,9 +459,7 @@ void hand_over_in(state::StateSnapshot& snapshot, const RunOptions& options, boo
 std::string stored_spelling(const state::StateSnapshot& snapshot, const std::string& key,
                             const Config& config) {
     for (const auto& resource : snapshot.resources)
-        if (state::identity_key(resource.key, config.case_sensitive_keys) ==
-            state::identity_key(key, config.case_sensitive_keys))
-            return resource.key;
+        if (state::same_key(resource.key, key, config.case_sensitive_keys)) return resource.key;
     return key;
 }
 

@@ -21,4 +21,8 @@ namespace hr2scim::state {
     return out;
 }
 
+[[nodiscard]] inline bool same_key(std::string_view a, std::string_view b, bool case_sensitive) {
+    return identity_key(a, case_sensitive) == identity_key(b, case_sensitive);
+}
+
 } // namespace hr2scim::state

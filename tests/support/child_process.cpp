@@ -33,6 +33,19 @@ void drain(int fd_out, int fd_err, ProcessResult& result) {
     }
 }
 
+// In the forked child: the environment set, then the program; never returns.
+[[noreturn]] void exec_in_child(const std::vector<std::string>& argv,
+                                const std::map<std::string, std::string>& env) {
+    for (const auto& [name, value] : env)
+        ::setenv(name.c_str(), value.c_str(), 1);
+    std::vector<char*> args;
+    for (const auto& arg : argv)
+        args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    ::_exit(127);
+}
+
 } // namespace
 
 int start_process(const std::vector<std::string>& argv,
@@ -44,14 +57,7 @@ int start_process(const std::vector<std::string>& argv,
         ::dup2(null_fd, 0);
         ::dup2(null_fd, 1);
         ::dup2(null_fd, 2);
-        for (const auto& [name, value] : env)
-            ::setenv(name.c_str(), value.c_str(), 1);
-        std::vector<char*> args;
-        for (const auto& arg : argv)
-            args.push_back(const_cast<char*>(arg.c_str()));
-        args.push_back(nullptr);
-        ::execvp(args[0], args.data());
-        ::_exit(127);
+        exec_in_child(argv, env);
     }
     return pid;
 }
@@ -75,14 +81,7 @@ ProcessResult run_process(const std::vector<std::string>& argv,
         ::close(err_pipe[0]);
         int null_in = ::open("/dev/null", 0);
         ::dup2(null_in, 0);
-        for (const auto& [name, value] : env)
-            ::setenv(name.c_str(), value.c_str(), 1);
-        std::vector<char*> args;
-        for (const auto& arg : argv)
-            args.push_back(const_cast<char*>(arg.c_str()));
-        args.push_back(nullptr);
-        ::execvp(args[0], args.data());
-        ::_exit(127);
+        exec_in_child(argv, env);
     }
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);
