@@ -205,7 +205,8 @@ void read_reconcile_every(const Reader& reader, const YAML::Node& node, TargetCo
 void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& target) {
     reader.check_keys(node, "target",
                       {"name", "url", "token_env", "token_file", "ca_file", "timeout_seconds",
-                       "max_retries", "breaker", "operations", "reconcile_every"},
+                       "max_retries", "breaker", "operations", "reconcile_every", "max_concurrency",
+                       "requests_per_second", "profile"},
                       node["token"]
                           ? "; tokens are never written in the config: use token_env or token_file"
                           : "");
@@ -228,6 +229,19 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
             reader.number<int>(node["timeout_seconds"], "target.timeout_seconds", 1, 3600));
     if (node["max_retries"])
         target.max_retries = reader.number<int>(node["max_retries"], "target.max_retries", 0, 20);
+    if (node["max_concurrency"])
+        target.max_concurrency =
+            reader.number<size_t>(node["max_concurrency"], "target.max_concurrency", 1, 256);
+    if (node["requests_per_second"])
+        target.requests_per_second = reader.number<double>(
+            node["requests_per_second"], "target.requests_per_second", 0.0, 100'000.0);
+    if (node["profile"]) {
+        target.profile = reader.text(node["profile"], "target.profile");
+        static const std::set<std::string> k_profiles = {"auto", "rfc7644", "put_only", "minimal"};
+        if (!k_profiles.contains(target.profile))
+            throw ConfigError(reader.where(node["profile"]) +
+                              "target.profile must be one of auto, rfc7644, put_only, minimal");
+    }
     if (node["breaker"]) read_breaker(reader, node["breaker"], target.breaker);
     if (const auto& every = node["reconcile_every"]) read_reconcile_every(reader, every, target);
     if (const auto& operations = node["operations"]) {

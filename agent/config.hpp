@@ -30,6 +30,11 @@ struct TargetConfig {
     std::filesystem::path ca_file; // empty: the system's trust store
     std::chrono::seconds timeout{30};
     int max_retries = 3;
+    size_t max_concurrency = 8;     // operations in flight at once (target.max_concurrency)
+    double requests_per_second = 0; // the target's rate limit; 0: none configured
+    // target.profile: how to talk to it. auto (what it says about itself), rfc7644 (PATCH and
+    // filters whatever it says), put_only (no PATCH), minimal (no PATCH, no filters).
+    std::string profile = "auto";
     apply::BreakerSettings breaker;
     state::OperationSwitches operations; // target.operations: which kinds of change it receives
     // target.reconcile_every: read the managed users back every this many syncs, or this long.

@@ -494,21 +494,66 @@ void approve_withheld(state::Plan& plan, const RunOptions& options, std::ostream
 struct Connection {
     Connection(const Config& config, const std::string& token)
         : http({std::chrono::seconds(10), config.target.timeout, config.target.ca_file,
-                "hr2scim/0.1"}),
+                "hr2scim/0.1", config.target.max_concurrency, "", ""}),
           client({config.target.name, config.target.url, token}, http,
                  http::RetryPolicy{config.target.max_retries + 1, std::chrono::milliseconds(500),
-                                   std::chrono::seconds(60)}) {}
+                                   std::chrono::seconds(60), std::chrono::seconds(300)},
+                 config.target.requests_per_second) {}
     http::HttpClient http;
     scim::ScimClient client;
 };
 
+// The target is asked what it is before anything is sent; target.profile overrides it.
+// Nothing when it cannot be used (the reason is printed).
+std::optional<scim::Capabilities> preflight(const TargetConfig& target, scim::ScimClient& client,
+                                            std::ostream& out) {
+    auto found = scim::discover(client);
+    if (!found) {
+        out << "NOT SENT: " << found.error() << "\n";
+        spdlog::error("target {}: {}", target.name, found.error());
+        return std::nullopt;
+    }
+    auto capabilities = std::move(*found);
+    if (target.profile == "rfc7644") {
+        capabilities.patch = capabilities.filter = true;
+    } else if (target.profile == "put_only") {
+        capabilities.patch = false;
+    } else if (target.profile == "minimal") {
+        capabilities.patch = capabilities.filter = false;
+    }
+    spdlog::info("target {} ({}): {}, {}{}", target.name, capabilities.described_by,
+                 capabilities.patch ? "PATCH" : "no PATCH (PUT)",
+                 capabilities.filter ? "filters" : "no filters (users listed once)",
+                 target.profile == "auto" ? "" : ", as target.profile " + target.profile + " says");
+    return capabilities;
+}
+
+// Attributes the target says it does not have are left out of what is sent (and of what
+// the state says was sent), instead of failing every request that names them.
+bool leave_out_unknown(const scim::Capabilities& capabilities, MappedSource& mapped,
+                       state::StateSnapshot& snapshot) {
+    if (!capabilities.user_attributes) return false;
+    std::set<std::string> dropped;
+    for (auto& desired : mapped.desired)
+        for (auto& path :
+             scim::drop_unknown_attributes(desired.body, *capabilities.user_attributes))
+            dropped.insert(std::move(path));
+    for (auto& resource : snapshot.resources)
+        scim::drop_unknown_attributes(resource.body, *capabilities.user_attributes);
+    if (!dropped.empty())
+        spdlog::warn("the target has no {} (its /Schemas says so); left out of what is sent",
+                     fmt::format("{}", fmt::join(dropped, ", ")));
+    return !dropped.empty();
+}
+
 // Sends a plan to the target; each outcome reaches the state as it arrives.
 std::pair<std::vector<apply::Outcome>, apply::Tally>
 execute(const Config& config, scim::ScimClient& client, state::StateStore& store,
-        const state::StateSnapshot& snapshot, const state::Plan& plan, mappings::Instant now) {
+        const state::StateSnapshot& snapshot, const state::Plan& plan, mappings::Instant now,
+        const scim::Capabilities& capabilities) {
     apply::StateRecorder recorder(store, config.target.name, now);
     apply::Executor executor(client, recorder, owners_of(snapshot, config.case_sensitive_keys),
-                             {config.target.breaker});
+                             {config.target.breaker, config.target.max_concurrency, capabilities});
     auto outcomes = executor.run(plan);
     auto result = apply::tally(outcomes, executor.abandoned());
     return {std::move(outcomes), std::move(result)};
@@ -586,8 +631,13 @@ ExitCode apply_plan_file(const Prepared& prepared, const RunOptions& options, st
     auto started = std::chrono::steady_clock::now();
     auto run_id = store.begin_run(config.target.name, "apply");
     Connection target(config, token);
+    auto capabilities = preflight(config.target, target.client, out);
+    if (!capabilities) {
+        store.finish_run(run_id, {}, static_cast<int>(ExitCode::failed));
+        return ExitCode::failed;
+    }
     auto [outcomes, result] =
-        execute(config, target.client, store, snapshot, plan, file->origin.as_of);
+        execute(config, target.client, store, snapshot, plan, file->origin.as_of, *capabilities);
     state::RunCounts counts{0,
                             result.created,
                             result.updated,
@@ -686,14 +736,35 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     std::optional<Drift> drift;
     const bool reconciling =
         sync && (options.reconcile || reconcile_due(config.target, *store, prepared.now));
+    // The target is contacted only when there is something to read back or to send: a run
+    // with nothing to do sends no request at all.
     std::optional<Connection> target;
-    if (sync) target.emplace(config, token);
-    if (reconciling) drift = read_back(target->client, snapshot, prepared.mapping, out);
+    std::optional<scim::Capabilities> capabilities;
+    auto connect = [&] {
+        if (!target) {
+            target.emplace(config, token);
+            capabilities = preflight(config.target, target->client, out);
+        }
+        return capabilities.has_value();
+    };
+    if (reconciling) {
+        if (!connect()) return ExitCode::failed;
+        leave_out_unknown(*capabilities, mapped, snapshot);
+        drift = read_back(target->client, snapshot, prepared.mapping, out);
+    }
     const std::string source_id = prepared.source->describe();
     guard_completeness(mapped, snapshot.last_complete_read(source_id), config.source_guards,
                        options.allow_shrink);
-    auto plan =
-        state::make_plan(mapped.desired, snapshot.resources, policy_for(prepared, options, mapped));
+    auto make_plan = [&] {
+        return state::make_plan(mapped.desired, snapshot.resources,
+                                policy_for(prepared, options, mapped));
+    };
+    auto plan = make_plan();
+    const bool approving = !options.approve_withheld.empty() && !plan.withheld.empty();
+    if (sync && !target && (!plan.operations.empty() || approving)) {
+        if (!connect()) return ExitCode::failed;
+        if (leave_out_unknown(*capabilities, mapped, snapshot)) plan = make_plan();
+    }
     if (drift) mark_repairs(plan, *drift, *store, config.target.name);
     approve_withheld(plan, options, out);
     print_plan(out, plan, config.target.name, options.show_operations);
@@ -707,7 +778,11 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
 
     auto started = std::chrono::steady_clock::now();
     auto run_id = store->begin_run(config.target.name, reconciling ? "sync --reconcile" : "sync");
-    auto [outcomes, result] = execute(config, target->client, *store, snapshot, plan, prepared.now);
+    std::vector<apply::Outcome> outcomes;
+    apply::Tally result;
+    if (target) // nothing to send otherwise
+        std::tie(outcomes, result) =
+            execute(config, target->client, *store, snapshot, plan, prepared.now, *capabilities);
     state::RunCounts counts{mapped.records,           result.created,
                             result.updated,           result.deactivated,
                             result.reactivated,       plan.unchanged,

@@ -3,8 +3,15 @@
 #include "scim/body_path.hpp"
 #include "scim/filter.hpp"
 #include "scim/schema.hpp"
+#include "state/source_key.hpp"
 
+#include <algorithm>
+#include <condition_variable>
+#include <exception>
+#include <queue>
 #include <spdlog/spdlog.h>
+#include <thread>
+#include <unordered_map>
 
 namespace hr2scim::apply {
 namespace {
@@ -56,13 +63,6 @@ std::string filter_for(const scim::AttributePath& path, const std::string& value
     return scim::eq_filter(attribute, value);
 }
 
-bool holds_at(const json& resource, const scim::AttributePath& path, const std::string& value) {
-    if (path.sub_attribute.empty() && path.schema.empty())
-        return holds_value(resource, path.attribute, value);
-    const json* held = scim::value_at(resource, path);
-    return held && held->is_string() && held->get<std::string>() == value;
-}
-
 } // namespace
 
 Tally tally(const std::vector<Outcome>& outcomes, const std::optional<std::string>& abandoned) {
@@ -105,36 +105,187 @@ Tally tally(const std::vector<Outcome>& outcomes, const std::optional<std::strin
 
 Executor::Executor(scim::ScimClient& client, OutcomeSink& sink, AccountOwners owners,
                    ExecutorSettings settings)
-    : m_client(client), m_sink(sink), m_owners(std::move(owners)), m_breaker(settings.breaker) {}
+    : m_client(client), m_sink(sink), m_concurrency(std::max<size_t>(1, settings.concurrency)),
+      m_patch(settings.target.patch), m_filter(settings.target.filter),
+      m_directory(client, settings.target.max_results == 0
+                              ? 100
+                              : std::min<size_t>(100, settings.target.max_results)),
+      m_owners(std::move(owners)), m_breaker(settings.breaker) {}
+
+scim::CallResult<std::vector<json>> Executor::users_holding(const scim::AttributePath& path,
+                                                            const std::string& value) {
+    if (m_filter) {
+        auto found = m_client.find_users(filter_for(path, value));
+        if (!found) return found;
+        std::vector<json> holding;
+        bool unfiltered = false;
+        for (auto& resource : *found) {
+            if (holds_at(resource, path, value))
+                holding.push_back(std::move(resource));
+            else
+                unfiltered = true;
+        }
+        // Only a plain attribute tells a filter ignored from a value held elsewhere
+        // (emails.value in a home address, say).
+        const bool plain = path.schema.empty() && path.sub_attribute.empty() && !path.filter;
+        if (!unfiltered || !plain) return holding;
+        // Users who do not hold the value: the filter was ignored, and a page of everyone
+        // proves nothing about who is absent.
+        if (m_filter.exchange(false))
+            spdlog::warn("the target ignores ?filter= (a look-up for {} answered with users who "
+                         "do not hold it); users are found by listing them once instead",
+                         path.to_string());
+    }
+    return m_directory.holding(path, value);
+}
+
+scim::CallResult<json> Executor::send_changes(const std::string& id,
+                                              const std::vector<scim::AttributeChange>& changes,
+                                              const json& body) {
+    if (m_patch) {
+        auto patched = m_client.patch_user(id, scim::to_patch_operations(changes));
+        if (patched || (patched.error().status != 405 && patched.error().status != 501))
+            return patched;
+        if (m_patch.exchange(false))
+            spdlog::warn("the target does not support PATCH (HTTP {}); changes PUT the whole "
+                         "user from now on",
+                         patched.error().status);
+    }
+    json whole = body;
+    for (const auto& change : changes)
+        if (!change.after && change.path.find('[') == std::string::npos)
+            scim::apply_change(whole, {change.path, change.before, json(nullptr)});
+    return m_client.replace_user(id, whole);
+}
+
+// Which operations may start: each waits for the operations it depends on and for the one
+// before it on the same person. Ready ones start in plan order.
+struct Executor::Schedule {
+    std::vector<std::optional<Outcome>> outcomes;
+    std::vector<std::vector<size_t>> dependents;
+    std::vector<size_t> waiting_on;
+    std::vector<bool> unmet; // depends on an operation that is not before it in the plan
+    std::priority_queue<size_t, std::vector<size_t>, std::greater<>> ready;
+    size_t finished = 0;
+    std::condition_variable changed;
+    std::exception_ptr error; // a failure of the agent itself (the state): every worker stops
+
+    Schedule(const state::Plan& plan, const AccountOwners& owners)
+        : outcomes(plan.operations.size()), dependents(plan.operations.size()),
+          waiting_on(plan.operations.size(), 0), unmet(plan.operations.size(), false) {
+        const auto& operations = plan.operations;
+        std::unordered_map<size_t, size_t> index_of_id;
+        std::unordered_map<std::string, size_t> last_of_person;
+        for (size_t index = 0; index < operations.size(); ++index) {
+            std::set<size_t> before;
+            for (size_t dependency : operations[index].depends_on) {
+                auto found = index_of_id.find(dependency);
+                if (found == index_of_id.end())
+                    unmet[index] = true;
+                else
+                    before.insert(found->second);
+            }
+            auto [previous, first] =
+                last_of_person.try_emplace(owners.id_of(operations[index].key), index);
+            if (!first) {
+                before.insert(previous->second);
+                previous->second = index;
+            }
+            waiting_on[index] = before.size();
+            for (size_t earlier : before)
+                dependents[earlier].push_back(index);
+            index_of_id[operations[index].id] = index;
+            if (before.empty()) ready.push(index);
+        }
+    }
+};
 
 std::vector<Outcome> Executor::run(const state::Plan& plan) {
+    Schedule schedule(plan, m_owners);
+    const size_t workers = std::min(m_concurrency, plan.operations.size());
+    if (workers <= 1) {
+        work(plan, schedule);
+    } else {
+        std::vector<std::jthread> threads;
+        threads.reserve(workers);
+        for (size_t i = 0; i < workers; ++i)
+            threads.emplace_back([&] { work(plan, schedule); });
+    }
+    if (schedule.error) std::rethrow_exception(schedule.error);
     std::vector<Outcome> outcomes;
     outcomes.reserve(plan.operations.size());
-    for (const auto& operation : plan.operations) {
+    for (auto& outcome : schedule.outcomes)
+        outcomes.push_back(std::move(*outcome));
+    return outcomes;
+}
+
+// One worker: takes the next ready operation, sends it without holding the lock, records it.
+void Executor::work(const state::Plan& plan, Schedule& schedule) {
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        schedule.changed.wait(lock, [&] {
+            return schedule.error || !schedule.ready.empty() ||
+                   schedule.finished == plan.operations.size();
+        });
+        if (schedule.error || schedule.ready.empty()) return;
+        const size_t index = schedule.ready.top();
+        schedule.ready.pop();
+        const auto& operation = plan.operations[index];
+        const bool dependencies_met =
+            !schedule.unmet[index] &&
+            std::ranges::all_of(operation.depends_on, [&](size_t id) { return m_succeeded[id]; });
         Outcome outcome;
         if (const auto& why = m_breaker.tripped()) {
             outcome = failure(operation, Result::skipped,
                               "not sent: the target was abandoned (" + *why + ")");
+        } else if (!dependencies_met) {
+            outcome = failure(operation, Result::skipped,
+                              "waits for a later run: an operation it depends on did not succeed");
         } else {
-            outcome = execute(operation);
+            lock.unlock();
+            try {
+                outcome = execute(operation);
+            } catch (...) {
+                lock.lock();
+                schedule.error = std::current_exception();
+                schedule.changed.notify_all();
+                return;
+            }
+            lock.lock();
             m_breaker.note(outcome.result);
+            // Requests of other operations still waiting to be retried stop now.
+            if (const auto& reason = m_breaker.tripped()) m_client.abandon(*reason);
         }
-        m_succeeded[operation.id] = outcome.result == Result::done;
-        if (outcome.result == Result::done && outcome.effect == Effect::save) {
-            m_created[m_owners.id_of(operation.key)] = {outcome.scim_id, outcome.body};
-            m_owners.claim(outcome.scim_id, operation.key);
+        try {
+            finish(operation, std::move(outcome), schedule, index);
+        } catch (...) {
+            schedule.error = std::current_exception();
+            schedule.changed.notify_all();
+            return;
         }
-        m_sink.record(outcome);
-        outcomes.push_back(std::move(outcome));
     }
-    return outcomes;
+}
+
+// Under the lock: the outcome reaches the state, and what waited for it may start.
+void Executor::finish(const state::Operation& operation, Outcome outcome, Schedule& schedule,
+                      size_t index) {
+    m_succeeded[operation.id] = outcome.result == Result::done;
+    if (outcome.result == Result::done && outcome.effect == Effect::save) {
+        m_created[m_owners.id_of(operation.key)] = {outcome.scim_id, outcome.body};
+        m_owners.claim(outcome.scim_id, operation.key);
+        json held = outcome.body;
+        held["id"] = outcome.scim_id;
+        m_directory.add(held);
+    }
+    m_sink.record(outcome);
+    schedule.outcomes[index] = std::move(outcome);
+    ++schedule.finished;
+    for (size_t next : schedule.dependents[index])
+        if (--schedule.waiting_on[next] == 0) schedule.ready.push(next);
+    schedule.changed.notify_all();
 }
 
 Outcome Executor::execute(const state::Operation& operation) {
-    for (size_t dependency : operation.depends_on)
-        if (!m_succeeded[dependency])
-            return failure(operation, Result::skipped,
-                           "waits for a later run: an operation it depends on did not succeed");
     switch (operation.kind) {
     case OperationKind::create:
         return create(operation);
@@ -151,6 +302,14 @@ Outcome Executor::execute(const state::Operation& operation) {
     return failure(operation, Result::refused, "unknown operation");
 }
 
+std::optional<std::string> Executor::claim_account(const json& resource, const std::string& id,
+                                                   const std::string& key) {
+    std::lock_guard lock(m_mutex);
+    if (auto problem = m_owners.adoption_problem(resource, id, key)) return problem;
+    m_owners.claim(id, key);
+    return std::nullopt;
+}
+
 // externalId first (it is ours), then userName. A result is used only when it holds the value
 // searched for: a target that ignores the filter answers with users who do not.
 std::optional<Executor::Found> Executor::find_existing(const state::Operation& operation,
@@ -159,7 +318,7 @@ std::optional<Executor::Found> Executor::find_existing(const state::Operation& o
         auto value = operation.body.find(attribute);
         if (value == operation.body.end() || !value->is_string()) continue;
         const auto& wanted = value->get_ref<const std::string&>();
-        auto found = m_client.find_users(scim::eq_filter(attribute, wanted));
+        auto found = users_holding(scim::AttributePath{{}, attribute, std::nullopt, {}}, wanted);
         if (!found) {
             failed = call_failure(operation, found.error(),
                                   "look-up by " + std::string(attribute) + " failed: ");
@@ -167,7 +326,7 @@ std::optional<Executor::Found> Executor::find_existing(const state::Operation& o
         }
         std::vector<const json*> holding;
         for (const auto& resource : *found)
-            if (holds_value(resource, attribute, wanted)) holding.push_back(&resource);
+            holding.push_back(&resource);
         if (holding.size() > 1) {
             failed = failure(operation, Result::conflict,
                              std::to_string(holding.size()) + " users on the target hold " +
@@ -188,7 +347,7 @@ std::optional<Executor::Found> Executor::find_existing(const state::Operation& o
 }
 
 Outcome Executor::adopt(const state::Operation& operation, const Found& found) {
-    if (auto problem = m_owners.adoption_problem(found.resource, found.id, operation.key))
+    if (auto problem = claim_account(found.resource, found.id, operation.key))
         return failure(operation, Result::conflict, *problem, Effect::forget);
     auto replaced = m_client.replace_user(found.id, operation.body);
     if (!replaced)
@@ -204,7 +363,10 @@ Outcome Executor::adopt(const state::Operation& operation, const Found& found) {
 // Nothing when the call failed (its error is in `error`).
 std::optional<Outcome> Executor::post(const state::Operation& operation, const json& body,
                                       scim::CallError* error) {
-    m_sink.journal_create(operation, body);
+    {
+        std::lock_guard lock(m_mutex);
+        m_sink.journal_create(operation, body);
+    }
     auto created = m_client.create_user(body);
     if (!created) {
         *error = created.error();
@@ -281,16 +443,21 @@ std::string Executor::pick_unique(state::Operation& operation, Outcome& failed) 
         std::string listed;
         bool picked = false;
         for (const auto& candidate : choice.candidates) {
-            auto found = m_client.find_users(filter_for(choice.path, candidate));
+            auto found = users_holding(choice.path, candidate);
             if (!found) {
                 failed = call_failure(operation, found.error(),
                                       "checking whether " + choice.path.to_string() + " '" +
                                           candidate + "' is free failed: ");
                 return failed.message;
             }
-            const bool taken = std::ranges::any_of(*found, [&](const json& resource) {
-                return holds_at(resource, choice.path, candidate);
-            });
+            bool taken = !found->empty();
+            if (!taken) { // free on the target; still free in this run?
+                std::lock_guard lock(m_mutex);
+                taken = !m_picked_unique
+                             .insert(choice.path.to_string() + "\n" +
+                                     state::identity_key(candidate, false))
+                             .second;
+            }
             if (!taken) {
                 scim::set_value(operation.body, choice.path, candidate);
                 picked = true;
@@ -309,14 +476,16 @@ std::string Executor::pick_unique(state::Operation& operation, Outcome& failed) 
 }
 
 Outcome Executor::update(const state::Operation& operation) {
-    auto patched =
-        m_client.patch_user(operation.scim_id, scim::to_patch_operations(operation.changes));
+    auto patched = send_changes(operation.scim_id, operation.changes, operation.body);
     if (!patched && patched.error().status == 404) {
         // Deleted on the target behind our back: the person is still in the source, so they
         // get their account again.
         spdlog::warn("{}: user {} no longer exists on the target; creating it again", operation.key,
                      operation.scim_id);
-        m_owners.release(operation.scim_id);
+        {
+            std::lock_guard lock(m_mutex);
+            m_owners.release(operation.scim_id);
+        }
         state::Operation create_again = operation;
         create_again.kind = OperationKind::create;
         create_again.scim_id.clear();
@@ -341,12 +510,11 @@ Outcome Executor::deactivate(const state::Operation& operation) {
             outcome.effect = Effect::forget;
             return outcome;
         }
-        if (auto problem =
-                m_owners.adoption_problem(existing->resource, existing->id, operation.key))
+        if (auto problem = claim_account(existing->resource, existing->id, operation.key))
             return failure(operation, Result::conflict, *problem);
         scim_id = existing->id;
     }
-    auto patched = m_client.patch_user(scim_id, scim::to_patch_operations(operation.changes));
+    auto patched = send_changes(scim_id, operation.changes, operation.body);
     if (!patched && patched.error().status == 404) {
         spdlog::warn("deactivate {}: user {} is already gone from the target", operation.key,
                      scim_id);
@@ -363,6 +531,7 @@ Outcome Executor::remove(const state::Operation& operation) {
     if (!deleted && deleted.error().status != 404) return call_failure(operation, deleted.error());
     Outcome outcome = saved(operation, operation.scim_id, operation.body);
     outcome.effect = Effect::forget;
+    std::lock_guard lock(m_mutex);
     m_owners.release(operation.scim_id);
     return outcome;
 }
@@ -371,25 +540,36 @@ Outcome Executor::remove(const state::Operation& operation) {
 // scimmy-like servers refuse a path into the manager ("…:manager.value"); the whole complex
 // value works everywhere.
 Outcome Executor::link_manager(const state::Operation& operation) {
-    auto report = m_created.find(m_owners.id_of(operation.key));
-    auto manager = m_created.find(m_owners.id_of(operation.manager_key));
-    std::string report_id = report != m_created.end() ? report->second.first : operation.scim_id;
-    json body = report != m_created.end() ? report->second.second : operation.body;
+    std::string report_id = operation.scim_id;
+    json body = operation.body;
+    std::optional<std::string> manager_id;
+    {
+        std::lock_guard lock(m_mutex);
+        if (auto report = m_created.find(m_owners.id_of(operation.key));
+            report != m_created.end()) {
+            report_id = report->second.first;
+            body = report->second.second;
+        }
+        if (auto manager = m_created.find(m_owners.id_of(operation.manager_key));
+            manager != m_created.end())
+            manager_id = manager->second.first;
+    }
     if (report_id.empty())
         return failure(operation, Result::skipped,
                        "the user was not created; linked on a later run");
-    if (manager == m_created.end())
+    if (!manager_id)
         return failure(operation, Result::skipped,
                        "the manager " + operation.manager_key +
                            " was not created; linked on a later run");
-    json reference = {{"value", manager->second.first}};
+    json reference = {{"value", *manager_id}};
     body[scim::k_enterprise_user_schema]["manager"] = reference;
     auto& schemas = body["schemas"];
     if (std::ranges::find(schemas, json(scim::k_enterprise_user_schema)) == schemas.end())
         schemas.push_back(scim::k_enterprise_user_schema);
-    auto patched = m_client.patch_user(
+    auto patched = send_changes(
         report_id,
-        {{"replace", std::string(scim::k_enterprise_user_schema) + ":manager", reference}});
+        {{std::string(scim::k_enterprise_user_schema) + ":manager", std::nullopt, reference}},
+        body);
     if (!patched) return call_failure(operation, patched.error());
     return saved(operation, report_id, std::move(body));
 }

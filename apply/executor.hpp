@@ -1,18 +1,24 @@
 #pragma once
 // Carries out a plan against one target and yields one Outcome per operation, in plan order,
-// handing each to the sink as it arrives. Dependencies are explicit (Operation::depends_on):
-// an operation whose dependency did not succeed waits for a later run. A failure fails its
+// handing each to the sink as it arrives (operations run concurrently up to
+// ExecutorSettings::concurrency). Dependencies are explicit (Operation::depends_on): an
+// operation whose dependency did not succeed waits for a later run. A failure fails its
 // operation only; the target is abandoned on 401/403, no answer, or when the breaker trips.
 
 #include "apply/breaker.hpp"
 #include "apply/identity.hpp"
 #include "apply/outcome.hpp"
 #include "apply/recorder.hpp"
+#include "apply/user_directory.hpp"
+#include "scim/discovery.hpp"
 #include "scim/scim_client.hpp"
 #include "state/plan.hpp"
 
+#include <atomic>
 #include <map>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,6 +26,13 @@ namespace hr2scim::apply {
 
 struct ExecutorSettings {
     BreakerSettings breaker;
+    // Operations in flight at once. Operations on one person run in plan order, one at a
+    // time, and an operation starts only after those it depends on are done.
+    size_t concurrency = 1;
+    // How the target is spoken to (discovered, or set by target.profile). A target that
+    // answers PATCH with 405, or a filtered look-up with users who do not match, is switched
+    // to PUT, or to listing its users, for the rest of the run.
+    scim::Capabilities target;
 };
 
 // What a run did, counted from its outcomes.
@@ -44,6 +57,10 @@ class Executor {
     }
 
   private:
+    struct Schedule;
+    void work(const state::Plan& plan, Schedule& schedule);
+    void finish(const state::Operation& operation, Outcome outcome, Schedule& schedule,
+                size_t index);
     Outcome execute(const state::Operation& operation);
     Outcome create(const state::Operation& operation);
     Outcome create_with_unique(state::Operation picked, const state::Operation& operation);
@@ -63,14 +80,35 @@ class Executor {
     std::optional<Outcome> post(const state::Operation& operation, const nlohmann::json& body,
                                 scim::CallError* error);
     std::string pick_unique(state::Operation& operation, Outcome& failure);
+    // The users on the target holding `value` at `path`, verified: through a filter, or the
+    // directory when the target cannot filter.
+    scim::CallResult<std::vector<nlohmann::json>> users_holding(const scim::AttributePath& path,
+                                                                const std::string& value);
+    // PATCH, or PUT of `body` where the target has no PATCH (removed attributes sent as null,
+    // for targets whose PUT merges).
+    scim::CallResult<nlohmann::json> send_changes(const std::string& id,
+                                                  const std::vector<scim::AttributeChange>& changes,
+                                                  const nlohmann::json& body);
+    // Checks that the account may become `key`'s and claims it at once, so that no other
+    // operation running meanwhile takes it too.
+    std::optional<std::string> claim_account(const nlohmann::json& resource, const std::string& id,
+                                             const std::string& key);
 
     scim::ScimClient& m_client;
     OutcomeSink& m_sink;
+    size_t m_concurrency;
+    std::atomic<bool> m_patch;
+    std::atomic<bool> m_filter;
+    UserDirectory m_directory;
+    // Guards everything below (and the sink) while operations run concurrently.
+    std::mutex m_mutex;
     AccountOwners m_owners;
     CircuitBreaker m_breaker;
     std::map<size_t, bool> m_succeeded; // operation id -> done
     // Accounts made or changed in this run, by identity key: id and body.
     std::map<std::string, std::pair<std::string, nlohmann::json>> m_created;
+    // unique() values picked in this run, so that two creates running at once never pick one.
+    std::set<std::string> m_picked_unique;
 };
 
 } // namespace hr2scim::apply

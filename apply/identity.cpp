@@ -1,5 +1,6 @@
 #include "apply/identity.hpp"
 
+#include "scim/body_path.hpp"
 #include "state/source_key.hpp"
 
 #include <algorithm>
@@ -36,6 +37,14 @@ bool holds_value(const nlohmann::json& resource, std::string_view attribute,
     if (held == resource.end() || !held->is_string()) return false;
     const auto& text = held->get_ref<const std::string&>();
     return attribute == "userName" ? equal_ignoring_case(text, value) : text == value;
+}
+
+bool holds_at(const nlohmann::json& resource, const scim::AttributePath& path,
+              const std::string& value) {
+    if (path.sub_attribute.empty() && path.schema.empty())
+        return holds_value(resource, path.attribute, value);
+    const nlohmann::json* held = scim::value_at(resource, path);
+    return held && held->is_string() && held->get<std::string>() == value;
 }
 
 bool AccountOwners::same_key(std::string_view a, std::string_view b) const {

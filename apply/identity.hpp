@@ -2,6 +2,8 @@
 // Identity is verified, never assumed. A look-up result is used only when it holds the value
 // searched for; an account is adopted only when no other source key owns it.
 
+#include "scim/attribute_path.hpp"
+
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -18,6 +20,11 @@ namespace hr2scim::apply {
 // userName ignoring case (caseExact false), externalId exactly.
 [[nodiscard]] bool holds_value(const nlohmann::json& resource, std::string_view attribute,
                                std::string_view value);
+
+// Whether `resource` holds `value` at `path` (a sub-attribute or an extension's attribute
+// compared exactly; a top-level one as holds_value compares it).
+[[nodiscard]] bool holds_at(const nlohmann::json& resource, const scim::AttributePath& path,
+                            const std::string& value);
 
 // Which source key owns each SCIM id, as the state says, and how keys compare.
 class AccountOwners {

@@ -68,7 +68,7 @@ class Reader {
     explicit Reader(const HttpApiSettings& settings)
         : m_settings(settings),
           m_http(http::ClientOptions{std::chrono::seconds(10), settings.timeout, settings.ca_file,
-                                     "hr2scim"}),
+                                     "hr2scim", 1, "", ""}),
           m_log(spdlog::default_logger()->clone("source:http_api:" + host_of(settings.url))) {}
 
     SourceRead read() {

@@ -31,7 +31,8 @@ struct HttpApiSettings {
     std::string key;             // the attribute that holds each person's key
     PaginationSettings pagination;
     std::chrono::seconds timeout{30};
-    http::RetryPolicy retry{4, std::chrono::milliseconds(500), std::chrono::seconds(60)};
+    http::RetryPolicy retry{4, std::chrono::milliseconds(500), std::chrono::seconds(60),
+                            std::chrono::seconds(300)};
     std::string ca_file;
     http::Sleeper sleeper; // tests may pass their own
 };

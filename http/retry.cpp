@@ -1,5 +1,7 @@
 #include "http/retry.hpp"
 
+#include "http/http_client.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <ctime>
@@ -36,6 +38,27 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
     if (when <= at) return std::chrono::seconds(0);
     const long long wait = when - at; // a date counts to the second: never retried early
     return std::chrono::seconds(std::min<long long>(wait, k_longest_retry_after.count()));
+}
+
+std::optional<std::chrono::seconds> server_wait(const Response& response,
+                                                std::chrono::system_clock::time_point now) {
+    for (const char* name : {"retry-after", "x-retry-after"})
+        if (const auto* value = response.header(name))
+            if (auto wait = parse_retry_after(*value, now)) return wait;
+    const auto* remaining = response.header("x-ratelimit-remaining");
+    const auto* reset = response.header("x-ratelimit-reset");
+    if (!reset || (response.status != 429 && (!remaining || *remaining != "0")))
+        return std::nullopt;
+    auto seconds = parse_retry_after(*reset, now);
+    if (!seconds) return std::nullopt;
+    // Some send seconds from now, others the Unix time of the reset.
+    constexpr std::chrono::seconds k_unix_time_from{1'000'000'000};
+    if (*seconds >= k_unix_time_from) {
+        const auto at = std::chrono::sys_seconds(*seconds);
+        const auto from_now = std::chrono::ceil<std::chrono::seconds>(at - now);
+        return std::max(std::chrono::seconds(0), from_now);
+    }
+    return seconds;
 }
 
 std::optional<std::chrono::milliseconds>

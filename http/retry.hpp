@@ -20,10 +20,21 @@ parse_retry_after(std::string_view value, std::chrono::system_clock::time_point 
 inline constexpr std::chrono::seconds k_longest_retry_after{std::chrono::hours(24 * 366)};
 
 struct RetryPolicy {
-    int max_attempts = 4;
+    int max_attempts = 4; // 429s the server said how long to wait after do not count
     std::chrono::milliseconds base_delay{500};
-    std::chrono::milliseconds max_delay{std::chrono::seconds(60)};
+    std::chrono::milliseconds max_delay{std::chrono::seconds(60)}; // longest single wait
+    std::chrono::milliseconds budget{std::chrono::seconds(300)};   // all waits of one request
 };
+
+// However the server paces us, one request is sent at most this many times.
+inline constexpr int k_most_attempts = 50;
+
+struct Response;
+
+// How long the server asked to wait: Retry-After (seconds or an HTTP date), x-retry-after, or
+// X-RateLimit-Reset when X-RateLimit-Remaining is 0 (seconds from now, or a Unix time).
+[[nodiscard]] std::optional<std::chrono::seconds>
+server_wait(const Response& response, std::chrono::system_clock::time_point now);
 
 // Exponential backoff from base_delay, unless the server said how long to wait.
 // `attempt` counts from 1 (the attempt that just failed). Nothing when the server asked for

@@ -1,39 +1,83 @@
 #include "http/retrying_sender.hpp"
 
+#include <random>
 #include <thread>
 
 namespace hr2scim::http {
+namespace {
+
+// Backoff without a word from the server is spread over [delay/2, delay], so that many
+// requests failing together do not come back together.
+std::chrono::milliseconds jittered(std::chrono::milliseconds delay) {
+    thread_local std::minstd_rand random{std::random_device{}()};
+    if (delay.count() < 2) return delay;
+    std::uniform_int_distribution<long long> spread(delay.count() / 2, delay.count());
+    return std::chrono::milliseconds(spread(random));
+}
+
+std::string seconds_text(std::chrono::milliseconds duration) {
+    return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(duration).count()) +
+           " s";
+}
+
+} // namespace
 
 Sent send_with_retries(HttpClient& client, const Request& request, const RetryPolicy& policy,
                        const Sleeper& sleeper,
-                       const std::function<void(const RetryNotice&)>& on_retry) {
+                       const std::function<void(const RetryNotice&)>& on_retry,
+                       Throttle* throttle) {
+    std::chrono::milliseconds waited{0};
+    int counted = 0; // attempts that count against max_attempts: a rate limit's 429 does not
     for (int attempt = 1;; ++attempt) {
+        if (throttle && !throttle->acquire()) {
+            Sent sent{tl::unexpected(TransportError{"not sent: the target was abandoned"}),
+                      attempt - 1,
+                      {}};
+            sent.gave_up = "the target was abandoned (" + throttle->abandoned().value_or("") + ")";
+            return sent;
+        }
         auto result = client.send(request);
-        std::optional<std::chrono::seconds> retry_after;
+        std::optional<std::chrono::seconds> told;
         std::string reason;
         if (result) {
-            if (classify_status(result->status) != Verdict::retry)
+            told = server_wait(*result, std::chrono::system_clock::now());
+            if (classify_status(result->status) != Verdict::retry) {
+                // A success that used the last of the window: the target rests until it resets.
+                if (throttle && told && told->count() > 0) throttle->pause_for(*told);
                 return {std::move(result), attempt, {}};
-            if (const auto* header = result->header("retry-after"))
-                retry_after = parse_retry_after(*header, std::chrono::system_clock::now());
+            }
             reason = "HTTP " + std::to_string(result->status);
         } else {
             reason = result.error().message;
         }
-        if (attempt >= policy.max_attempts) return {std::move(result), attempt, {}};
-        auto delay = retry_delay(policy, attempt, retry_after);
+        const bool rate_limited = result && result->status == 429 && told;
+        if (!rate_limited) ++counted;
+        if (counted >= policy.max_attempts || attempt >= k_most_attempts)
+            return {std::move(result), attempt, {}};
+        auto delay = retry_delay(policy, counted, told);
         if (!delay) {
             Sent sent{std::move(result), attempt, {}};
-            sent.gave_up =
-                "the server asked to wait " + std::to_string(retry_after->count()) +
-                " s (Retry-After), longer than a retry may wait (" +
-                std::to_string(
-                    std::chrono::duration_cast<std::chrono::seconds>(policy.max_delay).count()) +
-                " s); not retried";
+            sent.gave_up = "the server asked to wait " + seconds_text(*told) +
+                           " (Retry-After), longer than a retry may wait (" +
+                           seconds_text(policy.max_delay) + "); not retried";
             return sent;
         }
+        if (!told) delay = jittered(*delay);
+        if (waited + *delay > policy.budget) {
+            Sent sent{std::move(result), attempt, {}};
+            sent.gave_up = "retries would outlast the retry budget of " +
+                           seconds_text(policy.budget) + " (waited " + seconds_text(waited) + ")";
+            return sent;
+        }
+        waited += *delay;
         if (on_retry) on_retry({attempt, reason, *delay});
-        sleeper(*delay);
+        if (!throttle) {
+            sleeper(*delay);
+        } else if (told) {
+            throttle->pause_for(*delay); // the target said so: everyone waits, not only this one
+        } else if (!throttle->wait(*delay)) {
+            continue; // abandoned meanwhile: acquire() says so
+        }
     }
 }
 

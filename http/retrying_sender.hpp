@@ -1,9 +1,12 @@
 #pragma once
 // Sends a request again after an answer worth retrying (408, 429, 5xx, no answer), waiting as
-// the server asked (Retry-After) or with exponential backoff. Used by every HTTP component.
+// the server asked (Retry-After and the common rate-limit headers) or with exponential
+// backoff and jitter, within a number of attempts and a budget in time. Used by every HTTP
+// component.
 
 #include "http/http_client.hpp"
 #include "http/retry.hpp"
+#include "http/throttle.hpp"
 
 #include <chrono>
 #include <functional>
@@ -28,9 +31,12 @@ struct Sent {
         gave_up; // why retrying stopped before the attempts ran out ("asked to wait 3600 s")
 };
 
+// With a throttle, every attempt waits its turn there, a wait the server asks for pauses the
+// whole target, and abandoning the target ends the retries; the sleeper is then unused.
 [[nodiscard]] Sent send_with_retries(HttpClient& client, const Request& request,
                                      const RetryPolicy& policy, const Sleeper& sleeper,
-                                     const std::function<void(const RetryNotice&)>& on_retry);
+                                     const std::function<void(const RetryNotice&)>& on_retry,
+                                     Throttle* throttle = nullptr);
 
 // Sleeps for real; tests pass their own.
 [[nodiscard]] Sleeper real_sleeper();

@@ -5,6 +5,27 @@
 
 namespace hr2scim::http {
 
+std::string url_decode(std::string_view text) {
+    auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::string decoded;
+    decoded.reserve(text.size());
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 &&
+            hex(text[i + 2]) >= 0) {
+            decoded += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+            i += 2;
+            continue;
+        }
+        decoded += text[i];
+    }
+    return decoded;
+}
+
 std::string url_encode(std::string_view text) {
     static constexpr char k_hex[] = "0123456789ABCDEF";
     std::string out;

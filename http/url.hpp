@@ -8,6 +8,8 @@ namespace hr2scim::http {
 
 // Percent-encodes everything but RFC 3986 unreserved characters.
 [[nodiscard]] std::string url_encode(std::string_view text);
+// %XX sequences decoded; a malformed one is kept as it is.
+[[nodiscard]] std::string url_decode(std::string_view text);
 
 } // namespace hr2scim::http
 

@@ -28,11 +28,10 @@ std::string trim_trailing_slash(std::string url) {
 } // namespace
 
 ScimClient::ScimClient(TargetEndpoint endpoint, http::HttpClient& http, http::RetryPolicy retry,
-                       Sleeper sleeper)
-    : m_endpoint(std::move(endpoint)), m_http(http), m_retry(retry), m_sleeper(std::move(sleeper)),
-      m_log(logger_for(m_endpoint.name)) {
+                       double requests_per_second)
+    : m_endpoint(std::move(endpoint)), m_http(http), m_retry(retry),
+      m_throttle(requests_per_second), m_log(logger_for(m_endpoint.name)) {
     m_endpoint.base_url = trim_trailing_slash(m_endpoint.base_url);
-    if (!m_sleeper) m_sleeper = http::real_sleeper();
 }
 
 CallResult<http::Response> ScimClient::call(const std::string& method, const std::string& path,
@@ -44,11 +43,12 @@ CallResult<http::Response> ScimClient::call(const std::string& method, const std
     const std::string shown_url = http::redact_url(request.url);
 
     auto sent = http::send_with_retries(
-        m_http, request, m_retry, m_sleeper, [&](const http::RetryNotice& notice) {
-            m_log->warn("{} {} failed ({}); retry {} of {} in {} ms", method, shown_url,
-                        http::redact_secrets(notice.reason), notice.attempt,
-                        m_retry.max_attempts - 1, notice.delay.count());
-        });
+        m_http, request, m_retry, {},
+        [&](const http::RetryNotice& notice) {
+            m_log->warn("{} {} failed ({}); retry in {} ms", method, shown_url,
+                        http::redact_secrets(notice.reason), notice.delay.count());
+        },
+        &m_throttle);
     if (!sent.result)
         return tl::unexpected(
             CallError{0, {}, http::redact_secrets(sent.result.error().message), sent.attempts});
@@ -76,8 +76,57 @@ CallResult<nlohmann::json> ScimClient::call_json(const std::string& method, cons
     return std::move(*parsed);
 }
 
+CallResult<nlohmann::json> ScimClient::get_json(const std::string& path) {
+    return call_json("GET", path, nullptr);
+}
+
+CallResult<ScimClient::UserPage> ScimClient::list_users(size_t start_index, size_t count) {
+    auto list = call_json("GET",
+                          "/Users?startIndex=" + std::to_string(start_index) +
+                              "&count=" + std::to_string(count),
+                          nullptr);
+    if (!list) return tl::unexpected(list.error());
+    UserPage page;
+    if (list->is_array()) { // a bare list: everything, in one answer
+        page.resources.assign(list->begin(), list->end());
+        page.total = page.resources.size();
+        return page;
+    }
+    auto resources = list->find("Resources");
+    auto total = list->find("totalResults");
+    if (total != list->end() && total->is_number_unsigned())
+        page.total = total->get<size_t>();
+    else if (total != list->end() && total->is_number_integer() && total->get<long long>() >= 0)
+        page.total = static_cast<size_t>(total->get<long long>());
+    if (resources != list->end() && resources->is_array())
+        page.resources.assign(resources->begin(), resources->end());
+    else if (page.total != 0)
+        return tl::unexpected(
+            CallError{200, {}, "the list of users is neither a ListResponse nor a list", 1});
+    return page;
+}
+
 CallResult<nlohmann::json> ScimClient::create_user(const nlohmann::json& body) {
-    return call_json("POST", "/Users", &body);
+    auto response = call("POST", "/Users", body.dump());
+    if (!response) return tl::unexpected(response.error());
+    if (!response->body.empty()) {
+        auto parsed = http::parse_json_body(response->body);
+        if (!parsed)
+            return tl::unexpected(
+                CallError{response->status, {}, "the target's answer: " + parsed.error(), 1});
+        return std::move(*parsed);
+    }
+    // 201 without a body: the new user is where Location says, under this base's /Users/.
+    const auto* location = response->header("location");
+    if (!location) return nlohmann::json::object();
+    const std::string marker = "/Users/";
+    auto at = location->rfind(marker);
+    if (at == std::string::npos || at + marker.size() >= location->size() ||
+        location->find('/', at + marker.size()) != std::string::npos)
+        return nlohmann::json::object();
+    const std::string id = http::url_decode(location->substr(at + marker.size()));
+    // Read back, so that what is recorded is what the target holds under that id.
+    return get_user(id);
 }
 
 CallResult<nlohmann::json> ScimClient::get_user(const std::string& id) {

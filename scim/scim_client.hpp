@@ -5,6 +5,7 @@
 #include "http/http_client.hpp"
 #include "http/retry.hpp"
 #include "http/retrying_sender.hpp"
+#include "http/throttle.hpp"
 #include "scim/patch.hpp"
 #include "scim/scim_error.hpp"
 
@@ -12,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <spdlog/logger.h>
 #include <string>
 #include <tl/expected.hpp>
@@ -31,8 +33,9 @@ template <class T> using CallResult = tl::expected<T, CallError>;
 
 class ScimClient {
   public:
+    // requests_per_second: the target's rate limit, shared by every thread using this client.
     ScimClient(TargetEndpoint endpoint, http::HttpClient& http, http::RetryPolicy retry,
-               Sleeper sleeper = {});
+               double requests_per_second = 0);
 
     [[nodiscard]] CallResult<nlohmann::json> create_user(const nlohmann::json& body);
     [[nodiscard]] CallResult<nlohmann::json> get_user(const std::string& id);
@@ -45,7 +48,19 @@ class ScimClient {
     // Resources matching a filter (for `eq` look-ups: one page is enough).
     [[nodiscard]] CallResult<std::vector<nlohmann::json>> find_users(const std::string& filter);
 
+    // Any JSON resource under the base URL ("/ServiceProviderConfig", "/Schemas").
+    [[nodiscard]] CallResult<nlohmann::json> get_json(const std::string& path);
+    // One page of all users (startIndex counts from 1). `total` is totalResults when given.
+    struct UserPage {
+        std::vector<nlohmann::json> resources;
+        std::optional<size_t> total;
+    };
+    [[nodiscard]] CallResult<UserPage> list_users(size_t start_index, size_t count);
+
     [[nodiscard]] const std::string& name() const { return m_endpoint.name; }
+    [[nodiscard]] const std::string& base_url() const { return m_endpoint.base_url; }
+    // Nothing more is sent; requests waiting to be retried give up.
+    void abandon(std::string why) { m_throttle.abandon(std::move(why)); }
 
   private:
     CallResult<http::Response> call(const std::string& method, const std::string& path,
@@ -56,7 +71,7 @@ class ScimClient {
     TargetEndpoint m_endpoint;
     http::HttpClient& m_http;
     http::RetryPolicy m_retry;
-    Sleeper m_sleeper;
+    http::Throttle m_throttle;
     std::shared_ptr<spdlog::logger> m_log;
 };
 

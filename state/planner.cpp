@@ -170,7 +170,7 @@ class Planner {
         for (size_t i = 0; i < operations.size(); ++i) {
             operations[i].id = i;
             if (operations[i].kind != OperationKind::link_manager)
-                by_key.emplace(operations[i].key, &operations[i]);
+                by_key.emplace(id_of(operations[i].key), &operations[i]);
         }
         for (auto& link : operations) {
             if (link.kind != OperationKind::link_manager) continue;

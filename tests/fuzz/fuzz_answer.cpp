@@ -33,7 +33,8 @@ void retry_after(std::string_view text) {
     auto wait = http::parse_retry_after(text, now);
     if (wait && (*wait < std::chrono::seconds(0) || *wait > http::k_longest_retry_after))
         std::abort();
-    const http::RetryPolicy policy{4, std::chrono::milliseconds(500), std::chrono::seconds(60)};
+    const http::RetryPolicy policy{4, std::chrono::milliseconds(500), std::chrono::seconds(60),
+                                   std::chrono::seconds(300)};
     auto delay = http::retry_delay(policy, 3, wait);
     if (delay && *delay > policy.max_delay) std::abort(); // never waits longer than a retry may
 }

@@ -33,6 +33,8 @@ const requests = [];          // {method, path, status} for every request seen
 //   skip: N                      let the first N matching requests through untouched
 //   method: "POST"               only for requests with this method (any method when absent)
 //   times: N                     used N times before it is gone (default 1)
+//   discovery: true              for the discovery endpoints (/ServiceProviderConfig, /Schemas,
+//                                /ResourceTypes), which other faults leave alone
 let faults = [];
 // Behaviours of real targets, switched with POST /test/mode:
 //   {ignoreFilter: true}         GET /Users?filter=... answers with every user, as if unfiltered
@@ -97,8 +99,10 @@ app.use((req, res, next) => {
 });
 
 // Injected faults answer the next SCIM requests before scimmy sees them (or rewrite its answer).
+const isDiscovery = (path) => /^\/scim\/v2\/(ServiceProviderConfig|Schemas|ResourceTypes)/.test(path);
 app.use("/scim", (req, res, next) => {
-    const index = faults.findIndex((f) => !f.method || f.method === req.method);
+    const discovery = isDiscovery(req.originalUrl);
+    const index = faults.findIndex((f) => (!f.method || f.method === req.method) && !!f.discovery === discovery);
     if (index < 0) return next();
     const fault = faults[index];
     if (fault.skip > 0) {

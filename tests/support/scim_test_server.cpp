@@ -20,7 +20,7 @@ ScimTestServer::ScimTestServer(std::string token, std::optional<Tls> tls)
       m_server("tests/scim_server/server.mjs", server_arguments(tls),
                {{"SCIM_TEST_TOKEN", m_token}}),
       m_http(http::ClientOptions{std::chrono::seconds(10), std::chrono::seconds(30),
-                                 tls ? tls->cert_file : "", "tests"}) {}
+                                 tls ? tls->cert_file : "", "tests", 8, "", ""}) {}
 
 std::string ScimTestServer::base_url() const {
     return std::string(m_tls ? "https" : "http") +
@@ -67,8 +67,22 @@ size_t ScimTestServer::active_users() {
     return count;
 }
 
-nlohmann::json ScimTestServer::requests() {
+nlohmann::json ScimTestServer::all_requests() {
     return nlohmann::json::parse(test_api("GET", "/requests").body);
+}
+
+nlohmann::json ScimTestServer::requests() {
+    auto seen = nlohmann::json::array();
+    for (auto& request : all_requests())
+        if (!is_discovery(request["path"].get<std::string>())) seen.push_back(std::move(request));
+    return seen;
+}
+
+nlohmann::json ScimTestServer::discovery_requests() {
+    auto seen = nlohmann::json::array();
+    for (auto& request : all_requests())
+        if (is_discovery(request["path"].get<std::string>())) seen.push_back(std::move(request));
+    return seen;
 }
 
 size_t ScimTestServer::count_requests(const std::string& method) {
@@ -84,6 +98,13 @@ void ScimTestServer::clear_requests() {
 
 void ScimTestServer::add_fault(const nlohmann::json& fault) {
     test_api("POST", "/faults", fault.dump());
+}
+
+bool ScimTestServer::is_discovery(const std::string& path) {
+    for (const char* endpoint :
+         {"/scim/v2/ServiceProviderConfig", "/scim/v2/Schemas", "/scim/v2/ResourceTypes"})
+        if (path.starts_with(endpoint)) return true;
+    return false;
 }
 
 } // namespace hr2scim::testing

@@ -33,7 +33,11 @@ class ScimTestServer {
     [[nodiscard]] nlohmann::json users();
     [[nodiscard]] nlohmann::json user_with_external_id(const std::string& external_id);
     [[nodiscard]] size_t active_users();
+    // Requests for users (what a sync sends); the discovery requests before them are apart.
     [[nodiscard]] nlohmann::json requests();
+    [[nodiscard]] nlohmann::json discovery_requests();
+    [[nodiscard]] nlohmann::json all_requests();
+    [[nodiscard]] static bool is_discovery(const std::string& path);
     [[nodiscard]] size_t count_requests(const std::string& method);
     void clear_requests();
     void add_fault(const nlohmann::json& fault);

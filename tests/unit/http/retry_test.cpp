@@ -34,7 +34,7 @@ TEST(ParseRetryAfter, ReadsSecondsAndHttpDates) {
 }
 
 TEST(RetryDelay, DoublesUpToTheCeilingUnlessTheServerSaid) {
-    RetryPolicy policy{5, 500ms, 3s};
+    RetryPolicy policy{5, 500ms, 3s, 300s};
     EXPECT_EQ(retry_delay(policy, 1, std::nullopt), 500ms);
     EXPECT_EQ(retry_delay(policy, 2, std::nullopt), 1000ms);
     EXPECT_EQ(retry_delay(policy, 3, std::nullopt), 2000ms);
@@ -50,7 +50,7 @@ TEST(ParseRetryAfter, AbsurdValuesAreCutNotOverflowed) {
     EXPECT_EQ(parse_retry_after("10000000000000000", now), k_longest_retry_after);
     EXPECT_EQ(parse_retry_after("99999999999999999999999999999", now), k_longest_retry_after);
     EXPECT_EQ(parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now), k_longest_retry_after);
-    RetryPolicy policy{5, 500ms, 60s};
+    RetryPolicy policy{5, 500ms, 60s, 300s};
     EXPECT_EQ(retry_delay(policy, 1, parse_retry_after("10000000000000000", now)), std::nullopt);
 }
 

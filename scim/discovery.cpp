@@ -1,0 +1,208 @@
+#include "scim/discovery.hpp"
+
+#include "scim/schema.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace hr2scim::scim {
+namespace {
+
+using nlohmann::json;
+
+std::string lower(std::string_view text) {
+    std::string result(text);
+    std::ranges::transform(result, result.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return result;
+}
+
+// feature.supported, when it is a real boolean; `fallback` otherwise.
+bool supported(const json& config, const char* feature, bool fallback) {
+    auto found = config.find(feature);
+    if (found == config.end() || !found->is_object()) return fallback;
+    auto flag = found->find("supported");
+    return flag != found->end() && flag->is_boolean() ? flag->get<bool>() : fallback;
+}
+
+size_t whole_number(const json& config, const char* feature, const char* field) {
+    auto found = config.find(feature);
+    if (found == config.end() || !found->is_object()) return 0;
+    auto value = found->find(field);
+    if (value == found->end() || !value->is_number_integer() || value->get<long long>() <= 0)
+        return 0;
+    return static_cast<size_t>(value->get<long long>());
+}
+
+// Attributes every resource has (RFC 7643 §3.1), whether or not a schema lists them.
+bool is_common_attribute(std::string_view name) {
+    return name == "schemas" || name == "id" || name == "externalid" || name == "meta";
+}
+
+bool refused_or_unreachable(const CallError& error) {
+    return error.status == 0 || error.status == 401 || error.status == 403;
+}
+
+} // namespace
+
+Capabilities capabilities_from(const json& config) {
+    Capabilities capabilities;
+    if (!config.is_object()) return capabilities;
+    // RFC 7644 defaults are assumed where the document is silent or unreadable.
+    capabilities.patch = supported(config, "patch", true);
+    capabilities.filter = supported(config, "filter", true);
+    capabilities.max_results = whole_number(config, "filter", "maxResults");
+    capabilities.bulk = supported(config, "bulk", false);
+    capabilities.bulk_max_operations = whole_number(config, "bulk", "maxOperations");
+    capabilities.bulk_max_payload = whole_number(config, "bulk", "maxPayloadSize");
+    capabilities.etag = supported(config, "etag", false);
+    return capabilities;
+}
+
+std::optional<std::set<std::string>> user_attributes_from(const json& schemas) {
+    const json* list = &schemas;
+    if (schemas.is_object()) {
+        auto resources = schemas.find("Resources");
+        if (resources == schemas.end()) return std::nullopt;
+        list = &*resources;
+    }
+    if (!list->is_array()) return std::nullopt;
+    std::set<std::string> known;
+    bool describes_user = false;
+    for (const auto& schema : *list) {
+        if (!schema.is_object()) continue;
+        auto id = schema.find("id");
+        auto attributes = schema.find("attributes");
+        if (id == schema.end() || !id->is_string() || attributes == schema.end() ||
+            !attributes->is_array())
+            continue;
+        const std::string& urn = id->get_ref<const std::string&>();
+        const bool core = urn == k_user_schema;
+        // Extensions of User by name (enterprise, or an application's own :User extension).
+        if (!core && !urn.ends_with(":User")) continue;
+        describes_user = describes_user || core;
+        const std::string prefix = core ? "" : lower(urn) + ":";
+        for (const auto& attribute : *attributes) {
+            if (!attribute.is_object() || !attribute.contains("name") ||
+                !attribute["name"].is_string())
+                continue;
+            const std::string name = prefix + lower(attribute["name"].get<std::string>());
+            known.insert(name);
+            if (auto subs = attribute.find("subAttributes");
+                subs != attribute.end() && subs->is_array())
+                for (const auto& sub : *subs)
+                    if (sub.is_object() && sub.contains("name") && sub["name"].is_string())
+                        known.insert(name + "." + lower(sub["name"].get<std::string>()));
+        }
+    }
+    if (!describes_user) return std::nullopt;
+    return known;
+}
+
+bool knows_attribute(const std::set<std::string>& known, std::string_view path) {
+    const std::string wanted = lower(path);
+    if (is_common_attribute(wanted)) return true;
+    if (known.contains(wanted)) return true;
+    // A complex attribute described without its sub-attributes knows them all.
+    auto dot = wanted.rfind('.');
+    auto colon = wanted.rfind(':');
+    if (dot != std::string::npos && (colon == std::string::npos || dot > colon)) {
+        const std::string parent = wanted.substr(0, dot);
+        if (!known.contains(parent)) return false;
+        return std::ranges::none_of(known, [&](const std::string& name) {
+            return name.size() > parent.size() + 1 && name.starts_with(parent + ".");
+        });
+    }
+    return false;
+}
+
+std::vector<std::string> drop_unknown_attributes(json& body, const std::set<std::string>& known) {
+    std::vector<std::string> dropped;
+    if (!body.is_object()) return dropped;
+    auto is_extension = [](const std::string& key, const json& value) {
+        return key.starts_with("urn:") && value.is_object();
+    };
+    // One level: the core attributes (prefix "") or those inside one extension.
+    auto prune = [&](json& object, const std::string& prefix) {
+        for (auto it = object.begin(); it != object.end();) {
+            if (prefix.empty() && is_extension(it.key(), *it)) {
+                ++it;
+                continue;
+            }
+            const std::string path = prefix + it.key();
+            if (!knows_attribute(known, path)) {
+                dropped.push_back(path);
+                it = object.erase(it);
+                continue;
+            }
+            // Sub-attributes of a complex value (name.givenName); multi-valued ones stay whole.
+            if (it->is_object())
+                for (auto sub = it->begin(); sub != it->end();) {
+                    if (knows_attribute(known, path + "." + sub.key())) {
+                        ++sub;
+                        continue;
+                    }
+                    dropped.push_back(path + "." + sub.key());
+                    sub = it->erase(sub);
+                }
+            ++it;
+        }
+    };
+    prune(body, "");
+    for (auto it = body.begin(); it != body.end();) {
+        if (is_extension(it.key(), *it)) {
+            prune(*it, it.key() + ":");
+            if (it->empty()) {
+                it = body.erase(it);
+                continue;
+            }
+        }
+        ++it;
+    }
+    // The schemas list names only what is left.
+    if (auto listed = body.find("schemas"); listed != body.end() && listed->is_array())
+        for (auto it = listed->begin(); it != listed->end();) {
+            if (it->is_string() && *it != k_user_schema && !body.contains(it->get<std::string>()))
+                it = listed->erase(it);
+            else
+                ++it;
+        }
+    return dropped;
+}
+
+tl::expected<Capabilities, std::string> discover(ScimClient& client) {
+    auto config = client.get_json("/ServiceProviderConfig");
+    if (config && config->is_object()) {
+        Capabilities capabilities = capabilities_from(*config);
+        capabilities.described_by = "/ServiceProviderConfig";
+        if (auto schemas = client.get_json("/Schemas"))
+            capabilities.user_attributes = user_attributes_from(*schemas);
+        return capabilities;
+    }
+    const std::string base = client.base_url();
+    if (!config && refused_or_unreachable(config.error()))
+        return tl::unexpected(
+            "the target " + base +
+            " cannot be used: GET /ServiceProviderConfig: " + config.error().describe());
+    // No description: one listing proves the URL and the credentials.
+    auto listed = client.get_json("/Users?startIndex=1&count=1");
+    const bool is_list = listed && (listed->is_array() ||
+                                    (listed->is_object() && (listed->contains("Resources") ||
+                                                             listed->contains("totalResults"))));
+    if (is_list) {
+        Capabilities capabilities;
+        capabilities.described_by =
+            "GET /Users (it has no /ServiceProviderConfig; RFC 7644 assumed)";
+        return capabilities;
+    }
+    std::string why = !config ? config.error().describe() : "not a ServiceProviderConfig";
+    std::string users = !listed ? listed.error().describe() : "not a SCIM list of users";
+    return tl::unexpected("the target " + base +
+                          " does not answer as a SCIM service provider (GET "
+                          "/ServiceProviderConfig: " +
+                          why + "; GET /Users: " + users +
+                          "). Check target.url: it is the SCIM base, e.g. "
+                          "https://app.example.com/scim/v2");
+}
+
+} // namespace hr2scim::scim

@@ -1,0 +1,46 @@
+#pragma once
+// Before any write, one request proves the target's URL and credentials, and what it says
+// about itself (/ServiceProviderConfig, then /Schemas) decides how the run talks to it:
+// PATCH or PUT, filtered look-ups or one listing, Bulk limits, ETags, the attributes it knows.
+
+#include "scim/scim_client.hpp"
+
+#include <optional>
+#include <set>
+#include <string>
+#include <tl/expected.hpp>
+
+namespace hr2scim::scim {
+
+struct Capabilities {
+    bool patch = true;      // false: updates PUT the whole resource
+    bool filter = true;     // false: users are found by listing them once per run
+    size_t max_results = 0; // filter.maxResults, the largest page it returns (0: not said)
+    bool bulk = false;
+    size_t bulk_max_operations = 0;
+    size_t bulk_max_payload = 0;
+    bool etag = false;
+    // The User attributes the target describes, lower-cased: "title", "name.givenName",
+    // "urn:...:enterprise:2.0:User:department". Nothing when it does not say.
+    std::optional<std::set<std::string>> user_attributes;
+    std::string described_by; // where this came from, for the log
+};
+
+// Reads the target's own description; a target without /ServiceProviderConfig is proven with
+// one GET /Users and assumed to follow RFC 7644. An unusable target (wrong URL, refused
+// credentials, no answer, not SCIM) is one error naming the request and what came back.
+[[nodiscard]] tl::expected<Capabilities, std::string> discover(ScimClient& client);
+
+// Reads a ServiceProviderConfig document (exposed for tests).
+[[nodiscard]] Capabilities capabilities_from(const nlohmann::json& config);
+// The User attributes described by a /Schemas answer, or nothing if it describes no User.
+[[nodiscard]] std::optional<std::set<std::string>>
+user_attributes_from(const nlohmann::json& schemas);
+
+// Whether `path` ("title", "name.givenName", "urn:...:User:department") is one of `known`.
+[[nodiscard]] bool knows_attribute(const std::set<std::string>& known, std::string_view path);
+// Removes from a User body the attributes the target does not know; returns their paths.
+std::vector<std::string> drop_unknown_attributes(nlohmann::json& body,
+                                                 const std::set<std::string>& known);
+
+} // namespace hr2scim::scim
