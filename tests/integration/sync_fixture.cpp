@@ -9,6 +9,12 @@ SyncTest::SyncTest() {
     write_config();
 }
 
+SyncTest::SyncTest(const std::string& server_script)
+    : server("test-token-4f9d2c", std::nullopt, server_script) {
+    write_csv(example_csv());
+    write_config();
+}
+
 std::string SyncTest::example_csv() {
     return read_file(std::string(HR2SCIM_SOURCE_DIR) + "/examples/hr.csv");
 }

@@ -15,6 +15,8 @@ namespace hr2scim::testing {
 class SyncTest : public ::testing::Test {
   protected:
     SyncTest();
+    // Against another test target (a script under tests/scim_server/).
+    explicit SyncTest(const std::string& server_script);
 
     // The example HR export (examples/hr.csv), to edit per test.
     static std::string example_csv();

@@ -15,10 +15,9 @@ std::vector<std::string> server_arguments(const std::optional<ScimTestServer::Tl
 
 } // namespace
 
-ScimTestServer::ScimTestServer(std::string token, std::optional<Tls> tls)
+ScimTestServer::ScimTestServer(std::string token, std::optional<Tls> tls, const std::string& script)
     : m_token(std::move(token)), m_tls(tls.has_value()),
-      m_server("tests/scim_server/server.mjs", server_arguments(tls),
-               {{"SCIM_TEST_TOKEN", m_token}}),
+      m_server(script, server_arguments(tls), {{"SCIM_TEST_TOKEN", m_token}}),
       m_http(http::ClientOptions{std::chrono::seconds(10), std::chrono::seconds(30),
                                  tls ? tls->cert_file : "", "tests", 8, "", ""}) {}
 

@@ -19,8 +19,10 @@ class ScimTestServer {
         std::string key_file;
     };
 
+    // `script`: another test target with the same test endpoints (e.g. seed_server.mjs).
     explicit ScimTestServer(std::string token = "test-token-4f9d2c",
-                            std::optional<Tls> tls = std::nullopt);
+                            std::optional<Tls> tls = std::nullopt,
+                            const std::string& script = "tests/scim_server/server.mjs");
     ~ScimTestServer() = default;
     ScimTestServer(const ScimTestServer&) = delete;
     ScimTestServer& operator=(const ScimTestServer&) = delete;
