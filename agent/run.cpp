@@ -744,9 +744,16 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
         if (!target) {
             target.emplace(config, token);
             capabilities = preflight(config.target, target->client, out);
+            if (capabilities)
+                store->remember_capabilities(config.target.name, scim::to_json(*capabilities));
         }
         return capabilities.has_value();
     };
+    // What the target said about itself last time: its missing attributes are left out of
+    // the plan before anyone asks it again (plan included).
+    if (snapshot.target_capabilities)
+        leave_out_unknown(scim::capabilities_from_state(*snapshot.target_capabilities), mapped,
+                          snapshot);
     if (reconciling) {
         if (!connect()) return ExitCode::failed;
         leave_out_unknown(*capabilities, mapped, snapshot);

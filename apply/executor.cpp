@@ -106,7 +106,8 @@ Tally tally(const std::vector<Outcome>& outcomes, const std::optional<std::strin
 Executor::Executor(scim::ScimClient& client, OutcomeSink& sink, AccountOwners owners,
                    ExecutorSettings settings)
     : m_client(client), m_sink(sink), m_concurrency(std::max<size_t>(1, settings.concurrency)),
-      m_patch(settings.target.patch), m_filter(settings.target.filter),
+      m_patch(settings.target.patch ? Support::unknown : Support::no),
+      m_filter(settings.target.filter),
       m_directory(client, settings.target.max_results == 0
                               ? 100
                               : std::min<size_t>(100, settings.target.max_results)),
@@ -142,14 +143,21 @@ scim::CallResult<std::vector<json>> Executor::users_holding(const scim::Attribut
 scim::CallResult<json> Executor::send_changes(const std::string& id,
                                               const std::vector<scim::AttributeChange>& changes,
                                               const json& body) {
-    if (m_patch) {
-        auto patched = m_client.patch_user(id, scim::to_patch_operations(changes));
-        if (patched || (patched.error().status != 405 && patched.error().status != 501))
-            return patched;
-        if (m_patch.exchange(false))
-            spdlog::warn("the target does not support PATCH (HTTP {}); changes PUT the whole "
-                         "user from now on",
-                         patched.error().status);
+    if (m_patch != Support::no) {
+        // Until one PATCH has been answered, they go one at a time: one 405 teaches the run,
+        // not one per operation in flight.
+        std::unique_lock probe(m_patch_probe, std::defer_lock);
+        if (m_patch == Support::unknown) probe.lock();
+        if (m_patch != Support::no) {
+            auto patched = m_client.patch_user(id, scim::to_patch_operations(changes));
+            if (patched) m_patch = Support::yes;
+            if (patched || (patched.error().status != 405 && patched.error().status != 501))
+                return patched;
+            if (m_patch.exchange(Support::no) != Support::no)
+                spdlog::warn("the target does not support PATCH (HTTP {}); changes PUT the "
+                             "whole user from now on",
+                             patched.error().status);
+        }
     }
     json whole = body;
     for (const auto& change : changes)

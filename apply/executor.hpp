@@ -97,7 +97,10 @@ class Executor {
     scim::ScimClient& m_client;
     OutcomeSink& m_sink;
     size_t m_concurrency;
-    std::atomic<bool> m_patch;
+    // Whether the target takes PATCH: unknown until one went through or was refused with 405.
+    enum class Support { unknown, yes, no };
+    std::atomic<Support> m_patch;
+    std::mutex m_patch_probe; // held by the one PATCH in flight while support is unknown
     std::atomic<bool> m_filter;
     UserDirectory m_directory;
     // Guards everything below (and the sink) while operations run concurrently.

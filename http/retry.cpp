@@ -49,16 +49,20 @@ std::optional<std::chrono::seconds> server_wait(const Response& response,
     const auto* reset = response.header("x-ratelimit-reset");
     if (!reset || (response.status != 429 && (!remaining || *remaining != "0")))
         return std::nullopt;
-    auto seconds = parse_retry_after(*reset, now);
-    if (!seconds) return std::nullopt;
+    long long value = 0;
+    auto [end, error] = std::from_chars(reset->data(), reset->data() + reset->size(), value);
+    if (error != std::errc() || end != reset->data() + reset->size() || value < 0)
+        return std::nullopt;
     // Some send seconds from now, others the Unix time of the reset.
-    constexpr std::chrono::seconds k_unix_time_from{1'000'000'000};
-    if (*seconds >= k_unix_time_from) {
-        const auto at = std::chrono::sys_seconds(*seconds);
-        const auto from_now = std::chrono::ceil<std::chrono::seconds>(at - now);
-        return std::max(std::chrono::seconds(0), from_now);
+    constexpr long long k_unix_time_from = 1'000'000'000;
+    if (value >= k_unix_time_from) {
+        const long long at =
+            std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+        // The reset's second has begun when its count is reached: wait until it ends.
+        value = std::max(0LL, value - at);
     }
-    return seconds;
+    return std::chrono::seconds(
+        std::min<long long>(value, static_cast<long long>(k_longest_retry_after.count())));
 }
 
 std::optional<std::chrono::milliseconds>

@@ -58,8 +58,8 @@ Sent send_with_retries(HttpClient& client, const Request& request, const RetryPo
         if (!delay) {
             Sent sent{std::move(result), attempt, {}};
             sent.gave_up = "the server asked to wait " + seconds_text(*told) +
-                           " (Retry-After), longer than a retry may wait (" +
-                           seconds_text(policy.max_delay) + "); not retried";
+                           ", longer than a retry may wait (" + seconds_text(policy.max_delay) +
+                           "); not retried";
             return sent;
         }
         if (!told) delay = jittered(*delay);

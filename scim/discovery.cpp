@@ -99,6 +99,49 @@ std::optional<std::set<std::string>> user_attributes_from(const json& schemas) {
     return known;
 }
 
+json to_json(const Capabilities& capabilities) {
+    json stored = {{"patch", capabilities.patch},
+                   {"filter", capabilities.filter},
+                   {"max_results", capabilities.max_results},
+                   {"bulk", capabilities.bulk},
+                   {"bulk_max_operations", capabilities.bulk_max_operations},
+                   {"bulk_max_payload", capabilities.bulk_max_payload},
+                   {"etag", capabilities.etag},
+                   {"described_by", capabilities.described_by}};
+    if (capabilities.user_attributes) stored["user_attributes"] = *capabilities.user_attributes;
+    return stored;
+}
+
+Capabilities capabilities_from_state(const json& stored) {
+    Capabilities capabilities;
+    if (!stored.is_object()) return capabilities;
+    auto flag = [&](const char* name, bool fallback) {
+        auto found = stored.find(name);
+        return found != stored.end() && found->is_boolean() ? found->get<bool>() : fallback;
+    };
+    auto count = [&](const char* name) {
+        auto found = stored.find(name);
+        return found != stored.end() && found->is_number_unsigned() ? found->get<size_t>() : 0;
+    };
+    capabilities.patch = flag("patch", true);
+    capabilities.filter = flag("filter", true);
+    capabilities.max_results = count("max_results");
+    capabilities.bulk = flag("bulk", false);
+    capabilities.bulk_max_operations = count("bulk_max_operations");
+    capabilities.bulk_max_payload = count("bulk_max_payload");
+    capabilities.etag = flag("etag", false);
+    if (auto described = stored.find("described_by");
+        described != stored.end() && described->is_string())
+        capabilities.described_by = described->get<std::string>();
+    if (auto known = stored.find("user_attributes"); known != stored.end() && known->is_array()) {
+        std::set<std::string> names;
+        for (const auto& name : *known)
+            if (name.is_string()) names.insert(name.get<std::string>());
+        capabilities.user_attributes = std::move(names);
+    }
+    return capabilities;
+}
+
 bool knows_attribute(const std::set<std::string>& known, std::string_view path) {
     const std::string wanted = lower(path);
     if (is_common_attribute(wanted)) return true;

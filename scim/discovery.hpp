@@ -37,6 +37,10 @@ struct Capabilities {
 [[nodiscard]] std::optional<std::set<std::string>>
 user_attributes_from(const nlohmann::json& schemas);
 
+// As the state keeps it between runs, and back (anything unreadable reads as RFC defaults).
+[[nodiscard]] nlohmann::json to_json(const Capabilities& capabilities);
+[[nodiscard]] Capabilities capabilities_from_state(const nlohmann::json& stored);
+
 // Whether `path` ("title", "name.givenName", "urn:...:User:department") is one of `known`.
 [[nodiscard]] bool knows_attribute(const std::set<std::string>& known, std::string_view path);
 // Removes from a User body the attributes the target does not know; returns their paths.

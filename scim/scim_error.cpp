@@ -3,6 +3,8 @@
 #include "http/http_client.hpp"
 #include "http/json_body.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 namespace hr2scim::scim {
@@ -13,6 +15,49 @@ constexpr size_t k_max_detail = 300;
 std::string shorten(std::string text) {
     if (text.size() > k_max_detail) text = text.substr(0, k_max_detail) + "...";
     return text;
+}
+
+// A body that is not a SCIM error (an HTML page from a proxy or a wrong path, plain text) as
+// one line of its text: tags, scripts and styles dropped, whitespace collapsed.
+std::string one_line(std::string_view body) {
+    const auto start = body.find_first_not_of(" \t\r\n");
+    const bool markup = start != std::string_view::npos && body[start] == '<';
+    std::string text;
+    bool in_tag = false;
+    bool skipping = false; // inside <script> or <style>
+    for (size_t i = 0; i < body.size(); ++i) {
+        const char c = body[i];
+        if (markup && c == '<') {
+            const auto rest = body.substr(i + 1, 7);
+            auto starts = [&](std::string_view tag) {
+                return rest.size() >= tag.size() &&
+                       std::equal(tag.begin(), tag.end(), rest.begin(), [](char a, char b) {
+                           return a == std::tolower(static_cast<unsigned char>(b));
+                       });
+            };
+            if (starts("script") || starts("style")) skipping = true;
+            if (starts("/script") || starts("/style")) skipping = false;
+            in_tag = true;
+            if (!text.empty() && text.back() != ' ') text += ' ';
+            continue;
+        }
+        if (in_tag) {
+            in_tag = c != '>';
+            continue;
+        }
+        if (skipping) continue;
+        const bool space =
+            c == ' ' || c == '\n' || c == '\r' || c == '\t' || static_cast<unsigned char>(c) < 0x20;
+        if (space) {
+            if (!text.empty() && text.back() != ' ') text += ' ';
+        } else {
+            text += c;
+        }
+    }
+    while (!text.empty() && text.back() == ' ')
+        text.pop_back();
+    const auto first = text.find_first_not_of(' ');
+    return first == std::string::npos ? std::string() : text.substr(first);
 }
 
 std::string hint_for(long status) {
@@ -49,7 +94,8 @@ CallError error_from_response(const http::Response& response) {
         if (auto detail = body.find("detail"); detail != body.end() && detail->is_string())
             error.detail = shorten(detail->get<std::string>());
     }
-    if (error.detail.empty() && error.scim_type.empty()) error.detail = shorten(response.body);
+    if (error.detail.empty() && error.scim_type.empty())
+        error.detail = shorten(one_line(response.body));
     return error;
 }
 

@@ -53,6 +53,15 @@ CREATE TABLE source_reads (
 ALTER TABLE resources ADD COLUMN deactivated_at TEXT;
 UPDATE resources SET deactivated_at = updated_at WHERE status = 'deactivated';
 )sql",
+    // 4: what each target said about itself when last asked (its dialect, the attributes it
+    // has), so that planning leaves out what it lacks without asking it again.
+    R"sql(
+CREATE TABLE targets (
+    target          TEXT PRIMARY KEY,
+    capabilities    TEXT NOT NULL,
+    discovered_at   TEXT NOT NULL
+);
+)sql",
 };
 
 int current_version(Database& db) {

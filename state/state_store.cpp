@@ -38,6 +38,14 @@ std::vector<StoredResource> load_resources(Database& db, const std::string& targ
     }
     return resources;
 }
+std::optional<nlohmann::json> load_capabilities(Database& db, const std::string& target) {
+    auto query = db.prepare("SELECT capabilities FROM targets WHERE target = ?");
+    query.bind(1, target);
+    if (!query.step()) return std::nullopt;
+    auto parsed = nlohmann::json::parse(query.text(0), nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt; // asked again
+    return parsed;
+}
 
 std::map<std::string, size_t, std::less<>> load_complete_reads(Database& db) {
     std::map<std::string, size_t, std::less<>> reads;
@@ -96,13 +104,26 @@ StateSnapshot StateStore::read_snapshot(const std::filesystem::path& path,
                          std::to_string(version) + ", newer than this hr2scim understands (" +
                          std::to_string(k_schema_version) + "); upgrade hr2scim");
     if (version == 0) return {}; // created, never written
-    StateSnapshot snapshot{load_resources(db, target, nullptr, version), {}};
+    StateSnapshot snapshot{load_resources(db, target, nullptr, version), {}, std::nullopt};
     if (version >= 2) snapshot.complete_reads = load_complete_reads(db);
+    if (version >= 4) snapshot.target_capabilities = load_capabilities(db, target);
     return snapshot;
 }
 
 StateSnapshot StateStore::snapshot(const std::string& target) {
-    return {load_resources(m_db, target), load_complete_reads(m_db)};
+    return {load_resources(m_db, target), load_complete_reads(m_db),
+            load_capabilities(m_db, target)};
+}
+
+void StateStore::remember_capabilities(const std::string& target,
+                                       const nlohmann::json& capabilities) {
+    m_db.prepare("INSERT INTO targets (target, capabilities, discovered_at) VALUES (?, ?, " +
+                 std::string(k_now) +
+                 ") ON CONFLICT (target) DO UPDATE SET capabilities = excluded.capabilities, "
+                 "discovered_at = excluded.discovered_at")
+        .bind(1, target)
+        .bind(2, capabilities.dump())
+        .run();
 }
 
 std::vector<StoredResource> StateStore::load(const std::string& target) {

@@ -40,6 +40,8 @@ struct RunRow {
 struct StateSnapshot {
     std::vector<StoredResource> resources;
     std::map<std::string, size_t, std::less<>> complete_reads;
+    // What the target said about itself when last asked (scim::Capabilities as JSON).
+    std::optional<nlohmann::json> target_capabilities;
 
     [[nodiscard]] std::optional<size_t> last_complete_read(const std::string& source) const;
 };
@@ -71,6 +73,8 @@ class StateStore {
     // The record count of the source's last complete read, for the shrink guard.
     [[nodiscard]] std::optional<size_t> last_complete_read(const std::string& source);
     void record_complete_read(const std::string& source, size_t records);
+
+    void remember_capabilities(const std::string& target, const nlohmann::json& capabilities);
 
     // The last run that read the target back (command "sync --reconcile"), and how many syncs
     // ran since; nothing when there was none.

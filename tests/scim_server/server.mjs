@@ -7,6 +7,7 @@
 // Prints "LISTENING <port>" on stdout once ready; exits when stdin closes, so
 // a test that dies never leaves it running.
 import crypto from "node:crypto";
+import zlib from "node:zlib";
 import fs from "node:fs";
 import https from "node:https";
 import express from "express";
@@ -40,11 +41,33 @@ let faults = [];
 //   {ignoreFilter: true}         GET /Users?filter=... answers with every user, as if unfiltered
 //   {plainList: true}            GET /Users answers with a bare JSON array, not a ListResponse
 //   {noResources: true}          GET /Users answers {"totalResults": N} without Resources
-const mode = {ignoreFilter: false, plainList: false, noResources: false};
+//   {latencyMs: N}               every SCIM answer comes N ms late
+//   {rateLimit: {perSecond: N, style: "seconds"|"date"|"reset"}}
+//                                more than N SCIM requests in any second are answered 429 with
+//                                Retry-After in seconds, as an HTTP date, or X-RateLimit-Reset
+//   {noPatch: true}              PATCH answers 405
+//   {emptyCreate: true}          POST answers 201 with an empty body and a Location header
+//   {gzip: true}                 answers are gzip-compressed when the client accepts it
+//   {pageCap: N}                 a list answers at most N users per page
+//   {lacks: ["title", ...]}      /Schemas leaves these User attributes out, and a request
+//                                naming one is refused with 400 invalidPath
+const defaults = () => ({ignoreFilter: false, plainList: false, noResources: false, latencyMs: 0,
+    rateLimit: null, noPatch: false, emptyCreate: false, gzip: false, pageCap: 0, lacks: []});
+const mode = defaults();
+// How many SCIM requests were being handled at once, at most (GET /test/stats).
+let inFlight = 0, peakInFlight = 0;
+let recent = []; // arrival times (ms) of the last second's SCIM requests, for rateLimit
 let hanging = 0;
 
 function scimError(status, scimType, detail) {
     return new SCIMMY.Types.Error(status, scimType, detail);
+}
+
+// What express's send would put on the wire, as text (objects become JSON).
+function asText(res, body) {
+    if (Buffer.isBuffer(body) || typeof body === "string") return body;
+    if (!res.get("Content-Type")) res.type("application/scim+json");
+    return JSON.stringify(body);
 }
 
 function plain(value) {
@@ -62,6 +85,8 @@ const AcmeUser = new SCIMMY.Types.SchemaDefinition("AcmeUser", "urn:ietf:params:
 SCIMMY.Resources.declare(SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseUser, false).extend(AcmeUser, false))
     .ingress((resource, instance) => {
         const id = resource.id ?? crypto.randomUUID();
+        const lacked = mode.lacks.find((name) => plain(instance)[name] !== undefined);
+        if (lacked) throw scimError(400, "invalidPath", `no attribute ${lacked}`);
         if (resource.id && !users.has(id)) throw scimError(404, null, `Resource ${id} not found`);
         // Uniqueness ignores case (RFC 7643: userName is caseExact=false), while scimmy's
         // filters compare case-sensitively: a look-up can miss what a create then refuses.
@@ -99,6 +124,44 @@ app.use((req, res, next) => {
 });
 
 // Injected faults answer the next SCIM requests before scimmy sees them (or rewrite its answer).
+// Modes that shape every SCIM answer: latency, rate limit, compression, concurrency count.
+app.use("/scim", (req, res, next) => {
+    inFlight++;
+    peakInFlight = Math.max(peakInFlight, inFlight);
+    res.on("close", () => { inFlight--; });
+    if (mode.rateLimit) {
+        const now = Date.now();
+        recent = recent.filter((t) => t > now - 1000);
+        if (recent.length >= mode.rateLimit.perSecond) {
+            const waitMs = recent[0] + 1000 - now;
+            const style = mode.rateLimit.style ?? "seconds";
+            if (style === "date") res.set("Retry-After", new Date(now + waitMs + 1000).toUTCString());
+            else if (style === "reset") res.set({"X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset": String(Math.ceil((now + waitMs) / 1000))});
+            else res.set("Retry-After", String(Math.ceil(waitMs / 1000)));
+            return res.status(429).type("application/scim+json").send(JSON.stringify({
+                schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "429", detail: "slow down"}));
+        }
+        recent.push(now);
+    }
+    if (mode.gzip && /gzip/.test(req.headers["accept-encoding"] ?? "")) {
+        const send = res.send.bind(res);
+        res.send = (body) => {
+            res.set("Content-Encoding", "gzip");
+            res.removeHeader("Content-Length");
+            const text = asText(res, body);
+            return send(zlib.gzipSync(Buffer.isBuffer(text) ? text : Buffer.from(text ?? "")));
+        };
+    }
+    if (mode.latencyMs > 0) {
+        const send = res.send.bind(res);
+        res.send = (body) => { const text = asText(res, body); setTimeout(() => send(text), mode.latencyMs); return res; };
+    }
+    if (mode.noPatch && req.method === "PATCH")
+        return res.status(405).type("text/html").send("<html><body><h1>405 Method Not Allowed</h1></body></html>");
+    next();
+});
+
 const isDiscovery = (path) => /^\/scim\/v2\/(ServiceProviderConfig|Schemas|ResourceTypes)/.test(path);
 app.use("/scim", (req, res, next) => {
     const discovery = isDiscovery(req.originalUrl);
@@ -138,6 +201,21 @@ app.use("/scim", (req, res, next) => {
         status: String(fault.status), detail: "injected fault"}));
 });
 
+// A create answered 201 with nothing but a Location header (emptyCreate).
+app.use("/scim/v2/Users", (req, res, next) => {
+    if (req.method !== "POST" || req.path !== "/" || !mode.emptyCreate) return next();
+    const send = res.send.bind(res);
+    res.send = (body) => {
+        let parsed;
+        try { parsed = JSON.parse(body); } catch { return send(body); }
+        if (res.statusCode !== 201 || !parsed.id) return send(body);
+        res.set("Location", `${req.protocol}://${req.headers.host}/scim/v2/Users/${parsed.id}`);
+        res.removeHeader("Content-Type");
+        return send("");
+    };
+    next();
+});
+
 // List answers reshaped as some real targets send them (mode switches).
 app.use("/scim/v2/Users", (req, res, next) => {
     if (req.method !== "GET" || req.path !== "/" || !(mode.plainList || mode.noResources)) return next();
@@ -148,6 +226,34 @@ app.use("/scim/v2/Users", (req, res, next) => {
         if (!Array.isArray(parsed.Resources)) return send(body);
         return send(JSON.stringify(mode.plainList ? parsed.Resources : {totalResults: parsed.totalResults}));
     };
+    next();
+});
+
+// lacks: the User schema the target describes has no such attributes.
+app.use("/scim/v2/Schemas", (req, res, next) => {
+    if (!mode.lacks.length) return next();
+    const send = res.send.bind(res);
+    res.send = (body) => {
+        let parsed;
+        try { parsed = JSON.parse(asText(res, body)); } catch { return send(body); }
+        for (const schema of parsed.Resources ?? [parsed])
+            if (schema.id === "urn:ietf:params:scim:schemas:core:2.0:User")
+                schema.attributes = schema.attributes.filter((a) => !mode.lacks.includes(a.name));
+        return send(JSON.stringify(parsed));
+    };
+    next();
+});
+
+// pageCap: a list never holds more than N users, whatever count was asked for.
+app.use("/scim/v2/Users", (req, res, next) => {
+    if (req.method === "GET" && req.path === "/" && mode.pageCap > 0) {
+        const asked = Number(req.query.count ?? mode.pageCap);
+        const capped = Math.min(Number.isFinite(asked) ? asked : mode.pageCap, mode.pageCap);
+        const url = new URL(req.originalUrl, "http://x");
+        url.searchParams.set("count", String(capped));
+        req.url = url.pathname.replace(/^\/scim\/v2\/Users/, "") + url.search;
+        if (!req.url.startsWith("/")) req.url = "/" + req.url;
+    }
     next();
 });
 
@@ -165,8 +271,8 @@ testApi.get("/requests", (req, res) => res.json(requests));
 testApi.delete("/requests", (req, res) => { requests.length = 0; res.status(204).end(); });
 testApi.get("/users", (req, res) => res.json([...users.values()]));
 testApi.post("/reset", (req, res) => {
-    users.clear(); requests.length = 0; faults = []; hanging = 0;
-    Object.assign(mode, {ignoreFilter: false, plainList: false, noResources: false});
+    users.clear(); requests.length = 0; faults = []; hanging = 0; peakInFlight = 0; recent = [];
+    Object.assign(mode, defaults());
     res.status(204).end();
 });
 testApi.post("/faults", (req, res) => {
@@ -175,6 +281,7 @@ testApi.post("/faults", (req, res) => {
 });
 testApi.post("/mode", (req, res) => { Object.assign(mode, req.body); res.status(204).end(); });
 testApi.get("/hanging", (req, res) => res.json({count: hanging}));
+testApi.get("/stats", (req, res) => res.json({peakInFlight}));
 app.use("/test", testApi);
 
 const server = args["tls-cert"]

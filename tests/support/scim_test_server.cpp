@@ -66,6 +66,10 @@ size_t ScimTestServer::active_users() {
     return count;
 }
 
+int ScimTestServer::peak_in_flight() {
+    return nlohmann::json::parse(test_api("GET", "/stats").body)["peakInFlight"].get<int>();
+}
+
 nlohmann::json ScimTestServer::all_requests() {
     return nlohmann::json::parse(test_api("GET", "/requests").body);
 }

@@ -49,6 +49,8 @@ class ScimTestServer {
     void reset();
     // Requests the server committed and will never answer (faults with "hang").
     [[nodiscard]] int hanging();
+    // The most SCIM requests the server was handling at once since it started (or reset).
+    [[nodiscard]] int peak_in_flight();
     // A SCIM call made directly, as another client of the target would.
     http::Response scim(const std::string& method, const std::string& path,
                         const std::string& body = {});

@@ -30,3 +30,25 @@ TEST(ScimError, FallsBackToAShortenedRawBody) {
 
 } // namespace
 } // namespace hr2scim::scim
+
+namespace hr2scim::scim {
+namespace {
+
+TEST(ScimError, AnHtmlPageBecomesOneLineOfItsText) {
+    const std::string page =
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<title>Error</title>\n<style>body { color: red; }</style>\n"
+        "</head>\n<body>\n<pre>Cannot GET /wrong/v2/Users</pre>\n</body>\n"
+        "</html>\n";
+    auto error = error_from_response({404, {}, page});
+    EXPECT_EQ(error.detail, "Error Cannot GET /wrong/v2/Users");
+    EXPECT_EQ(error.describe().find('\n'), std::string::npos);
+}
+
+TEST(ScimError, PlainTextKeepsItsAngleBracketsOnOneLine) {
+    auto error = error_from_response({500, {}, "a < b\r\n  failed"});
+    EXPECT_EQ(error.detail, "a < b failed");
+}
+
+} // namespace
+} // namespace hr2scim::scim

@@ -81,7 +81,7 @@ TEST(StateStore, MigratesAVersionOneFileKeepingItsRows) {
     {
         Database db(file); // as hr2scim 0.1 left it: schema 1, no source_reads, no deactivated_at
         db.execute("ALTER TABLE resources DROP COLUMN deactivated_at; DROP TABLE source_reads; "
-                   "UPDATE schema_version SET version = 1");
+                   "DROP TABLE targets; UPDATE schema_version SET version = 1");
     }
     StateStore store(file);
     auto rows = store.load("t");
@@ -93,6 +93,10 @@ TEST(StateStore, MigratesAVersionOneFileKeepingItsRows) {
     store.record_complete_read("csv:hr.csv", 42);
     store.record_complete_read("csv:hr.csv", 41);
     EXPECT_EQ(store.last_complete_read("csv:hr.csv"), 41U);
+    EXPECT_FALSE(store.snapshot("t").target_capabilities.has_value());
+    store.remember_capabilities("t", {{"patch", false}});
+    EXPECT_EQ(store.snapshot("t").target_capabilities, json({{"patch", false}}));
+    EXPECT_FALSE(store.snapshot("other").target_capabilities.has_value());
 }
 
 TEST(StateStore, RefusesAFileFromANewerVersion) {
@@ -109,7 +113,7 @@ TEST(StateStore, RefusesAFileFromANewerVersion) {
     } catch (const StateError& error) {
         EXPECT_STREQ(
             error.what(),
-            "the state file has schema version 99, newer than this hr2scim understands (3); "
+            "the state file has schema version 99, newer than this hr2scim understands (4); "
             "upgrade hr2scim");
     }
 }

@@ -1,0 +1,223 @@
+// Targets that differ from RFC 7644 and from each other, and targets that set the pace:
+// concurrency, rate limits, 201 with only a Location, no PATCH, gzip, no filtering with
+// paging, attributes the target lacks, a wrong URL. Every outcome is checked on the server.
+
+#include "tests/integration/sync_fixture.hpp"
+
+#include <gtest/gtest.h>
+#include <map>
+
+namespace hr2scim::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* k_enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+
+class DialectTest : public SyncTest {
+  protected:
+    // `count` people; everyone but the first reports to the first.
+    void write_people(int count, const std::string& title = "T") {
+        std::string csv = "employee_id,first_name,last_name,email,job_title,department,"
+                          "cost_center,mobile,manager_id\n";
+        for (int i = 0; i < count; ++i)
+            csv += "P" + std::to_string(1000 + i) + ",F" + std::to_string(i) + ",L,p" +
+                   std::to_string(i) + "@example.com," + title + ",D,C,," +
+                   (i == 0 ? "" : "P1000") + "\n";
+        write_csv(csv);
+    }
+
+    void expect_one_account_each(size_t people) {
+        std::map<std::string, int> held;
+        for (const auto& user : server.users())
+            ++held[user.value("externalId", "")];
+        EXPECT_EQ(held.size(), people);
+        for (const auto& [external_id, count] : held)
+            EXPECT_EQ(count, 1) << external_id;
+    }
+
+    size_t answered(long status) {
+        size_t count = 0;
+        for (const auto& request : server.all_requests())
+            count += request["status"] == status ? 1 : 0;
+        return count;
+    }
+
+    void nothing_left_to_send() {
+        server.clear_requests();
+        auto again = sync();
+        EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+        EXPECT_EQ(server.all_requests().size(), 0U) << again.out;
+    }
+};
+
+TEST_F(DialectTest, OperationsRunConcurrentlyWithinTheLimitAndManagersAfterTheirCreate) {
+    write_people(200);
+    (void)dir.write("mapping.yaml",
+                    "attributes:\n"
+                    "  userName: '{lower(email)}'\n"
+                    "  externalId: { column: employee_id }\n"
+                    "  name.givenName: { column: first_name }\n"
+                    "  name.familyName: { column: last_name }\n"
+                    "  title: { column: job_title }\n"
+                    "  urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager: "
+                    "{ column: manager_id }\n");
+    use_mapping((dir.path() / "mapping.yaml").string());
+    (void)dir.write("config.yaml",
+                    replace_once(read_file(dir.path() / "config.yaml"), "timeout_seconds: 20",
+                                 "timeout_seconds: 20\n  max_concurrency: 6"));
+    server.set_mode({{"latencyMs", 15}});
+    auto result = sync();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_GT(server.peak_in_flight(), 1) << "sent concurrently";
+    EXPECT_LE(server.peak_in_flight(), 6) << "never more than target.max_concurrency";
+    expect_one_account_each(200);
+    const auto manager_id = server.user_with_external_id("P1000")["id"];
+    for (const auto& user : server.users()) {
+        if (user["externalId"] == "P1000") continue;
+        const json manager = user.value(
+            json::json_pointer(std::string("/") + k_enterprise + "/manager/value"), json());
+        EXPECT_EQ(manager, manager_id) << user.dump();
+    }
+    nothing_left_to_send();
+}
+
+TEST_F(DialectTest, ARateLimitConfiguredAsTheTargetsIsNeverExceeded) {
+    write_people(40);
+    (void)dir.write("config.yaml",
+                    replace_once(read_file(dir.path() / "config.yaml"), "timeout_seconds: 20",
+                                 "timeout_seconds: 20\n  requests_per_second: 20"));
+    server.set_mode({{"rateLimit", {{"perSecond", 20}}}});
+    auto result = sync();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_EQ(answered(429), 0U) << "paced below the target's limit";
+    expect_one_account_each(40);
+}
+
+class RateLimitStyles : public DialectTest, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(RateLimitStyles, A429IsWaitedOutAsToldAndNothingIsLostOrDoubled) {
+    write_people(30);
+    server.set_mode({{"rateLimit", {{"perSecond", 10}, {"style", GetParam()}}}});
+    auto result = sync();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_GT(answered(429), 0U) << "the limit was hit (nothing configured)";
+    expect_one_account_each(30);
+    server.set_mode({{"rateLimit", nullptr}});
+    nothing_left_to_send();
+}
+
+INSTANTIATE_TEST_SUITE_P(DialectTest, RateLimitStyles,
+                         ::testing::Values("seconds", "date", "reset"));
+
+TEST_F(DialectTest, ATargetWithoutPatchIsSentPut) {
+    write_people(5);
+    server.set_mode({{"noPatch", true}});
+    ASSERT_EQ(sync().exit_code, 0);
+    write_people(5, "Engineer");
+    server.clear_requests();
+    auto result = sync();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    for (const auto& user : server.users())
+        EXPECT_EQ(user["title"], "Engineer");
+    EXPECT_EQ(server.count_requests("PUT"), 5U);
+    EXPECT_LE(server.count_requests("PATCH"), 1U) << "one 405 is enough to learn";
+    nothing_left_to_send();
+}
+
+TEST_F(DialectTest, ATargetSayingItHasNoPatchIsNeverSentOne) {
+    write_people(3);
+    ASSERT_EQ(sync().exit_code, 0);
+    write_people(3, "Engineer");
+    (void)dir.write("config.yaml",
+                    replace_once(read_file(dir.path() / "config.yaml"), "timeout_seconds: 20",
+                                 "timeout_seconds: 20\n  profile: put_only"));
+    server.clear_requests();
+    ASSERT_EQ(sync().exit_code, 0);
+    EXPECT_EQ(server.count_requests("PATCH"), 0U);
+    EXPECT_EQ(server.count_requests("PUT"), 3U);
+    EXPECT_EQ(server.user_with_external_id("P1001")["title"], "Engineer");
+}
+
+TEST_F(DialectTest, ACreateAnsweredWithOnlyALocationIsRecordedUnderThatId) {
+    write_people(4);
+    server.set_mode({{"emptyCreate", true}});
+    auto result = sync();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    expect_one_account_each(4);
+    nothing_left_to_send();
+    write_people(4, "Engineer");
+    ASSERT_EQ(sync().exit_code, 0);
+    EXPECT_EQ(server.user_with_external_id("P1002")["title"], "Engineer") << "the id was right";
+    expect_one_account_each(4);
+}
+
+TEST_F(DialectTest, CompressedAnswersAreDecoded) {
+    write_people(5);
+    server.set_mode({{"gzip", true}});
+    auto result = sync();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    expect_one_account_each(5);
+    nothing_left_to_send();
+}
+
+TEST_F(DialectTest, ATargetIgnoringFiltersIsListedPageByPageNotGuessed) {
+    // Twenty other people are already there; so is Ada's account, made by hand.
+    for (int i = 0; i < 20; ++i)
+        ASSERT_EQ(server
+                      .scim("POST", "/Users",
+                            json{{"schemas", {"urn:ietf:params:scim:schemas:core:2.0:User"}},
+                                 {"userName", "other" + std::to_string(i) + "@example.com"}}
+                                .dump())
+                      .status,
+                  201);
+    ASSERT_EQ(server
+                  .scim("POST", "/Users",
+                        json{{"schemas", {"urn:ietf:params:scim:schemas:core:2.0:User"}},
+                             {"userName", "ada.lovelace@example.com"},
+                             {"externalId", "E1001"}}
+                            .dump())
+                  .status,
+              201);
+    server.set_mode({{"ignoreFilter", true}, {"pageCap", 5}});
+    auto result = sync();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_NE(result.err.find("ignores ?filter="), std::string::npos) << result.err;
+    std::map<std::string, int> held;
+    for (const auto& user : server.users())
+        ++held[user.value("userName", "")];
+    EXPECT_EQ(held["ada.lovelace@example.com"], 1) << "taken over, not created twice";
+    EXPECT_EQ(server.user_with_external_id("E1001")["title"], "Chief Engineer");
+    for (int i = 0; i < 20; ++i)
+        EXPECT_EQ(held["other" + std::to_string(i) + "@example.com"], 1);
+}
+
+TEST_F(DialectTest, AttributesTheTargetLacksAreLeftOutNotFailed) {
+    write_people(3);
+    server.set_mode({{"lacks", {"title"}}});
+    auto result = sync();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_NE(result.err.find("the target has no title"), std::string::npos) << result.err;
+    expect_one_account_each(3);
+    for (const auto& user : server.users())
+        EXPECT_FALSE(user.contains("title"));
+    EXPECT_EQ(answered(400), 0U);
+    nothing_left_to_send();
+}
+
+TEST_F(DialectTest, AWrongUrlIsOneClearErrorAndNothingIsSent) {
+    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"),
+                                                server.scim_url(), server.base_url() + "/scim/v1"));
+    auto result = sync();
+    EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+    EXPECT_NE(result.out.find("does not answer as a SCIM service provider"), std::string::npos)
+        << result.out;
+    EXPECT_NE(result.out.find("Check target.url"), std::string::npos) << result.out;
+    EXPECT_EQ(result.out.find("<"), std::string::npos) << "no HTML: " << result.out;
+    EXPECT_EQ(result.err.find("<"), std::string::npos) << "no HTML: " << result.err;
+    EXPECT_LE(server.all_requests().size(), 2U) << "two probes, no write";
+    EXPECT_EQ(server.count_requests("POST"), 0U);
+}
+
+} // namespace
+} // namespace hr2scim::testing
