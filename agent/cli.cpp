@@ -175,6 +175,9 @@ int main_with_arguments(int argc, char** argv) {
             "--show", options.show_operations,
             "print at most N operations one by one, then a summary by kind (default 100)");
         sub->add_flag("--show-all", show_all, "print every operation of the plan");
+        sub->add_flag("-q,--quiet", options.quiet,
+                      "for cron: no operation listing, no progress line, warnings and errors "
+                      "only in the log");
     }
 
     if (auto unknown = unknown_command(argc, argv)) return usage_error(*unknown);
@@ -199,6 +202,10 @@ int main_with_arguments(int argc, char** argv) {
                            "/etc/hr2scim/config.yaml");
     if (!as_of.empty()) options.as_of = mappings::parse_instant(as_of);
     if (show_all) options.show_operations = SIZE_MAX;
+    if (options.quiet) {
+        options.show_operations = 0;
+        if (options.log_level.empty()) options.log_level = "warn";
+    }
     for (const auto& pair : hand_overs)
         options.hand_overs.emplace_back(pair.substr(0, pair.find('=')),
                                         pair.substr(pair.find('=') + 1));

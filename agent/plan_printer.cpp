@@ -88,7 +88,7 @@ void print_plan(std::ostream& out, const state::Plan& plan, const std::string& t
     if (plan.operations.empty()) {
         out << "No changes for target \"" << target_name << "\": " << plan.unchanged
             << " users up to date.\n";
-    } else {
+    } else if (show > 0) {
         out << "Changes for target \"" << target_name << "\":\n\n";
         const size_t shown = std::min(show, plan.operations.size());
         for (size_t i = 0; i < shown; ++i)

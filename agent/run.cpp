@@ -2,6 +2,7 @@
 
 #include "agent/config.hpp"
 #include "agent/plan_printer.hpp"
+#include "agent/progress.hpp"
 #include "agent/reconcile.hpp"
 #include "agent/run_lock.hpp"
 #include "apply/executor.hpp"
@@ -299,6 +300,9 @@ ExitCode sync_exit_code(const state::Plan& plan, const MappedSource& mapped,
 }
 
 // Failures one by one (up to `show`), every adoption, and why the target was abandoned.
+// Even --quiet shows this many failures: they are what a cron mail is for.
+constexpr size_t k_failures_always_shown = 20;
+
 void print_outcomes(std::ostream& out, const std::vector<apply::Outcome>& outcomes,
                     const apply::Tally& result, size_t show) {
     size_t shown = 0, failures = 0;
@@ -310,12 +314,13 @@ void print_outcomes(std::ostream& out, const std::vector<apply::Outcome>& outcom
             outcome.message.starts_with("not sent: the target was abandoned");
         if (outcome.result == apply::Result::done || abandoned_skip) continue;
         ++failures;
-        if (shown++ < show)
+        if (shown++ < std::max<size_t>(show, k_failures_always_shown))
             out << "  ! " << state::verb(outcome.operation->kind) << " " << outcome.operation->key
                 << ": " << outcome.message << '\n';
     }
-    if (failures > show)
-        out << "  ... and " << failures - show << " more failures (each is in the log)\n";
+    if (failures > std::max<size_t>(show, k_failures_always_shown))
+        out << "  ... and " << failures - std::max<size_t>(show, k_failures_always_shown)
+            << " more failures (each is in the log)\n";
     if (result.abandoned) {
         size_t not_sent = 0;
         for (const auto& outcome : outcomes)
@@ -550,8 +555,10 @@ bool leave_out_unknown(const scim::Capabilities& capabilities, MappedSource& map
 std::pair<std::vector<apply::Outcome>, apply::Tally>
 execute(const Config& config, scim::ScimClient& client, state::StateStore& store,
         const state::StateSnapshot& snapshot, const state::Plan& plan, mappings::Instant now,
-        const scim::Capabilities& capabilities) {
-    apply::StateRecorder recorder(store, config.target.name, now);
+        const scim::Capabilities& capabilities, bool quiet) {
+    apply::StateRecorder to_state(store, config.target.name, now);
+    ProgressLine recorder(to_state, plan.operations.size(),
+                          !quiet && ProgressLine::stderr_is_terminal(), stderr);
     apply::Executor executor(client, recorder, owners_of(snapshot, config.case_sensitive_keys),
                              {config.target.breaker, config.target.max_concurrency, capabilities});
     auto outcomes = executor.run(plan);
@@ -636,8 +643,8 @@ ExitCode apply_plan_file(const Prepared& prepared, const RunOptions& options, st
         store.finish_run(run_id, {}, static_cast<int>(ExitCode::failed));
         return ExitCode::failed;
     }
-    auto [outcomes, result] =
-        execute(config, target.client, store, snapshot, plan, file->origin.as_of, *capabilities);
+    auto [outcomes, result] = execute(config, target.client, store, snapshot, plan,
+                                      file->origin.as_of, *capabilities, options.quiet);
     state::RunCounts counts{0,
                             result.created,
                             result.updated,
@@ -788,8 +795,8 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     std::vector<apply::Outcome> outcomes;
     apply::Tally result;
     if (target) // nothing to send otherwise
-        std::tie(outcomes, result) =
-            execute(config, target->client, *store, snapshot, plan, prepared.now, *capabilities);
+        std::tie(outcomes, result) = execute(config, target->client, *store, snapshot, plan,
+                                             prepared.now, *capabilities, options.quiet);
     state::RunCounts counts{mapped.records,           result.created,
                             result.updated,           result.deactivated,
                             result.reactivated,       plan.unchanged,

@@ -26,6 +26,9 @@ struct RunOptions {
     // plan, sync: operations printed one by one; past this the plan is summarised by kind
     // (--show-all prints them all). Cron logs must not grow by megabytes a run.
     size_t show_operations = 100;
+    // plan, sync, apply --quiet: for cron. No operation listing and no progress line; the
+    // totals, what was withheld, failures (up to 20) and warnings still print.
+    bool quiet = false;
     // plan, sync: re-hires an admin approved (--hand-over OLD=NEW): the account of the key that
     // left becomes the new key's instead of a conflict.
     std::vector<std::pair<std::string, std::string>> hand_overs;

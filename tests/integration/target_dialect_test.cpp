@@ -221,3 +221,22 @@ TEST_F(DialectTest, AWrongUrlIsOneClearErrorAndNothingIsSent) {
 
 } // namespace
 } // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+TEST_F(SyncTest, QuietSyncPrintsTotalsAndFailuresButNoListingProgressOrInfo) {
+    server.add_fault({{"status", 400}, {"method", "POST"}});
+    auto result = hr2scim({"sync", "--quiet"}, server.token());
+    EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
+    EXPECT_EQ(result.out.find("+ create"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("Plan: 10 to create"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("Applied to target"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("  ! create"), std::string::npos) << "failures still show";
+    EXPECT_EQ(result.err.find(" info "), std::string::npos) << result.err;
+    EXPECT_EQ(result.err.find("operations,"), std::string::npos) << "no progress line in a log";
+    EXPECT_EQ(server.users().size(), 9U);
+}
+
+} // namespace
+} // namespace hr2scim::testing
