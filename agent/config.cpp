@@ -220,9 +220,45 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
     if (node["token_env"]) target.token_env = reader.text(node["token_env"], "target.token_env");
     if (node["token_file"])
         target.token_file = reader.path(node["token_file"], "target.token_file");
-    if (target.token_env.empty() == target.token_file.empty())
+    if (node["auth"]) target.auth = reader.text(node["auth"], "target.auth");
+    if (target.auth == "bearer") {
+        if (target.token_env.empty() == target.token_file.empty())
+            throw ConfigError(reader.where(node) +
+                              "target needs exactly one of token_env or token_file");
+    } else if (target.auth == "oauth2") {
+        if (!target.token_env.empty() || !target.token_file.empty())
+            throw ConfigError(reader.where(node) +
+                              "target.auth oauth2 gets its token from token_url; remove "
+                              "token_env and token_file");
+        if (!node["token_url"] || !node["client_id"])
+            throw ConfigError(reader.where(node) +
+                              "target.auth oauth2 needs token_url and client_id");
+        target.token_url = reader.text(node["token_url"], "target.token_url");
+        if (!target.token_url.starts_with("https://") && !target.token_url.starts_with("http://"))
+            throw ConfigError(reader.where(node["token_url"]) +
+                              "target.token_url must start with https://");
+        target.client_id = reader.text(node["client_id"], "target.client_id");
+        if (node["client_secret_env"])
+            target.client_secret_env =
+                reader.text(node["client_secret_env"], "target.client_secret_env");
+        if (node["client_secret_file"])
+            target.client_secret_file =
+                reader.path(node["client_secret_file"], "target.client_secret_file");
+        if (target.client_secret_env.empty() == target.client_secret_file.empty())
+            throw ConfigError(reader.where(node) + "target.auth oauth2 needs exactly one of "
+                                                   "client_secret_env or client_secret_file");
+        if (node["scope"]) target.scope = reader.text(node["scope"], "target.scope");
+    } else {
+        throw ConfigError(reader.where(node["auth"]) + "target.auth must be bearer or oauth2");
+    }
+    if (node["client_certificate"])
+        target.client_certificate =
+            reader.path(node["client_certificate"], "target.client_certificate");
+    if (node["client_key"])
+        target.client_key = reader.path(node["client_key"], "target.client_key");
+    if (target.client_certificate.empty() != target.client_key.empty())
         throw ConfigError(reader.where(node) +
-                          "target needs exactly one of token_env or token_file");
+                          "target.client_certificate and target.client_key go together");
     if (node["ca_file"]) target.ca_file = reader.path(node["ca_file"], "target.ca_file");
     if (node["timeout_seconds"])
         target.timeout = std::chrono::seconds(
@@ -319,6 +355,34 @@ Config load_config(const std::filesystem::path& file) {
     std::ostringstream text;
     text << in.rdbuf();
     return parse_config(text.str(), file);
+}
+
+http::Credentials resolve_credentials(const TargetConfig& target) {
+    http::Credentials credentials;
+    if (target.auth != "oauth2") {
+        credentials.kind = http::Credentials::Kind::bearer;
+        credentials.token = resolve_token(target);
+        return credentials;
+    }
+    credentials.kind = http::Credentials::Kind::oauth2;
+    credentials.token_url = target.token_url;
+    credentials.client_id = target.client_id;
+    credentials.scope = target.scope;
+    if (!target.client_secret_env.empty()) {
+        const char* value = std::getenv(target.client_secret_env.c_str());
+        if (!value || !*value)
+            throw ConfigError("the environment variable " + target.client_secret_env +
+                              " (target.client_secret_env) is not set");
+        credentials.client_secret = value;
+    } else {
+        auto read = http::read_secret_file(target.client_secret_file);
+        if (!read) throw ConfigError("target.client_secret_file: " + read.error());
+        credentials.client_secret = *read;
+    }
+    if (!http::unusable_in_header(credentials.client_secret).empty())
+        throw ConfigError("the target's client secret holds a control character");
+    http::register_secret(credentials.client_secret);
+    return credentials;
 }
 
 std::string resolve_token(const TargetConfig& target) {

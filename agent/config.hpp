@@ -4,6 +4,7 @@
 
 #include "apply/breaker.hpp"
 #include "connectors/source.hpp"
+#include "http/auth.hpp"
 #include "state/planner.hpp"
 #include "state/source_guard.hpp"
 
@@ -25,8 +26,18 @@ class ConfigError : public std::runtime_error {
 struct TargetConfig {
     std::string name;
     std::string url;
-    std::string token_env; // one of token_env and token_file is set
+    // target.auth: bearer (token_env or token_file) or oauth2 (client credentials).
+    std::string auth = "bearer";
+    std::string token_env; // bearer: one of token_env and token_file is set
     std::filesystem::path token_file;
+    std::string token_url; // oauth2
+    std::string client_id;
+    std::string client_secret_env; // oauth2: one of these two is set
+    std::filesystem::path client_secret_file;
+    std::string scope;
+    // Mutual TLS: a client certificate and its key (PEM), both or neither.
+    std::filesystem::path client_certificate;
+    std::filesystem::path client_key;
     std::filesystem::path ca_file; // empty: the system's trust store
     std::chrono::seconds timeout{30};
     int max_retries = 3;
@@ -73,5 +84,7 @@ struct Config {
 
 // Reads the target's token from the environment or its file; the error never holds the token.
 [[nodiscard]] std::string resolve_token(const TargetConfig& target);
+// The target's credentials as target.auth says, secrets read and registered.
+[[nodiscard]] http::Credentials resolve_credentials(const TargetConfig& target);
 
 } // namespace hr2scim::agent

@@ -367,13 +367,16 @@ std::optional<std::string> state_location_problem(const std::filesystem::path& s
 
 std::optional<std::string> target_problem(const TargetConfig& target) {
     try {
-        (void)resolve_token(target);
+        (void)resolve_credentials(target);
     } catch (const ConfigError& error) {
         return error.what();
     }
-    if (!target.ca_file.empty() && !std::ifstream(target.ca_file))
-        return "target.ca_file: cannot read " + target.ca_file.string() + ": " +
-               std::strerror(errno);
+    for (const auto& [file, name] : {std::pair{&target.ca_file, "ca_file"},
+                                     std::pair{&target.client_certificate, "client_certificate"},
+                                     std::pair{&target.client_key, "client_key"}})
+        if (!file->empty() && !std::ifstream(*file))
+            return "target." + std::string(name) + ": cannot read " + file->string() + ": " +
+                   std::strerror(errno);
     return std::nullopt;
 }
 
@@ -497,10 +500,11 @@ void approve_withheld(state::Plan& plan, const RunOptions& options, std::ostream
 
 // One connection to the target for a run: reading back and sending share it.
 struct Connection {
-    Connection(const Config& config, const std::string& token)
+    Connection(const Config& config, const http::Credentials& credentials)
         : http({std::chrono::seconds(10), config.target.timeout, config.target.ca_file,
-                "hr2scim/0.1", config.target.max_concurrency, "", ""}),
-          client({config.target.name, config.target.url, token}, http,
+                "hr2scim/0.1", config.target.max_concurrency, config.target.client_certificate,
+                config.target.client_key}),
+          client({config.target.name, config.target.url, credentials}, http,
                  http::RetryPolicy{config.target.max_retries + 1, std::chrono::milliseconds(500),
                                    std::chrono::seconds(60), std::chrono::seconds(300)},
                  config.target.requests_per_second) {}
@@ -611,7 +615,7 @@ ExitCode apply_plan_file(const Prepared& prepared, const RunOptions& options, st
     auto file = state::plan_from_json(*parsed);
     if (!file) throw ConfigError(options.plan_file.string() + ": " + file.error());
     if (auto problem = target_problem(config.target)) throw ConfigError(*problem);
-    const std::string token = resolve_token(config.target);
+    const auto credentials = resolve_credentials(config.target);
     state::StateStore store(config.state);
     const auto snapshot = store.snapshot(config.target.name);
     const auto now = origin_of(prepared, snapshot);
@@ -637,7 +641,7 @@ ExitCode apply_plan_file(const Prepared& prepared, const RunOptions& options, st
     print_plan(out, plan, config.target.name, options.show_operations);
     auto started = std::chrono::steady_clock::now();
     auto run_id = store.begin_run(config.target.name, "apply");
-    Connection target(config, token);
+    Connection target(config, credentials);
     auto capabilities = preflight(config.target, target.client, out);
     if (!capabilities) {
         store.finish_run(run_id, {}, static_cast<int>(ExitCode::failed));
@@ -714,12 +718,12 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     const bool sync = options.command == Command::sync;
     // plan reads the state without creating or migrating it; sync owns it for the run.
     RunLock lock(config.state, sync ? RunLock::Mode::exclusive : RunLock::Mode::shared);
-    std::string token;
+    http::Credentials credentials;
     std::optional<state::StateStore> store;
     if (sync) {
         if (auto problem = target_problem(config.target))
             throw ConfigError(*problem); // before any work
-        token = resolve_token(config.target);
+        credentials = resolve_credentials(config.target);
         store.emplace(config.state);
     }
     auto snapshot = store ? store->snapshot(config.target.name)
@@ -749,7 +753,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     std::optional<scim::Capabilities> capabilities;
     auto connect = [&] {
         if (!target) {
-            target.emplace(config, token);
+            target.emplace(config, credentials);
             capabilities = preflight(config.target, target->client, out);
             if (capabilities)
                 store->remember_capabilities(config.target.name, scim::to_json(*capabilities));

@@ -2,6 +2,7 @@
 
 #include "connectors/json_records.hpp"
 #include "connectors/source_support.hpp"
+#include "http/auth.hpp"
 #include "http/json_body.hpp"
 #include "http/redact.hpp"
 #include "http/secrets.hpp"
@@ -69,7 +70,8 @@ class Reader {
         : m_settings(settings),
           m_http(http::ClientOptions{std::chrono::seconds(10), settings.timeout, settings.ca_file,
                                      "hr2scim", 1, "", ""}),
-          m_log(spdlog::default_logger()->clone("source:http_api:" + host_of(settings.url))) {}
+          m_log(spdlog::default_logger()->clone("source:http_api:" + host_of(settings.url))),
+          m_auth(credentials_of(settings), m_http, settings.retry) {}
 
     SourceRead read() {
         SourceRead read;
@@ -163,63 +165,44 @@ class Reader {
     // Every secret in use, this source's and any other's (http/secrets.hpp registers them all).
     static std::string redact(std::string text) { return http::redact_secrets(std::move(text)); }
 
-    std::string authenticate() {
-        switch (m_settings.auth) {
+    // The one auth layer (http/auth.hpp), as the targets use it.
+    static http::Credentials credentials_of(const HttpApiSettings& settings) {
+        http::Credentials credentials;
+        switch (settings.auth) {
         case ApiAuth::none:
-            return {};
+            break;
         case ApiAuth::bearer:
-            m_authorization = "Bearer " + m_settings.token;
-            return {};
+            credentials.kind = http::Credentials::Kind::bearer;
+            credentials.token = settings.token;
+            break;
         case ApiAuth::basic:
-            http::register_basic_credentials(m_settings.username, m_settings.password);
-            m_authorization =
-                "Basic " + http::base64_encode(m_settings.username + ":" + m_settings.password);
-            return {};
+            credentials.kind = http::Credentials::Kind::basic;
+            credentials.username = settings.username;
+            credentials.password = settings.password;
+            break;
         case ApiAuth::oauth2:
-            return fetch_oauth2_token();
+            credentials.kind = http::Credentials::Kind::oauth2;
+            credentials.token_url = settings.token_url;
+            credentials.client_id = settings.client_id;
+            credentials.client_secret = settings.client_secret;
+            credentials.scope = settings.scope;
+            break;
         }
-        return {};
+        return credentials;
     }
 
-    // RFC 6749 §4.4: client credentials, sent with HTTP Basic (§2.3.1).
-    std::string fetch_oauth2_token() {
-        http::register_basic_credentials(http::url_encode(m_settings.client_id),
-                                         http::url_encode(m_settings.client_secret));
-        std::string body = "grant_type=client_credentials";
-        if (!m_settings.scope.empty()) body += "&scope=" + http::url_encode(m_settings.scope);
-        http::Request request{
-            "POST",
-            m_settings.token_url,
-            {{"Content-Type", "application/x-www-form-urlencoded"},
-             {"Accept", "application/json"},
-             {"Authorization",
-              "Basic " + http::base64_encode(http::url_encode(m_settings.client_id) + ":" +
-                                             http::url_encode(m_settings.client_secret))}},
-            body};
-        auto response = send(request);
-        const std::string where =
-            "the OAuth2 token request to " + http::redact_url(m_settings.token_url);
-        if (!response) return where + " failed: " + response.error();
-        auto answer = http::parse_json_body(response->body);
-        auto token =
-            answer && answer->is_object() ? text_at(*answer, "/access_token") : std::nullopt;
-        if (!token) return where + " answered without an access_token";
-        http::register_secret(*token);
-        // RFC 6750 tokens are visible ASCII; anything else could smuggle a header into the next
-        // request.
-        if (std::ranges::any_of(*token, [](unsigned char c) { return c <= 0x20 || c >= 0x7f; }))
-            return where +
-                   " answered with an access_token holding spaces or control characters; refused";
-        m_access_token = *token;
-        m_authorization = "Bearer " + m_access_token;
+    std::string authenticate() {
+        auto header = m_auth.authorization();
+        if (!header) return header.error();
+        m_authorization = *header;
         return {};
     }
 
     const HttpApiSettings& m_settings;
     http::HttpClient m_http;
     std::shared_ptr<spdlog::logger> m_log;
+    http::Authenticator m_auth;
     std::string m_authorization; // never logged
-    std::string m_access_token;  // registered as a secret as soon as it arrives
 };
 
 void check_pointer(const std::string& pointer, const char* name) {

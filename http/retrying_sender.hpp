@@ -29,6 +29,7 @@ struct Sent {
     int attempts = 1;
     std::string
         gave_up; // why retrying stopped before the attempts ran out ("asked to wait 3600 s")
+    std::string used_authorization{}; // what the request was sent with (for a 401's refresh)
 };
 
 // With a throttle, every attempt waits its turn there, a wait the server asks for pauses the

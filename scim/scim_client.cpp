@@ -30,25 +30,39 @@ std::string trim_trailing_slash(std::string url) {
 ScimClient::ScimClient(TargetEndpoint endpoint, http::HttpClient& http, http::RetryPolicy retry,
                        double requests_per_second)
     : m_endpoint(std::move(endpoint)), m_http(http), m_retry(retry),
-      m_throttle(requests_per_second), m_log(logger_for(m_endpoint.name)) {
+      m_throttle(requests_per_second), m_auth(m_endpoint.credentials, http, retry),
+      m_log(logger_for(m_endpoint.name)) {
     m_endpoint.base_url = trim_trailing_slash(m_endpoint.base_url);
 }
 
 CallResult<http::Response> ScimClient::call(const std::string& method, const std::string& path,
                                             const std::string& body) {
     http::Request request{method, m_endpoint.base_url + path, {}, body};
-    request.headers = {{"Authorization", "Bearer " + m_endpoint.token},
-                       {"Accept", std::string(k_scim_media_type)}};
-    if (!body.empty()) request.headers.emplace_back("Content-Type", std::string(k_scim_media_type));
     const std::string shown_url = http::redact_url(request.url);
-
-    auto sent = http::send_with_retries(
-        m_http, request, m_retry, {},
-        [&](const http::RetryNotice& notice) {
-            m_log->warn("{} {} failed ({}); retry in {} ms", method, shown_url,
-                        http::redact_secrets(notice.reason), notice.delay.count());
-        },
-        &m_throttle);
+    auto send = [&] {
+        auto authorization = m_auth.authorization();
+        if (!authorization)
+            return http::Sent{tl::unexpected(http::TransportError{authorization.error()}), 0, {}};
+        request.headers = {{"Accept", std::string(k_scim_media_type)}};
+        if (!authorization->empty()) request.headers.emplace_back("Authorization", *authorization);
+        if (!body.empty())
+            request.headers.emplace_back("Content-Type", std::string(k_scim_media_type));
+        auto sent = http::send_with_retries(
+            m_http, request, m_retry, {},
+            [&](const http::RetryNotice& notice) {
+                m_log->warn("{} {} failed ({}); retry in {} ms", method, shown_url,
+                            http::redact_secrets(notice.reason), notice.delay.count());
+            },
+            &m_throttle);
+        sent.used_authorization = *authorization;
+        return sent;
+    };
+    auto sent = send();
+    // An OAuth2 token refused (expired early, revoked): one fresh token, one more try.
+    if (sent.result && sent.result->status == 401 && m_auth.refused(sent.used_authorization)) {
+        m_log->info("{} {}: the token was refused; asking for a new one", method, shown_url);
+        sent = send();
+    }
     if (!sent.result)
         return tl::unexpected(
             CallError{0, {}, http::redact_secrets(sent.result.error().message), sent.attempts});

@@ -2,6 +2,7 @@
 // Talks SCIM 2.0 to one target: Users create, read, replace, patch, delete and look-up.
 // Retries (429, 5xx, no answer) with backoff happen here, under one policy.
 
+#include "http/auth.hpp"
 #include "http/http_client.hpp"
 #include "http/retry.hpp"
 #include "http/retrying_sender.hpp"
@@ -22,9 +23,9 @@
 namespace hr2scim::scim {
 
 struct TargetEndpoint {
-    std::string name;     // for logs: target:scim:<name>
-    std::string base_url; // e.g. https://app.example.com/scim/v2
-    std::string token;    // bearer token; never logged
+    std::string name;              // for logs: target:scim:<name>
+    std::string base_url;          // e.g. https://app.example.com/scim/v2
+    http::Credentials credentials; // bearer, basic or OAuth2; never logged
 };
 
 using http::Sleeper;
@@ -72,6 +73,7 @@ class ScimClient {
     http::HttpClient& m_http;
     http::RetryPolicy m_retry;
     http::Throttle m_throttle;
+    http::Authenticator m_auth;
     std::shared_ptr<spdlog::logger> m_log;
 };
 

@@ -1,0 +1,54 @@
+#pragma once
+// How a request proves who sends it, for targets and HR APIs alike: a bearer token, HTTP
+// Basic, or OAuth2 client credentials (RFC 6749 §4.4). An OAuth2 token is fetched on first
+// use, kept until shortly before it expires, and fetched again once when a request using it
+// is answered 401. Every secret, and every token as it arrives, joins the secret registry.
+
+#include "http/http_client.hpp"
+#include "http/retrying_sender.hpp"
+
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <tl/expected.hpp>
+
+namespace hr2scim::http {
+
+struct Credentials {
+    enum class Kind { none, bearer, basic, oauth2 };
+    Kind kind = Kind::none;
+    std::string token;    // bearer
+    std::string username; // basic
+    std::string password; // basic
+    std::string token_url;
+    std::string client_id;
+    std::string client_secret;
+    std::string scope; // oauth2, optional
+};
+
+class Authenticator {
+  public:
+    using Clock = std::chrono::steady_clock;
+
+    Authenticator(Credentials credentials, HttpClient& http, RetryPolicy retry);
+
+    // The Authorization header's value (empty for none), or why there is none. Thread-safe.
+    [[nodiscard]] tl::expected<std::string, std::string> authorization();
+    // A request sent with `used` was answered 401. True when a fresh OAuth2 token will be
+    // fetched for the next call (once per token: a second 401 is the answer).
+    [[nodiscard]] bool refused(const std::string& used);
+
+  private:
+    tl::expected<std::string, std::string> fetch_token();
+
+    Credentials m_credentials;
+    HttpClient& m_http;
+    RetryPolicy m_retry;
+    std::mutex m_mutex;
+    std::string m_header; // the current one; never logged
+    std::optional<Clock::time_point> m_expires;
+    bool m_refreshed_after_refusal = false;
+};
+
+} // namespace hr2scim::http
