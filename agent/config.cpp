@@ -204,9 +204,27 @@ void read_reconcile_every(const Reader& reader, const YAML::Node& node, TargetCo
 
 void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& target) {
     reader.check_keys(node, "target",
-                      {"name", "url", "token_env", "token_file", "ca_file", "timeout_seconds",
-                       "max_retries", "breaker", "operations", "reconcile_every", "max_concurrency",
-                       "requests_per_second", "profile"},
+                      {"name",
+                       "url",
+                       "token_env",
+                       "token_file",
+                       "ca_file",
+                       "timeout_seconds",
+                       "max_retries",
+                       "breaker",
+                       "operations",
+                       "reconcile_every",
+                       "max_concurrency",
+                       "requests_per_second",
+                       "profile",
+                       "auth",
+                       "token_url",
+                       "client_id",
+                       "client_secret_env",
+                       "client_secret_file",
+                       "scope",
+                       "client_certificate",
+                       "client_key"},
                       node["token"]
                           ? "; tokens are never written in the config: use token_env or token_file"
                           : "");

@@ -11,6 +11,7 @@
 #include "connectors/source_registry.hpp"
 #include "http/json_body.hpp"
 #include "http/redact.hpp"
+#include "http/secrets.hpp"
 #include "mappings/mapper.hpp"
 #include "state/body_hash.hpp"
 #include "state/plan_file.hpp"
@@ -377,6 +378,10 @@ std::optional<std::string> target_problem(const TargetConfig& target) {
         if (!file->empty() && !std::ifstream(*file))
             return "target." + std::string(name) + ": cannot read " + file->string() + ": " +
                    std::strerror(errno);
+    // A private key is a secret: only its owner may read it, as for token files.
+    if (!target.client_key.empty())
+        if (auto read = http::read_secret_file(target.client_key); !read)
+            return "target.client_key: " + read.error();
     return std::nullopt;
 }
 

@@ -4,6 +4,9 @@
 //
 // Usage: node server.mjs [--port N] [--host 127.0.0.1] [--token-env NAME]
 //                        [--tls-cert FILE --tls-key FILE]   (serve HTTPS)
+//                        [--tls-client-ca FILE]   (and require a client certificate from it)
+// OAuth2: POST /oauth/token (client credentials, client id "hr2scim", the secret from
+// $SCIM_TEST_CLIENT_SECRET) issues tokens the SCIM endpoints accept beside the fixed one.
 // Prints "LISTENING <port>" on stdout once ready; exits when stdin closes, so
 // a test that dies never leaves it running.
 import crypto from "node:crypto";
@@ -19,6 +22,9 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all
 const host = args.host ?? "127.0.0.1";
 const port = Number(args.port ?? 0);
 const token = process.env[args["token-env"] ?? "SCIM_TEST_TOKEN"] ?? "test-token";
+const clientSecret = process.env.SCIM_TEST_CLIENT_SECRET ?? "client-secret";
+const issued = new Set(); // OAuth2 tokens handed out and not revoked
+let tokenRequests = 0;
 
 const users = new Map();
 const requests = [];          // {method, path, status} for every request seen
@@ -51,8 +57,12 @@ let faults = [];
 //   {pageCap: N}                 a list answers at most N users per page
 //   {lacks: ["title", ...]}      /Schemas leaves these User attributes out, and a request
 //                                naming one is refused with 400 invalidPath
+//   {tokenLifetime: N}           OAuth2 tokens are said to expire in N seconds (default 3600)
+//   {revokeAfter: N}             after N more SCIM requests, every OAuth2 token issued so far
+//                                is revoked (once), as if it had expired early
 const defaults = () => ({ignoreFilter: false, plainList: false, noResources: false, latencyMs: 0,
-    rateLimit: null, noPatch: false, emptyCreate: false, gzip: false, pageCap: 0, lacks: []});
+    rateLimit: null, noPatch: false, emptyCreate: false, gzip: false, pageCap: 0, lacks: [],
+    tokenLifetime: 3600, revokeAfter: null});
 const mode = defaults();
 // How many SCIM requests were being handled at once, at most (GET /test/stats).
 let inFlight = 0, peakInFlight = 0;
@@ -257,10 +267,30 @@ app.use("/scim/v2/Users", (req, res, next) => {
     next();
 });
 
+app.post("/oauth/token", express.urlencoded({extended: false}), (req, res) => {
+    tokenRequests++;
+    const expected = "Basic " + Buffer.from(`hr2scim:${encodeURIComponent(clientSecret)}`).toString("base64");
+    if (req.headers.authorization !== expected || req.body?.grant_type !== "client_credentials")
+        return res.status(401).json({error: "invalid_client"});
+    const issuedToken = "oauth-" + crypto.randomBytes(12).toString("hex");
+    issued.add(issuedToken);
+    res.json({access_token: issuedToken, token_type: "Bearer", expires_in: mode.tokenLifetime});
+});
+
+app.use("/scim", (req, res, next) => {
+    if (mode.revokeAfter !== null && mode.revokeAfter-- <= 0) {
+        issued.clear();
+        mode.revokeAfter = null;
+    }
+    next();
+});
+
 app.use("/scim/v2", new SCIMMYRouters({
     type: "bearer",
     handler: (request) => {
-        if (request.header("Authorization") !== `Bearer ${token}`) throw new Error("Invalid bearer token");
+        const sent = request.header("Authorization") ?? "";
+        if (sent !== `Bearer ${token}` && !issued.has(sent.replace(/^Bearer /, "")))
+            throw new Error("Invalid bearer token");
         return "hr2scim-test-client";
     }
 }));
@@ -281,11 +311,13 @@ testApi.post("/faults", (req, res) => {
 });
 testApi.post("/mode", (req, res) => { Object.assign(mode, req.body); res.status(204).end(); });
 testApi.get("/hanging", (req, res) => res.json({count: hanging}));
-testApi.get("/stats", (req, res) => res.json({peakInFlight}));
+testApi.get("/stats", (req, res) => res.json({peakInFlight, tokenRequests}));
 app.use("/test", testApi);
 
+const clientCa = args["tls-client-ca"]
+    ? {ca: fs.readFileSync(args["tls-client-ca"]), requestCert: true, rejectUnauthorized: true} : {};
 const server = args["tls-cert"]
-    ? https.createServer({cert: fs.readFileSync(args["tls-cert"]), key: fs.readFileSync(args["tls-key"])}, app)
+    ? https.createServer({cert: fs.readFileSync(args["tls-cert"]), key: fs.readFileSync(args["tls-key"]), ...clientCa}, app)
     : app;
 const listener = server.listen(port, host, () => {
     process.stdout.write(`LISTENING ${listener.address().port}\n`);

@@ -10,6 +10,8 @@ std::vector<std::string> server_arguments(const std::optional<ScimTestServer::Tl
     if (tls)
         arguments.insert(arguments.end(),
                          {"--tls-cert", tls->cert_file, "--tls-key", tls->key_file});
+    if (tls && !tls->client_ca.empty())
+        arguments.insert(arguments.end(), {"--tls-client-ca", tls->client_ca});
     return arguments;
 }
 
@@ -17,9 +19,11 @@ std::vector<std::string> server_arguments(const std::optional<ScimTestServer::Tl
 
 ScimTestServer::ScimTestServer(std::string token, std::optional<Tls> tls, const std::string& script)
     : m_token(std::move(token)), m_tls(tls.has_value()),
-      m_server(script, server_arguments(tls), {{"SCIM_TEST_TOKEN", m_token}}),
+      m_server(script, server_arguments(tls),
+               {{"SCIM_TEST_TOKEN", m_token}, {"SCIM_TEST_CLIENT_SECRET", client_secret()}}),
       m_http(http::ClientOptions{std::chrono::seconds(10), std::chrono::seconds(30),
-                                 tls ? tls->cert_file : "", "tests", 8, "", ""}) {}
+                                 tls ? tls->cert_file : "", "tests", 8, tls ? tls->client_cert : "",
+                                 tls ? tls->client_key : ""}) {}
 
 std::string ScimTestServer::base_url() const {
     return std::string(m_tls ? "https" : "http") +
@@ -64,6 +68,10 @@ size_t ScimTestServer::active_users() {
     for (const auto& user : users())
         count += user["active"] == true ? 1 : 0;
     return count;
+}
+
+int ScimTestServer::token_requests() {
+    return nlohmann::json::parse(test_api("GET", "/stats").body)["tokenRequests"].get<int>();
 }
 
 int ScimTestServer::peak_in_flight() {

@@ -17,6 +17,11 @@ class ScimTestServer {
     struct Tls {
         std::string cert_file;
         std::string key_file;
+        // Mutual TLS: the server requires a client certificate from this CA, and the test
+        // endpoints are reached with client_cert/client_key.
+        std::string client_ca{};
+        std::string client_cert{};
+        std::string client_key{};
     };
 
     // `script`: another test target with the same test endpoints (e.g. seed_server.mjs).
@@ -30,6 +35,10 @@ class ScimTestServer {
     [[nodiscard]] std::string base_url() const;
     [[nodiscard]] std::string scim_url() const;
     [[nodiscard]] const std::string& token() const { return m_token; }
+    // OAuth2 at /oauth/token: client id "hr2scim" and this secret.
+    [[nodiscard]] static std::string client_secret() { return "client-secret-6b1f0e"; }
+    // Requests for a token it has answered (good credentials or not).
+    [[nodiscard]] int token_requests();
 
     // What the server holds and saw, read from its test endpoints.
     [[nodiscard]] nlohmann::json users();

@@ -1,0 +1,70 @@
+// OAuth2 client credentials against the test server's token endpoint: one token per run,
+// kept while it is valid, fetched again once when the target refuses it; a wrong secret is
+// one clear error before anything is sent, and never printed.
+
+#include "tests/integration/sync_fixture.hpp"
+
+#include <gtest/gtest.h>
+
+namespace hr2scim::testing {
+namespace {
+
+class OAuthTest : public SyncTest {
+  protected:
+    OAuthTest() { use_oauth2(); }
+
+    void use_oauth2() {
+        auto config = read_file(dir.path() / "config.yaml");
+        config = replace_once(config, "  token_env: HR2SCIM_TEST_TOKEN\n",
+                              "  auth: oauth2\n"
+                              "  token_url: " +
+                                  server.base_url() +
+                                  "/oauth/token\n"
+                                  "  client_id: hr2scim\n"
+                                  "  client_secret_env: HR2SCIM_TEST_CLIENT_SECRET\n");
+        (void)dir.write("config.yaml", config);
+    }
+
+    ProcessResult sync_with(const std::string& secret) {
+        std::vector<std::string> argv = {HR2SCIM_BINARY, "sync", "--config",
+                                         (dir.path() / "config.yaml").string()};
+        return run_process(argv, {{"HR2SCIM_TEST_CLIENT_SECRET", secret}});
+    }
+};
+
+TEST_F(OAuthTest, OneTokenServesTheWholeRun) {
+    auto result = sync_with(ScimTestServer::client_secret());
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_EQ(server.users().size(), 10U);
+    EXPECT_EQ(server.token_requests(), 1) << "fetched once, kept for every request";
+    EXPECT_EQ(result.out.find(ScimTestServer::client_secret()), std::string::npos);
+    EXPECT_EQ(result.err.find(ScimTestServer::client_secret()), std::string::npos);
+}
+
+TEST_F(OAuthTest, ATokenRefusedMidRunIsReplacedOnceAndNothingIsLost) {
+    server.set_mode({{"revokeAfter", 4}});
+    auto result = sync_with(ScimTestServer::client_secret());
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_EQ(server.users().size(), 10U);
+    EXPECT_EQ(server.token_requests(), 2) << "one refusal, one new token";
+    size_t refused = 0;
+    for (const auto& request : server.all_requests())
+        refused += request["status"] == 401 ? 1 : 0;
+    EXPECT_GE(refused, 1U);
+    EXPECT_LE(refused, 8U) << "at most the requests in flight when it was revoked";
+}
+
+TEST_F(OAuthTest, AWrongSecretIsOneClearErrorAndNothingIsSent) {
+    const std::string wrong = "not-the-secret-93c1";
+    auto result = sync_with(wrong);
+    EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+    EXPECT_NE(result.out.find("the OAuth2 token request to"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("HTTP 401"), std::string::npos) << result.out;
+    EXPECT_EQ(result.out.find(wrong), std::string::npos);
+    EXPECT_EQ(result.err.find(wrong), std::string::npos);
+    EXPECT_EQ(server.users().size(), 0U);
+    EXPECT_EQ(server.count_requests("POST"), 1U) << "only the token request";
+}
+
+} // namespace
+} // namespace hr2scim::testing
