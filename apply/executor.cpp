@@ -51,6 +51,20 @@ Outcome saved(const state::Operation& operation, std::string id, json body,
 }
 
 // A definite "no" from the target: nothing was created, the journal entry can go.
+// The version a target gave a user (meta.version, or its ETag, which the client puts there).
+std::optional<std::string> version_of(const json& resource) {
+    if (!resource.is_object()) return std::nullopt;
+    auto meta = resource.find("meta");
+    if (meta == resource.end() || !meta->is_object()) return std::nullopt;
+    auto version = meta->find("version");
+    if (version == meta->end() || !version->is_string() || version->empty()) return std::nullopt;
+    const auto& text = version->get_ref<const std::string&>();
+    if (text.size() > 1024 ||
+        std::ranges::any_of(text, [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+        return std::nullopt; // never put into a header
+    return text;
+}
+
 bool definitely_not_created(const scim::CallError& error) {
     auto result = classify(error);
     return result == Result::refused || result == Result::conflict;
@@ -107,7 +121,7 @@ Executor::Executor(scim::ScimClient& client, OutcomeSink& sink, AccountOwners ow
                    ExecutorSettings settings)
     : m_client(client), m_sink(sink), m_concurrency(std::max<size_t>(1, settings.concurrency)),
       m_patch(settings.target.patch ? Support::unknown : Support::no),
-      m_filter(settings.target.filter),
+      m_filter(settings.target.filter), m_etag(settings.target.etag),
       m_directory(client, settings.target.max_results == 0
                               ? 100
                               : std::min<size_t>(100, settings.target.max_results)),
@@ -140,16 +154,33 @@ scim::CallResult<std::vector<json>> Executor::users_holding(const scim::Attribut
     return m_directory.holding(path, value);
 }
 
+template <class Send>
+auto Executor::matching_version(const std::string& id, const std::string& version, Send send)
+    -> decltype(send(std::string())) {
+    const bool guarded = m_etag && !version.empty();
+    auto answer = send(guarded ? version : std::string());
+    if (answer || !guarded || answer.error().status != 412) return answer;
+    auto current = m_client.get_user(id);
+    if (!current) return answer;
+    const auto now = version_of(*current);
+    spdlog::info("user {} changed on the target since hr2scim last wrote it (412); sending "
+                 "again for its version {}",
+                 id, now.value_or("(none)"));
+    return send(now.value_or(std::string()));
+}
+
 scim::CallResult<json> Executor::send_changes(const std::string& id,
                                               const std::vector<scim::AttributeChange>& changes,
-                                              const json& body) {
+                                              const json& body, const std::string& version) {
     if (m_patch != Support::no) {
         // Until one PATCH has been answered, they go one at a time: one 405 teaches the run,
         // not one per operation in flight.
         std::unique_lock probe(m_patch_probe, std::defer_lock);
         if (m_patch == Support::unknown) probe.lock();
         if (m_patch != Support::no) {
-            auto patched = m_client.patch_user(id, scim::to_patch_operations(changes));
+            auto patched = matching_version(id, version, [&](const std::string& if_match) {
+                return m_client.patch_user(id, scim::to_patch_operations(changes), if_match);
+            });
             if (patched) m_patch = Support::yes;
             if (patched || (patched.error().status != 405 && patched.error().status != 501))
                 return patched;
@@ -163,7 +194,9 @@ scim::CallResult<json> Executor::send_changes(const std::string& id,
     for (const auto& change : changes)
         if (!change.after && change.path.find('[') == std::string::npos)
             scim::apply_change(whole, {change.path, change.before, json(nullptr)});
-    return m_client.replace_user(id, whole);
+    return matching_version(id, version, [&](const std::string& if_match) {
+        return m_client.replace_user(id, whole, if_match);
+    });
 }
 
 // Which operations may start: each waits for the operations it depends on and for the one
@@ -280,6 +313,7 @@ void Executor::finish(const state::Operation& operation, Outcome outcome, Schedu
     m_succeeded[operation.id] = outcome.result == Result::done;
     if (outcome.result == Result::done && outcome.effect == Effect::save) {
         m_created[m_owners.id_of(operation.key)] = {outcome.scim_id, outcome.body};
+        m_versions[outcome.scim_id] = outcome.version;
         m_owners.claim(outcome.scim_id, operation.key);
         json held = outcome.body;
         held["id"] = outcome.scim_id;
@@ -380,7 +414,11 @@ std::optional<Outcome> Executor::post(const state::Operation& operation, const j
         *error = created.error();
         return std::nullopt;
     }
-    if (auto id = usable_id(*created)) return saved(operation, *id, body);
+    if (auto id = usable_id(*created)) {
+        Outcome outcome = saved(operation, *id, body);
+        outcome.version = version_of(*created).value_or("");
+        return outcome;
+    }
     // The journal entry stays: the next run looks the user up instead of creating another.
     return failure(operation, Result::unknown,
                    "the target answered the create without a usable id; the user is looked up on "
@@ -484,7 +522,8 @@ std::string Executor::pick_unique(state::Operation& operation, Outcome& failed) 
 }
 
 Outcome Executor::update(const state::Operation& operation) {
-    auto patched = send_changes(operation.scim_id, operation.changes, operation.body);
+    auto patched =
+        send_changes(operation.scim_id, operation.changes, operation.body, operation.version);
     if (!patched && patched.error().status == 404) {
         // Deleted on the target behind our back: the person is still in the source, so they
         // get their account again.
@@ -504,7 +543,9 @@ Outcome Executor::update(const state::Operation& operation) {
         return outcome;
     }
     if (!patched) return call_failure(operation, patched.error());
-    return saved(operation, operation.scim_id, operation.body);
+    Outcome outcome = saved(operation, operation.scim_id, operation.body);
+    outcome.version = version_of(*patched).value_or("");
+    return outcome;
 }
 
 Outcome Executor::deactivate(const state::Operation& operation) {
@@ -522,7 +563,8 @@ Outcome Executor::deactivate(const state::Operation& operation) {
             return failure(operation, Result::conflict, *problem);
         scim_id = existing->id;
     }
-    auto patched = send_changes(scim_id, operation.changes, operation.body);
+    auto patched = send_changes(scim_id, operation.changes, operation.body,
+                                operation.resolve_first ? std::string() : operation.version);
     if (!patched && patched.error().status == 404) {
         spdlog::warn("deactivate {}: user {} is already gone from the target", operation.key,
                      scim_id);
@@ -531,11 +573,16 @@ Outcome Executor::deactivate(const state::Operation& operation) {
         return outcome;
     }
     if (!patched) return call_failure(operation, patched.error());
-    return saved(operation, scim_id, operation.body, ResourceStatus::deactivated);
+    Outcome outcome = saved(operation, scim_id, operation.body, ResourceStatus::deactivated);
+    outcome.version = version_of(*patched).value_or("");
+    return outcome;
 }
 
 Outcome Executor::remove(const state::Operation& operation) {
-    auto deleted = m_client.delete_user(operation.scim_id);
+    auto deleted =
+        matching_version(operation.scim_id, operation.version, [&](const std::string& if_match) {
+            return m_client.delete_user(operation.scim_id, if_match);
+        });
     if (!deleted && deleted.error().status != 404) return call_failure(operation, deleted.error());
     Outcome outcome = saved(operation, operation.scim_id, operation.body);
     outcome.effect = Effect::forget;
@@ -549,6 +596,7 @@ Outcome Executor::remove(const state::Operation& operation) {
 // value works everywhere.
 Outcome Executor::link_manager(const state::Operation& operation) {
     std::string report_id = operation.scim_id;
+    std::string report_version = operation.version;
     json body = operation.body;
     std::optional<std::string> manager_id;
     {
@@ -557,6 +605,7 @@ Outcome Executor::link_manager(const state::Operation& operation) {
             report != m_created.end()) {
             report_id = report->second.first;
             body = report->second.second;
+            report_version = m_versions[report_id];
         }
         if (auto manager = m_created.find(m_owners.id_of(operation.manager_key));
             manager != m_created.end())
@@ -576,10 +625,12 @@ Outcome Executor::link_manager(const state::Operation& operation) {
         schemas.push_back(scim::k_enterprise_user_schema);
     auto patched = send_changes(
         report_id,
-        {{std::string(scim::k_enterprise_user_schema) + ":manager", std::nullopt, reference}},
-        body);
+        {{std::string(scim::k_enterprise_user_schema) + ":manager", std::nullopt, reference}}, body,
+        report_version);
     if (!patched) return call_failure(operation, patched.error());
-    return saved(operation, report_id, std::move(body));
+    Outcome outcome = saved(operation, report_id, std::move(body));
+    outcome.version = version_of(*patched).value_or("");
+    return outcome;
 }
 
 } // namespace hr2scim::apply

@@ -88,7 +88,13 @@ class Executor {
     // for targets whose PUT merges).
     scim::CallResult<nlohmann::json> send_changes(const std::string& id,
                                                   const std::vector<scim::AttributeChange>& changes,
-                                                  const nlohmann::json& body);
+                                                  const nlohmann::json& body,
+                                                  const std::string& version);
+    // Sends with If-Match `version` where the target supports ETags; on 412 (someone changed
+    // the user since) reads it again and sends once more for the version it holds now.
+    template <class Send>
+    auto matching_version(const std::string& id, const std::string& version, Send send)
+        -> decltype(send(std::string()));
     // Checks that the account may become `key`'s and claims it at once, so that no other
     // operation running meanwhile takes it too.
     std::optional<std::string> claim_account(const nlohmann::json& resource, const std::string& id,
@@ -102,6 +108,7 @@ class Executor {
     std::atomic<Support> m_patch;
     std::mutex m_patch_probe; // held by the one PATCH in flight while support is unknown
     std::atomic<bool> m_filter;
+    bool m_etag;
     UserDirectory m_directory;
     // Guards everything below (and the sink) while operations run concurrently.
     std::mutex m_mutex;
@@ -112,6 +119,8 @@ class Executor {
     std::map<std::string, std::pair<std::string, nlohmann::json>> m_created;
     // unique() values picked in this run, so that two creates running at once never pick one.
     std::set<std::string> m_picked_unique;
+    // The version (ETag) of each account written in this run, by SCIM id.
+    std::map<std::string, std::string> m_versions;
 };
 
 } // namespace hr2scim::apply

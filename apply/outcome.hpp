@@ -38,6 +38,7 @@ struct Outcome {
     std::string scim_id; // the account it concerns
     nlohmann::json body; // what the target holds now, as far as hr2scim sent it
     state::ResourceStatus status = state::ResourceStatus::active;
+    std::string version; // the target's version (ETag) of the user after this, if it said
 
     std::string adoption;   // "took over the existing account <id>, matched by userName"
     bool recreated = false; // the account had been deleted on the target and was created again

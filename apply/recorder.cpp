@@ -15,7 +15,7 @@ void StateRecorder::record(const Outcome& outcome) {
         return;
     case Outcome::Effect::save:
         m_store.save(m_target, {outcome.operation->key, outcome.scim_id, outcome.status,
-                                outcome.body, m_now});
+                                outcome.body, m_now, outcome.version});
         return;
     }
 }

@@ -19,6 +19,15 @@ std::shared_ptr<spdlog::logger> logger_for(const std::string& name) {
     return created;
 }
 
+// The version travels in the ETag header, the body's meta.version, or both.
+void add_version(nlohmann::json& answer, const http::Response& response) {
+    const auto* etag = response.header("etag");
+    if (!etag || !answer.is_object()) return;
+    auto& meta = answer["meta"];
+    if (meta.is_null()) meta = nlohmann::json::object();
+    if (meta.is_object() && !meta.contains("version")) meta["version"] = *etag;
+}
+
 std::string trim_trailing_slash(std::string url) {
     while (!url.empty() && url.back() == '/')
         url.pop_back();
@@ -36,7 +45,7 @@ ScimClient::ScimClient(TargetEndpoint endpoint, http::HttpClient& http, http::Re
 }
 
 CallResult<http::Response> ScimClient::call(const std::string& method, const std::string& path,
-                                            const std::string& body) {
+                                            const std::string& body, const std::string& if_match) {
     http::Request request{method, m_endpoint.base_url + path, {}, body};
     const std::string shown_url = http::redact_url(request.url);
     auto send = [&] {
@@ -47,6 +56,7 @@ CallResult<http::Response> ScimClient::call(const std::string& method, const std
         if (!authorization->empty()) request.headers.emplace_back("Authorization", *authorization);
         if (!body.empty())
             request.headers.emplace_back("Content-Type", std::string(k_scim_media_type));
+        if (!if_match.empty()) request.headers.emplace_back("If-Match", if_match);
         auto sent = http::send_with_retries(
             m_http, request, m_retry, {},
             [&](const http::RetryNotice& notice) {
@@ -79,15 +89,20 @@ CallResult<http::Response> ScimClient::call(const std::string& method, const std
 }
 
 CallResult<nlohmann::json> ScimClient::call_json(const std::string& method, const std::string& path,
-                                                 const nlohmann::json* body) {
-    auto response = call(method, path, body ? body->dump() : std::string());
+                                                 const nlohmann::json* body,
+                                                 const std::string& if_match) {
+    auto response = call(method, path, body ? body->dump() : std::string(), if_match);
     if (!response) return tl::unexpected(response.error());
-    if (response->body.empty()) return nlohmann::json::object();
-    auto parsed = http::parse_json_body(response->body);
-    if (!parsed)
-        return tl::unexpected(
-            CallError{response->status, {}, "the target's answer: " + parsed.error(), 1});
-    return std::move(*parsed);
+    nlohmann::json answer = nlohmann::json::object();
+    if (!response->body.empty()) {
+        auto parsed = http::parse_json_body(response->body);
+        if (!parsed)
+            return tl::unexpected(
+                CallError{response->status, {}, "the target's answer: " + parsed.error(), 1});
+        answer = std::move(*parsed);
+    }
+    add_version(answer, *response);
+    return answer;
 }
 
 CallResult<nlohmann::json> ScimClient::get_json(const std::string& path) {
@@ -128,6 +143,7 @@ CallResult<nlohmann::json> ScimClient::create_user(const nlohmann::json& body) {
         if (!parsed)
             return tl::unexpected(
                 CallError{response->status, {}, "the target's answer: " + parsed.error(), 1});
+        add_version(*parsed, *response);
         return std::move(*parsed);
     }
     // 201 without a body: the new user is where Location says, under this base's /Users/.
@@ -148,18 +164,20 @@ CallResult<nlohmann::json> ScimClient::get_user(const std::string& id) {
 }
 
 CallResult<nlohmann::json> ScimClient::replace_user(const std::string& id,
-                                                    const nlohmann::json& body) {
-    return call_json("PUT", "/Users/" + http::url_encode(id), &body);
+                                                    const nlohmann::json& body,
+                                                    const std::string& if_match) {
+    return call_json("PUT", "/Users/" + http::url_encode(id), &body, if_match);
 }
 
 CallResult<nlohmann::json> ScimClient::patch_user(const std::string& id,
-                                                  const std::vector<PatchOperation>& operations) {
+                                                  const std::vector<PatchOperation>& operations,
+                                                  const std::string& if_match) {
     auto request = patch_request(operations);
-    return call_json("PATCH", "/Users/" + http::url_encode(id), &request);
+    return call_json("PATCH", "/Users/" + http::url_encode(id), &request, if_match);
 }
 
-CallResult<void> ScimClient::delete_user(const std::string& id) {
-    auto response = call("DELETE", "/Users/" + http::url_encode(id), {});
+CallResult<void> ScimClient::delete_user(const std::string& id, const std::string& if_match) {
+    auto response = call("DELETE", "/Users/" + http::url_encode(id), {}, if_match);
     if (!response) return tl::unexpected(response.error());
     return {};
 }

@@ -40,12 +40,18 @@ class ScimClient {
 
     [[nodiscard]] CallResult<nlohmann::json> create_user(const nlohmann::json& body);
     [[nodiscard]] CallResult<nlohmann::json> get_user(const std::string& id);
+    // if_match: the version the change is meant for (ETag); a target holding another version
+    // answers 412. Empty: unconditional. Answers carry the new version in meta.version (from
+    // the ETag header when the body lacks it).
     [[nodiscard]] CallResult<nlohmann::json> replace_user(const std::string& id,
-                                                          const nlohmann::json& body);
+                                                          const nlohmann::json& body,
+                                                          const std::string& if_match = {});
     // 200 gives the new resource, 204 an empty object.
     [[nodiscard]] CallResult<nlohmann::json>
-    patch_user(const std::string& id, const std::vector<PatchOperation>& operations);
-    [[nodiscard]] CallResult<void> delete_user(const std::string& id);
+    patch_user(const std::string& id, const std::vector<PatchOperation>& operations,
+               const std::string& if_match = {});
+    [[nodiscard]] CallResult<void> delete_user(const std::string& id,
+                                               const std::string& if_match = {});
     // Resources matching a filter (for `eq` look-ups: one page is enough).
     [[nodiscard]] CallResult<std::vector<nlohmann::json>> find_users(const std::string& filter);
 
@@ -65,9 +71,10 @@ class ScimClient {
 
   private:
     CallResult<http::Response> call(const std::string& method, const std::string& path,
-                                    const std::string& body);
+                                    const std::string& body, const std::string& if_match = {});
     CallResult<nlohmann::json> call_json(const std::string& method, const std::string& path,
-                                         const nlohmann::json* body);
+                                         const nlohmann::json* body,
+                                         const std::string& if_match = {});
 
     TargetEndpoint m_endpoint;
     http::HttpClient& m_http;

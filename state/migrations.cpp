@@ -62,6 +62,10 @@ CREATE TABLE targets (
     discovered_at   TEXT NOT NULL
 );
 )sql",
+    // 5: the version (ETag) of each user as the target last answered, for If-Match.
+    R"sql(
+ALTER TABLE resources ADD COLUMN version TEXT;
+)sql",
 };
 
 int current_version(Database& db) {

@@ -27,9 +27,10 @@ enum class OperationKind {
 struct Operation {
     OperationKind kind = OperationKind::create;
     std::string key;
-    std::string scim_id;                        // empty for a create
-    std::string origin;                         // the source record, for messages
-    nlohmann::json body;                        // the body the target should hold afterwards
+    std::string scim_id; // empty for a create
+    std::string version; // the user's ETag as the target last answered (If-Match); may be empty
+    std::string origin;  // the source record, for messages
+    nlohmann::json body; // the body the target should hold afterwards
     std::vector<scim::AttributeChange> changes; // empty for a create
     // A create that was journaled before but never confirmed: look it up before sending again.
     bool resolve_first = false;

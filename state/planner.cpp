@@ -36,6 +36,7 @@ Operation deactivation_of(const StoredResource& resource, std::string decision) 
     Operation operation =
         operation_of(OperationKind::deactivate, resource.key, std::move(decision));
     operation.scim_id = resource.scim_id;
+    operation.version = resource.version;
     operation.body = body;
     operation.changes = scim::diff_bodies(resource.body, body);
     if (operation.changes.empty())
@@ -48,6 +49,7 @@ Operation deactivation_of(const StoredResource& resource, std::string decision) 
 Operation removal_of(const StoredResource& resource, std::string decision) {
     Operation operation = operation_of(OperationKind::remove, resource.key, std::move(decision));
     operation.scim_id = resource.scim_id;
+    operation.version = resource.version;
     operation.body = resource.body;
     return operation;
 }
@@ -94,6 +96,7 @@ Operation operation_for(const scim::DesiredResource& desired, json body,
         return operation;
     }
     operation.scim_id = stored->scim_id;
+    operation.version = stored->version;
     operation.changes = scim::diff_bodies(stored->body, operation.body);
     if (stored->status != ResourceStatus::deactivated) {
         // Dates or a mapped `active` turning someone off count against the gates like a leaver.
@@ -180,12 +183,14 @@ class Planner {
                 link.key = report->second->key;
                 link.body = report->second->body;
                 link.scim_id = report->second->scim_id;
+                link.version = report->second->version;
                 if (report->second->kind == OperationKind::create)
                     link.depends_on.push_back(report->second->id);
             } else if (const auto* resource = stored(link.key)) {
                 link.key = resource->key;
                 link.body = resource->body;
                 link.scim_id = resource->scim_id;
+                link.version = resource->version;
             }
         }
     }

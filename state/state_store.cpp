@@ -21,9 +21,10 @@ std::vector<StoredResource> load_resources(Database& db, const std::string& targ
     const std::string deactivated_at =
         version >= 3 ? "COALESCE(deactivated_at, '')"
                      : "CASE WHEN status = 'deactivated' THEN updated_at ELSE '' END";
+    const std::string stored_version = version >= 5 ? "COALESCE(version, '')" : "''";
     auto query =
-        db.prepare("SELECT source_key, scim_id, status, body, " + deactivated_at +
-                   " FROM resources WHERE target = ?" +
+        db.prepare("SELECT source_key, scim_id, status, body, " + deactivated_at + ", " +
+                   stored_version + " FROM resources WHERE target = ?" +
                    std::string(only_key ? " AND source_key = ?" : "") + " ORDER BY source_key");
     query.bind(1, target);
     if (only_key) query.bind(2, *only_key);
@@ -34,7 +35,7 @@ std::vector<StoredResource> load_resources(Database& db, const std::string& targ
         if (!status || body.is_discarded())
             throw StateError("the state row for key '" + query.text(0) + "' is damaged");
         resources.push_back({query.text(0), query.text(1), *status, std::move(body),
-                             from_timestamp(query.text(4))});
+                             from_timestamp(query.text(4)), query.text(5)});
     }
     return resources;
 }
@@ -147,12 +148,13 @@ void StateStore::save(const std::string& target, const StoredResource& resource)
     auto statement = m_db.prepare(
         "INSERT INTO resources (target, source_key, scim_id, status, body, body_hash, created_at, "
         "updated_at, "
-        "deactivated_at) VALUES (?, ?, ?, ?, ?, ?, " +
+        "deactivated_at, version) VALUES (?, ?, ?, ?, ?, ?, " +
         std::string(k_now) + ", " + std::string(k_now) +
-        ", ?) "
+        ", ?, ?) "
         "ON CONFLICT (target, source_key) DO UPDATE SET scim_id = excluded.scim_id, status = "
         "excluded.status, "
         "body = excluded.body, body_hash = excluded.body_hash, updated_at = excluded.updated_at, "
+        "version = excluded.version, "
         "deactivated_at = CASE WHEN excluded.status = 'deactivated' "
         "THEN COALESCE(resources.deactivated_at, excluded.deactivated_at) END");
     statement.bind(1, target).bind(2, resource.key);
@@ -169,6 +171,11 @@ void StateStore::save(const std::string& target, const StoredResource& resource)
         statement.bind(7, to_timestamp(since));
     } else {
         statement.bind_null(7);
+    }
+    if (resource.version.empty()) {
+        statement.bind_null(8);
+    } else {
+        statement.bind(8, resource.version);
     }
     statement.run();
 }

@@ -26,6 +26,8 @@ struct StoredResource {
     // When it became inactive (first saved as deactivated); the grace before DELETE counts from
     // here.
     std::optional<std::chrono::sys_seconds> deactivated_at;
+    // The target's version of the user (its ETag) as last answered; empty: not known.
+    std::string version{};
 };
 
 } // namespace hr2scim::state

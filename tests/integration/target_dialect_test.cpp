@@ -240,3 +240,39 @@ TEST_F(SyncTest, QuietSyncPrintsTotalsAndFailuresButNoListingProgressOrInfo) {
 
 } // namespace
 } // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+TEST_F(DialectTest, AUserChangedBehindOurBackIsReadAgainAndChangedOnce) {
+    write_people(3);
+    server.set_mode({{"etag", true}});
+    ASSERT_EQ(sync().exit_code, 0);
+    // Someone else edits P1001 on the target: its version moves on.
+    const auto id = server.user_with_external_id("P1001")["id"].get<std::string>();
+    ASSERT_EQ(server
+                  .scim("PATCH", "/Users/" + id,
+                        R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],)"
+                        R"("Operations":[{"op":"replace","path":"nickName","value":"Bob"}]})")
+                  .status,
+              200);
+    write_people(3, "Engineer");
+    server.clear_requests();
+    auto result = sync();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    size_t refused = 0, read_again = 0;
+    for (const auto& request : server.requests()) {
+        refused += request["status"] == 412 ? 1 : 0;
+        read_again += request["method"] == "GET" && request["path"] == "/scim/v2/Users/" + id;
+    }
+    EXPECT_EQ(refused, 1U) << "If-Match named the version hr2scim last saw";
+    EXPECT_EQ(read_again, 1U);
+    EXPECT_EQ(server.count_requests("PATCH"), 4U) << "3 changes, one of them sent twice";
+    for (const auto& user : server.users())
+        EXPECT_EQ(user["title"], "Engineer") << user["externalId"];
+    EXPECT_EQ(server.user_with_external_id("P1001")["nickName"], "Bob") << "their change stays";
+    nothing_left_to_send();
+}
+
+} // namespace
+} // namespace hr2scim::testing

@@ -57,12 +57,16 @@ let faults = [];
 //   {pageCap: N}                 a list answers at most N users per page
 //   {lacks: ["title", ...]}      /Schemas leaves these User attributes out, and a request
 //                                naming one is refused with 400 invalidPath
+//   {etag: true}                 /ServiceProviderConfig says ETags are supported, answers carry
+//                                an ETag header, and a change whose If-Match names another
+//                                version than the user's is refused with 412
 //   {tokenLifetime: N}           OAuth2 tokens are said to expire in N seconds (default 3600)
 //   {revokeAfter: N}             after N more SCIM requests, every OAuth2 token issued so far
 //                                is revoked (once), as if it had expired early
 const defaults = () => ({ignoreFilter: false, plainList: false, noResources: false, latencyMs: 0,
     rateLimit: null, noPatch: false, emptyCreate: false, gzip: false, pageCap: 0, lacks: [],
-    tokenLifetime: 3600, revokeAfter: null});
+    tokenLifetime: 3600, revokeAfter: null, etag: false});
+let versions = 0; // every stored change gets the next meta.version
 const mode = defaults();
 // How many SCIM requests were being handled at once, at most (GET /test/stats).
 let inFlight = 0, peakInFlight = 0;
@@ -106,7 +110,8 @@ SCIMMY.Resources.declare(SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseU
         }
         const now = new Date().toISOString();
         const created = users.get(id)?.meta?.created ?? now;
-        const stored = {...plain(instance), id, meta: {resourceType: "User", created, lastModified: now}};
+        const stored = {...plain(instance), id,
+            meta: {resourceType: "User", created, lastModified: now, version: `W/"${++versions}"`}};
         users.set(id, stored);
         return stored;
     })
@@ -166,6 +171,24 @@ app.use("/scim", (req, res, next) => {
     if (mode.latencyMs > 0) {
         const send = res.send.bind(res);
         res.send = (body) => { const text = asText(res, body); setTimeout(() => send(text), mode.latencyMs); return res; };
+    }
+    if (mode.etag) {
+        const target = /^\/scim\/v2\/Users\/([^/?]+)/.exec(req.originalUrl);
+        const held = target && users.get(decodeURIComponent(target[1]));
+        const wanted = req.headers["if-match"];
+        if (held && wanted && ["PATCH", "PUT", "DELETE"].includes(req.method) && wanted !== held.meta.version)
+            return res.status(412).type("application/scim+json").send(JSON.stringify({
+                schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "412",
+                detail: `the user is at version ${held.meta.version}, not ${wanted}`}));
+        const send = res.send.bind(res);
+        res.send = (body) => {
+            const text = asText(res, body);
+            try {
+                const version = JSON.parse(text)?.meta?.version;
+                if (version) res.set("ETag", version);
+            } catch { /* not JSON: no ETag */ }
+            return send(text);
+        };
     }
     if (mode.noPatch && req.method === "PATCH")
         return res.status(405).type("text/html").send("<html><body><h1>405 Method Not Allowed</h1></body></html>");
@@ -235,6 +258,19 @@ app.use("/scim/v2/Users", (req, res, next) => {
         try { parsed = JSON.parse(body); } catch { return send(body); }
         if (!Array.isArray(parsed.Resources)) return send(body);
         return send(JSON.stringify(mode.plainList ? parsed.Resources : {totalResults: parsed.totalResults}));
+    };
+    next();
+});
+
+// etag: the target says it supports ETags.
+app.use("/scim/v2/ServiceProviderConfig", (req, res, next) => {
+    if (!mode.etag) return next();
+    const send = res.send.bind(res);
+    res.send = (body) => {
+        let parsed;
+        try { parsed = JSON.parse(asText(res, body)); } catch { return send(body); }
+        parsed.etag = {supported: true};
+        return send(JSON.stringify(parsed));
     };
     next();
 });

@@ -113,7 +113,7 @@ TEST(StateStore, RefusesAFileFromANewerVersion) {
     } catch (const StateError& error) {
         EXPECT_STREQ(
             error.what(),
-            "the state file has schema version 99, newer than this hr2scim understands (4); "
+            "the state file has schema version 99, newer than this hr2scim understands (5); "
             "upgrade hr2scim");
     }
 }
