@@ -81,7 +81,8 @@ TEST(StateStore, MigratesAVersionOneFileKeepingItsRows) {
     {
         Database db(file); // as hr2scim 0.1 left it: schema 1, no source_reads, no deactivated_at
         db.execute("ALTER TABLE resources DROP COLUMN deactivated_at; DROP TABLE source_reads; "
-                   "DROP TABLE targets; UPDATE schema_version SET version = 1");
+                   "DROP TABLE targets; ALTER TABLE resources DROP COLUMN version; "
+                   "UPDATE schema_version SET version = 1");
     }
     StateStore store(file);
     auto rows = store.load("t");
