@@ -385,6 +385,36 @@ std::optional<std::string> target_problem(const TargetConfig& target) {
     return std::nullopt;
 }
 
+// Mapped attributes the target said it lacks, the last time a sync asked it (validate does
+// not contact the target).
+void print_attributes_the_target_lacks(std::ostream& out, const mappings::Mapping& mapping,
+                                       const state::StateSnapshot& snapshot) {
+    if (!snapshot.target_capabilities) {
+        out << "Target attributes: not known yet (sync asks the target before its first write)\n";
+        return;
+    }
+    const auto capabilities = scim::capabilities_from_state(*snapshot.target_capabilities);
+    if (!capabilities.user_attributes) {
+        out << "Target attributes: the target does not describe them (/Schemas)\n";
+        return;
+    }
+    std::vector<std::string> lacking;
+    for (const auto& path : managed_paths(mapping)) {
+        std::string plain = path; // emails[type eq "work"].value -> emails.value
+        for (auto open = plain.find('['); open != std::string::npos; open = plain.find('[')) {
+            auto close = plain.find(']', open);
+            plain.erase(open, close == std::string::npos ? std::string::npos : close - open + 1);
+        }
+        if (!scim::knows_attribute(*capabilities.user_attributes, plain)) lacking.push_back(path);
+    }
+    if (lacking.empty()) {
+        out << "Target attributes: the target has every mapped attribute\n";
+        return;
+    }
+    out << "Target attributes: the target lacks " << fmt::format("{}", fmt::join(lacking, ", "))
+        << " (as it said when a sync last asked); sync leaves them out\n";
+}
+
 // Everything that can be checked before any write: config, mapping (loaded by prepare), the
 // target's secret and files (the target is not contacted), the state (read, never created),
 // the sources (read: this reaches LDAP and HR APIs) with their completeness guards.
@@ -418,6 +448,7 @@ ExitCode validate(const Prepared& prepared, std::ostream& out) {
     out << "Source  " << prepared.source->describe() << ": " << mapped.records << " records, "
         << mapped.desired.size() << " mapped\n";
     print_rejections(out, mapped);
+    print_attributes_the_target_lacks(out, prepared.mapping, snapshot);
     if (!mapped.read.complete()) problems.push_back("the source failed");
     if (!problems.empty()) {
         out << "\nNOT VALID: " << problems.size()

@@ -203,6 +203,13 @@ TEST_F(DialectTest, AttributesTheTargetLacksAreLeftOutNotFailed) {
         EXPECT_FALSE(user.contains("title"));
     EXPECT_EQ(answered(400), 0U);
     nothing_left_to_send();
+    auto plan = hr2scim({"plan"}, server.token());
+    EXPECT_NE(plan.out.find("No changes"), std::string::npos)
+        << "plan leaves it out too, from what the target said: " << plan.out;
+    auto validate = hr2scim({"validate"}, server.token());
+    EXPECT_EQ(validate.exit_code, 0) << validate.out << validate.err;
+    EXPECT_NE(validate.out.find("Target attributes: the target lacks title"), std::string::npos)
+        << validate.out;
 }
 
 TEST_F(DialectTest, AWrongUrlIsOneClearErrorAndNothingIsSent) {
