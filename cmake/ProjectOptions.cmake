@@ -16,6 +16,12 @@ if(ENABLE_UBSAN)
   target_link_options(hr2scim_sanitizers INTERFACE -fsanitize=undefined)
 endif()
 
+if(ENABLE_TSAN)
+  # Data races between the executor's workers and the HTTP client's I/O thread.
+  target_compile_options(hr2scim_sanitizers INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
+  target_link_options(hr2scim_sanitizers INTERFACE -fsanitize=thread)
+endif()
+
 if(ENABLE_FUZZING)
   if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
     message(FATAL_ERROR "ENABLE_FUZZING needs clang: CC=clang CXX=clang++ cmake ...")

@@ -6,6 +6,7 @@
 #include "http/json_body.hpp"
 #include "http/retry.hpp"
 #include "http/url.hpp"
+#include "scim/discovery.hpp"
 #include "scim/scim_error.hpp"
 
 #include <chrono>
@@ -81,12 +82,36 @@ void pages(std::string_view text) {
     }
 }
 
+// A target's description of itself (/ServiceProviderConfig, /Schemas) and the rate-limit
+// headers: whatever it says, the capabilities are sane and the attributes left out of a body
+// are exactly the ones it does not know.
+void description(std::string_view text) {
+    const auto now = std::chrono::system_clock::from_time_t(1800000000);
+    http::Response limited{429, {{"x-ratelimit-reset", std::string(text.substr(0, 40))}}, {}};
+    auto wait = http::server_wait(limited, now);
+    if (wait && (*wait < std::chrono::seconds(0) || *wait > http::k_longest_retry_after))
+        std::abort();
+    auto parsed = http::parse_json_body(text);
+    if (!parsed) return;
+    (void)scim::capabilities_from(*parsed);
+    (void)scim::capabilities_from_state(*parsed);
+    auto known = scim::user_attributes_from(*parsed);
+    if (!known) return;
+    nlohmann::json user = {{"schemas", {"urn:ietf:params:scim:schemas:core:2.0:User"}},
+                           {"userName", "ada"},
+                           {"title", "Engineer"},
+                           {"name", {{"givenName", "Ada"}}}};
+    for (const auto& path : scim::drop_unknown_attributes(user, *known))
+        if (scim::knows_attribute(*known, path)) std::abort(); // dropped a known attribute
+    if (!user.contains("schemas")) std::abort();               // common attributes always stay
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size == 0) return 0;
     std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
-    switch (data[0] % 4) {
+    switch (data[0] % 5) {
     case 0:
         body(text);
         break;
@@ -96,8 +121,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 2:
         link(text);
         break;
-    default:
+    case 3:
         pages(text);
+        break;
+    default:
+        description(text);
         break;
     }
     return 0;
