@@ -224,7 +224,8 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
                        "client_secret_file",
                        "scope",
                        "client_certificate",
-                       "client_key"},
+                       "client_key",
+                       "bulk"},
                       node["token"]
                           ? "; tokens are never written in the config: use token_env or token_file"
                           : "");
@@ -296,6 +297,7 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
             throw ConfigError(reader.where(node["profile"]) +
                               "target.profile must be one of auto, rfc7644, put_only, minimal");
     }
+    if (node["bulk"]) target.bulk = reader.boolean(node["bulk"], "target.bulk");
     if (node["breaker"]) read_breaker(reader, node["breaker"], target.breaker);
     if (const auto& every = node["reconcile_every"]) read_reconcile_every(reader, every, target);
     if (const auto& operations = node["operations"]) {

@@ -46,6 +46,7 @@ struct TargetConfig {
     // target.profile: how to talk to it. auto (what it says about itself), rfc7644 (PATCH and
     // filters whatever it says), put_only (no PATCH), minimal (no PATCH, no filters).
     std::string profile = "auto";
+    bool bulk = true; // target.bulk: use Bulk requests where the target supports them
     apply::BreakerSettings breaker;
     state::OperationSwitches operations; // target.operations: which kinds of change it receives
     // target.reconcile_every: read the managed users back every this many syncs, or this long.

@@ -599,8 +599,9 @@ execute(const Config& config, scim::ScimClient& client, state::StateStore& store
     apply::StateRecorder to_state(store, config.target.name, now);
     ProgressLine recorder(to_state, plan.operations.size(),
                           !quiet && ProgressLine::stderr_is_terminal(), stderr);
-    apply::Executor executor(client, recorder, owners_of(snapshot, config.case_sensitive_keys),
-                             {config.target.breaker, config.target.max_concurrency, capabilities});
+    apply::Executor executor(
+        client, recorder, owners_of(snapshot, config.case_sensitive_keys),
+        {config.target.breaker, config.target.max_concurrency, capabilities, config.target.bulk});
     auto outcomes = executor.run(plan);
     auto result = apply::tally(outcomes, executor.abandoned());
     return {std::move(outcomes), std::move(result)};

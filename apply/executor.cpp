@@ -1,7 +1,9 @@
 #include "apply/executor.hpp"
 
+#include "http/url.hpp"
 #include "scim/body_path.hpp"
 #include "scim/filter.hpp"
+#include "scim/patch.hpp"
 #include "scim/schema.hpp"
 #include "state/source_key.hpp"
 
@@ -122,6 +124,9 @@ Executor::Executor(scim::ScimClient& client, OutcomeSink& sink, AccountOwners ow
     : m_client(client), m_sink(sink), m_concurrency(std::max<size_t>(1, settings.concurrency)),
       m_patch(settings.target.patch ? Support::unknown : Support::no),
       m_filter(settings.target.filter), m_etag(settings.target.etag),
+      m_bulk(settings.bulk && settings.target.bulk && settings.target.bulk_max_operations > 1),
+      m_bulk_max_operations(settings.target.bulk_max_operations),
+      m_bulk_max_payload(settings.target.bulk_max_payload),
       m_directory(client, settings.target.max_results == 0
                               ? 100
                               : std::min<size_t>(100, settings.target.max_results)),
@@ -243,6 +248,7 @@ struct Executor::Schedule {
 
 std::vector<Outcome> Executor::run(const state::Plan& plan) {
     Schedule schedule(plan, m_owners);
+    if (m_bulk) run_bulk(plan, schedule);
     const size_t workers = std::min(m_concurrency, plan.operations.size());
     if (workers <= 1) {
         work(plan, schedule);
@@ -325,6 +331,273 @@ void Executor::finish(const state::Operation& operation, Outcome outcome, Schedu
     for (size_t next : schedule.dependents[index])
         if (--schedule.waiting_on[next] == 0) schedule.ready.push(next);
     schedule.changed.notify_all();
+}
+
+bool Executor::bulkable(const state::Operation& operation) const {
+    switch (operation.kind) {
+    case OperationKind::create:
+        return !operation.resolve_first && operation.unique.empty();
+    case OperationKind::update:
+    case OperationKind::reactivate:
+    case OperationKind::remove:
+        return !operation.scim_id.empty();
+    case OperationKind::deactivate:
+        return !operation.resolve_first && !operation.scim_id.empty();
+    case OperationKind::link_manager:
+        return false;
+    }
+    return false;
+}
+
+// Under the lock. What one Bulk result means for its operation, as the single request's
+// answer would; `retry_alone` when the operation should be sent on its own instead (a
+// create refused as taken, an update of a user gone or changed meanwhile).
+Outcome Executor::bulk_outcome(const state::Operation& operation,
+                               const std::optional<BulkResult>& result, bool& retry_alone) {
+    if (!result)
+        return failure(operation, Result::unknown,
+                       "the Bulk answer held no result for it; looked at again on the next run");
+    const long status = result->status;
+    const auto kind = operation.kind;
+    if (status >= 200 && status < 300) {
+        switch (kind) {
+        case OperationKind::create: {
+            auto id = usable_id(result->response);
+            const std::string marker = "/Users/";
+            if (!id && result->location.rfind(marker) != std::string::npos) {
+                auto tail = result->location.substr(result->location.rfind(marker) + marker.size());
+                if (!tail.empty() && tail.find('/') == std::string::npos)
+                    id = usable_id(json{{"id", http::url_decode(tail)}});
+            }
+            if (!id)
+                return failure(operation, Result::unknown,
+                               "the target answered the create without a usable id; the user "
+                               "is looked up on the next run");
+            Outcome outcome = saved(operation, *id, operation.body);
+            outcome.version = version_of(result->response).value_or("");
+            return outcome;
+        }
+        case OperationKind::deactivate:
+            return saved(operation, operation.scim_id, operation.body, ResourceStatus::deactivated);
+        case OperationKind::remove: {
+            Outcome outcome = saved(operation, operation.scim_id, operation.body);
+            outcome.effect = Effect::forget;
+            m_owners.release(operation.scim_id);
+            return outcome;
+        }
+        default: {
+            Outcome outcome = saved(operation, operation.scim_id, operation.body);
+            outcome.version = version_of(result->response).value_or("");
+            return outcome;
+        }
+        }
+    }
+    if (kind == OperationKind::remove && status == 404) {
+        Outcome outcome = saved(operation, operation.scim_id, operation.body);
+        outcome.effect = Effect::forget;
+        m_owners.release(operation.scim_id);
+        return outcome;
+    }
+    const bool change = kind != OperationKind::create && kind != OperationKind::remove;
+    if ((kind == OperationKind::create && status == 409) || status == 412 ||
+        (change && (status == 404 || status == 405 || status == 501))) {
+        retry_alone = true;
+        return {};
+    }
+    scim::CallError error{status, {}, {}, 1};
+    if (result->response.is_object()) {
+        if (auto type = result->response.find("scimType");
+            type != result->response.end() && type->is_string())
+            error.scim_type = type->get<std::string>();
+        if (auto detail = result->response.find("detail");
+            detail != result->response.end() && detail->is_string())
+            error.detail = detail->get<std::string>().substr(0, 300);
+    }
+    Outcome outcome = call_failure(operation, error, "in a Bulk request: ");
+    if (kind == OperationKind::create && definitely_not_created(error))
+        outcome.effect = Effect::forget;
+    return outcome;
+}
+
+void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
+    std::vector<size_t> taken, others;
+    while (!schedule.ready.empty()) {
+        const size_t index = schedule.ready.top();
+        schedule.ready.pop();
+        (bulkable(plan.operations[index]) ? taken : others).push_back(index);
+    }
+    for (size_t index : others)
+        schedule.ready.push(index);
+    if (taken.size() < 2) {
+        for (size_t index : taken)
+            schedule.ready.push(index);
+        return;
+    }
+    const auto& operations = plan.operations;
+    // A report created beside their manager references the manager by bulkId (RFC 7644
+    // §3.7.2); managers go first, for targets that resolve references in order.
+    std::set<std::string> created_here;
+    for (size_t index : taken)
+        if (operations[index].kind == OperationKind::create)
+            created_here.insert(m_owners.id_of(operations[index].key));
+    std::map<std::string, std::string> manager_of;
+    std::set<std::string> managers;
+    for (const auto& operation : operations)
+        if (operation.kind == OperationKind::link_manager &&
+            created_here.contains(m_owners.id_of(operation.key)) &&
+            created_here.contains(m_owners.id_of(operation.manager_key))) {
+            manager_of[m_owners.id_of(operation.key)] = m_owners.id_of(operation.manager_key);
+            managers.insert(m_owners.id_of(operation.manager_key));
+        }
+    std::ranges::stable_partition(taken, [&](size_t index) {
+        return operations[index].kind == OperationKind::create &&
+               managers.contains(m_owners.id_of(operations[index].key));
+    });
+
+    std::vector<BulkItem> items;
+    std::map<std::string, std::string> bulk_id_of; // identity -> the bulkId of its create
+    for (size_t index : taken) {
+        const auto& operation = operations[index];
+        BulkItem item;
+        item.index = index;
+        item.bulk_id = "op" + std::to_string(operation.id);
+        const std::string user_path = "/Users/" + http::url_encode(operation.scim_id);
+        if (m_etag) item.version = operation.version;
+        switch (operation.kind) {
+        case OperationKind::create:
+            item.method = "POST";
+            item.path = "/Users";
+            item.data = operation.body;
+            bulk_id_of[m_owners.id_of(operation.key)] = item.bulk_id;
+            break;
+        case OperationKind::remove:
+            item.method = "DELETE";
+            item.path = user_path;
+            break;
+        default:
+            item.path = user_path;
+            if (m_patch != Support::no) {
+                item.method = "PATCH";
+                item.data = scim::patch_request(scim::to_patch_operations(operation.changes));
+            } else {
+                item.method = "PUT";
+                item.data = operation.body;
+                for (const auto& change : operation.changes)
+                    if (!change.after && change.path.find('[') == std::string::npos)
+                        scim::apply_change(item.data, {change.path, change.before, json(nullptr)});
+            }
+            break;
+        }
+        items.push_back(std::move(item));
+    }
+    // References are set before batching, so that the payload limit counts them; a report in
+    // another request than its manager loses its reference and is linked on its own.
+    for (auto& item : items) {
+        if (item.method != "POST") continue;
+        auto manager = manager_of.find(m_owners.id_of(operations[item.index].key));
+        if (manager == manager_of.end()) continue;
+        item.data[scim::k_enterprise_user_schema]["manager"] = {
+            {"value", "bulkId:" + bulk_id_of[manager->second]}};
+        auto& schemas = item.data["schemas"];
+        if (std::ranges::find(schemas, json(scim::k_enterprise_user_schema)) == schemas.end())
+            schemas.push_back(scim::k_enterprise_user_schema);
+    }
+    auto batches = bulk_batches(std::move(items), m_bulk_max_operations, m_bulk_max_payload);
+    for (size_t b = 0; b < batches.size(); ++b) {
+        auto& batch = batches[b];
+        std::set<std::string> in_batch;
+        for (const auto& item : batch)
+            in_batch.insert(item.bulk_id);
+        std::map<std::string, std::string> referenced; // report bulkId -> manager bulkId
+        for (auto& item : batch) {
+            if (item.method != "POST") continue;
+            auto manager = manager_of.find(m_owners.id_of(operations[item.index].key));
+            if (manager == manager_of.end()) continue;
+            if (in_batch.contains(bulk_id_of[manager->second])) {
+                referenced[item.bulk_id] = bulk_id_of[manager->second];
+                continue;
+            }
+            item.data = operations[item.index].body; // as planned: linked after its manager
+        }
+        {
+            std::lock_guard lock(m_mutex);
+            for (const auto& item : batch)
+                if (item.method == "POST") m_sink.journal_create(operations[item.index], item.data);
+        }
+        auto answer = m_client.bulk(bulk_request(batch));
+        // Not Bulk's to do (no such endpoint, too large, not implemented): one by one. A
+        // refused token, a busy target or no answer is not about Bulk.
+        const long status = answer ? 0 : answer.error().status;
+        const bool refused = status == 501 || (status >= 400 && status < 500 && status != 401 &&
+                                               status != 403 && status != 408 && status != 429);
+        if (refused) {
+            spdlog::warn("the target refused a Bulk request ({}); operations are sent one by one",
+                         answer.error().describe());
+            m_bulk = false;
+            std::lock_guard lock(m_mutex);
+            for (size_t rest = b; rest < batches.size(); ++rest)
+                for (const auto& item : batches[rest])
+                    schedule.ready.push(item.index);
+            return;
+        }
+        std::vector<std::optional<BulkResult>> results(batch.size());
+        std::string unanswered;
+        if (!answer) {
+            unanswered = answer.error().describe();
+        } else if (auto read = bulk_results(*answer, batch); !read) {
+            unanswered = read.error();
+        } else {
+            results = std::move(*read);
+        }
+        std::map<std::string, std::string> id_of_bulk; // creates that succeeded here
+        std::lock_guard lock(m_mutex);
+        std::vector<std::pair<size_t, Outcome>> settled;
+        for (size_t i = 0; i < batch.size(); ++i) {
+            const auto& item = batch[i];
+            const auto& operation = operations[item.index];
+            bool retry_alone = false;
+            Outcome outcome;
+            if (!unanswered.empty()) {
+                outcome = !answer ? call_failure(operation, answer.error(), "the Bulk request: ")
+                                  : failure(operation, Result::unknown,
+                                            "the Bulk answer could not be read: " + unanswered);
+            } else {
+                outcome = bulk_outcome(operation, results[i], retry_alone);
+            }
+            if (retry_alone) {
+                schedule.ready.push(item.index);
+                continue;
+            }
+            if (item.method == "POST" && outcome.result == Result::done)
+                id_of_bulk[item.bulk_id] = outcome.scim_id;
+            settled.emplace_back(i, std::move(outcome));
+        }
+        for (auto& [i, outcome] : settled) {
+            const auto& item = batch[i];
+            // The manager reference resolved by the target, as the state should remember it.
+            if (auto manager = referenced.find(item.bulk_id);
+                manager != referenced.end() && outcome.result == Result::done) {
+                if (auto id = id_of_bulk.find(manager->second); id != id_of_bulk.end()) {
+                    outcome.body[scim::k_enterprise_user_schema]["manager"] = {
+                        {"value", id->second}};
+                    auto& schemas = outcome.body["schemas"];
+                    if (std::ranges::find(schemas, json(scim::k_enterprise_user_schema)) ==
+                        schemas.end())
+                        schemas.push_back(scim::k_enterprise_user_schema);
+                    m_linked_in_bulk.insert(m_owners.id_of(operations[item.index].key));
+                }
+            }
+            m_breaker.note(outcome.result);
+            finish(operations[item.index], std::move(outcome), schedule, item.index);
+        }
+        if (const auto& why = m_breaker.tripped()) {
+            m_client.abandon(*why);
+            for (size_t rest = b + 1; rest < batches.size(); ++rest)
+                for (const auto& item : batches[rest])
+                    schedule.ready.push(item.index);
+            return;
+        }
+    }
 }
 
 Outcome Executor::execute(const state::Operation& operation) {
@@ -610,6 +883,9 @@ Outcome Executor::link_manager(const state::Operation& operation) {
         if (auto manager = m_created.find(m_owners.id_of(operation.manager_key));
             manager != m_created.end())
             manager_id = manager->second.first;
+        // Set in the report's create already, through the manager's bulkId.
+        if (m_linked_in_bulk.contains(m_owners.id_of(operation.key)) && manager_id)
+            return saved(operation, report_id, body);
     }
     if (report_id.empty())
         return failure(operation, Result::skipped,

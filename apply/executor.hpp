@@ -6,6 +6,7 @@
 // operation only; the target is abandoned on 401/403, no answer, or when the breaker trips.
 
 #include "apply/breaker.hpp"
+#include "apply/bulk.hpp"
 #include "apply/identity.hpp"
 #include "apply/outcome.hpp"
 #include "apply/recorder.hpp"
@@ -33,6 +34,8 @@ struct ExecutorSettings {
     // answers PATCH with 405, or a filtered look-up with users who do not match, is switched
     // to PUT, or to listing its users, for the rest of the run.
     scim::Capabilities target;
+    // Use Bulk where the target supports it (target.bulk).
+    bool bulk = true;
 };
 
 // What a run did, counted from its outcomes.
@@ -59,6 +62,12 @@ class Executor {
   private:
     struct Schedule;
     void work(const state::Plan& plan, Schedule& schedule);
+    // Sends the ready operations a Bulk request can carry, in batches; what it cannot settle
+    // (a 409 on a create, a 404 on an update, ...) goes back to the ready queue.
+    void run_bulk(const state::Plan& plan, Schedule& schedule);
+    [[nodiscard]] bool bulkable(const state::Operation& operation) const;
+    [[nodiscard]] Outcome bulk_outcome(const state::Operation& operation,
+                                       const std::optional<BulkResult>& result, bool& retry_alone);
     void finish(const state::Operation& operation, Outcome outcome, Schedule& schedule,
                 size_t index);
     Outcome execute(const state::Operation& operation);
@@ -109,6 +118,12 @@ class Executor {
     std::mutex m_patch_probe; // held by the one PATCH in flight while support is unknown
     std::atomic<bool> m_filter;
     bool m_etag;
+    bool m_bulk;
+    size_t m_bulk_max_operations;
+    size_t m_bulk_max_payload;
+    // Reports whose manager reference a Bulk create set through the manager's bulkId: their
+    // manager link needs no request of its own.
+    std::set<std::string> m_linked_in_bulk;
     UserDirectory m_directory;
     // Guards everything below (and the sink) while operations run concurrently.
     std::mutex m_mutex;

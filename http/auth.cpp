@@ -51,10 +51,12 @@ tl::expected<std::string, std::string> Authenticator::authorization() {
 bool Authenticator::refused(const std::string& used) {
     std::lock_guard lock(m_mutex);
     if (m_credentials.kind != Credentials::Kind::oauth2) return false;
-    if (used != m_header) return !m_header.empty(); // already replaced by another request
-    if (m_refreshed_after_refusal) return false;    // a fresh token was refused too
-    m_refreshed_after_refusal = true;
-    m_header.clear();
+    if (!m_replacement.empty() && used == m_replacement) return false; // refused again
+    if (used == m_header) {
+        m_header.clear(); // the next authorization() fetches a new token
+        m_replacing = true;
+    }
+    // Otherwise another request saw the refusal first: its new token serves this one too.
     return true;
 }
 
@@ -98,7 +100,10 @@ tl::expected<std::string, std::string> Authenticator::fetch_token() {
             static_cast<long long>(std::min(expires->get<double>(), 366.0 * 24 * 3600)));
         m_expires = Clock::now() + std::max(std::chrono::seconds(0), lifetime - k_renew_before);
     }
-    m_refreshed_after_refusal = false;
+    if (m_replacing) {
+        m_replacement = m_header;
+        m_replacing = false;
+    }
     return m_header;
 }
 

@@ -48,7 +48,10 @@ class Authenticator {
     std::mutex m_mutex;
     std::string m_header; // the current one; never logged
     std::optional<Clock::time_point> m_expires;
-    bool m_refreshed_after_refusal = false;
+    // After a refusal the next token fetched replaces the refused one; if it is refused too,
+    // that is the target's answer.
+    bool m_replacing = false;
+    std::string m_replacement;
 };
 
 } // namespace hr2scim::http

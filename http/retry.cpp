@@ -11,6 +11,8 @@ namespace hr2scim::http {
 
 Verdict classify_status(long status) {
     if (status >= 200 && status < 300) return Verdict::ok;
+    // 501 Not Implemented and 505 will not change by asking again.
+    if (status == 501 || status == 505) return Verdict::permanent;
     if (status == 408 || status == 429 || status >= 500) return Verdict::retry;
     return Verdict::permanent;
 }

@@ -9,7 +9,7 @@ namespace hr2scim::http {
 
 enum class Verdict { ok, retry, permanent };
 
-// 2xx ok; 408, 429 and 5xx retried; every other status is permanent.
+// 2xx ok; 408, 429 and 5xx but 501 and 505 retried; every other status is permanent.
 [[nodiscard]] Verdict classify_status(long status);
 
 // Retry-After is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3), rounded up to

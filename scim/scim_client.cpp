@@ -105,6 +105,10 @@ CallResult<nlohmann::json> ScimClient::call_json(const std::string& method, cons
     return answer;
 }
 
+CallResult<nlohmann::json> ScimClient::bulk(const nlohmann::json& request) {
+    return call_json("POST", "/Bulk", &request);
+}
+
 CallResult<nlohmann::json> ScimClient::get_json(const std::string& path) {
     return call_json("GET", path, nullptr);
 }

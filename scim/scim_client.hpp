@@ -55,6 +55,8 @@ class ScimClient {
     // Resources matching a filter (for `eq` look-ups: one page is enough).
     [[nodiscard]] CallResult<std::vector<nlohmann::json>> find_users(const std::string& filter);
 
+    // RFC 7644 §3.7: POST /Bulk with a BulkRequest; the BulkResponse as it came.
+    [[nodiscard]] CallResult<nlohmann::json> bulk(const nlohmann::json& request);
     // Any JSON resource under the base URL ("/ServiceProviderConfig", "/Schemas").
     [[nodiscard]] CallResult<nlohmann::json> get_json(const std::string& path);
     // One page of all users (startIndex counts from 1). `total` is totalResults when given.

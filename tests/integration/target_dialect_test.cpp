@@ -285,3 +285,111 @@ TEST_F(DialectTest, AUserChangedBehindOurBackIsReadAgainAndChangedOnce) {
 
 } // namespace
 } // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+class BulkTest : public DialectTest {
+  protected:
+    BulkTest() {
+        (void)dir.write("mapping.yaml",
+                        "attributes:\n"
+                        "  userName: '{lower(email)}'\n"
+                        "  externalId: { column: employee_id }\n"
+                        "  title: { column: job_title }\n"
+                        "  urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager: "
+                        "{ column: manager_id }\n");
+        use_mapping((dir.path() / "mapping.yaml").string());
+    }
+
+    size_t requests_to(const std::string& method, const std::string& path) {
+        size_t count = 0;
+        for (const auto& request : server.requests())
+            count += request["method"] == method && request["path"] == path ? 1 : 0;
+        return count;
+    }
+
+    void expect_managers_linked() {
+        const auto manager_id = server.user_with_external_id("P1000")["id"];
+        for (const auto& user : server.users()) {
+            if (user["externalId"] == "P1000") continue;
+            const json manager = user.value(
+                json::json_pointer(std::string("/") + k_enterprise + "/manager/value"), json());
+            EXPECT_EQ(manager, manager_id) << user.dump();
+        }
+    }
+};
+
+TEST_F(BulkTest, AFirstSyncGoesInBatchesWithinTheLimitAndNewManagersByBulkId) {
+    write_people(120);
+    server.set_mode({{"bulk", true}, {"bulkMaxOperations", 50}});
+    auto result = sync();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    expect_one_account_each(120);
+    EXPECT_EQ(requests_to("POST", "/scim/v2/Bulk"), 3U) << "120 creates, 50 a request";
+    EXPECT_EQ(requests_to("POST", "/scim/v2/Users"), 0U);
+    expect_managers_linked();
+    // The manager goes first; the 49 reports beside them reference them by bulkId, the 70
+    // in later requests are linked one by one.
+    EXPECT_EQ(server.count_requests("PATCH"), 70U);
+    nothing_left_to_send();
+
+    write_people(120, "Engineer");
+    server.clear_requests();
+    ASSERT_EQ(sync().exit_code, 0);
+    EXPECT_EQ(requests_to("POST", "/scim/v2/Bulk"), 3U) << "120 updates, 50 a request";
+    EXPECT_EQ(server.count_requests("PATCH"), 0U);
+    for (const auto& user : server.users())
+        EXPECT_EQ(user["title"], "Engineer");
+    nothing_left_to_send();
+}
+
+TEST_F(BulkTest, RequestsStayWithinTheTargetsPayloadLimit) {
+    write_people(60);
+    server.set_mode({{"bulk", true}, {"bulkMaxPayload", 6000}});
+    auto result = sync();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    expect_one_account_each(60);
+    size_t bulks = 0;
+    for (const auto& request : server.requests()) {
+        if (request["path"] != "/scim/v2/Bulk") continue;
+        ++bulks;
+        EXPECT_LE(request["bytes"].get<size_t>(), 6000U);
+    }
+    EXPECT_GE(bulks, 3U);
+    expect_managers_linked();
+}
+
+TEST_F(BulkTest, ACreateRefusedInsideABulkIsRetriedAloneAndAdoptedNotDoubled) {
+    write_people(10);
+    ASSERT_EQ(server
+                  .scim("POST", "/Users",
+                        json{{"schemas", {"urn:ietf:params:scim:schemas:core:2.0:User"}},
+                             {"userName", "p3@example.com"},
+                             {"externalId", "P1003"}}
+                            .dump())
+                  .status,
+              201);
+    server.set_mode({{"bulk", true}});
+    auto result = sync();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    expect_one_account_each(10);
+    EXPECT_NE(result.out.find("took over the existing account"), std::string::npos) << result.out;
+    EXPECT_EQ(server.user_with_external_id("P1003")["title"], "T");
+}
+
+TEST_F(BulkTest, ATargetRefusingBulkGetsSingleRequests) {
+    write_people(8);
+    server.set_mode({{"bulk", true}});
+    server.add_fault({{"status", 501}, {"method", "POST"}});
+    auto result = sync();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_NE(result.err.find("refused a Bulk request"), std::string::npos) << result.err;
+    EXPECT_EQ(requests_to("POST", "/scim/v2/Bulk"), 1U);
+    EXPECT_EQ(requests_to("POST", "/scim/v2/Users"), 8U);
+    expect_one_account_each(8);
+    expect_managers_linked();
+}
+
+} // namespace
+} // namespace hr2scim::testing

@@ -60,12 +60,16 @@ let faults = [];
 //   {etag: true}                 /ServiceProviderConfig says ETags are supported, answers carry
 //                                an ETag header, and a change whose If-Match names another
 //                                version than the user's is refused with 412
+//   {bulk: true, bulkMaxOperations: N, bulkMaxPayload: B}
+//                                /ServiceProviderConfig says Bulk is supported, with these
+//                                limits (scimmy's /Bulk serves it); without it, it says not
 //   {tokenLifetime: N}           OAuth2 tokens are said to expire in N seconds (default 3600)
 //   {revokeAfter: N}             after N more SCIM requests, every OAuth2 token issued so far
 //                                is revoked (once), as if it had expired early
 const defaults = () => ({ignoreFilter: false, plainList: false, noResources: false, latencyMs: 0,
     rateLimit: null, noPatch: false, emptyCreate: false, gzip: false, pageCap: 0, lacks: [],
-    tokenLifetime: 3600, revokeAfter: null, etag: false});
+    tokenLifetime: 3600, revokeAfter: null, etag: false, bulk: false, bulkMaxOperations: 1000,
+    bulkMaxPayload: 1048576});
 let versions = 0; // every stored change gets the next meta.version
 const mode = defaults();
 // How many SCIM requests were being handled at once, at most (GET /test/stats).
@@ -134,7 +138,8 @@ const app = express();
 app.use((req, res, next) => {
     const path = req.originalUrl.split("?")[0];
     if (!path.startsWith("/test/"))
-        res.on("finish", () => requests.push({method: req.method, path, status: res.statusCode}));
+        res.on("finish", () => requests.push({method: req.method, path, status: res.statusCode,
+            bytes: Number(req.headers["content-length"] ?? 0)}));
     next();
 });
 
@@ -262,14 +267,15 @@ app.use("/scim/v2/Users", (req, res, next) => {
     next();
 });
 
-// etag: the target says it supports ETags.
+// What the target says it supports: ETags and Bulk as the modes say.
 app.use("/scim/v2/ServiceProviderConfig", (req, res, next) => {
-    if (!mode.etag) return next();
     const send = res.send.bind(res);
     res.send = (body) => {
         let parsed;
         try { parsed = JSON.parse(asText(res, body)); } catch { return send(body); }
-        parsed.etag = {supported: true};
+        parsed.etag = {supported: mode.etag};
+        parsed.bulk = {supported: mode.bulk, maxOperations: mode.bulkMaxOperations,
+            maxPayloadSize: mode.bulkMaxPayload};
         return send(JSON.stringify(parsed));
     };
     next();
