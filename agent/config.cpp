@@ -225,7 +225,10 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
                        "scope",
                        "client_certificate",
                        "client_key",
-                       "bulk"},
+                       "bulk",
+                       "username",
+                       "password_env",
+                       "password_file"},
                       node["token"]
                           ? "; tokens are never written in the config: use token_env or token_file"
                           : "");
@@ -267,8 +270,25 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
             throw ConfigError(reader.where(node) + "target.auth oauth2 needs exactly one of "
                                                    "client_secret_env or client_secret_file");
         if (node["scope"]) target.scope = reader.text(node["scope"], "target.scope");
+    } else if (target.auth == "basic") {
+        if (!target.token_env.empty() || !target.token_file.empty())
+            throw ConfigError(reader.where(node) +
+                              "target.auth basic sends a user name and password; remove "
+                              "token_env and token_file");
+        if (!node["username"])
+            throw ConfigError(reader.where(node) + "target.auth basic needs username");
+        target.username = reader.text(node["username"], "target.username");
+        if (node["password_env"])
+            target.password_env = reader.text(node["password_env"], "target.password_env");
+        if (node["password_file"])
+            target.password_file = reader.path(node["password_file"], "target.password_file");
+        if (target.password_env.empty() == target.password_file.empty())
+            throw ConfigError(reader.where(node) +
+                              "target.auth basic needs exactly one of password_env or "
+                              "password_file");
     } else {
-        throw ConfigError(reader.where(node["auth"]) + "target.auth must be bearer or oauth2");
+        throw ConfigError(reader.where(node["auth"]) +
+                          "target.auth must be bearer, basic or oauth2");
     }
     if (node["client_certificate"])
         target.client_certificate =
@@ -377,8 +397,35 @@ Config load_config(const std::filesystem::path& file) {
     return parse_config(text.str(), file);
 }
 
+// A secret from an environment variable or an owner-only file, as the config names it.
+static std::string read_target_secret(const std::string& env, const std::filesystem::path& file,
+                                      const std::string& what) {
+    std::string secret;
+    if (!env.empty()) {
+        const char* value = std::getenv(env.c_str());
+        if (!value || !*value)
+            throw ConfigError("the environment variable " + env + " (target." + what +
+                              "_env) is not set");
+        secret = value;
+    } else {
+        auto read = http::read_secret_file(file);
+        if (!read) throw ConfigError("target." + what + "_file: " + read.error());
+        secret = *read;
+    }
+    if (!http::unusable_in_header(secret).empty())
+        throw ConfigError("the target's " + what + " holds a control character");
+    return secret;
+}
+
 http::Credentials resolve_credentials(const TargetConfig& target) {
     http::Credentials credentials;
+    if (target.auth == "basic") {
+        credentials.kind = http::Credentials::Kind::basic;
+        credentials.username = target.username;
+        credentials.password =
+            read_target_secret(target.password_env, target.password_file, "password");
+        return credentials;
+    }
     if (target.auth != "oauth2") {
         credentials.kind = http::Credentials::Kind::bearer;
         credentials.token = resolve_token(target);
@@ -388,19 +435,8 @@ http::Credentials resolve_credentials(const TargetConfig& target) {
     credentials.token_url = target.token_url;
     credentials.client_id = target.client_id;
     credentials.scope = target.scope;
-    if (!target.client_secret_env.empty()) {
-        const char* value = std::getenv(target.client_secret_env.c_str());
-        if (!value || !*value)
-            throw ConfigError("the environment variable " + target.client_secret_env +
-                              " (target.client_secret_env) is not set");
-        credentials.client_secret = value;
-    } else {
-        auto read = http::read_secret_file(target.client_secret_file);
-        if (!read) throw ConfigError("target.client_secret_file: " + read.error());
-        credentials.client_secret = *read;
-    }
-    if (!http::unusable_in_header(credentials.client_secret).empty())
-        throw ConfigError("the target's client secret holds a control character");
+    credentials.client_secret =
+        read_target_secret(target.client_secret_env, target.client_secret_file, "client_secret");
     http::register_secret(credentials.client_secret);
     return credentials;
 }

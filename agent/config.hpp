@@ -35,6 +35,9 @@ struct TargetConfig {
     std::string client_secret_env; // oauth2: one of these two is set
     std::filesystem::path client_secret_file;
     std::string scope;
+    std::string username;     // basic
+    std::string password_env; // basic: one of these two is set
+    std::filesystem::path password_file;
     // Mutual TLS: a client certificate and its key (PEM), both or neither.
     std::filesystem::path client_certificate;
     std::filesystem::path client_key;

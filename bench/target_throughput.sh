@@ -8,7 +8,9 @@
 #      that latency and beside a sequential client (max_concurrency 1, a share of N);
 #   3. a server-side limit of 50 requests/s with the same limit configured: the rate reached
 #      and the 429s seen (on R users);
-#   4. steady state: requests per changed user when 1% change.
+#   4. steady state: requests per changed user when 1% change;
+#   5. the initial sync again with Bulk (the test server's limit, 1000 operations a request).
+# Rows 1-4 send single requests (target.bulk: false), as the load generator does.
 # Usage: bench/target_throughput.sh [N] [CONCURRENCY] [R]   (defaults 10000 32 1000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +37,8 @@ make_csv() { # $1: people, $2: title suffix for every 100th person
 }
 write_config() { # $1: extra target settings
   rm -f "$work/state.db"*
+  case "$1" in *bulk:*) extra="$1" ;; *) extra="${1:+$1;}bulk: false" ;; esac
+  set -- "$extra"
   sed -e "s|url: http://127.0.0.1:8080/scim/v2|url: $base/scim/v2|" \
       -e "s|token_env: HR2SCIM_DEMO_TOKEN|token_env: BENCH_TOKEN|" \
       -e "s|mapping: mapping.yaml|mapping: $PWD/examples/mapping.yaml|" \
@@ -76,6 +80,7 @@ test_api POST /reset >/dev/null
 reference="$(capacity "$concurrency")"
 test_api POST /reset >/dev/null
 read -r rate applied wall <<< "$(sync_rate "$count")"
+first_rate="$rate"
 printf '| initial sync, %d users, no latency | %s req/s (%s s applying, %s s wall) | server capacity at %d clients: %s req/s | %.2f |\n' \
   "$count" "$rate" "$applied" "$wall" "$concurrency" "$reference" "$(awk -v a="$rate" -v b="$reference" 'BEGIN { print a / b }')"
 
@@ -118,3 +123,11 @@ printf '| steady state: 1%% changed (%d users) | %s requests to /Users (%s with 
   "$((count / 100))" "$seen" "$all" "$((count / 100))" \
   "$(awk -v a="$seen" -v b="$((count / 100))" 'BEGIN { print a / b }')" \
   "$(awk -v a="$all" -v b="$((count / 100))" 'BEGIN { print a / b }')"
+
+make_csv "$count" "" > "$work/hr.csv"
+test_api POST /reset >/dev/null
+test_api POST /mode '{"bulk": true}' >/dev/null
+write_config "max_concurrency: $concurrency;bulk: true"
+read -r rate applied wall <<< "$(sync_rate "$count")"
+printf '| initial sync with Bulk, %d users | %s operations/s (%s s applying), %s requests | single requests above | %.2f |\n' \
+  "$count" "$rate" "$applied" "$(requests_seen)" "$(awk -v a="$rate" -v b="$first_rate" 'BEGIN { print a / b }')"

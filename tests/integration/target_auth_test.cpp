@@ -66,5 +66,27 @@ TEST_F(OAuthTest, AWrongSecretIsOneClearErrorAndNothingIsSent) {
     EXPECT_EQ(server.count_requests("POST"), 1U) << "only the token request";
 }
 
+TEST_F(SyncTest, BasicAuthenticationSendsTheUserAndPasswordAndNeverPrintsThem) {
+    auto config =
+        replace_once(read_file(dir.path() / "config.yaml"), "  token_env: HR2SCIM_TEST_TOKEN\n",
+                     "  auth: basic\n  username: hr2scim\n"
+                     "  password_env: HR2SCIM_TEST_PASSWORD\n");
+    (void)dir.write("config.yaml", config);
+    auto run = [&](const std::string& password) {
+        return run_process(
+            {HR2SCIM_BINARY, "sync", "--config", (dir.path() / "config.yaml").string()},
+            {{"HR2SCIM_TEST_PASSWORD", password}});
+    };
+    auto refused = run("wrong-password-51d2");
+    EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+    EXPECT_NE(refused.out.find("HTTP 401"), std::string::npos) << refused.out;
+    EXPECT_EQ(refused.out.find("wrong-password-51d2"), std::string::npos);
+    EXPECT_EQ(server.users().size(), 0U);
+    auto result = run(ScimTestServer::client_secret());
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_EQ(server.users().size(), 10U);
+    EXPECT_EQ(result.err.find(ScimTestServer::client_secret()), std::string::npos);
+}
+
 } // namespace
 } // namespace hr2scim::testing

@@ -6,7 +6,8 @@
 //                        [--tls-cert FILE --tls-key FILE]   (serve HTTPS)
 //                        [--tls-client-ca FILE]   (and require a client certificate from it)
 // OAuth2: POST /oauth/token (client credentials, client id "hr2scim", the secret from
-// $SCIM_TEST_CLIENT_SECRET) issues tokens the SCIM endpoints accept beside the fixed one.
+// $SCIM_TEST_CLIENT_SECRET) issues tokens the SCIM endpoints accept beside the fixed one;
+// HTTP Basic with user hr2scim and that secret is accepted too.
 // Prints "LISTENING <port>" on stdout once ready; exits when stdin closes, so
 // a test that dies never leaves it running.
 import crypto from "node:crypto";
@@ -331,7 +332,9 @@ app.use("/scim/v2", new SCIMMYRouters({
     type: "bearer",
     handler: (request) => {
         const sent = request.header("Authorization") ?? "";
-        if (sent !== `Bearer ${token}` && !issued.has(sent.replace(/^Bearer /, "")))
+        // HTTP Basic works too: user hr2scim, the OAuth2 client secret as password.
+        const basic = "Basic " + Buffer.from(`hr2scim:${clientSecret}`).toString("base64");
+        if (sent !== `Bearer ${token}` && sent !== basic && !issued.has(sent.replace(/^Bearer /, "")))
             throw new Error("Invalid bearer token");
         return "hr2scim-test-client";
     }
