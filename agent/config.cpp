@@ -312,10 +312,12 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
             node["requests_per_second"], "target.requests_per_second", 0.0, 100'000.0);
     if (node["profile"]) {
         target.profile = reader.text(node["profile"], "target.profile");
-        static const std::set<std::string> k_profiles = {"auto", "rfc7644", "put_only", "minimal"};
+        static const std::set<std::string> k_profiles = {"auto", "rfc7644", "put_only", "minimal",
+                                                         "entra"};
         if (!k_profiles.contains(target.profile))
             throw ConfigError(reader.where(node["profile"]) +
-                              "target.profile must be one of auto, rfc7644, put_only, minimal");
+                              "target.profile must be one of auto, rfc7644, put_only, minimal, "
+                              "entra");
     }
     if (node["bulk"]) target.bulk = reader.boolean(node["bulk"], "target.bulk");
     if (node["breaker"]) read_breaker(reader, node["breaker"], target.breaker);

@@ -47,7 +47,8 @@ struct TargetConfig {
     size_t max_concurrency = 8;     // operations in flight at once (target.max_concurrency)
     double requests_per_second = 0; // the target's rate limit; 0: none configured
     // target.profile: how to talk to it. auto (what it says about itself), rfc7644 (PATCH and
-    // filters whatever it says), put_only (no PATCH), minimal (no PATCH, no filters).
+    // filters whatever it says), put_only (no PATCH), minimal (no PATCH, no filters), entra
+    // (PATCH written as Microsoft Entra ID writes it).
     std::string profile = "auto";
     bool bulk = true; // target.bulk: use Bulk requests where the target supports them
     apply::BreakerSettings breaker;

@@ -540,7 +540,10 @@ struct Connection {
         : http({std::chrono::seconds(10), config.target.timeout, config.target.ca_file,
                 "hr2scim/0.1", config.target.max_concurrency, config.target.client_certificate,
                 config.target.client_key}),
-          client({config.target.name, config.target.url, credentials}, http,
+          client({config.target.name, config.target.url, credentials,
+                  config.target.profile == "entra" ? scim::PatchStyle::entra
+                                                   : scim::PatchStyle::rfc7644},
+                 http,
                  http::RetryPolicy{config.target.max_retries + 1, std::chrono::milliseconds(500),
                                    std::chrono::seconds(60), std::chrono::seconds(300)},
                  config.target.requests_per_second) {}

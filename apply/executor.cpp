@@ -478,7 +478,8 @@ void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
             item.path = user_path;
             if (m_patch != Support::no) {
                 item.method = "PATCH";
-                item.data = scim::patch_request(scim::to_patch_operations(operation.changes));
+                item.data = scim::patch_request(scim::to_patch_operations(operation.changes),
+                                                m_client.patch_style());
             } else {
                 item.method = "PUT";
                 item.data = operation.body;

@@ -2,6 +2,7 @@
 
 #include "scim/schema.hpp"
 
+#include <cctype>
 #include <set>
 
 namespace hr2scim::scim {
@@ -113,11 +114,18 @@ std::vector<PatchOperation> to_patch_operations(const std::vector<AttributeChang
     return operations;
 }
 
-json patch_request(const std::vector<PatchOperation>& operations) {
+json patch_request(const std::vector<PatchOperation>& operations, PatchStyle style) {
     json request = {{"schemas", {k_patch_op_message}}, {"Operations", json::array()}};
     for (const auto& operation : operations) {
-        json item = {{"op", operation.op}, {"path", operation.path}};
-        if (operation.value) item["value"] = *operation.value;
+        std::string op = operation.op;
+        if (style == PatchStyle::entra && !op.empty())
+            op[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(op[0])));
+        json item = {{"op", op}, {"path", operation.path}};
+        if (operation.value) {
+            item["value"] = *operation.value;
+            if (style == PatchStyle::entra && operation.value->is_boolean())
+                item["value"] = operation.value->get<bool>() ? "True" : "False";
+        }
         request["Operations"].push_back(std::move(item));
     }
     return request;

@@ -36,6 +36,12 @@ to_patch_operations(const std::vector<AttributeChange>& changes);
 // path ("title", "name.givenName", "<URN>", "<URN>:department").
 void apply_change(nlohmann::json& body, const AttributeChange& change);
 
-[[nodiscard]] nlohmann::json patch_request(const std::vector<PatchOperation>& operations);
+// How a target wants its PatchOp: as RFC 7644 writes it, or as Microsoft Entra ID sends it
+// (op names capitalised, "Add"/"Replace"/"Remove", and booleans as the strings "True" and
+// "False"), for targets built against Entra.
+enum class PatchStyle { rfc7644, entra };
+
+[[nodiscard]] nlohmann::json patch_request(const std::vector<PatchOperation>& operations,
+                                           PatchStyle style = PatchStyle::rfc7644);
 
 } // namespace hr2scim::scim

@@ -176,7 +176,7 @@ CallResult<nlohmann::json> ScimClient::replace_user(const std::string& id,
 CallResult<nlohmann::json> ScimClient::patch_user(const std::string& id,
                                                   const std::vector<PatchOperation>& operations,
                                                   const std::string& if_match) {
-    auto request = patch_request(operations);
+    auto request = patch_request(operations, m_endpoint.patch_style);
     return call_json("PATCH", "/Users/" + http::url_encode(id), &request, if_match);
 }
 

@@ -26,6 +26,7 @@ struct TargetEndpoint {
     std::string name;              // for logs: target:scim:<name>
     std::string base_url;          // e.g. https://app.example.com/scim/v2
     http::Credentials credentials; // bearer, basic or OAuth2; never logged
+    PatchStyle patch_style = PatchStyle::rfc7644;
 };
 
 using http::Sleeper;
@@ -68,6 +69,7 @@ class ScimClient {
 
     [[nodiscard]] const std::string& name() const { return m_endpoint.name; }
     [[nodiscard]] const std::string& base_url() const { return m_endpoint.base_url; }
+    [[nodiscard]] PatchStyle patch_style() const { return m_endpoint.patch_style; }
     // Nothing more is sent; requests waiting to be retried give up.
     void abandon(std::string why) { m_throttle.abandon(std::move(why)); }
 

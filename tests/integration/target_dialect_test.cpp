@@ -393,3 +393,25 @@ TEST_F(BulkTest, ATargetRefusingBulkGetsSingleRequests) {
 
 } // namespace
 } // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+TEST_F(DialectTest, ATargetBuiltForEntraGetsPatchAsEntraWritesIt) {
+    write_people(4);
+    server.set_mode({{"entraPatch", true}});
+    ASSERT_EQ(sync().exit_code, 0);
+    write_people(3, "Engineer"); // P1003 leaves: deactivated with active "False"
+    auto plain = hr2scim({"sync", "--max-deactivations", "1"}, server.token());
+    EXPECT_EQ(plain.exit_code, 2) << "RFC-style PATCH refused: " << plain.out << plain.err;
+    (void)dir.write("config.yaml",
+                    replace_once(read_file(dir.path() / "config.yaml"), "timeout_seconds: 20",
+                                 "timeout_seconds: 20\n  profile: entra"));
+    auto result = hr2scim({"sync", "--max-deactivations", "1"}, server.token());
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_EQ(server.user_with_external_id("P1003")["active"], false);
+    EXPECT_EQ(server.user_with_external_id("P1001")["title"], "Engineer");
+}
+
+} // namespace
+} // namespace hr2scim::testing

@@ -64,13 +64,16 @@ let faults = [];
 //   {bulk: true, bulkMaxOperations: N, bulkMaxPayload: B}
 //                                /ServiceProviderConfig says Bulk is supported, with these
 //                                limits (scimmy's /Bulk serves it); without it, it says not
+//   {entraPatch: true}           PATCH must be written as Entra ID writes it (op "Add",
+//                                "Replace", "Remove"; booleans "True"/"False"): other op names
+//                                are refused with 400 invalidSyntax
 //   {tokenLifetime: N}           OAuth2 tokens are said to expire in N seconds (default 3600)
 //   {revokeAfter: N}             after N more SCIM requests, every OAuth2 token issued so far
 //                                is revoked (once), as if it had expired early
 const defaults = () => ({ignoreFilter: false, plainList: false, noResources: false, latencyMs: 0,
     rateLimit: null, noPatch: false, emptyCreate: false, gzip: false, pageCap: 0, lacks: [],
     tokenLifetime: 3600, revokeAfter: null, etag: false, bulk: false, bulkMaxOperations: 1000,
-    bulkMaxPayload: 1048576});
+    bulkMaxPayload: 1048576, entraPatch: false});
 let versions = 0; // every stored change gets the next meta.version
 const mode = defaults();
 // How many SCIM requests were being handled at once, at most (GET /test/stats).
@@ -294,6 +297,19 @@ app.use("/scim/v2/Schemas", (req, res, next) => {
                 schema.attributes = schema.attributes.filter((a) => !mode.lacks.includes(a.name));
         return send(JSON.stringify(parsed));
     };
+    next();
+});
+
+// entraPatch: only Entra-style PatchOps, their string booleans read as booleans for scimmy.
+app.patch("/scim/v2/Users/:id", express.json({type: ["application/scim+json", "application/json"]}), (req, res, next) => {
+    if (!mode.entraPatch) return next();
+    const operations = req.body?.Operations ?? [];
+    const loose = operations.find((o) => !["Add", "Replace", "Remove"].includes(o.op));
+    if (loose) return res.status(400).type("application/scim+json").send(JSON.stringify({
+        schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "400", scimType: "invalidSyntax",
+        detail: `op "${loose.op}" is not one this target knows (Add, Replace, Remove)`}));
+    for (const operation of operations)
+        if (operation.value === "True" || operation.value === "False") operation.value = operation.value === "True";
     next();
 });
 

@@ -88,6 +88,17 @@ TEST(PatchRequest, IsAnRfc7644PatchOp) {
         "Operations":[{"op":"replace","path":"active","value":false},{"op":"remove","path":"title"}]})"));
 }
 
+TEST(Patch, EntraStyleCapitalisesOpsAndWritesBooleansAsStrings) {
+    auto request = patch_request({{"replace", "active", json(false)},
+                                  {"add", "title", json("T")},
+                                  {"remove", "nickName", std::nullopt}},
+                                 PatchStyle::entra);
+    EXPECT_EQ(request["Operations"][0],
+              json({{"op", "Replace"}, {"path", "active"}, {"value", "False"}}));
+    EXPECT_EQ(request["Operations"][1], json({{"op", "Add"}, {"path", "title"}, {"value", "T"}}));
+    EXPECT_EQ(request["Operations"][2], json({{"op", "Remove"}, {"path", "nickName"}}));
+}
+
 } // namespace
 } // namespace hr2scim::scim
 
