@@ -142,6 +142,37 @@ Capabilities capabilities_from_state(const json& stored) {
     return capabilities;
 }
 
+std::optional<std::set<std::string>> user_extensions_from(const json& resource_types) {
+    const json* list = &resource_types;
+    if (resource_types.is_object()) {
+        auto resources = resource_types.find("Resources");
+        if (resources == resource_types.end()) return std::nullopt;
+        list = &*resources;
+    }
+    if (!list->is_array()) return std::nullopt;
+    for (const auto& type : *list) {
+        if (!type.is_object()) continue;
+        auto schema = type.find("schema");
+        if (schema == type.end() || *schema != k_user_schema) continue;
+        std::set<std::string> extensions;
+        if (auto listed = type.find("schemaExtensions"); listed != type.end() && listed->is_array())
+            for (const auto& extension : *listed)
+                if (extension.is_object() && extension.contains("schema") &&
+                    extension["schema"].is_string())
+                    extensions.insert(lower(extension["schema"].get<std::string>()));
+        return extensions;
+    }
+    return std::nullopt;
+}
+
+void keep_extensions(std::set<std::string>& known, const std::set<std::string>& extensions) {
+    std::erase_if(known, [&](const std::string& name) {
+        if (!name.starts_with("urn:")) return false;
+        const auto colon = name.rfind(':');
+        return !extensions.contains(name.substr(0, colon));
+    });
+}
+
 bool knows_attribute(const std::set<std::string>& known, std::string_view path) {
     const std::string wanted = lower(path);
     if (is_common_attribute(wanted)) return true;
@@ -220,6 +251,12 @@ tl::expected<Capabilities, std::string> discover(ScimClient& client) {
         capabilities.described_by = "/ServiceProviderConfig";
         if (auto schemas = client.get_json("/Schemas"))
             capabilities.user_attributes = user_attributes_from(*schemas);
+        // An extension described in /Schemas is still not the User's unless /ResourceTypes
+        // lists it for the User type.
+        if (capabilities.user_attributes)
+            if (auto types = client.get_json("/ResourceTypes"))
+                if (auto extensions = user_extensions_from(*types))
+                    keep_extensions(*capabilities.user_attributes, *extensions);
         return capabilities;
     }
     const std::string base = client.base_url();

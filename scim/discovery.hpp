@@ -41,6 +41,13 @@ user_attributes_from(const nlohmann::json& schemas);
 [[nodiscard]] nlohmann::json to_json(const Capabilities& capabilities);
 [[nodiscard]] Capabilities capabilities_from_state(const nlohmann::json& stored);
 
+// The schema extensions /ResourceTypes lists for its User type, lower-cased; nothing when it
+// describes no User type.
+[[nodiscard]] std::optional<std::set<std::string>>
+user_extensions_from(const nlohmann::json& resource_types);
+// `known` without the attributes of extensions the User type does not take.
+void keep_extensions(std::set<std::string>& known, const std::set<std::string>& extensions);
+
 // Whether `path` ("title", "name.givenName", "urn:...:User:department") is one of `known`.
 [[nodiscard]] bool knows_attribute(const std::set<std::string>& known, std::string_view path);
 // Removes from a User body the attributes the target does not know; returns their paths.

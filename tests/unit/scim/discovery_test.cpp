@@ -84,6 +84,21 @@ TEST(Discovery, LeavesOutOnlyWhatTheTargetLacks) {
         "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"department": "R&D"}})"));
 }
 
+TEST(Discovery, AnExtensionTheUserTypeDoesNotTakeIsNotKnown) {
+    auto known = *user_attributes_from(k_schemas);
+    auto extensions = user_extensions_from(json::parse(R"({"Resources": [
+        {"name": "Group", "schema": "urn:ietf:params:scim:schemas:core:2.0:Group",
+         "schemaExtensions": [{"schema": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"}]},
+        {"name": "User", "schema": "urn:ietf:params:scim:schemas:core:2.0:User"}]})"));
+    ASSERT_TRUE(extensions);
+    EXPECT_TRUE(extensions->empty()) << "the Group's extensions are not the User's";
+    keep_extensions(known, *extensions);
+    EXPECT_FALSE(knows_attribute(
+        known, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"));
+    EXPECT_TRUE(knows_attribute(known, "name.givenName"));
+    EXPECT_FALSE(user_extensions_from(json::parse(R"({"Resources": []})")));
+}
+
 TEST(Discovery, SurvivesTheStateRoundTrip) {
     Capabilities capabilities;
     capabilities.patch = false;
