@@ -67,6 +67,24 @@ std::optional<std::string> version_of(const json& resource) {
     return text;
 }
 
+// The whole body for a PUT: what the user should hold, with each attribute the change removes
+// sent as null, for targets whose PUT merges.
+json put_body(const json& body, const std::vector<scim::AttributeChange>& changes) {
+    json whole = body;
+    for (const auto& change : changes)
+        if (!change.after && change.path.find('[') == std::string::npos)
+            scim::apply_change(whole, {change.path, change.before, json(nullptr)});
+    return whole;
+}
+
+// The whole enterprise manager value (servers refuse a path into it), and its schema listed.
+void set_manager(json& body, json reference) {
+    body[scim::k_enterprise_user_schema]["manager"] = std::move(reference);
+    auto& schemas = body["schemas"];
+    if (std::ranges::find(schemas, json(scim::k_enterprise_user_schema)) == schemas.end())
+        schemas.push_back(scim::k_enterprise_user_schema);
+}
+
 bool definitely_not_created(const scim::CallError& error) {
     auto result = classify(error);
     return result == Result::refused || result == Result::conflict;
@@ -195,10 +213,7 @@ scim::CallResult<json> Executor::send_changes(const std::string& id,
                              patched.error().status);
         }
     }
-    json whole = body;
-    for (const auto& change : changes)
-        if (!change.after && change.path.find('[') == std::string::npos)
-            scim::apply_change(whole, {change.path, change.before, json(nullptr)});
+    const json whole = put_body(body, changes);
     return matching_version(id, version, [&](const std::string& if_match) {
         return m_client.replace_user(id, whole, if_match);
     });
@@ -363,12 +378,9 @@ Outcome Executor::bulk_outcome(const state::Operation& operation,
         switch (kind) {
         case OperationKind::create: {
             auto id = usable_id(result->response);
-            const std::string marker = "/Users/";
-            if (!id && result->location.rfind(marker) != std::string::npos) {
-                auto tail = result->location.substr(result->location.rfind(marker) + marker.size());
-                if (!tail.empty() && tail.find('/') == std::string::npos)
-                    id = usable_id(json{{"id", http::url_decode(tail)}});
-            }
+            if (!id)
+                if (auto in_location = scim::user_id_in_location(result->location))
+                    id = usable_id(json{{"id", *in_location}});
             if (!id)
                 return failure(operation, Result::unknown,
                                "the target answered the create without a usable id; the user "
@@ -482,10 +494,7 @@ void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
                                                 m_client.patch_style());
             } else {
                 item.method = "PUT";
-                item.data = operation.body;
-                for (const auto& change : operation.changes)
-                    if (!change.after && change.path.find('[') == std::string::npos)
-                        scim::apply_change(item.data, {change.path, change.before, json(nullptr)});
+                item.data = put_body(operation.body, operation.changes);
             }
             break;
         }
@@ -497,11 +506,7 @@ void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
         if (item.method != "POST") continue;
         auto manager = manager_of.find(m_owners.id_of(operations[item.index].key));
         if (manager == manager_of.end()) continue;
-        item.data[scim::k_enterprise_user_schema]["manager"] = {
-            {"value", "bulkId:" + bulk_id_of[manager->second]}};
-        auto& schemas = item.data["schemas"];
-        if (std::ranges::find(schemas, json(scim::k_enterprise_user_schema)) == schemas.end())
-            schemas.push_back(scim::k_enterprise_user_schema);
+        set_manager(item.data, {{"value", "bulkId:" + bulk_id_of[manager->second]}});
     }
     auto batches = bulk_batches(std::move(items), m_bulk_max_operations, m_bulk_max_payload);
     for (size_t b = 0; b < batches.size(); ++b) {
@@ -579,12 +584,7 @@ void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
             if (auto manager = referenced.find(item.bulk_id);
                 manager != referenced.end() && outcome.result == Result::done) {
                 if (auto id = id_of_bulk.find(manager->second); id != id_of_bulk.end()) {
-                    outcome.body[scim::k_enterprise_user_schema]["manager"] = {
-                        {"value", id->second}};
-                    auto& schemas = outcome.body["schemas"];
-                    if (std::ranges::find(schemas, json(scim::k_enterprise_user_schema)) ==
-                        schemas.end())
-                        schemas.push_back(scim::k_enterprise_user_schema);
+                    set_manager(outcome.body, {{"value", id->second}});
                     m_linked_in_bulk.insert(m_owners.id_of(operations[item.index].key));
                 }
             }
@@ -896,10 +896,7 @@ Outcome Executor::link_manager(const state::Operation& operation) {
                        "the manager " + operation.manager_key +
                            " was not created; linked on a later run");
     json reference = {{"value", *manager_id}};
-    body[scim::k_enterprise_user_schema]["manager"] = reference;
-    auto& schemas = body["schemas"];
-    if (std::ranges::find(schemas, json(scim::k_enterprise_user_schema)) == schemas.end())
-        schemas.push_back(scim::k_enterprise_user_schema);
+    set_manager(body, reference);
     auto patched = send_changes(
         report_id,
         {{std::string(scim::k_enterprise_user_schema) + ":manager", std::nullopt, reference}}, body,

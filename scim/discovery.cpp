@@ -39,6 +39,17 @@ bool is_common_attribute(std::string_view name) {
     return name == "schemas" || name == "id" || name == "externalid" || name == "meta";
 }
 
+// The resources of a ListResponse, or a bare list; nothing for anything else.
+const json* listed(const json& answer) {
+    const json* list = &answer;
+    if (answer.is_object()) {
+        auto resources = answer.find("Resources");
+        if (resources == answer.end()) return nullptr;
+        list = &*resources;
+    }
+    return list->is_array() ? list : nullptr;
+}
+
 bool refused_or_unreachable(const CallError& error) {
     return error.status == 0 || error.status == 401 || error.status == 403;
 }
@@ -60,13 +71,8 @@ Capabilities capabilities_from(const json& config) {
 }
 
 std::optional<std::set<std::string>> user_attributes_from(const json& schemas) {
-    const json* list = &schemas;
-    if (schemas.is_object()) {
-        auto resources = schemas.find("Resources");
-        if (resources == schemas.end()) return std::nullopt;
-        list = &*resources;
-    }
-    if (!list->is_array()) return std::nullopt;
+    const json* list = listed(schemas);
+    if (!list) return std::nullopt;
     std::set<std::string> known;
     bool describes_user = false;
     for (const auto& schema : *list) {
@@ -143,13 +149,8 @@ Capabilities capabilities_from_state(const json& stored) {
 }
 
 std::optional<std::set<std::string>> user_extensions_from(const json& resource_types) {
-    const json* list = &resource_types;
-    if (resource_types.is_object()) {
-        auto resources = resource_types.find("Resources");
-        if (resources == resource_types.end()) return std::nullopt;
-        list = &*resources;
-    }
-    if (!list->is_array()) return std::nullopt;
+    const json* list = listed(resource_types);
+    if (!list) return std::nullopt;
     for (const auto& type : *list) {
         if (!type.is_object()) continue;
         auto schema = type.find("schema");

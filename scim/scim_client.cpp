@@ -36,6 +36,15 @@ std::string trim_trailing_slash(std::string url) {
 
 } // namespace
 
+std::optional<std::string> user_id_in_location(std::string_view location) {
+    constexpr std::string_view marker = "/Users/";
+    const auto at = location.rfind(marker);
+    if (at == std::string_view::npos) return std::nullopt;
+    const auto tail = location.substr(at + marker.size());
+    if (tail.empty() || tail.find('/') != std::string_view::npos) return std::nullopt;
+    return http::url_decode(tail);
+}
+
 ScimClient::ScimClient(TargetEndpoint endpoint, http::HttpClient& http, http::RetryPolicy retry,
                        double requests_per_second)
     : m_endpoint(std::move(endpoint)), m_http(http), m_retry(retry),
@@ -152,15 +161,10 @@ CallResult<nlohmann::json> ScimClient::create_user(const nlohmann::json& body) {
     }
     // 201 without a body: the new user is where Location says, under this base's /Users/.
     const auto* location = response->header("location");
-    if (!location) return nlohmann::json::object();
-    const std::string marker = "/Users/";
-    auto at = location->rfind(marker);
-    if (at == std::string::npos || at + marker.size() >= location->size() ||
-        location->find('/', at + marker.size()) != std::string::npos)
-        return nlohmann::json::object();
-    const std::string id = http::url_decode(location->substr(at + marker.size()));
+    auto id = location ? user_id_in_location(*location) : std::nullopt;
+    if (!id) return nlohmann::json::object();
     // Read back, so that what is recorded is what the target holds under that id.
-    return get_user(id);
+    return get_user(*id);
 }
 
 CallResult<nlohmann::json> ScimClient::get_user(const std::string& id) {

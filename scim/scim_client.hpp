@@ -17,6 +17,7 @@
 #include <optional>
 #include <spdlog/logger.h>
 #include <string>
+#include <string_view>
 #include <tl/expected.hpp>
 #include <vector>
 
@@ -32,6 +33,10 @@ struct TargetEndpoint {
 using http::Sleeper;
 
 template <class T> using CallResult = tl::expected<T, CallError>;
+
+// The id in a Location such as https://app.example.com/scim/v2/Users/<id> (decoded), or
+// nothing when it does not end in /Users/<one segment>.
+[[nodiscard]] std::optional<std::string> user_id_in_location(std::string_view location);
 
 class ScimClient {
   public:

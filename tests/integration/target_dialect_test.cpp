@@ -228,12 +228,6 @@ TEST_F(DialectTest, AWrongUrlIsOneClearErrorAndNothingIsSent) {
     EXPECT_EQ(server.count_requests("POST"), 0U);
 }
 
-} // namespace
-} // namespace hr2scim::testing
-
-namespace hr2scim::testing {
-namespace {
-
 TEST_F(SyncTest, QuietSyncPrintsTotalsAndFailuresButNoListingProgressOrInfo) {
     server.add_fault({{"status", 400}, {"method", "POST"}});
     auto result = hr2scim({"sync", "--quiet"}, server.token());
@@ -246,12 +240,6 @@ TEST_F(SyncTest, QuietSyncPrintsTotalsAndFailuresButNoListingProgressOrInfo) {
     EXPECT_EQ(result.err.find("operations,"), std::string::npos) << "no progress line in a log";
     EXPECT_EQ(server.users().size(), 9U);
 }
-
-} // namespace
-} // namespace hr2scim::testing
-
-namespace hr2scim::testing {
-namespace {
 
 TEST_F(DialectTest, AUserChangedBehindOurBackIsReadAgainAndChangedOnce) {
     write_people(3);
@@ -282,12 +270,6 @@ TEST_F(DialectTest, AUserChangedBehindOurBackIsReadAgainAndChangedOnce) {
     EXPECT_EQ(server.user_with_external_id("P1001")["nickName"], "Bob") << "their change stays";
     nothing_left_to_send();
 }
-
-} // namespace
-} // namespace hr2scim::testing
-
-namespace hr2scim::testing {
-namespace {
 
 class BulkTest : public DialectTest {
   protected:
@@ -390,12 +372,6 @@ TEST_F(BulkTest, ATargetRefusingBulkGetsSingleRequests) {
     expect_one_account_each(8);
     expect_managers_linked();
 }
-
-} // namespace
-} // namespace hr2scim::testing
-
-namespace hr2scim::testing {
-namespace {
 
 TEST_F(DialectTest, ATargetBuiltForEntraGetsPatchAsEntraWritesIt) {
     write_people(4);
