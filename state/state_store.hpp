@@ -65,6 +65,12 @@ class StateStore {
                         const nlohmann::json& body);
     void save(const std::string& target, const StoredResource& resource);
     void forget(const std::string& target, const std::string& key);
+    // Runs `writes` (saves, forgets) in one transaction: all of them land, or none.
+    template <typename Writes> void write_batch(Writes&& writes) {
+        Transaction transaction(m_db);
+        writes(*this);
+        transaction.commit();
+    }
     // The account of `old_key` becomes `new_key`'s, in one transaction: the old key's mapping is
     // retired, so nothing done for it can touch the account again. False when old_key has none.
     bool hand_over(const std::string& target, const std::string& old_key,
