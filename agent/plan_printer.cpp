@@ -62,7 +62,7 @@ void print_operation(std::ostream& out, const state::Operation& operation) {
         return;
     }
     if (operation.kind == OperationKind::create) {
-        for (const auto& change : scim::diff_bodies(json::object(), operation.body))
+        for (const auto& change : scim::diff_bodies(json::object(), operation.full_body()))
             out << "      " << change.path << " = " << shown(*change.after) << '\n';
         for (const auto& choice : operation.unique) {
             out << "      " << choice.path.to_string() << " is unique: ";

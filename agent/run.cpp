@@ -146,12 +146,23 @@ void check_mapping_against_sources(const Prepared& prepared, const MappedSource&
 // Keys that differ only in case or surrounding spaces are one person: two records that say
 // different things about them cannot both be the truth, so both are rejected (and protected).
 void reject_same_identity(MappedSource& mapped, bool case_sensitive) {
-    std::map<std::string, std::vector<const scim::DesiredResource*>> by_identity;
+    // Sorted by identity (the order the source gave, where it is sorted already), groups of one
+    // identity are neighbours.
+    std::vector<std::pair<std::string, const scim::DesiredResource*>> by_identity;
+    by_identity.reserve(mapped.desired.size());
     for (const auto& desired : mapped.desired)
-        by_identity[state::identity_key(desired.key, case_sensitive)].push_back(&desired);
+        by_identity.emplace_back(state::identity_key(desired.key, case_sensitive), &desired);
+    if (!std::ranges::is_sorted(by_identity, {}, &decltype(by_identity)::value_type::first))
+        std::ranges::stable_sort(by_identity, {}, &decltype(by_identity)::value_type::first);
     std::set<const scim::DesiredResource*> rejected;
-    for (const auto& [identity, group] : by_identity) {
-        if (group.size() < 2) continue;
+    for (size_t begin = 0, end = 0; begin < by_identity.size(); begin = end) {
+        end = begin + 1;
+        while (end < by_identity.size() && by_identity[end].first == by_identity[begin].first)
+            ++end;
+        if (end - begin < 2) continue;
+        std::vector<const scim::DesiredResource*> group;
+        for (size_t i = begin; i < end; ++i)
+            group.push_back(by_identity[i].second);
         std::string keys;
         for (const auto* desired : group)
             keys += (keys.empty() ? "" : ", ") + desired->key + " (" + desired->origin + ")";
@@ -168,8 +179,11 @@ void reject_same_identity(MappedSource& mapped, bool case_sensitive) {
     std::erase_if(mapped.desired, [&](const auto& desired) { return rejected.contains(&desired); });
 }
 
+// Each mapped person goes through `finish` as soon as it is mapped (plan and sync pack it).
+using FinishMapped = std::function<void(scim::DesiredResource&, const MappedSource&)>;
+
 MappedSource read_and_map(const Prepared& prepared, const LastRead& last_read,
-                          bool keep_records = false) {
+                          bool keep_records = false, const FinishMapped& finish = {}) {
     auto started = std::chrono::steady_clock::now();
     MappedSource mapped{prepared.source->read(), 0, 0, {}, {}, {}, {}, {}, {}};
     auto& read = mapped.read;
@@ -183,6 +197,7 @@ MappedSource read_and_map(const Prepared& prepared, const LastRead& last_read,
     for (auto& record : read.records) {
         auto desired = mappings::map_record(prepared.mapping, record, prepared.now);
         if (desired) {
+            if (finish) finish(*desired, mapped);
             mapped.desired.push_back(std::move(*desired));
         } else {
             mapped.rejections.push_back({record.origin, record.key, desired.error()});
@@ -432,7 +447,7 @@ ExitCode validate(const Prepared& prepared, std::ostream& out) {
         << '\n';
     if (target) problems.push_back(*target);
     RunLock lock(config.state, RunLock::Mode::shared);
-    auto snapshot = state::StateStore::read_snapshot(config.state, config.target.name);
+    auto snapshot = state::StateStore::read_snapshot(config.state, config.target.name, false);
     auto location = state_location_problem(config.state);
     out << "State   " << config.state.string() << ": "
         << (location ? "NOT USABLE: " + *location
@@ -582,12 +597,23 @@ bool leave_out_unknown(const scim::Capabilities& capabilities, MappedSource& map
                        state::StateSnapshot& snapshot) {
     if (!capabilities.user_attributes) return false;
     std::set<std::string> dropped;
-    for (auto& desired : mapped.desired)
-        for (auto& path :
-             scim::drop_unknown_attributes(desired.body, *capabilities.user_attributes))
-            dropped.insert(std::move(path));
+    for (auto& desired : mapped.desired) {
+        if (desired.packed.empty()) {
+            for (auto& path :
+                 scim::drop_unknown_attributes(desired.body, *capabilities.user_attributes))
+                dropped.insert(std::move(path));
+            continue;
+        }
+        auto body = desired.packed.parse();
+        auto paths = scim::drop_unknown_attributes(body, *capabilities.user_attributes);
+        if (paths.empty()) continue;
+        desired.packed = scim::PackedJson(body);
+        desired.sent_fingerprint.clear(); // planned the slow way
+        dropped.insert(paths.begin(), paths.end());
+    }
     for (auto& resource : snapshot.resources)
-        scim::drop_unknown_attributes(resource.body, *capabilities.user_attributes);
+        if (resource.has_body)
+            scim::drop_unknown_attributes(resource.body, *capabilities.user_attributes);
     if (!dropped.empty())
         spdlog::warn("the target has no {} (its /Schemas says so); left out of what is sent",
                      fmt::format("{}", fmt::join(dropped, ", ")));
@@ -766,10 +792,43 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
         credentials = resolve_credentials(config.target);
         store.emplace(config.state);
     }
-    auto snapshot = store ? store->snapshot(config.target.name)
-                          : state::StateStore::read_snapshot(config.state, config.target.name);
-    auto mapped = read_and_map(
-        prepared, [&](const std::string& id) { return snapshot.last_complete_read(id); });
+    const bool reconciling =
+        sync && (options.reconcile || reconcile_due(config.target, *store, prepared.now));
+    // At scale: the state is read without bodies, each person is packed with a fingerprint as
+    // soon as mapped, and only those whose fingerprint differs from the state's are diffed.
+    // Reconciling compares every body, and hand-overs move keys: both read everything.
+    const bool at_a_glance = !reconciling && options.hand_overs.empty();
+    auto snapshot =
+        store ? store->snapshot(config.target.name, !at_a_glance)
+              : state::StateStore::read_snapshot(config.state, config.target.name, !at_a_glance);
+    const auto cached =
+        snapshot.target_capabilities
+            ? std::optional(scim::capabilities_from_state(*snapshot.target_capabilities))
+            : std::nullopt;
+    std::optional<state::StoredIndex> index;
+    bool released = false; // bodies of people unchanged at a glance were let go
+    auto map_source = [&](const std::optional<scim::Capabilities>& known) {
+        FinishMapped finish;
+        if (at_a_glance) {
+            index.emplace(snapshot.resources, config.case_sensitive_keys);
+            finish = [&](scim::DesiredResource& desired, const MappedSource& so_far) {
+                // What the target said it lacks is left out before the fingerprint is taken.
+                if (known && known->user_attributes)
+                    (void)scim::drop_unknown_attributes(desired.body, *known->user_attributes);
+                state::pack_for_planning(
+                    desired, desired.manager_key ? index->scim_id(*desired.manager_key) : nullptr);
+                // Joined sources were read first: the paths a failed one keeps are known.
+                if (state::unchanged_at_a_glance(desired, *index, so_far.kept_paths)) {
+                    desired.packed = {}; // planning needs its fingerprint only
+                    released = true;
+                }
+            };
+        }
+        return read_and_map(
+            prepared, [&](const std::string& id) { return snapshot.last_complete_read(id); }, false,
+            finish);
+    };
+    auto mapped = map_source(cached);
     if (!options.hand_overs.empty()) {
         check_hand_overs(options, snapshot, mapped, config.case_sensitive_keys);
         if (store) {
@@ -785,8 +844,6 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
         print_hand_overs(out, options);
     }
     std::optional<Drift> drift;
-    const bool reconciling =
-        sync && (options.reconcile || reconcile_due(config.target, *store, prepared.now));
     // The target is contacted only when there is something to read back or to send: a run
     // with nothing to do sends no request at all.
     std::optional<Connection> target;
@@ -802,9 +859,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     };
     // What the target said about itself last time: its missing attributes are left out of
     // the plan before anyone asks it again (plan included).
-    if (snapshot.target_capabilities)
-        leave_out_unknown(scim::capabilities_from_state(*snapshot.target_capabilities), mapped,
-                          snapshot);
+    if (cached && !at_a_glance) leave_out_unknown(*cached, mapped, snapshot);
     if (reconciling) {
         if (!connect()) return ExitCode::failed;
         leave_out_unknown(*capabilities, mapped, snapshot);
@@ -814,14 +869,39 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     guard_completeness(mapped, snapshot.last_complete_read(source_id), config.source_guards,
                        options.allow_shrink);
     auto make_plan = [&] {
-        return state::make_plan(mapped.desired, snapshot.resources,
-                                policy_for(prepared, options, mapped));
+        auto policy = policy_for(prepared, options, mapped);
+        if (at_a_glance) { // the bodies planning will read
+            auto which =
+                state::resources_needing_bodies(mapped.desired, snapshot.resources, policy);
+            if (store) {
+                store->fill_bodies(config.target.name, snapshot.resources, which);
+            } else {
+                state::StateStore::read_bodies(config.state, config.target.name, snapshot.resources,
+                                               which);
+            }
+            const auto& known = capabilities ? capabilities : cached;
+            if (known && known->user_attributes)
+                for (auto position : which)
+                    (void)scim::drop_unknown_attributes(snapshot.resources[position].body,
+                                                        *known->user_attributes);
+        }
+        return state::make_plan(mapped.desired, snapshot.resources, policy);
     };
     auto plan = make_plan();
     const bool approving = !options.approve_withheld.empty() && !plan.withheld.empty();
     if (sync && !target && (!plan.operations.empty() || approving)) {
         if (!connect()) return ExitCode::failed;
-        if (leave_out_unknown(*capabilities, mapped, snapshot)) plan = make_plan();
+        const bool same = cached && scim::to_json(*cached) == scim::to_json(*capabilities);
+        if (at_a_glance && !same && released) {
+            mapped = map_source(capabilities); // bodies let go of may hold what it lacks
+            for (auto& resource : snapshot.resources)
+                if (resource.has_body && capabilities->user_attributes)
+                    (void)scim::drop_unknown_attributes(resource.body,
+                                                        *capabilities->user_attributes);
+            plan = make_plan();
+        } else if (!same && leave_out_unknown(*capabilities, mapped, snapshot)) {
+            plan = make_plan();
+        }
     }
     if (drift) mark_repairs(plan, *drift, *store, config.target.name);
     approve_withheld(plan, options, out);
@@ -838,9 +918,11 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     auto run_id = store->begin_run(config.target.name, reconciling ? "sync --reconcile" : "sync");
     std::vector<apply::Outcome> outcomes;
     apply::Tally result;
-    if (target) // nothing to send otherwise
+    if (target) { // nothing to send otherwise
+        plan.unpack_bodies();
         std::tie(outcomes, result) = execute(config, target->client, *store, snapshot, plan,
                                              prepared.now, *capabilities, options.quiet);
+    }
     state::RunCounts counts{mapped.records,           result.created,
                             result.updated,           result.deactivated,
                             result.reactivated,       plan.unchanged,

@@ -2,9 +2,11 @@
 // What the target should hold for one source key: the output of mapping, the input of planning.
 
 #include "scim/attribute_path.hpp"
+#include "scim/packed_json.hpp"
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -26,8 +28,13 @@ struct UniqueChoice {
 
 struct DesiredResource {
     std::string key;     // the source's stable key (employee id, DN, ...)
-    nlohmann::json body; // the SCIM User as it should be, without id and meta
-    std::string origin;  // where the record came from, for messages ("hr.csv:12")
+    nlohmann::json body; // the SCIM User as it should be, without id and meta; null when packed
+    // At scale (plan, sync) the body is packed once mapped, with the manager's SCIM id already
+    // in it when the state has one, and `sent_fingerprint` is the body_hash of that text: a
+    // person whose fingerprint equals the state's is unchanged without any diff.
+    PackedJson packed;
+    std::string sent_fingerprint; // empty: not known, plan the slow way
+    std::string origin;           // where the record came from, for messages ("hr.csv:12")
     // Attributes that keep what the target was last sent (create-only rules, empty values a
     // rule says to leave alone): the planner copies them from the state.
     std::vector<AttributePath> keep_as_sent;
@@ -39,6 +46,14 @@ struct DesiredResource {
     std::optional<std::string>
         manager_key; // the manager's source key; the planner finds the SCIM id
     std::vector<UniqueChoice> unique;
+
+    // The body, parsed from its text when packed.
+    [[nodiscard]] nlohmann::json unpacked_body() const {
+        if (!packed.empty()) return packed.parse();
+        if (body.is_null() && !sent_fingerprint.empty())
+            throw std::logic_error("the body of " + key + " was let go of, yet it was needed");
+        return body;
+    }
 };
 
 } // namespace hr2scim::scim

@@ -6,8 +6,12 @@
 namespace hr2scim::state {
 
 std::string body_hash(const nlohmann::json& body) {
+    return text_hash(body.dump());
+}
+
+std::string text_hash(std::string_view body_text) {
     std::uint64_t hash = 14695981039346656037ULL;
-    for (unsigned char c : body.dump()) {
+    for (unsigned char c : body_text) {
         hash ^= c;
         hash *= 1099511628211ULL;
     }

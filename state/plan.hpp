@@ -30,7 +30,8 @@ struct Operation {
     std::string scim_id; // empty for a create
     std::string version; // the user's ETag as the target last answered (If-Match); may be empty
     std::string origin;  // the source record, for messages
-    nlohmann::json body; // the body the target should hold afterwards
+    nlohmann::json body; // the body the target should hold afterwards; null while packed
+    scim::PackedJson packed_body; // a create's body as mapped, kept as text until it is sent
     std::vector<scim::AttributeChange> changes; // empty for a create
     // A create that was journaled before but never confirmed: look it up before sending again.
     bool resolve_first = false;
@@ -45,6 +46,17 @@ struct Operation {
     std::vector<size_t> depends_on;
     // Drift repair (sync --reconcile): the target no longer held what hr2scim had sent.
     bool repair = false;
+
+    // The body, parsed from its text when packed.
+    [[nodiscard]] nlohmann::json full_body() const {
+        return packed_body.empty() ? body : packed_body.parse();
+    }
+    // Parses a packed body in place (before sending: the executor reads `body`).
+    void unpack() {
+        if (packed_body.empty()) return;
+        body = packed_body.parse();
+        packed_body = {};
+    }
 };
 
 struct Plan {
@@ -69,6 +81,8 @@ struct Plan {
     [[nodiscard]] std::string withheld_digest() const;
     // Sends what a safety gate withheld, after an admin approved exactly this set.
     void release_withheld();
+    // Every packed body parsed, for the executor.
+    void unpack_bodies();
 };
 
 } // namespace hr2scim::state

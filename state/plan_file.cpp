@@ -39,7 +39,7 @@ json operation_to_json(const Operation& operation) {
             {"depends_on", operation.depends_on},
             {"resolve_first", operation.resolve_first},
             {"manager_key", operation.manager_key},
-            {"body", operation.body},
+            {"body", operation.full_body()},
             {"changes", changes},
             {"unique", unique}};
 }
@@ -143,7 +143,7 @@ std::string state_revision(const std::vector<StoredResource>& resources) {
     json rows = json::array();
     for (const auto& resource : resources)
         rows.push_back({resource.key, resource.scim_id, std::string(to_string(resource.status)),
-                        body_hash(resource.body),
+                        resource.body_hash.empty() ? body_hash(resource.body) : resource.body_hash,
                         resource.deactivated_at ? to_timestamp(*resource.deactivated_at) : ""});
     return body_hash(rows);
 }

@@ -10,12 +10,24 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace hr2scim::state {
 namespace {
 
 using nlohmann::json;
 using scim::Disposition;
+
+// A stored body planning reads; a snapshot read without bodies must have been given this one
+// (resources_needing_bodies decides which).
+const json& body_of(const StoredResource& resource) {
+    if (!resource.has_body)
+        throw std::logic_error("the state's body for key '" + resource.key +
+                               "' was needed but not read");
+    return resource.body;
+}
 
 bool inactive(const json& body) {
     auto active = body.find("active");
@@ -31,14 +43,14 @@ Operation operation_of(OperationKind kind, const std::string& key, std::string d
 }
 
 Operation deactivation_of(const StoredResource& resource, std::string decision) {
-    json body = resource.body;
+    json body = body_of(resource);
     body["active"] = false;
     Operation operation =
         operation_of(OperationKind::deactivate, resource.key, std::move(decision));
     operation.scim_id = resource.scim_id;
     operation.version = resource.version;
     operation.body = body;
-    operation.changes = scim::diff_bodies(resource.body, body);
+    operation.changes = scim::diff_bodies(body_of(resource), body);
     if (operation.changes.empty())
         operation.changes.push_back({"active", std::nullopt, json(false)});
     // Journaled but never confirmed: the user may or may not exist; look before deactivating.
@@ -50,7 +62,7 @@ Operation removal_of(const StoredResource& resource, std::string decision) {
     Operation operation = operation_of(OperationKind::remove, resource.key, std::move(decision));
     operation.scim_id = resource.scim_id;
     operation.version = resource.version;
-    operation.body = resource.body;
+    operation.body = body_of(resource);
     return operation;
 }
 
@@ -78,6 +90,43 @@ bool is_managed(const std::string& path,
     });
 }
 
+StoredIndex::StoredIndex(const std::vector<StoredResource>& stored, bool case_sensitive)
+    : m_case_sensitive(case_sensitive) {
+    m_by_id.reserve(stored.size());
+    m_ordered.reserve(stored.size());
+    for (const auto& resource : stored) {
+        auto id = identity_key(resource.key, case_sensitive);
+        auto [at, added] = m_by_id.insert_or_assign(id, &resource);
+        if (added) m_ordered.emplace_back(std::move(id), &resource);
+    }
+    // Usually read in key order already. With two rows for one person the last one wins.
+    if (!std::ranges::is_sorted(m_ordered, {}, &Entry::first))
+        std::ranges::sort(m_ordered, {}, &Entry::first);
+    for (auto& [id, resource] : m_ordered)
+        resource = m_by_id.at(id);
+}
+
+const StoredResource* StoredIndex::find(std::string_view key) const {
+    auto found = m_by_id.find(identity_key(key, m_case_sensitive));
+    return found == m_by_id.end() ? nullptr : found->second;
+}
+
+const std::string* StoredIndex::scim_id(std::string_view key) const {
+    const auto* resource = find(key);
+    return resource && !resource->scim_id.empty() ? &resource->scim_id : nullptr;
+}
+
+bool unchanged_at_a_glance(const scim::DesiredResource& desired, const StoredIndex& stored,
+                           const std::vector<scim::AttributePath>& kept_paths) {
+    if (desired.sent_fingerprint.empty()) return false;
+    const auto* resource = stored.find(desired.key);
+    return resource && desired.sent_fingerprint == resource->body_hash &&
+           desired.disposition == Disposition::provision && !desired.deletable &&
+           desired.keep_as_sent.empty() && kept_paths.empty() &&
+           resource->status != ResourceStatus::pending_create && !resource->scim_id.empty() &&
+           (!desired.manager_key || stored.scim_id(*desired.manager_key));
+}
+
 namespace {
 
 Operation operation_for(const scim::DesiredResource& desired, json body,
@@ -90,14 +139,15 @@ Operation operation_for(const scim::DesiredResource& desired, json body,
     operation.key = stored->key; // the state's spelling of the key: one row per person
     std::vector<scim::AttributePath> all_kept = kept;
     all_kept.insert(all_kept.end(), desired.keep_as_sent.begin(), desired.keep_as_sent.end());
-    if (!all_kept.empty()) operation.body = with_kept_paths(operation.body, stored->body, all_kept);
+    if (!all_kept.empty())
+        operation.body = with_kept_paths(operation.body, body_of(*stored), all_kept);
     if (stored->status == ResourceStatus::pending_create) {
         operation.resolve_first = true;
         return operation;
     }
     operation.scim_id = stored->scim_id;
     operation.version = stored->version;
-    operation.changes = scim::diff_bodies(stored->body, operation.body);
+    operation.changes = scim::diff_bodies(body_of(*stored), operation.body);
     if (stored->status != ResourceStatus::deactivated) {
         // Dates or a mapped `active` turning someone off count against the gates like a leaver.
         operation.kind =
@@ -136,25 +186,27 @@ std::string folded(std::string text) {
 class Planner {
   public:
     Planner(const std::vector<StoredResource>& stored, const PlanPolicy& policy)
-        : m_policy(policy) {
-        for (const auto& resource : stored)
-            m_stored[id_of(resource.key)] = &resource;
+        : m_policy(policy), m_stored(stored, policy.case_sensitive_keys) {
         for (const auto& key : policy.protected_keys)
             m_protected.insert(id_of(key));
     }
 
     Plan plan(const std::vector<scim::DesiredResource>& desired) {
         std::vector<const scim::DesiredResource*> ordered;
+        ordered.reserve(desired.size());
+        m_seen.reserve(desired.size());
         for (const auto& resource : desired) {
             ordered.push_back(&resource);
-            m_seen[id_of(resource.key)] = &resource;
+            auto id = id_of(resource.key);
             if (resource.disposition == Disposition::provision && !has_id(resource.key))
-                m_creating.insert(id_of(resource.key));
+                m_creating.insert(id);
+            m_seen[std::move(id)] = &resource;
         }
-        std::ranges::sort(ordered, {}, &scim::DesiredResource::key);
+        if (!std::ranges::is_sorted(ordered, {}, &scim::DesiredResource::key))
+            std::ranges::sort(ordered, {}, &scim::DesiredResource::key);
         for (const auto* resource : ordered)
             plan_desired(*resource);
-        for (const auto& [key, resource] : m_stored)
+        for (const auto& [id, resource] : m_stored.ordered())
             plan_unseen(*resource);
         std::ranges::move(m_links, std::back_inserter(m_plan.operations));
         gate(desired.size());
@@ -169,7 +221,8 @@ class Planner {
     // link whose user is not created in this run takes that user's id and body from the plan
     // or the state.
     void number_and_link(std::vector<Operation>& operations) const {
-        std::map<std::string, const Operation*> by_key;
+        std::unordered_map<std::string, const Operation*> by_key;
+        by_key.reserve(operations.size());
         for (size_t i = 0; i < operations.size(); ++i) {
             operations[i].id = i;
             if (operations[i].kind != OperationKind::link_manager)
@@ -182,13 +235,14 @@ class Planner {
             if (auto report = by_key.find(id_of(link.key)); report != by_key.end()) {
                 link.key = report->second->key;
                 link.body = report->second->body;
+                link.packed_body = report->second->packed_body;
                 link.scim_id = report->second->scim_id;
                 link.version = report->second->version;
                 if (report->second->kind == OperationKind::create)
                     link.depends_on.push_back(report->second->id);
             } else if (const auto* resource = stored(link.key)) {
                 link.key = resource->key;
-                link.body = resource->body;
+                link.body = body_of(*resource);
                 link.scim_id = resource->scim_id;
                 link.version = resource->version;
             }
@@ -200,10 +254,7 @@ class Planner {
         return identity_key(key, m_policy.case_sensitive_keys);
     }
 
-    const StoredResource* stored(const std::string& key) const {
-        auto found = m_stored.find(id_of(key));
-        return found == m_stored.end() ? nullptr : found->second;
-    }
+    const StoredResource* stored(const std::string& key) const { return m_stored.find(key); }
     bool has_id(const std::string& key) const {
         const auto* resource = stored(key);
         return resource && !resource->scim_id.empty();
@@ -217,13 +268,17 @@ class Planner {
 
     // The manager's SCIM id goes into the body; a manager created in this run is linked after.
     json with_manager(const scim::DesiredResource& desired, json body) {
-        if (!desired.manager_key) return body;
+        if (const auto* id = manager_id(desired)) set_manager_id(body, *id);
+        return body;
+    }
+
+    // The manager's SCIM id when the state has one; otherwise a link after the manager's
+    // create, or a note that the manager is not provisioned.
+    const std::string* manager_id(const scim::DesiredResource& desired) {
+        if (!desired.manager_key) return nullptr;
         const std::string& manager = *desired.manager_key;
         if (const auto* resource = stored(manager); resource && !resource->scim_id.empty()) {
-            body[scim::k_enterprise_user_schema]["manager"] = {{"value", resource->scim_id}};
-            auto& schemas = body["schemas"];
-            if (std::ranges::find(schemas, json(scim::k_enterprise_user_schema)) == schemas.end())
-                schemas.push_back(scim::k_enterprise_user_schema);
+            return &resource->scim_id;
         } else if (m_creating.contains(id_of(manager))) {
             Operation link = operation_of(OperationKind::link_manager, desired.key, {});
             link.origin = desired.origin;
@@ -235,7 +290,7 @@ class Planner {
                 " is not provisioned (not in the source, out of scope or rejected); "
                 "linked when they are");
         }
-        return body;
+        return nullptr;
     }
 
     // Candidates already held by someone else in the state, or picked by an earlier create, are
@@ -266,8 +321,8 @@ class Planner {
         auto found = m_taken.find(name);
         if (found != m_taken.end()) return found->second;
         auto& taken = m_taken[name];
-        for (const auto& [key, resource] : m_stored)
-            if (const json* value = scim::value_at(resource->body, path);
+        for (const auto& [id, resource] : m_stored.ordered())
+            if (const json* value = scim::value_at(body_of(*resource), path);
                 value && value->is_string())
                 taken.insert(folded(value->get<std::string>()));
         return taken;
@@ -291,8 +346,22 @@ class Planner {
             m_destructive.push_back(removal_of(*resource, desired.decision));
             return;
         }
-        Operation operation = operation_for(desired, with_manager(desired, desired.body), resource,
-                                            m_policy.kept_paths);
+        if (unchanged_at_a_glance(desired, m_stored, m_policy.kept_paths)) {
+            ++m_plan.unchanged;
+            return;
+        }
+        if (!resource && !desired.packed.empty() && desired.unique.empty()) {
+            // A create as mapped: the body stays packed, the manager's id already in it.
+            (void)manager_id(desired);
+            Operation operation =
+                operation_of(OperationKind::create, desired.key, desired.decision);
+            operation.origin = desired.origin;
+            operation.packed_body = desired.packed;
+            m_plan.operations.push_back(std::move(operation));
+            return;
+        }
+        Operation operation = operation_for(desired, with_manager(desired, desired.unpacked_body()),
+                                            resource, m_policy.kept_paths);
         // What no rule sets any more is left as the target holds it, not cleared everywhere.
         std::erase_if(operation.changes, [&](const scim::AttributeChange& change) {
             return !change.after && !is_managed(change.path, m_policy.managed_paths);
@@ -345,7 +414,7 @@ class Planner {
         switch_off(m_destructive);
         // Active users before this run: everyone in the state not yet deactivated.
         size_t active_before = 0;
-        for (const auto& [key, resource] : m_stored)
+        for (const auto& [id, resource] : m_stored.ordered())
             if (resource->status != ResourceStatus::deactivated) ++active_before;
         auto clears = gate_clears(active_before);
         std::optional<std::string> reason = m_policy.source_incomplete;
@@ -431,9 +500,9 @@ class Planner {
     }
 
     const PlanPolicy& m_policy;
-    std::map<std::string, const StoredResource*> m_stored;
-    std::map<std::string, const scim::DesiredResource*> m_seen;
-    std::set<std::string> m_creating;
+    StoredIndex m_stored;
+    std::unordered_map<std::string, const scim::DesiredResource*> m_seen;
+    std::unordered_set<std::string> m_creating;
     std::set<std::string> m_protected;
     std::map<std::string, std::set<std::string>> m_taken;
     std::vector<Operation> m_destructive;
@@ -502,6 +571,48 @@ bool OperationSwitches::allows(OperationKind kind) const {
 
 size_t Plan::count(OperationKind kind) const {
     return static_cast<size_t>(std::ranges::count(operations, kind, &Operation::kind));
+}
+
+void Plan::unpack_bodies() {
+    for (auto* list : {&operations, &withheld, &switched_off})
+        for (auto& operation : *list)
+            operation.unpack();
+}
+
+void set_manager_id(json& body, const std::string& manager_id) {
+    body[scim::k_enterprise_user_schema]["manager"] = {{"value", manager_id}};
+    auto& schemas = body["schemas"];
+    if (std::ranges::find(schemas, json(scim::k_enterprise_user_schema)) == schemas.end())
+        schemas.push_back(scim::k_enterprise_user_schema);
+}
+
+void pack_for_planning(scim::DesiredResource& desired, const std::string* manager_id) {
+    if (manager_id) set_manager_id(desired.body, *manager_id);
+    desired.packed = scim::PackedJson(desired.body);
+    desired.body = nullptr;
+    desired.sent_fingerprint = text_hash(desired.packed.text());
+}
+
+std::vector<size_t> resources_needing_bodies(const std::vector<scim::DesiredResource>& desired,
+                                             const std::vector<StoredResource>& stored,
+                                             const PlanPolicy& policy) {
+    const bool unique =
+        std::ranges::any_of(desired, [](const auto& d) { return !d.unique.empty(); });
+    std::vector<size_t> needed;
+    if (unique) { // unique() compares with what everyone holds
+        for (size_t i = 0; i < stored.size(); ++i)
+            if (!stored[i].has_body) needed.push_back(i);
+        return needed;
+    }
+    StoredIndex index(stored, policy.case_sensitive_keys);
+    std::unordered_set<const StoredResource*> skipped;
+    for (const auto& person : desired)
+        if (person.disposition == Disposition::hold ||
+            unchanged_at_a_glance(person, index, policy.kept_paths))
+            if (const auto* resource = index.find(person.key)) skipped.insert(resource);
+    for (size_t i = 0; i < stored.size(); ++i)
+        if (!stored[i].has_body && !skipped.contains(&stored[i])) needed.push_back(i);
+    return needed;
 }
 
 Plan make_plan(const std::vector<scim::DesiredResource>& desired,

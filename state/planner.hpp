@@ -11,6 +11,9 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace hr2scim::state {
@@ -57,6 +60,46 @@ struct PlanPolicy {
 // Whether a diff path is one the mapping manages (or a part of one); all when not known.
 [[nodiscard]] bool is_managed(const std::string& path,
                               const std::optional<std::vector<std::string>>& managed_paths);
+
+// The state's resources by identity key (trimmed, and folded unless keys are case-sensitive),
+// and in that order. With two rows for one person, the last one read wins.
+class StoredIndex {
+  public:
+    StoredIndex(const std::vector<StoredResource>& stored, bool case_sensitive);
+    using Entry = std::pair<std::string, const StoredResource*>;
+
+    [[nodiscard]] const StoredResource* find(std::string_view key) const;
+    // The SCIM id the state has for a key; nothing while pending or unknown.
+    [[nodiscard]] const std::string* scim_id(std::string_view key) const;
+    [[nodiscard]] const std::vector<Entry>& ordered() const { return m_ordered; }
+
+  private:
+    bool m_case_sensitive;
+    std::unordered_map<std::string, const StoredResource*> m_by_id;
+    std::vector<Entry> m_ordered;
+};
+
+// Unchanged, known from fingerprints alone: the body the planner would send is the one the
+// state says was sent (same body_hash), and nothing else in the plan depends on reading it.
+[[nodiscard]] bool unchanged_at_a_glance(const scim::DesiredResource& desired,
+                                         const StoredIndex& stored,
+                                         const std::vector<scim::AttributePath>& kept_paths);
+
+// The manager's SCIM id in a body (enterprise extension), with the extension in `schemas`.
+void set_manager_id(nlohmann::json& body, const std::string& manager_id);
+
+// Readies a mapped person for planning at scale: the manager's SCIM id, when the state has
+// one (`manager_id`), goes into the body as the planner would put it; the body is packed; and
+// its fingerprint is the body_hash the state would hold had this body been sent. Nothing may
+// change the body afterwards without clearing the fingerprint.
+void pack_for_planning(scim::DesiredResource& desired, const std::string* manager_id);
+
+// Which stored resources planning needs the bodies of (positions in `stored`): all but those
+// whose fingerprint shows them unchanged, and those the scope holds. Read these, and only
+// these, before make_plan when the snapshot was read without bodies.
+[[nodiscard]] std::vector<size_t>
+resources_needing_bodies(const std::vector<scim::DesiredResource>& desired,
+                         const std::vector<StoredResource>& stored, const PlanPolicy& policy);
 
 [[nodiscard]] Plan make_plan(const std::vector<scim::DesiredResource>& desired,
                              const std::vector<StoredResource>& stored, const PlanPolicy& policy);

@@ -89,6 +89,18 @@ void Statement::run() {
     }
 }
 
+void Statement::reset() {
+    sqlite3_reset(m_statement);
+    sqlite3_clear_bindings(m_statement);
+}
+
+std::string_view Statement::view(int column) const {
+    const auto* value = sqlite3_column_text(m_statement, column);
+    return value ? std::string_view(reinterpret_cast<const char*>(value),
+                                    static_cast<size_t>(sqlite3_column_bytes(m_statement, column)))
+                 : std::string_view();
+}
+
 std::string Statement::text(int column) const {
     const auto* value = sqlite3_column_text(m_statement, column);
     return value ? std::string(reinterpret_cast<const char*>(value),

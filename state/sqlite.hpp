@@ -33,9 +33,12 @@ class Statement {
     Statement& bind(int index, std::string_view text);
     Statement& bind(int index, std::int64_t value);
     Statement& bind_null(int index);
-    bool step(); // true while there is a row
-    void run();  // steps to the end
+    bool step();  // true while there is a row
+    void run();   // steps to the end
+    void reset(); // ready to step again, with new bindings
     [[nodiscard]] std::string text(int column) const;
+    // The text without a copy, valid until the next step or reset.
+    [[nodiscard]] std::string_view view(int column) const;
     [[nodiscard]] std::int64_t integer(int column) const;
     [[nodiscard]] bool is_null(int column) const;
 

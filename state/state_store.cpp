@@ -4,6 +4,9 @@
 #include "state/migrations.hpp"
 #include "state/timestamp.hpp"
 
+#include <string_view>
+#include <unordered_map>
+
 namespace hr2scim::state {
 namespace {
 
@@ -17,27 +20,62 @@ std::int64_t as_integer(size_t value) {
 // deactivation from the row's last update, as migration 3 does.
 std::vector<StoredResource> load_resources(Database& db, const std::string& target,
                                            const std::string* only_key = nullptr,
-                                           int version = k_schema_version) {
+                                           int version = k_schema_version, bool bodies = true) {
     const std::string deactivated_at =
         version >= 3 ? "COALESCE(deactivated_at, '')"
                      : "CASE WHEN status = 'deactivated' THEN updated_at ELSE '' END";
     const std::string stored_version = version >= 5 ? "COALESCE(version, '')" : "''";
     auto query =
-        db.prepare("SELECT source_key, scim_id, status, body, " + deactivated_at + ", " +
-                   stored_version + " FROM resources WHERE target = ?" +
+        db.prepare("SELECT source_key, COALESCE(scim_id, ''), status, " +
+                   std::string(bodies ? "body" : "NULL") + ", " + deactivated_at + ", " +
+                   stored_version + ", body_hash FROM resources WHERE target = ?" +
                    std::string(only_key ? " AND source_key = ?" : "") + " ORDER BY source_key");
     query.bind(1, target);
     if (only_key) query.bind(2, *only_key);
     std::vector<StoredResource> resources;
     while (query.step()) {
         auto status = resource_status_from(query.text(2));
-        auto body = nlohmann::json::parse(query.text(3), nullptr, false);
+        auto body =
+            bodies ? nlohmann::json::parse(query.text(3), nullptr, false) : nlohmann::json();
         if (!status || body.is_discarded())
             throw StateError("the state row for key '" + query.text(0) + "' is damaged");
         resources.push_back({query.text(0), query.text(1), *status, std::move(body),
-                             from_timestamp(query.text(4)), query.text(5)});
+                             from_timestamp(query.text(4)), query.text(5), query.text(6), bodies});
     }
     return resources;
+}
+
+// The bodies of the resources at `which`, read by key; many are read in one pass instead.
+void fill_bodies(Database& db, const std::string& target, std::vector<StoredResource>& resources,
+                 const std::vector<size_t>& which) {
+    auto parse = [](StoredResource& resource, std::string_view text) {
+        auto body = nlohmann::json::parse(text, nullptr, false);
+        if (body.is_discarded())
+            throw StateError("the state row for key '" + resource.key + "' is damaged");
+        resource.body = std::move(body);
+        resource.has_body = true;
+    };
+    if (which.size() > resources.size() / 8) {
+        std::unordered_map<std::string_view, StoredResource*> wanted;
+        for (auto index : which)
+            wanted.emplace(resources[index].key, &resources[index]);
+        auto query = db.prepare("SELECT source_key, body FROM resources WHERE target = ?");
+        query.bind(1, target);
+        while (query.step())
+            if (auto found = wanted.find(query.view(0)); found != wanted.end())
+                parse(*found->second, query.view(1));
+    } else {
+        auto query = db.prepare("SELECT body FROM resources WHERE target = ? AND source_key = ?");
+        for (auto index : which) {
+            query.reset();
+            query.bind(1, target).bind(2, resources[index].key);
+            if (query.step()) parse(resources[index], query.view(0));
+        }
+    }
+    for (auto index : which)
+        if (!resources[index].has_body)
+            throw StateError("the state changed while it was read (key '" + resources[index].key +
+                             "')");
 }
 std::optional<nlohmann::json> load_capabilities(Database& db, const std::string& target) {
     auto query = db.prepare("SELECT capabilities FROM targets WHERE target = ?");
@@ -88,7 +126,7 @@ std::optional<size_t> StateSnapshot::last_complete_read(const std::string& sourc
 }
 
 StateSnapshot StateStore::read_snapshot(const std::filesystem::path& path,
-                                        const std::string& target) {
+                                        const std::string& target, bool bodies) {
     std::error_code error;
     const bool exists = std::filesystem::exists(path, error);
     if (error)
@@ -105,15 +143,28 @@ StateSnapshot StateStore::read_snapshot(const std::filesystem::path& path,
                          std::to_string(version) + ", newer than this hr2scim understands (" +
                          std::to_string(k_schema_version) + "); upgrade hr2scim");
     if (version == 0) return {}; // created, never written
-    StateSnapshot snapshot{load_resources(db, target, nullptr, version), {}, std::nullopt};
+    StateSnapshot snapshot{load_resources(db, target, nullptr, version, bodies), {}, std::nullopt};
     if (version >= 2) snapshot.complete_reads = load_complete_reads(db);
     if (version >= 4) snapshot.target_capabilities = load_capabilities(db, target);
     return snapshot;
 }
 
-StateSnapshot StateStore::snapshot(const std::string& target) {
-    return {load_resources(m_db, target), load_complete_reads(m_db),
-            load_capabilities(m_db, target)};
+StateSnapshot StateStore::snapshot(const std::string& target, bool bodies) {
+    return {load_resources(m_db, target, nullptr, k_schema_version, bodies),
+            load_complete_reads(m_db), load_capabilities(m_db, target)};
+}
+
+void StateStore::fill_bodies(const std::string& target, std::vector<StoredResource>& resources,
+                             const std::vector<size_t>& which) {
+    state::fill_bodies(m_db, target, resources, which);
+}
+
+void StateStore::read_bodies(const std::filesystem::path& path, const std::string& target,
+                             std::vector<StoredResource>& resources,
+                             const std::vector<size_t>& which) {
+    if (which.empty()) return;
+    Database db(path, true);
+    state::fill_bodies(db, target, resources, which);
 }
 
 void StateStore::remember_capabilities(const std::string& target,

@@ -52,9 +52,16 @@ class StateStore {
 
     // What a state file holds, read without creating, migrating or writing anything (`plan`,
     // `explain`, `validate`). A missing file holds nothing; an older schema is read as it is.
+    // Without bodies, each resource has only its body_hash (has_body false); fill_bodies and
+    // read_bodies read those that planning needs.
     [[nodiscard]] static StateSnapshot read_snapshot(const std::filesystem::path& path,
-                                                     const std::string& target);
-    [[nodiscard]] StateSnapshot snapshot(const std::string& target);
+                                                     const std::string& target, bool bodies = true);
+    [[nodiscard]] StateSnapshot snapshot(const std::string& target, bool bodies = true);
+    void fill_bodies(const std::string& target, std::vector<StoredResource>& resources,
+                     const std::vector<size_t>& which);
+    static void read_bodies(const std::filesystem::path& path, const std::string& target,
+                            std::vector<StoredResource>& resources,
+                            const std::vector<size_t>& which);
 
     [[nodiscard]] std::vector<StoredResource> load(const std::string& target);
     [[nodiscard]] std::optional<StoredResource> find(const std::string& target,

@@ -1,0 +1,28 @@
+#pragma once
+// A JSON body kept as its text. A parsed nlohmann tree of a SCIM User takes about 3.8 KB; its
+// text about 600 bytes. At a million people, bodies that planning only compares by fingerprint
+// or passes along unchanged stay packed, and are parsed where they are needed. Copies share
+// one text.
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace hr2scim::scim {
+
+class PackedJson {
+  public:
+    PackedJson() = default;
+    explicit PackedJson(const nlohmann::json& value)
+        : m_text(std::make_shared<const std::string>(value.dump())) {}
+
+    [[nodiscard]] bool empty() const { return !m_text; }
+    [[nodiscard]] const std::string& text() const { return *m_text; }
+    // The text was written by dump(): it parses.
+    [[nodiscard]] nlohmann::json parse() const { return nlohmann::json::parse(*m_text); }
+
+  private:
+    std::shared_ptr<const std::string> m_text;
+};
+
+} // namespace hr2scim::scim
