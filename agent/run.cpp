@@ -2,6 +2,8 @@
 
 #include "agent/config.hpp"
 #include "agent/plan_printer.hpp"
+#include "connectors/source_support.hpp"
+#include "mappings/parallel_mapper.hpp"
 #include "agent/progress.hpp"
 #include "agent/reconcile.hpp"
 #include "agent/run_lock.hpp"
@@ -20,7 +22,10 @@
 #include "state/source_key.hpp"
 #include "state/state_store.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <fcntl.h>
@@ -179,37 +184,132 @@ void reject_same_identity(MappedSource& mapped, bool case_sensitive) {
     std::erase_if(mapped.desired, [&](const auto& desired) { return rejected.contains(&desired); });
 }
 
-// Each mapped person goes through `finish` as soon as it is mapped (plan and sync pack it).
-using FinishMapped = std::function<void(scim::DesiredResource&, const MappedSource&)>;
+// Each mapped person goes through `finish` as soon as it is mapped (plan and sync pack it),
+// on a mapping thread; `kept_paths` are those a failed joined source keeps as sent.
+using FinishMapped = std::function<void(scim::DesiredResource&,
+                                        const std::vector<scim::AttributePath>& kept_paths)>;
+
+// "hr.csv:9" before "hr.csv:10".
+bool earlier_origin(std::string_view a, std::string_view b) {
+    auto split = [](std::string_view origin) {
+        auto colon = origin.rfind(':');
+        size_t line = 0;
+        if (colon != std::string_view::npos)
+            std::from_chars(origin.data() + colon + 1, origin.data() + origin.size(), line);
+        return std::pair(origin.substr(0, colon), line);
+    };
+    return split(a) < split(b);
+}
+
+// A key that came more than once is nobody's for sure: every record with it is rejected (and
+// protected), as sources that read whole do themselves. Streamed sources leave it to the run.
+void reject_repeated_keys(MappedSource& mapped, size_t first_mapping_rejection) {
+    std::vector<std::string_view> keys;
+    keys.reserve(mapped.desired.size());
+    for (const auto& desired : mapped.desired)
+        keys.emplace_back(desired.key);
+    for (size_t i = first_mapping_rejection; i < mapped.rejections.size(); ++i)
+        keys.emplace_back(mapped.rejections[i].key);
+    std::ranges::sort(keys);
+    std::set<std::string, std::less<>> repeated;
+    for (size_t i = 1; i < keys.size(); ++i)
+        if (keys[i] == keys[i - 1] && !keys[i].empty()) repeated.emplace(keys[i]);
+    if (repeated.empty()) return;
+    std::map<std::string, std::vector<std::string>, std::less<>> origins;
+    for (const auto& desired : mapped.desired)
+        if (repeated.contains(desired.key)) origins[desired.key].push_back(desired.origin);
+    for (size_t i = first_mapping_rejection; i < mapped.rejections.size(); ++i)
+        if (repeated.contains(mapped.rejections[i].key))
+            origins[mapped.rejections[i].key].push_back(mapped.rejections[i].origin);
+    std::vector<connectors::Rejection> rejections;
+    for (auto& [key, where] : origins) {
+        std::ranges::sort(where, earlier_origin);
+        for (const auto& origin : where)
+            rejections.push_back({origin, key,
+                                  "key '" + key + "' appears more than once (" +
+                                      connectors::join(where) + ")"});
+    }
+    std::erase_if(mapped.desired, [&](const auto& d) { return repeated.contains(d.key); });
+    auto from = mapped.rejections.begin() + static_cast<std::ptrdiff_t>(first_mapping_rejection);
+    mapped.rejections.erase(std::remove_if(from, mapped.rejections.end(),
+                                           [&](const auto& r) { return repeated.contains(r.key); }),
+                            mapped.rejections.end());
+    std::ranges::move(rejections, std::back_inserter(mapped.rejections));
+}
+
+// Maps each record; what cannot be mapped is rejected with the reason.
+void map_into(const Prepared& prepared, connectors::Record& record,
+              std::vector<scim::DesiredResource>& desired,
+              std::vector<connectors::Rejection>& rejections, const FinishMapped& finish,
+              const std::vector<scim::AttributePath>& kept_paths) {
+    auto mapped = mappings::map_record(prepared.mapping, record, prepared.now);
+    if (!mapped) {
+        rejections.push_back({record.origin, record.key, mapped.error()});
+        return;
+    }
+    if (finish) finish(*mapped, kept_paths);
+    desired.push_back(std::move(*mapped));
+}
+
+// Without joined sources, records are mapped on every core as they are read, and none is held
+// after it is mapped.
+void stream_and_map(const Prepared& prepared, MappedSource& mapped, const FinishMapped& finish) {
+    size_t records = 0;
+    std::vector<connectors::Rejection> mapping_rejections;
+    const std::vector<scim::AttributePath> no_kept_paths;
+    mappings::ParallelMapper mapper(
+        [&](mappings::MappedBatch& batch) {
+            for (auto& record : batch.records)
+                map_into(prepared, record, batch.desired, batch.rejections, finish,
+                         no_kept_paths);
+            std::vector<connectors::Record>().swap(batch.records);
+        },
+        [&](mappings::MappedBatch& batch) {
+            std::ranges::move(batch.desired, std::back_inserter(mapped.desired));
+            std::ranges::move(batch.rejections, std::back_inserter(mapping_rejections));
+        });
+    mapped.read = prepared.source->read_each([&](connectors::Record&& record) {
+        ++records;
+        mapper.add(std::move(record));
+    });
+    mapper.finish();
+    check_mapping_against_sources(prepared, mapped);
+    mapped.records = records;
+    mapped.yielded = records + mapped.read.rejections.size();
+    mapped.rejections = std::move(mapped.read.rejections);
+    const size_t first_mapping_rejection = mapped.rejections.size();
+    std::ranges::move(mapping_rejections, std::back_inserter(mapped.rejections));
+    reject_repeated_keys(mapped, first_mapping_rejection);
+}
 
 MappedSource read_and_map(const Prepared& prepared, const LastRead& last_read,
                           bool keep_records = false, const FinishMapped& finish = {}) {
     auto started = std::chrono::steady_clock::now();
-    MappedSource mapped{prepared.source->read(), 0, 0, {}, {}, {}, {}, {}, {}};
+    MappedSource mapped{{}, 0, 0, {}, {}, {}, {}, {}, {}};
     auto& read = mapped.read;
-    check_mapping_against_sources(prepared, mapped);
-    mapped.yielded = read.records.size() + read.rejections.size();
-    if (read.complete())
-        for (const auto& join : prepared.joins)
-            join_secondary(prepared, join, mapped, last_read);
-    mapped.rejections = std::move(read.rejections);
-    mapped.records = read.records.size();
-    for (auto& record : read.records) {
-        auto desired = mappings::map_record(prepared.mapping, record, prepared.now);
-        if (desired) {
-            if (finish) finish(*desired, mapped);
-            mapped.desired.push_back(std::move(*desired));
-        } else {
-            mapped.rejections.push_back({record.origin, record.key, desired.error()});
+    if (prepared.joins.empty() && !keep_records) {
+        stream_and_map(prepared, mapped, finish);
+    } else {
+        read = prepared.source->read();
+        check_mapping_against_sources(prepared, mapped);
+        mapped.yielded = read.records.size() + read.rejections.size();
+        if (read.complete())
+            for (const auto& join : prepared.joins)
+                join_secondary(prepared, join, mapped, last_read);
+        mapped.rejections = std::move(read.rejections);
+        mapped.records = read.records.size();
+        for (auto& record : read.records) {
+            map_into(prepared, record, mapped.desired, mapped.rejections, finish,
+                     mapped.kept_paths);
+            // Once mapped, a record's attributes are not needed again (explain keeps them).
+            if (!keep_records) connectors::Attributes().swap(record.attributes);
         }
-        // Once mapped, a record's attributes are not needed again (explain keeps them to show).
-        if (!keep_records) connectors::Attributes().swap(record.attributes);
     }
     reject_same_identity(mapped, prepared.config.case_sensitive_keys);
     auto elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    spdlog::info("read {} records from {} in {:.2f} s: {} mapped, {} rejected{}",
-                 read.records.size(), prepared.source->describe(), elapsed, mapped.desired.size(),
+    spdlog::info("read {} records from {} in {:.2f} s: {} mapped, {} rejected{}", mapped.records,
+                 prepared.source->describe(), elapsed, mapped.desired.size(),
                  mapped.rejections.size(), read.complete() ? "" : "; the source FAILED");
     for (const auto& rejection : mapped.rejections)
         spdlog::warn("rejected {}{}: {}", rejection.origin,
@@ -806,19 +906,20 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
             ? std::optional(scim::capabilities_from_state(*snapshot.target_capabilities))
             : std::nullopt;
     std::optional<state::StoredIndex> index;
-    bool released = false; // bodies of people unchanged at a glance were let go
+    std::atomic<bool> released = false; // bodies of people unchanged at a glance were let go
     auto map_source = [&](const std::optional<scim::Capabilities>& known) {
         FinishMapped finish;
         if (at_a_glance) {
             index.emplace(snapshot.resources, config.case_sensitive_keys);
-            finish = [&](scim::DesiredResource& desired, const MappedSource& so_far) {
+            finish = [&](scim::DesiredResource& desired,
+                         const std::vector<scim::AttributePath>& kept_paths) {
                 // What the target said it lacks is left out before the fingerprint is taken.
                 if (known && known->user_attributes)
                     (void)scim::drop_unknown_attributes(desired.body, *known->user_attributes);
                 state::pack_for_planning(
                     desired, desired.manager_key ? index->scim_id(*desired.manager_key) : nullptr);
                 // Joined sources were read first: the paths a failed one keeps are known.
-                if (state::unchanged_at_a_glance(desired, *index, so_far.kept_paths)) {
+                if (state::unchanged_at_a_glance(desired, *index, kept_paths)) {
                     desired.packed = {}; // planning needs its fingerprint only
                     released = true;
                 }

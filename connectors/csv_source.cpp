@@ -55,8 +55,10 @@ std::optional<std::string> check_row(const CsvRow& row, const std::vector<std::s
 // Turns rows into records as they arrive: the first row is the header.
 class RecordBuilder {
   public:
-    RecordBuilder(std::string file_label, std::string key_column)
-        : m_label(std::move(file_label)), m_key_column(std::move(key_column)) {}
+    // With a sink, each record goes there instead of into the result.
+    RecordBuilder(std::string file_label, std::string key_column,
+                  const RecordSink* sink = nullptr)
+        : m_label(std::move(file_label)), m_key_column(std::move(key_column)), m_sink(sink) {}
 
     void add_error(const CsvError& error) {
         m_read.rejections.push_back({origin_of(m_label, error.line), "", error.reason});
@@ -83,7 +85,11 @@ class RecordBuilder {
         Record record{row.fields[m_key_index], {}, std::move(origin)};
         for (size_t i = 0; i < m_header.size(); ++i)
             record.attributes.emplace(m_header[i], std::vector{std::move(row.fields[i])});
-        m_read.records.push_back(std::move(record));
+        if (m_sink) {
+            (*m_sink)(std::move(record));
+        } else {
+            m_read.records.push_back(std::move(record));
+        }
     }
 
     SourceRead finish(std::optional<CsvError> ended_badly) {
@@ -91,7 +97,7 @@ class RecordBuilder {
             m_read.failure = origin_of(m_label, ended_badly->line) + ": " + ended_badly->reason;
         if (!m_have_header && !m_read.failure)
             m_read.failure = m_label + ": no header row (the file is empty)";
-        reject_duplicate_keys(m_read);
+        if (!m_sink) reject_duplicate_keys(m_read);
         return std::move(m_read);
     }
 
@@ -116,6 +122,7 @@ class RecordBuilder {
     std::vector<std::string> m_header;
     size_t m_key_index = 0;
     bool m_have_header = false;
+    const RecordSink* m_sink;
     SourceRead m_read;
 };
 
@@ -137,15 +144,23 @@ std::string CsvSource::describe() const {
     return "csv:" + m_settings.path.string();
 }
 
-// Streams the file: one line, and one row, in memory at a time besides the records.
 SourceRead CsvSource::read() {
+    return read_to(nullptr);
+}
+
+SourceRead CsvSource::read_each(const RecordSink& each) {
+    return read_to(&each);
+}
+
+// Streams the file: one line, and one row, in memory at a time besides the records.
+SourceRead CsvSource::read_to(const RecordSink* each) {
     auto file = open_source_file(m_settings.path);
     if (!file) {
         SourceRead failed;
         failed.failure = file.error();
         return failed;
     }
-    RecordBuilder builder(m_settings.path.filename().string(), m_settings.key_column);
+    RecordBuilder builder(m_settings.path.filename().string(), m_settings.key_column, each);
     CsvStreamParser parser(
         m_settings.csv, [&](CsvRow&& row) { builder.add_row(std::move(row)); },
         [&](CsvError&& error) { builder.add_error(error); });

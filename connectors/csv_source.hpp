@@ -21,9 +21,11 @@ class CsvSource final : public Source {
   public:
     explicit CsvSource(CsvSourceSettings settings);
     [[nodiscard]] SourceRead read() override;
+    [[nodiscard]] SourceRead read_each(const RecordSink& each) override;
     [[nodiscard]] std::string describe() const override;
 
   private:
+    SourceRead read_to(const RecordSink* each);
     CsvSourceSettings m_settings;
 };
 

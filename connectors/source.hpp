@@ -26,10 +26,24 @@ struct SourceRead {
     [[nodiscard]] bool complete() const { return !failure.has_value(); }
 };
 
+// Takes each record as it is read; the source keeps none of them.
+using RecordSink = std::function<void(Record&&)>;
+
 class Source {
   public:
     virtual ~Source() = default;
     [[nodiscard]] virtual SourceRead read() = 0;
+    // The records go to `each` as they are read instead of into the result, so that a large
+    // source is never held whole. Keys that appear twice are not rejected here: the caller,
+    // which has seen every key, does it (see reject_duplicate_keys). Sources that do not stream
+    // read whole (rejecting repeated keys themselves), then hand the records over.
+    [[nodiscard]] virtual SourceRead read_each(const RecordSink& each) {
+        auto whole = read();
+        for (auto& record : whole.records)
+            each(std::move(record));
+        whole.records.clear();
+        return whole;
+    }
     [[nodiscard]] virtual std::string describe() const = 0; // for logs: "csv:examples/hr.csv"
 };
 

@@ -59,6 +59,12 @@ std::string from_code_points(const std::vector<int32_t>& points, size_t first = 
 }
 
 template <class Map> std::string map_code_points(const std::string& text, Map map) {
+    if (std::ranges::all_of(text, [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+        std::string ascii = text; // one byte, one code point: no decoding
+        for (char& c : ascii)
+            c = static_cast<char>(map(static_cast<unsigned char>(c)));
+        return ascii;
+    }
     auto points = code_points(text);
     for (auto& point : points)
         if (point >= 0) point = map(point);
@@ -66,9 +72,9 @@ template <class Map> std::string map_code_points(const std::string& text, Map ma
 }
 
 const RE2& compiled(const std::string& pattern) {
-    // Patterns are few and come from the mapping file: compile each once per run. One read
-    // from the data that is not a pattern rejects that record.
-    static std::map<std::string, std::unique_ptr<RE2>> cache;
+    // Patterns are few and come from the mapping file: compile each once per run and mapping
+    // thread. One read from the data that is not a pattern rejects that record.
+    thread_local std::map<std::string, std::unique_ptr<RE2>> cache;
     auto& entry = cache[pattern];
     if (!entry) entry = std::make_unique<RE2>(pattern, RE2::Quiet);
     if (!entry->ok())
