@@ -2,8 +2,6 @@
 
 #include "agent/config.hpp"
 #include "agent/plan_printer.hpp"
-#include "connectors/source_support.hpp"
-#include "mappings/parallel_mapper.hpp"
 #include "agent/progress.hpp"
 #include "agent/reconcile.hpp"
 #include "agent/run_lock.hpp"
@@ -11,10 +9,12 @@
 #include "apply/recorder.hpp"
 #include "connectors/join.hpp"
 #include "connectors/source_registry.hpp"
+#include "connectors/source_support.hpp"
 #include "http/json_body.hpp"
 #include "http/redact.hpp"
 #include "http/secrets.hpp"
 #include "mappings/mapper.hpp"
+#include "mappings/parallel_mapper.hpp"
 #include "state/body_hash.hpp"
 #include "state/plan_file.hpp"
 #include "state/planner.hpp"
@@ -186,8 +186,8 @@ void reject_same_identity(MappedSource& mapped, bool case_sensitive) {
 
 // Each mapped person goes through `finish` as soon as it is mapped (plan and sync pack it),
 // on a mapping thread; `kept_paths` are those a failed joined source keeps as sent.
-using FinishMapped = std::function<void(scim::DesiredResource&,
-                                        const std::vector<scim::AttributePath>& kept_paths)>;
+using FinishMapped =
+    std::function<void(scim::DesiredResource&, const std::vector<scim::AttributePath>& kept_paths)>;
 
 // "hr.csv:9" before "hr.csv:10".
 bool earlier_origin(std::string_view a, std::string_view b) {
@@ -225,9 +225,9 @@ void reject_repeated_keys(MappedSource& mapped, size_t first_mapping_rejection) 
     for (auto& [key, where] : origins) {
         std::ranges::sort(where, earlier_origin);
         for (const auto& origin : where)
-            rejections.push_back({origin, key,
-                                  "key '" + key + "' appears more than once (" +
-                                      connectors::join(where) + ")"});
+            rejections.push_back(
+                {origin, key,
+                 "key '" + key + "' appears more than once (" + connectors::join(where) + ")"});
     }
     std::erase_if(mapped.desired, [&](const auto& d) { return repeated.contains(d.key); });
     auto from = mapped.rejections.begin() + static_cast<std::ptrdiff_t>(first_mapping_rejection);
@@ -260,8 +260,7 @@ void stream_and_map(const Prepared& prepared, MappedSource& mapped, const Finish
     mappings::ParallelMapper mapper(
         [&](mappings::MappedBatch& batch) {
             for (auto& record : batch.records)
-                map_into(prepared, record, batch.desired, batch.rejections, finish,
-                         no_kept_paths);
+                map_into(prepared, record, batch.desired, batch.rejections, finish, no_kept_paths);
             std::vector<connectors::Record>().swap(batch.records);
         },
         [&](mappings::MappedBatch& batch) {
@@ -757,10 +756,33 @@ void write_plan_file(const std::filesystem::path& file, const state::Plan& plan,
     if (fd < 0)
         throw ConfigError("cannot write the plan to " + file.string() + ": " +
                           std::strerror(errno));
-    const std::string text = state::plan_to_json(plan, origin).dump(2) + "\n";
-    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    // Written piece by piece, each piece whole: write() takes at most 2 GiB at once, and may
+    // take less.
+    std::string buffer;
+    bool written = true;
+    auto flush = [&] {
+        for (size_t done = 0; written && done < buffer.size();) {
+            const auto wrote = ::write(fd, buffer.data() + done, buffer.size() - done);
+            if (wrote < 0 && errno == EINTR) continue;
+            if (wrote <= 0)
+                written = false;
+            else
+                done += static_cast<size_t>(wrote);
+        }
+        buffer.clear();
+    };
+    state::write_plan_json(
+        [&](std::string_view piece) {
+            buffer += piece;
+            if (buffer.size() >= (1U << 20)) flush();
+        },
+        plan, origin);
+    flush();
+    const int saved_errno = errno;
     ::close(fd);
-    if (!written) throw ConfigError("cannot write the plan to " + file.string());
+    if (!written)
+        throw ConfigError("cannot write the plan to " + file.string() + ": " +
+                          std::strerror(saved_errno));
     out << "\nPlan written to " << file.string() << ". After reviewing it: hr2scim apply "
         << file.string() << " -c " << config_file.string()
         << " (it applies exactly these operations, withheld ones "
@@ -986,7 +1008,13 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
                     (void)scim::drop_unknown_attributes(snapshot.resources[position].body,
                                                         *known->user_attributes);
         }
-        return state::make_plan(mapped.desired, snapshot.resources, policy);
+        auto started = std::chrono::steady_clock::now();
+        auto made = state::make_plan(mapped.desired, snapshot.resources, policy);
+        spdlog::info(
+            "planned {} operations for {} people in {:.2f} s", made.operations.size(),
+            mapped.desired.size(),
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        return made;
     };
     auto plan = make_plan();
     const bool approving = !options.approve_withheld.empty() && !plan.withheld.empty();

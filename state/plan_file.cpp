@@ -111,6 +111,35 @@ json plan_to_json(const Plan& plan, const PlanOrigin& origin) {
             {"withheld_digest", plan.withheld.empty() ? json() : json(plan.withheld_digest())}};
 }
 
+void write_plan_json(const std::function<void(std::string_view)>& write, const Plan& plan,
+                     const PlanOrigin& origin) {
+    // The header as plan_to_json has it, without the lists; each operation is then written on
+    // its own, so a million of them are never one JSON tree in memory.
+    json header = plan_to_json(Plan{}, origin);
+    header.erase("operations");
+    header.erase("withheld");
+    header["withheld_reason"] = plan.withheld_reason ? json(*plan.withheld_reason) : json();
+    header["withheld_digest"] = plan.withheld.empty() ? json() : json(plan.withheld_digest());
+    std::string text = header.dump(2);
+    text.pop_back(); // the closing brace: the lists follow
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+        text.pop_back();
+    write(text);
+    auto list = [&](std::string_view name, const std::vector<Operation>& operations) {
+        write(",\n  \"" + std::string(name) + "\": [");
+        for (size_t i = 0; i < operations.size(); ++i) {
+            std::string item = operation_to_json(operations[i]).dump(2);
+            for (size_t at = item.find('\n'); at != std::string::npos; at = item.find('\n', at + 5))
+                item.replace(at, 1, "\n    ");
+            write((i ? ",\n    " : "\n    ") + item);
+        }
+        write(operations.empty() ? "]" : "\n  ]");
+    };
+    list("operations", plan.operations);
+    list("withheld", plan.withheld);
+    write("\n}\n");
+}
+
 tl::expected<PlanFile, std::string> plan_from_json(const json& file) {
     if (!file.is_object() || !file.contains("hr2scim_plan"))
         return tl::unexpected(std::string("not an hr2scim plan file"));

@@ -7,8 +7,10 @@
 #include "state/stored_resource.hpp"
 
 #include <chrono>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <tl/expected.hpp>
 
 namespace hr2scim::state {
@@ -29,6 +31,10 @@ struct PlanFile {
 };
 
 [[nodiscard]] nlohmann::json plan_to_json(const Plan& plan, const PlanOrigin& origin);
+// The same JSON as plan_to_json, written piece by piece (a plan of a million creates is a
+// gigabyte of text).
+void write_plan_json(const std::function<void(std::string_view)>& write, const Plan& plan,
+                     const PlanOrigin& origin);
 // The plan, or why the file cannot be one (version, shape).
 [[nodiscard]] tl::expected<PlanFile, std::string> plan_from_json(const nlohmann::json& file);
 

@@ -204,11 +204,24 @@ class Planner {
         }
         if (!std::ranges::is_sorted(ordered, {}, &scim::DesiredResource::key))
             std::ranges::sort(ordered, {}, &scim::DesiredResource::key);
+        // One allocation for the operations: one per person (those whose body was let go of are
+        // unchanged), and a manager link each at most. Moving a million operations on growth
+        // costs more than the planning.
+        size_t most = 0;
+        for (const auto& d : desired)
+            if (!d.packed.empty() || !d.body.is_null()) most += d.manager_key ? 2 : 1;
+        m_plan.operations.reserve(most);
         for (const auto* resource : ordered)
             plan_desired(*resource);
         for (const auto& [id, resource] : m_stored.ordered())
             plan_unseen(*resource);
-        std::ranges::move(m_links, std::back_inserter(m_plan.operations));
+        for (const auto* linked : m_links) {
+            Operation link = operation_of(OperationKind::link_manager, linked->key, {});
+            link.origin = linked->origin;
+            link.manager_key = *linked->manager_key;
+            m_plan.operations.push_back(std::move(link));
+        }
+        std::vector<const scim::DesiredResource*>().swap(m_links);
         gate(desired.size());
         number_and_link(m_plan.operations);
         for (size_t i = 0; i < m_plan.withheld.size(); ++i)
@@ -280,10 +293,7 @@ class Planner {
         if (const auto* resource = stored(manager); resource && !resource->scim_id.empty()) {
             return &resource->scim_id;
         } else if (m_creating.contains(id_of(manager))) {
-            Operation link = operation_of(OperationKind::link_manager, desired.key, {});
-            link.origin = desired.origin;
-            link.manager_key = manager;
-            m_links.push_back(std::move(link));
+            m_links.push_back(&desired); // made into operations after all others
         } else {
             m_plan.unlinked_managers.push_back(
                 desired.key + ": manager " + manager +
@@ -506,7 +516,7 @@ class Planner {
     std::set<std::string> m_protected;
     std::map<std::string, std::set<std::string>> m_taken;
     std::vector<Operation> m_destructive;
-    std::vector<Operation> m_links;
+    std::vector<const scim::DesiredResource*> m_links; // whose manager is created in this run
     Plan m_plan;
 };
 
