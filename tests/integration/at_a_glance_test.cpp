@@ -1,0 +1,160 @@
+// Planning at a glance (issue 13): the state is read without bodies and people whose
+// fingerprint matches are skipped without a diff. Whatever it skips, the full comparison must
+// agree: checked against `sync --reconcile`, which reads every body and the target itself,
+// and on the server's side.
+
+#include "tests/integration/sync_fixture.hpp"
+
+#include <fstream>
+#include <gtest/gtest.h>
+#include <regex>
+#include <sstream>
+
+namespace hr2scim::testing {
+namespace {
+
+constexpr const char* k_enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+constexpr const char* k_header =
+    "employee_id,first_name,last_name,email,job_title,department,cost_center,mobile,manager_id\n";
+
+// Person i reports to person i / 5 (person 1 to nobody).
+std::string person(int i, const std::string& title = "Engineer", int manager = -1) {
+    if (manager < 0) manager = i / 5;
+    char line[256];
+    std::snprintf(
+        line, sizeof line, "P%04d,First%d,Last%d,p%d@example.com,%s,Dept%d,CC-%d,+1 555 %04d,%s\n",
+        i, i, i, i, title.c_str(), i % 7, i % 3, i,
+        manager > 0
+            ? ("P" + std::string(4 - std::to_string(manager).size(), '0') + std::to_string(manager))
+                  .c_str()
+            : "");
+    return line;
+}
+
+class AtAGlanceTest : public SyncTest {
+  protected:
+    AtAGlanceTest() {
+        std::ofstream(dir.path() / "mapping.yaml")
+            << read_file(std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml") << "  "
+            << k_enterprise << ":manager: { column: manager_id }\n";
+        write_config("safety:\n  max_deactivations: 1000\n  max_deactivation_percent: 100\n");
+        use_mapping((dir.path() / "mapping.yaml").string());
+    }
+
+    void write_people(int count, const std::function<std::string(int)>& line) {
+        std::string csv = k_header;
+        for (int i = 1; i <= count; ++i)
+            csv += line(i);
+        write_csv(csv);
+    }
+
+    // The operations a plan lists ("~ update P0007", "- deactivate P0009", ...), in order.
+    static std::vector<std::string> operations(const std::string& out) {
+        std::vector<std::string> found;
+        static const std::regex line(R"(^  ([+~\-<>]) (\w[\w ]*?)\s+(P\d{4}))");
+        std::istringstream in(out);
+        for (std::string text; std::getline(in, text);) {
+            std::smatch match;
+            if (std::regex_search(text, match, line))
+                found.push_back(match[2].str() + " " + match[3].str());
+        }
+        return found;
+    }
+};
+
+TEST_F(AtAGlanceTest, WhatItSkipsTheFullComparisonSkipsToo) {
+    write_people(120, [](int i) { return person(i); });
+    auto first = sync();
+    ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+    ASSERT_EQ(sync().exit_code, 0); // the manager links
+    ASSERT_EQ(server.users().size(), 120U);
+
+    // Every kind of change at once: a title, a new manager, one who left, a new hire, a key
+    // re-exported in lower case, and a row cleared of its phone number.
+    write_people(121, [](int i) {
+        if (i == 7) return person(i, "Principal Engineer");
+        if (i == 30) return person(i, "Engineer", 11);
+        if (i == 44) return std::string();
+        if (i == 50) {
+            auto line = person(i);
+            line[0] = 'p';
+            return line;
+        }
+        if (i == 61) return replace_once(person(i), "+1 555 0061", "");
+        return person(i);
+    });
+    auto planned = plan();
+    ASSERT_EQ(planned.exit_code, 0) << planned.out << planned.err;
+    EXPECT_NE(planned.out.find("1 to create, 4 to update, 1 to deactivate"), std::string::npos)
+        << planned.out;
+
+    auto reconciled = hr2scim({"sync", "--reconcile", "--show-all"}, server.token());
+    ASSERT_EQ(reconciled.exit_code, 0) << reconciled.out << reconciled.err;
+    auto at_a_glance = hr2scim({"plan", "--show-all"}, server.token()); // after: nothing left
+    EXPECT_EQ(operations(at_a_glance.out), std::vector<std::string>{}) << at_a_glance.out;
+    auto planned_all = operations(without_line(planned.out, "  ..."));
+    auto applied = operations(reconciled.out);
+    EXPECT_FALSE(planned_all.empty());
+    EXPECT_EQ(planned_all, std::vector<std::string>(
+                               applied.begin(),
+                               applied.begin() +
+                                   static_cast<long>(std::min(applied.size(), planned_all.size()))))
+        << planned.out << "\n----\n"
+        << reconciled.out;
+
+    // On the server: the changes landed, the new manager's id is the one it holds.
+    auto moved = server.user_with_external_id("P0030");
+    auto manager = server.user_with_external_id("P0011");
+    EXPECT_EQ(moved[k_enterprise]["manager"]["value"], manager["id"]);
+    EXPECT_EQ(server.user_with_external_id("P0007")["title"], "Principal Engineer");
+    EXPECT_EQ(server.user_with_external_id("P0044")["active"], false);
+    EXPECT_FALSE(server.user_with_external_id("P0061").contains("phoneNumbers"));
+    EXPECT_EQ(server.users().size(), 121U);
+}
+
+TEST_F(AtAGlanceTest, AManagerWhoseAccountWasRemadeIsTheOneTheirReportsHoldAfterwards) {
+    write_people(12, [](int i) { return person(i); });
+    ASSERT_EQ(sync().exit_code, 0);
+    ASSERT_EQ(sync().exit_code, 0);
+    // P0002's account vanishes on the target; a reconcile creates it again with a new id and
+    // links the reports to it. The reports' fingerprints hold the manager's id: the next runs
+    // find them unchanged only because the state now holds the new id too.
+    auto old_id = server.user_with_external_id("P0002")["id"].get<std::string>();
+    ASSERT_EQ(server.scim("DELETE", "/Users/" + old_id).status, 204);
+    auto repaired = hr2scim({"sync", "--reconcile"}, server.token());
+    ASSERT_NE(repaired.exit_code, 1) << repaired.out << repaired.err;
+    auto new_id = server.user_with_external_id("P0002")["id"].get<std::string>();
+    ASSERT_NE(new_id, old_id);
+    for (const char* report : {"P0010", "P0011", "P0012"})
+        EXPECT_EQ(server.user_with_external_id(report)[k_enterprise]["manager"]["value"], new_id)
+            << repaired.out;
+    server.clear_requests();
+    auto next = sync();
+    ASSERT_EQ(next.exit_code, 0) << next.out << next.err;
+    EXPECT_NE(next.out.find("12 unchanged"), std::string::npos) << next.out;
+    EXPECT_EQ(server.requests().size(), 0U) << server.requests().dump();
+}
+
+TEST_F(AtAGlanceTest, AKeyTwiceInAStreamedFileIsNobodysAndProtected) {
+    write_people(6, [](int i) { return person(i); });
+    ASSERT_EQ(sync().exit_code, 0);
+    ASSERT_EQ(sync().exit_code, 0);
+    server.clear_requests();
+    // P0004 twice, with different titles: neither row is the truth; the account is left alone.
+    write_people(6, [](int i) {
+        return i == 4 ? person(4, "Director") + person(4, "Intern") : person(i, "Engineer II");
+    });
+    auto result = sync();
+    EXPECT_EQ(result.exit_code, 2) << result.out << result.err; // partial: rows rejected
+    EXPECT_NE(result.out.find("key 'P0004' appears more than once (hr.csv:5, hr.csv:6)"),
+              std::string::npos)
+        << result.out;
+    auto held = server.user_with_external_id("P0004");
+    EXPECT_EQ(held["title"], "Engineer");
+    EXPECT_EQ(held["active"], true);
+    EXPECT_EQ(server.user_with_external_id("P0005")["title"], "Engineer II");
+    EXPECT_EQ(server.count_requests("PATCH"), 5U) << server.requests().dump();
+}
+
+} // namespace
+} // namespace hr2scim::testing
