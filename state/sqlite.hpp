@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -58,6 +59,10 @@ class Database {
 
     void execute(std::string_view sql);
     [[nodiscard]] Statement prepare(std::string_view sql) { return Statement(m_db, sql); }
+    // A statement to keep and run many times (reset between runs).
+    [[nodiscard]] std::unique_ptr<Statement> prepare_kept(std::string_view sql) {
+        return std::make_unique<Statement>(m_db, sql);
+    }
     [[nodiscard]] std::int64_t last_insert_id() const;
     [[nodiscard]] int changes() const; // rows changed by the last statement
 

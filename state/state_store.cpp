@@ -196,18 +196,23 @@ void StateStore::journal_create(const std::string& target, const std::string& ke
 void StateStore::save(const std::string& target, const StoredResource& resource) {
     // deactivated_at keeps the first time a user was saved as deactivated, and clears when
     // they are active again.
-    auto statement = m_db.prepare(
-        "INSERT INTO resources (target, source_key, scim_id, status, body, body_hash, created_at, "
-        "updated_at, "
-        "deactivated_at, version) VALUES (?, ?, ?, ?, ?, ?, " +
-        std::string(k_now) + ", " + std::string(k_now) +
-        ", ?, ?) "
-        "ON CONFLICT (target, source_key) DO UPDATE SET scim_id = excluded.scim_id, status = "
-        "excluded.status, "
-        "body = excluded.body, body_hash = excluded.body_hash, updated_at = excluded.updated_at, "
-        "version = excluded.version, "
-        "deactivated_at = CASE WHEN excluded.status = 'deactivated' "
-        "THEN COALESCE(resources.deactivated_at, excluded.deactivated_at) END");
+    if (!m_save)
+        m_save = m_db.prepare_kept(
+            "INSERT INTO resources (target, source_key, scim_id, status, body, body_hash, "
+            "created_at, "
+            "updated_at, "
+            "deactivated_at, version) VALUES (?, ?, ?, ?, ?, ?, " +
+            std::string(k_now) + ", " + std::string(k_now) +
+            ", ?, ?) "
+            "ON CONFLICT (target, source_key) DO UPDATE SET scim_id = excluded.scim_id, status = "
+            "excluded.status, "
+            "body = excluded.body, body_hash = excluded.body_hash, updated_at = "
+            "excluded.updated_at, "
+            "version = excluded.version, "
+            "deactivated_at = CASE WHEN excluded.status = 'deactivated' "
+            "THEN COALESCE(resources.deactivated_at, excluded.deactivated_at) END");
+    auto& statement = *m_save;
+    statement.reset();
     statement.bind(1, target).bind(2, resource.key);
     if (resource.scim_id.empty()) {
         statement.bind_null(3);
@@ -215,7 +220,7 @@ void StateStore::save(const std::string& target, const StoredResource& resource)
         statement.bind(3, resource.scim_id);
     }
     std::string body = resource.body.dump();
-    statement.bind(4, to_string(resource.status)).bind(5, body).bind(6, body_hash(resource.body));
+    statement.bind(4, to_string(resource.status)).bind(5, body).bind(6, text_hash(body));
     if (resource.status == ResourceStatus::deactivated) {
         auto since = resource.deactivated_at.value_or(
             std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));

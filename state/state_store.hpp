@@ -103,6 +103,7 @@ class StateStore {
 
   private:
     Database m_db;
+    std::unique_ptr<Statement> m_save; // prepared once: a sync saves a row per outcome
 };
 
 } // namespace hr2scim::state
