@@ -994,8 +994,8 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     auto make_plan = [&] {
         auto policy = policy_for(prepared, options, mapped);
         if (at_a_glance) { // the bodies planning will read
-            auto which =
-                state::resources_needing_bodies(mapped.desired, snapshot.resources, policy);
+            auto which = state::resources_needing_bodies(mapped.desired, snapshot.resources, policy,
+                                                         &*index);
             if (store) {
                 store->fill_bodies(config.target.name, snapshot.resources, which);
             } else {
@@ -1009,7 +1009,8 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
                                                         *known->user_attributes);
         }
         auto started = std::chrono::steady_clock::now();
-        auto made = state::make_plan(mapped.desired, snapshot.resources, policy);
+        auto made = state::make_plan(mapped.desired, snapshot.resources, policy,
+                                     at_a_glance ? &*index : nullptr);
         spdlog::info(
             "planned {} operations for {} people in {:.2f} s", made.operations.size(),
             mapped.desired.size(),

@@ -185,8 +185,13 @@ std::string folded(std::string text) {
 
 class Planner {
   public:
-    Planner(const std::vector<StoredResource>& stored, const PlanPolicy& policy)
-        : m_policy(policy), m_stored(stored, policy.case_sensitive_keys) {
+    Planner(const std::vector<StoredResource>& stored, const PlanPolicy& policy,
+            const StoredIndex* index)
+        : m_policy(policy),
+          m_own_index(index ? std::nullopt
+                            : std::optional<StoredIndex>(std::in_place, stored,
+                                                         policy.case_sensitive_keys)),
+          m_stored(index ? *index : *m_own_index) {
         for (const auto& key : policy.protected_keys)
             m_protected.insert(id_of(key));
     }
@@ -510,7 +515,8 @@ class Planner {
     }
 
     const PlanPolicy& m_policy;
-    StoredIndex m_stored;
+    std::optional<StoredIndex> m_own_index;
+    const StoredIndex& m_stored;
     std::unordered_map<std::string, const scim::DesiredResource*> m_seen;
     std::unordered_set<std::string> m_creating;
     std::set<std::string> m_protected;
@@ -605,7 +611,7 @@ void pack_for_planning(scim::DesiredResource& desired, const std::string* manage
 
 std::vector<size_t> resources_needing_bodies(const std::vector<scim::DesiredResource>& desired,
                                              const std::vector<StoredResource>& stored,
-                                             const PlanPolicy& policy) {
+                                             const PlanPolicy& policy, const StoredIndex* given) {
     const bool unique =
         std::ranges::any_of(desired, [](const auto& d) { return !d.unique.empty(); });
     std::vector<size_t> needed;
@@ -614,7 +620,9 @@ std::vector<size_t> resources_needing_bodies(const std::vector<scim::DesiredReso
             if (!stored[i].has_body) needed.push_back(i);
         return needed;
     }
-    StoredIndex index(stored, policy.case_sensitive_keys);
+    std::optional<StoredIndex> own;
+    if (!given) own.emplace(stored, policy.case_sensitive_keys);
+    const StoredIndex& index = given ? *given : *own;
     std::unordered_set<const StoredResource*> skipped;
     for (const auto& person : desired)
         if (person.disposition == Disposition::hold ||
@@ -626,8 +634,9 @@ std::vector<size_t> resources_needing_bodies(const std::vector<scim::DesiredReso
 }
 
 Plan make_plan(const std::vector<scim::DesiredResource>& desired,
-               const std::vector<StoredResource>& stored, const PlanPolicy& policy) {
-    return Planner(stored, policy).plan(desired);
+               const std::vector<StoredResource>& stored, const PlanPolicy& policy,
+               const StoredIndex* index) {
+    return Planner(stored, policy, index).plan(desired);
 }
 
 } // namespace hr2scim::state

@@ -97,11 +97,14 @@ void pack_for_planning(scim::DesiredResource& desired, const std::string* manage
 // Which stored resources planning needs the bodies of (positions in `stored`): all but those
 // whose fingerprint shows them unchanged, and those the scope holds. Read these, and only
 // these, before make_plan when the snapshot was read without bodies.
+// `index`, when given, indexes `stored` already (an index of a million keys takes a while).
 [[nodiscard]] std::vector<size_t>
 resources_needing_bodies(const std::vector<scim::DesiredResource>& desired,
-                         const std::vector<StoredResource>& stored, const PlanPolicy& policy);
+                         const std::vector<StoredResource>& stored, const PlanPolicy& policy,
+                         const StoredIndex* index = nullptr);
 
 [[nodiscard]] Plan make_plan(const std::vector<scim::DesiredResource>& desired,
-                             const std::vector<StoredResource>& stored, const PlanPolicy& policy);
+                             const std::vector<StoredResource>& stored, const PlanPolicy& policy,
+                             const StoredIndex* index = nullptr);
 
 } // namespace hr2scim::state
