@@ -56,8 +56,7 @@ std::optional<std::string> check_row(const CsvRow& row, const std::vector<std::s
 class RecordBuilder {
   public:
     // With a sink, each record goes there instead of into the result.
-    RecordBuilder(std::string file_label, std::string key_column,
-                  const RecordSink* sink = nullptr)
+    RecordBuilder(std::string file_label, std::string key_column, const RecordSink* sink = nullptr)
         : m_label(std::move(file_label)), m_key_column(std::move(key_column)), m_sink(sink) {}
 
     void add_error(const CsvError& error) {

@@ -5,7 +5,8 @@
 namespace hr2scim::mappings {
 
 ParallelMapper::ParallelMapper(Step map, Step take, size_t threads, size_t batch_size)
-    : m_map(std::move(map)), m_take(std::move(take)), m_batch_size(std::max<size_t>(batch_size, 1)) {
+    : m_map(std::move(map)), m_take(std::move(take)),
+      m_batch_size(std::max<size_t>(batch_size, 1)) {
     if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
     m_most_in_flight = threads * 4;
     m_filling.reserve(m_batch_size);
