@@ -555,8 +555,10 @@ ExitCode validate(const Prepared& prepared, std::ostream& out) {
                 : std::string("not created yet (sync creates it)"))
         << '\n';
     if (location) problems.push_back(*location);
+    // validate counts people: their bodies go as soon as they are mapped.
     auto mapped = read_and_map(
-        prepared, [&](const std::string& id) { return snapshot.last_complete_read(id); });
+        prepared, [&](const std::string& id) { return snapshot.last_complete_read(id); }, false,
+        [](scim::DesiredResource& desired, const auto&) { desired.let_go(); });
     guard_completeness(mapped, snapshot.last_complete_read(prepared.source->describe()),
                        config.source_guards, false);
     out << "Source  " << prepared.source->describe() << ": " << mapped.records << " records, "
@@ -697,6 +699,7 @@ bool leave_out_unknown(const scim::Capabilities& capabilities, MappedSource& map
     if (!capabilities.user_attributes) return false;
     std::set<std::string> dropped;
     for (auto& desired : mapped.desired) {
+        if (desired.let_go_of) continue; // unchanged at a glance with what the target had said
         if (desired.packed.empty()) {
             for (auto& path :
                  scim::drop_unknown_attributes(desired.body, *capabilities.user_attributes))
@@ -942,7 +945,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
                     desired, desired.manager_key ? index->scim_id(*desired.manager_key) : nullptr);
                 // Joined sources were read first: the paths a failed one keeps are known.
                 if (state::unchanged_at_a_glance(desired, *index, kept_paths)) {
-                    desired.packed = {}; // planning needs its fingerprint only
+                    desired.let_go(); // planning needs its fingerprint only
                     released = true;
                 }
             };

@@ -49,11 +49,18 @@ struct DesiredResource {
 
     // The body, parsed from its text when packed.
     [[nodiscard]] nlohmann::json unpacked_body() const {
-        if (!packed.empty()) return packed.parse();
-        if (body.is_null() && !sent_fingerprint.empty())
+        if (let_go_of)
             throw std::logic_error("the body of " + key + " was let go of, yet it was needed");
-        return body;
+        return packed.empty() ? body : packed.parse();
     }
+    // Once planning needs only the fingerprint (or validate only the count), the body goes;
+    // reading it afterwards throws rather than reading an empty one.
+    void let_go() {
+        body = nullptr;
+        packed = {};
+        let_go_of = true;
+    }
+    bool let_go_of = false;
 };
 
 } // namespace hr2scim::scim

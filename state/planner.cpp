@@ -214,7 +214,7 @@ class Planner {
         // costs more than the planning.
         size_t most = 0;
         for (const auto& d : desired)
-            if (!d.packed.empty() || !d.body.is_null()) most += d.manager_key ? 2 : 1;
+            if (!d.let_go_of) most += d.manager_key ? 2 : 1;
         m_plan.operations.reserve(most);
         for (const auto* resource : ordered)
             plan_desired(*resource);
@@ -308,6 +308,20 @@ class Planner {
         return nullptr;
     }
 
+    // A manager created in this run is linked after their create; until then the report keeps
+    // the manager the target has, instead of an update that clears it in between (and a clear
+    // that the gate would withhold, and an approval would send after the link).
+    static void keep_manager_until_linked(json& body, const StoredResource& report) {
+        const json& sent = body_of(report);
+        auto extension = sent.find(scim::k_enterprise_user_schema);
+        if (extension == sent.end() || !extension->is_object()) return;
+        auto manager = extension->find("manager");
+        if (manager == extension->end() || !manager->is_object()) return;
+        auto value = manager->find("value");
+        if (value != manager->end() && value->is_string())
+            set_manager_id(body, value->get<std::string>());
+    }
+
     // Candidates already held by someone else in the state, or picked by an earlier create, are
     // out.
     void choose_unique(const scim::DesiredResource& desired, Operation& operation) {
@@ -375,8 +389,13 @@ class Planner {
             m_plan.operations.push_back(std::move(operation));
             return;
         }
-        Operation operation = operation_for(desired, with_manager(desired, desired.unpacked_body()),
-                                            resource, m_policy.kept_paths);
+        const size_t links_before = m_links.size();
+        json body = with_manager(desired, desired.unpacked_body());
+        if (resource && m_links.size() > links_before &&
+            resource->status != ResourceStatus::pending_create)
+            keep_manager_until_linked(body, *resource);
+        Operation operation =
+            operation_for(desired, std::move(body), resource, m_policy.kept_paths);
         // What no rule sets any more is left as the target holds it, not cleared everywhere.
         std::erase_if(operation.changes, [&](const scim::AttributeChange& change) {
             return !change.after && !is_managed(change.path, m_policy.managed_paths);

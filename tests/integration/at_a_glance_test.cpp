@@ -135,6 +135,51 @@ TEST_F(AtAGlanceTest, AManagerWhoseAccountWasRemadeIsTheOneTheirReportsHoldAfter
     EXPECT_EQ(server.requests().size(), 0U) << server.requests().dump();
 }
 
+// An employee moved under a new hire keeps their old manager until the new one exists and is
+// linked: no update clears the manager in between, and no clear is withheld.
+TEST_F(AtAGlanceTest, AnEmployeeMovedUnderANewHireKeepsTheirManagerUntilTheLink) {
+    write_people(12, [](int i) { return person(i); });
+    ASSERT_EQ(sync().exit_code, 0);
+    ASSERT_EQ(sync().exit_code, 0);
+    server.clear_requests();
+    write_people(13, [](int i) { return i == 6 ? person(6, "Engineer", 13) : person(i); });
+    auto planned = plan();
+    ASSERT_EQ(planned.exit_code, 0) << planned.out << planned.err;
+    EXPECT_NE(planned.out.find("1 to create, 0 to update"), std::string::npos) << planned.out;
+    EXPECT_NE(planned.out.find("1 managers to link"), std::string::npos) << planned.out;
+    EXPECT_EQ(planned.out.find("WITHHELD"), std::string::npos) << planned.out;
+    auto synced = sync();
+    ASSERT_EQ(synced.exit_code, 0) << synced.out << synced.err;
+    EXPECT_EQ(server.user_with_external_id("P0006")[k_enterprise]["manager"]["value"],
+              server.user_with_external_id("P0013")["id"]);
+    EXPECT_EQ(server.count_requests("POST"), 1U);
+    EXPECT_EQ(server.count_requests("PATCH") + server.count_requests("PUT"), 1U)
+        << server.requests().dump();
+}
+
+// Creates keep their bodies packed in the plan: a reviewed plan file must still hold each body
+// whole, and applying it must create exactly those users.
+TEST_F(AtAGlanceTest, APlanFileOfPackedCreatesHoldsAndAppliesEveryBody) {
+    write_people(30, [](int i) { return person(i); });
+    const auto plan_file = dir.path() / "reviewed.json";
+    auto planned = hr2scim({"plan", "--out", plan_file.string()}, server.token());
+    ASSERT_EQ(planned.exit_code, 0) << planned.out << planned.err;
+    auto reviewed = nlohmann::json::parse(read_file(plan_file));
+    ASSERT_EQ(reviewed["operations"].size(), 56U); // 30 creates, 26 manager links (P0005 on)
+    const auto& first = reviewed["operations"][0];
+    EXPECT_EQ(first["kind"], "create");
+    EXPECT_EQ(first["body"]["userName"], "p1@example.com");
+    EXPECT_EQ(first["body"]["name"]["familyName"], "Last1");
+    auto applied = hr2scim({"apply", plan_file.string()}, server.token());
+    ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
+    ASSERT_EQ(server.users().size(), 30U);
+    auto report = server.user_with_external_id("P0017");
+    EXPECT_EQ(report["displayName"], "First17 Last17");
+    EXPECT_EQ(report[k_enterprise]["manager"]["value"],
+              server.user_with_external_id("P0003")["id"]);
+    EXPECT_EQ(server.count_requests("POST"), 30U);
+}
+
 TEST_F(AtAGlanceTest, AKeyTwiceInAStreamedFileIsNobodysAndProtected) {
     write_people(6, [](int i) { return person(i); });
     ASSERT_EQ(sync().exit_code, 0);

@@ -109,7 +109,7 @@ TEST(AtAGlance, CreatesKeepTheirBodiesPackedUntilSent) {
 
 TEST(AtAGlance, ABodyLetGoOfIsNeverReadAsAnEmptyOne) {
     auto desired = packed("a", body("a"));
-    desired.packed = {};
+    desired.let_go();
     EXPECT_THROW((void)desired.unpacked_body(), std::logic_error);
 }
 
