@@ -225,9 +225,7 @@ void reject_repeated_keys(MappedSource& mapped, size_t first_mapping_rejection) 
     for (auto& [key, where] : origins) {
         std::ranges::sort(where, earlier_origin);
         for (const auto& origin : where)
-            rejections.push_back(
-                {origin, key,
-                 "key '" + key + "' appears more than once (" + connectors::join(where) + ")"});
+            rejections.push_back({origin, key, connectors::repeated_key_reason(key, where)});
     }
     std::erase_if(mapped.desired, [&](const auto& d) { return repeated.contains(d.key); });
     auto from = mapped.rejections.begin() + static_cast<std::ptrdiff_t>(first_mapping_rejection);
@@ -692,6 +690,15 @@ std::optional<scim::Capabilities> preflight(const TargetConfig& target, scim::Sc
     return capabilities;
 }
 
+// What the target says it lacks is left out of the stored bodies that were read (idempotent).
+void leave_out_of_stored(const std::optional<scim::Capabilities>& capabilities,
+                         std::vector<state::StoredResource>& resources) {
+    if (!capabilities || !capabilities->user_attributes) return;
+    for (auto& resource : resources)
+        if (resource.has_body)
+            (void)scim::drop_unknown_attributes(resource.body, *capabilities->user_attributes);
+}
+
 // Attributes the target says it does not have are left out of what is sent (and of what
 // the state says was sent), instead of failing every request that names them.
 bool leave_out_unknown(const scim::Capabilities& capabilities, MappedSource& mapped,
@@ -713,9 +720,7 @@ bool leave_out_unknown(const scim::Capabilities& capabilities, MappedSource& map
         desired.sent_fingerprint.clear(); // planned the slow way
         dropped.insert(paths.begin(), paths.end());
     }
-    for (auto& resource : snapshot.resources)
-        if (resource.has_body)
-            scim::drop_unknown_attributes(resource.body, *capabilities.user_attributes);
+    leave_out_of_stored(capabilities, snapshot.resources);
     if (!dropped.empty())
         spdlog::warn("the target has no {} (its /Schemas says so); left out of what is sent",
                      fmt::format("{}", fmt::join(dropped, ", ")));
@@ -1005,11 +1010,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
                 state::StateStore::read_bodies(config.state, config.target.name, snapshot.resources,
                                                which);
             }
-            const auto& known = capabilities ? capabilities : cached;
-            if (known && known->user_attributes)
-                for (auto position : which)
-                    (void)scim::drop_unknown_attributes(snapshot.resources[position].body,
-                                                        *known->user_attributes);
+            leave_out_of_stored(capabilities ? capabilities : cached, snapshot.resources);
         }
         auto started = std::chrono::steady_clock::now();
         auto made = state::make_plan(mapped.desired, snapshot.resources, policy,
@@ -1027,10 +1028,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
         const bool same = cached && scim::to_json(*cached) == scim::to_json(*capabilities);
         if (at_a_glance && !same && released) {
             mapped = map_source(capabilities); // bodies let go of may hold what it lacks
-            for (auto& resource : snapshot.resources)
-                if (resource.has_body && capabilities->user_attributes)
-                    (void)scim::drop_unknown_attributes(resource.body,
-                                                        *capabilities->user_attributes);
+            leave_out_of_stored(capabilities, snapshot.resources);
             plan = make_plan();
         } else if (!same && leave_out_unknown(*capabilities, mapped, snapshot)) {
             plan = make_plan();

@@ -48,6 +48,13 @@ write_config() { # $1: extra target settings
     > "$work/config.yaml"
 }
 # Runs a sync; prints "<requests/s while applying> <applied seconds> <wall seconds>".
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { print a / b }'; }
+fresh_run() { # $1: people, $2: server mode (JSON, or empty), $3: extra target settings
+  make_csv "$1" "" > "$work/hr.csv"
+  test_api POST /reset >/dev/null
+  [ -z "$2" ] || test_api POST /mode "$2" >/dev/null
+  write_config "$3"
+}
 sync_rate() { # $1: operations expected
   /usr/bin/time -f "%e" -o "$work/time" build/agent/hr2scim sync -c "$work/config.yaml" \
     --log-level warn > "$work/out" 2> "$work/err" || true
@@ -82,7 +89,7 @@ test_api POST /reset >/dev/null
 read -r rate applied wall <<< "$(sync_rate "$count")"
 first_rate="$rate"
 printf '| initial sync, %d users, no latency | %s req/s (%s s applying, %s s wall) | server capacity at %d clients: %s req/s | %.2f |\n' \
-  "$count" "$rate" "$applied" "$wall" "$concurrency" "$reference" "$(awk -v a="$rate" -v b="$reference" 'BEGIN { print a / b }')"
+  "$count" "$rate" "$applied" "$wall" "$concurrency" "$reference" "$(ratio "$rate" "$reference")"
 
 write_config "max_concurrency: $concurrency"
 test_api POST /reset >/dev/null
@@ -92,27 +99,19 @@ test_api POST /reset >/dev/null
 test_api POST /mode '{"latencyMs": 20}' >/dev/null
 read -r rate applied wall <<< "$(sync_rate "$count")"
 printf '| initial sync, %d users, 20 ms latency | %s req/s (%s s applying) | server capacity at %d clients, 20 ms: %s req/s | %.2f |\n' \
-  "$count" "$rate" "$applied" "$concurrency" "$reference" "$(awk -v a="$rate" -v b="$reference" 'BEGIN { print a / b }')"
+  "$count" "$rate" "$applied" "$concurrency" "$reference" "$(ratio "$rate" "$reference")"
 sequential_count=$((count / 20))
-make_csv "$sequential_count" "" > "$work/hr.csv"
-test_api POST /reset >/dev/null
-test_api POST /mode '{"latencyMs": 20}' >/dev/null
-write_config "max_concurrency: 1"
+fresh_run "$sequential_count" '{"latencyMs": 20}' "max_concurrency: 1"
 read -r sequential _ _ <<< "$(sync_rate "$sequential_count")"
 printf '| same, against a sequential client (max_concurrency 1, %d users) | %s req/s | sequential: %s req/s | %.1fx |\n' \
-  "$sequential_count" "$rate" "$sequential" "$(awk -v a="$rate" -v b="$sequential" 'BEGIN { print a / b }')"
+  "$sequential_count" "$rate" "$sequential" "$(ratio "$rate" "$sequential")"
 
-make_csv "$limited" "" > "$work/hr.csv"
-test_api POST /reset >/dev/null
-test_api POST /mode '{"rateLimit": {"perSecond": 50}}' >/dev/null
-write_config "max_concurrency: $concurrency;requests_per_second: 50"
+fresh_run "$limited" '{"rateLimit": {"perSecond": 50}}' "max_concurrency: $concurrency;requests_per_second: 50"
 read -r rate applied _ <<< "$(sync_rate "$limited")"
 printf '| server limit 50 req/s, same limit configured, %d users | %s req/s, %s answers 429 | limit: 50 req/s | %.2f |\n' \
-  "$limited" "$rate" "$(requests_seen 429)" "$(awk -v a="$rate" 'BEGIN { print a / 50 }')"
+  "$limited" "$rate" "$(requests_seen 429)" "$(ratio "$rate" 50)"
 
-make_csv "$count" "" > "$work/hr.csv"
-test_api POST /reset >/dev/null
-write_config "max_concurrency: $concurrency"
+fresh_run "$count" "" "max_concurrency: $concurrency"
 sync_rate "$count" > /dev/null
 make_csv "$count" " II" > "$work/hr.csv"
 test_api DELETE /requests >/dev/null
@@ -121,13 +120,10 @@ seen="$(requests_seen)"
 all="$(test_api GET /requests | node -e 'let t="";process.stdin.on("data",(d)=>t+=d).on("end",()=>console.log(JSON.parse(t).length))')"
 printf '| steady state: 1%% changed (%d users) | %s requests to /Users (%s with discovery) | %d changed users | %.3f (%.3f) per changed user |\n' \
   "$((count / 100))" "$seen" "$all" "$((count / 100))" \
-  "$(awk -v a="$seen" -v b="$((count / 100))" 'BEGIN { print a / b }')" \
-  "$(awk -v a="$all" -v b="$((count / 100))" 'BEGIN { print a / b }')"
+  "$(ratio "$seen" "$((count / 100))")" \
+  "$(ratio "$all" "$((count / 100))")"
 
-make_csv "$count" "" > "$work/hr.csv"
-test_api POST /reset >/dev/null
-test_api POST /mode '{"bulk": true}' >/dev/null
-write_config "max_concurrency: $concurrency;bulk: true"
+fresh_run "$count" '{"bulk": true}' "max_concurrency: $concurrency;bulk: true"
 read -r rate applied wall <<< "$(sync_rate "$count")"
 printf '| initial sync with Bulk, %d users | %s operations/s (%s s applying), %s requests | single requests above | %.2f |\n' \
-  "$count" "$rate" "$applied" "$(requests_seen)" "$(awk -v a="$rate" -v b="$first_rate" 'BEGIN { print a / b }')"
+  "$count" "$rate" "$applied" "$(requests_seen)" "$(ratio "$rate" "$first_rate")"

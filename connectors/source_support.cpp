@@ -42,6 +42,10 @@ tl::expected<std::string, std::string> read_text_file(const std::filesystem::pat
     return content;
 }
 
+std::string repeated_key_reason(const std::string& key, const std::vector<std::string>& origins) {
+    return "key '" + key + "' appears more than once (" + join(origins) + ")";
+}
+
 void reject_duplicate_keys(SourceRead& read) {
     std::map<std::string, std::vector<std::string>> origins_by_key;
     for (const auto& record : read.records)
@@ -54,8 +58,7 @@ void reject_duplicate_keys(SourceRead& read) {
             continue;
         }
         read.rejections.push_back(
-            {record.origin, record.key,
-             "key '" + record.key + "' appears more than once (" + join(origins) + ")"});
+            {record.origin, record.key, repeated_key_reason(record.key, origins)});
     }
     read.records = std::move(unique);
 }

@@ -24,6 +24,9 @@ read_text_file(const std::filesystem::path& path, size_t max_bytes = k_max_sourc
 
 // Two records with one key cannot both be the truth: every record with that key is rejected.
 void reject_duplicate_keys(SourceRead& read);
+// Why each of them is rejected: "key 'E1' appears more than once (hr.csv:2, hr.csv:4)".
+[[nodiscard]] std::string repeated_key_reason(const std::string& key,
+                                              const std::vector<std::string>& origins);
 
 [[nodiscard]] std::string join(const std::vector<std::string>& items,
                                std::string_view separator = ", ");
