@@ -13,8 +13,16 @@ namespace hr2scim::scim {
 class PackedJson {
   public:
     PackedJson() = default;
-    explicit PackedJson(const nlohmann::json& value)
-        : m_text(std::make_shared<const std::string>(value.dump())) {}
+    // The text is written into a buffer kept by the thread, then copied once at its size: dump()
+    // grows a new string by doubling, which left a third of each packed body unused.
+    explicit PackedJson(const nlohmann::json& value) {
+        thread_local std::string buffer;
+        buffer.clear();
+        nlohmann::detail::serializer<nlohmann::json> writer(
+            nlohmann::detail::output_adapter<char>(buffer), ' ');
+        writer.dump(value, false, false, 0); // what value.dump() does, into the buffer
+        m_text = std::make_shared<const std::string>(buffer);
+    }
 
     [[nodiscard]] bool empty() const { return !m_text; }
     [[nodiscard]] const std::string& text() const { return *m_text; }

@@ -11,8 +11,6 @@
 #include <map>
 #include <set>
 #include <stdexcept>
-#include <unordered_map>
-#include <unordered_set>
 
 namespace hr2scim::state {
 namespace {
@@ -91,24 +89,22 @@ bool is_managed(const std::string& path,
 }
 
 StoredIndex::StoredIndex(const std::vector<StoredResource>& stored, bool case_sensitive)
-    : m_case_sensitive(case_sensitive) {
+    : m_stored(stored), m_by_id(case_sensitive, KeyOf{&stored}) {
     m_by_id.reserve(stored.size());
     m_ordered.reserve(stored.size());
-    for (const auto& resource : stored) {
-        auto id = identity_key(resource.key, case_sensitive);
-        auto [at, added] = m_by_id.insert_or_assign(id, &resource);
-        if (added) m_ordered.emplace_back(std::move(id), &resource);
-    }
-    // Usually read in key order already. With two rows for one person the last one wins.
+    for (size_t i = 0; i < stored.size(); ++i)
+        if (!m_by_id.insert(i, true)) // with two rows for one person, the last one wins
+            m_ordered.emplace_back(identity_key(stored[i].key, case_sensitive), &stored[i]);
+    // Usually read in key order already.
     if (!std::ranges::is_sorted(m_ordered, {}, &Entry::first))
         std::ranges::sort(m_ordered, {}, &Entry::first);
     for (auto& [id, resource] : m_ordered)
-        resource = m_by_id.at(id);
+        resource = find(id);
 }
 
 const StoredResource* StoredIndex::find(std::string_view key) const {
-    auto found = m_by_id.find(identity_key(key, m_case_sensitive));
-    return found == m_by_id.end() ? nullptr : found->second;
+    auto found = m_by_id.find(key);
+    return found ? &m_stored[*found] : nullptr;
 }
 
 const std::string* StoredIndex::scim_id(std::string_view key) const {
@@ -183,6 +179,16 @@ std::string folded(std::string text) {
     return text;
 }
 
+struct DesiredKeyOf {
+    const std::vector<scim::DesiredResource>* desired = nullptr;
+    std::string_view operator()(size_t index) const { return (*desired)[index].key; }
+};
+
+struct OperationKeyOf {
+    const std::vector<Operation>* operations = nullptr;
+    std::string_view operator()(size_t index) const { return (*operations)[index].key; }
+};
+
 class Planner {
   public:
     Planner(const std::vector<StoredResource>& stored, const PlanPolicy& policy,
@@ -191,7 +197,8 @@ class Planner {
           m_own_index(index ? std::nullopt
                             : std::optional<StoredIndex>(std::in_place, stored,
                                                          policy.case_sensitive_keys)),
-          m_stored(index ? *index : *m_own_index) {
+          m_stored(index ? *index : *m_own_index),
+          m_seen(policy.case_sensitive_keys, DesiredKeyOf{}) {
         for (const auto& key : policy.protected_keys)
             m_protected.insert(id_of(key));
     }
@@ -199,14 +206,13 @@ class Planner {
     Plan plan(const std::vector<scim::DesiredResource>& desired) {
         std::vector<const scim::DesiredResource*> ordered;
         ordered.reserve(desired.size());
+        m_seen = IdentityTable(m_policy.case_sensitive_keys, DesiredKeyOf{&desired});
         m_seen.reserve(desired.size());
-        for (const auto& resource : desired) {
-            ordered.push_back(&resource);
-            auto id = id_of(resource.key);
-            if (resource.disposition == Disposition::provision && !has_id(resource.key))
-                m_creating.insert(id);
-            m_seen[std::move(id)] = &resource;
+        for (size_t i = 0; i < desired.size(); ++i) {
+            ordered.push_back(&desired[i]);
+            (void)m_seen.insert(i, true);
         }
+        m_desired = &desired;
         if (!std::ranges::is_sorted(ordered, {}, &scim::DesiredResource::key))
             std::ranges::sort(ordered, {}, &scim::DesiredResource::key);
         // One allocation for the operations: one per person (those whose body was let go of are
@@ -239,25 +245,23 @@ class Planner {
     // link whose user is not created in this run takes that user's id and body from the plan
     // or the state.
     void number_and_link(std::vector<Operation>& operations) const {
-        std::unordered_map<std::string, const Operation*> by_key;
+        IdentityTable by_key(m_policy.case_sensitive_keys, OperationKeyOf{&operations});
         by_key.reserve(operations.size());
         for (size_t i = 0; i < operations.size(); ++i) {
             operations[i].id = i;
-            if (operations[i].kind != OperationKind::link_manager)
-                by_key.emplace(id_of(operations[i].key), &operations[i]);
+            if (operations[i].kind != OperationKind::link_manager) (void)by_key.insert(i, false);
         }
         for (auto& link : operations) {
             if (link.kind != OperationKind::link_manager) continue;
-            if (auto manager = by_key.find(id_of(link.manager_key)); manager != by_key.end())
-                link.depends_on.push_back(manager->second->id);
-            if (auto report = by_key.find(id_of(link.key)); report != by_key.end()) {
-                link.key = report->second->key;
-                link.body = report->second->body;
-                link.packed_body = report->second->packed_body;
-                link.scim_id = report->second->scim_id;
-                link.version = report->second->version;
-                if (report->second->kind == OperationKind::create)
-                    link.depends_on.push_back(report->second->id);
+            if (auto manager = by_key.find(link.manager_key)) link.depends_on.push_back(*manager);
+            if (auto found = by_key.find(link.key)) {
+                const Operation& report = operations[*found];
+                link.key = report.key;
+                link.body = report.body;
+                link.packed_body = report.packed_body;
+                link.scim_id = report.scim_id;
+                link.version = report.version;
+                if (report.kind == OperationKind::create) link.depends_on.push_back(report.id);
             } else if (const auto* resource = stored(link.key)) {
                 link.key = resource->key;
                 link.body = body_of(*resource);
@@ -273,6 +277,12 @@ class Planner {
     }
 
     const StoredResource* stored(const std::string& key) const { return m_stored.find(key); }
+
+    // A manager this run creates: provisioned, and without an id in the state.
+    bool created_in_this_run(const std::string& key) const {
+        auto found = m_seen.find(key);
+        return found && (*m_desired)[*found].disposition == Disposition::provision && !has_id(key);
+    }
     bool has_id(const std::string& key) const {
         const auto* resource = stored(key);
         return resource && !resource->scim_id.empty();
@@ -297,7 +307,7 @@ class Planner {
         const std::string& manager = *desired.manager_key;
         if (const auto* resource = stored(manager); resource && !resource->scim_id.empty()) {
             return &resource->scim_id;
-        } else if (m_creating.contains(id_of(manager))) {
+        } else if (created_in_this_run(manager)) {
             m_links.push_back(&desired); // made into operations after all others
         } else {
             m_plan.unlinked_managers.push_back(
@@ -414,8 +424,8 @@ class Planner {
 
     // Stored users whose record is gone, or out of scope: deactivate, and delete after the grace.
     void plan_unseen(const StoredResource& resource) {
-        auto found = m_seen.find(id_of(resource.key));
-        const scim::DesiredResource* desired = found == m_seen.end() ? nullptr : found->second;
+        auto found = m_seen.find(resource.key);
+        const scim::DesiredResource* desired = found ? &(*m_desired)[*found] : nullptr;
         if (desired && desired->disposition != Disposition::out_of_scope) return;
         if (!desired && m_protected.contains(id_of(resource.key))) {
             ++m_plan.protected_keys;
@@ -536,8 +546,8 @@ class Planner {
     const PlanPolicy& m_policy;
     std::optional<StoredIndex> m_own_index;
     const StoredIndex& m_stored;
-    std::unordered_map<std::string, const scim::DesiredResource*> m_seen;
-    std::unordered_set<std::string> m_creating;
+    IdentityTable<DesiredKeyOf> m_seen; // the last one of a key wins
+    const std::vector<scim::DesiredResource>* m_desired = nullptr;
     std::set<std::string> m_protected;
     std::map<std::string, std::set<std::string>> m_taken;
     std::vector<Operation> m_destructive;
@@ -642,13 +652,14 @@ std::vector<size_t> resources_needing_bodies(const std::vector<scim::DesiredReso
     std::optional<StoredIndex> own;
     if (!given) own.emplace(stored, policy.case_sensitive_keys);
     const StoredIndex& index = given ? *given : *own;
-    std::unordered_set<const StoredResource*> skipped;
+    std::vector<bool> skipped(stored.size());
     for (const auto& person : desired)
         if (person.disposition == Disposition::hold ||
             unchanged_at_a_glance(person, index, policy.kept_paths))
-            if (const auto* resource = index.find(person.key)) skipped.insert(resource);
+            if (const auto* resource = index.find(person.key))
+                skipped[static_cast<size_t>(resource - stored.data())] = true;
     for (size_t i = 0; i < stored.size(); ++i)
-        if (!stored[i].has_body && !skipped.contains(&stored[i])) needed.push_back(i);
+        if (!stored[i].has_body && !skipped[i]) needed.push_back(i);
     return needed;
 }
 

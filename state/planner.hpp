@@ -3,6 +3,7 @@
 
 #include "scim/attribute_path.hpp"
 #include "scim/desired_resource.hpp"
+#include "state/identity_table.hpp"
 #include "state/plan.hpp"
 #include "state/stored_resource.hpp"
 
@@ -12,7 +13,6 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -74,8 +74,12 @@ class StoredIndex {
     [[nodiscard]] const std::vector<Entry>& ordered() const { return m_ordered; }
 
   private:
-    bool m_case_sensitive;
-    std::unordered_map<std::string, const StoredResource*> m_by_id;
+    struct KeyOf {
+        const std::vector<StoredResource>* stored;
+        std::string_view operator()(size_t index) const { return (*stored)[index].key; }
+    };
+    const std::vector<StoredResource>& m_stored;
+    IdentityTable<KeyOf> m_by_id;
     std::vector<Entry> m_ordered;
 };
 
