@@ -1,6 +1,7 @@
 #include "agent/run.hpp"
 
 #include "agent/config.hpp"
+#include "agent/group_report.hpp"
 #include "agent/plan_printer.hpp"
 #include "agent/progress.hpp"
 #include "agent/reconcile.hpp"
@@ -561,6 +562,7 @@ ExitCode validate(const Prepared& prepared, std::ostream& out) {
                        config.source_guards, false);
     out << "Source  " << prepared.source->describe() << ": " << mapped.records << " records, "
         << mapped.desired.size() << " mapped\n";
+    print_group_tally(out, "Groups  ", prepared.mapping, tally_groups(mapped.desired));
     print_rejections(out, mapped);
     print_attributes_the_target_lacks(out, prepared.mapping, snapshot);
     if (!mapped.read.complete()) problems.push_back("the source failed");
@@ -1037,6 +1039,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     if (drift) mark_repairs(plan, *drift, *store, config.target.name);
     approve_withheld(plan, options, out);
     print_plan(out, plan, config.target.name, options.show_operations);
+    print_group_tally(out, "Groups: ", prepared.mapping, tally_groups(mapped.desired));
     print_rejections(out, mapped, options.show_operations);
     if (!sync) {
         if (!options.plan_out.empty())
@@ -1175,6 +1178,7 @@ ExitCode explain(const Prepared& prepared, const RunOptions& options, std::ostre
     }();
     if (!desired) return ExitCode::partial;
     print_decision(out, prepared, *desired);
+    print_person_groups(out, prepared.mapping, *record, *desired, prepared.now);
     out << "\nSCIM body:\n"
         << desired->body.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n\n";
     // The whole run is planned, so that managers resolve and the gates count as sync would;

@@ -28,9 +28,15 @@ const Function* const k_matches = find_function("matches");
 struct Evaluator {
     const connectors::Record& record;
     Instant now;
+    const Value* each = nullptr; // what `each` names in a group rule
+
+    Value evaluate(const Expression& expression) const {
+        return std::visit(*this, expression.node);
+    }
 
     Value operator()(const Literal& literal) const { return literal.value; }
     Value operator()(const AttributeRef& ref) const {
+        if (each && ref.name == k_each) return *each;
         auto found = record.attributes.find(ref.name);
         if (found == record.attributes.end() || found->second.empty()) return {};
         if (found->second.size() == 1) return Value(found->second.front());
@@ -42,17 +48,17 @@ struct Evaluator {
         arguments.reserve(call.arguments.size() + 1);
         if (function->reads_clock) arguments.emplace_back(format_instant(now));
         for (const auto& argument : call.arguments)
-            arguments.push_back(evaluate(*argument, record, now));
+            arguments.push_back(evaluate(*argument));
         return function->apply(arguments);
     }
     Value operator()(const Template& text) const {
         std::string out;
         for (const auto& part : text.parts)
-            out += evaluate(*part, record, now).text();
+            out += evaluate(*part).text();
         return Value(std::move(out));
     }
     Value operator()(const Operation& operation) const {
-        Value first = evaluate(*operation.operands[0], record, now);
+        Value first = evaluate(*operation.operands[0]);
         switch (operation.op) {
         case Operator::negate:
             return Value(!first.truthy());
@@ -60,16 +66,16 @@ struct Evaluator {
         // a loop, stopping at the first operand that decides.
         case Operator::both:
             for (size_t i = 1; i < operation.operands.size() && first.truthy(); ++i)
-                first = Value(evaluate(*operation.operands[i], record, now).truthy());
+                first = Value(evaluate(*operation.operands[i]).truthy());
             return Value(first.truthy());
         case Operator::either:
             for (size_t i = 1; i < operation.operands.size() && !first.truthy(); ++i)
-                first = Value(evaluate(*operation.operands[i], record, now).truthy());
+                first = Value(evaluate(*operation.operands[i]).truthy());
             return Value(first.truthy());
         default:
             break;
         }
-        Value second = evaluate(*operation.operands[1], record, now);
+        Value second = evaluate(*operation.operands[1]);
         switch (operation.op) {
         case Operator::equal:
             return Value(first.text() == second.text());
@@ -94,7 +100,12 @@ struct Evaluator {
 } // namespace
 
 Value evaluate(const Expression& expression, const connectors::Record& record, Instant now) {
-    return std::visit(Evaluator{record, now}, expression.node);
+    return Evaluator{record, now}.evaluate(expression);
+}
+
+Value evaluate(const Expression& expression, const connectors::Record& record, Instant now,
+               const Value& each) {
+    return Evaluator{record, now, &each}.evaluate(expression);
 }
 
 void collect_function_calls(const Expression& expression,

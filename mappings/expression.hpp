@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -63,6 +64,12 @@ struct Expression {
 // a multi-valued one a list. Throws EvaluationError when a function cannot use its input.
 [[nodiscard]] Value evaluate(const Expression& expression, const connectors::Record& record,
                              Instant now);
+
+// In a group rule, `each` names the value `for_each` gave (one of a list's items); elsewhere it
+// is a source attribute like any other.
+inline constexpr std::string_view k_each = "each";
+[[nodiscard]] Value evaluate(const Expression& expression, const connectors::Record& record,
+                             Instant now, const Value& each);
 
 // Every function the expression calls, with where.
 void collect_function_calls(const Expression& expression,

@@ -92,11 +92,7 @@ Value upper(const Arguments& a) {
 }
 
 Value trim(const Arguments& a) {
-    constexpr std::string_view k_spaces = " \t\r\n\v\f";
-    std::string text = a[0].text();
-    auto first = text.find_first_not_of(k_spaces);
-    if (first == std::string::npos) return Value(std::string());
-    return Value(text.substr(first, text.find_last_not_of(k_spaces) - first + 1));
+    return Value(trimmed(a[0].text()));
 }
 
 Value proper_case(const Arguments& a) {

@@ -2,6 +2,7 @@
 
 #include "connectors/utf8.hpp"
 #include "mappings/decisions.hpp"
+#include "mappings/group_membership.hpp"
 #include "mappings/value.hpp"
 #include "scim/body_path.hpp"
 #include "scim/schema.hpp"
@@ -184,6 +185,11 @@ map_record(const Mapping& mapping, const connectors::Record& record, Instant now
     auto desired = build(mapping, record, now);
     if (!desired) return desired;
     if (auto problem = decide(mapping, record, now, *desired)) return tl::unexpected(*problem);
+    if (!mapping.groups.empty()) {
+        auto groups = derive_groups(mapping, record, now);
+        if (!groups) return tl::unexpected(groups.error());
+        desired->groups = std::move(*groups);
+    }
     return desired;
 }
 

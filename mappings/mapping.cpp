@@ -1,11 +1,14 @@
 #include "mappings/mapping.hpp"
 
 #include "mappings/expression_parser.hpp"
+#include "mappings/group_rules.hpp"
 #include "mappings/mapper.hpp"
+#include "mappings/mapping_text.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 #include <yaml-cpp/yaml.h>
@@ -13,9 +16,9 @@
 namespace hr2scim::mappings {
 namespace {
 
-class Loader {
+class Loader : private MappingText {
   public:
-    explicit Loader(std::filesystem::path label) : m_label(std::move(label)) {}
+    explicit Loader(std::filesystem::path label) : MappingText(std::move(label)) {}
 
     Mapping load(const std::string& text) {
         YAML::Node root;
@@ -26,7 +29,7 @@ class Loader {
         }
         if (!root.IsMap())
             throw MappingError(m_label.string() + ": expected a map with an `attributes:` key");
-        Mapping mapping{m_label, {}, {}, {}};
+        Mapping mapping{m_label, {}, {}, {}, {}};
         for (const auto& item : root) {
             const std::string& name = item.first.Scalar();
             if (name == "attributes") {
@@ -35,9 +38,11 @@ class Loader {
                 load_scope(item.second, mapping.scope);
             } else if (name == "lifecycle") {
                 load_lifecycle(item.second, mapping.lifecycle);
+            } else if (name == "groups") {
+                mapping.groups = load_group_rules(item.second, *this);
             } else {
                 throw MappingError(where(item.first.Mark()) + "unknown key '" + name +
-                                   "' (expected: attributes, scope, lifecycle)");
+                                   "' (expected: attributes, scope, lifecycle, groups)");
             }
         }
         if (mapping.rules.empty())
@@ -50,17 +55,6 @@ class Loader {
     }
 
   private:
-    std::string where(const YAML::Mark& mark) const {
-        return m_label.string() + ":" + std::to_string(mark.line + 1) + ":" +
-               std::to_string(mark.column + 1) + ": ";
-    }
-
-    static Position position_of(const YAML::Node& node) {
-        // A quoted scalar's text starts one column after its mark.
-        int quote = node.Tag() == "!" ? 1 : 0;
-        return {node.Mark().line + 1, node.Mark().column + 1 + quote};
-    }
-
     // Each entry of a section as (key node, scalar value node); nothing but scalars is allowed.
     template <class Handle>
     void for_each_setting(const YAML::Node& section, const char* name, Handle handle) {
@@ -74,12 +68,6 @@ class Loader {
                                    "' takes a single value");
             handle(key, value);
         }
-    }
-
-    ExpressionPtr condition(const YAML::Node& value) {
-        auto parsed = parse_expression(value.Scalar(), position_of(value));
-        if (!parsed) throw error_at(parsed.error());
-        return *parsed;
     }
 
     int days(const YAML::Node& value, int most) {
@@ -274,19 +262,6 @@ class Loader {
             rule.source_text = text;
         }
     }
-
-    MappingError error_at(const ParseError& error) const {
-        return MappingError(m_label.string() + ":" + std::to_string(error.position.line) + ":" +
-                            std::to_string(error.position.column) + ": " + error.message);
-    }
-
-    ExpressionPtr parse(const std::string& text, Position position) {
-        auto parsed = parse_template(text, position);
-        if (!parsed) throw error_at(parsed.error());
-        return *parsed;
-    }
-
-    std::filesystem::path m_label;
 };
 
 } // namespace
@@ -351,6 +326,17 @@ check_source_attributes(const Mapping& mapping, const std::vector<std::string>& 
     std::vector<std::pair<std::string, Position>> refs;
     for (const auto* expression : expressions)
         collect_attribute_refs(*expression, refs);
+    for (const auto& group : mapping.groups) {
+        std::vector<std::pair<std::string, Position>> group_refs;
+        for (const auto& expression :
+             {group.for_each, group.display_name, group.external_id, group.members})
+            if (expression) collect_attribute_refs(*expression, group_refs);
+        for (const auto& attribute : group.attributes)
+            collect_attribute_refs(*attribute.value, group_refs);
+        if (group.for_each) // `each` is the value for_each gave, not a source attribute
+            std::erase_if(group_refs, [](const auto& ref) { return ref.first == k_each; });
+        std::ranges::move(group_refs, std::back_inserter(refs));
+    }
     for (const auto& ref : refs) {
         // Named, not a structured binding: clang 14 (the fuzz build) cannot capture those.
         const std::string& name = ref.first;

@@ -15,6 +15,14 @@
 //     create_days_before: 7
 //     termination_date: "{end_date}"
 //     delete_after_days: 30
+//   groups:                                        # optional: the SCIM Groups people belong to
+//     departments:
+//       for_each: "{department}"                   # one group per distinct value (a list: each)
+//       display_name: "Dept - {each}"
+//       external_id: "dept-{lower(each)}"          # the group's stable key: a rename keeps it
+//     managers:
+//       display_name: All managers                 # a fixed group
+//       members: 'is_manager == "yes"'             # who belongs (default: everyone)
 
 #include "mappings/expression.hpp"
 #include "mappings/known_attributes.hpp"
@@ -64,11 +72,32 @@ struct Lifecycle {
     std::optional<int> delete_after_days;       // DELETE this long after deactivation; none: never
 };
 
+// An extension attribute every group of a rule carries ("urn:…:Group:costCenter").
+struct GroupAttributeRule {
+    std::string schema;    // "urn:example:params:scim:schemas:extension:acme:2.0:Group"
+    std::string attribute; // "costCenter"
+    ExpressionPtr value;   // a template; `each` may be used
+    std::string source_text;
+};
+
+// One entry of `groups:`: the groups a person belongs to by one rule.
+struct GroupRule {
+    std::string name; // the entry's name in the file, for explain and messages
+    Position position;
+    ExpressionPtr for_each;     // one group per distinct value (a list: per item); null: fixed
+    ExpressionPtr display_name; // a template; `each` is for_each's value
+    ExpressionPtr external_id;  // a template, optional: the group's key when given
+    ExpressionPtr members;      // a condition: who belongs; null: everyone
+    std::string for_each_text, display_name_text, external_id_text, members_text;
+    std::vector<GroupAttributeRule> attributes;
+};
+
 struct Mapping {
     std::filesystem::path file;
     std::vector<AttributeRule> rules;
     Scope scope;
     Lifecycle lifecycle;
+    std::vector<GroupRule> groups;
 };
 
 // Anything wrong with a mapping file; the message starts with file:line:column.

@@ -32,4 +32,11 @@ bool Value::truthy() const {
     return !is_empty();
 }
 
+std::string trimmed(std::string_view text) {
+    constexpr std::string_view k_spaces = " \t\r\n\v\f";
+    const auto first = text.find_first_not_of(k_spaces);
+    if (first == std::string_view::npos) return {};
+    return std::string(text.substr(first, text.find_last_not_of(k_spaces) - first + 1));
+}
+
 } // namespace hr2scim::mappings

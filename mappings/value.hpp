@@ -3,6 +3,7 @@
 // a boolean, or a list (from a multi-valued attribute or split()).
 
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -31,5 +32,8 @@ struct Value {
     [[nodiscard]] bool truthy() const;
     bool operator==(const Value&) const = default;
 };
+
+// Text without the spaces around it (ASCII white space, as trim() in a mapping).
+[[nodiscard]] std::string trimmed(std::string_view text);
 
 } // namespace hr2scim::mappings

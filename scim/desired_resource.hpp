@@ -26,6 +26,16 @@ struct UniqueChoice {
     std::vector<std::string> candidates;
 };
 
+// A SCIM Group a person belongs to by the mapping's `groups:` rules.
+struct GroupMembership {
+    std::string key; // the group's identity: its externalId when the rule gives one, else its name
+    std::string display_name;
+    std::string external_id;  // empty when the rule gives none
+    std::string rule;         // the group rule that made it, for explain and messages
+    nlohmann::json extension; // {"urn:…:Group": {"costCenter": "…"}}; null when none
+    bool operator==(const GroupMembership&) const = default;
+};
+
 struct DesiredResource {
     std::string key;     // the source's stable key (employee id, DN, ...)
     nlohmann::json body; // the SCIM User as it should be, without id and meta; null when packed
@@ -46,6 +56,7 @@ struct DesiredResource {
     std::optional<std::string>
         manager_key; // the manager's source key; the planner finds the SCIM id
     std::vector<UniqueChoice> unique;
+    std::vector<GroupMembership> groups; // by the mapping's `groups:` rules, each group once
 
     // The body, parsed from its text when packed.
     [[nodiscard]] nlohmann::json unpacked_body() const {

@@ -28,8 +28,9 @@ TEST(MappingFile, ErrorsNameFileLineAndColumn) {
     EXPECT_EQ(load_error("attributes:\n  userName: {colum: mail}\n"),
               "m.yaml:2:14: unknown key 'colum' (expected: column, value, template or expr; apply, "
               "default, when_empty)");
-    EXPECT_EQ(load_error("atributes:\n  userName: x\n"),
-              "m.yaml:1:1: unknown key 'atributes' (expected: attributes, scope, lifecycle)");
+    EXPECT_EQ(
+        load_error("atributes:\n  userName: x\n"),
+        "m.yaml:1:1: unknown key 'atributes' (expected: attributes, scope, lifecycle, groups)");
     EXPECT_EQ(load_error("attributes:\n  title: x\n"), "m.yaml:2:3: userName must be mapped");
     EXPECT_EQ(load_error("attributes:\n  userName: x\n  emails.value: y\n"),
               "m.yaml:3:3: emails needs a type, for example emails[type eq \"work\"].value");

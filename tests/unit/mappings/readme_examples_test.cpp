@@ -70,8 +70,8 @@ std::vector<std::string> yaml_blocks(const std::string& text) {
 TEST(ReadmeExamples, TheMappingSectionsYamlLoadsAsOneMapping) {
     std::string mapping_section = section(read_readme(), "## Mapping", "## ");
     std::vector<std::string> blocks = yaml_blocks(mapping_section);
-    ASSERT_EQ(blocks.size(), 3U) << "attributes, scope and lifecycle";
-    std::string whole = blocks[0] + blocks[1] + blocks[2];
+    ASSERT_EQ(blocks.size(), 4U) << "attributes, scope, lifecycle and groups";
+    std::string whole = blocks[0] + blocks[1] + blocks[2] + blocks[3];
     try {
         Mapping mapping = parse_mapping(whole, "README.md");
         EXPECT_EQ(mapping.rules.size(), 11U);
@@ -80,6 +80,10 @@ TEST(ReadmeExamples, TheMappingSectionsYamlLoadsAsOneMapping) {
         EXPECT_NE(mapping.lifecycle.time_zone, nullptr);
         EXPECT_EQ(mapping.lifecycle.create_days_before, 7);
         EXPECT_EQ(mapping.lifecycle.delete_after_days, 30);
+        ASSERT_EQ(mapping.groups.size(), 3U);
+        EXPECT_NE(mapping.groups[0].for_each, nullptr);
+        EXPECT_EQ(mapping.groups[0].attributes.size(), 1U);
+        EXPECT_NE(mapping.groups[2].members, nullptr);
     } catch (const MappingError& error) {
         ADD_FAILURE() << error.what() << "\nin:\n" << whole;
     }

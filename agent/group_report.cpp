@@ -1,0 +1,98 @@
+#include "agent/group_report.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+namespace hr2scim::agent {
+namespace {
+
+std::string quoted(const std::string& text) {
+    return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+constexpr std::string_view k_not_sent =
+    "Group provisioning to the target is not built yet: nothing is sent for these groups.";
+
+} // namespace
+
+bool holds_groups(const scim::DesiredResource& person) {
+    return person.disposition == scim::Disposition::provision && !person.terminated;
+}
+
+GroupTally tally_groups(const std::vector<scim::DesiredResource>& people) {
+    struct First {
+        const scim::GroupMembership* group;
+        const std::string* person;
+        bool reported = false;
+    };
+    GroupTally tally;
+    std::unordered_map<std::string, First> first;
+    for (const auto& person : people) {
+        if (!holds_groups(person)) continue;
+        for (const auto& group : person.groups) {
+            ++tally.memberships;
+            auto [at, added] = first.try_emplace(group.key, First{&group, &person.key});
+            if (added) continue;
+            const auto& kept = *at->second.group;
+            if (at->second.reported ||
+                (kept.display_name == group.display_name && kept.extension == group.extension))
+                continue;
+            at->second.reported = true;
+            tally.conflicts.push_back(
+                "group " + quoted(group.key) + " is " + quoted(kept.display_name) + " for " +
+                *at->second.person + " but " + quoted(group.display_name) +
+                (kept.extension == group.extension ? "" : " (other attributes)") + " for " +
+                person.key + " (rule " + group.rule + "); the first is kept");
+        }
+    }
+    tally.groups = first.size();
+    std::ranges::sort(tally.conflicts);
+    return tally;
+}
+
+void print_group_tally(std::ostream& out, std::string_view label, const mappings::Mapping& mapping,
+                       const GroupTally& tally) {
+    if (mapping.groups.empty()) return;
+    out << label << tally.groups << (tally.groups == 1 ? " group" : " groups") << " from "
+        << mapping.groups.size() << (mapping.groups.size() == 1 ? " rule" : " rules") << ", "
+        << tally.memberships << (tally.memberships == 1 ? " membership" : " memberships") << ". "
+        << k_not_sent << '\n';
+    for (const auto& conflict : tally.conflicts)
+        out << "  ! " << conflict << '\n';
+}
+
+void print_person_groups(std::ostream& out, const mappings::Mapping& mapping,
+                         const connectors::Record& record, const scim::DesiredResource& person,
+                         mappings::Instant now) {
+    if (mapping.groups.empty()) return;
+    out << "\nGroups (groups: in " << mapping.file.string() << "):\n";
+    for (const auto& group : person.groups) {
+        out << "  " << quoted(group.display_name);
+        if (!group.external_id.empty()) out << "  externalId " << quoted(group.external_id);
+        if (!group.extension.is_null())
+            out << "  "
+                << group.extension.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        out << "    from " << group.rule << '\n';
+    }
+    for (const auto& rule : mapping.groups) {
+        if (std::ranges::any_of(person.groups, [&](const auto& g) { return g.rule == rule.name; }))
+            continue;
+        out << "  (" << rule.name << ": no group; ";
+        auto blank = [](const std::string& item) { return mappings::trimmed(item).empty(); };
+        if (rule.members && !mappings::evaluate(*rule.members, record, now).truthy())
+            out << "members: " << rule.members_text << " is false)\n";
+        else if (rule.for_each &&
+                 std::ranges::all_of(mappings::evaluate(*rule.for_each, record, now).list(), blank))
+            out << "for_each " << quoted(rule.for_each_text) << " gives no value)\n";
+        else
+            out << "display_name " << quoted(rule.display_name_text)
+                << " is empty, or an earlier rule gave the same group)\n";
+    }
+    if (!holds_groups(person))
+        out << "  => in no group while " << (person.terminated ? "terminated" : "not provisioned")
+            << ": groups hold provisioned people only\n";
+    out << "  " << k_not_sent << '\n';
+}
+
+} // namespace hr2scim::agent
