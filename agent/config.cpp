@@ -127,7 +127,7 @@ void read_source(const Reader& reader, const YAML::Node& node, std::string& sour
             for (const auto& option : kind->options)
                 listed += (listed.empty() ? "" : ", ") + std::string(option.name);
             listed += ", min_records, max_shrink_percent";
-            if (case_sensitive_keys) listed += ", case_sensitive_keys";
+            if (case_sensitive_keys != nullptr) listed += ", case_sensitive_keys";
             throw ConfigError(reader.where(item.first) + "unknown key '" + key + "' for a " +
                               source_type + " source (expected: " + listed + ")");
         }

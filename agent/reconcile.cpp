@@ -11,8 +11,7 @@ Drift reconcile(scim::ScimClient& client, state::StateSnapshot& snapshot,
                 const std::optional<std::vector<std::string>>& managed_paths) {
     Drift drift;
     auto& resources = snapshot.resources;
-    for (size_t i = 0; i < resources.size(); ++i) {
-        auto& resource = resources[i];
+    for (auto& resource : resources) {
         if (resource.scim_id.empty())
             continue; // an unconfirmed create: the planner looks it up anyway
         ++drift.checked;

@@ -565,7 +565,7 @@ ExitCode validate(const Prepared& prepared, std::ostream& out) {
     print_group_tally(out, "Groups  ", prepared.mapping, tally_groups(mapped.desired));
     print_rejections(out, mapped);
     print_attributes_the_target_lacks(out, prepared.mapping, snapshot);
-    if (!mapped.read.complete()) problems.push_back("the source failed");
+    if (!mapped.read.complete()) problems.emplace_back("the source failed");
     if (!problems.empty()) {
         out << "\nNOT VALID: " << problems.size()
             << (problems.size() == 1 ? " problem" : " problems") << " above; sync would fail.\n";
@@ -605,9 +605,12 @@ void check_hand_overs(const RunOptions& options, const state::StateSnapshot& sna
 
 // The snapshot as the hand-overs leave it (plan shows what sync will do).
 void hand_over_in(state::StateSnapshot& snapshot, const RunOptions& options, bool case_sensitive) {
-    for (const auto& [old_key, new_key] : options.hand_overs) {
+    for (const auto& hand_over : options.hand_overs) {
+        // Named, not a structured binding: clang 14 (clang-tidy) cannot capture those.
+        const auto& [old_key, new_key] = hand_over;
+        const std::string& taking_over = new_key;
         std::erase_if(snapshot.resources, [&](const auto& resource) {
-            return state::same_key(resource.key, new_key, case_sensitive) &&
+            return state::same_key(resource.key, taking_over, case_sensitive) &&
                    resource.scim_id.empty();
         });
         for (auto& resource : snapshot.resources)
@@ -821,11 +824,11 @@ ExitCode apply_plan_file(const Prepared& prepared, const RunOptions& options, st
     if (file->origin.target != now.target)
         changed.push_back("it is for target " + file->origin.target + ", not " + now.target);
     if (file->origin.config_fingerprint != now.config_fingerprint)
-        changed.push_back("the config changed");
+        changed.emplace_back("the config changed");
     if (file->origin.mapping_fingerprint != now.mapping_fingerprint)
-        changed.push_back("the mapping changed");
+        changed.emplace_back("the mapping changed");
     if (file->origin.state_revision != now.state_revision)
-        changed.push_back("the state changed (another run applied changes)");
+        changed.emplace_back("the state changed (another run applied changes)");
     if (!changed.empty()) {
         std::string why;
         for (const auto& reason : changed)

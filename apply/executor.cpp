@@ -138,7 +138,7 @@ Tally tally(const std::vector<Outcome>& outcomes, const std::optional<std::strin
 }
 
 Executor::Executor(scim::ScimClient& client, OutcomeSink& sink, AccountOwners owners,
-                   ExecutorSettings settings)
+                   const ExecutorSettings& settings)
     : m_client(client), m_sink(sink), m_concurrency(std::max<size_t>(1, settings.concurrency)),
       m_patch(settings.target.patch ? Support::unknown : Support::no),
       m_filter(settings.target.filter), m_etag(settings.target.etag),
@@ -461,7 +461,7 @@ void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
             manager_of[m_owners.id_of(operation.key)] = m_owners.id_of(operation.manager_key);
             managers.insert(m_owners.id_of(operation.manager_key));
         }
-    std::ranges::stable_partition(taken, [&](size_t index) {
+    std::stable_partition(taken.begin(), taken.end(), [&](size_t index) {
         return operations[index].kind == OperationKind::create &&
                managers.contains(m_owners.id_of(operations[index].key));
     });

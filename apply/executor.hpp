@@ -51,7 +51,7 @@ struct Tally {
 class Executor {
   public:
     Executor(scim::ScimClient& client, OutcomeSink& sink, AccountOwners owners,
-             ExecutorSettings settings);
+             const ExecutorSettings& settings);
 
     [[nodiscard]] std::vector<Outcome> run(const state::Plan& plan);
     // Why the target was abandoned during the run, if it was.

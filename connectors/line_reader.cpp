@@ -3,7 +3,7 @@
 namespace hr2scim::connectors {
 
 bool LineReader::next(std::string_view& line) {
-    constexpr size_t k_chunk = 64 * 1024;
+    constexpr size_t k_chunk = size_t{64} * 1024;
     size_t searched = m_start;
     while (!m_error) {
         size_t newline = m_buffer.find('\n', searched);

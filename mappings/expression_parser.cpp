@@ -40,8 +40,8 @@ using Parsed = tl::expected<ExpressionPtr, ParseError>;
 // Deeper nesting than any mapping needs is refused, so that no input can exhaust the stack
 // (parsing and evaluation both recurse). Found by fuzz_expression.
 constexpr int k_max_depth = 64;
-constexpr size_t k_max_nodes = 2000;     // values, names, calls and operators in one expression
-constexpr size_t k_max_text = 64 * 1024; // characters in one expression or template
+constexpr size_t k_max_nodes = 2000; // values, names, calls and operators in one expression
+constexpr size_t k_max_text = size_t{64} * 1024; // characters in one expression or template
 
 class Parser {
   public:

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -167,7 +168,7 @@ std::optional<std::string> gate_reason(size_t destructive, size_t active_before,
     if (percent > limits.max_deactivation_percent)
         return std::to_string(destructive) + " deactivations and deletions of " +
                std::to_string(active_before) + " active users (" +
-               std::to_string(static_cast<int>(percent + 0.5)) + "%) exceed the limit of " +
+               std::to_string(std::lround(percent)) + "%) exceed the limit of " +
                std::to_string(static_cast<int>(limits.max_deactivation_percent)) +
                "% (safety.max_deactivation_percent)";
     return std::nullopt;
@@ -495,7 +496,7 @@ class Planner {
             if (count < 2 || percent <= m_policy.limits.max_clear_percent) continue;
             gated.insert(path);
             why += (why.empty() ? "" : "; ") + std::to_string(count) + " users would lose " + path +
-                   " (" + std::to_string(static_cast<int>(percent + 0.5)) + "% of " +
+                   " (" + std::to_string(std::lround(percent)) + "% of " +
                    std::to_string(active_before) +
                    " active users), more than safety.max_clear_percent (" +
                    std::to_string(static_cast<int>(m_policy.limits.max_clear_percent)) + "%)";
