@@ -16,10 +16,6 @@ constexpr std::string_view k_not_sent =
 
 } // namespace
 
-bool holds_groups(const scim::DesiredResource& person) {
-    return person.disposition == scim::Disposition::provision && !person.terminated;
-}
-
 GroupTally tally_groups(const std::vector<scim::DesiredResource>& people) {
     struct First {
         const scim::GroupMembership* group;
@@ -29,7 +25,7 @@ GroupTally tally_groups(const std::vector<scim::DesiredResource>& people) {
     GroupTally tally;
     std::unordered_map<std::string, First> first;
     for (const auto& person : people) {
-        if (!holds_groups(person)) continue;
+        if (!state::holds_groups(person)) continue;
         for (const auto& group : person.groups) {
             ++tally.memberships;
             auto [at, added] = first.try_emplace(group.key, First{&group, &person.key});
@@ -62,6 +58,23 @@ void print_group_tally(std::ostream& out, std::string_view label, const mappings
         out << "  ! " << conflict << '\n';
 }
 
+void print_group_plan(std::ostream& out, const mappings::Mapping& mapping, const GroupTally& tally,
+                      const state::GroupPlan& plan) {
+    if (mapping.groups.empty()) return;
+    using Kind = state::GroupOperationKind;
+    out << "Groups: " << tally.groups << (tally.groups == 1 ? " group" : " groups") << " from "
+        << mapping.groups.size() << (mapping.groups.size() == 1 ? " rule" : " rules") << ", "
+        << tally.memberships << (tally.memberships == 1 ? " membership" : " memberships")
+        << "; as a plan: " << plan.count(Kind::create) << " to create, " << plan.count(Kind::rename)
+        << " to rename, " << plan.members(Kind::add_members) << " members to add, "
+        << plan.members(Kind::remove_members) << " to remove, " << plan.count(Kind::remove)
+        << " to delete, " << plan.unchanged << " unchanged. " << k_not_sent << '\n';
+    for (const auto& reason : plan.withheld_reasons)
+        out << "  WITHHELD: " << reason << '\n';
+    for (const auto& conflict : tally.conflicts)
+        out << "  ! " << conflict << '\n';
+}
+
 void print_person_groups(std::ostream& out, const mappings::Mapping& mapping,
                          const connectors::Record& record, const scim::DesiredResource& person,
                          mappings::Instant now) {
@@ -89,7 +102,7 @@ void print_person_groups(std::ostream& out, const mappings::Mapping& mapping,
             out << "display_name " << quoted(rule.display_name_text)
                 << " is empty, or an earlier rule gave the same group)\n";
     }
-    if (!holds_groups(person))
+    if (!state::holds_groups(person))
         out << "  => in no group while " << (person.terminated ? "terminated" : "not provisioned")
             << ": groups hold provisioned people only\n";
     out << "  " << k_not_sent << '\n';

@@ -4,6 +4,7 @@
 
 #include "mappings/mapping.hpp"
 #include "scim/desired_resource.hpp"
+#include "state/group_plan.hpp"
 
 #include <ostream>
 #include <string>
@@ -19,14 +20,15 @@ struct GroupTally {
     std::vector<std::string> conflicts;
 };
 
-// Whose groups count: provisioned people whose last working day has not passed.
-[[nodiscard]] bool holds_groups(const scim::DesiredResource& person);
-
 [[nodiscard]] GroupTally tally_groups(const std::vector<scim::DesiredResource>& people);
 
 // "Groups: 3 from 2 rules, 7 memberships ...", and any conflicts. Nothing without rules.
 void print_group_tally(std::ostream& out, std::string_view label, const mappings::Mapping& mapping,
                        const GroupTally& tally);
+
+// The tally, then what the group plan would do (a preview: nothing is sent for groups yet).
+void print_group_plan(std::ostream& out, const mappings::Mapping& mapping, const GroupTally& tally,
+                      const state::GroupPlan& plan);
 
 // One person's groups, and for each rule that gave them none, why.
 void print_person_groups(std::ostream& out, const mappings::Mapping& mapping,

@@ -1042,7 +1042,17 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     if (drift) mark_repairs(plan, *drift, *store, config.target.name);
     approve_withheld(plan, options, out);
     print_plan(out, plan, config.target.name, options.show_operations);
-    print_group_tally(out, "Groups: ", prepared.mapping, tally_groups(mapped.desired));
+    if (!prepared.mapping.groups.empty()) {
+        const auto desired_groups =
+            state::collect_groups(mapped.desired, config.case_sensitive_keys);
+        const std::vector<state::StoredGroup> stored_groups; // the state keeps no groups yet
+        const auto policy = policy_for(prepared, options, mapped);
+        const auto group_plan =
+            state::plan_groups({desired_groups, stored_groups, mapped.desired, snapshot.resources,
+                                plan, policy.protected_keys},
+                               state::GroupPolicy{});
+        print_group_plan(out, prepared.mapping, tally_groups(mapped.desired), group_plan);
+    }
     print_rejections(out, mapped, options.show_operations);
     if (!sync) {
         if (!options.plan_out.empty())

@@ -1,17 +1,21 @@
 // The steps of the planning path, one at a time, per person: reading a CSV row into a record,
 // packing and fingerprinting a mapped body, diffing two bodies, looking a key up in the state,
-// reading the state without bodies, writing outcomes in batches, and planning at a glance.
+// reading the state without bodies, writing outcomes in batches, planning at a glance, and
+// planning groups.
 // bench/plan_at_scale.sh measures them together, end to end.
 //   build/bench/planning_benchmark
 #include "connectors/csv_source.hpp"
 #include "scim/patch.hpp"
 #include "state/body_hash.hpp"
+#include "state/group_plan.hpp"
 #include "state/planner.hpp"
 #include "state/state_store.hpp"
 
 #include <benchmark/benchmark.h>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <unistd.h>
 
 namespace {
@@ -199,6 +203,55 @@ void PlanAtAGlance(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * count));
 }
 BENCHMARK(PlanAtAGlance)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+// 100,000 people in 2,000 department groups and one group of everyone, as last sent; 1 % moved
+// department (one member of each of 1,000 groups): collecting the groups from the people and
+// planning them (issue 14: seconds).
+void PlanGroups(benchmark::State& state) {
+    const auto count = static_cast<size_t>(state.range(0));
+    const size_t departments = 2000;
+    const auto department = [&](size_t i, bool moved) {
+        const auto number = std::to_string((i + (moved ? 1 : 0)) % departments);
+        return scim::GroupMembership{"dept-" + number, "Dept " + number, "dept-" + number,
+                                     "departments", nullptr};
+    };
+    const auto users = headers(count);
+    std::vector<scim::DesiredResource> people;
+    std::map<std::string, state::StoredGroup> stored;
+    for (size_t i = 1; i <= count; ++i) {
+        scim::DesiredResource person;
+        person.key = key_of(i);
+        person.groups = {department(i, i <= count / 100),
+                         {"all", "Everyone", "all", "everyone", nullptr}};
+        people.push_back(std::move(person));
+        for (const auto& group : {department(i, false), people.back().groups[1]}) {
+            auto& sent = stored[group.key];
+            sent = {group.key,
+                    "g" + group.key,
+                    group.display_name,
+                    group.external_id,
+                    nullptr,
+                    std::move(sent.members),
+                    true};
+            sent.members.push_back(key_of(i));
+        }
+    }
+    std::vector<state::StoredGroup> sent;
+    for (auto& [key, group] : stored)
+        sent.push_back(std::move(group));
+    const state::Plan user_plan;
+    const std::set<std::string> none;
+    for (auto _ : state) {
+        const auto desired = state::collect_groups(people, false);
+        auto plan = state::plan_groups({desired, sent, people, users, user_plan, none}, {});
+        if (plan.members(state::GroupOperationKind::add_members) != count / 100 ||
+            plan.members(state::GroupOperationKind::remove_members) != count / 100)
+            state.SkipWithError("wrong group plan");
+        benchmark::DoNotOptimize(plan);
+    }
+    state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * count));
+}
+BENCHMARK(PlanGroups)->Arg(100000)->Unit(benchmark::kMillisecond);
 
 } // namespace
 

@@ -1,0 +1,282 @@
+#include "state/group_plan.hpp"
+#include "state/source_key.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <optional>
+#include <unordered_map>
+
+namespace hr2scim::state {
+namespace {
+
+// Why a member leaves a group, or nothing when they stay.
+class Leaving {
+  public:
+    Leaving(const GroupInputs& inputs, const GroupPolicy& policy) : m_policy(policy) {
+        for (const auto& person : inputs.people)
+            m_people.emplace(id(person.key), &person);
+        for (const auto& user : inputs.users)
+            m_users.emplace(id(user.key), &user);
+        for (const auto& key : inputs.protected_keys)
+            m_protected.insert(id(key));
+        for (const auto& operation : inputs.user_plan.operations)
+            m_user_operations[id(operation.key)] = operation.kind;
+        for (const auto& operation : inputs.user_plan.withheld)
+            m_withheld.insert(id(operation.key));
+    }
+
+    [[nodiscard]] std::string id(std::string_view key) const {
+        return identity_key(key, m_policy.case_sensitive_keys);
+    }
+
+    // Someone who holds groups and has an account, or gets one in this run.
+    [[nodiscard]] bool can_join(const std::string& key) const {
+        const auto identity = id(key);
+        auto operation = m_user_operations.find(identity);
+        if (operation != m_user_operations.end())
+            return operation->second == OperationKind::create ||
+                   operation->second == OperationKind::update ||
+                   operation->second == OperationKind::reactivate ||
+                   operation->second == OperationKind::link_manager;
+        auto user = m_users.find(identity);
+        return user != m_users.end() && !user->second->scim_id.empty() &&
+               user->second->status == ResourceStatus::active;
+    }
+
+    // The reason a member of a group they no longer belong to leaves it; nothing: they stay.
+    [[nodiscard]] std::optional<std::string> reason(const std::string& key) const {
+        const auto identity = id(key);
+        if (m_protected.contains(identity) || m_withheld.contains(identity)) return std::nullopt;
+        if (auto operation = m_user_operations.find(identity);
+            operation != m_user_operations.end()) {
+            if (operation->second == OperationKind::remove) return "deleted";
+            if (operation->second == OperationKind::deactivate)
+                return m_policy.keep_deactivated_members
+                           ? std::nullopt
+                           : std::optional<std::string>("deactivated");
+        }
+        auto person = m_people.find(identity);
+        if (person != m_people.end()) {
+            if (holds_groups(*person->second)) return "no longer in this group";
+            if (person->second->disposition == scim::Disposition::hold) return std::nullopt;
+        }
+        auto user = m_users.find(identity);
+        if (user == m_users.end()) return "has no account";
+        if (user->second->status == ResourceStatus::deactivated &&
+            !m_policy.keep_deactivated_members)
+            return "deactivated";
+        return std::nullopt;
+    }
+
+  private:
+    const GroupPolicy& m_policy;
+    std::unordered_map<std::string, const scim::DesiredResource*> m_people;
+    std::unordered_map<std::string, const StoredResource*> m_users;
+    std::unordered_map<std::string, OperationKind> m_user_operations;
+    std::set<std::string> m_protected;
+    std::set<std::string> m_withheld;
+};
+
+GroupOperation group_operation(GroupOperationKind kind, const std::string& key,
+                               const std::string& scim_id, const std::string& display_name) {
+    GroupOperation operation;
+    operation.kind = kind;
+    operation.key = key;
+    operation.scim_id = scim_id;
+    operation.display_name = display_name;
+    return operation;
+}
+
+// Member changes in chunks the target accepts in one PATCH.
+void add_chunks(std::vector<GroupOperation>& out, const GroupOperation& shape,
+                const std::vector<std::string>& members, size_t per_patch) {
+    per_patch = std::max<size_t>(1, per_patch);
+    for (size_t from = 0; from < members.size(); from += per_patch) {
+        GroupOperation chunk = shape;
+        const auto to = std::min(members.size(), from + per_patch);
+        chunk.members.assign(members.begin() + static_cast<std::ptrdiff_t>(from),
+                             members.begin() + static_cast<std::ptrdiff_t>(to));
+        out.push_back(std::move(chunk));
+    }
+}
+
+class GroupPlanner {
+  public:
+    GroupPlanner(const GroupInputs& inputs, const GroupPolicy& policy)
+        : m_inputs(inputs), m_policy(policy), m_leaving(inputs, policy) {}
+
+    GroupPlan plan() {
+        std::map<std::string, const StoredGroup*> stored;
+        for (const auto& group : m_inputs.stored)
+            stored.emplace(group.key, &group);
+        for (const auto& group : m_inputs.desired) {
+            auto found = stored.find(group.group.key);
+            plan_group(&group, found == stored.end() ? nullptr : found->second);
+            if (found != stored.end()) stored.erase(found);
+        }
+        for (const auto& [key, group] : stored)
+            plan_group(nullptr, group); // no longer derived by any rule: its members leave
+        return std::move(m_plan);
+    }
+
+  private:
+    void plan_group(const DesiredGroup* desired, const StoredGroup* stored) {
+        std::vector<std::string> joining;
+        std::set<std::string> wanted;
+        if (desired) {
+            for (const auto& member : desired->members) {
+                wanted.insert(m_leaving.id(member));
+                if (m_leaving.can_join(member)) joining.push_back(member);
+            }
+        }
+        std::vector<std::string> leaving;
+        std::string why;
+        size_t kept = 0;
+        if (stored) {
+            std::set<std::string> already;
+            for (const auto& member : stored->members) {
+                already.insert(m_leaving.id(member));
+                if (wanted.contains(m_leaving.id(member))) {
+                    ++kept;
+                    continue;
+                }
+                if (auto reason = m_leaving.reason(member)) {
+                    leaving.push_back(member);
+                    if (why.find(*reason) == std::string::npos)
+                        why += (why.empty() ? "" : ", ") + *reason;
+                } else {
+                    ++kept;
+                }
+            }
+            std::erase_if(joining, [&](const auto& member) {
+                return already.contains(m_leaving.id(member));
+            });
+        }
+        const std::string key = desired ? desired->group.key : stored->key;
+        const std::string scim_id = stored ? stored->scim_id : std::string();
+        const std::string name = desired ? desired->group.display_name : stored->display_name;
+        const size_t before = m_plan.operations.size();
+        const size_t withheld_before = m_plan.withheld.size();
+        if (!stored && !joining.empty()) {
+            GroupOperation create = group_operation(GroupOperationKind::create, key, {}, name);
+            create.external_id = desired->group.external_id;
+            create.extension = desired->group.extension;
+            m_plan.operations.push_back(std::move(create));
+        } else if (stored && desired && renamed(*desired, *stored)) {
+            GroupOperation rename = group_operation(GroupOperationKind::rename, key, scim_id, name);
+            rename.external_id = desired->group.external_id;
+            rename.extension = desired->group.extension;
+            m_plan.operations.push_back(std::move(rename));
+        }
+        if (!stored && joining.empty()) return; // nobody who can join: no group yet
+        add_chunks(m_plan.operations,
+                   group_operation(GroupOperationKind::add_members, key, scim_id, name), joining,
+                   m_policy.max_member_changes_per_patch);
+        std::vector<GroupOperation> removals;
+        GroupOperation removal =
+            group_operation(GroupOperationKind::remove_members, key, scim_id, name);
+        removal.decision = why;
+        add_chunks(removals, removal, leaving, m_policy.max_member_changes_per_patch);
+        const bool empty_after = stored && kept == 0 && joining.empty();
+        if (empty_after && stored->created_by_hr2scim && m_policy.delete_empty_groups)
+            removals.push_back(group_operation(GroupOperationKind::remove, key, scim_id, name));
+        if (auto reason =
+                gate(leaving.size(), stored ? stored->members.size() : 0, empty_after, name)) {
+            std::ranges::move(removals, std::back_inserter(m_plan.withheld));
+            m_plan.withheld_reasons.push_back(*reason);
+        } else {
+            std::ranges::move(removals, std::back_inserter(m_plan.operations));
+        }
+        if (stored && m_plan.operations.size() == before &&
+            m_plan.withheld.size() == withheld_before)
+            ++m_plan.unchanged;
+    }
+
+    static bool renamed(const DesiredGroup& desired, const StoredGroup& stored) {
+        return desired.group.display_name != stored.display_name ||
+               desired.group.external_id != stored.external_id ||
+               desired.group.extension != stored.extension;
+    }
+
+    [[nodiscard]] std::optional<std::string> gate(size_t removed, size_t members, bool empties,
+                                                  const std::string& name) const {
+        if (removed == 0) return std::nullopt;
+        const std::string group = "group " + nlohmann::json(name).dump();
+        if (empties)
+            return "the run would empty " + group + " (" + std::to_string(removed) +
+                   (removed == 1 ? " member" : " members") + " removed)";
+        const double percent = 100.0 * static_cast<double>(removed) /
+                               static_cast<double>(std::max<size_t>(members, 1));
+        if (removed < 2 || percent <= m_policy.max_member_removal_percent) return std::nullopt;
+        return std::to_string(removed) + " of the " + std::to_string(members) + " members of " +
+               group + " would be removed (" + std::to_string(std::lround(percent)) +
+               "%), more than safety.max_group_member_removal_percent (" +
+               std::to_string(std::lround(m_policy.max_member_removal_percent)) + "%)";
+    }
+
+    const GroupInputs& m_inputs;
+    const GroupPolicy& m_policy;
+    Leaving m_leaving;
+    GroupPlan m_plan;
+};
+
+} // namespace
+
+std::string_view verb(GroupOperationKind kind) {
+    switch (kind) {
+    case GroupOperationKind::create:
+        return "create group";
+    case GroupOperationKind::rename:
+        return "rename group";
+    case GroupOperationKind::add_members:
+        return "add to";
+    case GroupOperationKind::remove_members:
+        return "remove from";
+    case GroupOperationKind::remove:
+        return "delete group";
+    }
+    return "?";
+}
+
+size_t GroupPlan::count(GroupOperationKind kind) const {
+    return static_cast<size_t>(std::ranges::count(operations, kind, &GroupOperation::kind));
+}
+
+size_t GroupPlan::members(GroupOperationKind kind) const {
+    size_t total = 0;
+    for (const auto& operation : operations)
+        if (operation.kind == kind) total += operation.members.size();
+    return total;
+}
+
+bool holds_groups(const scim::DesiredResource& person) {
+    return person.disposition == scim::Disposition::provision && !person.terminated;
+}
+
+std::vector<DesiredGroup> collect_groups(const std::vector<scim::DesiredResource>& people,
+                                         bool case_sensitive_keys) {
+    std::map<std::string, DesiredGroup> groups;
+    std::map<std::string, std::set<std::string>> seen; // group key -> member identities
+    for (const auto& person : people) {
+        if (!holds_groups(person)) continue;
+        for (const auto& membership : person.groups) {
+            auto [at, added] = groups.try_emplace(membership.key, DesiredGroup{membership, {}});
+            if (seen[membership.key].insert(identity_key(person.key, case_sensitive_keys)).second)
+                at->second.members.push_back(person.key);
+        }
+    }
+    std::vector<DesiredGroup> out;
+    out.reserve(groups.size());
+    for (auto& [key, group] : groups) {
+        std::ranges::sort(group.members);
+        out.push_back(std::move(group));
+    }
+    return out;
+}
+
+GroupPlan plan_groups(const GroupInputs& inputs, const GroupPolicy& policy) {
+    return GroupPlanner(inputs, policy).plan();
+}
+
+} // namespace hr2scim::state
