@@ -228,7 +228,8 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
                        "bulk",
                        "username",
                        "password_env",
-                       "password_file"},
+                       "password_file",
+                       "max_member_changes_per_patch"},
                       node["token"]
                           ? "; tokens are never written in the config: use token_env or token_file"
                           : "");
@@ -336,9 +337,15 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
     }
 }
 
-void read_safety(const Reader& reader, const YAML::Node& node, state::SafetyLimits& limits) {
+void read_safety(const Reader& reader, const YAML::Node& node, state::SafetyLimits& limits,
+                 state::GroupPolicy& groups) {
     reader.check_keys(node, "safety",
-                      {"max_deactivations", "max_deactivation_percent", "max_clear_percent"});
+                      {"max_deactivations", "max_deactivation_percent", "max_clear_percent",
+                       "max_group_member_removal_percent"});
+    if (node["max_group_member_removal_percent"])
+        groups.max_member_removal_percent =
+            reader.number<double>(node["max_group_member_removal_percent"],
+                                  "safety.max_group_member_removal_percent", 0.0, 100.0);
     if (node["max_clear_percent"])
         limits.max_clear_percent = reader.number<double>(node["max_clear_percent"],
                                                          "safety.max_clear_percent", 0.0, 100.0);
@@ -348,6 +355,24 @@ void read_safety(const Reader& reader, const YAML::Node& node, state::SafetyLimi
     if (node["max_deactivation_percent"])
         limits.max_deactivation_percent = reader.number<double>(
             node["max_deactivation_percent"], "safety.max_deactivation_percent", 0.0, 100.0);
+}
+
+// How groups are kept: when members leave, and what becomes of an empty group.
+void read_groups(const Reader& reader, const YAML::Node& node, state::GroupPolicy& groups) {
+    reader.check_keys(node, "groups", {"members_leave_on", "empty_groups"});
+    if (const auto leave = node["members_leave_on"]) {
+        const auto when = reader.text(leave, "groups.members_leave_on");
+        if (when != "deactivation" && when != "deletion")
+            throw ConfigError(reader.where(leave) +
+                              "groups.members_leave_on must be deactivation or deletion");
+        groups.keep_deactivated_members = when == "deletion";
+    }
+    if (const auto empty = node["empty_groups"]) {
+        const auto policy = reader.text(empty, "groups.empty_groups");
+        if (policy != "keep" && policy != "delete")
+            throw ConfigError(reader.where(empty) + "groups.empty_groups must be keep or delete");
+        groups.delete_empty_groups = policy == "delete";
+    }
 }
 
 void read_log(const Reader& reader, const YAML::Node& node, Config& config) {
@@ -374,7 +399,7 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& f
         throw ConfigError(file.string() +
                           ": expected a map with source, mapping, target and state");
     reader.check_keys(root, "the config",
-                      {"source", "join", "mapping", "target", "state", "safety", "log"});
+                      {"source", "join", "mapping", "target", "state", "safety", "groups", "log"});
     Config config;
     config.file = file;
     for (const char* required : {"source", "mapping", "target", "state"})
@@ -386,7 +411,12 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& f
     config.mapping = reader.path(root["mapping"], "mapping");
     read_target(reader, root["target"], config.target);
     config.state = reader.path(root["state"], "state");
-    if (root["safety"]) read_safety(reader, root["safety"], config.safety);
+    if (root["safety"]) read_safety(reader, root["safety"], config.safety, config.groups);
+    if (root["groups"]) read_groups(reader, root["groups"], config.groups);
+    if (const auto chunk = root["target"]["max_member_changes_per_patch"])
+        config.groups.max_member_changes_per_patch =
+            reader.number<size_t>(chunk, "target.max_member_changes_per_patch", 1, 10'000);
+    config.groups.case_sensitive_keys = config.case_sensitive_keys;
     if (root["log"]) read_log(reader, root["log"], config);
     return config;
 }

@@ -5,6 +5,7 @@
 #include "apply/breaker.hpp"
 #include "connectors/source.hpp"
 #include "http/auth.hpp"
+#include "state/group_plan.hpp"
 #include "state/planner.hpp"
 #include "state/source_guard.hpp"
 
@@ -78,6 +79,9 @@ struct Config {
     TargetConfig target;
     std::filesystem::path state;
     state::SafetyLimits safety;
+    // How groups are kept (`groups:`, safety.max_group_member_removal_percent,
+    // target.max_member_changes_per_patch); which groups, the mapping says.
+    state::GroupPolicy groups;
     // Source keys compare ignoring case unless the source says otherwise
     // (source.case_sensitive_keys).
     bool case_sensitive_keys = false;

@@ -1050,7 +1050,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
         const auto group_plan =
             state::plan_groups({desired_groups, stored_groups, mapped.desired, snapshot.resources,
                                 plan, policy.protected_keys},
-                               state::GroupPolicy{});
+                               config.groups);
         print_group_plan(out, prepared.mapping, tally_groups(mapped.desired), group_plan);
     }
     print_rejections(out, mapped, options.show_operations);

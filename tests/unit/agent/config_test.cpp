@@ -45,13 +45,42 @@ TEST(Config, UnknownKeysAreErrorsWithFileLineAndColumn) {
     EXPECT_EQ(config_error(k_valid + "saftey:\n  max_deactivations: 5\n"),
               "/etc/hr2scim/c.yaml:10:1: unknown key 'saftey' in the config (expected: source, "
               "join, mapping, "
-              "target, state, safety, log)");
+              "target, state, safety, groups, log)");
     std::string bad_source = k_valid;
     bad_source.insert(bad_source.find("  key_column"), "  delimeter: ';'\n");
     EXPECT_EQ(config_error(bad_source),
               "/etc/hr2scim/c.yaml:4:3: unknown key 'delimeter' for a csv source "
               "(expected: type, path, key_column, delimiter, min_records, max_shrink_percent, "
               "case_sensitive_keys)");
+}
+
+TEST(Config, GroupPoliciesHaveDefaultsAndAreChecked) {
+    auto defaults = parse_config(k_valid, "/etc/hr2scim/c.yaml");
+    EXPECT_FALSE(defaults.groups.keep_deactivated_members);
+    EXPECT_FALSE(defaults.groups.delete_empty_groups);
+    EXPECT_EQ(defaults.groups.max_member_removal_percent, 50.0);
+    EXPECT_EQ(defaults.groups.max_member_changes_per_patch, 100U);
+    std::string set = k_valid + "groups:\n  members_leave_on: deletion\n  empty_groups: delete\n" +
+                      "safety:\n  max_group_member_removal_percent: 30\n";
+    set.insert(set.find("  token_env"), "  max_member_changes_per_patch: 25\n");
+    auto config = parse_config(set, "/etc/hr2scim/c.yaml");
+    EXPECT_TRUE(config.groups.keep_deactivated_members);
+    EXPECT_TRUE(config.groups.delete_empty_groups);
+    EXPECT_EQ(config.groups.max_member_removal_percent, 30.0);
+    EXPECT_EQ(config.groups.max_member_changes_per_patch, 25U);
+    EXPECT_EQ(
+        config_error(k_valid + "groups:\n  members_leave_on: never\n"),
+        "/etc/hr2scim/c.yaml:11:21: groups.members_leave_on must be deactivation or deletion");
+    EXPECT_EQ(config_error(k_valid + "groups:\n  empty: keep\n"),
+              "/etc/hr2scim/c.yaml:11:3: unknown key 'empty' in groups (expected: "
+              "members_leave_on, empty_groups)");
+    std::string zero = k_valid;
+    zero.insert(zero.find("  token_env"), "  max_member_changes_per_patch: 0\n");
+    EXPECT_EQ(config_error(zero).rfind("/etc/hr2scim/c.yaml:8:33: "
+                                       "target.max_member_changes_per_patch must be between 1",
+                                       0),
+              0U)
+        << config_error(zero);
 }
 
 TEST(Config, AnInlineTokenIsRefused) {
