@@ -11,9 +11,6 @@ std::string quoted(const std::string& text) {
     return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-constexpr std::string_view k_not_sent =
-    "Group provisioning to the target is not built yet: nothing is sent for these groups.";
-
 } // namespace
 
 GroupTally tally_groups(const std::vector<scim::DesiredResource>& people) {
@@ -52,8 +49,7 @@ void print_group_tally(std::ostream& out, std::string_view label, const mappings
     if (mapping.groups.empty()) return;
     out << label << tally.groups << (tally.groups == 1 ? " group" : " groups") << " from "
         << mapping.groups.size() << (mapping.groups.size() == 1 ? " rule" : " rules") << ", "
-        << tally.memberships << (tally.memberships == 1 ? " membership" : " memberships") << ". "
-        << k_not_sent << '\n';
+        << tally.memberships << (tally.memberships == 1 ? " membership" : " memberships") << ".\n";
     for (const auto& conflict : tally.conflicts)
         out << "  ! " << conflict << '\n';
 }
@@ -68,9 +64,13 @@ void print_group_plan(std::ostream& out, const mappings::Mapping& mapping, const
         << "; as a plan: " << plan.count(Kind::create) << " to create, " << plan.count(Kind::rename)
         << " to rename, " << plan.members(Kind::add_members) << " members to add, "
         << plan.members(Kind::remove_members) << " to remove, " << plan.count(Kind::remove)
-        << " to delete, " << plan.unchanged << " unchanged. " << k_not_sent << '\n';
+        << " to delete, " << plan.unchanged << " unchanged.\n";
     for (const auto& reason : plan.withheld_reasons)
         out << "  WITHHELD: " << reason << '\n';
+    if (!plan.withheld.empty())
+        out << "  Withheld group set " << plan.withheld_digest()
+            << ". After reviewing it, `sync --approve-withheld " << plan.withheld_digest()
+            << "` applies exactly these, and nothing if the set has changed.\n";
     for (const auto& conflict : tally.conflicts)
         out << "  ! " << conflict << '\n';
 }
@@ -105,7 +105,16 @@ void print_person_groups(std::ostream& out, const mappings::Mapping& mapping,
     if (!state::holds_groups(person))
         out << "  => in no group while " << (person.terminated ? "terminated" : "not provisioned")
             << ": groups hold provisioned people only\n";
-    out << "  " << k_not_sent << '\n';
+}
+
+void print_groups_sent(std::ostream& out, const std::string& target,
+                       const apply::GroupResults& results) {
+    out << "Groups sent to target \"" << target << "\": " << results.created << " created, "
+        << results.renamed << " renamed, " << results.members_added << " members added, "
+        << results.members_removed << " removed, " << results.deleted << " deleted, "
+        << results.failed << " failed.\n";
+    for (const auto& line : results.lines)
+        out << "  ! " << line << '\n';
 }
 
 } // namespace hr2scim::agent

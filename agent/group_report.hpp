@@ -2,6 +2,7 @@
 // What the mapping's `groups:` rules made of a run's people, for validate, plan and explain:
 // how many groups, how many memberships, and groups that people's records name differently.
 
+#include "apply/group_executor.hpp"
 #include "mappings/mapping.hpp"
 #include "scim/desired_resource.hpp"
 #include "state/group_plan.hpp"
@@ -29,6 +30,10 @@ void print_group_tally(std::ostream& out, std::string_view label, const mappings
 // The tally, then what the group plan would do (a preview: nothing is sent for groups yet).
 void print_group_plan(std::ostream& out, const mappings::Mapping& mapping, const GroupTally& tally,
                       const state::GroupPlan& plan);
+
+// What the group plan's operations did on the target.
+void print_groups_sent(std::ostream& out, const std::string& target,
+                       const apply::GroupResults& results);
 
 // One person's groups, and for each rule that gave them none, why.
 void print_person_groups(std::ostream& out, const mappings::Mapping& mapping,

@@ -7,6 +7,7 @@
 #include "agent/reconcile.hpp"
 #include "agent/run_lock.hpp"
 #include "apply/executor.hpp"
+#include "apply/group_executor.hpp"
 #include "apply/recorder.hpp"
 #include "connectors/join.hpp"
 #include "connectors/source_registry.hpp"
@@ -634,23 +635,44 @@ void print_hand_overs(std::ostream& out, const RunOptions& options) {
 
 // An approval names the exact withheld set it was given for; a set that changed since (the
 // HR file changed, someone else left) is not sent, and the run stays gated.
-void approve_withheld(state::Plan& plan, const RunOptions& options, std::ostream& out) {
-    if (options.approve_withheld.empty()) return;
-    if (!plan.stopped_by_gate) {
+// Releases the users' withheld set when the approval names it; true when it did.
+bool approve_withheld(state::Plan& plan, const RunOptions& options, std::ostream& out) {
+    if (options.approve_withheld.empty() || !plan.stopped_by_gate ||
+        plan.withheld_digest() != options.approve_withheld)
+        return false;
+    out << "Approved: the " << plan.withheld.size() << " withheld operations of set "
+        << options.approve_withheld << " are sent.\n\n";
+    plan.release_withheld();
+    return true;
+}
+
+// The same for the groups' withheld removals (their sets start with "g").
+bool approve_withheld(state::GroupPlan& plan, const RunOptions& options, std::ostream& out) {
+    if (options.approve_withheld.empty() || plan.withheld.empty() ||
+        plan.withheld_digest() != options.approve_withheld)
+        return false;
+    out << "Approved: the " << plan.withheld.size() << " withheld group changes of set "
+        << options.approve_withheld << " are sent.\n\n";
+    plan.release_withheld();
+    return true;
+}
+
+// An approval that named neither withheld set.
+void refuse_approval(const state::Plan& plan, const state::GroupPlan* groups,
+                     const RunOptions& options, std::ostream& out) {
+    const bool users = plan.stopped_by_gate && !plan.withheld.empty();
+    const bool group_changes = groups && !groups->withheld.empty();
+    if (!users && !group_changes) {
         out << "--approve-withheld " << options.approve_withheld
             << ": no safety gate withholds anything in this run; nothing to approve.\n\n";
         return;
     }
-    const auto digest = plan.withheld_digest();
-    if (digest != options.approve_withheld) {
-        out << "--approve-withheld " << options.approve_withheld
-            << ": NOT APPLIED. The withheld set is now " << digest
-            << ", not the one approved: review the plan again.\n\n";
-        return;
-    }
-    out << "Approved: the " << plan.withheld.size() << " withheld operations of set " << digest
-        << " are sent.\n\n";
-    plan.release_withheld();
+    out << "--approve-withheld " << options.approve_withheld
+        << ": NOT APPLIED. The withheld set is now "
+        << (users ? plan.withheld_digest() : groups->withheld_digest())
+        << (users && group_changes ? " (users) and " + groups->withheld_digest() + " (groups)"
+                                   : std::string())
+        << ", not the one approved: review the plan again.\n\n";
 }
 
 // One connection to the target for a run: reading back and sending share it.
@@ -1040,19 +1062,23 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
         }
     }
     if (drift) mark_repairs(plan, *drift, *store, config.target.name);
-    approve_withheld(plan, options, out);
+    bool approved = approve_withheld(plan, options, out);
     print_plan(out, plan, config.target.name, options.show_operations);
+    std::optional<state::GroupPlan> group_plan;
     if (!prepared.mapping.groups.empty()) {
         const auto desired_groups =
             state::collect_groups(mapped.desired, config.case_sensitive_keys);
-        const std::vector<state::StoredGroup> stored_groups; // the state keeps no groups yet
         const auto policy = policy_for(prepared, options, mapped);
-        const auto group_plan =
-            state::plan_groups({desired_groups, stored_groups, mapped.desired, snapshot.resources,
-                                plan, policy.protected_keys},
-                               config.groups);
-        print_group_plan(out, prepared.mapping, tally_groups(mapped.desired), group_plan);
+        group_plan = state::plan_groups({desired_groups, snapshot.groups, mapped.desired,
+                                         snapshot.resources, plan, policy.protected_keys},
+                                        config.groups);
+        approved = approve_withheld(*group_plan, options, out) || approved;
+        print_group_plan(out, prepared.mapping, tally_groups(mapped.desired), *group_plan);
+        if (sync && !target && !group_plan->operations.empty() && !connect())
+            return ExitCode::failed;
     }
+    if (!options.approve_withheld.empty() && !approved)
+        refuse_approval(plan, group_plan ? &*group_plan : nullptr, options, out);
     print_rejections(out, mapped, options.show_operations);
     if (!sync) {
         if (!options.plan_out.empty())
@@ -1070,12 +1096,20 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
         std::tie(outcomes, result) = execute(config, target->client, *store, snapshot, plan,
                                              prepared.now, *capabilities, options.quiet);
     }
+    std::optional<apply::GroupResults> groups_sent;
+    if (target && group_plan && !group_plan->operations.empty() && !result.abandoned)
+        groups_sent = apply::execute_groups(
+            {target->client, *store, config.target.name, config.case_sensitive_keys}, *group_plan,
+            store->snapshot(config.target.name, false).resources);
     state::RunCounts counts{mapped.records,           result.created,
                             result.updated,           result.deactivated,
                             result.reactivated,       plan.unchanged,
                             mapped.rejections.size(), result.failed + result.skipped,
                             plan.withheld.size(),     mapped.read.complete()};
     auto code = sync_exit_code(plan, mapped, result);
+    if (code == ExitCode::ok && group_plan && !group_plan->withheld.empty())
+        code = ExitCode::safety_stop;
+    if (code == ExitCode::ok && groups_sent && groups_sent->failed > 0) code = ExitCode::partial;
     if (mapped.read.complete()) store->record_complete_read(source_id, mapped.yielded);
     for (const auto& [id, count] : mapped.complete_reads)
         store->record_complete_read(id, count);
@@ -1084,6 +1118,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
         out, config.target.name, counts, result,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     print_outcomes(out, outcomes, result, options.show_operations);
+    if (groups_sent) print_groups_sent(out, config.target.name, *groups_sent);
     return code;
 }
 

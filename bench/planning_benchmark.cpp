@@ -226,14 +226,12 @@ void PlanGroups(benchmark::State& state) {
         people.push_back(std::move(person));
         for (const auto& group : {department(i, false), people.back().groups[1]}) {
             auto& sent = stored[group.key];
-            sent = {group.key,
-                    "g" + group.key,
-                    group.display_name,
-                    group.external_id,
-                    nullptr,
-                    std::move(sent.members),
-                    true};
+            sent.key = group.key;
+            sent.scim_id = "g" + group.key;
+            sent.display_name = group.display_name;
+            sent.external_id = group.external_id;
             sent.members.push_back(key_of(i));
+            sent.member_ids.push_back("u" + key_of(i));
         }
     }
     std::vector<state::StoredGroup> sent;

@@ -191,8 +191,33 @@ CallResult<void> ScimClient::delete_user(const std::string& id, const std::strin
 }
 
 CallResult<std::vector<nlohmann::json>> ScimClient::find_users(const std::string& filter) {
+    return find("/Users", filter);
+}
+
+CallResult<std::vector<nlohmann::json>> ScimClient::find_groups(const std::string& filter) {
+    return find("/Groups", filter);
+}
+
+CallResult<nlohmann::json> ScimClient::create_group(const nlohmann::json& body) {
+    return call_json("POST", "/Groups", &body);
+}
+
+CallResult<nlohmann::json> ScimClient::patch_group(const std::string& id,
+                                                   const std::vector<PatchOperation>& operations) {
+    auto request = patch_request(operations, m_endpoint.patch_style);
+    return call_json("PATCH", "/Groups/" + http::url_encode(id), &request);
+}
+
+CallResult<void> ScimClient::delete_group(const std::string& id) {
+    auto response = call("DELETE", "/Groups/" + http::url_encode(id), {});
+    if (!response) return tl::unexpected(response.error());
+    return {};
+}
+
+CallResult<std::vector<nlohmann::json>> ScimClient::find(const std::string& collection,
+                                                         const std::string& filter) {
     auto list =
-        call_json("GET", "/Users?filter=" + http::url_encode(filter) + "&count=10", nullptr);
+        call_json("GET", collection + "?filter=" + http::url_encode(filter) + "&count=10", nullptr);
     if (!list) return tl::unexpected(list.error());
     // A ListResponse, or (some targets) a bare JSON array. Anything else is not "nobody": an
     // answer that cannot be read must never look like an absent user, or a lost create would

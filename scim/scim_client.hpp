@@ -1,5 +1,6 @@
 #pragma once
-// Talks SCIM 2.0 to one target: Users create, read, replace, patch, delete and look-up.
+// Talks SCIM 2.0 to one target: Users create, read, replace, patch, delete and look-up; Groups
+// create, patch, delete and look-up.
 // Retries (429, 5xx, no answer) with backoff happen here, under one policy.
 
 #include "http/auth.hpp"
@@ -61,6 +62,13 @@ class ScimClient {
     // Resources matching a filter (for `eq` look-ups: one page is enough).
     [[nodiscard]] CallResult<std::vector<nlohmann::json>> find_users(const std::string& filter);
 
+    // Groups: created with their name and attributes, members changed by PATCH, deleted.
+    [[nodiscard]] CallResult<nlohmann::json> create_group(const nlohmann::json& body);
+    [[nodiscard]] CallResult<nlohmann::json>
+    patch_group(const std::string& id, const std::vector<PatchOperation>& operations);
+    [[nodiscard]] CallResult<void> delete_group(const std::string& id);
+    [[nodiscard]] CallResult<std::vector<nlohmann::json>> find_groups(const std::string& filter);
+
     // RFC 7644 §3.7: POST /Bulk with a BulkRequest; the BulkResponse as it came.
     [[nodiscard]] CallResult<nlohmann::json> bulk(const nlohmann::json& request);
     // Any JSON resource under the base URL ("/ServiceProviderConfig", "/Schemas").
@@ -79,6 +87,8 @@ class ScimClient {
     void abandon(std::string why) { m_throttle.abandon(std::move(why)); }
 
   private:
+    CallResult<std::vector<nlohmann::json>> find(const std::string& collection,
+                                                 const std::string& filter);
     CallResult<http::Response> call(const std::string& method, const std::string& path,
                                     const std::string& body, const std::string& if_match = {});
     CallResult<nlohmann::json> call_json(const std::string& method, const std::string& path,

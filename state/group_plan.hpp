@@ -8,6 +8,7 @@
 
 #include "scim/desired_resource.hpp"
 #include "state/plan.hpp"
+#include "state/stored_group.hpp"
 #include "state/stored_resource.hpp"
 
 #include <nlohmann/json.hpp>
@@ -36,17 +37,6 @@ struct DesiredGroup {
     std::vector<std::string> members; // source keys, each person once, in key order
 };
 
-// A group as hr2scim last sent it.
-struct StoredGroup {
-    std::string key;
-    std::string scim_id;
-    std::string display_name;
-    std::string external_id;
-    nlohmann::json extension;
-    std::vector<std::string> members; // source keys
-    bool created_by_hr2scim = true;   // false: a group the config names as managed
-};
-
 enum class GroupOperationKind { create, rename, add_members, remove_members, remove };
 
 // "create group", "rename group", "add to", "remove from", "delete group".
@@ -59,8 +49,12 @@ struct GroupOperation {
     std::string display_name;
     std::string external_id;
     nlohmann::json extension;
-    std::vector<std::string> members; // add or remove: this chunk's members, by source key
-    std::string decision;             // why members leave ("moved", "deactivated", ...)
+    std::vector<std::string> members;    // add or remove: this chunk's members, by source key
+    std::vector<std::string> member_ids; // remove: their SCIM ids as they were added
+    std::string decision;                // why members leave ("moved", "deactivated", ...)
+    // A create journaled before but never confirmed: look the group up before sending again.
+    // An addition to a group whose earlier addition was never confirmed: read its members first.
+    bool resolve_first = false;
 };
 
 struct GroupPlan {
@@ -70,6 +64,10 @@ struct GroupPlan {
     size_t unchanged = 0; // groups already as they should be
 
     [[nodiscard]] size_t count(GroupOperationKind kind) const;
+    // A short fingerprint of exactly which removals are withheld: an approval names it.
+    [[nodiscard]] std::string withheld_digest() const;
+    // Sends what the gate withheld, after an admin approved exactly this set.
+    void release_withheld();
     // Members added or removed, over every chunk.
     [[nodiscard]] size_t members(GroupOperationKind kind) const;
 };

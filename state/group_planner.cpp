@@ -1,8 +1,10 @@
+#include "state/body_hash.hpp"
 #include "state/group_plan.hpp"
 #include "state/source_key.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -88,15 +90,20 @@ GroupOperation group_operation(GroupOperationKind kind, const std::string& key,
     return operation;
 }
 
-// Member changes in chunks the target accepts in one PATCH.
+// Member changes in chunks the target accepts in one PATCH (with the members' ids, if known).
 void add_chunks(std::vector<GroupOperation>& out, const GroupOperation& shape,
-                const std::vector<std::string>& members, size_t per_patch) {
+                const std::vector<std::string>& members, size_t per_patch,
+                const std::vector<std::string>& ids = {}) {
     per_patch = std::max<size_t>(1, per_patch);
+    auto slice = [](const std::vector<std::string>& all, size_t from, size_t to) {
+        return std::vector<std::string>(all.begin() + static_cast<std::ptrdiff_t>(from),
+                                        all.begin() + static_cast<std::ptrdiff_t>(to));
+    };
     for (size_t from = 0; from < members.size(); from += per_patch) {
         GroupOperation chunk = shape;
         const auto to = std::min(members.size(), from + per_patch);
-        chunk.members.assign(members.begin() + static_cast<std::ptrdiff_t>(from),
-                             members.begin() + static_cast<std::ptrdiff_t>(to));
+        chunk.members = slice(members, from, to);
+        if (ids.size() == members.size()) chunk.member_ids = slice(ids, from, to);
         out.push_back(std::move(chunk));
     }
 }
@@ -131,11 +138,13 @@ class GroupPlanner {
             }
         }
         std::vector<std::string> leaving;
+        std::vector<std::string> leaving_ids;
         std::string why;
         size_t kept = 0;
         if (stored) {
             std::set<std::string> already;
-            for (const auto& member : stored->members) {
+            for (size_t i = 0; i < stored->members.size(); ++i) {
+                const auto& member = stored->members[i];
                 already.insert(m_leaving.id(member));
                 if (wanted.contains(m_leaving.id(member))) {
                     ++kept;
@@ -143,6 +152,8 @@ class GroupPlanner {
                 }
                 if (auto reason = m_leaving.reason(member)) {
                     leaving.push_back(member);
+                    leaving_ids.push_back(i < stored->member_ids.size() ? stored->member_ids[i]
+                                                                        : std::string());
                     if (why.find(*reason) == std::string::npos)
                         why += (why.empty() ? "" : ", ") + *reason;
                 } else {
@@ -158,26 +169,29 @@ class GroupPlanner {
         const std::string name = desired ? desired->group.display_name : stored->display_name;
         const size_t before = m_plan.operations.size();
         const size_t withheld_before = m_plan.withheld.size();
-        if (!stored && !joining.empty()) {
+        const bool exists = stored && !scim_id.empty();
+        if (!exists && desired && !joining.empty()) {
             GroupOperation create = group_operation(GroupOperationKind::create, key, {}, name);
             create.external_id = desired->group.external_id;
             create.extension = desired->group.extension;
+            create.resolve_first = stored != nullptr; // journaled by a run that did not finish
             m_plan.operations.push_back(std::move(create));
-        } else if (stored && desired && renamed(*desired, *stored)) {
+        } else if (exists && desired && renamed(*desired, *stored)) {
             GroupOperation rename = group_operation(GroupOperationKind::rename, key, scim_id, name);
             rename.external_id = desired->group.external_id;
             rename.extension = desired->group.extension;
             m_plan.operations.push_back(std::move(rename));
         }
-        if (!stored && joining.empty()) return; // nobody who can join: no group yet
-        add_chunks(m_plan.operations,
-                   group_operation(GroupOperationKind::add_members, key, scim_id, name), joining,
-                   m_policy.max_member_changes_per_patch);
+        if (!exists && joining.empty()) return; // nobody who can join: no group yet
+        GroupOperation addition =
+            group_operation(GroupOperationKind::add_members, key, scim_id, name);
+        addition.resolve_first = stored && !stored->pending_members.empty();
+        add_chunks(m_plan.operations, addition, joining, m_policy.max_member_changes_per_patch);
         std::vector<GroupOperation> removals;
         GroupOperation removal =
             group_operation(GroupOperationKind::remove_members, key, scim_id, name);
         removal.decision = why;
-        add_chunks(removals, removal, leaving, m_policy.max_member_changes_per_patch);
+        add_chunks(removals, removal, leaving, m_policy.max_member_changes_per_patch, leaving_ids);
         const bool empty_after = stored && kept == 0 && joining.empty();
         if (empty_after && stored->created_by_hr2scim && m_policy.delete_empty_groups)
             removals.push_back(group_operation(GroupOperationKind::remove, key, scim_id, name));
@@ -241,6 +255,24 @@ std::string_view verb(GroupOperationKind kind) {
 
 size_t GroupPlan::count(GroupOperationKind kind) const {
     return static_cast<size_t>(std::ranges::count(operations, kind, &GroupOperation::kind));
+}
+
+std::string GroupPlan::withheld_digest() const {
+    std::vector<std::string> items;
+    for (const auto& operation : withheld) {
+        std::string item = std::string(verb(operation.kind)) + " " + operation.key;
+        for (const auto& member : operation.members)
+            item += " " + member;
+        items.push_back(std::move(item));
+    }
+    std::ranges::sort(items);
+    return "g" + body_hash(nlohmann::json(items)).substr(0, 11);
+}
+
+void GroupPlan::release_withheld() {
+    std::ranges::move(withheld, std::back_inserter(operations));
+    withheld.clear();
+    withheld_reasons.clear();
 }
 
 size_t GroupPlan::members(GroupOperationKind kind) const {

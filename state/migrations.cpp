@@ -66,6 +66,28 @@ CREATE TABLE targets (
     R"sql(
 ALTER TABLE resources ADD COLUMN version TEXT;
 )sql",
+    // 6: the groups hr2scim sent each target, and the members it added to them.
+    R"sql(
+CREATE TABLE groups (
+    target        TEXT NOT NULL,
+    group_key     TEXT NOT NULL,
+    scim_id       TEXT,
+    display_name  TEXT NOT NULL,
+    external_id   TEXT NOT NULL,
+    extension     TEXT NOT NULL,
+    created_by_hr2scim INTEGER NOT NULL,
+    updated_at    TEXT NOT NULL,
+    PRIMARY KEY (target, group_key)
+);
+CREATE TABLE group_members (
+    target      TEXT NOT NULL,
+    group_key   TEXT NOT NULL,
+    member_key  TEXT NOT NULL,
+    member_id   TEXT NOT NULL,
+    pending     INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (target, group_key, member_key)
+);
+)sql",
 };
 
 int current_version(Database& db) {

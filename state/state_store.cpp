@@ -1,6 +1,7 @@
 #include "state/state_store.hpp"
 
 #include "state/body_hash.hpp"
+#include "state/group_store.hpp"
 #include "state/migrations.hpp"
 #include "state/timestamp.hpp"
 
@@ -143,15 +144,17 @@ StateSnapshot StateStore::read_snapshot(const std::filesystem::path& path,
                          std::to_string(version) + ", newer than this hr2scim understands (" +
                          std::to_string(k_schema_version) + "); upgrade hr2scim");
     if (version == 0) return {}; // created, never written
-    StateSnapshot snapshot{load_resources(db, target, nullptr, version, bodies), {}, std::nullopt};
+    StateSnapshot snapshot{
+        load_resources(db, target, nullptr, version, bodies), {}, std::nullopt, {}};
     if (version >= 2) snapshot.complete_reads = load_complete_reads(db);
     if (version >= 4) snapshot.target_capabilities = load_capabilities(db, target);
+    if (version >= 6) snapshot.groups = load_groups(db, target);
     return snapshot;
 }
 
 StateSnapshot StateStore::snapshot(const std::string& target, bool bodies) {
     return {load_resources(m_db, target, nullptr, k_schema_version, bodies),
-            load_complete_reads(m_db), load_capabilities(m_db, target)};
+            load_complete_reads(m_db), load_capabilities(m_db, target), load_groups(m_db, target)};
 }
 
 void StateStore::fill_bodies(const std::string& target, std::vector<StoredResource>& resources,

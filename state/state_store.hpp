@@ -3,6 +3,7 @@
 // and a row per run. One SQLite file (WAL), mode 0600.
 
 #include "state/sqlite.hpp"
+#include "state/stored_group.hpp"
 #include "state/stored_resource.hpp"
 
 #include <chrono>
@@ -42,6 +43,7 @@ struct StateSnapshot {
     std::map<std::string, size_t, std::less<>> complete_reads;
     // What the target said about itself when last asked (scim::Capabilities as JSON).
     std::optional<nlohmann::json> target_capabilities;
+    std::vector<StoredGroup> groups; // in key order, with their members
 
     [[nodiscard]] std::optional<size_t> last_complete_read(const std::string& source) const;
 };
@@ -88,6 +90,18 @@ class StateStore {
     void record_complete_read(const std::string& source, size_t records);
 
     void remember_capabilities(const std::string& target, const nlohmann::json& capabilities);
+
+    // Groups (state/group_store.cpp). A create is journaled before its POST, without an id; a
+    // group's members are recorded chunk by chunk, as the target accepts them.
+    void journal_group_create(const std::string& target, const StoredGroup& group);
+    void save_group(const std::string& target, const StoredGroup& group); // without members
+    // `pending`: journaled before the PATCH; saved again without it once the target accepted.
+    void add_group_members(const std::string& target, const std::string& group_key,
+                           const std::vector<std::string>& keys,
+                           const std::vector<std::string>& ids, bool pending = false);
+    void remove_group_members(const std::string& target, const std::string& group_key,
+                              const std::vector<std::string>& keys);
+    void forget_group(const std::string& target, const std::string& group_key);
 
     // The last run that read the target back (command "sync --reconcile"), and how many syncs
     // ran since; nothing when there was none.

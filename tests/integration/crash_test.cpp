@@ -35,20 +35,6 @@ class CrashTest : public SyncTest {
         write_config("safety:\n  max_deactivations: 1000\n  max_deactivation_percent: 100\n");
     }
 
-    // Starts a sync, waits until the server holds a committed change it will never answer,
-    // and kills the agent there.
-    void kill_sync_at(const json& fault) {
-        const int before = server.hanging();
-        server.add_fault(fault);
-        int pid = start_process(
-            {HR2SCIM_BINARY, "sync", "--config", (dir.path() / "config.yaml").string()},
-            {{"HR2SCIM_TEST_TOKEN", server.token()}});
-        for (int waited = 0; server.hanging() == before && waited < 3000; ++waited)
-            std::this_thread::sleep_for(std::chrono::milliseconds(10)); // bounded: 30 s at most
-        kill_process(pid);
-        ASSERT_EQ(server.hanging(), before + 1) << "the agent was killed mid-request";
-    }
-
     void expect_converged(const std::string& title) {
         auto result = sync();
         ASSERT_EQ(result.exit_code, 0) << result.out.substr(0, 1500) << result.err.substr(0, 1500);

@@ -1,6 +1,8 @@
 #include "tests/integration/sync_fixture.hpp"
 
+#include <chrono>
 #include <sstream>
+#include <thread>
 
 namespace hr2scim::testing {
 
@@ -50,6 +52,18 @@ void SyncTest::use_mapping(const std::string& mapping) {
                     replace_once(read_file(dir.path() / "config.yaml"),
                                  std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml",
                                  mapping));
+}
+
+void SyncTest::kill_sync_at(const nlohmann::json& fault) {
+    const int before = server.hanging();
+    server.add_fault(fault);
+    int pid =
+        start_process({HR2SCIM_BINARY, "sync", "--config", (dir.path() / "config.yaml").string()},
+                      {{"HR2SCIM_TEST_TOKEN", server.token()}});
+    for (int waited = 0; server.hanging() == before && waited < 3000; ++waited)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10)); // bounded: 30 s at most
+    kill_process(pid);
+    ASSERT_EQ(server.hanging(), before + 1) << "the agent was killed mid-request";
 }
 
 ProcessResult SyncTest::hr2scim(const std::vector<std::string>& arguments,

@@ -30,6 +30,9 @@ class SyncTest : public ::testing::Test {
 
     ProcessResult hr2scim(const std::vector<std::string>& arguments, const std::string& token);
     ProcessResult sync() { return hr2scim({"sync"}, server.token()); }
+    // Starts a sync, waits until the server holds a committed change it will never answer
+    // (`fault` with after and hang), and kills the agent there, as kill -9 would.
+    void kill_sync_at(const nlohmann::json& fault);
     ProcessResult plan() { return hr2scim({"plan"}, server.token()); }
 
     [[nodiscard]] std::filesystem::path state_file() const { return dir.path() / "state.db"; }

@@ -28,6 +28,7 @@ const issued = new Set(); // OAuth2 tokens handed out and not revoked
 let tokenRequests = 0;
 
 const users = new Map();
+const groups = new Map();
 const requests = [];          // {method, path, status} for every request seen
 // Queued injected answers, each used once by the next SCIM request it matches:
 //   {status, retryAfter, body}   answer with this instead of asking scimmy
@@ -67,13 +68,15 @@ let faults = [];
 //   {entraPatch: true}           PATCH must be written as Entra ID writes it (op "Add",
 //                                "Replace", "Remove"; booleans "True"/"False"): other op names
 //                                are refused with 400 invalidSyntax
+//   {maxMembersPerPatch: N}      a PATCH of a group that changes more than N members is refused
+//                                with 400 tooMany
 //   {tokenLifetime: N}           OAuth2 tokens are said to expire in N seconds (default 3600)
 //   {revokeAfter: N}             after N more SCIM requests, every OAuth2 token issued so far
 //                                is revoked (once), as if it had expired early
 const defaults = () => ({ignoreFilter: false, plainList: false, noResources: false, latencyMs: 0,
     rateLimit: null, noPatch: false, emptyCreate: false, gzip: false, pageCap: 0, lacks: [],
     tokenLifetime: 3600, revokeAfter: null, etag: false, bulk: false, bulkMaxOperations: 1000,
-    bulkMaxPayload: 1048576, entraPatch: false});
+    bulkMaxPayload: 1048576, entraPatch: false, maxMembersPerPatch: 0});
 let versions = 0; // every stored change gets the next meta.version
 const mode = defaults();
 // How many SCIM requests were being handled at once, at most (GET /test/stats).
@@ -104,37 +107,51 @@ const AcmeUser = new SCIMMY.Types.SchemaDefinition("AcmeUser", "urn:ietf:params:
         new SCIMMY.Types.Attribute("string", "building"),
     ]);
 
-SCIMMY.Resources.declare(SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseUser, false).extend(AcmeUser, false))
-    .ingress((resource, instance) => {
-        const id = resource.id ?? crypto.randomUUID();
+// Serves one resource type from `store` (a Map by id): `unique` names the attribute no two may
+// share, ignoring case (RFC 7643: userName is caseExact=false; displayName alike here), while
+// scimmy's filters compare case-sensitively: a look-up can miss what a create then refuses.
+// `check` refuses an instance before it is stored (for modes).
+function serve(declared, store, resourceType, unique, check = () => {}) {
+    declared
+        .ingress((resource, instance) => {
+            const id = resource.id ?? crypto.randomUUID();
+            check(instance);
+            if (resource.id && !store.has(id)) throw scimError(404, null, `Resource ${id} not found`);
+            for (const [otherId, other] of store) {
+                if (otherId !== id && other[unique]?.toLowerCase() === instance[unique]?.toLowerCase())
+                    throw scimError(409, "uniqueness", `${unique} ${instance[unique]} is already taken`);
+            }
+            const now = new Date().toISOString();
+            const created = store.get(id)?.meta?.created ?? now;
+            const stored = {...plain(instance), id,
+                meta: {resourceType, created, lastModified: now, version: `W/"${++versions}"`}};
+            store.set(id, stored);
+            return stored;
+        })
+        .egress((resource) => {
+            if (resource.id) {
+                const found = store.get(resource.id);
+                if (!found) throw scimError(404, null, `Resource ${resource.id} not found`);
+                return found;
+            }
+            const all = [...store.values()];
+            return resource.filter && !mode.ignoreFilter ? resource.filter.match(all) : all;
+        })
+        .degress((resource) => {
+            if (!store.delete(resource.id)) throw scimError(404, null, `Resource ${resource.id} not found`);
+        });
+}
+
+serve(SCIMMY.Resources.declare(SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseUser, false).extend(AcmeUser, false)),
+    users, "User", "userName", (instance) => {
         const lacked = mode.lacks.find((name) => plain(instance)[name] !== undefined);
         if (lacked) throw scimError(400, "invalidPath", `no attribute ${lacked}`);
-        if (resource.id && !users.has(id)) throw scimError(404, null, `Resource ${id} not found`);
-        // Uniqueness ignores case (RFC 7643: userName is caseExact=false), while scimmy's
-        // filters compare case-sensitively: a look-up can miss what a create then refuses.
-        for (const [otherId, other] of users) {
-            if (otherId !== id && other.userName?.toLowerCase() === instance.userName?.toLowerCase())
-                throw scimError(409, "uniqueness", `userName ${instance.userName} is already taken`);
-        }
-        const now = new Date().toISOString();
-        const created = users.get(id)?.meta?.created ?? now;
-        const stored = {...plain(instance), id,
-            meta: {resourceType: "User", created, lastModified: now, version: `W/"${++versions}"`}};
-        users.set(id, stored);
-        return stored;
-    })
-    .egress((resource) => {
-        if (resource.id) {
-            const user = users.get(resource.id);
-            if (!user) throw scimError(404, null, `Resource ${resource.id} not found`);
-            return user;
-        }
-        const all = [...users.values()];
-        return resource.filter && !mode.ignoreFilter ? resource.filter.match(all) : all;
-    })
-    .degress((resource) => {
-        if (!users.delete(resource.id)) throw scimError(404, null, `Resource ${resource.id} not found`);
     });
+
+// Groups, with their members' ids as sent (scimmy applies PATCH add/remove of members itself).
+const AcmeGroup = new SCIMMY.Types.SchemaDefinition("AcmeGroup", "urn:ietf:params:scim:schemas:extension:acme:2.0:Group",
+    "Acme's own group attributes", [new SCIMMY.Types.Attribute("string", "costCenter")]);
+serve(SCIMMY.Resources.declare(SCIMMY.Resources.Group.extend(AcmeGroup, false)), groups, "Group", "displayName");
 
 const app = express();
 
@@ -313,6 +330,21 @@ app.patch("/scim/v2/Users/:id", express.json({type: ["application/scim+json", "a
     next();
 });
 
+// maxMembersPerPatch: a PATCH of a group changing more members than this is refused, as
+// targets limit it (Entra ID: 20).
+app.patch("/scim/v2/Groups/:id", express.json({type: ["application/scim+json", "application/json"]}), (req, res, next) => {
+    if (!mode.maxMembersPerPatch) return next();
+    let changes = 0;
+    for (const operation of req.body?.Operations ?? []) {
+        if (/^members$/i.test(operation.path ?? "") && Array.isArray(operation.value)) changes += operation.value.length;
+        else if (/^members\[/i.test(operation.path ?? "")) changes += 1;
+    }
+    if (changes > mode.maxMembersPerPatch) return res.status(400).type("application/scim+json").send(JSON.stringify({
+        schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "400", scimType: "tooMany",
+        detail: `${changes} member changes in one PATCH; at most ${mode.maxMembersPerPatch}`}));
+    next();
+});
+
 // pageCap: a list never holds more than N users, whatever count was asked for.
 app.use("/scim/v2/Users", (req, res, next) => {
     if (req.method === "GET" && req.path === "/" && mode.pageCap > 0) {
@@ -361,8 +393,9 @@ testApi.use(express.json({limit: "10mb"}));
 testApi.get("/requests", (req, res) => res.json(requests));
 testApi.delete("/requests", (req, res) => { requests.length = 0; res.status(204).end(); });
 testApi.get("/users", (req, res) => res.json([...users.values()]));
+testApi.get("/groups", (req, res) => res.json([...groups.values()]));
 testApi.post("/reset", (req, res) => {
-    users.clear(); requests.length = 0; faults = []; hanging = 0; peakInFlight = 0; recent = [];
+    users.clear(); groups.clear(); requests.length = 0; faults = []; hanging = 0; peakInFlight = 0; recent = [];
     Object.assign(mode, defaults());
     res.status(204).end();
 });

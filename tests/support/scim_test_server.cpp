@@ -57,6 +57,10 @@ nlohmann::json ScimTestServer::users() {
     return nlohmann::json::parse(test_api("GET", "/users").body);
 }
 
+nlohmann::json ScimTestServer::groups() {
+    return nlohmann::json::parse(test_api("GET", "/groups").body);
+}
+
 nlohmann::json ScimTestServer::user_with_external_id(const std::string& external_id) {
     for (auto& user : users())
         if (user.value("externalId", "") == external_id) return user;

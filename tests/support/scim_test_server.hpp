@@ -42,6 +42,7 @@ class ScimTestServer {
 
     // What the server holds and saw, read from its test endpoints.
     [[nodiscard]] nlohmann::json users();
+    [[nodiscard]] nlohmann::json groups();
     [[nodiscard]] nlohmann::json user_with_external_id(const std::string& external_id);
     [[nodiscard]] size_t active_users();
     // Requests for users (what a sync sends); the discovery requests before them are apart.

@@ -30,7 +30,10 @@ StoredResource user(const std::string& key, ResourceStatus status = ResourceStat
 
 StoredGroup stored_group(const std::string& key, const std::string& name,
                          std::vector<std::string> members) {
-    return {key, "gid-" + key, name, key, nullptr, std::move(members), true};
+    std::vector<std::string> ids;
+    for (const auto& member : members)
+        ids.push_back("id-" + member);
+    return {key, "gid-" + key, name, key, nullptr, std::move(members), std::move(ids), {}, true};
 }
 
 Operation user_operation(OperationKind kind, const std::string& key) {
@@ -202,6 +205,23 @@ TEST(GroupPlanner, RemovingMostMembersOrEmptyingAGroupIsWithheld) {
     run.policy.max_member_removal_percent = 70;
     EXPECT_EQ(lines(run.plan().operations),
               (std::vector<std::string>{"remove from fin E0 E1 E2 E3 E4 E5"}));
+}
+
+TEST(GroupPlanner, AnUnconfirmedCreateOrAdditionIsCheckedOnTheTargetFirst) {
+    GroupRun run;
+    run.people = {person("E1", {group("fin", "Finance"), group("ops", "Operations")})};
+    run.users = {user("E1")};
+    auto journaled = stored_group("fin", "Finance", {}); // its POST was never answered
+    journaled.scim_id.clear();
+    auto unanswered = stored_group("ops", "Operations", {});
+    unanswered.pending_members = {"E1"}; // its PATCH was never answered
+    run.stored = {journaled, unanswered};
+    const auto plan = run.plan();
+    ASSERT_EQ(lines(plan.operations),
+              (std::vector<std::string>{"create group fin", "add to fin E1", "add to ops E1"}));
+    EXPECT_TRUE(plan.operations[0].resolve_first);
+    EXPECT_FALSE(plan.operations[1].resolve_first);
+    EXPECT_TRUE(plan.operations[2].resolve_first);
 }
 
 TEST(GroupPlanner, AGroupTheConfigOnlyNamesIsNeverDeleted) {

@@ -82,6 +82,7 @@ TEST(StateStore, MigratesAVersionOneFileKeepingItsRows) {
         Database db(file); // as hr2scim 0.1 left it: schema 1, no source_reads, no deactivated_at
         db.execute("ALTER TABLE resources DROP COLUMN deactivated_at; DROP TABLE source_reads; "
                    "DROP TABLE targets; ALTER TABLE resources DROP COLUMN version; "
+                   "DROP TABLE groups; DROP TABLE group_members; "
                    "UPDATE schema_version SET version = 1");
     }
     StateStore store(file);
@@ -95,6 +96,7 @@ TEST(StateStore, MigratesAVersionOneFileKeepingItsRows) {
     store.record_complete_read("csv:hr.csv", 41);
     EXPECT_EQ(store.last_complete_read("csv:hr.csv"), 41U);
     EXPECT_FALSE(store.snapshot("t").target_capabilities.has_value());
+    EXPECT_TRUE(store.snapshot("t").groups.empty()); // migration 6 added the groups' tables
     store.remember_capabilities("t", {{"patch", false}});
     EXPECT_EQ(store.snapshot("t").target_capabilities, json({{"patch", false}}));
     EXPECT_FALSE(store.snapshot("other").target_capabilities.has_value());
@@ -114,7 +116,7 @@ TEST(StateStore, RefusesAFileFromANewerVersion) {
     } catch (const StateError& error) {
         EXPECT_STREQ(
             error.what(),
-            "the state file has schema version 99, newer than this hr2scim understands (5); "
+            "the state file has schema version 99, newer than this hr2scim understands (6); "
             "upgrade hr2scim");
     }
 }
@@ -179,6 +181,40 @@ TEST(StateSnapshot, RefusesANewerSchema) {
                    "schema_version VALUES (99);");
     }
     EXPECT_THROW((void)StateStore::read_snapshot(file, "t"), StateError);
+}
+
+} // namespace
+} // namespace hr2scim::state
+
+namespace hr2scim::state {
+namespace {
+
+TEST(StateStore, KeepsGroupsAndTheirMembersAsTheTargetAcceptedThem) {
+    testing::TempDir dir;
+    auto file = dir.path() / "state.db";
+    StateStore store(file);
+    StoredGroup group{"dept-10", "g-1", "Finance", "dept-10", {{"urn:x:Group", {{"cc", "1"}}}},
+                      {},        {},    {},        true};
+    store.journal_group_create("t", group);
+    auto journaled = store.snapshot("t").groups;
+    ASSERT_EQ(journaled.size(), 1U);
+    EXPECT_EQ(journaled[0].scim_id, "") << "journaled: no id until the target answers";
+    store.save_group("t", group);
+    store.add_group_members("t", "dept-10", {"E1", "E2"}, {"u1", "u2"});
+    store.add_group_members("t", "dept-10", {"E3"}, {"u3"}, true); // sent, not yet answered
+    auto read = StateStore::read_snapshot(file, "t").groups;
+    ASSERT_EQ(read.size(), 1U);
+    EXPECT_EQ(read[0].scim_id, "g-1");
+    EXPECT_EQ(read[0].extension["urn:x:Group"]["cc"], "1");
+    EXPECT_EQ(read[0].members, (std::vector<std::string>{"E1", "E2"}));
+    EXPECT_EQ(read[0].member_ids, (std::vector<std::string>{"u1", "u2"}));
+    EXPECT_EQ(read[0].pending_members, std::vector<std::string>{"E3"});
+    store.add_group_members("t", "dept-10", {"E3"}, {"u3"}); // answered
+    store.remove_group_members("t", "dept-10", {"E1"});
+    EXPECT_EQ(store.snapshot("t").groups[0].members, (std::vector<std::string>{"E2", "E3"}));
+    EXPECT_TRUE(store.snapshot("other").groups.empty()) << "groups are per target";
+    store.forget_group("t", "dept-10");
+    EXPECT_TRUE(store.snapshot("t").groups.empty());
 }
 
 } // namespace
