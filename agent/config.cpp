@@ -359,7 +359,14 @@ void read_safety(const Reader& reader, const YAML::Node& node, state::SafetyLimi
 
 // How groups are kept: when members leave, and what becomes of an empty group.
 void read_groups(const Reader& reader, const YAML::Node& node, state::GroupPolicy& groups) {
-    reader.check_keys(node, "groups", {"members_leave_on", "empty_groups"});
+    reader.check_keys(node, "groups", {"members_leave_on", "empty_groups", "managed"});
+    if (const auto managed = node["managed"]) {
+        if (!managed.IsSequence())
+            throw ConfigError(reader.where(managed) +
+                              "groups.managed must be a list of group names on the target");
+        for (const auto& name : managed)
+            groups.managed_names.insert(reader.text(name, "groups.managed"));
+    }
     if (const auto leave = node["members_leave_on"]) {
         const auto when = reader.text(leave, "groups.members_leave_on");
         if (when != "deactivation" && when != "deletion")

@@ -77,8 +77,9 @@ class GroupSender {
 
     // A group the target holds that is this one: the same externalId (or, without one, the same
     // display name), and only one such. Nothing when none; an error when it cannot tell.
-    tl::expected<std::optional<std::string>, std::string> look_up(const GroupOperation& operation) {
-        const bool by_external_id = !operation.external_id.empty();
+    tl::expected<std::optional<std::string>, std::string> look_up(const GroupOperation& operation,
+                                                                  bool by_name = false) {
+        const bool by_external_id = !operation.external_id.empty() && !by_name;
         const std::string filter = by_external_id
                                        ? "externalId eq " + quoted(operation.external_id)
                                        : "displayName eq " + quoted(operation.display_name);
@@ -102,6 +103,11 @@ class GroupSender {
     }
 
     void create(const GroupOperation& operation) {
+        if (operation.managed_existing) { // named in the config: the target's own group
+            auto found = look_up(operation, true);
+            if (!found) return fail(operation, found.error());
+            if (*found) return adopt(operation, **found, false);
+        }
         if (operation.resolve_first) { // journaled by a run that may have sent it
             auto found = look_up(operation);
             if (!found) return fail(operation, found.error());
@@ -125,8 +131,10 @@ class GroupSender {
         ++m_results.created;
     }
 
-    void adopt(const GroupOperation& operation, const std::string& id) {
-        m_target.store.save_group(m_target.name, stored_form(operation, id));
+    void adopt(const GroupOperation& operation, const std::string& id, bool ours = true) {
+        auto group = stored_form(operation, id);
+        group.created_by_hr2scim = ours;
+        m_target.store.save_group(m_target.name, group);
         m_made[operation.key] = id;
     }
 

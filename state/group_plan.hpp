@@ -28,6 +28,10 @@ struct GroupPolicy {
     // is withheld for that group.
     double max_member_removal_percent = 50;
     bool case_sensitive_keys = false;
+    // Groups that exist on the target without hr2scim, named in the config as managed: a rule's
+    // group of that display name takes the existing one over, never deletes it, and changes
+    // only the membership of the people hr2scim manages.
+    std::set<std::string> managed_names;
 };
 
 // A group as the people's memberships make it: the first record's name, externalId and
@@ -55,6 +59,9 @@ struct GroupOperation {
     // A create journaled before but never confirmed: look the group up before sending again.
     // An addition to a group whose earlier addition was never confirmed: read its members first.
     bool resolve_first = false;
+    // A create of a group the config names as managed: the existing one, found by name, is
+    // taken over (and never deleted); only when there is none is it created.
+    bool managed_existing = false;
 };
 
 struct GroupPlan {

@@ -175,6 +175,7 @@ class GroupPlanner {
             create.external_id = desired->group.external_id;
             create.extension = desired->group.extension;
             create.resolve_first = stored != nullptr; // journaled by a run that did not finish
+            create.managed_existing = m_policy.managed_names.contains(name);
             m_plan.operations.push_back(std::move(create));
         } else if (exists && desired && renamed(*desired, *stored)) {
             GroupOperation rename = group_operation(GroupOperationKind::rename, key, scim_id, name);

@@ -55,12 +55,14 @@ void StateStore::journal_group_create(const std::string& target, const StoredGro
 }
 
 void StateStore::save_group(const std::string& target, const StoredGroup& group) {
-    m_db.prepare("INSERT INTO groups (target, group_key, scim_id, display_name, external_id, "
-                 "extension, created_by_hr2scim, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, " +
-                 std::string(k_now) +
-                 ") ON CONFLICT (target, group_key) DO UPDATE SET scim_id = excluded.scim_id, "
-                 "display_name = excluded.display_name, external_id = excluded.external_id, "
-                 "extension = excluded.extension, updated_at = excluded.updated_at")
+    m_db.prepare(
+            "INSERT INTO groups (target, group_key, scim_id, display_name, external_id, "
+            "extension, created_by_hr2scim, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, " +
+            std::string(k_now) +
+            ") ON CONFLICT (target, group_key) DO UPDATE SET scim_id = excluded.scim_id, "
+            "display_name = excluded.display_name, external_id = excluded.external_id, "
+            "extension = excluded.extension, created_by_hr2scim = excluded.created_by_hr2scim, "
+            "updated_at = excluded.updated_at")
         .bind(1, target)
         .bind(2, group.key)
         .bind(3, group.scim_id)

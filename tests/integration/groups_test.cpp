@@ -197,6 +197,48 @@ TEST_F(GroupsTest, GroupsAndMembersHr2scimDidNotAddAreLeftAlone) {
     EXPECT_FALSE(after["Dept - Engineering"].contains(id_of("E1002")));
 }
 
+TEST_F(GroupsTest, AGroupTheConfigNamesAsManagedIsTakenOverNotCreatedOrDeleted) {
+    const std::string vpn = "\ngroups:\n  vpn:\n    display_name: VPN users\n"
+                            "    members: 'department == \"Research\"'\n";
+    use_groups(vpn);
+    auto existing = server.scim("POST", "/Groups",
+                                R"({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+                                    "displayName": "VPN users",
+                                    "members": [{"value": "someone-else"}]})");
+    ASSERT_EQ(existing.status, 201) << existing.body;
+    // Not named as managed: left alone, and the run says why.
+    auto refused = sync();
+    EXPECT_EQ(refused.exit_code, 2) << refused.out << refused.err;
+    EXPECT_NE(refused.out.find("hr2scim did not create; it is left alone"), std::string::npos)
+        << refused.out;
+    EXPECT_EQ(groups_on_server()["VPN users"], std::set<std::string>{"someone-else"});
+
+    write_config("groups:\n  managed: [VPN users]\n");
+    use_groups(vpn);
+    auto taken = sync();
+    EXPECT_EQ(taken.exit_code, 0) << taken.out << taken.err;
+    EXPECT_EQ(server.groups().size(), 1U) << "taken over, not created";
+    std::set<std::string> research{"someone-else"};
+    for (const auto* employee : {"E1004", "E1005", "E1006"})
+        research.insert(id_of(employee));
+    EXPECT_EQ(groups_on_server()["VPN users"], research);
+    // Everyone in Research moves: their memberships go (approved), the group and its other
+    // member stay.
+    std::string csv = example_csv();
+    for (size_t at = csv.find(",Research,"); at != std::string::npos;
+         at = csv.find(",Research,", at))
+        csv.replace(at, 10, ",Labs,");
+    write_csv(csv);
+    auto held = sync();
+    const auto at = held.out.find("Withheld group set ");
+    ASSERT_NE(at, std::string::npos) << held.out;
+    auto approved =
+        hr2scim({"sync", "--approve-withheld", held.out.substr(at + 19, 12)}, server.token());
+    EXPECT_EQ(approved.exit_code, 0) << approved.out << approved.err;
+    EXPECT_EQ(groups_on_server()["VPN users"], std::set<std::string>{"someone-else"});
+    EXPECT_EQ(server.groups().size(), 1U);
+}
+
 TEST_F(GroupsTest, MemberChangesStayWithinTheTargetsLimitPerPatch) {
     std::string csv = "employee_id,first_name,last_name,email,job_title,department,cost_center,"
                       "mobile,manager_id\n";

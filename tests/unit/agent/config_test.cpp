@@ -73,7 +73,7 @@ TEST(Config, GroupPoliciesHaveDefaultsAndAreChecked) {
         "/etc/hr2scim/c.yaml:11:21: groups.members_leave_on must be deactivation or deletion");
     EXPECT_EQ(config_error(k_valid + "groups:\n  empty: keep\n"),
               "/etc/hr2scim/c.yaml:11:3: unknown key 'empty' in groups (expected: "
-              "members_leave_on, empty_groups)");
+              "members_leave_on, empty_groups, managed)");
     std::string zero = k_valid;
     zero.insert(zero.find("  token_env"), "  max_member_changes_per_patch: 0\n");
     EXPECT_EQ(config_error(zero).rfind("/etc/hr2scim/c.yaml:8:33: "
