@@ -635,6 +635,10 @@ void print_hand_overs(std::ostream& out, const RunOptions& options) {
 
 // An approval names the exact withheld set it was given for; a set that changed since (the
 // HR file changed, someone else left) is not sent, and the run stays gated.
+constexpr std::string_view k_groups_not_in_plan_files =
+    "Groups are not in plan files: `apply` sends the users' changes, and the next `sync` the "
+    "groups'.\n";
+
 // Releases the users' withheld set when the approval names it; true when it did.
 bool approve_withheld(state::Plan& plan, const RunOptions& options, std::ostream& out) {
     if (options.approve_withheld.empty() || !plan.stopped_by_gate ||
@@ -862,6 +866,7 @@ ExitCode apply_plan_file(const Prepared& prepared, const RunOptions& options, st
     auto& plan = file->plan;
     plan.release_withheld();
     print_plan(out, plan, config.target.name, options.show_operations);
+    if (!prepared.mapping.groups.empty()) out << k_groups_not_in_plan_files;
     auto started = std::chrono::steady_clock::now();
     auto run_id = store.begin_run(config.target.name, "apply");
     Connection target(config, credentials);
@@ -1081,9 +1086,11 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
         refuse_approval(plan, group_plan ? &*group_plan : nullptr, options, out);
     print_rejections(out, mapped, options.show_operations);
     if (!sync) {
-        if (!options.plan_out.empty())
+        if (!options.plan_out.empty()) {
             write_plan_file(options.plan_out, plan, origin_of(prepared, snapshot), config.file,
                             out);
+            if (group_plan) out << k_groups_not_in_plan_files;
+        }
         return plan_exit_code(plan, mapped, options.detailed_exitcode);
     }
 

@@ -333,6 +333,20 @@ TEST_F(GroupsTest, ARunKilledDuringGroupChangesConverges) {
     }
 }
 
+TEST_F(GroupsTest, PlanFilesCarryTheUsersAndSaySyncSendsTheGroups) {
+    use_groups(k_groups);
+    const auto file = (dir.path() / "plan.json").string();
+    auto plan = hr2scim({"plan", "--out", file}, server.token());
+    EXPECT_NE(plan.out.find("Groups are not in plan files"), std::string::npos) << plan.out;
+    auto applied = hr2scim({"apply", file}, server.token());
+    EXPECT_EQ(applied.exit_code, 0) << applied.out << applied.err;
+    EXPECT_NE(applied.out.find("the next `sync` the groups'"), std::string::npos) << applied.out;
+    EXPECT_EQ(server.users().size(), 10U);
+    EXPECT_TRUE(server.groups().empty());
+    ASSERT_EQ(sync().exit_code, 0);
+    EXPECT_EQ(groups_on_server(), expected_groups());
+}
+
 TEST_F(GroupsTest, ValidateCountsTheGroupsAndExplainShowsAPersonsGroups) {
     use_groups(k_groups);
     auto validate = hr2scim({"validate"}, server.token());
