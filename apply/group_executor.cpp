@@ -1,12 +1,11 @@
 #include "apply/group_executor.hpp"
 
 #include "http/url.hpp"
-#include "state/source_key.hpp"
+#include "state/planner.hpp"
 
 #include <map>
 #include <optional>
 #include <set>
-#include <unordered_map>
 
 namespace hr2scim::apply {
 namespace {
@@ -35,11 +34,7 @@ std::string quoted(const std::string& text) {
 class GroupSender {
   public:
     GroupSender(const GroupTarget& target, const std::vector<state::StoredResource>& users)
-        : m_target(target) {
-        for (const auto& user : users)
-            if (!user.scim_id.empty() && user.status != state::ResourceStatus::pending_create)
-                m_user_ids.emplace(id_of(user.key), user.scim_id);
-    }
+        : m_target(target), m_users(users, target.case_sensitive_keys) {}
 
     GroupResults send(const state::GroupPlan& plan) {
         for (const auto& operation : plan.operations)
@@ -48,10 +43,6 @@ class GroupSender {
     }
 
   private:
-    std::string id_of(const std::string& key) const {
-        return state::identity_key(key, m_target.case_sensitive_keys);
-    }
-
     void fail(const GroupOperation& operation, const std::string& why) {
         ++m_results.failed;
         m_results.lines.push_back(std::string(state::verb(operation.kind)) + " " +
@@ -177,16 +168,18 @@ class GroupSender {
         std::vector<std::string> keys, ids, there_keys, there_ids;
         json values = json::array();
         for (const auto& member : operation.members) {
-            auto user = m_user_ids.find(id_of(member));
-            if (user == m_user_ids.end()) continue; // their create failed: the next run adds them
-            if (held && held->contains(user->second)) { // already in: recorded, not sent again
+            const auto* user = m_users.find(member);
+            if (!user || user->scim_id.empty() ||
+                user->status == state::ResourceStatus::pending_create)
+                continue; // their create failed: the next run adds them
+            if (held && held->contains(user->scim_id)) { // already in: recorded, not sent again
                 there_keys.push_back(member);
-                there_ids.push_back(user->second);
+                there_ids.push_back(user->scim_id);
                 continue;
             }
             keys.push_back(member);
-            ids.push_back(user->second);
-            values.push_back({{"value", user->second}});
+            ids.push_back(user->scim_id);
+            values.push_back({{"value", user->scim_id}});
         }
         if (!there_keys.empty())
             m_target.store.add_group_members(m_target.name, operation.key, there_keys, there_ids);
@@ -239,9 +232,9 @@ class GroupSender {
     }
 
     const GroupTarget& m_target;
-    std::unordered_map<std::string, std::string> m_user_ids; // identity key -> SCIM id
-    std::map<std::string, std::string> m_made;               // group key -> id, this run
-    std::map<std::string, std::set<std::string>> m_held;     // group id -> member ids held
+    state::StoredIndex m_users; // the state's users by identity key, with their SCIM ids
+    std::map<std::string, std::string> m_made;           // group key -> id, this run
+    std::map<std::string, std::set<std::string>> m_held; // group id -> member ids held
     GroupResults m_results;
 };
 

@@ -1,5 +1,6 @@
 #include "state/body_hash.hpp"
 #include "state/group_plan.hpp"
+#include "state/planner.hpp"
 #include "state/source_key.hpp"
 
 #include <algorithm>
@@ -15,11 +16,10 @@ namespace {
 // Why a member leaves a group, or nothing when they stay.
 class Leaving {
   public:
-    Leaving(const GroupInputs& inputs, const GroupPolicy& policy) : m_policy(policy) {
+    Leaving(const GroupInputs& inputs, const GroupPolicy& policy)
+        : m_policy(policy), m_users(inputs.users, policy.case_sensitive_keys) {
         for (const auto& person : inputs.people)
             m_people.emplace(id(person.key), &person);
-        for (const auto& user : inputs.users)
-            m_users.emplace(id(user.key), &user);
         for (const auto& key : inputs.protected_keys)
             m_protected.insert(id(key));
         for (const auto& operation : inputs.user_plan.operations)
@@ -41,9 +41,8 @@ class Leaving {
                    operation->second == OperationKind::update ||
                    operation->second == OperationKind::reactivate ||
                    operation->second == OperationKind::link_manager;
-        auto user = m_users.find(identity);
-        return user != m_users.end() && !user->second->scim_id.empty() &&
-               user->second->status == ResourceStatus::active;
+        const auto* user = m_users.find(key);
+        return user && !user->scim_id.empty() && user->status == ResourceStatus::active;
     }
 
     // The reason a member of a group they no longer belong to leaves it; nothing: they stay.
@@ -63,10 +62,9 @@ class Leaving {
             if (holds_groups(*person->second)) return "no longer in this group";
             if (person->second->disposition == scim::Disposition::hold) return std::nullopt;
         }
-        auto user = m_users.find(identity);
-        if (user == m_users.end()) return "has no account";
-        if (user->second->status == ResourceStatus::deactivated &&
-            !m_policy.keep_deactivated_members)
+        const auto* user = m_users.find(key);
+        if (!user) return "has no account";
+        if (user->status == ResourceStatus::deactivated && !m_policy.keep_deactivated_members)
             return "deactivated";
         return std::nullopt;
     }
@@ -74,7 +72,7 @@ class Leaving {
   private:
     const GroupPolicy& m_policy;
     std::unordered_map<std::string, const scim::DesiredResource*> m_people;
-    std::unordered_map<std::string, const StoredResource*> m_users;
+    StoredIndex m_users;
     std::unordered_map<std::string, OperationKind> m_user_operations;
     std::set<std::string> m_protected;
     std::set<std::string> m_withheld;

@@ -1,15 +1,11 @@
 #include "state/group_store.hpp"
 
 #include "state/state_store.hpp"
+#include "state/timestamp.hpp"
 
 #include <map>
 
 namespace hr2scim::state {
-namespace {
-
-constexpr std::string_view k_now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
-
-} // namespace
 
 std::vector<StoredGroup> load_groups(Database& db, const std::string& target) {
     std::map<std::string, StoredGroup> groups;
@@ -58,7 +54,7 @@ void StateStore::save_group(const std::string& target, const StoredGroup& group)
     m_db.prepare(
             "INSERT INTO groups (target, group_key, scim_id, display_name, external_id, "
             "extension, created_by_hr2scim, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, " +
-            std::string(k_now) +
+            std::string(k_sql_now) +
             ") ON CONFLICT (target, group_key) DO UPDATE SET scim_id = excluded.scim_id, "
             "display_name = excluded.display_name, external_id = excluded.external_id, "
             "extension = excluded.extension, created_by_hr2scim = excluded.created_by_hr2scim, "

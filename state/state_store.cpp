@@ -11,8 +11,6 @@
 namespace hr2scim::state {
 namespace {
 
-constexpr std::string_view k_now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
-
 std::int64_t as_integer(size_t value) {
     return static_cast<std::int64_t>(value);
 }
@@ -173,7 +171,7 @@ void StateStore::read_bodies(const std::filesystem::path& path, const std::strin
 void StateStore::remember_capabilities(const std::string& target,
                                        const nlohmann::json& capabilities) {
     m_db.prepare("INSERT INTO targets (target, capabilities, discovered_at) VALUES (?, ?, " +
-                 std::string(k_now) +
+                 std::string(k_sql_now) +
                  ") ON CONFLICT (target) DO UPDATE SET capabilities = excluded.capabilities, "
                  "discovered_at = excluded.discovered_at")
         .bind(1, target)
@@ -205,7 +203,7 @@ void StateStore::save(const std::string& target, const StoredResource& resource)
             "created_at, "
             "updated_at, "
             "deactivated_at, version) VALUES (?, ?, ?, ?, ?, ?, " +
-            std::string(k_now) + ", " + std::string(k_now) +
+            std::string(k_sql_now) + ", " + std::string(k_sql_now) +
             ", ?, ?) "
             "ON CONFLICT (target, source_key) DO UPDATE SET scim_id = excluded.scim_id, status = "
             "excluded.status, "
@@ -253,7 +251,7 @@ bool StateStore::hand_over(const std::string& target, const std::string& old_key
         .bind(1, target)
         .bind(2, new_key)
         .run();
-    m_db.prepare("UPDATE resources SET source_key = ?, updated_at = " + std::string(k_now) +
+    m_db.prepare("UPDATE resources SET source_key = ?, updated_at = " + std::string(k_sql_now) +
                  " WHERE target = ? AND source_key = ? AND scim_id IS NOT NULL")
         .bind(1, new_key)
         .bind(2, target)
@@ -273,7 +271,7 @@ std::optional<size_t> StateStore::last_complete_read(const std::string& source) 
 
 void StateStore::record_complete_read(const std::string& source, size_t records) {
     m_db.prepare("INSERT INTO source_reads (source, records, read_at) VALUES (?, ?, " +
-                 std::string(k_now) +
+                 std::string(k_sql_now) +
                  ") ON CONFLICT (source) DO UPDATE SET records = excluded.records, read_at = "
                  "excluded.read_at")
         .bind(1, source)
@@ -297,7 +295,7 @@ std::optional<StateStore::LastReconcile> StateStore::last_reconcile(const std::s
 
 std::int64_t StateStore::begin_run(const std::string& target, const std::string& command) {
     m_db.prepare("INSERT INTO runs (target, command, started_at) VALUES (?, ?, " +
-                 std::string(k_now) + ")")
+                 std::string(k_sql_now) + ")")
         .bind(1, target)
         .bind(2, command)
         .run();
@@ -305,7 +303,7 @@ std::int64_t StateStore::begin_run(const std::string& target, const std::string&
 }
 
 void StateStore::finish_run(std::int64_t run_id, const RunCounts& counts, int exit_code) {
-    m_db.prepare("UPDATE runs SET finished_at = " + std::string(k_now) +
+    m_db.prepare("UPDATE runs SET finished_at = " + std::string(k_sql_now) +
                  ", exit_code = ?, source_complete = ?, records = ?, created = ?, updated = ?, "
                  "deactivated = ?, reactivated = ?, unchanged = ?, rejected = ?, failed = ?, "
                  "withheld = ? "

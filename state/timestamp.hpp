@@ -8,6 +8,9 @@
 
 namespace hr2scim::state {
 
+// SQLite's "now" as the state writes timestamps (UTC, milliseconds), to put in a statement.
+inline constexpr std::string_view k_sql_now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
 [[nodiscard]] std::string to_timestamp(std::chrono::sys_seconds instant);
 [[nodiscard]] std::optional<std::chrono::sys_seconds> from_timestamp(std::string_view text);
 
