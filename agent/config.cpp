@@ -1,5 +1,6 @@
 #include "agent/config.hpp"
 
+#include "agent/config_references.hpp"
 #include "connectors/source_registry.hpp"
 #include "http/secrets.hpp"
 
@@ -20,9 +21,7 @@ class Reader {
 
     [[nodiscard]] std::string where(const YAML::Node& node) const { return where(node.Mark()); }
     [[nodiscard]] std::string where(const YAML::Mark& mark) const {
-        if (mark.is_null()) return m_file.string() + ": ";
-        return m_file.string() + ":" + std::to_string(mark.line + 1) + ":" +
-               std::to_string(mark.column + 1) + ": ";
+        return config_position(m_file, mark);
     }
 
     // Rejects keys outside `allowed`, naming the first unknown one with its position.
@@ -229,10 +228,7 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
                        "username",
                        "password_env",
                        "password_file",
-                       "max_member_changes_per_patch"},
-                      node["token"]
-                          ? "; tokens are never written in the config: use token_env or token_file"
-                          : "");
+                       "max_member_changes_per_patch"});
     if (!node["url"]) throw ConfigError(reader.where(node) + "target needs a url");
     target.url = reader.text(node["url"], "target.url");
     if (!target.url.starts_with("https://") && !target.url.starts_with("http://"))
@@ -405,6 +401,7 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& f
     if (!root.IsMap())
         throw ConfigError(file.string() +
                           ": expected a map with source, mapping, target and state");
+    resolve_references(root, file);
     reader.check_keys(root, "the config",
                       {"source", "join", "mapping", "target", "state", "safety", "groups", "log"});
     Config config;

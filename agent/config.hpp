@@ -1,6 +1,7 @@
 #pragma once
 // The agent's config file (YAML). Relative paths resolve against the file's folder;
-// secrets are never written inline, only named (token_env, token_file).
+// secrets are never written inline, only named (token_env, token_file, or a ${...} reference:
+// see config_references.hpp).
 
 #include "apply/breaker.hpp"
 #include "connectors/source.hpp"

@@ -1,7 +1,9 @@
 #include "agent/config.hpp"
+#include "http/secrets.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <cstdlib>
+#include <fstream>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -87,8 +89,10 @@ TEST(Config, AnInlineTokenIsRefused) {
     std::string inline_token = k_valid;
     inline_token.insert(inline_token.find("  token_env"), "  token: s3cr3t\n");
     auto error = config_error(inline_token);
-    EXPECT_NE(error.find("tokens are never written in the config: use token_env or token_file"),
-              std::string::npos);
+    EXPECT_EQ(error, "/etc/hr2scim/c.yaml:8:10: secrets are never written in the config: write "
+                     "token: ${NAME} (an environment variable), ${file:PATH} or "
+                     "${credential:NAME} (systemd's LoadCredential=), or use token_env or "
+                     "token_file");
     EXPECT_EQ(error.find("s3cr3t"), std::string::npos) << "the error does not echo the secret";
 }
 
@@ -130,6 +134,129 @@ TEST(Config, TokensComeFromTheEnvironmentOrAFile) {
     }
     ::chmod(from_file.token_file.c_str(), 0600);
     EXPECT_EQ(resolve_token(from_file), "from-file");
+}
+
+// Sets an environment variable for one scope.
+class ScopedEnvironment {
+  public:
+    ScopedEnvironment(std::string name, const std::string& value) : m_name(std::move(name)) {
+        ::setenv(m_name.c_str(), value.c_str(), 1);
+    }
+    ~ScopedEnvironment() { ::unsetenv(m_name.c_str()); }
+    ScopedEnvironment(const ScopedEnvironment&) = delete;
+    ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
+
+  private:
+    std::string m_name;
+};
+
+std::string with_target_line(const std::string& line) {
+    std::string yaml = k_valid;
+    yaml.replace(yaml.find("  token_env: TOKEN\n"), 19, line);
+    return yaml;
+}
+
+TEST(ConfigReferences, EnvironmentVariablesAreResolvedInAnyValue) {
+    ScopedEnvironment tenant("HR2SCIM_TEST_TENANT", "acme");
+    ScopedEnvironment concurrency("HR2SCIM_TEST_CONCURRENCY", "3");
+    auto yaml = k_valid;
+    yaml.replace(yaml.find("scim.example.com"), 16, "${HR2SCIM_TEST_TENANT}.example.com");
+    yaml.insert(yaml.find("  token_env"), "  max_concurrency: ${HR2SCIM_TEST_CONCURRENCY}\n"
+                                          "  name: ${HR2SCIM_TEST_UNSET:-fallback}-$${literal}\n");
+    auto config = parse_config(yaml, "/etc/hr2scim/c.yaml");
+    EXPECT_EQ(config.target.url, "https://acme.example.com/v2");
+    EXPECT_EQ(config.target.max_concurrency, 3U) << "a number may come from a reference";
+    EXPECT_EQ(config.target.name, "fallback-${literal}");
+
+    auto unset = k_valid;
+    unset.replace(unset.find("hr.csv"), 6, "${HR2SCIM_TEST_UNSET}/hr.csv");
+    EXPECT_EQ(config_error(unset), "/etc/hr2scim/c.yaml:3:9: the environment variable "
+                                   "HR2SCIM_TEST_UNSET is not set (write "
+                                   "${HR2SCIM_TEST_UNSET:-fallback} for a default)");
+    auto open = k_valid;
+    open.replace(open.find("hr.csv"), 6, "${HR2SCIM_TEST_TENANT");
+    EXPECT_EQ(config_error(open), "/etc/hr2scim/c.yaml:3:9: a reference opened with ${ has no "
+                                  "closing } (write $${ for a literal ${)");
+    auto bad_name = k_valid;
+    bad_name.replace(bad_name.find("hr.csv"), 6, "${1x}");
+    EXPECT_EQ(config_error(bad_name),
+              "/etc/hr2scim/c.yaml:3:9: ${1x}: expected ${NAME}, ${NAME:-fallback}, "
+              "${file:PATH} or ${credential:NAME}");
+}
+
+TEST(ConfigReferences, SecretKeysTakeOneReferenceAndBecomeTheirEnvOrFileForm) {
+    auto from_env = parse_config(with_target_line("  token: ${SCIM_TOKEN}\n"), "/etc/h/c.yaml");
+    EXPECT_EQ(from_env.target.token_env, "SCIM_TOKEN");
+    EXPECT_TRUE(from_env.target.token_file.empty());
+    auto from_file =
+        parse_config(with_target_line("  token: ${file:secrets/token}\n"), "/etc/h/c.yaml");
+    EXPECT_EQ(from_file.target.token_file, "/etc/h/secrets/token")
+        << "relative to the config's folder";
+
+    auto mixed = with_target_line("  token: Bearer-${SCIM_TOKEN}\n");
+    EXPECT_NE(config_error(mixed).find("8:10: secrets are never written in the config"),
+              std::string::npos)
+        << config_error(mixed);
+    EXPECT_EQ(config_error(with_target_line("  token: ${SCIM_TOKEN}\n  token_env: X\n")),
+              "/etc/hr2scim/c.yaml:8:10: token and token_env or token_file say the same thing; "
+              "keep one");
+    EXPECT_EQ(config_error(with_target_line("  token: ${SCIM_TOKEN:-abc}\n")),
+              "/etc/hr2scim/c.yaml:8:10: a secret has no fallback: remove :-abc");
+
+    // A source's secrets take the same form (the LDAP bind password here).
+    auto ldap = k_valid;
+    ldap.replace(ldap.find("  type: csv\n  path: hr.csv\n  key_column: id\n"), 44,
+                 "  type: ldap\n  url: ldap://127.0.0.1\n  base_dn: dc=x\n  key_attribute: uid\n"
+                 "  bind_dn: cn=admin\n  password: ${LDAP_BIND_PASSWORD}\n");
+    auto config = parse_config(ldap, "/etc/hr2scim/c.yaml");
+    EXPECT_EQ(config.source.get("password_env"), "LDAP_BIND_PASSWORD");
+}
+
+TEST(ConfigReferences, FilesAndSystemdCredentialsAreReadAsSecrets) {
+    testing::TempDir dir;
+    auto tenant = dir.write("tenant", "acme\n");
+    ::chmod(tenant.c_str(), 0600);
+    auto credentials = dir.path() / "credentials";
+    std::filesystem::create_directory(credentials);
+    auto token = credentials / "scim-token";
+    { std::ofstream(token) << "credential-token-value\n"; }
+    ::chmod(token.c_str(), 0400); // as systemd writes a credential
+
+    auto yaml = with_target_line("  token: ${credential:scim-token}\n");
+    yaml.replace(yaml.find("scim.example.com"), 16, "${file:tenant}.example.com");
+    const auto config_file = dir.path() / "c.yaml";
+    {
+        ScopedEnvironment directory("CREDENTIALS_DIRECTORY", credentials.string());
+        auto config = parse_config(yaml, config_file);
+        EXPECT_EQ(config.target.url, "https://acme.example.com/v2");
+        EXPECT_EQ(config.target.token_file, token);
+        EXPECT_EQ(resolve_token(config.target), "credential-token-value");
+        EXPECT_EQ(http::redact_secrets("sent credential-token-value"), "sent REDACTED");
+        EXPECT_EQ(http::redact_secrets("tenant acme"), "tenant REDACTED")
+            << "what a file reference read is treated as a secret";
+    }
+    try {
+        (void)parse_config(yaml, config_file);
+        ADD_FAILURE() << "a credential without $CREDENTIALS_DIRECTORY is an error";
+    } catch (const ConfigError& error) {
+        EXPECT_EQ(std::string(error.what()),
+                  config_file.string() +
+                      ":8:10: ${credential:scim-token}: $CREDENTIALS_DIRECTORY is not set "
+                      "(systemd sets it for a unit with LoadCredential=scim-token:PATH)");
+    }
+    ::chmod(tenant.c_str(), 0644);
+    try {
+        (void)parse_config(yaml, config_file);
+        ADD_FAILURE() << "a file others can read is refused";
+    } catch (const ConfigError& error) {
+        EXPECT_NE(std::string(error.what()).find("${file:tenant}: "), std::string::npos);
+        EXPECT_NE(std::string(error.what()).find("chmod 600"), std::string::npos) << error.what();
+    }
+    auto escape = with_target_line("  token: ${credential:../token}\n");
+    EXPECT_NE(config_error(escape).find("a credential is named as in LoadCredential=NAME:..., "
+                                        "without /"),
+              std::string::npos)
+        << config_error(escape);
 }
 
 } // namespace
