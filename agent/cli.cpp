@@ -3,6 +3,7 @@
 #include "agent/config.hpp"
 #include "agent/redacting_output.hpp"
 #include "agent/run.hpp"
+#include "agent/service_loop.hpp"
 #include "mappings/dates.hpp"
 #include "mappings/mapping.hpp"
 #include "state/sqlite.hpp"
@@ -17,8 +18,8 @@
 namespace hr2scim::agent {
 namespace {
 
-constexpr std::array<std::string_view, 5> k_commands = {"validate", "plan", "sync", "explain",
-                                                        "apply"};
+constexpr std::array<std::string_view, 6> k_commands = {"validate", "plan",  "sync",
+                                                        "explain",  "apply", "run"};
 
 void set_up_logging() {
     // Logs go to stderr so that stdout holds only the plan and the summary; every line is
@@ -56,9 +57,10 @@ std::string command_list() {
 
 // The first word that is not an option (or an option's value) must be a command.
 std::optional<std::string> unknown_command(int argc, char** argv) {
-    static const std::array<std::string_view, 9> k_taking_values = {
-        "-c",     "--config",    "--log-level",        "--as-of", "--max-deactivations",
-        "--show", "--hand-over", "--approve-withheld", "--out"};
+    static const std::array<std::string_view, 11> k_taking_values = {
+        "-c",      "--config",    "--log-level",        "--as-of", "--max-deactivations",
+        "--show",  "--hand-over", "--approve-withheld", "--out",   "--every",
+        "--jitter"};
     for (int i = 1; i < argc; ++i) {
         std::string_view word = argv[i];
         if (word.starts_with("-")) {
@@ -149,8 +151,39 @@ int main_with_arguments(int argc, char** argv) {
                     options, Command::explain);
     explain->add_option("key", options.key, "the record's source key (e.g. its employee id)")
         ->required();
+    auto* service = add_command(
+        app, "run",
+        "the service loop: sync now and then every interval until SIGTERM; SIGHUP reloads the "
+        "config (a bad one is refused and the last good one keeps running)",
+        options, Command::service);
+    LoopOptions loop;
+    std::string every;
+    std::string jitter;
+    const CLI::Validator interval(
+        [](const std::string& text) {
+            return parse_interval(text) ? std::string()
+                                        : "'" + text + "' is not an interval (90s, 15m, 1h, 1d)";
+        },
+        "INTERVAL");
+    service->add_option("--every", every, "INTERVAL: how often to sync (90s, 15m, 1h, 1d)")
+        ->required()
+        ->check(interval);
+    service
+        ->add_option("--jitter", jitter,
+                     "INTERVAL: wait up to this much longer, at random (default: a tenth of "
+                     "--every), so that agents started together spread out")
+        ->check(interval);
     bool show_all = false;
     std::vector<std::string> hand_overs;
+    for (auto* sub : {plan, sync, service}) {
+        sub->add_option(
+            "--show", options.show_operations,
+            "print at most N operations one by one, then a summary by kind (default 100)");
+        sub->add_flag("--show-all", show_all, "print every operation of the plan");
+        sub->add_flag("-q,--quiet", options.quiet,
+                      "for cron: no operation listing, no progress line, warnings and errors "
+                      "only in the log");
+    }
     for (auto* sub : {plan, sync}) {
         sub->add_option("--approve-withheld", options.approve_withheld,
                         "DIGEST: send the deactivations and deletions a safety gate withheld, if "
@@ -171,13 +204,6 @@ int main_with_arguments(int argc, char** argv) {
         sub->add_flag(
             "--allow-shrink", options.allow_shrink,
             "accept a source that shrank more than source.max_shrink_percent, for this run");
-        sub->add_option(
-            "--show", options.show_operations,
-            "print at most N operations one by one, then a summary by kind (default 100)");
-        sub->add_flag("--show-all", show_all, "print every operation of the plan");
-        sub->add_flag("-q,--quiet", options.quiet,
-                      "for cron: no operation listing, no progress line, warnings and errors "
-                      "only in the log");
     }
 
     if (auto unknown = unknown_command(argc, argv)) return usage_error(*unknown);
@@ -212,16 +238,15 @@ int main_with_arguments(int argc, char** argv) {
     set_up_logging();
     RedactingBuffer redacted(std::cout);
     std::ostream out(&redacted);
+    if (options.command != Command::service)
+        return static_cast<int>(run_reporting_errors(options, out));
+    loop.every = *parse_interval(every);
+    loop.jitter = jitter.empty() ? loop.every / 10 : *parse_interval(jitter);
+    if (loop.every < std::chrono::seconds(1)) return usage_error("--every must be at least 1s");
     try {
-        return static_cast<int>(run(options, out));
-    } catch (const ConfigError& error) {
-        spdlog::error("{}", error.what());
-    } catch (const mappings::MappingError& error) {
-        spdlog::error("{}", error.what());
-    } catch (const state::StateError& error) {
-        spdlog::error("state: {}", error.what());
+        return static_cast<int>(run_loop(options, loop, out));
     } catch (const std::exception& error) {
-        spdlog::critical("unexpected error: {}", error.what());
+        spdlog::error("{}", error.what());
     }
     return static_cast<int>(ExitCode::failed);
 }

@@ -9,6 +9,7 @@
 #include "apply/executor.hpp"
 #include "apply/group_executor.hpp"
 #include "apply/recorder.hpp"
+#include "apply/stop_request.hpp"
 #include "connectors/join.hpp"
 #include "connectors/source_registry.hpp"
 #include "connectors/source_support.hpp"
@@ -75,16 +76,19 @@ struct MappedSource {
 using LastRead = std::function<std::optional<size_t>(const std::string& source_id)>;
 
 Prepared prepare(const std::filesystem::path& config_file, const std::string& log_level,
-                 std::optional<mappings::Instant> as_of) {
-    Prepared prepared{load_config(config_file),
-                      {},
-                      {},
-                      {},
-                      as_of.value_or(std::chrono::time_point_cast<std::chrono::seconds>(
-                          std::chrono::system_clock::now()))};
+                 std::optional<mappings::Instant> as_of, const PinnedConfig* pinned) {
+    Prepared prepared{
+        pinned ? parse_config(pinned->config_text, config_file) : load_config(config_file),
+        {},
+        {},
+        {},
+        as_of.value_or(
+            std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()))};
     spdlog::set_level(
         spdlog::level::from_str(log_level.empty() ? prepared.config.log_level : log_level));
-    prepared.mapping = mappings::load_mapping(prepared.config.mapping);
+    prepared.mapping = pinned && pinned->mapping_file == prepared.config.mapping
+                           ? mappings::parse_mapping(pinned->mapping_text, pinned->mapping_file)
+                           : mappings::load_mapping(prepared.config.mapping);
     auto make = [&](const std::string& type, const connectors::SourceOptions& options,
                     const std::string& where) {
         try {
@@ -1094,6 +1098,10 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
         return plan_exit_code(plan, mapped, options.detailed_exitcode);
     }
 
+    if (auto why = apply::stop_requested()) {
+        spdlog::warn("stopped before sending anything ({})", *why);
+        return ExitCode::failed;
+    }
     auto started = std::chrono::steady_clock::now();
     auto run_id = store->begin_run(config.target.name, reconciling ? "sync --reconcile" : "sync");
     std::vector<apply::Outcome> outcomes;
@@ -1104,7 +1112,8 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
                                              prepared.now, *capabilities, options.quiet);
     }
     std::optional<apply::GroupResults> groups_sent;
-    if (target && group_plan && !group_plan->operations.empty() && !result.abandoned)
+    if (target && group_plan && !group_plan->operations.empty() && !result.abandoned &&
+        !apply::stop_requested())
         groups_sent = apply::execute_groups(
             {target->client, *store, config.target.name, config.case_sensitive_keys}, *group_plan,
             store->snapshot(config.target.name, false).resources);
@@ -1254,11 +1263,30 @@ ExitCode explain(const Prepared& prepared, const RunOptions& options, std::ostre
 } // namespace
 
 ExitCode run(const RunOptions& options, std::ostream& out) {
-    auto prepared = prepare(options.config, options.log_level, options.as_of);
+    auto prepared = prepare(options.config, options.log_level, options.as_of, options.pinned);
     if (options.command == Command::validate) return validate(prepared, out);
     if (options.command == Command::explain) return explain(prepared, options, out);
     if (options.command == Command::apply) return apply_plan_file(prepared, options, out);
     return plan_or_sync(prepared, options, out);
+}
+
+ExitCode run_reporting_errors(const RunOptions& options, std::ostream& out) {
+    try {
+        return run(options, out);
+    } catch (const ConfigError& error) {
+        spdlog::error("{}", error.what());
+    } catch (const mappings::MappingError& error) {
+        spdlog::error("{}", error.what());
+    } catch (const state::StateError& error) {
+        spdlog::error("state: {}", error.what());
+    } catch (const std::exception& error) {
+        spdlog::critical("unexpected error: {}", error.what());
+    }
+    return ExitCode::failed;
+}
+
+void check_config(const RunOptions& options) {
+    (void)prepare(options.config, options.log_level, options.as_of, options.pinned);
 }
 
 } // namespace hr2scim::agent

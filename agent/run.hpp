@@ -13,7 +13,16 @@
 
 namespace hr2scim::agent {
 
-enum class Command { validate, plan, sync, explain, apply };
+enum class Command { validate, plan, sync, explain, apply, service };
+
+// The config and mapping a service loop accepted, held as text so that a later edit of the
+// files takes effect only when a reload accepts it (paths still resolve against the files'
+// folders).
+struct PinnedConfig {
+    std::string config_text;
+    std::filesystem::path mapping_file;
+    std::string mapping_text;
+};
 
 struct RunOptions {
     Command command = Command::plan;
@@ -40,9 +49,17 @@ struct RunOptions {
     // The run's instant for scope and lifecycle dates; the system clock when not given
     // (--as-of: rehearse a future day, or test with a fixed clock).
     std::optional<std::chrono::sys_seconds> as_of;
+    // The service loop's accepted config; nullptr: read the files.
+    const PinnedConfig* pinned = nullptr;
 };
 
-// Prints the plan and summary to `out`, logs to stderr; never throws.
+// Prints the plan and summary to `out`, logs to stderr. Throws ConfigError, MappingError,
+// StateError for what stops a run before it starts.
 [[nodiscard]] ExitCode run(const RunOptions& options, std::ostream& out);
+// run(), with what it throws logged as an error and returned as exit code 1.
+[[nodiscard]] ExitCode run_reporting_errors(const RunOptions& options, std::ostream& out);
+// Reads and checks the config, the mapping and the sources' options as a run would begin,
+// without reading a source or contacting a target; throws what run() throws.
+void check_config(const RunOptions& options);
 
 } // namespace hr2scim::agent

@@ -1,8 +1,16 @@
 #include "apply/breaker.hpp"
 
+#include "apply/stop_request.hpp"
+
 #include <algorithm>
 
 namespace hr2scim::apply {
+
+std::optional<std::string> CircuitBreaker::tripped() const {
+    if (m_tripped) return m_tripped;
+    if (auto why = stop_requested()) return "hr2scim was asked to stop (" + *why + ")";
+    return std::nullopt;
+}
 
 void CircuitBreaker::note(Result result) {
     if (m_tripped || result == Result::skipped) return;

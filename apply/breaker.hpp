@@ -21,8 +21,9 @@ class CircuitBreaker {
     explicit CircuitBreaker(BreakerSettings settings) : m_settings(settings) {}
 
     void note(Result result);
-    // Why the target is abandoned, or nothing while it may still be used.
-    [[nodiscard]] const std::optional<std::string>& tripped() const { return m_tripped; }
+    // Why the target is abandoned (or the run was asked to stop), or nothing while it may
+    // still be used.
+    [[nodiscard]] std::optional<std::string> tripped() const;
 
   private:
     BreakerSettings m_settings;

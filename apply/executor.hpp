@@ -55,9 +55,7 @@ class Executor {
 
     [[nodiscard]] std::vector<Outcome> run(const state::Plan& plan);
     // Why the target was abandoned during the run, if it was.
-    [[nodiscard]] const std::optional<std::string>& abandoned() const {
-        return m_breaker.tripped();
-    }
+    [[nodiscard]] std::optional<std::string> abandoned() const { return m_breaker.tripped(); }
 
   private:
     struct Schedule;

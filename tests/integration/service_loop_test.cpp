@@ -1,0 +1,158 @@
+// `hr2scim run --every`: the service loop as systemd runs it, against the test server. It
+// syncs once per interval, takes a good config on SIGHUP and refuses a bad one (the last good
+// one keeps running), and on SIGTERM stops sending, closes the run in the state and exits 0.
+
+#include "state/sqlite.hpp"
+#include "tests/integration/sync_fixture.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <functional>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <thread>
+
+namespace hr2scim::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Polls `done` every 20 ms for at most `limit`.
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit = 20s) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (done()) return true;
+        std::this_thread::sleep_for(20ms);
+    }
+    return done();
+}
+
+class ServiceLoopTest : public SyncTest {
+  protected:
+    ~ServiceLoopTest() override {
+        if (m_pid > 0) kill_process(m_pid);
+    }
+
+    // Starts the loop in the background, its output (stdout and stderr) in loop.log.
+    void start_loop(const std::string& every = "1s") {
+        m_pid = start_process({"/bin/sh", "-c", "exec \"$0\" \"$@\" >\"$LOOP_LOG\" 2>&1",
+                               HR2SCIM_BINARY, "run", "--every", every, "--jitter", "0s",
+                               "--config", (dir.path() / "config.yaml").string()},
+                              {{"HR2SCIM_TEST_TOKEN", server.token()},
+                               {"LOOP_LOG", (dir.path() / "loop.log").string()}});
+    }
+
+    [[nodiscard]] std::string log() const { return read_file(dir.path() / "loop.log"); }
+
+    [[nodiscard]] size_t count_in_log(const std::string& text) const {
+        const auto all = log();
+        size_t count = 0;
+        for (auto at = all.find(text); at != std::string::npos; at = all.find(text, at + 1))
+            ++count;
+        return count;
+    }
+
+    // Sends `signal` and waits (at most 20 s) for the loop to exit; its exit code.
+    int stop_with(int signal) {
+        ::kill(m_pid, signal);
+        int status = 0;
+        const bool exited = eventually([&] { return ::waitpid(m_pid, &status, WNOHANG) == m_pid; });
+        if (!exited) return -1;
+        m_pid = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+
+    // (runs, runs still open) in the state.
+    [[nodiscard]] std::pair<int64_t, int64_t> runs() const {
+        state::Database db(state_file(), true);
+        auto count = db.prepare("SELECT count(*), count(*) - count(finished_at) FROM runs");
+        EXPECT_TRUE(count.step());
+        return {count.integer(0), count.integer(1)};
+    }
+
+    int m_pid = -1;
+};
+
+TEST_F(ServiceLoopTest, SyncsEveryIntervalAndStopsCleanlyOnSigterm) {
+    start_loop();
+    ASSERT_TRUE(eventually([&] { return server.users().size() == 10U; })) << log();
+    // A change made after the first cycle reaches the target in a later one.
+    write_csv(replace_once(example_csv(), "Principal Engineer", "Staff Engineer"));
+    ASSERT_TRUE(eventually([&] {
+        for (const auto& user : server.users())
+            if (user.value("title", "") == "Staff Engineer") return true;
+        return false;
+    })) << log();
+    ASSERT_TRUE(eventually([&] { return count_in_log("ended with exit code 0") >= 3; })) << log();
+    EXPECT_EQ(stop_with(SIGTERM), 0) << log();
+    EXPECT_NE(log().find("stopped"), std::string::npos) << log();
+    const auto [all, open] = runs();
+    EXPECT_GE(all, 2) << "one run row per cycle that sent something";
+    EXPECT_EQ(open, 0) << "every run is closed";
+    EXPECT_EQ(server.users().size(), 10U);
+}
+
+TEST_F(ServiceLoopTest, SighupTakesAGoodConfigAndRefusesABadOneKeepingTheLastGood) {
+    start_loop();
+    ASSERT_TRUE(eventually([&] { return server.users().size() == 10U; })) << log();
+    // A good config: the source is now another file, with one more person.
+    auto more = example_csv() + "E2001,Annie,Easley,annie.easley@example.com,Analyst,"
+                                "Engineering,CC-100,,\n";
+    (void)dir.write("hr2.csv", more);
+    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"),
+                                                "  path: hr.csv\n", "  path: hr2.csv\n"));
+    ::kill(m_pid, SIGHUP);
+    ASSERT_TRUE(eventually([&] { return server.users().size() == 11U; })) << log();
+    EXPECT_EQ(count_in_log("SIGHUP: reloaded"), 1U) << log();
+
+    // A bad config is refused, says why, and the good one keeps syncing: hr2.csv is still read.
+    (void)dir.write("config.yaml",
+                    read_file(dir.path() / "config.yaml") + "saftey:\n  max_deactivations: 1\n");
+    ::kill(m_pid, SIGHUP);
+    ASSERT_TRUE(eventually([&] { return count_in_log("the new config is not used") == 1; }))
+        << log();
+    EXPECT_NE(log().find("unknown key 'saftey'"), std::string::npos) << log();
+    (void)dir.write("hr2.csv", more + "E2002,Frances,Allen,frances.allen@example.com,Analyst,"
+                                      "Engineering,CC-100,,\n");
+    ASSERT_TRUE(eventually([&] { return server.users().size() == 12U; })) << log();
+    EXPECT_EQ(stop_with(SIGTERM), 0) << log();
+}
+
+TEST_F(ServiceLoopTest, SigtermMidRunSendsNothingNewClosesTheRunAndTheNextSyncConverges) {
+    write_config("", "HR2SCIM_TEST_TOKEN");
+    (void)dir.write("config.yaml",
+                    replace_once(read_file(dir.path() / "config.yaml"), "  timeout_seconds: 20\n",
+                                 "  timeout_seconds: 20\n  max_concurrency: 1\n  bulk: false\n"));
+    server.set_mode({{"latencyMs", 400}});
+    start_loop("1h");
+    ASSERT_TRUE(eventually([&] { return server.users().size() >= 2U; })) << log();
+    EXPECT_EQ(stop_with(SIGTERM), 0) << log();
+    const size_t created = server.users().size();
+    EXPECT_LT(created, 10U) << "no new operation after SIGTERM";
+    EXPECT_NE(log().find("hr2scim was asked to stop (SIGTERM)"), std::string::npos) << log();
+    const auto [all, open] = runs();
+    EXPECT_EQ(all, 1);
+    EXPECT_EQ(open, 0) << "the run row is closed";
+    std::this_thread::sleep_for(1s);
+    EXPECT_EQ(server.users().size(), created) << "nothing was sent after the exit";
+
+    server.set_mode({{"latencyMs", 0}});
+    auto rest = sync();
+    EXPECT_EQ(rest.exit_code, 0) << rest.out << rest.err;
+    EXPECT_EQ(server.users().size(), 10U) << "the rest, and nobody twice";
+}
+
+TEST_F(ServiceLoopTest, ABadConfigAtStartIsExitOneAndAnIntervalIsChecked) {
+    (void)dir.write("config.yaml", read_file(dir.path() / "config.yaml") + "saftey: {}\n");
+    auto bad = hr2scim({"run", "--every", "1m"}, server.token());
+    EXPECT_EQ(bad.exit_code, 1) << bad.err;
+    EXPECT_NE(bad.err.find("unknown key 'saftey'"), std::string::npos) << bad.err;
+    auto interval = hr2scim({"run", "--every", "soon"}, server.token());
+    EXPECT_EQ(interval.exit_code, 64) << interval.err;
+    EXPECT_NE(interval.err.find("'soon' is not an interval (90s, 15m, 1h, 1d)"), std::string::npos)
+        << interval.err;
+    EXPECT_EQ(server.all_requests().size(), 0U);
+}
+
+} // namespace
+} // namespace hr2scim::testing
