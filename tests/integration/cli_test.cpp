@@ -35,7 +35,7 @@ TEST(Cli, PrintsItsVersionAndHelpForEveryCommand) {
 TEST(Cli, UsageErrorsNameTheMistakeAndExit64) {
     auto none = run_hr2scim({});
     EXPECT_EQ(none.exit_code, 64);
-    EXPECT_NE(none.err.find("a command is required (validate, plan, sync, explain, apply)"),
+    EXPECT_NE(none.err.find("a command is required (validate, plan, sync, explain, apply, run)"),
               std::string::npos)
         << none.err;
     auto no_config = run_hr2scim({"sync"});
@@ -48,7 +48,7 @@ TEST(Cli, UsageErrorsNameTheMistakeAndExit64) {
     auto unknown = run_hr2scim({"-c", "x.yaml", "status"});
     EXPECT_EQ(unknown.exit_code, 64);
     EXPECT_NE(unknown.err.find(
-                  "unknown command 'status' (commands: validate, plan, sync, explain, apply)"),
+                  "unknown command 'status' (commands: validate, plan, sync, explain, apply, run)"),
               std::string::npos)
         << unknown.err;
     auto option = run_hr2scim({"plan", "-c", "x.yaml", "--max-deletions", "3"});

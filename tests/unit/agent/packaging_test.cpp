@@ -1,0 +1,103 @@
+// The Kubernetes example as far as this machine can check it without a cluster: every
+// document parses, the CronJob mounts the ConfigMap and the claim the file defines, runs as
+// the image's non-root user, never runs twice at once, and the config and mapping it carries
+// are valid hr2scim files (read with hr2scim's own loaders). The Containerfile installs the
+// package CPack builds and runs as the uid the manifest expects.
+
+#include "agent/config.hpp"
+#include "mappings/mapping.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+namespace hr2scim::agent {
+namespace {
+
+const std::filesystem::path k_packaging = std::filesystem::path(HR2SCIM_SOURCE_DIR) / "packaging";
+
+YAML::Node document_of_kind(const std::vector<YAML::Node>& documents, const std::string& kind) {
+    for (const auto& document : documents)
+        if (document["kind"].as<std::string>() == kind) return document;
+    ADD_FAILURE() << "no " << kind << " in cronjob.yaml";
+    return {};
+}
+
+TEST(Packaging, TheKubernetesCronJobIsConsistentAndCarriesAValidConfig) {
+    const auto documents =
+        YAML::LoadAllFromFile((k_packaging / "kubernetes/cronjob.yaml").string());
+    ASSERT_EQ(documents.size(), 3U);
+    const auto claim = document_of_kind(documents, "PersistentVolumeClaim");
+    const auto config_map = document_of_kind(documents, "ConfigMap");
+    const auto cron_job = document_of_kind(documents, "CronJob");
+    EXPECT_EQ(cron_job["apiVersion"].as<std::string>(), "batch/v1");
+    EXPECT_EQ(cron_job["spec"]["concurrencyPolicy"].as<std::string>(), "Forbid");
+
+    const auto pod = cron_job["spec"]["jobTemplate"]["spec"]["template"]["spec"];
+    EXPECT_TRUE(pod["securityContext"]["runAsNonRoot"].as<bool>());
+    EXPECT_EQ(pod["securityContext"]["runAsUser"].as<int>(), 10001) << "the image's USER";
+    std::map<std::string, std::string> claims, config_maps;
+    for (const auto& volume : pod["volumes"]) {
+        if (volume["persistentVolumeClaim"])
+            claims[volume["name"].as<std::string>()] =
+                volume["persistentVolumeClaim"]["claimName"].as<std::string>();
+        if (volume["configMap"])
+            config_maps[volume["name"].as<std::string>()] =
+                volume["configMap"]["name"].as<std::string>();
+    }
+    const auto container = pod["containers"][0];
+    std::map<std::string, std::string> mounts;
+    for (const auto& mount : container["volumeMounts"])
+        mounts[mount["mountPath"].as<std::string>()] = mount["name"].as<std::string>();
+    ASSERT_TRUE(mounts.contains("/var/lib/hr2scim") && mounts.contains("/etc/hr2scim"));
+    EXPECT_EQ(claims[mounts["/var/lib/hr2scim"]], claim["metadata"]["name"].as<std::string>())
+        << "the state is on the claim this file defines";
+    EXPECT_EQ(config_maps[mounts["/etc/hr2scim"]],
+              config_map["metadata"]["name"].as<std::string>());
+    std::set<std::string> env;
+    for (const auto& variable : container["env"])
+        env.insert(variable["name"].as<std::string>());
+
+    // The config and mapping, as mounted, load with hr2scim's own loaders.
+    testing::TempDir etc;
+    const auto config_file =
+        etc.write("config.yaml", config_map["data"]["config.yaml"].as<std::string>());
+    (void)etc.write("mapping.yaml", config_map["data"]["mapping.yaml"].as<std::string>());
+    const auto config = parse_config(testing::read_file(config_file), config_file);
+    EXPECT_EQ(config.state, "/var/lib/hr2scim/state.db") << "on the persistent volume";
+    EXPECT_TRUE(env.contains(config.target.token_env)) << config.target.token_env;
+    EXPECT_TRUE(env.contains(config.source.get("token_env"))) << "the HR API's token";
+    EXPECT_NO_THROW((void)mappings::load_mapping(config.mapping));
+
+    const auto args = container["args"].as<std::vector<std::string>>();
+    EXPECT_EQ(args.front(), "sync");
+    EXPECT_NE(std::ranges::find(args, "/etc/hr2scim/config.yaml"), args.end());
+}
+
+TEST(Packaging, TheContainerRunsThePackageAsTheUidTheManifestExpects) {
+    const auto recipe = testing::read_file(k_packaging / "container/Containerfile");
+    EXPECT_NE(recipe.find("cpack -G DEB"), std::string::npos);
+    EXPECT_NE(recipe.find("apt-get install -y --no-install-recommends ca-certificates "
+                          "/tmp/hr2scim_*.deb"),
+              std::string::npos);
+    EXPECT_NE(recipe.find("--uid 10001"), std::string::npos);
+    EXPECT_NE(recipe.find("USER 10001:10001"), std::string::npos);
+    EXPECT_NE(recipe.find("VOLUME [\"/var/lib/hr2scim\"]"), std::string::npos);
+}
+
+TEST(Packaging, TheExampleConfigIsValidAndTakesTheTokenAsACredential) {
+    testing::TempDir etc;
+    const auto config_file =
+        etc.write("config.yaml", testing::read_file(k_packaging / "config.yaml"));
+    (void)etc.write("mapping.yaml", testing::read_file(std::filesystem::path(HR2SCIM_SOURCE_DIR) /
+                                                       "examples/mapping.yaml"));
+    ::setenv("CREDENTIALS_DIRECTORY", "/run/credentials/hr2scim.service", 1);
+    const auto config = parse_config(testing::read_file(config_file), config_file);
+    ::unsetenv("CREDENTIALS_DIRECTORY");
+    EXPECT_EQ(config.target.token_file, "/run/credentials/hr2scim.service/scim-token");
+    EXPECT_EQ(config.state, "/var/lib/hr2scim/state.db");
+    EXPECT_NO_THROW((void)mappings::load_mapping(config.mapping));
+}
+
+} // namespace
+} // namespace hr2scim::agent
