@@ -1,6 +1,7 @@
 #include "agent/cli.hpp"
 
 #include "agent/config.hpp"
+#include "agent/log_sinks.hpp"
 #include "agent/redacting_output.hpp"
 #include "agent/run.hpp"
 #include "agent/service_loop.hpp"
@@ -12,7 +13,6 @@
 #include <algorithm>
 #include <array>
 #include <iostream>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 namespace hr2scim::agent {
@@ -21,14 +21,11 @@ namespace {
 constexpr std::array<std::string_view, 6> k_commands = {"validate", "plan",  "sync",
                                                         "explain",  "apply", "run"};
 
-void set_up_logging() {
-    // Logs go to stderr so that stdout holds only the plan and the summary; every line is
-    // redacted on its way out.
-    auto sink =
-        std::make_shared<RedactingSink>(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
-    auto logger = std::make_shared<spdlog::logger>("agent", sink);
-    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ [%n] %v");
-    spdlog::set_default_logger(logger);
+void set_up_logging(LogFormat format) {
+    // Logs go to stderr (or journald) so that stdout holds only the plan and the summary;
+    // every line is redacted on its way out.
+    auto sink = std::make_shared<RedactingSink>(make_log_sink(format));
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("agent", sink));
 }
 
 size_t edit_distance(std::string_view a, std::string_view b) {
@@ -57,10 +54,10 @@ std::string command_list() {
 
 // The first word that is not an option (or an option's value) must be a command.
 std::optional<std::string> unknown_command(int argc, char** argv) {
-    static const std::array<std::string_view, 11> k_taking_values = {
-        "-c",      "--config",    "--log-level",        "--as-of", "--max-deactivations",
-        "--show",  "--hand-over", "--approve-withheld", "--out",   "--every",
-        "--jitter"};
+    static const std::array<std::string_view, 12> k_taking_values = {
+        "-c",       "--config",    "--log-level",        "--as-of", "--max-deactivations",
+        "--show",   "--hand-over", "--approve-withheld", "--out",   "--every",
+        "--jitter", "--log-format"};
     for (int i = 1; i < argc; ++i) {
         std::string_view word = argv[i];
         if (word.starts_with("-")) {
@@ -110,6 +107,11 @@ int main_with_arguments(int argc, char** argv) {
     app.add_option("--log-level", options.log_level,
                    "trace, debug, info, warn or error (overrides the config)")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+    std::string log_format;
+    app.add_option("--log-format", log_format,
+                   "text, json (one object a line) or journal (journald's fields and "
+                   "priorities); default: journal under systemd, text otherwise")
+        ->check(CLI::IsMember({"text", "json", "journal"}));
     app.add_option("--as-of", as_of,
                    "decide scope and lifecycle dates as if it were this time (2026-12-01 or "
                    "2026-12-01T17:00:00Z)")
@@ -235,7 +237,7 @@ int main_with_arguments(int argc, char** argv) {
     for (const auto& pair : hand_overs)
         options.hand_overs.emplace_back(pair.substr(0, pair.find('=')),
                                         pair.substr(pair.find('=') + 1));
-    set_up_logging();
+    set_up_logging(choose_log_format(log_format));
     RedactingBuffer redacted(std::cout);
     std::ostream out(&redacted);
     if (options.command != Command::service)

@@ -14,6 +14,7 @@
 #include "connectors/source_registry.hpp"
 #include "connectors/source_support.hpp"
 #include "http/json_body.hpp"
+#include "http/log_fields.hpp"
 #include "http/redact.hpp"
 #include "http/secrets.hpp"
 #include "mappings/mapper.hpp"
@@ -86,6 +87,7 @@ Prepared prepare(const std::filesystem::path& config_file, const std::string& lo
             std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()))};
     spdlog::set_level(
         spdlog::level::from_str(log_level.empty() ? prepared.config.log_level : log_level));
+    http::set_log_target(prepared.config.target.name);
     prepared.mapping = pinned && pinned->mapping_file == prepared.config.mapping
                            ? mappings::parse_mapping(pinned->mapping_text, pinned->mapping_file)
                            : mappings::load_mapping(prepared.config.mapping);
@@ -314,9 +316,11 @@ MappedSource read_and_map(const Prepared& prepared, const LastRead& last_read,
     spdlog::info("read {} records from {} in {:.2f} s: {} mapped, {} rejected{}", mapped.records,
                  prepared.source->describe(), elapsed, mapped.desired.size(),
                  mapped.rejections.size(), read.complete() ? "" : "; the source FAILED");
-    for (const auto& rejection : mapped.rejections)
+    for (const auto& rejection : mapped.rejections) {
+        http::LogKey about(rejection.key);
         spdlog::warn("rejected {}{}: {}", rejection.origin,
                      rejection.key.empty() ? "" : " (key " + rejection.key + ")", rejection.reason);
+    }
     return mapped;
 }
 

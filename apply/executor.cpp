@@ -1,5 +1,6 @@
 #include "apply/executor.hpp"
 
+#include "http/log_fields.hpp"
 #include "http/url.hpp"
 #include "scim/body_path.hpp"
 #include "scim/filter.hpp"
@@ -602,6 +603,7 @@ void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
 }
 
 Outcome Executor::execute(const state::Operation& operation) {
+    http::LogKey about(operation.key); // every line about this operation names the person
     switch (operation.kind) {
     case OperationKind::create:
         return create(operation);
