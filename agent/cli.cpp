@@ -18,8 +18,8 @@
 namespace hr2scim::agent {
 namespace {
 
-constexpr std::array<std::string_view, 6> k_commands = {"validate", "plan",  "sync",
-                                                        "explain",  "apply", "run"};
+constexpr std::array<std::string_view, 7> k_commands = {"validate", "plan", "sync",  "explain",
+                                                        "apply",    "run",  "status"};
 
 void set_up_logging(LogFormat format) {
     // Logs go to stderr (or journald) so that stdout holds only the plan and the summary;
@@ -54,10 +54,20 @@ std::string command_list() {
 
 // The first word that is not an option (or an option's value) must be a command.
 std::optional<std::string> unknown_command(int argc, char** argv) {
-    static const std::array<std::string_view, 12> k_taking_values = {
-        "-c",       "--config",    "--log-level",        "--as-of", "--max-deactivations",
-        "--show",   "--hand-over", "--approve-withheld", "--out",   "--every",
-        "--jitter", "--log-format"};
+    static const std::array<std::string_view, 14> k_taking_values = {"--report",
+                                                                     "--runs",
+                                                                     "-c",
+                                                                     "--config",
+                                                                     "--log-level",
+                                                                     "--as-of",
+                                                                     "--max-deactivations",
+                                                                     "--show",
+                                                                     "--hand-over",
+                                                                     "--approve-withheld",
+                                                                     "--out",
+                                                                     "--every",
+                                                                     "--jitter",
+                                                                     "--log-format"};
     for (int i = 1; i < argc; ++i) {
         std::string_view word = argv[i];
         if (word.starts_with("-")) {
@@ -175,6 +185,14 @@ int main_with_arguments(int argc, char** argv) {
                      "INTERVAL: wait up to this much longer, at random (default: a tenth of "
                      "--every), so that agents started together spread out")
         ->check(interval);
+    auto* status = add_command(app, "status",
+                               "the last runs of each target from the state, as a table, with the "
+                               "users it manages and its last success; writes nothing",
+                               options, Command::status);
+    status->add_option("--runs", options.status_runs, "N: runs shown per target (default 10)");
+    for (auto* sub : {sync, service})
+        sub->add_option("--report", options.report,
+                        "FILE: write each run's JSON report there (mode 0600: it names people)");
     bool show_all = false;
     std::vector<std::string> hand_overs;
     for (auto* sub : {plan, sync, service}) {

@@ -402,8 +402,9 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& f
         throw ConfigError(file.string() +
                           ": expected a map with source, mapping, target and state");
     resolve_references(root, file);
-    reader.check_keys(root, "the config",
-                      {"source", "join", "mapping", "target", "state", "safety", "groups", "log"});
+    reader.check_keys(
+        root, "the config",
+        {"source", "join", "mapping", "target", "state", "safety", "groups", "log", "metrics"});
     Config config;
     config.file = file;
     for (const char* required : {"source", "mapping", "target", "state"})
@@ -422,6 +423,11 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& f
             reader.number<size_t>(chunk, "target.max_member_changes_per_patch", 1, 10'000);
     config.groups.case_sensitive_keys = config.case_sensitive_keys;
     if (root["log"]) read_log(reader, root["log"], config);
+    if (const auto metrics = root["metrics"]) {
+        reader.check_keys(metrics, "metrics", {"textfile"});
+        if (metrics["textfile"])
+            config.metrics_textfile = reader.path(metrics["textfile"], "metrics.textfile");
+    }
     return config;
 }
 

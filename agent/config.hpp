@@ -87,6 +87,9 @@ struct Config {
     // (source.case_sensitive_keys).
     bool case_sensitive_keys = false;
     std::string log_level = "info";
+    // metrics.textfile: Prometheus metrics written after every sync (node_exporter's textfile
+    // collector); empty: none.
+    std::filesystem::path metrics_textfile;
 };
 
 [[nodiscard]] Config load_config(const std::filesystem::path& file);

@@ -2,10 +2,13 @@
 
 #include "agent/config.hpp"
 #include "agent/group_report.hpp"
+#include "agent/output_file.hpp"
 #include "agent/plan_printer.hpp"
 #include "agent/progress.hpp"
 #include "agent/reconcile.hpp"
 #include "agent/run_lock.hpp"
+#include "agent/run_metrics.hpp"
+#include "agent/run_report.hpp"
 #include "apply/executor.hpp"
 #include "apply/group_executor.hpp"
 #include "apply/recorder.hpp"
@@ -22,6 +25,7 @@
 #include "state/body_hash.hpp"
 #include "state/plan_file.hpp"
 #include "state/planner.hpp"
+#include "state/run_history.hpp"
 #include "state/source_guard.hpp"
 #include "state/source_key.hpp"
 #include "state/state_store.hpp"
@@ -962,6 +966,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
         credentials = resolve_credentials(config.target);
         store.emplace(config.state);
     }
+    const auto wall_started = std::chrono::system_clock::now();
     const bool reconciling =
         sync && (options.reconcile || reconcile_due(config.target, *store, prepared.now));
     // At scale: the state is read without bodies, each person is packed with a fingerprint as
@@ -1000,6 +1005,41 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
             finish);
     };
     auto mapped = map_source(cached);
+    // The run report and the metrics, once the run is closed in the state; a file that cannot
+    // be written is logged and does not change what the run did.
+    auto write_outputs = [&](RunReportInputs report) {
+        report.target = config.target.name;
+        report.command = reconciling ? "sync --reconcile" : "sync";
+        report.started = wall_started;
+        report.finished = std::chrono::system_clock::now();
+        report.records = mapped.records;
+        report.source_complete = mapped.read.complete();
+        report.rejections = &mapped.rejections;
+        try {
+            if (!options.report.empty()) write_run_report(options.report, report);
+            if (!config.metrics_textfile.empty())
+                write_file_atomically(config.metrics_textfile,
+                                      prometheus_metrics(state::read_history(config.state, 20)),
+                                      0644);
+        } catch (const std::exception& error) {
+            spdlog::error("{}", error.what());
+        }
+    };
+    // A target that cannot be used ends the run before anything is sent; it is a run all the
+    // same (the state, the metrics and the report count it).
+    auto unusable_target = [&](const state::Plan* plan) {
+        state::RunCounts counts;
+        counts.records = mapped.records;
+        counts.rejected = mapped.rejections.size();
+        counts.source_complete = mapped.read.complete();
+        const auto id = store->begin_run(config.target.name, "sync");
+        store->finish_run(id, counts, static_cast<int>(ExitCode::failed));
+        write_outputs({.run_id = id,
+                       .exit_code = static_cast<int>(ExitCode::failed),
+                       .plan = plan,
+                       .stopped_because = "the target could not be used (the log says why)"});
+        return ExitCode::failed;
+    };
     if (!options.hand_overs.empty()) {
         check_hand_overs(options, snapshot, mapped, config.case_sensitive_keys);
         if (store) {
@@ -1032,7 +1072,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     // the plan before anyone asks it again (plan included).
     if (cached && !at_a_glance) leave_out_unknown(*cached, mapped, snapshot);
     if (reconciling) {
-        if (!connect()) return ExitCode::failed;
+        if (!connect()) return unusable_target(nullptr);
         leave_out_unknown(*capabilities, mapped, snapshot);
         drift = read_back(target->client, snapshot, prepared.mapping, out);
     }
@@ -1064,7 +1104,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     auto plan = make_plan();
     const bool approving = !options.approve_withheld.empty() && !plan.withheld.empty();
     if (sync && !target && (!plan.operations.empty() || approving)) {
-        if (!connect()) return ExitCode::failed;
+        if (!connect()) return unusable_target(&plan);
         const bool same = cached && scim::to_json(*cached) == scim::to_json(*capabilities);
         if (at_a_glance && !same && released) {
             mapped = map_source(capabilities); // bodies let go of may hold what it lacks
@@ -1088,7 +1128,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
         approved = approve_withheld(*group_plan, options, out) || approved;
         print_group_plan(out, prepared.mapping, tally_groups(mapped.desired), *group_plan);
         if (sync && !target && !group_plan->operations.empty() && !connect())
-            return ExitCode::failed;
+            return unusable_target(&plan);
     }
     if (!options.approve_withheld.empty() && !approved)
         refuse_approval(plan, group_plan ? &*group_plan : nullptr, options, out);
@@ -1134,6 +1174,11 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     for (const auto& [id, count] : mapped.complete_reads)
         store->record_complete_read(id, count);
     store->finish_run(run_id, counts, static_cast<int>(code));
+    write_outputs({.run_id = run_id,
+                   .exit_code = static_cast<int>(code),
+                   .plan = &plan,
+                   .outcomes = &outcomes,
+                   .tally = &result});
     print_summary(
         out, config.target.name, counts, result,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -1267,6 +1312,11 @@ ExitCode explain(const Prepared& prepared, const RunOptions& options, std::ostre
 } // namespace
 
 ExitCode run(const RunOptions& options, std::ostream& out) {
+    if (options.command == Command::status) {
+        const auto config = load_config(options.config);
+        print_status(out, state::read_history(config.state, options.status_runs), config.state);
+        return ExitCode::ok;
+    }
     auto prepared = prepare(options.config, options.log_level, options.as_of, options.pinned);
     if (options.command == Command::validate) return validate(prepared, out);
     if (options.command == Command::explain) return explain(prepared, options, out);

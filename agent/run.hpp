@@ -13,7 +13,7 @@
 
 namespace hr2scim::agent {
 
-enum class Command { validate, plan, sync, explain, apply, service };
+enum class Command { validate, plan, sync, explain, apply, service, status };
 
 // The config and mapping a service loop accepted, held as text so that a later edit of the
 // files takes effect only when a reload accepts it (paths still resolve against the files'
@@ -49,6 +49,8 @@ struct RunOptions {
     // The run's instant for scope and lifecycle dates; the system clock when not given
     // (--as-of: rehearse a future day, or test with a fixed clock).
     std::optional<std::chrono::sys_seconds> as_of;
+    std::filesystem::path report; // sync, run --report FILE: the run's JSON report
+    size_t status_runs = 10;      // status --runs N
     // The service loop's accepted config; nullptr: read the files.
     const PinnedConfig* pinned = nullptr;
 };

@@ -35,8 +35,9 @@ TEST(Cli, PrintsItsVersionAndHelpForEveryCommand) {
 TEST(Cli, UsageErrorsNameTheMistakeAndExit64) {
     auto none = run_hr2scim({});
     EXPECT_EQ(none.exit_code, 64);
-    EXPECT_NE(none.err.find("a command is required (validate, plan, sync, explain, apply, run)"),
-              std::string::npos)
+    EXPECT_NE(
+        none.err.find("a command is required (validate, plan, sync, explain, apply, run, status)"),
+        std::string::npos)
         << none.err;
     auto no_config = run_hr2scim({"sync"});
     EXPECT_EQ(no_config.exit_code, 64);
@@ -45,10 +46,10 @@ TEST(Cli, UsageErrorsNameTheMistakeAndExit64) {
     EXPECT_EQ(typo.exit_code, 64);
     EXPECT_NE(typo.err.find("unknown command 'synch'; did you mean 'sync'?"), std::string::npos)
         << typo.err;
-    auto unknown = run_hr2scim({"-c", "x.yaml", "status"});
+    auto unknown = run_hr2scim({"-c", "x.yaml", "deploy"});
     EXPECT_EQ(unknown.exit_code, 64);
-    EXPECT_NE(unknown.err.find(
-                  "unknown command 'status' (commands: validate, plan, sync, explain, apply, run)"),
+    EXPECT_NE(unknown.err.find("unknown command 'deploy' (commands: validate, plan, sync, explain, "
+                               "apply, run, status)"),
               std::string::npos)
         << unknown.err;
     auto option = run_hr2scim({"plan", "-c", "x.yaml", "--max-deletions", "3"});

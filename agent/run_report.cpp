@@ -1,0 +1,97 @@
+#include "agent/run_report.hpp"
+
+#include "agent/output_file.hpp"
+#include "agent/run_metrics.hpp"
+#include "http/secrets.hpp"
+
+#include <fmt/chrono.h>
+
+namespace hr2scim::agent {
+namespace {
+
+std::string utc(std::chrono::system_clock::time_point time) {
+    return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z",
+                       std::chrono::time_point_cast<std::chrono::seconds>(time));
+}
+
+nlohmann::ordered_json operation_entry(const state::Operation& operation) {
+    nlohmann::ordered_json entry = {{"operation", std::string(state::verb(operation.kind))},
+                                    {"key", operation.key}};
+    if (!operation.scim_id.empty()) entry["scim_id"] = operation.scim_id;
+    return entry;
+}
+
+} // namespace
+
+nlohmann::ordered_json run_report(const RunReportInputs& inputs) {
+    using Kind = state::OperationKind;
+    nlohmann::ordered_json report = {
+        {"target", inputs.target},
+        {"command", inputs.command},
+        {"started_at", utc(inputs.started)},
+        {"finished_at", utc(inputs.finished)},
+        {"duration_seconds",
+         std::chrono::duration<double>(inputs.finished - inputs.started).count()},
+        {"exit_code", inputs.exit_code},
+        {"result", result_name(inputs.exit_code)}};
+    if (inputs.run_id) report["run_id"] = *inputs.run_id;
+    if (inputs.stopped_because) report["stopped_because"] = *inputs.stopped_because;
+    report["source"] = {{"records", inputs.records},
+                        {"complete", inputs.source_complete},
+                        {"rejected", inputs.rejections ? inputs.rejections->size() : 0}};
+    if (inputs.plan) {
+        const auto& plan = *inputs.plan;
+        report["plan"] = {{"create", plan.count(Kind::create)},
+                          {"update", plan.count(Kind::update)},
+                          {"deactivate", plan.count(Kind::deactivate)},
+                          {"reactivate", plan.count(Kind::reactivate)},
+                          {"delete", plan.count(Kind::remove)},
+                          {"unchanged", plan.unchanged},
+                          {"withheld", plan.withheld.size()}};
+        if (!plan.withheld.empty()) {
+            nlohmann::ordered_json withheld = {{"reason", plan.withheld_reason.value_or("")},
+                                               {"digest", plan.withheld_digest()},
+                                               {"operations", nlohmann::ordered_json::array()}};
+            for (const auto& operation : plan.withheld)
+                withheld["operations"].push_back(operation_entry(operation));
+            report["withheld"] = std::move(withheld);
+        }
+    }
+    if (inputs.tally) {
+        const auto& tally = *inputs.tally;
+        report["applied"] = {{"created", tally.created},         {"updated", tally.updated},
+                             {"deactivated", tally.deactivated}, {"reactivated", tally.reactivated},
+                             {"deleted", tally.deleted},         {"failed", tally.failed},
+                             {"skipped", tally.skipped}};
+        if (tally.abandoned) report["abandoned"] = *tally.abandoned;
+    }
+    auto failures = nlohmann::ordered_json::array();
+    if (inputs.outcomes)
+        for (const auto& outcome : *inputs.outcomes) {
+            if (outcome.result == apply::Result::done || outcome.operation == nullptr) continue;
+            auto entry = operation_entry(*outcome.operation);
+            entry["result"] = std::string(apply::to_string(outcome.result));
+            entry["message"] = outcome.message;
+            failures.push_back(std::move(entry));
+        }
+    report["failures"] = std::move(failures);
+    auto rejections = nlohmann::ordered_json::array();
+    if (inputs.rejections)
+        for (const auto& rejection : *inputs.rejections)
+            rejections.push_back({{"origin", rejection.origin},
+                                  {"key", rejection.key},
+                                  {"reason", rejection.reason}});
+    report["rejections"] = std::move(rejections);
+    return report;
+}
+
+void write_run_report(const std::filesystem::path& file, const RunReportInputs& inputs) {
+    // Messages may hold what a server echoed: redacted like every line hr2scim writes.
+    write_file_atomically(file,
+                          http::redact_secrets(run_report(inputs).dump(
+                              2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)) +
+                              "\n",
+                          0600);
+}
+
+} // namespace hr2scim::agent

@@ -1,0 +1,40 @@
+#pragma once
+// `--report FILE`: one sync as JSON, for a monitoring script or a ticket: when it ran, its
+// result, what the source gave, what was planned, what was applied, and every failure,
+// withheld operation and rejected record with its key and reason. Written whole (renamed into
+// place), mode 0600: it names people.
+
+#include "apply/executor.hpp"
+#include "connectors/record.hpp"
+#include "state/plan.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hr2scim::agent {
+
+struct RunReportInputs {
+    std::string target{};
+    std::string command{};
+    std::optional<std::int64_t> run_id{}; // the run's row in the state
+    std::chrono::system_clock::time_point started{};
+    std::chrono::system_clock::time_point finished{};
+    int exit_code = 0;
+    size_t records = 0;
+    bool source_complete = true;
+    const std::vector<connectors::Rejection>* rejections = nullptr;
+    const state::Plan* plan = nullptr;                     // none when it stopped before planning
+    const std::vector<apply::Outcome>* outcomes = nullptr; // none when nothing was sent
+    const apply::Tally* tally = nullptr;
+    std::optional<std::string> stopped_because{}; // why it stopped before sending
+};
+
+[[nodiscard]] nlohmann::ordered_json run_report(const RunReportInputs& inputs);
+void write_run_report(const std::filesystem::path& file, const RunReportInputs& inputs);
+
+} // namespace hr2scim::agent
