@@ -18,8 +18,8 @@
 namespace hr2scim::agent {
 namespace {
 
-constexpr std::array<std::string_view, 7> k_commands = {"validate", "plan", "sync",  "explain",
-                                                        "apply",    "run",  "status"};
+constexpr std::array<std::string_view, 8> k_commands = {"validate", "plan", "sync",   "explain",
+                                                        "apply",    "run",  "status", "history"};
 
 void set_up_logging(LogFormat format) {
     // Logs go to stderr (or journald) so that stdout holds only the plan and the summary;
@@ -190,6 +190,12 @@ int main_with_arguments(int argc, char** argv) {
                                "users it manages and its last success; writes nothing",
                                options, Command::status);
     status->add_option("--runs", options.status_runs, "N: runs shown per target (default 10)");
+    auto* history = add_command(app, "history",
+                                "what hr2scim did about one person, from the audit trail: when, "
+                                "which run, the operation, its outcome, what changed and why",
+                                options, Command::history);
+    history->add_option("key", options.key, "the person's source key (e.g. their employee id)")
+        ->required();
     for (auto* sub : {sync, service})
         sub->add_option("--report", options.report,
                         "FILE: write each run's JSON report there (mode 0600: it names people)");

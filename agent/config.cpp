@@ -402,9 +402,9 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& f
         throw ConfigError(file.string() +
                           ": expected a map with source, mapping, target and state");
     resolve_references(root, file);
-    reader.check_keys(
-        root, "the config",
-        {"source", "join", "mapping", "target", "state", "safety", "groups", "log", "metrics"});
+    reader.check_keys(root, "the config",
+                      {"source", "join", "mapping", "target", "state", "safety", "groups", "log",
+                       "metrics", "audit"});
     Config config;
     config.file = file;
     for (const char* required : {"source", "mapping", "target", "state"})
@@ -423,6 +423,19 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& f
             reader.number<size_t>(chunk, "target.max_member_changes_per_patch", 1, 10'000);
     config.groups.case_sensitive_keys = config.case_sensitive_keys;
     if (root["log"]) read_log(reader, root["log"], config);
+    if (const auto audit = root["audit"]) {
+        reader.check_keys(audit, "audit", {"keep_days", "sensitive"});
+        if (audit["keep_days"])
+            config.audit_keep = std::chrono::days(
+                reader.number<int>(audit["keep_days"], "audit.keep_days", 1, 36'500));
+        if (const auto sensitive = audit["sensitive"]) {
+            if (!sensitive.IsSequence())
+                throw ConfigError(reader.where(sensitive) +
+                                  "audit.sensitive must be a list of attribute paths");
+            for (const auto& path : sensitive)
+                config.audit_sensitive.push_back(reader.text(path, "audit.sensitive"));
+        }
+    }
     if (const auto metrics = root["metrics"]) {
         reader.check_keys(metrics, "metrics", {"textfile"});
         if (metrics["textfile"])

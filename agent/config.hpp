@@ -90,6 +90,9 @@ struct Config {
     // metrics.textfile: Prometheus metrics written after every sync (node_exporter's textfile
     // collector); empty: none.
     std::filesystem::path metrics_textfile;
+    // audit: how long the audit trail keeps entries, and attributes whose values it redacts.
+    std::chrono::days audit_keep{365};
+    std::vector<std::string> audit_sensitive;
 };
 
 [[nodiscard]] Config load_config(const std::filesystem::path& file);

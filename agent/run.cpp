@@ -2,6 +2,7 @@
 
 #include "agent/config.hpp"
 #include "agent/group_report.hpp"
+#include "agent/history_printer.hpp"
 #include "agent/output_file.hpp"
 #include "agent/plan_printer.hpp"
 #include "agent/progress.hpp"
@@ -774,8 +775,8 @@ bool leave_out_unknown(const scim::Capabilities& capabilities, MappedSource& map
 std::pair<std::vector<apply::Outcome>, apply::Tally>
 execute(const Config& config, scim::ScimClient& client, state::StateStore& store,
         const state::StateSnapshot& snapshot, const state::Plan& plan, mappings::Instant now,
-        const scim::Capabilities& capabilities, bool quiet) {
-    apply::StateRecorder to_state(store, config.target.name, now);
+        const scim::Capabilities& capabilities, bool quiet, std::int64_t run_id) {
+    apply::StateRecorder to_state(store, config.target.name, now, run_id, config.audit_sensitive);
     ProgressLine recorder(to_state, plan.operations.size(),
                           !quiet && ProgressLine::stderr_is_terminal(), stderr);
     apply::Executor executor(
@@ -784,6 +785,33 @@ execute(const Config& config, scim::ScimClient& client, state::StateStore& store
     auto outcomes = executor.run(plan);
     auto result = apply::tally(outcomes, executor.abandoned());
     return {std::move(outcomes), std::move(result)};
+}
+
+// The audit trail's entries for what the run held back: each withheld operation with the
+// reason, and each rejected record; an entry the person's last one already says is not
+// repeated run after run.
+void record_held_back(state::StateStore& store, std::int64_t run_id, const Config& config,
+                      const state::Plan& plan, const std::vector<connectors::Rejection>& rejected) {
+    store.write_batch([&](state::StateStore& batch) {
+        for (const auto& operation : plan.withheld) {
+            auto entry =
+                apply::audit_entry(operation, config.target.name, run_id, config.audit_sensitive);
+            entry.status = "withheld";
+            entry.error = plan.withheld_reason.value_or("");
+            batch.append_audit(entry, true);
+        }
+        for (const auto& rejection : rejected) {
+            if (rejection.key.empty()) continue; // no person to file it under
+            batch.append_audit({.run_id = run_id,
+                                .target = config.target.name,
+                                .key = rejection.key,
+                                .operation = "reject record",
+                                .status = "rejected",
+                                .error = rejection.reason,
+                                .reason = rejection.origin},
+                               true);
+        }
+    });
 }
 
 std::string file_fingerprint(const std::filesystem::path& file) {
@@ -888,7 +916,7 @@ ExitCode apply_plan_file(const Prepared& prepared, const RunOptions& options, st
         return ExitCode::failed;
     }
     auto [outcomes, result] = execute(config, target.client, store, snapshot, plan,
-                                      file->origin.as_of, *capabilities, options.quiet);
+                                      file->origin.as_of, *capabilities, options.quiet, run_id);
     state::RunCounts counts{0,
                             result.created,
                             result.updated,
@@ -1148,12 +1176,13 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     }
     auto started = std::chrono::steady_clock::now();
     auto run_id = store->begin_run(config.target.name, reconciling ? "sync --reconcile" : "sync");
+    record_held_back(*store, run_id, config, plan, mapped.rejections);
     std::vector<apply::Outcome> outcomes;
     apply::Tally result;
     if (target) { // nothing to send otherwise
         plan.unpack_bodies();
         std::tie(outcomes, result) = execute(config, target->client, *store, snapshot, plan,
-                                             prepared.now, *capabilities, options.quiet);
+                                             prepared.now, *capabilities, options.quiet, run_id);
     }
     std::optional<apply::GroupResults> groups_sent;
     if (target && group_plan && !group_plan->operations.empty() && !result.abandoned &&
@@ -1174,6 +1203,9 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     for (const auto& [id, count] : mapped.complete_reads)
         store->record_complete_read(id, count);
     store->finish_run(run_id, counts, static_cast<int>(code));
+    if (const auto pruned = store->prune_audit(config.audit_keep); pruned > 0)
+        spdlog::info("audit: {} entries older than {} days pruned", pruned,
+                     config.audit_keep.count());
     write_outputs({.run_id = run_id,
                    .exit_code = static_cast<int>(code),
                    .plan = &plan,
@@ -1312,6 +1344,19 @@ ExitCode explain(const Prepared& prepared, const RunOptions& options, std::ostre
 } // namespace
 
 ExitCode run(const RunOptions& options, std::ostream& out) {
+    if (options.command == Command::history) {
+        const auto config = load_config(options.config);
+        const auto records =
+            state::read_audit(config.state, options.key, config.case_sensitive_keys);
+        if (records.empty()) {
+            out << "No history for " << options.key << ": the audit trail of "
+                << config.state.string() << " has no entry about it (entries are kept "
+                << config.audit_keep.count() << " days).\n";
+            return ExitCode::failed;
+        }
+        print_history(out, options.key, records);
+        return ExitCode::ok;
+    }
     if (options.command == Command::status) {
         const auto config = load_config(options.config);
         print_status(out, state::read_history(config.state, options.status_runs), config.state);

@@ -13,7 +13,7 @@
 
 namespace hr2scim::agent {
 
-enum class Command { validate, plan, sync, explain, apply, service, status };
+enum class Command { validate, plan, sync, explain, apply, service, status, history };
 
 // The config and mapping a service loop accepted, held as text so that a later edit of the
 // files takes effect only when a reload accepts it (paths still resolve against the files'
@@ -31,7 +31,7 @@ struct RunOptions {
     std::optional<size_t> max_deactivations; // one run's override of the safety limits
     std::string log_level;                   // overrides the config's log.level when set
     bool allow_shrink = false;               // one run's override of source.max_shrink_percent
-    std::string key;                         // explain: the source key to show
+    std::string key;                         // explain, history: the source key to show
     // plan, sync: operations printed one by one; past this the plan is summarised by kind
     // (--show-all prints them all). Cron logs must not grow by megabytes a run.
     size_t show_operations = 100;

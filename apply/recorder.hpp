@@ -6,7 +6,9 @@
 #include "state/state_store.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace hr2scim::apply {
 
@@ -22,8 +24,12 @@ class StateRecorder final : public OutcomeSink {
   public:
     // `now` is the run's instant: it dates deactivations, from which the grace before DELETE
     // counts.
-    StateRecorder(state::StateStore& store, std::string target, std::chrono::sys_seconds now)
-        : m_store(store), m_target(std::move(target)), m_now(now) {}
+    // Each outcome is also an entry of the audit trail of run `run_id`, with the values of
+    // `sensitive` attributes redacted.
+    StateRecorder(state::StateStore& store, std::string target, std::chrono::sys_seconds now,
+                  std::int64_t run_id = 0, std::vector<std::string> sensitive = {})
+        : m_store(store), m_target(std::move(target)), m_now(now), m_run_id(run_id),
+          m_sensitive(std::move(sensitive)) {}
 
     void journal_create(const state::Operation& operation, const nlohmann::json& body) override;
     void record(const Outcome& outcome) override;
@@ -32,6 +38,13 @@ class StateRecorder final : public OutcomeSink {
     state::StateStore& m_store;
     std::string m_target;
     std::chrono::sys_seconds m_now;
+    std::int64_t m_run_id;
+    std::vector<std::string> m_sensitive;
 };
+
+// The audit entry an operation makes, before its outcome is known (status and error empty).
+[[nodiscard]] state::AuditEntry audit_entry(const state::Operation& operation,
+                                            const std::string& target, std::int64_t run_id,
+                                            const std::vector<std::string>& sensitive);
 
 } // namespace hr2scim::apply

@@ -88,6 +88,24 @@ CREATE TABLE group_members (
     PRIMARY KEY (target, group_key, member_key)
 );
 )sql",
+    // 7: the audit trail: every operation hr2scim sent or held back, and every record it
+    // rejected, with when, which run, what changed and why (pruned after audit.keep_days).
+    R"sql(
+CREATE TABLE audit (
+    id          INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    run_id      INTEGER,
+    target      TEXT NOT NULL,
+    source_key  TEXT NOT NULL,
+    operation   TEXT NOT NULL,
+    attributes  TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    error       TEXT NOT NULL DEFAULT '',
+    reason      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_by_key ON audit (source_key COLLATE NOCASE, id);
+CREATE INDEX audit_by_time ON audit (at);
+)sql",
 };
 
 int current_version(Database& db) {

@@ -2,6 +2,7 @@
 // The local state: per target, which SCIM id each source key has and what was last sent;
 // and a row per run. One SQLite file (WAL), mode 0600.
 
+#include "state/audit.hpp"
 #include "state/sqlite.hpp"
 #include "state/stored_group.hpp"
 #include "state/stored_resource.hpp"
@@ -111,13 +112,20 @@ class StateStore {
     };
     [[nodiscard]] std::optional<LastReconcile> last_reconcile(const std::string& target);
 
+    // The audit trail (state/audit.cpp). `unless_repeated`: not when the key's last entry on
+    // the target says the same (a record rejected, or a deactivation withheld, run after run).
+    void append_audit(const AuditEntry& entry, bool unless_repeated = false);
+    // Deletes entries older than `keep`; how many.
+    size_t prune_audit(std::chrono::days keep);
+
     [[nodiscard]] std::int64_t begin_run(const std::string& target, const std::string& command);
     void finish_run(std::int64_t run_id, const RunCounts& counts, int exit_code);
     [[nodiscard]] std::vector<RunRow> recent_runs(const std::string& target, int limit);
 
   private:
     Database m_db;
-    std::unique_ptr<Statement> m_save; // prepared once: a sync saves a row per outcome
+    std::unique_ptr<Statement> m_save;  // prepared once: a sync saves a row per outcome
+    std::unique_ptr<Statement> m_audit; // and appends an audit entry per outcome
 };
 
 } // namespace hr2scim::state

@@ -36,7 +36,8 @@ TEST(Cli, UsageErrorsNameTheMistakeAndExit64) {
     auto none = run_hr2scim({});
     EXPECT_EQ(none.exit_code, 64);
     EXPECT_NE(
-        none.err.find("a command is required (validate, plan, sync, explain, apply, run, status)"),
+        none.err.find(
+            "a command is required (validate, plan, sync, explain, apply, run, status, history)"),
         std::string::npos)
         << none.err;
     auto no_config = run_hr2scim({"sync"});
@@ -49,7 +50,7 @@ TEST(Cli, UsageErrorsNameTheMistakeAndExit64) {
     auto unknown = run_hr2scim({"-c", "x.yaml", "deploy"});
     EXPECT_EQ(unknown.exit_code, 64);
     EXPECT_NE(unknown.err.find("unknown command 'deploy' (commands: validate, plan, sync, explain, "
-                               "apply, run, status)"),
+                               "apply, run, status, history)"),
               std::string::npos)
         << unknown.err;
     auto option = run_hr2scim({"plan", "-c", "x.yaml", "--max-deletions", "3"});

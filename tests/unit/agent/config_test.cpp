@@ -47,7 +47,7 @@ TEST(Config, UnknownKeysAreErrorsWithFileLineAndColumn) {
     EXPECT_EQ(config_error(k_valid + "saftey:\n  max_deactivations: 5\n"),
               "/etc/hr2scim/c.yaml:10:1: unknown key 'saftey' in the config (expected: source, "
               "join, mapping, "
-              "target, state, safety, groups, log, metrics)");
+              "target, state, safety, groups, log, metrics, audit)");
     std::string bad_source = k_valid;
     bad_source.insert(bad_source.find("  key_column"), "  delimeter: ';'\n");
     EXPECT_EQ(config_error(bad_source),

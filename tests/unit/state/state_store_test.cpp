@@ -82,7 +82,7 @@ TEST(StateStore, MigratesAVersionOneFileKeepingItsRows) {
         Database db(file); // as hr2scim 0.1 left it: schema 1, no source_reads, no deactivated_at
         db.execute("ALTER TABLE resources DROP COLUMN deactivated_at; DROP TABLE source_reads; "
                    "DROP TABLE targets; ALTER TABLE resources DROP COLUMN version; "
-                   "DROP TABLE groups; DROP TABLE group_members; "
+                   "DROP TABLE groups; DROP TABLE group_members; DROP TABLE audit; "
                    "UPDATE schema_version SET version = 1");
     }
     StateStore store(file);
@@ -97,6 +97,11 @@ TEST(StateStore, MigratesAVersionOneFileKeepingItsRows) {
     EXPECT_EQ(store.last_complete_read("csv:hr.csv"), 41U);
     EXPECT_FALSE(store.snapshot("t").target_capabilities.has_value());
     EXPECT_TRUE(store.snapshot("t").groups.empty()); // migration 6 added the groups' tables
+    store.append_audit({.run_id = 1,
+                        .target = "t",
+                        .key = "E1",
+                        .operation = "update",
+                        .status = "done"}); // migration 7 added the audit trail
     store.remember_capabilities("t", {{"patch", false}});
     EXPECT_EQ(store.snapshot("t").target_capabilities, json({{"patch", false}}));
     EXPECT_FALSE(store.snapshot("other").target_capabilities.has_value());
@@ -116,7 +121,7 @@ TEST(StateStore, RefusesAFileFromANewerVersion) {
     } catch (const StateError& error) {
         EXPECT_STREQ(
             error.what(),
-            "the state file has schema version 99, newer than this hr2scim understands (6); "
+            "the state file has schema version 99, newer than this hr2scim understands (7); "
             "upgrade hr2scim");
     }
 }
