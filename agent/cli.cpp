@@ -54,20 +54,10 @@ std::string command_list() {
 
 // The first word that is not an option (or an option's value) must be a command.
 std::optional<std::string> unknown_command(int argc, char** argv) {
-    static const std::array<std::string_view, 14> k_taking_values = {"--report",
-                                                                     "--runs",
-                                                                     "-c",
-                                                                     "--config",
-                                                                     "--log-level",
-                                                                     "--as-of",
-                                                                     "--max-deactivations",
-                                                                     "--show",
-                                                                     "--hand-over",
-                                                                     "--approve-withheld",
-                                                                     "--out",
-                                                                     "--every",
-                                                                     "--jitter",
-                                                                     "--log-format"};
+    static const std::array<std::string_view, 15> k_taking_values = {
+        "-c",      "--config",    "--log-level",        "--log-format", "--as-of",
+        "--show",  "--hand-over", "--approve-withheld", "--out",        "--max-deactivations",
+        "--every", "--jitter",    "--report",           "--runs",       "--target"};
     for (int i = 1; i < argc; ++i) {
         std::string_view word = argv[i];
         if (word.starts_with("-")) {
@@ -117,6 +107,8 @@ int main_with_arguments(int argc, char** argv) {
     app.add_option("--log-level", options.log_level,
                    "trace, debug, info, warn or error (overrides the config)")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+    app.add_option("--target", options.target,
+                   "NAME: only this target, of a config with several (targets:)");
     std::string log_format;
     app.add_option("--log-format", log_format,
                    "text, json (one object a line) or journal (journald's fields and "

@@ -378,6 +378,39 @@ void read_groups(const Reader& reader, const YAML::Node& node, state::GroupPolic
     }
 }
 
+// `targets:`: a list of target sections, each with a unique name and, optionally, its own
+// mapping, safety and groups (the top-level ones otherwise).
+void read_targets(const Reader& reader, const YAML::Node& list, Config& config) {
+    if (!list.IsSequence() || list.size() == 0)
+        throw ConfigError(reader.where(list) + "targets must be a list of target sections");
+    std::set<std::string> names;
+    for (const auto& item : list) {
+        if (!item.IsMap())
+            throw ConfigError(reader.where(item) + "each of targets must be a target section");
+        TargetSetup setup{{}, config.mapping, config.safety, config.groups};
+        YAML::Node target_keys = YAML::Clone(item);
+        for (const char* own : {"mapping", "safety", "groups"})
+            target_keys.remove(own);
+        if (!item["name"])
+            throw ConfigError(reader.where(item) +
+                              "each of targets needs a name (it keys the target in the state)");
+        read_target(reader, target_keys, setup.target);
+        if (!names.insert(setup.target.name).second)
+            throw ConfigError(reader.where(item["name"]) + "two targets are named '" +
+                              setup.target.name + "'");
+        if (item["mapping"]) setup.mapping = reader.path(item["mapping"], "targets.mapping");
+        if (setup.mapping.empty())
+            throw ConfigError(reader.where(item) + "target " + setup.target.name +
+                              " has no mapping (and the config names none for every target)");
+        if (item["safety"]) read_safety(reader, item["safety"], setup.safety, setup.groups);
+        if (item["groups"]) read_groups(reader, item["groups"], setup.groups);
+        if (const auto chunk = item["max_member_changes_per_patch"])
+            setup.groups.max_member_changes_per_patch =
+                reader.number<size_t>(chunk, "target.max_member_changes_per_patch", 1, 10'000);
+        config.targets.push_back(std::move(setup));
+    }
+}
+
 void read_log(const Reader& reader, const YAML::Node& node, Config& config) {
     reader.check_keys(node, "log", {"level"});
     if (!node["level"]) return;
@@ -403,25 +436,39 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& f
                           ": expected a map with source, mapping, target and state");
     resolve_references(root, file);
     reader.check_keys(root, "the config",
-                      {"source", "join", "mapping", "target", "state", "safety", "groups", "log",
-                       "metrics", "audit"});
+                      {"source", "join", "mapping", "target", "targets", "state", "safety",
+                       "groups", "log", "metrics", "audit"});
     Config config;
     config.file = file;
-    for (const char* required : {"source", "mapping", "target", "state"})
+    const bool several = static_cast<bool>(root["targets"]);
+    if (several && root["target"])
+        throw ConfigError(reader.where(root["targets"]) +
+                          "target and targets say the same thing: keep one (targets: a list)");
+    for (const char* required : {"source", several ? "targets" : "target", "state"})
         if (!root[required])
             throw ConfigError(file.string() + ": missing '" + std::string(required) + "'");
+    if (!several && !root["mapping"]) throw ConfigError(file.string() + ": missing 'mapping'");
     read_source(reader, root["source"], config.source_type, config.source, config.source_guards,
                 &config.case_sensitive_keys);
     if (root["join"]) read_joins(reader, root["join"], config);
-    config.mapping = reader.path(root["mapping"], "mapping");
-    read_target(reader, root["target"], config.target);
+    if (root["mapping"]) config.mapping = reader.path(root["mapping"], "mapping");
     config.state = reader.path(root["state"], "state");
     if (root["safety"]) read_safety(reader, root["safety"], config.safety, config.groups);
     if (root["groups"]) read_groups(reader, root["groups"], config.groups);
-    if (const auto chunk = root["target"]["max_member_changes_per_patch"])
-        config.groups.max_member_changes_per_patch =
-            reader.number<size_t>(chunk, "target.max_member_changes_per_patch", 1, 10'000);
     config.groups.case_sensitive_keys = config.case_sensitive_keys;
+    if (several) {
+        read_targets(reader, root["targets"], config);
+        const auto& first = config.targets.front();
+        config.target = first.target;
+        config.mapping = first.mapping;
+        config.safety = first.safety;
+        config.groups = first.groups;
+    } else {
+        read_target(reader, root["target"], config.target);
+        if (const auto chunk = root["target"]["max_member_changes_per_patch"])
+            config.groups.max_member_changes_per_patch =
+                reader.number<size_t>(chunk, "target.max_member_changes_per_patch", 1, 10'000);
+    }
     if (root["log"]) read_log(reader, root["log"], config);
     if (const auto audit = root["audit"]) {
         reader.check_keys(audit, "audit", {"keep_days", "sensitive"});
@@ -442,6 +489,33 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& f
             config.metrics_textfile = reader.path(metrics["textfile"], "metrics.textfile");
     }
     return config;
+}
+
+std::vector<Config> one_config_per_target(const Config& config, const std::string& only) {
+    std::vector<Config> configs;
+    if (config.targets.empty()) {
+        if (!only.empty() && only != config.target.name)
+            throw ConfigError("--target " + only + ": the config's target is named '" +
+                              config.target.name + "'");
+        configs.push_back(config);
+        return configs;
+    }
+    std::string names;
+    for (const auto& setup : config.targets) {
+        names += (names.empty() ? "" : ", ") + setup.target.name;
+        if (!only.empty() && only != setup.target.name) continue;
+        Config one = config;
+        one.targets.clear();
+        one.target = setup.target;
+        one.mapping = setup.mapping;
+        one.safety = setup.safety;
+        one.groups = setup.groups;
+        configs.push_back(std::move(one));
+    }
+    if (configs.empty())
+        throw ConfigError("--target " + only +
+                          ": no target of that name (the config has: " + names + ")");
+    return configs;
 }
 
 Config load_config(const std::filesystem::path& file) {

@@ -70,6 +70,15 @@ struct JoinConfig {
     state::SourceGuards source_guards;
 };
 
+// One target of a config with several (`targets:`): its own mapping, safety limits and group
+// policy (the top-level ones where it names none).
+struct TargetSetup {
+    TargetConfig target;
+    std::filesystem::path mapping;
+    state::SafetyLimits safety;
+    state::GroupPolicy groups;
+};
+
 struct Config {
     std::filesystem::path file;
     std::string source_type;
@@ -93,7 +102,15 @@ struct Config {
     // audit: how long the audit trail keeps entries, and attributes whose values it redacts.
     std::chrono::days audit_keep{365};
     std::vector<std::string> audit_sensitive;
+    // With `targets:`, every target (target, mapping, safety and groups above are the first's);
+    // empty with `target:`.
+    std::vector<TargetSetup> targets;
 };
+
+// One config per target, in the file's order (the config itself when it has one target);
+// `only`: just the target of that name (a ConfigError naming the targets when there is none).
+[[nodiscard]] std::vector<Config> one_config_per_target(const Config& config,
+                                                        const std::string& only = {});
 
 [[nodiscard]] Config load_config(const std::filesystem::path& file);
 [[nodiscard]] Config parse_config(const std::string& yaml_text, const std::filesystem::path& file);

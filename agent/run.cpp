@@ -15,6 +15,7 @@
 #include "apply/recorder.hpp"
 #include "apply/stop_request.hpp"
 #include "connectors/join.hpp"
+#include "connectors/shared_read.hpp"
 #include "connectors/source_registry.hpp"
 #include "connectors/source_support.hpp"
 #include "http/json_body.hpp"
@@ -81,21 +82,31 @@ struct MappedSource {
 // The record count of a source's last complete read, when the state is at hand.
 using LastRead = std::function<std::optional<size_t>(const std::string& source_id)>;
 
-Prepared prepare(const std::filesystem::path& config_file, const std::string& log_level,
-                 std::optional<mappings::Instant> as_of, const PinnedConfig* pinned) {
-    Prepared prepared{
-        pinned ? parse_config(pinned->config_text, config_file) : load_config(config_file),
-        {},
-        {},
-        {},
-        as_of.value_or(
-            std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()))};
+// One read of the sources for every target of a run: the first target's preparation makes
+// them, the others read through them.
+struct SharedSources {
+    std::shared_ptr<connectors::SharedRead> primary;
+    std::vector<std::shared_ptr<connectors::SharedRead>> joins;
+};
+
+Prepared prepare(Config config, const std::string& log_level,
+                 std::optional<mappings::Instant> as_of, const PinnedConfig* pinned,
+                 SharedSources* shared = nullptr) {
+    Prepared prepared{std::move(config),
+                      {},
+                      {},
+                      {},
+                      as_of.value_or(std::chrono::time_point_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now()))};
     spdlog::set_level(
         spdlog::level::from_str(log_level.empty() ? prepared.config.log_level : log_level));
     http::set_log_target(prepared.config.target.name);
-    prepared.mapping = pinned && pinned->mapping_file == prepared.config.mapping
-                           ? mappings::parse_mapping(pinned->mapping_text, pinned->mapping_file)
+    const auto pinned_mapping = pinned ? pinned->mappings.find(prepared.config.mapping)
+                                       : decltype(pinned->mappings.end()){};
+    prepared.mapping = pinned && pinned_mapping != pinned->mappings.end()
+                           ? mappings::parse_mapping(pinned_mapping->second, pinned_mapping->first)
                            : mappings::load_mapping(prepared.config.mapping);
+    const auto& config_file = prepared.config.file;
     auto make = [&](const std::string& type, const connectors::SourceOptions& options,
                     const std::string& where) {
         try {
@@ -105,11 +116,29 @@ Prepared prepare(const std::filesystem::path& config_file, const std::string& lo
                               error.what());
         }
     };
-    prepared.source = make(prepared.config.source_type, prepared.config.source, "source");
-    for (const auto& join : prepared.config.joins)
+    auto source = [&](std::shared_ptr<connectors::SharedRead>& read, const std::string& type,
+                      const connectors::SourceOptions& options,
+                      const std::string& where) -> std::unique_ptr<connectors::Source> {
+        if (!shared) return make(type, options, where);
+        if (!read) read = std::make_shared<connectors::SharedRead>(make(type, options, where));
+        return std::make_unique<connectors::SharedReadSource>(read);
+    };
+    std::shared_ptr<connectors::SharedRead> unshared;
+    prepared.source = source(shared ? shared->primary : unshared, prepared.config.source_type,
+                             prepared.config.source, "source");
+    if (shared) shared->joins.resize(prepared.config.joins.size());
+    for (size_t i = 0; i < prepared.config.joins.size(); ++i) {
+        const auto& join = prepared.config.joins[i];
         prepared.joins.push_back(
-            {&join, make(join.source_type, join.source, "join " + join.name + ": source")});
+            {&join, source(shared ? shared->joins[i] : unshared, join.source_type, join.source,
+                           "join " + join.name + ": source")});
+    }
     return prepared;
+}
+
+Config read_config(const RunOptions& options) {
+    return options.pinned ? parse_config(options.pinned->config_text, options.config)
+                          : load_config(options.config);
 }
 
 // Reads one joined source and joins it onto the primary records; a secondary that fails,
@@ -1343,6 +1372,86 @@ ExitCode explain(const Prepared& prepared, const RunOptions& options, std::ostre
 
 } // namespace
 
+// What ends a run before it starts (a bad config, mapping or state) is logged and exit 1.
+template <typename Run> ExitCode reporting_errors(Run&& run) {
+    try {
+        return run();
+    } catch (const ConfigError& error) {
+        spdlog::error("{}", error.what());
+    } catch (const mappings::MappingError& error) {
+        spdlog::error("{}", error.what());
+    } catch (const state::StateError& error) {
+        spdlog::error("state: {}", error.what());
+    } catch (const std::exception& error) {
+        spdlog::critical("unexpected error: {}", error.what());
+    }
+    return ExitCode::failed;
+}
+
+ExitCode run_prepared(const Prepared& prepared, const RunOptions& options, std::ostream& out) {
+    if (options.command == Command::validate) return validate(prepared, out);
+    if (options.command == Command::explain) return explain(prepared, options, out);
+    if (options.command == Command::apply) return apply_plan_file(prepared, options, out);
+    return plan_or_sync(prepared, options, out);
+}
+
+// How much an exit code matters when several targets give one each: could not run, then a
+// safety stop, then partial, then changes (plan --detailed-exitcode), then ok.
+int severity(ExitCode code) {
+    switch (code) {
+    case ExitCode::failed:
+        return 4;
+    case ExitCode::safety_stop:
+        return 3;
+    case ExitCode::partial:
+        return 2;
+    case ExitCode::changes_pending:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+// Each target in turn, from one read of the sources: a target that fails does not stop the
+// others, and the summary says which did what.
+ExitCode run_each_target(std::vector<Config>& configs, const RunOptions& options,
+                         std::ostream& out) {
+    if (options.command == Command::apply || !options.plan_out.empty() ||
+        !options.approve_withheld.empty() || !options.hand_overs.empty())
+        throw ConfigError("the config has " + std::to_string(configs.size()) +
+                          " targets: apply, plan --out, --approve-withheld and --hand-over act "
+                          "on one; name it with --target NAME");
+    SharedSources shared;
+    std::vector<std::pair<std::string, ExitCode>> results;
+    for (auto& config : configs) {
+        const std::string name = config.target.name;
+        out << (results.empty() ? "" : "\n") << "=== Target " << name << " ===\n";
+        RunOptions one = options;
+        if (!options.report.empty()) {
+            one.report = options.report;
+            one.report.replace_filename(options.report.stem().string() + "." + name +
+                                        options.report.extension().string());
+        }
+        const auto code = reporting_errors([&] {
+            auto prepared = prepare(std::move(config), options.log_level, options.as_of,
+                                    options.pinned, &shared);
+            return run_prepared(prepared, one, out);
+        });
+        results.emplace_back(name, code);
+    }
+    ExitCode worst = ExitCode::ok;
+    std::string summary;
+    for (const auto& [name, code] : results) {
+        summary += (summary.empty() ? "" : "; ") + name + " " +
+                   (code == ExitCode::failed ? std::string("FAILED")
+                                             : result_name(static_cast<int>(code))) +
+                   " (exit " + std::to_string(static_cast<int>(code)) + ")";
+        if (severity(code) > severity(worst)) worst = code;
+    }
+    out << "\nTargets: " << summary << ".\n";
+    return worst;
+}
+
 ExitCode run(const RunOptions& options, std::ostream& out) {
     if (options.command == Command::history) {
         const auto config = load_config(options.config);
@@ -1362,30 +1471,21 @@ ExitCode run(const RunOptions& options, std::ostream& out) {
         print_status(out, state::read_history(config.state, options.status_runs), config.state);
         return ExitCode::ok;
     }
-    auto prepared = prepare(options.config, options.log_level, options.as_of, options.pinned);
-    if (options.command == Command::validate) return validate(prepared, out);
-    if (options.command == Command::explain) return explain(prepared, options, out);
-    if (options.command == Command::apply) return apply_plan_file(prepared, options, out);
-    return plan_or_sync(prepared, options, out);
+    auto configs = one_config_per_target(read_config(options), options.target);
+    if (configs.size() > 1) return run_each_target(configs, options, out);
+    auto prepared =
+        prepare(std::move(configs.front()), options.log_level, options.as_of, options.pinned);
+    return run_prepared(prepared, options, out);
 }
 
 ExitCode run_reporting_errors(const RunOptions& options, std::ostream& out) {
-    try {
-        return run(options, out);
-    } catch (const ConfigError& error) {
-        spdlog::error("{}", error.what());
-    } catch (const mappings::MappingError& error) {
-        spdlog::error("{}", error.what());
-    } catch (const state::StateError& error) {
-        spdlog::error("state: {}", error.what());
-    } catch (const std::exception& error) {
-        spdlog::critical("unexpected error: {}", error.what());
-    }
-    return ExitCode::failed;
+    return reporting_errors([&] { return run(options, out); });
 }
 
 void check_config(const RunOptions& options) {
-    (void)prepare(options.config, options.log_level, options.as_of, options.pinned);
+    SharedSources shared;
+    for (auto& config : one_config_per_target(read_config(options)))
+        (void)prepare(std::move(config), options.log_level, options.as_of, options.pinned, &shared);
 }
 
 } // namespace hr2scim::agent

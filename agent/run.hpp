@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -20,8 +21,7 @@ enum class Command { validate, plan, sync, explain, apply, service, status, hist
 // folders).
 struct PinnedConfig {
     std::string config_text;
-    std::filesystem::path mapping_file;
-    std::string mapping_text;
+    std::map<std::filesystem::path, std::string> mappings; // each target's mapping file, read
 };
 
 struct RunOptions {
@@ -51,6 +51,7 @@ struct RunOptions {
     std::optional<std::chrono::sys_seconds> as_of;
     std::filesystem::path report; // sync, run --report FILE: the run's JSON report
     size_t status_runs = 10;      // status --runs N
+    std::string target;           // --target NAME: only this target of a config with several
     // The service loop's accepted config; nullptr: read the files.
     const PinnedConfig* pinned = nullptr;
 };

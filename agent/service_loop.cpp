@@ -102,9 +102,9 @@ std::string read_text(const std::filesystem::path& file, std::string_view what) 
 PinnedConfig read_and_check(const RunOptions& options) {
     PinnedConfig pinned;
     pinned.config_text = read_text(options.config, "config file");
-    const auto config = parse_config(pinned.config_text, options.config);
-    pinned.mapping_file = config.mapping;
-    pinned.mapping_text = read_text(config.mapping, "mapping file");
+    for (const auto& config :
+         one_config_per_target(parse_config(pinned.config_text, options.config)))
+        pinned.mappings.try_emplace(config.mapping, read_text(config.mapping, "mapping file"));
     RunOptions check = options;
     check.pinned = &pinned;
     check_config(check);

@@ -46,8 +46,8 @@ TEST(Config, ReadsAValidFileAndResolvesRelativePaths) {
 TEST(Config, UnknownKeysAreErrorsWithFileLineAndColumn) {
     EXPECT_EQ(config_error(k_valid + "saftey:\n  max_deactivations: 5\n"),
               "/etc/hr2scim/c.yaml:10:1: unknown key 'saftey' in the config (expected: source, "
-              "join, mapping, "
-              "target, state, safety, groups, log, metrics, audit)");
+              "join, mapping, target, "
+              "targets, state, safety, groups, log, metrics, audit)");
     std::string bad_source = k_valid;
     bad_source.insert(bad_source.find("  key_column"), "  delimeter: ';'\n");
     EXPECT_EQ(config_error(bad_source),
@@ -134,6 +134,71 @@ TEST(Config, TokensComeFromTheEnvironmentOrAFile) {
     }
     ::chmod(from_file.token_file.c_str(), 0600);
     EXPECT_EQ(resolve_token(from_file), "from-file");
+}
+
+const std::string k_two_targets = R"(source:
+  type: csv
+  path: hr.csv
+  key_column: id
+mapping: mapping.yaml
+safety:
+  max_deactivations: 7
+targets:
+  - name: crm
+    url: https://crm.example.com/scim/v2
+    token_env: CRM_TOKEN
+  - name: wiki
+    url: https://wiki.example.com/scim/v2
+    token_env: WIKI_TOKEN
+    mapping: wiki.yaml
+    profile: put_only
+    operations: { deactivate: false }
+    safety: { max_deactivations: 2 }
+state: /var/lib/hr2scim/state.db
+)";
+
+TEST(ConfigTargets, EachTargetHasItsOwnMappingSafetyAndSwitchesWithTheTopLevelAsDefaults) {
+    auto config = parse_config(k_two_targets, "/etc/hr2scim/c.yaml");
+    auto each = one_config_per_target(config);
+    ASSERT_EQ(each.size(), 2U);
+    EXPECT_EQ(each[0].target.name, "crm");
+    EXPECT_EQ(each[0].mapping, "/etc/hr2scim/mapping.yaml");
+    EXPECT_EQ(each[0].safety.max_deactivations, 7U) << "the top-level safety";
+    EXPECT_EQ(each[1].target.name, "wiki");
+    EXPECT_EQ(each[1].mapping, "/etc/hr2scim/wiki.yaml");
+    EXPECT_EQ(each[1].safety.max_deactivations, 2U);
+    EXPECT_EQ(each[1].target.profile, "put_only");
+    EXPECT_FALSE(each[1].target.operations.deactivate);
+    EXPECT_TRUE(each[0].target.operations.deactivate);
+    EXPECT_EQ(each[0].state, each[1].state) << "one state, keyed by target";
+    auto only = one_config_per_target(config, "wiki");
+    ASSERT_EQ(only.size(), 1U);
+    EXPECT_EQ(only[0].target.name, "wiki");
+    auto single = one_config_per_target(parse_config(k_valid, "/etc/hr2scim/c.yaml"));
+    ASSERT_EQ(single.size(), 1U) << "a one-target config works unchanged";
+    EXPECT_EQ(single[0].target.name, "default");
+}
+
+TEST(ConfigTargets, MistakesAreNamed) {
+    auto twice = k_two_targets;
+    twice.replace(twice.find("name: wiki"), 10, "name: crm");
+    EXPECT_EQ(config_error(twice), "/etc/hr2scim/c.yaml:12:11: two targets are named 'crm'");
+    auto both = k_two_targets + "target:\n  url: https://x.example.com\n  token_env: X\n";
+    EXPECT_NE(config_error(both).find("target and targets say the same thing"), std::string::npos)
+        << config_error(both);
+    auto unnamed = k_two_targets;
+    unnamed.replace(unnamed.find("name: crm\n    "), 14, "");
+    EXPECT_NE(config_error(unnamed).find("each of targets needs a name"), std::string::npos)
+        << config_error(unnamed);
+    auto no_mapping = k_two_targets;
+    no_mapping.replace(no_mapping.find("mapping: mapping.yaml\n"), 22, "");
+    EXPECT_EQ(config_error(no_mapping),
+              "/etc/hr2scim/c.yaml:8:5: target crm has no mapping (and the config names none "
+              "for every target)");
+    auto unknown_key = k_two_targets;
+    unknown_key.insert(unknown_key.find("    token_env: CRM_TOKEN"), "    mappings: x.yaml\n");
+    EXPECT_NE(config_error(unknown_key).find("unknown key 'mappings' in target"), std::string::npos)
+        << config_error(unknown_key);
 }
 
 // Sets an environment variable for one scope.
