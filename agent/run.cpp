@@ -960,6 +960,7 @@ ExitCode apply_plan_file(const Prepared& prepared, const RunOptions& options, st
                           : result.failed + result.skipped > 0 ? ExitCode::partial
                                                                : ExitCode::ok;
     store.finish_run(run_id, counts, static_cast<int>(code));
+    store.record_run_outcomes(run_id, outcomes_by_kind(outcomes));
     print_summary(
         out, config.target.name, counts, result,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -1232,6 +1233,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     for (const auto& [id, count] : mapped.complete_reads)
         store->record_complete_read(id, count);
     store->finish_run(run_id, counts, static_cast<int>(code));
+    store->record_run_outcomes(run_id, outcomes_by_kind(outcomes));
     if (const auto pruned = store->prune_audit(config.audit_keep); pruned > 0)
         spdlog::info("audit: {} entries older than {} days pruned", pruned,
                      config.audit_keep.count());

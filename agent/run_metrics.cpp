@@ -80,21 +80,15 @@ std::string prometheus_metrics(const std::vector<state::TargetHistory>& targets)
                            target_label(history) + ",result=\"" + result_name(code) + "\"",
                            static_cast<double>(count));
     metrics.family("hr2scim_operations_total", "counter",
-                   "Operations since the state began: applied by kind (outcome done), and failed "
-                   "or skipped (kind any).");
-    for (const auto& history : targets) {
-        const auto& totals = history.totals;
-        for (const auto& [kind, count] :
-             {std::pair{"create", totals.created}, std::pair{"update", totals.updated},
-              std::pair{"deactivate", totals.deactivated},
-              std::pair{"reactivate", totals.reactivated}})
+                   "Operations sent since the state began, by kind (create, update, "
+                   "deactivate, reactivate, delete, link_manager_of) and outcome (done, conflict, "
+                   "refused, transient_failure, target_unusable, unknown, skipped).");
+    for (const auto& history : targets)
+        for (const auto& [kind_outcome, count] : history.operations)
             metrics.sample("hr2scim_operations_total",
-                           target_label(history) + ",kind=\"" + kind + "\",outcome=\"done\"",
+                           target_label(history) + ",kind=\"" + label(kind_outcome.first) +
+                               "\",outcome=\"" + label(kind_outcome.second) + "\"",
                            static_cast<double>(count));
-        metrics.sample("hr2scim_operations_total",
-                       target_label(history) + ",kind=\"any\",outcome=\"failed\"",
-                       static_cast<double>(totals.failed));
-    }
     metrics.family("hr2scim_users_managed", "gauge",
                    "Users hr2scim manages on the target, by status.");
     for (const auto& history : targets)

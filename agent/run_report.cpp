@@ -4,6 +4,7 @@
 #include "agent/run_metrics.hpp"
 #include "http/secrets.hpp"
 
+#include <algorithm>
 #include <fmt/chrono.h>
 
 namespace hr2scim::agent {
@@ -83,6 +84,20 @@ nlohmann::ordered_json run_report(const RunReportInputs& inputs) {
                                   {"reason", rejection.reason}});
     report["rejections"] = std::move(rejections);
     return report;
+}
+
+nlohmann::json outcomes_by_kind(const std::vector<apply::Outcome>& outcomes) {
+    auto by_kind = nlohmann::json::object();
+    for (const auto& outcome : outcomes) {
+        if (outcome.operation == nullptr) continue;
+        std::string result(apply::to_string(outcome.result));
+        std::ranges::replace(result, ' ', '_');
+        std::string kind(state::verb(outcome.operation->kind));
+        std::ranges::replace(kind, ' ', '_');
+        auto& count = by_kind[kind][result];
+        count = count.is_null() ? 1 : count.get<size_t>() + 1;
+    }
+    return by_kind;
 }
 
 void write_run_report(const std::filesystem::path& file, const RunReportInputs& inputs) {

@@ -35,6 +35,9 @@ struct RunReportInputs {
 };
 
 [[nodiscard]] nlohmann::ordered_json run_report(const RunReportInputs& inputs);
+// The operations sent by kind and outcome, as the state's runs keep them:
+// {"create": {"done": 10}, "update": {"done": 2, "refused": 1}} (in snake_case).
+[[nodiscard]] nlohmann::json outcomes_by_kind(const std::vector<apply::Outcome>& outcomes);
 void write_run_report(const std::filesystem::path& file, const RunReportInputs& inputs);
 
 } // namespace hr2scim::agent

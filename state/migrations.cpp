@@ -89,7 +89,8 @@ CREATE TABLE group_members (
 );
 )sql",
     // 7: the audit trail: every operation hr2scim sent or held back, and every record it
-    // rejected, with when, which run, what changed and why (pruned after audit.keep_days).
+    // rejected, with when, which run, what changed and why (pruned after audit.keep_days);
+    // and each run's operations by kind and outcome ({"update": {"done": 3, "refused": 1}}).
     R"sql(
 CREATE TABLE audit (
     id          INTEGER PRIMARY KEY,
@@ -105,6 +106,7 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_by_key ON audit (source_key COLLATE NOCASE, id);
 CREATE INDEX audit_by_time ON audit (at);
+ALTER TABLE runs ADD COLUMN outcomes TEXT;
 )sql",
 };
 

@@ -3,6 +3,7 @@
 #include "state/timestamp.hpp"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 namespace hr2scim::state {
 namespace {
@@ -50,10 +51,24 @@ std::vector<TargetHistory> read_history(Database& db, size_t recent) {
         history.target = target;
         return history;
     };
-    auto runs = db.prepare("SELECT " + std::string(k_run_columns) + " FROM runs ORDER BY id DESC");
+    bool has_outcomes = false; // states before schema 7 have no outcomes column
+    for (auto column = db.prepare("PRAGMA table_info(runs)"); column.step();)
+        has_outcomes = has_outcomes || column.view(1) == "outcomes";
+    auto runs =
+        db.prepare("SELECT " + std::string(k_run_columns) +
+                   (has_outcomes ? ", outcomes" : ", NULL") + " FROM runs ORDER BY id DESC");
     while (runs.step()) {
         auto run = run_from(runs);
         auto& history = history_of(run.target);
+        if (!runs.is_null(17)) {
+            const auto outcomes = nlohmann::json::parse(runs.view(17), nullptr, false);
+            if (outcomes.is_object())
+                for (const auto& [kind, by_outcome] : outcomes.items())
+                    if (by_outcome.is_object())
+                        for (const auto& [outcome, count] : by_outcome.items())
+                            if (count.is_number_unsigned())
+                                history.operations[{kind, outcome}] += count.get<size_t>();
+        }
         if (run.exit_code) {
             ++history.runs_by_exit_code[*run.exit_code];
             add(history.totals, run.counts);

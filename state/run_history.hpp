@@ -31,7 +31,9 @@ struct TargetHistory {
     std::vector<RunRecord> recent; // newest first
     std::map<int, size_t> runs_by_exit_code;
     size_t unfinished_runs = 0;
-    RunCounts totals;                      // summed over every finished run
+    RunCounts totals; // summed over every finished run
+    // Operations by kind and outcome, summed over every run that recorded them (schema 7 on).
+    std::map<std::pair<std::string, std::string>, size_t> operations;
     std::optional<RunRecord> last_success; // the last run that exited 0
     size_t active_users = 0;
     size_t deactivated_users = 0;

@@ -323,6 +323,13 @@ void StateStore::finish_run(std::int64_t run_id, const RunCounts& counts, int ex
         .run();
 }
 
+void StateStore::record_run_outcomes(std::int64_t run_id, const nlohmann::json& outcomes) {
+    m_db.prepare("UPDATE runs SET outcomes = ? WHERE id = ?")
+        .bind(1, outcomes.dump())
+        .bind(2, run_id)
+        .run();
+}
+
 std::vector<RunRow> StateStore::recent_runs(const std::string& target, int limit) {
     auto query = m_db.prepare("SELECT id, command, COALESCE(exit_code, -1), records, created, "
                               "updated, deactivated, reactivated, "

@@ -120,6 +120,8 @@ class StateStore {
 
     [[nodiscard]] std::int64_t begin_run(const std::string& target, const std::string& command);
     void finish_run(std::int64_t run_id, const RunCounts& counts, int exit_code);
+    // The run's operations by kind and outcome: {"create": {"done": 10, "refused": 1}}.
+    void record_run_outcomes(std::int64_t run_id, const nlohmann::json& outcomes);
     [[nodiscard]] std::vector<RunRow> recent_runs(const std::string& target, int limit);
 
   private:

@@ -97,7 +97,13 @@ TEST_F(RunOutputsTest, MetricsAndTheReportCountWhatTheServerSaw) {
     samples = metrics();
     EXPECT_EQ(samples[R"(hr2scim_runs_total{target="test",result="ok"})"], 1);
     EXPECT_EQ(samples[R"(hr2scim_runs_total{target="test",result="partial"})"], 1);
-    EXPECT_EQ(samples[R"(hr2scim_operations_total{target="test",kind="any",outcome="failed"})"], 1);
+    EXPECT_EQ(samples[R"(hr2scim_operations_total{target="test",kind="update",outcome="refused"})"],
+              1);
+    EXPECT_EQ(samples[R"(hr2scim_operations_total{target="test",kind="update",outcome="done"})"], 1)
+        << "one change went through";
+    EXPECT_EQ(samples[R"(hr2scim_operations_total{target="test",kind="create",outcome="done"})"],
+              10)
+        << "counted since the state began";
     EXPECT_EQ(
         samples[R"(hr2scim_operations_total{target="test",kind="deactivate",outcome="done"})"], 1);
     EXPECT_EQ(samples[R"(hr2scim_users_managed{target="test",status="deactivated"})"], 1);

@@ -83,6 +83,7 @@ TEST(StateStore, MigratesAVersionOneFileKeepingItsRows) {
         db.execute("ALTER TABLE resources DROP COLUMN deactivated_at; DROP TABLE source_reads; "
                    "DROP TABLE targets; ALTER TABLE resources DROP COLUMN version; "
                    "DROP TABLE groups; DROP TABLE group_members; DROP TABLE audit; "
+                   "ALTER TABLE runs DROP COLUMN outcomes; "
                    "UPDATE schema_version SET version = 1");
     }
     StateStore store(file);
