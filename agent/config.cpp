@@ -518,12 +518,16 @@ std::vector<Config> one_config_per_target(const Config& config, const std::strin
     return configs;
 }
 
-Config load_config(const std::filesystem::path& file) {
+std::string read_text_file(const std::filesystem::path& file, std::string_view what) {
     std::ifstream in(file, std::ios::binary);
-    if (!in) throw ConfigError("cannot open config file " + file.string());
+    if (!in) throw ConfigError("cannot open " + std::string(what) + " " + file.string());
     std::ostringstream text;
     text << in.rdbuf();
-    return parse_config(text.str(), file);
+    return text.str();
+}
+
+Config load_config(const std::filesystem::path& file) {
+    return parse_config(read_text_file(file, "config file"), file);
 }
 
 // A secret from an environment variable or an owner-only file, as the config names it.

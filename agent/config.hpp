@@ -113,6 +113,8 @@ struct Config {
                                                         const std::string& only = {});
 
 [[nodiscard]] Config load_config(const std::filesystem::path& file);
+// A file's whole text; ConfigError "cannot open <what> <file>" when it cannot be read.
+[[nodiscard]] std::string read_text_file(const std::filesystem::path& file, std::string_view what);
 [[nodiscard]] Config parse_config(const std::string& yaml_text, const std::filesystem::path& file);
 
 // Reads the target's token from the environment or its file; the error never holds the token.

@@ -1,10 +1,12 @@
 #include "agent/log_sinks.hpp"
 
 #include "http/log_fields.hpp"
+#include "state/timestamp.hpp"
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fmt/format.h>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <spdlog/sinks/base_sink.h>
@@ -48,17 +50,13 @@ std::string_view level_name(spdlog::level::level_enum level) {
     }
 }
 
+// "2026-11-25T04:03:46.252Z": the state's timestamp (UTC) with milliseconds.
 std::string utc_time(spdlog::log_clock::time_point time) {
-    const auto since = time.time_since_epoch();
-    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since);
+    const auto seconds = std::chrono::floor<std::chrono::seconds>(time);
     const auto millis =
-        std::chrono::duration_cast<std::chrono::milliseconds>(since - seconds).count();
-    const std::time_t whole = seconds.count();
-    std::tm parts{};
-    ::gmtime_r(&whole, &parts);
-    char text[40];
-    const auto length = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &parts);
-    std::snprintf(text + length, sizeof text - length, ".%03dZ", static_cast<int>(millis));
+        std::chrono::duration_cast<std::chrono::milliseconds>(time - seconds).count();
+    auto text = state::to_timestamp(seconds);
+    text.insert(text.size() - 1, fmt::format(".{:03}", millis));
     return text;
 }
 

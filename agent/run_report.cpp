@@ -3,16 +3,15 @@
 #include "agent/output_file.hpp"
 #include "agent/run_metrics.hpp"
 #include "http/secrets.hpp"
+#include "state/timestamp.hpp"
 
 #include <algorithm>
-#include <fmt/chrono.h>
 
 namespace hr2scim::agent {
 namespace {
 
 std::string utc(std::chrono::system_clock::time_point time) {
-    return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z",
-                       std::chrono::time_point_cast<std::chrono::seconds>(time));
+    return state::to_timestamp(std::chrono::floor<std::chrono::seconds>(time));
 }
 
 nlohmann::ordered_json operation_entry(const state::Operation& operation) {

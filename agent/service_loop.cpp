@@ -5,11 +5,9 @@
 
 #include <condition_variable>
 #include <csignal>
-#include <fstream>
 #include <mutex>
 #include <random>
 #include <spdlog/spdlog.h>
-#include <sstream>
 #include <thread>
 
 namespace hr2scim::agent {
@@ -90,21 +88,13 @@ class SignalWatcher {
     std::thread m_thread; // last: it starts once the members above exist
 };
 
-std::string read_text(const std::filesystem::path& file, std::string_view what) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw ConfigError("cannot open " + std::string(what) + " " + file.string());
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 // Reads the config and its mapping and checks them as a run would, before any is used.
 PinnedConfig read_and_check(const RunOptions& options) {
     PinnedConfig pinned;
-    pinned.config_text = read_text(options.config, "config file");
+    pinned.config_text = read_text_file(options.config, "config file");
     for (const auto& config :
          one_config_per_target(parse_config(pinned.config_text, options.config)))
-        pinned.mappings.try_emplace(config.mapping, read_text(config.mapping, "mapping file"));
+        pinned.mappings.try_emplace(config.mapping, read_text_file(config.mapping, "mapping file"));
     RunOptions check = options;
     check.pinned = &pinned;
     check_config(check);
