@@ -24,6 +24,7 @@
 #include "http/secrets.hpp"
 #include "mappings/mapper.hpp"
 #include "mappings/parallel_mapper.hpp"
+#include "scim/write_check.hpp"
 #include "state/body_hash.hpp"
 #include "state/plan_file.hpp"
 #include "state/planner.hpp"
@@ -34,6 +35,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -550,6 +552,12 @@ void print_attributes_the_target_lacks(std::ostream& out, const mappings::Mappin
         return;
     }
     const auto capabilities = scim::capabilities_from_state(*snapshot.target_capabilities);
+    for (const auto& [path, evidence] : capabilities.unkept)
+        out << "Target attributes: the target does not keep " << path << " (learnt: " << evidence
+            << "); sync leaves it out\n";
+    if (!capabilities.patch_refused.empty())
+        out << "Target PATCH: not used (learnt: " << capabilities.patch_refused
+            << "); set target.profile: put_only to say so\n";
     if (!capabilities.user_attributes) {
         out << "Target attributes: the target does not describe them (/Schemas)\n";
         return;
@@ -741,7 +749,8 @@ struct Connection {
 // The target is asked what it is before anything is sent; target.profile overrides it.
 // Nothing when it cannot be used (the reason is printed).
 std::optional<scim::Capabilities> preflight(const TargetConfig& target, scim::ScimClient& client,
-                                            std::ostream& out) {
+                                            std::ostream& out,
+                                            const std::optional<nlohmann::json>& earlier) {
     auto found = scim::discover(client);
     if (!found) {
         out << "NOT SENT: " << found.error() << "\n";
@@ -749,6 +758,12 @@ std::optional<scim::Capabilities> preflight(const TargetConfig& target, scim::Sc
         return std::nullopt;
     }
     auto capabilities = std::move(*found);
+    // What earlier runs learnt from its answers still holds.
+    if (earlier) scim::carry_learnt(capabilities, scim::capabilities_from_state(*earlier));
+    if (!capabilities.patch_refused.empty() && target.profile == "auto")
+        spdlog::info("target {}: PATCH is not used ({}); changes are read-modify-write PUTs. "
+                     "Say `target.profile: put_only` in the config to make it explicit",
+                     target.name, capabilities.patch_refused);
     if (target.profile == "rfc7644") {
         capabilities.patch = capabilities.filter = true;
     } else if (target.profile == "put_only") {
@@ -763,48 +778,76 @@ std::optional<scim::Capabilities> preflight(const TargetConfig& target, scim::Sc
     return capabilities;
 }
 
+std::set<std::string> unkept_paths(const scim::Capabilities& capabilities) {
+    std::set<std::string> paths;
+    for (const auto& [path, evidence] : capabilities.unkept) {
+        std::string lower = path;
+        std::ranges::transform(lower, lower.begin(),
+                               [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        paths.insert(std::move(lower));
+    }
+    return paths;
+}
+
 // What the target says it lacks is left out of the stored bodies that were read (idempotent).
 void leave_out_of_stored(const std::optional<scim::Capabilities>& capabilities,
                          std::vector<state::StoredResource>& resources) {
-    if (!capabilities || !capabilities->user_attributes) return;
-    for (auto& resource : resources)
-        if (resource.has_body)
+    if (!capabilities) return;
+    for (auto& resource : resources) {
+        if (!resource.has_body) continue;
+        if (capabilities->user_attributes)
             (void)scim::drop_unknown_attributes(resource.body, *capabilities->user_attributes);
+        (void)scim::drop_attributes(resource.body, unkept_paths(*capabilities));
+    }
 }
 
 // Attributes the target says it does not have are left out of what is sent (and of what
 // the state says was sent), instead of failing every request that names them.
 bool leave_out_unknown(const scim::Capabilities& capabilities, MappedSource& mapped,
                        state::StateSnapshot& snapshot) {
-    if (!capabilities.user_attributes) return false;
+    if (!capabilities.user_attributes && capabilities.unkept.empty()) return false;
+    const auto unkept = unkept_paths(capabilities);
     std::set<std::string> dropped;
+    bool learnt_dropped = false;
+    // Attributes it lacks (its /Schemas), then those it does not keep (learnt from answers).
+    auto leave_out = [&](nlohmann::json& body) {
+        std::vector<std::string> paths;
+        if (capabilities.user_attributes)
+            paths = scim::drop_unknown_attributes(body, *capabilities.user_attributes);
+        const bool any = scim::drop_attributes(body, unkept);
+        learnt_dropped = learnt_dropped || any;
+        return !paths.empty() || any ? std::optional(paths) : std::nullopt;
+    };
     for (auto& desired : mapped.desired) {
         if (desired.let_go_of) continue; // unchanged at a glance with what the target had said
         if (desired.packed.empty()) {
-            for (auto& path :
-                 scim::drop_unknown_attributes(desired.body, *capabilities.user_attributes))
-                dropped.insert(std::move(path));
+            if (auto paths = leave_out(desired.body)) dropped.insert(paths->begin(), paths->end());
             continue;
         }
         auto body = desired.packed.parse();
-        auto paths = scim::drop_unknown_attributes(body, *capabilities.user_attributes);
-        if (paths.empty()) continue;
+        auto paths = leave_out(body);
+        if (!paths) continue;
         desired.packed = scim::PackedJson(body);
         desired.sent_fingerprint.clear(); // planned the slow way
-        dropped.insert(paths.begin(), paths.end());
+        dropped.insert(paths->begin(), paths->end());
     }
     leave_out_of_stored(capabilities, snapshot.resources);
     if (!dropped.empty())
         spdlog::warn("the target has no {} (its /Schemas says so); left out of what is sent",
                      fmt::format("{}", fmt::join(dropped, ", ")));
-    return !dropped.empty();
+    if (learnt_dropped)
+        spdlog::info("the target does not keep {} (learnt from its answers); left out of what is "
+                     "sent and compared",
+                     fmt::format("{}", fmt::join(unkept, ", ")));
+    return !dropped.empty() || learnt_dropped;
 }
 
 // Sends a plan to the target; each outcome reaches the state as it arrives.
 std::pair<std::vector<apply::Outcome>, apply::Tally>
 execute(const Config& config, scim::ScimClient& client, state::StateStore& store,
         const state::StateSnapshot& snapshot, const state::Plan& plan, mappings::Instant now,
-        const scim::Capabilities& capabilities, bool quiet, std::int64_t run_id) {
+        const scim::Capabilities& capabilities, bool quiet, std::int64_t run_id,
+        std::ostream& out) {
     apply::StateRecorder to_state(store, config.target.name, now, run_id, config.audit_sensitive);
     ProgressLine recorder(to_state, plan.operations.size(),
                           !quiet && ProgressLine::stderr_is_terminal(), stderr);
@@ -813,6 +856,21 @@ execute(const Config& config, scim::ScimClient& client, state::StateStore& store
         {config.target.breaker, config.target.max_concurrency, capabilities, config.target.bulk});
     auto outcomes = executor.run(plan);
     auto result = apply::tally(outcomes, executor.abandoned());
+    // What its answers taught is kept for the next runs and said once, here.
+    if (const auto learnt = executor.learnt(); !learnt.empty()) {
+        auto kept = capabilities;
+        for (const auto& [path, evidence] : learnt.unkept)
+            if (kept.unkept.emplace(path, evidence).second)
+                out << "Learnt: the target does not keep " << path << " (" << evidence
+                    << "); left out of what is sent and compared from now on\n";
+        if (!learnt.patch_refused.empty() && kept.patch_refused.empty()) {
+            kept.patch_refused = learnt.patch_refused;
+            out << "Learnt: the target does not take PATCH (" << learnt.patch_refused
+                << "); changes are read-modify-write PUTs from now on. Say `target.profile: "
+                   "put_only` in the config to make it explicit\n";
+        }
+        store.remember_capabilities(config.target.name, scim::to_json(kept));
+    }
     return {std::move(outcomes), std::move(result)};
 }
 
@@ -939,13 +997,14 @@ ExitCode apply_plan_file(const Prepared& prepared, const RunOptions& options, st
     auto started = std::chrono::steady_clock::now();
     auto run_id = store.begin_run(config.target.name, "apply");
     Connection target(config, credentials);
-    auto capabilities = preflight(config.target, target.client, out);
+    auto capabilities = preflight(config.target, target.client, out, snapshot.target_capabilities);
     if (!capabilities) {
         store.finish_run(run_id, {}, static_cast<int>(ExitCode::failed));
         return ExitCode::failed;
     }
-    auto [outcomes, result] = execute(config, target.client, store, snapshot, plan,
-                                      file->origin.as_of, *capabilities, options.quiet, run_id);
+    auto [outcomes, result] =
+        execute(config, target.client, store, snapshot, plan, file->origin.as_of, *capabilities,
+                options.quiet, run_id, out);
     state::RunCounts counts{0,
                             result.created,
                             result.updated,
@@ -1120,7 +1179,8 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     auto connect = [&] {
         if (!target) {
             target.emplace(config, credentials);
-            capabilities = preflight(config.target, target->client, out);
+            capabilities =
+                preflight(config.target, target->client, out, snapshot.target_capabilities);
             if (capabilities)
                 store->remember_capabilities(config.target.name, scim::to_json(*capabilities));
         }
@@ -1211,8 +1271,9 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     apply::Tally result;
     if (target) { // nothing to send otherwise
         plan.unpack_bodies();
-        std::tie(outcomes, result) = execute(config, target->client, *store, snapshot, plan,
-                                             prepared.now, *capabilities, options.quiet, run_id);
+        std::tie(outcomes, result) =
+            execute(config, target->client, *store, snapshot, plan, prepared.now, *capabilities,
+                    options.quiet, run_id, out);
     }
     std::optional<apply::GroupResults> groups_sent;
     if (target && group_plan && !group_plan->operations.empty() && !result.abandoned &&

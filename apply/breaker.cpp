@@ -12,10 +12,16 @@ std::optional<std::string> CircuitBreaker::tripped() const {
     return std::nullopt;
 }
 
-void CircuitBreaker::note(Result result) {
+void CircuitBreaker::note(Result result, const std::string& why) {
     if (m_tripped || result == Result::skipped) return;
     if (result == Result::target_unusable) {
-        m_tripped = "the target refused the credentials or did not answer";
+        if (why.find("HTTP 401") != std::string::npos)
+            m_tripped = "the target refused the credentials";
+        else if (why.find("HTTP 403") != std::string::npos)
+            m_tripped = "the target refused the token's permission";
+        else
+            m_tripped = "the target did not answer";
+        if (!why.empty()) *m_tripped += " (" + why.substr(0, 300) + ")";
         return;
     }
     // Conflicts are about one person; transient, refused and unknown outcomes about the target.

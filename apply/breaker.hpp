@@ -20,7 +20,9 @@ class CircuitBreaker {
   public:
     explicit CircuitBreaker(BreakerSettings settings) : m_settings(settings) {}
 
-    void note(Result result);
+    // `why`: the failure's message, which says whether the credentials were refused or the
+    // target did not answer.
+    void note(Result result, const std::string& why = {});
     // Why the target is abandoned (or the run was asked to stop), or nothing while it may
     // still be used.
     [[nodiscard]] std::optional<std::string> tripped() const;

@@ -6,9 +6,11 @@
 #include "scim/filter.hpp"
 #include "scim/patch.hpp"
 #include "scim/schema.hpp"
+#include "scim/write_check.hpp"
 #include "state/source_key.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <condition_variable>
 #include <exception>
 #include <queue>
@@ -36,7 +38,10 @@ Outcome failure(const state::Operation& operation, Result result, std::string me
 
 Outcome call_failure(const state::Operation& operation, const scim::CallError& error,
                      const std::string& prefix = {}) {
-    return failure(operation, classify(error), prefix + error.describe());
+    const Result result = classify(error);
+    // Never sent: "not sent: the target was abandoned", not "no answer".
+    if (result == Result::skipped) return failure(operation, result, error.detail);
+    return failure(operation, result, prefix + error.describe());
 }
 
 // A user sent with active:false (pre-hire, terminated) is kept as deactivated.
@@ -68,14 +73,20 @@ std::optional<std::string> version_of(const json& resource) {
     return text;
 }
 
-// The whole body for a PUT: what the user should hold, with each attribute the change removes
-// sent as null, for targets whose PUT merges.
-json put_body(const json& body, const std::vector<scim::AttributeChange>& changes) {
-    json whole = body;
+// The values a change sets, as a body to compare with what the target answers.
+json changed(const std::vector<scim::AttributeChange>& changes) {
+    json values = json::object();
     for (const auto& change : changes)
-        if (!change.after && change.path.find('[') == std::string::npos)
-            scim::apply_change(whole, {change.path, change.before, json(nullptr)});
-    return whole;
+        if (change.after) scim::apply_change(values, change);
+    return values;
+}
+
+// Whether an answer is a resource to compare (a 204 or a bare acknowledgement is not).
+bool holds_resource(const json& answer) {
+    if (!answer.is_object()) return false;
+    for (const auto& [name, unused] : answer.items())
+        if (name != "meta" && name != "schemas" && name != "id") return true;
+    return false;
 }
 
 // The whole enterprise manager value (servers refuse a path into it), and its schema listed.
@@ -110,6 +121,7 @@ Tally tally(const std::vector<Outcome>& outcomes, const std::optional<std::strin
         }
         if (outcome.result != Result::done) {
             ++counts.failed;
+            counts.not_taken += outcome.result == Result::not_taken ? 1 : 0;
             continue;
         }
         counts.adopted += outcome.adoption.empty() ? 0 : 1;
@@ -142,7 +154,8 @@ Executor::Executor(scim::ScimClient& client, OutcomeSink& sink, AccountOwners ow
                    const ExecutorSettings& settings)
     : m_client(client), m_sink(sink), m_concurrency(std::max<size_t>(1, settings.concurrency)),
       m_patch(settings.target.patch ? Support::unknown : Support::no),
-      m_filter(settings.target.filter), m_etag(settings.target.etag),
+      m_self_described(settings.target.self_described), m_filter(settings.target.filter),
+      m_etag(settings.target.etag),
       m_bulk(settings.bulk && settings.target.bulk && settings.target.bulk_max_operations > 1),
       m_bulk_max_operations(settings.target.bulk_max_operations),
       m_bulk_max_payload(settings.target.bulk_max_payload),
@@ -193,31 +206,163 @@ auto Executor::matching_version(const std::string& id, const std::string& versio
     return send(now.value_or(std::string()));
 }
 
+bool Executor::patch_refused(const scim::CallError& error) const {
+    if (error.status == 405 || error.status == 501) return true;
+    // Nothing but a 429 proves a target busy: on one that does not describe itself, a first
+    // PATCH answered 400 or 5xx is a probe that failed, not a storm to retry.
+    return !m_self_described && m_patch == Support::unknown &&
+           (error.status == 400 || (error.status >= 500 && error.status != 503));
+}
+
 scim::CallResult<json> Executor::send_changes(const std::string& id,
                                               const std::vector<scim::AttributeChange>& changes,
                                               const json& body, const std::string& version) {
     if (m_patch != Support::no) {
-        // Until one PATCH has been answered, they go one at a time: one 405 teaches the run,
-        // not one per operation in flight.
+        // Until one PATCH has been answered, they go one at a time: one refusal teaches the
+        // run, not one per operation in flight.
         std::unique_lock probe(m_patch_probe, std::defer_lock);
         if (m_patch == Support::unknown) probe.lock();
         if (m_patch != Support::no) {
+            const bool probing = m_patch == Support::unknown && !m_self_described;
             auto patched = matching_version(id, version, [&](const std::string& if_match) {
-                return m_client.patch_user(id, scim::to_patch_operations(changes), if_match);
+                return m_client.patch_user(id, scim::to_patch_operations(changes), if_match,
+                                           probing);
             });
             if (patched) m_patch = Support::yes;
-            if (patched || (patched.error().status != 405 && patched.error().status != 501))
-                return patched;
-            if (m_patch.exchange(Support::no) != Support::no)
-                spdlog::warn("the target does not support PATCH (HTTP {}); changes PUT the "
-                             "whole user from now on",
-                             patched.error().status);
+            if (patched || !patch_refused(patched.error())) return patched;
+            if (m_patch.exchange(Support::no) != Support::no) {
+                const std::string evidence = "PATCH /Users/" + id + " answered " +
+                                             patched.error().describe() +
+                                             " before any PATCH was accepted";
+                spdlog::warn("the target does not take PATCH ({}); changes are sent as "
+                             "read-modify-write PUT from now on, in later runs too. Say "
+                             "`target.profile: put_only` in the config to make it explicit",
+                             evidence);
+                std::lock_guard lock(m_mutex);
+                m_learnt.patch_refused = evidence;
+            }
         }
     }
-    const json whole = put_body(body, changes);
-    return matching_version(id, version, [&](const std::string& if_match) {
-        return m_client.replace_user(id, whole, if_match);
-    });
+    return replace(id, changes, body);
+}
+
+scim::CallResult<json> Executor::replace(const std::string& id,
+                                         const std::vector<scim::AttributeChange>& changes,
+                                         const json& body) {
+    for (int attempt = 1;; ++attempt) {
+        auto held = m_client.get_user(id);
+        if (!held) return held;
+        const std::string version = m_etag ? version_of(*held).value_or("") : std::string();
+        auto replaced =
+            m_client.replace_user(id, scim::merge_managed(*held, body, changes), version);
+        if (replaced || replaced.error().status != 412 || attempt == 3) return replaced;
+        spdlog::info("user {} changed on the target between reading and writing it (412); "
+                     "reading it again",
+                     id);
+    }
+}
+
+Learnt Executor::learnt() const {
+    std::lock_guard lock(const_cast<std::mutex&>(m_mutex));
+    return m_learnt;
+}
+
+Outcome Executor::verified(const state::Operation& operation, const std::string& id, json body,
+                           const json& sent, const json& answered, bool read_back,
+                           std::optional<ResourceStatus> status) {
+    json resource = answered;
+    if (!holds_resource(resource)) {
+        auto read = m_client.get_user(id);
+        if (!read || !holds_resource(*read)) {
+            spdlog::warn("{}: the target's answer held no user and reading user {} back failed "
+                         "({}); recorded as sent",
+                         operation.key, id,
+                         read ? "no user in the answer" : read.error().describe());
+            Outcome outcome = saved(operation, id, std::move(body), status);
+            outcome.version = version_of(answered).value_or("");
+            return outcome;
+        }
+        resource = std::move(*read);
+        read_back = true;
+    }
+    auto check = scim::check_written(sent, resource);
+    if (!check.dropped.empty() && !read_back) {
+        // An answer may be a short representation: only what a read gives is evidence.
+        if (auto read = m_client.get_user(id); read && holds_resource(*read)) {
+            resource = std::move(*read);
+            check = scim::check_written(sent, resource);
+        } else {
+            check.dropped.clear();
+        }
+    }
+    for (const auto& path : check.dropped) {
+        std::lock_guard lock(m_mutex);
+        if (m_learnt.unkept.contains(path)) continue;
+        const json* value = scim::value_at_change_path(sent, path);
+        m_learnt.unkept[path] = "sent " + path + " = " +
+                                (value ? value->dump(-1, ' ', false, json::error_handler_t::replace)
+                                       : std::string("a value")) +
+                                " to user " + id + " (" + operation.key +
+                                "); the target answered 2xx and read back without it";
+        spdlog::warn("the target does not keep {} ({}); it is left out of what is sent and "
+                     "compared from now on",
+                     path, m_learnt.unkept[path]);
+    }
+    std::set<std::string> dropped;
+    for (const auto& path : check.dropped)
+        dropped.insert(path);
+    json recorded = std::move(body);
+    for (const auto& path : dropped)
+        scim::apply_change(recorded, {path, std::nullopt, std::nullopt});
+    scim::record_held(recorded, resource, check);
+    Outcome outcome = saved(operation, id, std::move(recorded), status);
+    outcome.version = version_of(resource).value_or(version_of(answered).value_or(""));
+    if (!check.kept.empty()) {
+        outcome.result = Result::not_taken;
+        outcome.message =
+            scim::describe({check.kept, {}}) +
+            " (the target answered 2xx; recorded as it holds it, sent again next run)";
+        spdlog::warn("{}: {}", operation.key, outcome.message);
+    }
+    return outcome;
+}
+
+std::optional<Outcome> Executor::unverified_create(const state::Operation& operation,
+                                                   const std::string& id, const json& sent,
+                                                   json& read) {
+    auto held = m_client.get_user(id);
+    if (!held) {
+        if (held.error().status == 404)
+            return failure(operation, Result::unknown,
+                           "the target answered the create with id " + id +
+                               ", which reads back as no user (404); the user is looked up on "
+                               "the next run");
+        return failure(operation, Result::unknown,
+                       "reading back the created user " + id + " failed (" +
+                           held.error().describe() + "); the user is looked up on the next run");
+    }
+    for (const char* attribute : {"externalId", "userName"}) {
+        auto value = sent.find(attribute);
+        if (value == sent.end() || !value->is_string()) continue;
+        if (holds_value(*held, attribute, value->get_ref<const std::string&>())) break;
+        return failure(operation, Result::conflict,
+                       "the target answered the create with id " + id +
+                           ", an account that does not hold this person's " + attribute +
+                           " (it holds " +
+                           held->value(attribute, json("nothing"))
+                               .dump(-1, ' ', false, json::error_handler_t::replace) +
+                           "); not recorded, and the user is looked up on the next run");
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        if (auto owner = m_owners.key_of(id); owner && !m_owners.same_key(*owner, operation.key))
+            return failure(operation, Result::conflict,
+                           "the target answered the create with id " + id + ", the account of " +
+                               *owner +
+                               "; not recorded, and the user is looked up on the next run");
+    }
+    read = std::move(*held);
+    return std::nullopt;
 }
 
 // Which operations may start: each waits for the operations it depends on and for the one
@@ -315,7 +460,7 @@ void Executor::work(const state::Plan& plan, Schedule& schedule) {
                 return;
             }
             lock.lock();
-            m_breaker.note(outcome.result);
+            m_breaker.note(outcome.result, outcome.message);
             // Requests of other operations still waiting to be retried stop now.
             if (const auto& reason = m_breaker.tripped()) m_client.abandon(*reason);
         }
@@ -350,24 +495,25 @@ void Executor::finish(const state::Operation& operation, Outcome outcome, Schedu
 }
 
 bool Executor::bulkable(const state::Operation& operation) const {
+    // A change without PATCH is a read-modify-write PUT, which a Bulk request cannot read.
+    const bool patch = m_patch != Support::no;
     switch (operation.kind) {
     case OperationKind::create:
-        return !operation.resolve_first && operation.unique.empty();
+        return !operation.resolve_first && operation.unique.empty() &&
+               !m_look_up_first.contains(operation.id);
     case OperationKind::update:
     case OperationKind::reactivate:
+        return patch && !operation.scim_id.empty();
     case OperationKind::remove:
         return !operation.scim_id.empty();
     case OperationKind::deactivate:
-        return !operation.resolve_first && !operation.scim_id.empty();
+        return patch && !operation.resolve_first && !operation.scim_id.empty();
     case OperationKind::link_manager:
         return false;
     }
     return false;
 }
 
-// Under the lock. What one Bulk result means for its operation, as the single request's
-// answer would; `retry_alone` when the operation should be sent on its own instead (a
-// create refused as taken, an update of a user gone or changed meanwhile).
 Outcome Executor::bulk_outcome(const state::Operation& operation,
                                const std::optional<BulkResult>& result, bool& retry_alone) {
     if (!result)
@@ -432,6 +578,82 @@ Outcome Executor::bulk_outcome(const state::Operation& operation,
     return outcome;
 }
 
+// A report created beside their manager references the manager by bulkId (RFC 7644 §3.7.2)
+// only where the manager's create comes earlier in the same request: never itself, never in
+// a cycle, never forward (no reliance on a server resolving forward references). Creates go
+// managers first (by the depth of their chain of managers created here); a reference that
+// cannot point back is left to the link after the creates.
+std::map<std::string, std::string> Executor::order_creates(const state::Plan& plan,
+                                                           std::vector<size_t>& taken) const {
+    const auto& operations = plan.operations;
+    std::set<std::string> created_here;
+    for (size_t index : taken)
+        if (operations[index].kind == OperationKind::create)
+            created_here.insert(m_owners.id_of(operations[index].key));
+    std::map<std::string, std::string> manager_of;
+    for (const auto& operation : operations) {
+        if (operation.kind != OperationKind::link_manager) continue;
+        const auto report = m_owners.id_of(operation.key);
+        const auto manager = m_owners.id_of(operation.manager_key);
+        if (report != manager && created_here.contains(report) && created_here.contains(manager))
+            manager_of[report] = manager;
+    }
+    // Depth of each chain; a chain that comes back to where it started is a cycle, whose
+    // references are all dropped (each member is linked after the creates).
+    std::map<std::string, size_t> depth;
+    std::set<std::string> in_cycle;
+    for (const auto& [report, unused] : manager_of) {
+        std::vector<std::string> chain{report};
+        std::set<std::string> seen{report};
+        for (auto next = manager_of.find(report); next != manager_of.end();
+             next = manager_of.find(next->second)) {
+            if (!seen.insert(next->second).second) {
+                for (auto at = std::ranges::find(chain, next->second); at != chain.end(); ++at)
+                    in_cycle.insert(*at);
+                break;
+            }
+            chain.push_back(next->second);
+        }
+        depth[report] = chain.size() - 1;
+    }
+    for (const auto& member : in_cycle)
+        manager_of.erase(member);
+    std::stable_sort(taken.begin(), taken.end(), [&](size_t a, size_t b) {
+        auto rank = [&](size_t index) -> size_t {
+            if (operations[index].kind != OperationKind::create) return SIZE_MAX;
+            auto found = depth.find(m_owners.id_of(operations[index].key));
+            return found == depth.end() ? 0 : found->second;
+        };
+        return rank(a) < rank(b);
+    });
+    return manager_of;
+}
+
+BulkItem Executor::bulk_item(const state::Operation& operation, size_t index) const {
+    BulkItem item;
+    item.index = index;
+    item.bulk_id = "op" + std::to_string(operation.id);
+    if (m_etag) item.version = operation.version;
+    switch (operation.kind) {
+    case OperationKind::create:
+        item.method = "POST";
+        item.path = "/Users";
+        item.data = operation.body;
+        break;
+    case OperationKind::remove:
+        item.method = "DELETE";
+        item.path = "/Users/" + http::url_encode(operation.scim_id);
+        break;
+    default:
+        item.method = "PATCH";
+        item.path = "/Users/" + http::url_encode(operation.scim_id);
+        item.data = scim::patch_request(scim::to_patch_operations(operation.changes),
+                                        m_client.patch_style());
+        break;
+    }
+    return item;
+}
+
 void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
     std::vector<size_t> taken, others;
     while (!schedule.ready.empty()) {
@@ -447,84 +669,50 @@ void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
         return;
     }
     const auto& operations = plan.operations;
-    // A report created beside their manager references the manager by bulkId (RFC 7644
-    // §3.7.2); managers go first, for targets that resolve references in order.
-    std::set<std::string> created_here;
-    for (size_t index : taken)
-        if (operations[index].kind == OperationKind::create)
-            created_here.insert(m_owners.id_of(operations[index].key));
-    std::map<std::string, std::string> manager_of;
-    std::set<std::string> managers;
-    for (const auto& operation : operations)
-        if (operation.kind == OperationKind::link_manager &&
-            created_here.contains(m_owners.id_of(operation.key)) &&
-            created_here.contains(m_owners.id_of(operation.manager_key))) {
-            manager_of[m_owners.id_of(operation.key)] = m_owners.id_of(operation.manager_key);
-            managers.insert(m_owners.id_of(operation.manager_key));
-        }
-    std::stable_partition(taken.begin(), taken.end(), [&](size_t index) {
-        return operations[index].kind == OperationKind::create &&
-               managers.contains(m_owners.id_of(operations[index].key));
-    });
-
+    const auto manager_of = order_creates(plan, taken);
     std::vector<BulkItem> items;
     std::map<std::string, std::string> bulk_id_of; // identity -> the bulkId of its create
     for (size_t index : taken) {
-        const auto& operation = operations[index];
-        BulkItem item;
-        item.index = index;
-        item.bulk_id = "op" + std::to_string(operation.id);
-        const std::string user_path = "/Users/" + http::url_encode(operation.scim_id);
-        if (m_etag) item.version = operation.version;
-        switch (operation.kind) {
-        case OperationKind::create:
-            item.method = "POST";
-            item.path = "/Users";
-            item.data = operation.body;
-            bulk_id_of[m_owners.id_of(operation.key)] = item.bulk_id;
-            break;
-        case OperationKind::remove:
-            item.method = "DELETE";
-            item.path = user_path;
-            break;
-        default:
-            item.path = user_path;
-            if (m_patch != Support::no) {
-                item.method = "PATCH";
-                item.data = scim::patch_request(scim::to_patch_operations(operation.changes),
-                                                m_client.patch_style());
-            } else {
-                item.method = "PUT";
-                item.data = put_body(operation.body, operation.changes);
-            }
-            break;
-        }
-        items.push_back(std::move(item));
+        items.push_back(bulk_item(operations[index], index));
+        if (operations[index].kind == OperationKind::create)
+            bulk_id_of[m_owners.id_of(operations[index].key)] = items.back().bulk_id;
     }
-    // References are set before batching, so that the payload limit counts them; a report in
-    // another request than its manager loses its reference and is linked on its own.
+    // References are set before batching, so that the payload limit counts them.
     for (auto& item : items) {
         if (item.method != "POST") continue;
         auto manager = manager_of.find(m_owners.id_of(operations[item.index].key));
         if (manager == manager_of.end()) continue;
         set_manager(item.data, {{"value", "bulkId:" + bulk_id_of[manager->second]}});
     }
-    auto batches = bulk_batches(std::move(items), m_bulk_max_operations, m_bulk_max_payload);
-    for (size_t b = 0; b < batches.size(); ++b) {
-        auto& batch = batches[b];
-        std::set<std::string> in_batch;
-        for (const auto& item : batch)
-            in_batch.insert(item.bulk_id);
+    std::deque<std::vector<BulkItem>> batches;
+    for (auto& batch : bulk_batches(std::move(items), m_bulk_max_operations, m_bulk_max_payload))
+        batches.push_back(std::move(batch));
+    size_t unanswered_in_a_row = 0;
+    while (!batches.empty()) {
+        auto batch = std::move(batches.front());
+        batches.pop_front();
+        auto push_back_all = [&] {
+            std::lock_guard lock(m_mutex);
+            for (const auto& item : batch)
+                schedule.ready.push(item.index);
+            for (const auto& rest : batches)
+                for (const auto& item : rest)
+                    schedule.ready.push(item.index);
+            batches.clear();
+        };
+        // Only a reference to a create earlier in this same request is kept.
+        std::set<std::string> earlier;
         std::map<std::string, std::string> referenced; // report bulkId -> manager bulkId
         for (auto& item : batch) {
             if (item.method != "POST") continue;
             auto manager = manager_of.find(m_owners.id_of(operations[item.index].key));
-            if (manager == manager_of.end()) continue;
-            if (in_batch.contains(bulk_id_of[manager->second])) {
-                referenced[item.bulk_id] = bulk_id_of[manager->second];
-                continue;
+            if (manager != manager_of.end()) {
+                if (earlier.contains(bulk_id_of[manager->second]))
+                    referenced[item.bulk_id] = bulk_id_of[manager->second];
+                else
+                    item.data = operations[item.index].body; // as planned: linked afterwards
             }
-            item.data = operations[item.index].body; // as planned: linked after its manager
+            earlier.insert(item.bulk_id);
         }
         {
             std::lock_guard lock(m_mutex);
@@ -541,33 +729,94 @@ void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
             spdlog::warn("the target refused a Bulk request ({}); operations are sent one by one",
                          answer.error().describe());
             m_bulk = false;
-            std::lock_guard lock(m_mutex);
-            for (size_t rest = b; rest < batches.size(); ++rest)
-                for (const auto& item : batches[rest])
-                    schedule.ready.push(item.index);
+            push_back_all();
             return;
         }
-        std::vector<std::optional<BulkResult>> results(batch.size());
-        std::string unanswered;
-        if (!answer) {
-            unanswered = answer.error().describe();
-        } else if (auto read = bulk_results(*answer, batch); !read) {
-            unanswered = read.error();
-        } else {
-            results = std::move(*read);
+        if (!answer && classify(answer.error()) != Result::skipped &&
+            (status == 0 || status == 408 || status >= 500)) {
+            split_unanswered(operations, schedule, batch, batches, answer.error(),
+                             ++unanswered_in_a_row);
+            continue;
         }
-        std::map<std::string, std::string> id_of_bulk; // creates that succeeded here
+        unanswered_in_a_row = 0;
+        settle_batch(operations, schedule, batch, answer, referenced);
+        if (const auto& why = m_breaker.tripped()) {
+            m_client.abandon(*why);
+            push_back_all();
+            return;
+        }
+    }
+}
+
+// A Bulk request without an answer is never sent whole again: its creates (which the target
+// may have made) go one by one, looked up first; the rest is halved and sent again, and after
+// three unanswered requests in a row everything left goes one by one.
+void Executor::split_unanswered(const std::vector<state::Operation>& operations, Schedule& schedule,
+                                std::vector<BulkItem>& batch,
+                                std::deque<std::vector<BulkItem>>& batches,
+                                const scim::CallError& error, size_t unanswered_in_a_row) {
+    std::lock_guard lock(m_mutex);
+    std::vector<BulkItem> rest;
+    for (auto& item : batch) {
+        if (item.method == "POST") {
+            m_look_up_first.insert(operations[item.index].id);
+            schedule.ready.push(item.index);
+        } else {
+            rest.push_back(std::move(item));
+        }
+    }
+    spdlog::warn("a Bulk request of {} operations got no answer ({}); {}", batch.size(),
+                 error.describe(),
+                 unanswered_in_a_row >= 3 ? "the rest of the run sends operations one by one"
+                                          : "its creates go one by one, looked up first, and the "
+                                            "rest is sent again in halves");
+    if (unanswered_in_a_row >= 3 || rest.size() < 2) {
+        for (const auto& item : rest)
+            schedule.ready.push(item.index);
+        if (unanswered_in_a_row >= 3) {
+            m_bulk = false;
+            for (const auto& later : batches)
+                for (const auto& item : later)
+                    schedule.ready.push(item.index);
+            batches.clear();
+        }
+        return;
+    }
+    const auto half = static_cast<std::ptrdiff_t>(rest.size() / 2);
+    batches.emplace_front(std::make_move_iterator(rest.begin() + half),
+                          std::make_move_iterator(rest.end()));
+    batches.emplace_front(std::make_move_iterator(rest.begin()),
+                          std::make_move_iterator(rest.begin() + half));
+}
+
+// What a Bulk answer means for each of its operations: the creates' ids are verified (read
+// back as this person) and each change's answer compared with what was sent, before the
+// outcomes reach the state.
+void Executor::settle_batch(const std::vector<state::Operation>& operations, Schedule& schedule,
+                            const std::vector<BulkItem>& batch,
+                            const scim::CallResult<json>& answer,
+                            const std::map<std::string, std::string>& referenced) {
+    std::vector<std::optional<BulkResult>> results(batch.size());
+    std::string unreadable;
+    if (answer) {
+        if (auto read = bulk_results(*answer, batch); !read)
+            unreadable = read.error();
+        else
+            results = std::move(*read);
+    }
+    std::vector<std::pair<size_t, Outcome>> settled;
+    {
         std::lock_guard lock(m_mutex);
-        std::vector<std::pair<size_t, Outcome>> settled;
         for (size_t i = 0; i < batch.size(); ++i) {
             const auto& item = batch[i];
             const auto& operation = operations[item.index];
             bool retry_alone = false;
             Outcome outcome;
-            if (!unanswered.empty()) {
-                outcome = !answer ? call_failure(operation, answer.error(), "the Bulk request: ")
-                                  : failure(operation, Result::unknown,
-                                            "the Bulk answer could not be read: " + unanswered);
+            if (!answer) {
+                outcome = call_failure(operation, answer.error(), "the Bulk request: ");
+            } else if (!unreadable.empty()) {
+                outcome = failure(operation, Result::unknown,
+                                  "the Bulk answer could not be read: " + unreadable);
             } else {
                 outcome = bulk_outcome(operation, results[i], retry_alone);
             }
@@ -575,30 +824,52 @@ void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
                 schedule.ready.push(item.index);
                 continue;
             }
-            if (item.method == "POST" && outcome.result == Result::done)
-                id_of_bulk[item.bulk_id] = outcome.scim_id;
             settled.emplace_back(i, std::move(outcome));
         }
-        for (auto& [i, outcome] : settled) {
-            const auto& item = batch[i];
-            // The manager reference resolved by the target, as the state should remember it.
-            if (auto manager = referenced.find(item.bulk_id);
-                manager != referenced.end() && outcome.result == Result::done) {
-                if (auto id = id_of_bulk.find(manager->second); id != id_of_bulk.end()) {
-                    set_manager(outcome.body, {{"value", id->second}});
-                    m_linked_in_bulk.insert(m_owners.id_of(operations[item.index].key));
-                }
+    }
+    // Without the lock: reading back is a request.
+    std::map<std::string, std::string> id_of_bulk; // creates verified here
+    std::map<std::string, json> read_of_bulk;
+    for (auto& [i, outcome] : settled) {
+        const auto& item = batch[i];
+        const auto& operation = operations[item.index];
+        if (outcome.result != Result::done || outcome.effect != Effect::save) continue;
+        if (item.method == "POST") {
+            json read;
+            if (auto wrong = unverified_create(operation, outcome.scim_id, outcome.body, read)) {
+                outcome = std::move(*wrong);
+                continue;
             }
-            m_breaker.note(outcome.result);
-            finish(operations[item.index], std::move(outcome), schedule, item.index);
+            const std::string id = outcome.scim_id;
+            outcome = verified(operation, id, outcome.body, operation.body, read, true);
+            id_of_bulk[item.bulk_id] = id;
+            read_of_bulk[item.bulk_id] = std::move(read);
+        } else if (item.method == "PATCH") {
+            const json answered = results[i] ? results[i]->response : json();
+            auto status = outcome.status;
+            outcome = verified(operation, outcome.scim_id, outcome.body, changed(operation.changes),
+                               answered, false, status);
         }
-        if (const auto& why = m_breaker.tripped()) {
-            m_client.abandon(*why);
-            for (size_t rest = b + 1; rest < batches.size(); ++rest)
-                for (const auto& item : batches[rest])
-                    schedule.ready.push(item.index);
-            return;
+    }
+    std::lock_guard lock(m_mutex);
+    for (auto& [i, outcome] : settled) {
+        const auto& item = batch[i];
+        // The manager reference as the target resolved it: linked only when it reads back as
+        // the manager's id; otherwise the link after the creates sets it.
+        if (auto manager = referenced.find(item.bulk_id);
+            manager != referenced.end() && outcome.result == Result::done) {
+            auto id = id_of_bulk.find(manager->second);
+            const json* held = scim::value_at_change_path(
+                read_of_bulk[item.bulk_id],
+                std::string(scim::k_enterprise_user_schema) + ":manager");
+            if (id != id_of_bulk.end() && held && held->is_object() &&
+                held->value("value", json()) == json(id->second)) {
+                set_manager(outcome.body, {{"value", id->second}});
+                m_linked_in_bulk.insert(m_owners.id_of(operations[item.index].key));
+            }
         }
+        m_breaker.note(outcome.result, outcome.message);
+        finish(operations[item.index], std::move(outcome), schedule, item.index);
     }
 }
 
@@ -667,11 +938,12 @@ std::optional<Executor::Found> Executor::find_existing(const state::Operation& o
 Outcome Executor::adopt(const state::Operation& operation, const Found& found) {
     if (auto problem = claim_account(found.resource, found.id, operation.key))
         return failure(operation, Result::conflict, *problem, Effect::forget);
-    auto replaced = m_client.replace_user(found.id, operation.body);
+    auto replaced = replace(found.id, {}, operation.body);
     if (!replaced)
         return call_failure(operation, replaced.error(),
                             "replacing the existing user " + found.id + " failed: ");
-    Outcome outcome = saved(operation, found.id, operation.body);
+    Outcome outcome =
+        verified(operation, found.id, operation.body, operation.body, *replaced, false);
     outcome.adoption = "took over the existing account " + found.id + ", matched by " + found.by;
     spdlog::info("create {}: {}", operation.key, outcome.adoption);
     return outcome;
@@ -691,9 +963,10 @@ std::optional<Outcome> Executor::post(const state::Operation& operation, const j
         return std::nullopt;
     }
     if (auto id = usable_id(*created)) {
-        Outcome outcome = saved(operation, *id, body);
-        outcome.version = version_of(*created).value_or("");
-        return outcome;
+        // The id is a claim like any look-up result: it must read back as this person.
+        json read;
+        if (auto wrong = unverified_create(operation, *id, body, read)) return *wrong;
+        return verified(operation, *id, body, body, read, true);
     }
     // The journal entry stays: the next run looks the user up instead of creating another.
     return failure(operation, Result::unknown,
@@ -731,7 +1004,9 @@ Outcome Executor::create_with_unique(state::Operation picked, const state::Opera
     for (;;) {
         Outcome failed;
         if (auto problem = pick_unique(picked, failed); !problem.empty()) {
-            if (failed.operation) return failed;
+            // pick_unique names `picked`, a copy that ends with this call.
+            failed.operation = &operation;
+            if (failed.result != Result::done) return failed;
             return failure(
                 operation, Result::conflict,
                 problem + (refused.empty() ? "" : "; refused by the target as taken: " + refused),
@@ -819,9 +1094,8 @@ Outcome Executor::update(const state::Operation& operation) {
         return outcome;
     }
     if (!patched) return call_failure(operation, patched.error());
-    Outcome outcome = saved(operation, operation.scim_id, operation.body);
-    outcome.version = version_of(*patched).value_or("");
-    return outcome;
+    return verified(operation, operation.scim_id, operation.body, changed(operation.changes),
+                    *patched, false);
 }
 
 Outcome Executor::deactivate(const state::Operation& operation) {
@@ -849,9 +1123,8 @@ Outcome Executor::deactivate(const state::Operation& operation) {
         return outcome;
     }
     if (!patched) return call_failure(operation, patched.error());
-    Outcome outcome = saved(operation, scim_id, operation.body, ResourceStatus::deactivated);
-    outcome.version = version_of(*patched).value_or("");
-    return outcome;
+    return verified(operation, scim_id, operation.body, changed(operation.changes), *patched, false,
+                    ResourceStatus::deactivated);
 }
 
 Outcome Executor::remove(const state::Operation& operation) {
@@ -904,9 +1177,9 @@ Outcome Executor::link_manager(const state::Operation& operation) {
         {{std::string(scim::k_enterprise_user_schema) + ":manager", std::nullopt, reference}}, body,
         report_version);
     if (!patched) return call_failure(operation, patched.error());
-    Outcome outcome = saved(operation, report_id, std::move(body));
-    outcome.version = version_of(*patched).value_or("");
-    return outcome;
+    json sent = json::object();
+    set_manager(sent, reference);
+    return verified(operation, report_id, std::move(body), sent, *patched, false);
 }
 
 } // namespace hr2scim::apply

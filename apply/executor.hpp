@@ -16,6 +16,7 @@
 #include "state/plan.hpp"
 
 #include <atomic>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -38,10 +39,18 @@ struct ExecutorSettings {
     bool bulk = true;
 };
 
+// What a run learnt about the target from its answers, for the state (scim::Capabilities).
+struct Learnt {
+    std::map<std::string, std::string> unkept; // attribute path (as sent) -> evidence
+    std::string patch_refused;                 // evidence, when PATCH was given up for PUT
+    [[nodiscard]] bool empty() const { return unkept.empty() && patch_refused.empty(); }
+};
+
 // What a run did, counted from its outcomes.
 struct Tally {
     size_t created = 0, updated = 0, deactivated = 0, reactivated = 0, deleted = 0, linked = 0;
     size_t adopted = 0, recreated = 0, failed = 0, skipped = 0;
+    size_t not_taken = 0; // answered 2xx without taking every value (counted in failed too)
     std::optional<std::string> abandoned; // why the target was given up, when it was
 };
 
@@ -56,6 +65,8 @@ class Executor {
     [[nodiscard]] std::vector<Outcome> run(const state::Plan& plan);
     // Why the target was abandoned during the run, if it was.
     [[nodiscard]] std::optional<std::string> abandoned() const { return m_breaker.tripped(); }
+    // What the answers taught about the target (for the next runs).
+    [[nodiscard]] Learnt learnt() const;
 
   private:
     struct Schedule;
@@ -63,6 +74,18 @@ class Executor {
     // Sends the ready operations a Bulk request can carry, in batches; what it cannot settle
     // (a 409 on a create, a 404 on an update, ...) goes back to the ready queue.
     void run_bulk(const state::Plan& plan, Schedule& schedule);
+    // Orders the creates managers first; the manager of each report whose create may name
+    // its manager's bulkId (never itself, never in a cycle).
+    std::map<std::string, std::string> order_creates(const state::Plan& plan,
+                                                     std::vector<size_t>& taken) const;
+    [[nodiscard]] BulkItem bulk_item(const state::Operation& operation, size_t index) const;
+    void split_unanswered(const std::vector<state::Operation>& operations, Schedule& schedule,
+                          std::vector<BulkItem>& batch, std::deque<std::vector<BulkItem>>& batches,
+                          const scim::CallError& error, size_t unanswered_in_a_row);
+    void settle_batch(const std::vector<state::Operation>& operations, Schedule& schedule,
+                      const std::vector<BulkItem>& batch,
+                      const scim::CallResult<nlohmann::json>& answer,
+                      const std::map<std::string, std::string>& referenced);
     [[nodiscard]] bool bulkable(const state::Operation& operation) const;
     [[nodiscard]] Outcome bulk_outcome(const state::Operation& operation,
                                        const std::optional<BulkResult>& result, bool& retry_alone);
@@ -91,12 +114,32 @@ class Executor {
     // directory when the target cannot filter.
     scim::CallResult<std::vector<nlohmann::json>> users_holding(const scim::AttributePath& path,
                                                                 const std::string& value);
-    // PATCH, or PUT of `body` where the target has no PATCH (removed attributes sent as null,
-    // for targets whose PUT merges).
+    // PATCH, or a read-modify-write PUT where the target has no PATCH.
     scim::CallResult<nlohmann::json> send_changes(const std::string& id,
                                                   const std::vector<scim::AttributeChange>& changes,
                                                   const nlohmann::json& body,
                                                   const std::string& version);
+    // PUT replaces the whole resource: read it, change the managed attributes, send back the
+    // rest exactly as read (If-Match the version read, where the target has ETags; on 412 read
+    // again).
+    scim::CallResult<nlohmann::json> replace(const std::string& id,
+                                             const std::vector<scim::AttributeChange>& changes,
+                                             const nlohmann::json& body);
+    // Whether a failed PATCH means the target has none: 405/501, or, on a target that does not
+    // describe itself, a 400 or 5xx before any PATCH was accepted.
+    [[nodiscard]] bool patch_refused(const scim::CallError& error) const;
+    // A 2xx is not proof: the outcome of a write whose answer (read back when it holds no
+    // resource) is compared with the managed values sent. Values it did not take are recorded
+    // as it holds them (Result::not_taken); attributes it dropped entirely are learnt.
+    // `body` is what the state records (the whole managed body), `sent` the values to compare.
+    Outcome verified(const state::Operation& operation, const std::string& id, nlohmann::json body,
+                     const nlohmann::json& sent, const nlohmann::json& answered, bool read_back,
+                     std::optional<state::ResourceStatus> status = std::nullopt);
+    // The account a create's answer names really is this person's: it reads back holding the
+    // externalId (else userName) sent, and no other key owns it. Nothing when it is.
+    std::optional<Outcome> unverified_create(const state::Operation& operation,
+                                             const std::string& id, const nlohmann::json& sent,
+                                             nlohmann::json& read);
     // Sends with If-Match `version` where the target supports ETags; on 412 (someone changed
     // the user since) reads it again and sends once more for the version it holds now.
     template <class Send>
@@ -113,6 +156,7 @@ class Executor {
     // Whether the target takes PATCH: unknown until one went through or was refused with 405.
     enum class Support { unknown, yes, no };
     std::atomic<Support> m_patch;
+    bool m_self_described;    // answers /ServiceProviderConfig: its word on PATCH stands
     std::mutex m_patch_probe; // held by the one PATCH in flight while support is unknown
     std::atomic<bool> m_filter;
     bool m_etag;
@@ -134,6 +178,9 @@ class Executor {
     std::set<std::string> m_picked_unique;
     // The version (ETag) of each account written in this run, by SCIM id.
     std::map<std::string, std::string> m_versions;
+    // Creates of an unanswered Bulk request: they may exist, so they are looked up first.
+    std::set<size_t> m_look_up_first;
+    Learnt m_learnt;
 };
 
 } // namespace hr2scim::apply

@@ -40,6 +40,12 @@ class AccountOwners {
     void release(const std::string& id) { m_key_by_id.erase(id); }
     [[nodiscard]] bool same_key(std::string_view a, std::string_view b) const;
     [[nodiscard]] std::string id_of(std::string_view key) const;
+    // The key that owns the account `id`, if one does.
+    [[nodiscard]] std::optional<std::string> key_of(const std::string& id) const {
+        auto found = m_key_by_id.find(id);
+        if (found == m_key_by_id.end()) return std::nullopt;
+        return found->second;
+    }
 
   private:
     std::map<std::string, std::string> m_key_by_id;

@@ -18,11 +18,15 @@ std::string_view to_string(Result result) {
         return "outcome unknown";
     case Result::skipped:
         return "skipped";
+    case Result::not_taken:
+        return "not taken";
     }
     return "?";
 }
 
 Result classify(const scim::CallError& error) {
+    // Waiting to be sent when the target was given up: never sent at all.
+    if (error.status == 0 && error.detail.starts_with("not sent")) return Result::skipped;
     if (error.status == 0 || error.status == 401 || error.status == 403)
         return Result::target_unusable;
     if (error.status == 408 || error.status == 429 || error.status >= 500) return Result::transient;

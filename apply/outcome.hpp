@@ -20,6 +20,7 @@ enum class Result {
     target_unusable, // 401/403 or no answer: every further call would fail the same way
     unknown,         // the call may or may not have taken effect (an answer without a usable id)
     skipped,         // not sent: what it depends on failed, or the target was abandoned
+    not_taken,       // answered 2xx, but the target holds other values than those sent
 };
 
 [[nodiscard]] std::string_view to_string(Result result);

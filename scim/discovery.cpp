@@ -113,8 +113,11 @@ json to_json(const Capabilities& capabilities) {
                    {"bulk_max_operations", capabilities.bulk_max_operations},
                    {"bulk_max_payload", capabilities.bulk_max_payload},
                    {"etag", capabilities.etag},
-                   {"described_by", capabilities.described_by}};
+                   {"described_by", capabilities.described_by},
+                   {"self_described", capabilities.self_described}};
     if (capabilities.user_attributes) stored["user_attributes"] = *capabilities.user_attributes;
+    if (!capabilities.unkept.empty()) stored["unkept"] = capabilities.unkept;
+    if (!capabilities.patch_refused.empty()) stored["patch_refused"] = capabilities.patch_refused;
     return stored;
 }
 
@@ -145,7 +148,22 @@ Capabilities capabilities_from_state(const json& stored) {
             if (name.is_string()) names.insert(name.get<std::string>());
         capabilities.user_attributes = std::move(names);
     }
+    capabilities.self_described = flag("self_described", false);
+    if (auto unkept = stored.find("unkept"); unkept != stored.end() && unkept->is_object())
+        for (const auto& [path, evidence] : unkept->items())
+            if (evidence.is_string()) capabilities.unkept[path] = evidence.get<std::string>();
+    if (auto refused = stored.find("patch_refused");
+        refused != stored.end() && refused->is_string())
+        capabilities.patch_refused = refused->get<std::string>();
     return capabilities;
+}
+
+void carry_learnt(Capabilities& fresh, const Capabilities& earlier) {
+    fresh.unkept.insert(earlier.unkept.begin(), earlier.unkept.end());
+    // A target that now describes itself says for itself whether it has PATCH.
+    if (!fresh.self_described && fresh.patch_refused.empty())
+        fresh.patch_refused = earlier.patch_refused;
+    if (!fresh.patch_refused.empty()) fresh.patch = false;
 }
 
 std::optional<std::set<std::string>> user_extensions_from(const json& resource_types) {
@@ -250,6 +268,7 @@ tl::expected<Capabilities, std::string> discover(ScimClient& client) {
     if (config && config->is_object()) {
         Capabilities capabilities = capabilities_from(*config);
         capabilities.described_by = "/ServiceProviderConfig";
+        capabilities.self_described = true;
         if (auto schemas = client.get_json("/Schemas"))
             capabilities.user_attributes = user_attributes_from(*schemas);
         // An extension described in /Schemas is still not the User's unless /ResourceTypes

@@ -5,6 +5,7 @@
 
 #include "scim/scim_client.hpp"
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -23,8 +24,21 @@ struct Capabilities {
     // The User attributes the target describes, lower-cased: "title", "name.givenName",
     // "urn:...:enterprise:2.0:User:department". Nothing when it does not say.
     std::optional<std::set<std::string>> user_attributes;
-    std::string described_by; // where this came from, for the log
+    std::string described_by;    // where this came from, for the log
+    bool self_described = false; // it answered /ServiceProviderConfig
+
+    // What runs learnt from the target's answers, kept in the state between runs (discovery
+    // does not change them).
+    // User attributes it does not keep (apply_change paths as sent: "title",
+    // "<urn>:department"), each with the evidence: left out of what is sent and compared.
+    std::map<std::string, std::string> unkept;
+    // Why PATCH is not used on a target that does not describe itself (its first PATCH was
+    // refused with 400 or 5xx): empty while PATCH is not known to fail.
+    std::string patch_refused;
 };
+
+// Carries what earlier runs learnt (unkept attributes, a refused PATCH) into a fresh discovery.
+void carry_learnt(Capabilities& fresh, const Capabilities& earlier);
 
 // Reads the target's own description; a target without /ServiceProviderConfig is proven with
 // one GET /Users and assumed to follow RFC 7644. An unusable target (wrong URL, refused

@@ -54,7 +54,10 @@ ScimClient::ScimClient(TargetEndpoint endpoint, http::HttpClient& http, http::Re
 }
 
 CallResult<http::Response> ScimClient::call(const std::string& method, const std::string& path,
-                                            const std::string& body, const std::string& if_match) {
+                                            const std::string& body, const std::string& if_match,
+                                            bool once) {
+    http::RetryPolicy policy = m_retry;
+    if (once) policy.max_attempts = 1;
     http::Request request{method, m_endpoint.base_url + path, {}, body};
     const std::string shown_url = http::redact_url(request.url);
     auto send = [&] {
@@ -67,7 +70,7 @@ CallResult<http::Response> ScimClient::call(const std::string& method, const std
             request.headers.emplace_back("Content-Type", std::string(k_scim_media_type));
         if (!if_match.empty()) request.headers.emplace_back("If-Match", if_match);
         auto sent = http::send_with_retries(
-            m_http, request, m_retry, {},
+            m_http, request, policy, {},
             [&](const http::RetryNotice& notice) {
                 m_log->warn("{} {} failed ({}); retry in {} ms", method, shown_url,
                             http::redact_secrets(notice.reason), notice.delay.count());
@@ -99,8 +102,8 @@ CallResult<http::Response> ScimClient::call(const std::string& method, const std
 
 CallResult<nlohmann::json> ScimClient::call_json(const std::string& method, const std::string& path,
                                                  const nlohmann::json* body,
-                                                 const std::string& if_match) {
-    auto response = call(method, path, body ? body->dump() : std::string(), if_match);
+                                                 const std::string& if_match, bool once) {
+    auto response = call(method, path, body ? body->dump() : std::string(), if_match, once);
     if (!response) return tl::unexpected(response.error());
     nlohmann::json answer = nlohmann::json::object();
     if (!response->body.empty()) {
@@ -115,7 +118,7 @@ CallResult<nlohmann::json> ScimClient::call_json(const std::string& method, cons
 }
 
 CallResult<nlohmann::json> ScimClient::bulk(const nlohmann::json& request) {
-    return call_json("POST", "/Bulk", &request);
+    return call_json("POST", "/Bulk", &request, {}, true);
 }
 
 CallResult<nlohmann::json> ScimClient::get_json(const std::string& path) {
@@ -179,9 +182,9 @@ CallResult<nlohmann::json> ScimClient::replace_user(const std::string& id,
 
 CallResult<nlohmann::json> ScimClient::patch_user(const std::string& id,
                                                   const std::vector<PatchOperation>& operations,
-                                                  const std::string& if_match) {
+                                                  const std::string& if_match, bool once) {
     auto request = patch_request(operations, m_endpoint.patch_style);
-    return call_json("PATCH", "/Users/" + http::url_encode(id), &request, if_match);
+    return call_json("PATCH", "/Users/" + http::url_encode(id), &request, if_match, once);
 }
 
 CallResult<void> ScimClient::delete_user(const std::string& id, const std::string& if_match) {

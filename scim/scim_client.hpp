@@ -53,10 +53,11 @@ class ScimClient {
     [[nodiscard]] CallResult<nlohmann::json> replace_user(const std::string& id,
                                                           const nlohmann::json& body,
                                                           const std::string& if_match = {});
-    // 200 gives the new resource, 204 an empty object.
+    // 200 gives the new resource, 204 an empty object. `once`: a probe, sent once, whatever
+    // the answer (only a 429's wait is honoured).
     [[nodiscard]] CallResult<nlohmann::json>
     patch_user(const std::string& id, const std::vector<PatchOperation>& operations,
-               const std::string& if_match = {});
+               const std::string& if_match = {}, bool once = false);
     [[nodiscard]] CallResult<void> delete_user(const std::string& id,
                                                const std::string& if_match = {});
     // Resources matching a filter (for `eq` look-ups: one page is enough).
@@ -69,7 +70,8 @@ class ScimClient {
     [[nodiscard]] CallResult<void> delete_group(const std::string& id);
     [[nodiscard]] CallResult<std::vector<nlohmann::json>> find_groups(const std::string& filter);
 
-    // RFC 7644 §3.7: POST /Bulk with a BulkRequest; the BulkResponse as it came.
+    // RFC 7644 §3.7: POST /Bulk with a BulkRequest; the BulkResponse as it came. Sent once (a
+    // 429's wait is honoured): a Bulk request without an answer is split, never sent whole again.
     [[nodiscard]] CallResult<nlohmann::json> bulk(const nlohmann::json& request);
     // Any JSON resource under the base URL ("/ServiceProviderConfig", "/Schemas").
     [[nodiscard]] CallResult<nlohmann::json> get_json(const std::string& path);
@@ -90,10 +92,11 @@ class ScimClient {
     CallResult<std::vector<nlohmann::json>> find(const std::string& collection,
                                                  const std::string& filter);
     CallResult<http::Response> call(const std::string& method, const std::string& path,
-                                    const std::string& body, const std::string& if_match = {});
+                                    const std::string& body, const std::string& if_match = {},
+                                    bool once = false);
     CallResult<nlohmann::json> call_json(const std::string& method, const std::string& path,
                                          const nlohmann::json* body,
-                                         const std::string& if_match = {});
+                                         const std::string& if_match = {}, bool once = false);
 
     TargetEndpoint m_endpoint;
     http::HttpClient& m_http;

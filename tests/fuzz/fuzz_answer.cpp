@@ -8,6 +8,7 @@
 #include "http/url.hpp"
 #include "scim/discovery.hpp"
 #include "scim/scim_error.hpp"
+#include "scim/write_check.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -106,11 +107,41 @@ void description(std::string_view text) {
     if (!user.contains("schemas")) std::abort();               // common attributes always stay
 }
 
+// A target's answer to a write (issue 22): a read-modify-write PUT sends back everything it
+// held that hr2scim does not manage, and holds every value sent; comparing never crashes.
+void written(std::string_view text) {
+    auto parsed = http::parse_json_body(text);
+    if (!parsed || !parsed->is_object()) return;
+    const nlohmann::json sent = {
+        {"schemas", {"urn:ietf:params:scim:schemas:core:2.0:User"}},
+        {"userName", "ada"},
+        {"title", "Engineer"},
+        {"name", {{"givenName", "Ada"}}},
+        {"emails", {{{"type", "work"}, {"value", "ada@example.com"}}}},
+        {"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", {{"department", "R"}}}};
+    const std::vector<scim::AttributeChange> changes = {
+        {"nickName", nlohmann::json("A"), std::nullopt}};
+    auto check = scim::check_written(sent, *parsed);
+    auto recorded = sent;
+    scim::record_held(recorded, *parsed, check);
+    (void)scim::describe(check);
+    const auto merged = scim::merge_managed(*parsed, sent, changes);
+    for (const auto& [name, value] : parsed->items())
+        if (!sent.contains(name) && name != "meta" && name != "schemas" && name != "nickName" &&
+            merged.value(name, nlohmann::json()) != value)
+            std::abort(); // changed what hr2scim does not manage
+    if (!scim::check_written(sent, merged).kept.empty()) std::abort(); // lost a value sent
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size == 0) return 0;
     std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
+    if (data[0] == 'W') { // the answer to a write
+        written(text);
+        return 0;
+    }
     switch (data[0] % 5) {
     case 0:
         body(text);

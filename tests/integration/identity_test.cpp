@@ -298,8 +298,9 @@ TEST_F(SyncTest, ReconcileEveryNRunsReadsTheTargetBackOnSchedule) {
         ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
         gets.push_back(server.count_requests("GET"));
     }
-    // Run 1 reconciles (never done before; nothing to read yet), then every third run: run 4.
-    EXPECT_EQ(gets, (std::vector<size_t>{0, 0, 0, 10, 0}));
+    // Run 1 reconciles (never done before; nothing to read yet) and reads back each of its 10
+    // creates (a create's id is verified); then every third run reconciles: run 4.
+    EXPECT_EQ(gets, (std::vector<size_t>{10, 0, 0, 10, 0}));
 }
 
 } // namespace

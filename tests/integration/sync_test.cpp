@@ -16,7 +16,8 @@ TEST_F(SyncTest, ExampleFileCreatesExactlyItsUsersWithMappedAttributes) {
     auto users = server.users();
     ASSERT_EQ(users.size(), 10U);
     EXPECT_EQ(server.count_requests("POST"), 10U);
-    EXPECT_EQ(server.requests().size(), 10U);
+    EXPECT_EQ(server.count_requests("GET"), 10U) << "each new user read back by its id";
+    EXPECT_EQ(server.requests().size(), 20U);
 
     auto ada = server.user_with_external_id("E1001");
     EXPECT_EQ(ada["userName"], "ada.lovelace@example.com"); // lower() applied

@@ -373,6 +373,67 @@ TEST_F(BulkTest, ATargetRefusingBulkGetsSingleRequests) {
     expect_managers_linked();
 }
 
+// Issue 22 item 5: a real HR export has people who manage themselves (the CEO), managers
+// listed after their reports, and now and then a loop. A Bulk create references only a
+// manager created earlier in the same request: never itself, never forward, never in a cycle.
+TEST_F(BulkTest, ManagersInsideBulkReferenceOnlyEarlierCreates) {
+    write_csv("employee_id,first_name,last_name,email,job_title,department,cost_center,mobile,"
+              "manager_id\n"
+              "P2,F,L,p2@example.com,T,D,C,,P1\n" // before their manager
+              "P3,F,L,p3@example.com,T,D,C,,P2\n"
+              "P1,F,L,p1@example.com,T,D,C,,P1\n" // the CEO, their own manager
+              "P4,F,L,p4@example.com,T,D,C,,P5\n" // P4 and P5 manage each other
+              "P5,F,L,p5@example.com,T,D,C,,P4\n");
+    server.set_mode({{"bulk", true}});
+    auto result = sync();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    expect_one_account_each(5);
+    EXPECT_EQ(result.err.find("no answer"), std::string::npos) << result.err;
+    EXPECT_EQ(requests_to("POST", "/scim/v2/Bulk"), 1U);
+    std::map<std::string, std::string> id_of;
+    for (const auto& user : server.users())
+        id_of[user["externalId"].get<std::string>()] = user["id"].get<std::string>();
+    const std::map<std::string, std::string> manager_of = {
+        {"P1", "P1"}, {"P2", "P1"}, {"P3", "P2"}, {"P4", "P5"}, {"P5", "P4"}};
+    for (const auto& [report, manager] : manager_of) {
+        const auto user = server.user_with_external_id(report);
+        EXPECT_EQ(user.value(json::json_pointer(std::string("/") + k_enterprise + "/manager/value"),
+                             json()),
+                  id_of[manager])
+            << report << ": " << user.dump();
+    }
+    nothing_left_to_send();
+}
+
+TEST_F(BulkTest, ABulkRequestWithoutAnAnswerIsSplitNeverSentWholeAgain) {
+    write_people(12);
+    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"),
+                                                "timeout_seconds: 20", "timeout_seconds: 2"));
+    server.set_mode({{"bulk", true}});
+    // The target commits the first Bulk request and its answer never comes (a closed
+    // connection would be sent again by libcurl itself): its creates are looked up one by
+    // one, never made twice.
+    server.add_fault({{"method", "POST"}, {"after", true}, {"hang", true}});
+    auto result = sync();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_NE(result.err.find("got no answer"), std::string::npos) << result.err << result.out;
+    EXPECT_EQ(requests_to("POST", "/scim/v2/Bulk"), 0U) << "the unanswered one is not counted";
+    EXPECT_EQ(server.hanging(), 1);
+    expect_one_account_each(12);
+    expect_managers_linked();
+    // Changes of an unanswered request are sent again in halves.
+    write_people(12, "Engineer");
+    server.clear_requests();
+    server.add_fault({{"method", "POST"}, {"after", true}, {"hang", true}});
+    auto changed = sync();
+    ASSERT_EQ(changed.exit_code, 0) << changed.out << changed.err;
+    EXPECT_EQ(server.hanging(), 2);
+    EXPECT_EQ(requests_to("POST", "/scim/v2/Bulk"), 2U) << "after the lost one, two halves";
+    for (const auto& user : server.users())
+        EXPECT_EQ(user["title"], "Engineer");
+    nothing_left_to_send();
+}
+
 TEST_F(DialectTest, ATargetBuiltForEntraGetsPatchAsEntraWritesIt) {
     write_people(4);
     server.set_mode({{"entraPatch", true}});

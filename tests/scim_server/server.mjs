@@ -73,10 +73,21 @@ let faults = [];
 //   {tokenLifetime: N}           OAuth2 tokens are said to expire in N seconds (default 3600)
 //   {revokeAfter: N}             after N more SCIM requests, every OAuth2 token issued so far
 //                                is revoked (once), as if it had expired early
+//   {unkept: ["title", "<URN>:department", ...]}
+//                                users never keep these attributes: a write that sets them is
+//                                answered 2xx without them (the Okta SCIM example stores no
+//                                title, department or manager)
+//   {frozen: ["emails", ...]}    a change of these attributes of an existing user is ignored:
+//                                answered 2xx with the old value (the Okta example drops a
+//                                changed e-mail)
+//   {noDiscovery: true}          /ServiceProviderConfig, /Schemas and /ResourceTypes answer 404
+//   {patchStatus: N}             PATCH answers HTTP N (500: a server with no PATCH that fails
+//                                instead of answering 405)
 const defaults = () => ({ignoreFilter: false, plainList: false, noResources: false, latencyMs: 0,
     rateLimit: null, noPatch: false, emptyCreate: false, gzip: false, pageCap: 0, lacks: [],
     tokenLifetime: 3600, revokeAfter: null, etag: false, bulk: false, bulkMaxOperations: 1000,
-    bulkMaxPayload: 1048576, entraPatch: false, maxMembersPerPatch: 0});
+    bulkMaxPayload: 1048576, entraPatch: false, maxMembersPerPatch: 0, unkept: [], frozen: [],
+    noDiscovery: false, patchStatus: 0});
 let versions = 0; // every stored change gets the next meta.version
 const mode = defaults();
 // How many SCIM requests were being handled at once, at most (GET /test/stats).
@@ -111,7 +122,7 @@ const AcmeUser = new SCIMMY.Types.SchemaDefinition("AcmeUser", "urn:ietf:params:
 // share, ignoring case (RFC 7643: userName is caseExact=false; displayName alike here), while
 // scimmy's filters compare case-sensitively: a look-up can miss what a create then refuses.
 // `check` refuses an instance before it is stored (for modes).
-function serve(declared, store, resourceType, unique, check = () => {}) {
+function serve(declared, store, resourceType, unique, check = () => {}, shape = () => {}) {
     declared
         .ingress((resource, instance) => {
             const id = resource.id ?? crypto.randomUUID();
@@ -125,6 +136,7 @@ function serve(declared, store, resourceType, unique, check = () => {}) {
             const created = store.get(id)?.meta?.created ?? now;
             const stored = {...plain(instance), id,
                 meta: {resourceType, created, lastModified: now, version: `W/"${++versions}"`}};
+            shape(stored, store.get(id));
             store.set(id, stored);
             return stored;
         })
@@ -146,6 +158,25 @@ serve(SCIMMY.Resources.declare(SCIMMY.Resources.User.extend(SCIMMY.Schemas.Enter
     users, "User", "userName", (instance) => {
         const lacked = mode.lacks.find((name) => plain(instance)[name] !== undefined);
         if (lacked) throw scimError(400, "invalidPath", `no attribute ${lacked}`);
+    }, (stored, old) => {
+        // unkept and frozen: "<URN>:attribute" names an extension's attribute.
+        const locate = (object, path) => {
+            const colon = path.startsWith("urn:") ? path.lastIndexOf(":") : -1;
+            if (colon < 0) return [object, path];
+            object[path.slice(0, colon)] ??= {};
+            return [object[path.slice(0, colon)], path.slice(colon + 1)];
+        };
+        for (const path of mode.unkept) {
+            const [holder, name] = locate(stored, path);
+            delete holder[name];
+        }
+        if (!old) return;
+        for (const path of mode.frozen) {
+            const [holder, name] = locate(stored, path);
+            const [before] = locate(old, path);
+            if (before[name] === undefined) delete holder[name];
+            else holder[name] = plain(before[name]);
+        }
     });
 
 // Groups, with their members' ids as sent (scimmy applies PATCH add/remove of members itself).
@@ -218,6 +249,13 @@ app.use("/scim", (req, res, next) => {
     }
     if (mode.noPatch && req.method === "PATCH")
         return res.status(405).type("text/html").send("<html><body><h1>405 Method Not Allowed</h1></body></html>");
+    if (mode.patchStatus && req.method === "PATCH")
+        return res.status(mode.patchStatus).type("application/scim+json").send(JSON.stringify({
+            schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: String(mode.patchStatus),
+            detail: "PATCH is not implemented here"}));
+    if (mode.noDiscovery && isDiscovery(req.originalUrl))
+        return res.status(404).type("application/scim+json").send(JSON.stringify({
+            schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "404", detail: "Not found"}));
     next();
 });
 
