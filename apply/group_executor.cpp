@@ -164,6 +164,13 @@ class GroupSender {
             if (found->size() == 1) return Existing{found->front(), !managed};
         }
         auto named = find("displayName", operation.display_name);
+        if (!named && named.error().result == Result::refused) {
+            // A target that filters no group: created as before; its 409 still guards the name.
+            m_results.notes.push_back(
+                std::string(state::verb(operation.kind)) + " " + quoted(operation.display_name) +
+                ": created without a look-up, the target refused it (" + named.error().why + ")");
+            return std::optional<Existing>();
+        }
         if (!named) return tl::unexpected(named.error());
         if (named->empty()) return std::optional<Existing>();
         if (named->size() > 1)

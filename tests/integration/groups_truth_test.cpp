@@ -108,6 +108,33 @@ TEST_F(GroupsTruthTest, ALostStateFileTakesTheGroupsOverInsteadOfCreatingThemTwi
     EXPECT_TRUE(group_requests().empty()) << "the state knows the groups and their members";
 }
 
+TEST_F(GroupsTruthTest, AfterALostStateAGroupWithTheRulesExternalIdIsTakenOverAndRenamed) {
+    use_groups(k_groups);
+    ASSERT_EQ(sync().exit_code, 0);
+    std::map<std::string, std::string> ids; // externalId -> id
+    for (const auto& group : server.groups())
+        if (group.contains("externalId")) ids[group["externalId"]] = group["id"];
+    ASSERT_EQ(ids.size(), 5U);
+    std::filesystem::remove(state_file());
+    // Meanwhile the rule names the departments differently; their externalIds stay.
+    write_config();
+    use_groups(replace_once(k_groups, "\"Dept - {each}\"", "\"Department {each}\""));
+    server.clear_requests();
+    auto again = sync();
+    EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+    EXPECT_TRUE(group_requests("POST").empty()) << again.out;
+    EXPECT_EQ(group_requests("PATCH").size(), 5U) << "one rename each";
+    EXPECT_EQ(server.groups().size(), 7U);
+    for (const auto& group : server.groups())
+        if (group.contains("externalId")) {
+            EXPECT_EQ(group["id"], ids[group["externalId"]]);
+            EXPECT_EQ(group["displayName"].get<std::string>().rfind("Department ", 0), 0U);
+        }
+    server.clear_requests();
+    EXPECT_EQ(sync().exit_code, 0);
+    EXPECT_TRUE(group_requests().empty());
+}
+
 TEST_F(GroupsTruthTest, AfterALostStateATargetIgnoringFiltersMakesNoWrongTakeOver) {
     use_groups(k_groups);
     ASSERT_EQ(sync().exit_code, 0);
