@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <gtest/gtest.h>
 #include <map>
+#include <regex>
 #include <set>
 
 namespace hr2scim::testing {
@@ -264,6 +265,10 @@ TEST_F(GroupsTruthTest, APersonSwitchedOffByTheMappingLeavesEveryGroupAndJoinsNo
         EXPECT_FALSE(members.contains(e1009)) << name;
         EXPECT_FALSE(members.contains(e1099.value("id", ""))) << name;
     }
+    auto explained = hr2scim({"explain", "E1099"}, server.token());
+    EXPECT_NE(explained.out.find("=> joins no group while the mapping makes the account inactive"),
+              std::string::npos)
+        << explained.out;
 
     // members_leave_on: deletion keeps a person switched off in their groups.
     write_config("groups:\n  members_leave_on: deletion\n");
@@ -300,6 +305,25 @@ TEST_F(GroupsTruthTest, GroupChangesNotSentBecauseTheTargetWasAbandonedAreCounte
         << result.out;
     EXPECT_TRUE(group_requests().empty()) << "nothing was sent for groups";
     EXPECT_EQ(groups_on_server(), before);
+}
+
+// Item 17: a target failing during the groups themselves is given up like during the users.
+TEST_F(GroupsTruthTest, ATargetFailingTheGroupChangesTripsTheBreakerAndTheRestIsNotSent) {
+    ASSERT_EQ(sync().exit_code, 0); // the users, before any group rule
+    use_groups(k_groups);
+    server.add_fault({{"status", 503}, {"retryAfter", 0}, {"times", 100000}});
+    server.clear_requests();
+    auto result = sync();
+    EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+    std::smatch not_sent;
+    ASSERT_TRUE(std::regex_search(
+        result.out, not_sent,
+        std::regex("(\\d+) group changes not sent: the target was abandoned \\(5 operations in a "
+                   "row failed")))
+        << result.out;
+    EXPECT_GE(std::stoul(not_sent[1]), 1U) << result.out;
+    EXPECT_LE(group_requests().size(), 5U * 4U) << "5 look-ups, 4 attempts each";
+    EXPECT_TRUE(server.groups().empty());
 }
 
 } // namespace
