@@ -8,6 +8,7 @@ namespace hr2scim::state {
 namespace {
 
 using Kind = GroupOperationKind;
+using nlohmann::json;
 
 scim::GroupMembership group(const std::string& key, const std::string& name) {
     return {key, name, key, "departments", nullptr};
@@ -264,6 +265,12 @@ TEST(GroupPlanner, DeactivatedThroughTheMappingLeavesEveryGroupUnlessKeptUntilDe
     run.user_plan.operations.clear();
     run.users = {user("E1"), user("E2", ResourceStatus::deactivated)};
     EXPECT_EQ(run.plan().members(Kind::remove_members), 2U);
+    // Packed for planning at scale.
+    run.people[1].packed = scim::PackedJson(run.people[1].body);
+    run.people[1].body = nullptr;
+    EXPECT_EQ(run.plan().members(Kind::remove_members), 2U);
+    run.people[0].packed = scim::PackedJson(json{{"userName", "E1"}, {"active", true}});
+    EXPECT_EQ(run.plan().members(Kind::remove_members), 2U) << "E1 stays";
     // Unchanged at a glance (the body let go of): the state says deactivated.
     run.people[1].let_go();
     EXPECT_EQ(run.plan().members(Kind::remove_members), 2U);
