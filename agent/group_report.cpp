@@ -65,6 +65,11 @@ void print_group_plan(std::ostream& out, const mappings::Mapping& mapping, const
         << " to rename, " << plan.members(Kind::add_members) << " members to add, "
         << plan.members(Kind::remove_members) << " to remove, " << plan.count(Kind::remove)
         << " to delete, " << plan.unchanged << " unchanged.\n";
+    if (plan.held_back > 0)
+        out << "  HELD BACK: " << plan.held_back
+            << (plan.held_back == 1 ? " group change" : " group changes")
+            << " (members leaving, empty groups deleted): " << *plan.held_back_reason
+            << ". Unreadable is not absent: nobody leaves a group in this run.\n";
     for (const auto& reason : plan.withheld_reasons)
         out << "  WITHHELD: " << reason << '\n';
     if (!plan.withheld.empty())
@@ -102,9 +107,15 @@ void print_person_groups(std::ostream& out, const mappings::Mapping& mapping,
             out << "display_name " << quoted(rule.display_name_text)
                 << " is empty, or an earlier rule gave the same group)\n";
     }
-    if (!state::holds_groups(person))
+    if (!state::holds_groups(person)) {
         out << "  => in no group while " << (person.terminated ? "terminated" : "not provisioned")
             << ": groups hold provisioned people only\n";
+    } else if (const auto body = person.let_go_of ? nlohmann::json() : person.unpacked_body();
+               body.is_object() && body.value("active", nlohmann::json()) == false) {
+        out << "  => joins no group while the mapping makes the account inactive (active is "
+               "false); a member leaves now, or on deletion with groups.members_leave_on: "
+               "deletion\n";
+    }
 }
 
 void print_groups_sent(std::ostream& out, const std::string& target,
@@ -112,9 +123,18 @@ void print_groups_sent(std::ostream& out, const std::string& target,
     out << "Groups sent to target \"" << target << "\": " << results.created << " created, "
         << results.renamed << " renamed, " << results.members_added << " members added, "
         << results.members_removed << " removed, " << results.deleted << " deleted, "
-        << results.failed << " failed.\n";
+        << results.failed << " failed"
+        << (results.taken_over ? ", " + std::to_string(results.taken_over) + " taken over" : "")
+        << ".\n";
+    for (const auto& note : results.notes)
+        out << "  = " << note << '\n';
     for (const auto& line : results.lines)
         out << "  ! " << line << '\n';
+    if (results.not_sent > 0)
+        out << "  ! " << results.not_sent
+            << (results.not_sent == 1 ? " group change" : " group changes")
+            << " not sent: the target was abandoned (" << *results.not_sent_because
+            << "); the next sync sends them.\n";
 }
 
 } // namespace hr2scim::agent

@@ -1240,9 +1240,10 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
         const auto desired_groups =
             state::collect_groups(mapped.desired, config.case_sensitive_keys);
         const auto policy = policy_for(prepared, options, mapped);
-        group_plan = state::plan_groups({desired_groups, snapshot.groups, mapped.desired,
-                                         snapshot.resources, plan, policy.protected_keys},
-                                        config.groups);
+        group_plan =
+            state::plan_groups({desired_groups, snapshot.groups, mapped.desired, snapshot.resources,
+                                plan, policy.protected_keys, policy.source_incomplete},
+                               config.groups);
         approved = approve_withheld(*group_plan, options, out) || approved;
         print_group_plan(out, prepared.mapping, tally_groups(mapped.desired), *group_plan);
         if (sync && !target && !group_plan->operations.empty() && !connect())
@@ -1276,11 +1277,21 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
                     options.quiet, run_id, out);
     }
     std::optional<apply::GroupResults> groups_sent;
-    if (target && group_plan && !group_plan->operations.empty() && !result.abandoned &&
-        !apply::stop_requested())
-        groups_sent = apply::execute_groups(
-            {target->client, *store, config.target.name, config.case_sensitive_keys}, *group_plan,
-            store->snapshot(config.target.name, false).resources);
+    if (target && group_plan && !group_plan->operations.empty()) {
+        auto stopped = apply::stop_requested();
+        if (result.abandoned || stopped) { // counted and named, never silently skipped
+            groups_sent.emplace();
+            groups_sent->not_sent = group_plan->operations.size();
+            groups_sent->not_sent_because = result.abandoned
+                                                ? *result.abandoned
+                                                : "hr2scim was asked to stop (" + *stopped + ")";
+        } else {
+            groups_sent = apply::execute_groups(
+                {target->client, *store, config.target.name, config.case_sensitive_keys,
+                 config.target.breaker},
+                *group_plan, store->snapshot(config.target.name, false).resources);
+        }
+    }
     state::RunCounts counts{mapped.records,           result.created,
                             result.updated,           result.deactivated,
                             result.reactivated,       plan.unchanged,
@@ -1290,6 +1301,8 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     if (code == ExitCode::ok && group_plan && !group_plan->withheld.empty())
         code = ExitCode::safety_stop;
     if (code == ExitCode::ok && groups_sent && groups_sent->failed > 0) code = ExitCode::partial;
+    if (code != ExitCode::failed && groups_sent && groups_sent->not_sent > 0)
+        code = ExitCode::failed; // the target was given up during the groups
     if (mapped.read.complete()) store->record_complete_read(source_id, mapped.yielded);
     for (const auto& [id, count] : mapped.complete_reads)
         store->record_complete_read(id, count);
@@ -1306,6 +1319,9 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     print_summary(
         out, config.target.name, counts, result,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    if (snapshot.resources.empty() && result.adopted > 0) // a lost or mistyped state file
+        out << "no state: " << result.adopted << " existing accounts matched (looked up on the "
+            << "target and taken over, not created a second time)\n";
     print_outcomes(out, outcomes, result, options.show_operations);
     if (groups_sent) print_groups_sent(out, config.target.name, *groups_sent);
     return code;

@@ -12,6 +12,7 @@
 #include "state/stored_resource.hpp"
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -69,6 +70,10 @@ struct GroupPlan {
     std::vector<GroupOperation> withheld; // member removals and deletions a gate held back
     std::vector<std::string> withheld_reasons;
     size_t unchanged = 0; // groups already as they should be
+    // Member removals and deletions not planned at all because the source is incomplete (they
+    // cannot be approved: the next complete read decides), and why.
+    size_t held_back = 0;
+    std::optional<std::string> held_back_reason;
 
     [[nodiscard]] size_t count(GroupOperationKind kind) const;
     // A short fingerprint of exactly which removals are withheld: an approval names it.
@@ -93,6 +98,9 @@ struct GroupInputs {
     const std::vector<StoredResource>& users; // the state's users
     const Plan& user_plan;                    // after its gates
     const std::set<std::string>& protected_keys;
+    // Why the source cannot say who left (a failed or incomplete read): unreadable is not
+    // absent, so nobody leaves a group and no group is deleted; joins and renames still go.
+    std::optional<std::string> source_incomplete = std::nullopt;
 };
 
 [[nodiscard]] GroupPlan plan_groups(const GroupInputs& inputs, const GroupPolicy& policy);

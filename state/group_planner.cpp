@@ -13,13 +13,33 @@
 namespace hr2scim::state {
 namespace {
 
+// Whether a person's account is off after this run by their mapped `active` (a status mapped to
+// false): their body says so, or, once let go of as unchanged, the state does.
+bool mapped_inactive(const scim::DesiredResource& person, const StoredIndex& users) {
+    if (person.let_go_of) {
+        const auto* user = users.find(person.key);
+        return user && user->status == ResourceStatus::deactivated;
+    }
+    // A packed body is compact JSON: without this text it cannot be inactive, and the parse
+    // (a million people on a first sync) is saved.
+    if (!person.packed.empty() &&
+        person.packed.text().find("\"active\":false") == std::string::npos)
+        return false;
+    const auto body = person.unpacked_body();
+    const auto active = body.is_object() ? body.find("active") : body.end();
+    return body.is_object() && active != body.end() && active->is_boolean() && !active->get<bool>();
+}
+
 // Why a member leaves a group, or nothing when they stay.
 class Leaving {
   public:
     Leaving(const GroupInputs& inputs, const GroupPolicy& policy)
         : m_policy(policy), m_users(inputs.users, policy.case_sensitive_keys) {
-        for (const auto& person : inputs.people)
+        for (const auto& person : inputs.people) {
             m_people.emplace(id(person.key), &person);
+            if (!person.groups.empty() && holds_groups(person) && mapped_inactive(person, m_users))
+                m_inactive.insert(id(person.key));
+        }
         for (const auto& key : inputs.protected_keys)
             m_protected.insert(id(key));
         for (const auto& operation : inputs.user_plan.operations)
@@ -32,9 +52,15 @@ class Leaving {
         return identity_key(key, m_policy.case_sensitive_keys);
     }
 
-    // Someone who holds groups and has an account, or gets one in this run.
+    // Provisioned, yet switched off by the mapping: a member of nothing while inactive.
+    [[nodiscard]] bool inactive(const std::string& key) const {
+        return m_inactive.contains(id(key));
+    }
+
+    // Someone who holds groups and has an active account, or gets one in this run.
     [[nodiscard]] bool can_join(const std::string& key) const {
         const auto identity = id(key);
+        if (m_inactive.contains(identity)) return false;
         auto operation = m_user_operations.find(identity);
         if (operation != m_user_operations.end())
             return operation->second == OperationKind::create ||
@@ -57,6 +83,9 @@ class Leaving {
                            ? std::nullopt
                            : std::optional<std::string>("deactivated");
         }
+        if (m_inactive.contains(identity)) // deactivated by the mapping, in this run or before
+            return m_policy.keep_deactivated_members ? std::nullopt
+                                                     : std::optional<std::string>("deactivated");
         auto person = m_people.find(identity);
         if (person != m_people.end()) {
             if (holds_groups(*person->second)) return "no longer in this group";
@@ -76,6 +105,7 @@ class Leaving {
     std::unordered_map<std::string, OperationKind> m_user_operations;
     std::set<std::string> m_protected;
     std::set<std::string> m_withheld;
+    std::set<std::string> m_inactive; // identities of provisioned people mapped inactive
 };
 
 GroupOperation group_operation(GroupOperationKind kind, const std::string& key,
@@ -109,7 +139,8 @@ void add_chunks(std::vector<GroupOperation>& out, const GroupOperation& shape,
 class GroupPlanner {
   public:
     GroupPlanner(const GroupInputs& inputs, const GroupPolicy& policy)
-        : m_inputs(inputs), m_policy(policy), m_leaving(inputs, policy) {}
+        : m_inputs(inputs), m_policy(policy), m_leaving(inputs, policy),
+          m_unreadable(unreadable(inputs)) {}
 
     GroupPlan plan() {
         std::map<std::string, const StoredGroup*> stored;
@@ -131,6 +162,7 @@ class GroupPlanner {
         std::set<std::string> wanted;
         if (desired) {
             for (const auto& member : desired->members) {
+                if (m_leaving.inactive(member)) continue; // members_leave_on says if they stay
                 wanted.insert(m_leaving.id(member));
                 if (m_leaving.can_join(member)) joining.push_back(member);
             }
@@ -194,15 +226,20 @@ class GroupPlanner {
         const bool empty_after = stored && kept == 0 && joining.empty();
         if (empty_after && stored->created_by_hr2scim && m_policy.delete_empty_groups)
             removals.push_back(group_operation(GroupOperationKind::remove, key, scim_id, name));
-        if (auto reason =
-                gate(leaving.size(), stored ? stored->members.size() : 0, empty_after, name)) {
+        const size_t held_back_before = m_plan.held_back;
+        if (m_unreadable && !removals.empty()) {
+            m_plan.held_back +=
+                leaving.size() + (removals.back().kind == GroupOperationKind::remove);
+            m_plan.held_back_reason = m_unreadable;
+        } else if (auto reason = gate(leaving.size(), stored ? stored->members.size() : 0,
+                                      empty_after, name)) {
             std::ranges::move(removals, std::back_inserter(m_plan.withheld));
             m_plan.withheld_reasons.push_back(*reason);
         } else {
             std::ranges::move(removals, std::back_inserter(m_plan.operations));
         }
         if (stored && m_plan.operations.size() == before &&
-            m_plan.withheld.size() == withheld_before)
+            m_plan.withheld.size() == withheld_before && m_plan.held_back == held_back_before)
             ++m_plan.unchanged;
     }
 
@@ -228,9 +265,19 @@ class GroupPlanner {
                std::to_string(std::lround(m_policy.max_member_removal_percent)) + "%)";
     }
 
+    // Why the read cannot say who left: a failed or incomplete source, or a read with nobody in
+    // it whose deactivations the user plan withheld (and nobody approved).
+    static std::optional<std::string> unreadable(const GroupInputs& inputs) {
+        if (inputs.source_incomplete) return inputs.source_incomplete;
+        if (inputs.people.empty() && !inputs.user_plan.withheld.empty())
+            return inputs.user_plan.withheld_reason.value_or("the source returned no records");
+        return std::nullopt;
+    }
+
     const GroupInputs& m_inputs;
     const GroupPolicy& m_policy;
     Leaving m_leaving;
+    std::optional<std::string> m_unreadable;
     GroupPlan m_plan;
 };
 

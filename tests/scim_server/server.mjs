@@ -70,6 +70,8 @@ let faults = [];
 //                                are refused with 400 invalidSyntax
 //   {maxMembersPerPatch: N}      a PATCH of a group that changes more than N members is refused
 //                                with 400 tooMany
+//   {duplicateGroupNames: true}  groups may share a displayName (as some real targets allow);
+//                                without it, a second group of a name is refused with 409
 //   {tokenLifetime: N}           OAuth2 tokens are said to expire in N seconds (default 3600)
 //   {revokeAfter: N}             after N more SCIM requests, every OAuth2 token issued so far
 //                                is revoked (once), as if it had expired early
@@ -87,7 +89,7 @@ const defaults = () => ({ignoreFilter: false, plainList: false, noResources: fal
     rateLimit: null, noPatch: false, emptyCreate: false, gzip: false, pageCap: 0, lacks: [],
     tokenLifetime: 3600, revokeAfter: null, etag: false, bulk: false, bulkMaxOperations: 1000,
     bulkMaxPayload: 1048576, entraPatch: false, maxMembersPerPatch: 0, unkept: [], frozen: [],
-    noDiscovery: false, patchStatus: 0});
+    noDiscovery: false, patchStatus: 0, duplicateGroupNames: false});
 let versions = 0; // every stored change gets the next meta.version
 const mode = defaults();
 // How many SCIM requests were being handled at once, at most (GET /test/stats).
@@ -128,7 +130,8 @@ function serve(declared, store, resourceType, unique, check = () => {}, shape = 
             const id = resource.id ?? crypto.randomUUID();
             check(instance);
             if (resource.id && !store.has(id)) throw scimError(404, null, `Resource ${id} not found`);
-            for (const [otherId, other] of store) {
+            const uniqueHere = !(resourceType === "Group" && mode.duplicateGroupNames);
+            for (const [otherId, other] of uniqueHere ? store : []) {
                 if (otherId !== id && other[unique]?.toLowerCase() === instance[unique]?.toLowerCase())
                     throw scimError(409, "uniqueness", `${unique} ${instance[unique]} is already taken`);
             }

@@ -8,6 +8,7 @@ namespace hr2scim::state {
 namespace {
 
 using Kind = GroupOperationKind;
+using nlohmann::json;
 
 scim::GroupMembership group(const std::string& key, const std::string& name) {
     return {key, name, key, "departments", nullptr};
@@ -51,10 +52,12 @@ struct GroupRun {
     Plan user_plan;
     std::set<std::string> protected_keys;
     GroupPolicy policy;
+    std::optional<std::string> source_incomplete;
 
     GroupPlan plan() const {
         const auto desired = collect_groups(people, policy.case_sensitive_keys);
-        return plan_groups({desired, stored, people, users, user_plan, protected_keys}, policy);
+        return plan_groups(
+            {desired, stored, people, users, user_plan, protected_keys, source_incomplete}, policy);
     }
 };
 
@@ -234,6 +237,114 @@ TEST(GroupPlanner, AGroupTheConfigOnlyNamesIsNeverDeleted) {
     run.policy.delete_empty_groups = true;
     const auto plan = run.plan();
     EXPECT_EQ(lines(plan.withheld), (std::vector<std::string>{"remove from vpn E1"}));
+}
+
+// A status the mapping turns into `active: false` (status != "terminated").
+scim::DesiredResource inactive_person(const std::string& key,
+                                      std::vector<scim::GroupMembership> groups) {
+    auto desired = person(key, std::move(groups));
+    desired.body = {{"userName", key}, {"active", false}};
+    return desired;
+}
+
+TEST(GroupPlanner, DeactivatedThroughTheMappingLeavesEveryGroupUnlessKeptUntilDeletion) {
+    GroupRun run;
+    run.people = {person("E1", {group("fin", "Finance"), group("all", "All")}),
+                  inactive_person("E2", {group("fin", "Finance"), group("all", "All")})};
+    run.users = {user("E1"), user("E2")};
+    run.stored = {stored_group("fin", "Finance", {"E1", "E2"}),
+                  stored_group("all", "All", {"E1", "E2"})};
+    // The planner turns a provisioned person mapped inactive into a deactivation.
+    run.user_plan.operations = {user_operation(OperationKind::deactivate, "E2")};
+    auto plan = run.plan();
+    EXPECT_EQ(lines(plan.operations),
+              (std::vector<std::string>{"remove from all E2", "remove from fin E2"}));
+    EXPECT_EQ(plan.operations[0].decision, "deactivated");
+
+    // Deactivated so in an earlier run (kept by an older version): they leave now.
+    run.user_plan.operations.clear();
+    run.users = {user("E1"), user("E2", ResourceStatus::deactivated)};
+    EXPECT_EQ(run.plan().members(Kind::remove_members), 2U);
+    // Packed for planning at scale.
+    run.people[1].packed = scim::PackedJson(run.people[1].body);
+    run.people[1].body = nullptr;
+    EXPECT_EQ(run.plan().members(Kind::remove_members), 2U);
+    run.people[0].packed = scim::PackedJson(json{{"userName", "E1"}, {"active", true}});
+    EXPECT_EQ(run.plan().members(Kind::remove_members), 2U) << "E1 stays";
+    // Unchanged at a glance (the body let go of): the state says deactivated.
+    run.people[1].let_go();
+    EXPECT_EQ(run.plan().members(Kind::remove_members), 2U);
+
+    run.policy.keep_deactivated_members = true; // members_leave_on: deletion
+    plan = run.plan();
+    EXPECT_TRUE(plan.operations.empty()) << lines(plan.operations).front();
+    EXPECT_EQ(plan.unchanged, 2U);
+}
+
+TEST(GroupPlanner, AnInactiveNewPersonJoinsNoGroup) {
+    GroupRun run;
+    run.people = {person("E1", {group("fin", "Finance")}),
+                  inactive_person("E2", {group("fin", "Finance"), group("new", "New")})};
+    run.users = {user("E1")};
+    run.stored = {stored_group("fin", "Finance", {"E1"})};
+    run.user_plan.operations = {user_operation(OperationKind::create, "E2")};
+    EXPECT_TRUE(run.plan().operations.empty()) << "no addition, and no group made for nobody";
+    run.policy.keep_deactivated_members = true; // kept until deletion, but never added
+    EXPECT_TRUE(run.plan().operations.empty());
+}
+
+TEST(GroupPlanner, AWithheldMappedDeactivationKeepsItsGroups) {
+    GroupRun run;
+    run.people = {person("E1", {group("fin", "Finance")}),
+                  inactive_person("E2", {group("fin", "Finance")})};
+    run.users = {user("E1"), user("E2")};
+    run.stored = {stored_group("fin", "Finance", {"E1", "E2"})};
+    run.user_plan.withheld = {user_operation(OperationKind::deactivate, "E2")};
+    EXPECT_TRUE(run.plan().operations.empty());
+}
+
+TEST(GroupPlanner, AnIncompleteSourceRemovesNobodyAndDeletesNothing) {
+    GroupRun run;
+    // E2 moved and E3 left by what could be read; E4 is new.
+    run.people = {person("E1", {group("fin", "Finance")}), person("E2", {group("ops", "Ops")}),
+                  person("E4", {group("fin", "Finance")})};
+    run.users = {user("E1"), user("E2"), user("E3"), user("E4"), user("E5")};
+    run.stored = {stored_group("fin", "Finance", {"E1", "E2", "E3"}),
+                  stored_group("ops", "Ops", {}), stored_group("old", "Old", {"E5"})};
+    run.user_plan.operations = {user_operation(OperationKind::deactivate, "E3"),
+                                user_operation(OperationKind::remove, "E5")};
+    run.policy.delete_empty_groups = true;
+    run.policy.max_member_removal_percent = 100;
+    const auto complete = run.plan();
+    EXPECT_EQ(complete.members(Kind::remove_members), 2U) << "complete: they leave";
+    EXPECT_EQ(lines(complete.withheld),
+              (std::vector<std::string>{"remove from old E5", "delete group old"}));
+
+    run.source_incomplete = "the source failed: hr.csv: no such file";
+    const auto plan = run.plan();
+    EXPECT_EQ(lines(plan.operations), (std::vector<std::string>{"add to fin E4", "add to ops E2"}));
+    EXPECT_TRUE(plan.withheld.empty()) << "nothing an approval could release";
+    EXPECT_EQ(plan.held_back, 4U); // E2, E3 from fin; E5 from old, and old's deletion
+    EXPECT_EQ(plan.held_back_reason, run.source_incomplete);
+}
+
+TEST(GroupPlanner, AnEmptyReadRemovesNobodyUnlessItsDeactivationsWereApproved) {
+    GroupRun run;
+    run.users = {user("E1"), user("E2", ResourceStatus::deactivated)};
+    run.stored = {stored_group("fin", "Finance", {"E1", "E2"})};
+    run.user_plan.withheld = {user_operation(OperationKind::deactivate, "E1")};
+    run.user_plan.withheld_reason = "the source returned no records; refusing to deactivate "
+                                    "everyone";
+    auto plan = run.plan();
+    EXPECT_TRUE(plan.operations.empty() && plan.withheld.empty()) << "not even E2";
+    EXPECT_EQ(plan.held_back, 1U);
+    EXPECT_EQ(plan.held_back_reason, run.user_plan.withheld_reason);
+
+    run.user_plan.operations = std::move(run.user_plan.withheld); // approved
+    run.user_plan.withheld.clear();
+    plan = run.plan();
+    EXPECT_EQ(lines(plan.withheld), (std::vector<std::string>{"remove from fin E1 E2"}))
+        << "then it empties the group: withheld by the group gate";
 }
 
 } // namespace
