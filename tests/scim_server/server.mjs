@@ -73,10 +73,11 @@ let faults = [];
 //   {tokenLifetime: N}           OAuth2 tokens are said to expire in N seconds (default 3600)
 //   {revokeAfter: N}             after N more SCIM requests, every OAuth2 token issued so far
 //                                is revoked (once), as if it had expired early
+//   {hugeToken: N}               OAuth2 tokens issued are N bytes long
 const defaults = () => ({ignoreFilter: false, plainList: false, noResources: false, latencyMs: 0,
     rateLimit: null, noPatch: false, emptyCreate: false, gzip: false, pageCap: 0, lacks: [],
     tokenLifetime: 3600, revokeAfter: null, etag: false, bulk: false, bulkMaxOperations: 1000,
-    bulkMaxPayload: 1048576, entraPatch: false, maxMembersPerPatch: 0});
+    bulkMaxPayload: 1048576, entraPatch: false, maxMembersPerPatch: 0, hugeToken: 0});
 let versions = 0; // every stored change gets the next meta.version
 const mode = defaults();
 // How many SCIM requests were being handled at once, at most (GET /test/stats).
@@ -363,7 +364,8 @@ app.post("/oauth/token", express.urlencoded({extended: false}), (req, res) => {
     const expected = "Basic " + Buffer.from(`hr2scim:${encodeURIComponent(clientSecret)}`).toString("base64");
     if (req.headers.authorization !== expected || req.body?.grant_type !== "client_credentials")
         return res.status(401).json({error: "invalid_client"});
-    const issuedToken = "oauth-" + crypto.randomBytes(12).toString("hex");
+    const issuedToken = "oauth-" + crypto.randomBytes(12).toString("hex") +
+        "t".repeat(Math.max(0, mode.hugeToken - 30));
     issued.add(issuedToken);
     res.json({access_token: issuedToken, token_type: "Bearer", expires_in: mode.tokenLifetime});
 });
