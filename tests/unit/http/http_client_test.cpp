@@ -5,7 +5,13 @@
 #include "http/retrying_sender.hpp"
 #include "tests/support/node_server.hpp"
 
+#include <arpa/inet.h>
+#include <chrono>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <stdexcept>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace hr2scim::http {
 namespace {
@@ -79,6 +85,49 @@ TEST(HttpClient, StaysUsableAfterARequestTooLargeToSend) {
         ASSERT_TRUE(answered) << answered.error().message;
         EXPECT_EQ(answered->status, 200);
     }
+}
+
+// A listening socket that never answers: the kernel completes the connection, nobody reads.
+class SilentServer {
+  public:
+    SilentServer() : m_fd(::socket(AF_INET, SOCK_STREAM, 0)) {
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t size = sizeof address;
+        if (::bind(m_fd, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
+            ::listen(m_fd, 8) != 0 ||
+            ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&address), &size) != 0)
+            throw std::runtime_error("cannot listen");
+        m_port = ntohs(address.sin_port);
+    }
+    ~SilentServer() { ::close(m_fd); }
+    SilentServer(const SilentServer&) = delete;
+    SilentServer& operator=(const SilentServer&) = delete;
+    [[nodiscard]] int port() const { return m_port; }
+
+  private:
+    int m_fd;
+    int m_port = 0;
+};
+
+// Whatever libcurl does (here: no timeout of its own at all), the engine ends a transfer at
+// connect timeout + request timeout + a few seconds, and send() returns.
+TEST(HttpClient, EndsATransferLibcurlWouldWaitOnForEver) {
+    SilentServer silent;
+    ClientOptions options;
+    options.connect_timeout = std::chrono::seconds(1);
+    options.request_timeout = std::chrono::milliseconds(0); // libcurl: no timeout
+    HttpClient client(options);
+    const auto started = std::chrono::steady_clock::now();
+    auto answer =
+        client.send({"GET", "http://127.0.0.1:" + std::to_string(silent.port()) + "/", {}, {}});
+    const auto took = std::chrono::steady_clock::now() - started;
+    ASSERT_FALSE(answer);
+    EXPECT_EQ(answer.error().message, "no answer within 1 s (timeout)");
+    EXPECT_FALSE(answer.error().local) << "a timeout may be retried";
+    EXPECT_GE(took, std::chrono::seconds(5));
+    EXPECT_LT(took, std::chrono::seconds(9));
 }
 
 } // namespace
