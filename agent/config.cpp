@@ -3,13 +3,17 @@
 #include "agent/config_references.hpp"
 #include "connectors/source_registry.hpp"
 #include "http/secrets.hpp"
+#include "mappings/yaml_limits.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
-#include <fstream>
+#include <cstring>
+#include <fcntl.h>
 #include <initializer_list>
 #include <set>
-#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 namespace hr2scim::agent {
@@ -73,6 +77,17 @@ class Reader {
     [[nodiscard]] std::filesystem::path path(const YAML::Node& node, std::string_view name) const {
         std::filesystem::path value = text(node, name);
         return value.is_absolute() ? value : m_file.parent_path() / value;
+    }
+
+    // A URL is sent as it is: a control character (a CR LF would inject a header) or a space
+    // in it is refused here, at its place in the file.
+    void plain_url(const YAML::Node& node, const std::string& value, std::string_view name) const {
+        const auto bad =
+            std::ranges::find_if(value, [](unsigned char c) { return c <= 0x20 || c == 0x7f; });
+        if (bad != value.end())
+            throw ConfigError(where(node) + std::string(name) +
+                              " holds a control character or a space (at character " +
+                              std::to_string(bad - value.begin() + 1) + "); refused");
     }
 
     [[nodiscard]] const std::filesystem::path& file() const { return m_file; }
@@ -235,6 +250,7 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
         throw ConfigError(
             reader.where(node["url"]) +
             "target.url must start with https:// (or http:// for a local test server)");
+    reader.plain_url(node["url"], target.url, "target.url");
     target.name = node["name"] ? reader.text(node["name"], "target.name") : "default";
     if (node["token_env"]) target.token_env = reader.text(node["token_env"], "target.token_env");
     if (node["token_file"])
@@ -256,6 +272,7 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
         if (!target.token_url.starts_with("https://") && !target.token_url.starts_with("http://"))
             throw ConfigError(reader.where(node["token_url"]) +
                               "target.token_url must start with https://");
+        reader.plain_url(node["token_url"], target.token_url, "target.token_url");
         target.client_id = reader.text(node["client_id"], "target.client_id");
         if (node["client_secret_env"])
             target.client_secret_env =
@@ -431,6 +448,8 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& f
     } catch (const YAML::Exception& error) {
         throw ConfigError(reader.where(error.mark) + error.msg);
     }
+    if (auto problem = mappings::check_yaml_tree(root))
+        throw ConfigError(reader.where(problem->mark) + problem->message);
     if (!root.IsMap())
         throw ConfigError(file.string() +
                           ": expected a map with source, mapping, target and state");
@@ -518,12 +537,35 @@ std::vector<Config> one_config_per_target(const Config& config, const std::strin
     return configs;
 }
 
-std::string read_text_file(const std::filesystem::path& file, std::string_view what) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw ConfigError("cannot open " + std::string(what) + " " + file.string());
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+std::string read_text_file(const std::filesystem::path& file, std::string_view what,
+                           std::uintmax_t max_bytes) {
+    const std::string named = std::string(what) + " " + file.string();
+    // Non-blocking: opening a FIFO for reading must not wait for a writer.
+    const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) throw ConfigError("cannot open " + named + ": " + std::strerror(errno));
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat status {};
+    if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode))
+        throw ConfigError("cannot open " + named +
+                          ": not a regular file (a FIFO, a device or a folder); refused");
+    if (static_cast<std::uintmax_t>(status.st_size) > max_bytes)
+        throw ConfigError("cannot open " + named + ": it is " + std::to_string(status.st_size) +
+                          " bytes, more than " + std::to_string(max_bytes) + "; refused");
+    std::string text;
+    char buffer[65536];
+    for (;;) {
+        const ssize_t got = ::read(fd, buffer, sizeof buffer);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) throw ConfigError("cannot read " + named + ": " + std::strerror(errno));
+        if (got == 0) return text;
+        text.append(buffer, static_cast<size_t>(got));
+        if (text.size() > max_bytes) // it grew while being read
+            throw ConfigError("cannot open " + named + ": more than " + std::to_string(max_bytes) +
+                              " bytes; refused");
+    }
 }
 
 Config load_config(const std::filesystem::path& file) {

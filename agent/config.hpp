@@ -11,6 +11,7 @@
 #include "state/source_guard.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -113,8 +114,14 @@ struct Config {
                                                         const std::string& only = {});
 
 [[nodiscard]] Config load_config(const std::filesystem::path& file);
-// A file's whole text; ConfigError "cannot open <what> <file>" when it cannot be read.
-[[nodiscard]] std::string read_text_file(const std::filesystem::path& file, std::string_view what);
+// Config and mapping files larger than this are refused unread.
+inline constexpr std::uintmax_t k_max_config_file_bytes = std::uintmax_t{16} << 20;
+
+// A file's whole text; ConfigError "cannot open <what> <file>" when it cannot be read. Only a
+// regular file is read (a FIFO would block the service loop, /dev/zero never ends), and only
+// up to `max_bytes`.
+[[nodiscard]] std::string read_text_file(const std::filesystem::path& file, std::string_view what,
+                                         std::uintmax_t max_bytes = k_max_config_file_bytes);
 [[nodiscard]] Config parse_config(const std::string& yaml_text, const std::filesystem::path& file);
 
 // Reads the target's token from the environment or its file; the error never holds the token.

@@ -960,11 +960,8 @@ void write_plan_file(const std::filesystem::path& file, const state::Plan& plan,
 ExitCode apply_plan_file(const Prepared& prepared, const RunOptions& options, std::ostream& out) {
     const auto& config = prepared.config;
     RunLock lock(config.state, RunLock::Mode::exclusive);
-    std::ifstream in(options.plan_file, std::ios::binary);
-    if (!in) throw ConfigError("cannot read the plan file " + options.plan_file.string());
-    std::ostringstream text;
-    text << in.rdbuf();
-    auto parsed = http::parse_json_body(text.str());
+    auto parsed = http::parse_json_body(
+        read_text_file(options.plan_file, "the plan file", state::k_max_plan_file_bytes));
     if (!parsed) throw ConfigError(options.plan_file.string() + ": " + parsed.error());
     auto file = state::plan_from_json(*parsed);
     if (!file) throw ConfigError(options.plan_file.string() + ": " + file.error());
@@ -990,6 +987,16 @@ ExitCode apply_plan_file(const Prepared& prepared, const RunOptions& options, st
             << ". Make and review a new plan.\n";
         return ExitCode::failed;
     }
+    // The digest matched; still, every account it names must be the one the state holds for
+    // that key: an edited scim_id would change an account hr2scim never managed.
+    if (auto foreign =
+            state::foreign_account(file->plan, snapshot.resources, config.case_sensitive_keys)) {
+        out << "NOT APPLIED: " << options.plan_file.string() << ": " << *foreign
+            << ". Nothing was sent. Make and review a new plan.\n";
+        return ExitCode::failed;
+    }
+    out << "Plan " << options.plan_file.string() << " (operations digest " << file->digest
+        << ") matches the config, the mapping and the state.\n";
     auto& plan = file->plan;
     plan.release_withheld();
     print_plan(out, plan, config.target.name, options.show_operations);

@@ -61,7 +61,11 @@ std::optional<std::string> AccountOwners::adoption_problem(const nlohmann::json&
     if (auto owner = m_key_by_id.find(id);
         owner != m_key_by_id.end() && !same_key(owner->second, key))
         return "the account " + id + " is " + owner->second +
-               "'s (in the state); not taken over for " + key;
+               "'s (in the state); not taken over for " + key + ". If " + key + " is " +
+               owner->second +
+               " re-hired under a new key, check, then run `hr2scim sync "
+               "--hand-over " +
+               owner->second + "=" + key + "` to hand the account over";
     if (auto external = resource.find("externalId");
         external != resource.end() && external->is_string() &&
         !external->get_ref<const std::string&>().empty() &&

@@ -8,6 +8,7 @@
 #include "http/secrets.hpp"
 #include "http/url.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <spdlog/spdlog.h>
@@ -58,6 +59,11 @@ constexpr std::array k_api_options = {
     OptionSpec{"ca_file", false, "", "trust this CA (verification is never off)"},
 };
 
+// A key longer than this is not a key: it would go into look-up URLs on every target.
+constexpr size_t k_max_key_bytes = 1024;
+// Error messages show this much of a page's URL.
+constexpr size_t k_shown_url_bytes = 200;
+
 std::string host_of(const std::string& url) {
     size_t start = url.find("://");
     start = start == std::string::npos ? 0 : start + 3;
@@ -97,8 +103,9 @@ class Reader {
     // The page's records go into `read`; the answer is the next URL, the end, or a failure.
     tl::expected<std::optional<std::string>, std::string>
     read_page(const std::string& url, size_t page, Pager& pager, SourceRead& read) {
-        const std::string where =
-            "page " + std::to_string(page) + " (" + http::redact_url(url) + ")";
+        std::string shown = http::redact_url(url);
+        if (shown.size() > k_shown_url_bytes) shown = shown.substr(0, k_shown_url_bytes) + "...";
+        const std::string where = "page " + std::to_string(page) + " (" + shown + ")";
         auto response = get(url);
         if (!response) return tl::unexpected(where + ": " + response.error());
         auto parsed = http::parse_json_body(response->body);
@@ -127,6 +134,13 @@ class Reader {
                                        key == attributes.end() || key->second.empty()
                                            ? "no " + m_settings.key
                                            : m_settings.key + " is empty or has several values"});
+            return;
+        }
+        if (key->second.front().size() > k_max_key_bytes) {
+            read.rejections.push_back(
+                {origin, "",
+                 m_settings.key + " is " + std::to_string(key->second.front().size()) +
+                     " bytes long, more than " + std::to_string(k_max_key_bytes) + "; not a key"});
             return;
         }
         std::string key_value = key->second.front();
@@ -311,6 +325,12 @@ std::unique_ptr<Source> make_http_api_source(const SourceOptions& options) {
     if (!settings.url.starts_with("https://") && !settings.url.starts_with("http://"))
         throw OptionError("url",
                           "url must start with https:// (or http:// for a local test server)");
+    // Sent as it is: a CR LF would inject a header.
+    for (const char* name : {"url", "token_url"})
+        if (std::ranges::any_of(options.get(name),
+                                [](unsigned char c) { return c <= 0x20 || c == 0x7f; }))
+            throw OptionError(name,
+                              std::string(name) + " holds a control character or a space; refused");
     auth_from(options, settings);
     settings.records_pointer = options.get("records");
     check_pointer(settings.records_pointer, "records");

@@ -60,6 +60,13 @@ Pager::Next Pager::end() {
     return std::optional<std::string>();
 }
 
+tl::expected<std::string, std::string> Pager::bounded(std::string value, std::string_view what) {
+    if (value.size() <= k_max_next_link_bytes) return value;
+    return tl::unexpected("the API's " + std::string(what) + " is " + std::to_string(value.size()) +
+                          " bytes long, more than " + std::to_string(k_max_next_link_bytes) +
+                          "; refused");
+}
+
 Pager::Next Pager::follow(std::string url) {
     // Credentials go only to the configured origin: a link elsewhere would hand them over.
     if (http::origin_of(url) != m_origin)
@@ -67,7 +74,8 @@ Pager::Next Pager::follow(std::string url) {
                               "); credentials are sent only to " + m_origin);
     // A server that points back at a page already read would page forever.
     if (!m_seen.insert(url).second)
-        return tl::unexpected("the API points back to a page already read: " + url);
+        return tl::unexpected("the API points back to a page already read: " +
+                              http::redact_url(url));
     return std::optional<std::string>(std::move(url));
 }
 
@@ -105,12 +113,17 @@ Pager::Next Pager::next_url(const std::string& current_url, const nlohmann::json
     case PaginationStyle::cursor: {
         auto cursor = text_at(body, m_settings.cursor_pointer);
         if (!cursor) return std::optional<std::string>();
-        return follow(http::set_query_parameter(m_base_url, m_settings.cursor_param, *cursor));
+        auto usable =
+            bounded(std::move(*cursor), "next cursor (" + m_settings.cursor_pointer + ")");
+        if (!usable) return tl::unexpected(usable.error());
+        return follow(http::set_query_parameter(m_base_url, m_settings.cursor_param, *usable));
     }
     case PaginationStyle::next_url: {
         auto link = text_at(body, m_settings.next_pointer);
         if (!link) return std::optional<std::string>();
-        return follow(http::resolve_url(current_url, *link));
+        auto usable = bounded(std::move(*link), "next page link (" + m_settings.next_pointer + ")");
+        if (!usable) return tl::unexpected(usable.error());
+        return follow(http::resolve_url(current_url, *usable));
     }
     case PaginationStyle::link: {
         const auto* header = response.header("link");
@@ -118,7 +131,9 @@ Pager::Next Pager::next_url(const std::string& current_url, const nlohmann::json
         auto link = http::next_link(*header);
         if (!link) return tl::unexpected(link.error());
         if (link->empty()) return std::optional<std::string>();
-        return follow(http::resolve_url(current_url, *link));
+        auto usable = bounded(std::move(*link), "next page link (Link header)");
+        if (!usable) return tl::unexpected(usable.error());
+        return follow(http::resolve_url(current_url, *usable));
     }
     }
     return std::optional<std::string>();

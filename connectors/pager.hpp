@@ -14,6 +14,9 @@ namespace hr2scim::connectors {
 
 enum class PaginationStyle { none, page, offset, cursor, next_url, link };
 
+// A next link or cursor longer than this is refused: it goes into the next request's URL.
+inline constexpr size_t k_max_next_link_bytes = size_t{16} << 10;
+
 struct PaginationSettings {
     PaginationStyle style = PaginationStyle::none;
     std::string page_param = "page"; // page: the page number parameter
@@ -44,6 +47,8 @@ class Pager {
   private:
     using Next = tl::expected<std::optional<std::string>, std::string>;
     Next follow(std::string url);
+    // `value` (a cursor or a link, found at `where`) when it is not too long to send.
+    static tl::expected<std::string, std::string> bounded(std::string value, std::string_view what);
     Next next_url(const std::string& current_url, const nlohmann::json& body,
                   const http::Response& response, size_t records_on_page);
     // The API's stated total: read from every page, and the same on each.

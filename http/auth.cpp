@@ -87,6 +87,11 @@ tl::expected<std::string, std::string> Authenticator::fetch_token() {
             token = &*found;
     if (!token) return tl::unexpected(where + " answered without an access_token");
     const auto& value = token->get_ref<const std::string&>();
+    // It is sent with every request: one too large for a header is refused here, by name.
+    if (value.size() > k_max_access_token_bytes)
+        return tl::unexpected(where + " answered with an access_token of " +
+                              std::to_string(value.size()) + " bytes, more than " +
+                              std::to_string(k_max_access_token_bytes) + "; refused");
     register_secret(value);
     // RFC 6750 tokens are visible ASCII; anything else could smuggle a header into a request.
     if (std::ranges::any_of(value, [](unsigned char c) { return c <= 0x20 || c >= 0x7f; }))

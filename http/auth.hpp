@@ -15,6 +15,9 @@
 
 namespace hr2scim::http {
 
+// Longer OAuth2 access tokens are refused (real ones, JWTs included, are a few KiB).
+inline constexpr size_t k_max_access_token_bytes = size_t{32} << 10;
+
 struct Credentials {
     enum class Kind { none, bearer, basic, oauth2 };
     Kind kind = Kind::none;

@@ -34,7 +34,17 @@ struct Response {
 // The request never reached an HTTP answer: DNS, connect, TLS, timeout.
 struct TransportError {
     std::string message;
+    // Refused here, before anything was sent (too large, a URL libcurl cannot use): sending it
+    // again cannot help, so it is never retried.
+    bool local = false;
 };
+
+// What one request may carry. Values taken from answers (next links, cursors, tokens, ids,
+// ETags) end up in URLs and headers; past these sizes the request is refused here, naming
+// what was too long, rather than handed to libcurl (which fails requests over 1 MiB).
+inline constexpr size_t k_max_url_bytes = size_t{64} << 10;
+inline constexpr size_t k_max_header_bytes = size_t{64} << 10;   // one header, name and value
+inline constexpr size_t k_max_headers_bytes = size_t{256} << 10; // all of them
 
 struct ClientOptions {
     std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
@@ -47,6 +57,10 @@ struct ClientOptions {
     std::string client_key;
 };
 
+// Why `request` is not sent (a control character in its URL or a header, or a URL or header
+// past the limits above), or empty. Never shows the value: it may be a secret.
+[[nodiscard]] std::string request_problem(const Request& request);
+
 class HttpClient {
   public:
     explicit HttpClient(ClientOptions options);
@@ -54,7 +68,8 @@ class HttpClient {
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;
 
-    // Thread-safe; blocks until the answer (or the transport error) is there.
+    // Thread-safe; blocks until the answer (or the transport error) is there, and never past
+    // connect_timeout + request_timeout (and a few seconds): then it is "no answer".
     [[nodiscard]] tl::expected<Response, TransportError> send(const Request& request);
 
   private:

@@ -1,5 +1,6 @@
 #include "http/retrying_sender.hpp"
 
+#include <algorithm>
 #include <random>
 #include <thread>
 
@@ -42,12 +43,17 @@ Sent send_with_retries(HttpClient& client, const Request& request, const RetryPo
         if (result) {
             told = server_wait(*result, std::chrono::system_clock::now());
             if (classify_status(result->status) != Verdict::retry) {
-                // A success that used the last of the window: the target rests until it resets.
-                if (throttle && told && told->count() > 0) throttle->pause_for(*told);
+                // A success that used the last of the window: the target rests until it resets,
+                // but never longer than a retry may wait (a reset a year away is a wait
+                // without end).
+                if (throttle && told && told->count() > 0)
+                    throttle->pause_for(
+                        std::min<std::chrono::milliseconds>(*told, policy.max_delay));
                 return {std::move(result), attempt, {}};
             }
             reason = "HTTP " + std::to_string(result->status);
         } else {
+            if (result.error().local) return {std::move(result), attempt, {}};
             reason = result.error().message;
         }
         const bool rate_limited = result && result->status == 429 && told;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 namespace hr2scim::scim {
 namespace {
@@ -17,12 +18,45 @@ std::string shorten(std::string text) {
     return text;
 }
 
+// One piece of text between tags, trimmed, without a leading status code ("500 Internal
+// Server Error" in a page's title says what "HTTP 500" says already).
+std::string without_status(std::string text, long status) {
+    while (!text.empty() && text.back() == ' ')
+        text.pop_back();
+    const auto first = text.find_first_not_of(' ');
+    text = first == std::string::npos ? std::string() : text.substr(first);
+    const std::string code = std::to_string(status);
+    if (text == code) return {};
+    if (text.starts_with(code + " ")) text = text.substr(code.size() + 1);
+    return text;
+}
+
+bool same_text(std::string_view a, std::string_view b) {
+    return std::ranges::equal(a, b, [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) ==
+               std::tolower(static_cast<unsigned char>(y));
+    });
+}
+
 // A body that is not a SCIM error (an HTML page from a proxy or a wrong path, plain text) as
-// one line of its text: tags, scripts and styles dropped, whitespace collapsed.
-std::string one_line(std::string_view body) {
+// one line of its text: tags, scripts and styles dropped, whitespace collapsed, and a piece
+// of text said again (a page's title, heading and paragraph often all say "Internal Server
+// Error") said once.
+std::string one_line(std::string_view body, long status) {
     const auto start = body.find_first_not_of(" \t\r\n");
     const bool markup = start != std::string_view::npos && body[start] == '<';
     std::string text;
+    std::vector<std::string> said;
+    std::string segment;
+    auto flush = [&] {
+        std::string piece = without_status(std::move(segment), status);
+        segment.clear();
+        if (piece.empty() ||
+            std::ranges::any_of(said, [&](const auto& before) { return same_text(before, piece); }))
+            return;
+        text += (text.empty() ? "" : " ") + piece;
+        said.push_back(std::move(piece));
+    };
     bool in_tag = false;
     bool skipping = false; // inside <script> or <style>
     for (size_t i = 0; i < body.size(); ++i) {
@@ -38,7 +72,7 @@ std::string one_line(std::string_view body) {
             if (starts("script") || starts("style")) skipping = true;
             if (starts("/script") || starts("/style")) skipping = false;
             in_tag = true;
-            if (!text.empty() && text.back() != ' ') text += ' ';
+            flush();
             continue;
         }
         if (in_tag) {
@@ -49,15 +83,13 @@ std::string one_line(std::string_view body) {
         const bool space =
             c == ' ' || c == '\n' || c == '\r' || c == '\t' || static_cast<unsigned char>(c) < 0x20;
         if (space) {
-            if (!text.empty() && text.back() != ' ') text += ' ';
+            if (!segment.empty() && segment.back() != ' ') segment += ' ';
         } else {
-            text += c;
+            segment += c;
         }
     }
-    while (!text.empty() && text.back() == ' ')
-        text.pop_back();
-    const auto first = text.find_first_not_of(' ');
-    return first == std::string::npos ? std::string() : text.substr(first);
+    flush();
+    return text;
 }
 
 std::string hint_for(long status) {
@@ -94,8 +126,9 @@ CallError error_from_response(const http::Response& response) {
         if (auto detail = body.find("detail"); detail != body.end() && detail->is_string())
             error.detail = shorten(detail->get<std::string>());
     }
+    // Not a SCIM error: its first 200 characters, as text, secrets redacted.
     if (error.detail.empty() && error.scim_type.empty())
-        error.detail = shorten(one_line(response.body));
+        error.detail = http::answer_excerpt(one_line(response.body, response.status));
     return error;
 }
 

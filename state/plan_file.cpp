@@ -2,9 +2,11 @@
 
 #include "scim/attribute_path.hpp"
 #include "state/body_hash.hpp"
+#include "state/source_key.hpp"
 #include "state/timestamp.hpp"
 
 #include <array>
+#include <map>
 
 namespace hr2scim::state {
 namespace {
@@ -91,6 +93,44 @@ tl::expected<std::vector<Operation>, std::string> operations_from_json(const jso
     return operations;
 }
 
+// A fingerprint of the origin and every operation, each as its JSON in the file: an edit to
+// any of them (a scim_id, a body, as_of) no longer matches. Built one operation at a time.
+class Digest {
+  public:
+    void add(std::string_view list, const json& item) {
+        m_hashes += list;
+        m_hashes += ' ';
+        m_hashes += body_hash(item);
+        m_hashes += '\n';
+    }
+    [[nodiscard]] std::string value() const { return text_hash(m_hashes); }
+
+  private:
+    std::string m_hashes;
+};
+
+constexpr std::array k_origin_fields = {"target", "config_fingerprint", "mapping_fingerprint",
+                                        "state_revision", "as_of"};
+
+json origin_fields(const json& file) {
+    json fields = json::object();
+    for (const char* name : k_origin_fields)
+        fields[name] = file.at(name);
+    return fields;
+}
+
+// The file's fields other than the lists and the digest.
+json plan_header(const Plan& plan, const PlanOrigin& origin) {
+    return {{"hr2scim_plan", k_plan_file_version},
+            {"target", origin.target},
+            {"config_fingerprint", origin.config_fingerprint},
+            {"mapping_fingerprint", origin.mapping_fingerprint},
+            {"state_revision", origin.state_revision},
+            {"as_of", to_timestamp(origin.as_of)},
+            {"withheld_reason", plan.withheld_reason ? json(*plan.withheld_reason) : json()},
+            {"withheld_digest", plan.withheld.empty() ? json() : json(plan.withheld_digest())}};
+}
+
 } // namespace
 
 json plan_to_json(const Plan& plan, const PlanOrigin& origin) {
@@ -99,27 +139,26 @@ json plan_to_json(const Plan& plan, const PlanOrigin& origin) {
         operations.push_back(operation_to_json(operation));
     for (const auto& operation : plan.withheld)
         withheld.push_back(operation_to_json(operation));
-    return {{"hr2scim_plan", k_plan_file_version},
-            {"target", origin.target},
-            {"config_fingerprint", origin.config_fingerprint},
-            {"mapping_fingerprint", origin.mapping_fingerprint},
-            {"state_revision", origin.state_revision},
-            {"as_of", to_timestamp(origin.as_of)},
-            {"operations", operations},
-            {"withheld", withheld},
-            {"withheld_reason", plan.withheld_reason ? json(*plan.withheld_reason) : json()},
-            {"withheld_digest", plan.withheld.empty() ? json() : json(plan.withheld_digest())}};
+    json file = plan_header(plan, origin);
+    Digest digest;
+    digest.add("origin", origin_fields(file));
+    for (const auto& item : operations)
+        digest.add("operation", item);
+    for (const auto& item : withheld)
+        digest.add("withheld", item);
+    file["operations"] = std::move(operations);
+    file["withheld"] = std::move(withheld);
+    file["operations_digest"] = digest.value();
+    return file;
 }
 
 void write_plan_json(const std::function<void(std::string_view)>& write, const Plan& plan,
                      const PlanOrigin& origin) {
     // The header as plan_to_json has it, without the lists; each operation is then written on
-    // its own, so a million of them are never one JSON tree in memory.
-    json header = plan_to_json(Plan{}, origin);
-    header.erase("operations");
-    header.erase("withheld");
-    header["withheld_reason"] = plan.withheld_reason ? json(*plan.withheld_reason) : json();
-    header["withheld_digest"] = plan.withheld.empty() ? json() : json(plan.withheld_digest());
+    // its own, so a million of them are never one JSON tree in memory; the digest comes last.
+    const json header = plan_header(plan, origin);
+    Digest digest;
+    digest.add("origin", origin_fields(header));
     std::string text = header.dump(2);
     text.pop_back(); // the closing brace: the lists follow
     while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
@@ -128,7 +167,9 @@ void write_plan_json(const std::function<void(std::string_view)>& write, const P
     auto list = [&](std::string_view name, const std::vector<Operation>& operations) {
         write(",\n  \"" + std::string(name) + "\": [");
         for (size_t i = 0; i < operations.size(); ++i) {
-            std::string item = operation_to_json(operations[i]).dump(2);
+            const json operation = operation_to_json(operations[i]);
+            digest.add(name == "operations" ? "operation" : "withheld", operation);
+            std::string item = operation.dump(2);
             for (size_t at = item.find('\n'); at != std::string::npos; at = item.find('\n', at + 5))
                 item.replace(at, 1, "\n    ");
             write((i ? ",\n    " : "\n    ") + item);
@@ -137,7 +178,7 @@ void write_plan_json(const std::function<void(std::string_view)>& write, const P
     };
     list("operations", plan.operations);
     list("withheld", plan.withheld);
-    write("\n}\n");
+    write(",\n  \"operations_digest\": " + json(digest.value()).dump() + "\n}\n");
 }
 
 tl::expected<PlanFile, std::string> plan_from_json(const json& file) {
@@ -156,6 +197,22 @@ tl::expected<PlanFile, std::string> plan_from_json(const json& file) {
         auto as_of = from_timestamp(file.at("as_of").get<std::string>());
         if (!as_of) return tl::unexpected(std::string("as_of is not a time"));
         plan.origin.as_of = *as_of;
+        Digest digest;
+        digest.add("origin", origin_fields(file));
+        for (const auto& item : file.at("operations"))
+            digest.add("operation", item);
+        for (const auto& item : file.at("withheld"))
+            digest.add("withheld", item);
+        const auto written = file.find("operations_digest");
+        if (written == file.end() || !written->is_string())
+            return tl::unexpected(std::string(
+                "the plan file has no operations_digest (made by an older hr2scim?); make and "
+                "review a new plan"));
+        if (written->get<std::string>() != digest.value())
+            return tl::unexpected(std::string(
+                "the plan file was changed after it was made: its operations do not match its "
+                "operations_digest; make and review a new plan"));
+        plan.digest = digest.value();
         auto operations = operations_from_json(file.at("operations"));
         if (!operations) return tl::unexpected(operations.error());
         auto withheld = operations_from_json(file.at("withheld"));
@@ -166,6 +223,36 @@ tl::expected<PlanFile, std::string> plan_from_json(const json& file) {
     } catch (const nlohmann::json::exception& error) {
         return tl::unexpected(std::string("the plan file is malformed: ") + error.what());
     }
+}
+
+std::optional<std::string> foreign_account(const Plan& plan,
+                                           const std::vector<StoredResource>& resources,
+                                           bool case_sensitive_keys) {
+    std::map<std::string, const StoredResource*> by_key;
+    for (const auto& resource : resources)
+        by_key.emplace(identity_key(resource.key, case_sensitive_keys), &resource);
+    for (const auto* list : {&plan.operations, &plan.withheld})
+        for (const auto& operation : *list) {
+            const std::string which = "operation " + std::to_string(operation.id) + " (" +
+                                      std::string(verb(operation.kind)) + " " + operation.key +
+                                      "): ";
+            auto found = by_key.find(identity_key(operation.key, case_sensitive_keys));
+            const std::string held = found == by_key.end() ? std::string() : found->second->scim_id;
+            const bool names_none = operation.kind == OperationKind::create ||
+                                    operation.kind == OperationKind::link_manager;
+            if (names_none && !operation.scim_id.empty())
+                return which + "a " + std::string(verb(operation.kind)) +
+                       " names no account, but it names " + operation.scim_id;
+            if (names_none) continue;
+            if (held.empty())
+                return which + "the state holds no account for " + operation.key +
+                       ", but the operation names " +
+                       (operation.scim_id.empty() ? "none" : operation.scim_id);
+            if (held != operation.scim_id)
+                return which + "the state maps " + operation.key + " to the account " + held +
+                       ", not " + operation.scim_id;
+        }
+    return std::nullopt;
 }
 
 std::string state_revision(const std::vector<StoredResource>& resources) {

@@ -1,14 +1,17 @@
 #pragma once
 // A plan written to a file for review (`plan --out FILE`) and applied later exactly as it
 // was reviewed (`apply FILE`). The file says what it was made from: fingerprints of the
-// config and the mapping, the revision of the state, the run's instant. Versioned JSON.
+// config and the mapping, the revision of the state, the run's instant. Versioned JSON, with
+// a digest of the origin and every operation that `apply` checks.
 
 #include "state/plan.hpp"
 #include "state/stored_resource.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tl/expected.hpp>
@@ -28,15 +31,26 @@ struct PlanOrigin {
 struct PlanFile {
     PlanOrigin origin;
     Plan plan;
+    std::string digest; // operations_digest, as verified
 };
+
+// A plan file larger than this is refused unread (a million creates are about 1 GiB).
+inline constexpr std::uintmax_t k_max_plan_file_bytes = std::uintmax_t{4} << 30;
 
 [[nodiscard]] nlohmann::json plan_to_json(const Plan& plan, const PlanOrigin& origin);
 // The same JSON as plan_to_json, written piece by piece (a plan of a million creates is a
 // gigabyte of text).
 void write_plan_json(const std::function<void(std::string_view)>& write, const Plan& plan,
                      const PlanOrigin& origin);
-// The plan, or why the file cannot be one (version, shape).
+// The plan, or why the file cannot be one (version, shape, or operations that do not match
+// the file's operations_digest: the file was edited after it was made).
 [[nodiscard]] tl::expected<PlanFile, std::string> plan_from_json(const nlohmann::json& file);
+
+// The first operation that names an account the state does not map to its key (a scim_id
+// edited into a plan file), said as "operation 3 (deactivate E5): ...", or nothing.
+[[nodiscard]] std::optional<std::string>
+foreign_account(const Plan& plan, const std::vector<StoredResource>& resources,
+                bool case_sensitive_keys);
 
 // A fingerprint of what the state holds for one target: any write changes it.
 [[nodiscard]] std::string state_revision(const std::vector<StoredResource>& resources);

@@ -14,7 +14,10 @@
 // Links: unterminated-link (a Link header without its `>`), other-origin (page 2 is on
 // http://localhost:PORT, another origin; requests that arrive there with credentials are
 // counted as `leaked` in /admin/requests). POST /oauth/token?fault=crlf answers with an
-// access_token holding CR LF and a header of its own.
+// access_token holding CR LF and a header of its own; ?fault=huge-token with one of 1 MiB.
+// Huge values taken into the next request: huge-next (page 1's links.next is 1 MiB long),
+// huge-cursor (page 1's next_cursor is 1 MiB), huge-key (the first person of each page has
+// an id of 1 MiB).
 import crypto from "node:crypto";
 import express from "express";
 
@@ -53,6 +56,7 @@ app.post("/oauth/token", (req, res) => {
     if (req.body.grant_type !== "client_credentials" || id !== "hr-client" || secret !== "hr-secret")
         return res.status(401).json({error: "invalid_client"});
     if (req.query.fault === "crlf") return res.json({access_token: "abc\r\nX-Injected: yes", token_type: "Bearer"});
+    if (req.query.fault === "huge-token") return res.json({access_token: "t".repeat(1 << 20), token_type: "Bearer"});
     const token = crypto.randomUUID();
     tokens.add(token);
     res.json({access_token: token, token_type: "Bearer", expires_in: 3600});
@@ -131,8 +135,10 @@ app.get("/api/cursor", (req, res) => {
     const start = req.query.cursor ? Number(Buffer.from(req.query.cursor, "base64url").toString()) : 0;
     const slice = people.slice(start, start + PAGE);
     const nextStart = start + PAGE;
+    const huge = req.query.fault === "huge-cursor";
     page(req, res, start / PAGE + 1, slice, () => res.json({results: slice,
-        next_cursor: nextStart < people.length ? Buffer.from(String(nextStart)).toString("base64url") : null}));
+        next_cursor: huge ? "c".repeat(1 << 20)
+            : nextStart < people.length ? Buffer.from(String(nextStart)).toString("base64url") : null}));
 });
 
 function nextNumber(req, n) {
@@ -146,8 +152,10 @@ app.get("/api/next", (req, res) => {
     const slice = req.query.fault === "forever" ? people.slice(0, 1) : people.slice((n - 1) * PAGE, n * PAGE);
     const next = nextNumber(req, n);
     const elsewhere = req.query.fault === "other-origin" ? `http://localhost:${listener.address().port}` : "";
-    page(req, res, n, slice, () => res.json({items: slice,
-        links: {next: next ? elsewhere + withFault(req, `/api/next?p=${next}`) : null}}));
+    const pad = req.query.fault === "huge-next" ? "&pad=" + "x".repeat(1 << 20) : "";
+    const items = req.query.fault === "huge-key" ? [{...slice[0], id: "K".repeat(1 << 20)}, ...slice.slice(1)] : slice;
+    page(req, res, n, items, () => res.json({items,
+        links: {next: next ? elsewhere + withFault(req, `/api/next?p=${next}`) + pad : null}}));
 });
 
 app.get("/api/link", (req, res) => {

@@ -49,8 +49,9 @@ class HttpApiTest : public ::testing::Test {
                options + auth;
     }
 
+    // `limit_seconds`: the process is killed (exit 137) if it runs longer.
     ProcessResult run(const std::string& command, const std::string& source_yaml,
-                      const std::string& hr_token = "hr-token") {
+                      const std::string& hr_token = "hr-token", int limit_seconds = 0) {
         (void)dir.write("config.yaml", source_yaml +
                                            "mapping: " HR2SCIM_SOURCE_DIR
                                            "/tests/data/hr_api_mapping.yaml\n"
@@ -58,11 +59,14 @@ class HttpApiTest : public ::testing::Test {
                                            scim.scim_url() +
                                            "\n  token_env: SCIM_TEST_TOKEN\n"
                                            "state: state.db\n");
-        return run_process({HR2SCIM_BINARY, command, "-c", (dir.path() / "config.yaml").string()},
-                           {{"SCIM_TEST_TOKEN", scim.token()},
-                            {"HR_API_TOKEN", hr_token},
-                            {"HR_API_PASSWORD", "hr-pass"},
-                            {"HR_API_SECRET", "hr-secret"}});
+        std::vector<std::string> argv = {HR2SCIM_BINARY, command, "-c",
+                                         (dir.path() / "config.yaml").string()};
+        if (limit_seconds > 0)
+            argv.insert(argv.begin(), {"timeout", "-s", "KILL", std::to_string(limit_seconds)});
+        return run_process(argv, {{"SCIM_TEST_TOKEN", scim.token()},
+                                  {"HR_API_TOKEN", hr_token},
+                                  {"HR_API_PASSWORD", "hr-pass"},
+                                  {"HR_API_SECRET", "hr-secret"}});
     }
 
     // The HR API's own counters: requests served, and credentials that reached another origin.
@@ -274,6 +278,82 @@ TEST_F(HttpApiTest, AnOAuth2TokenHoldingALineBreakIsRefusedNotSent) {
               std::string::npos)
         << result.out;
     EXPECT_EQ(admin()["requests"], 0) << "no page was asked for with it";
+}
+
+} // namespace
+} // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+// A value taken from an answer into the next request (a next link, a cursor) that is far too
+// long: refused by name, never handed to libcurl, never retried; the run ends in bounded
+// time (it used to hang for ever holding the state lock).
+struct Huge {
+    const char* fault;
+    size_t style;
+    const char* message;
+};
+
+const Huge k_huge[] = {
+    {"huge-next", 3, "the API's next page link (/links/next) is 1048"},
+    {"huge-cursor", 2, "the API's next cursor (/next_cursor) is 1048576 bytes long"},
+};
+
+class HugeValueTest : public HttpApiTest, public ::testing::WithParamInterface<Huge> {};
+
+TEST_P(HugeValueTest, EndsTheRunWithAClearErrorInBoundedTime) {
+    std::string faulty =
+        source(k_styles[GetParam().style], "  auth: bearer\n  token_env: HR_API_TOKEN\n",
+               std::string("?fault=") + GetParam().fault);
+    faulty.replace(faulty.find("max_retries: 0"), 14, "max_retries: 2");
+    auto result = run("sync", faulty, "hr-token", 60);
+    ASSERT_NE(result.exit_code, 137) << "killed after 60 s: the run hung";
+    EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+    EXPECT_NE(result.out.find("SOURCE FAILED"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find(GetParam().message), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("more than 16384; refused"), std::string::npos) << result.out;
+    EXPECT_EQ(admin()["requests"], 1) << "page 1 only: the huge link was never requested";
+    EXPECT_EQ(scim.users().size(), 100U) << "page 1's people; nobody else";
+}
+
+INSTANTIATE_TEST_SUITE_P(Values, HugeValueTest, ::testing::ValuesIn(k_huge),
+                         [](const auto& param_info) {
+                             std::string name = param_info.param.fault;
+                             std::replace(name.begin(), name.end(), '-', '_');
+                             return name;
+                         });
+
+TEST_F(HttpApiTest, AHugeOAuth2TokenFailsTheSourceByName) {
+    auto result =
+        run("sync",
+            source(k_styles[2], "  auth: oauth2\n  token_url: " + api_url() +
+                                    "/oauth/token?fault=huge-token\n  client_id: hr-client\n"
+                                    "  client_secret_env: HR_API_SECRET\n"),
+            "hr-token", 60);
+    ASSERT_NE(result.exit_code, 137) << "killed after 60 s: the run hung";
+    EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+    EXPECT_NE(result.out.find("SOURCE FAILED"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("answered with an access_token of 1048576 bytes, more than 32768; "
+                              "refused"),
+              std::string::npos)
+        << result.out;
+    EXPECT_EQ(admin()["requests"], 0) << "no page was asked for with it";
+}
+
+TEST_F(HttpApiTest, AHugeKeyRejectsItsRecordAndTheRunGoesOn) {
+    std::string faulty =
+        source(k_styles[3], "  auth: bearer\n  token_env: HR_API_TOKEN\n", "?fault=huge-key");
+    faulty.replace(faulty.find("max_retries: 0"), 14, "max_retries: 2");
+    auto result = run("sync", faulty, "hr-token", 60);
+    ASSERT_NE(result.exit_code, 137) << "killed after 60 s: the run hung";
+    EXPECT_NE(result.out.find("id is 1048576 bytes long, more than 1024; not a key"),
+              std::string::npos)
+        << result.out;
+    // The first person of each of the three pages has the huge id.
+    EXPECT_EQ(scim.users().size(), static_cast<size_t>(k_people - 3));
+    EXPECT_TRUE(scim.user_with_external_id("P0001").is_null());
+    EXPECT_FALSE(scim.user_with_external_id("P0002").is_null());
 }
 
 } // namespace

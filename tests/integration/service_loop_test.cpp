@@ -9,6 +9,7 @@
 #include <csignal>
 #include <functional>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
 
@@ -152,6 +153,27 @@ TEST_F(ServiceLoopTest, ABadConfigAtStartIsExitOneAndAnIntervalIsChecked) {
     EXPECT_NE(interval.err.find("'soon' is not an interval (90s, 15m, 1h, 1d)"), std::string::npos)
         << interval.err;
     EXPECT_EQ(server.all_requests().size(), 0U);
+}
+
+} // namespace
+} // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+// A config replaced by a FIFO (or a device) is refused on SIGHUP without blocking: the loop
+// keeps the last good config and still stops on SIGTERM.
+TEST_F(ServiceLoopTest, AConfigReplacedByAFifoIsRefusedOnSighupAndSigtermStillStops) {
+    start_loop("1h");
+    ASSERT_TRUE(eventually([&] { return server.users().size() == 10U; })) << log();
+    const auto config = dir.path() / "config.yaml";
+    std::filesystem::rename(config, dir.path() / "config.good.yaml");
+    ASSERT_EQ(::mkfifo(config.c_str(), 0600), 0);
+    ::kill(m_pid, SIGHUP);
+    ASSERT_TRUE(eventually([&] { return count_in_log("the new config is not used") == 1; }))
+        << log();
+    EXPECT_NE(log().find("not a regular file"), std::string::npos) << log();
+    EXPECT_EQ(stop_with(SIGTERM), 0) << log();
 }
 
 } // namespace

@@ -66,6 +66,31 @@ TEST_F(OAuthTest, AWrongSecretIsOneClearErrorAndNothingIsSent) {
     EXPECT_EQ(server.count_requests("POST"), 1U) << "only the token request";
 }
 
+// A token too large for a header (1 MiB, 16 MiB) is refused by name when it arrives, before
+// anything is sent with it; it used to be sent, fail inside libcurl, be retried, and hang.
+TEST_F(OAuthTest, AHugeTokenEndsTheRunWithAClearErrorInBoundedTime) {
+    for (const int size : {1 << 20, 16 << 20}) {
+        server.reset();
+        server.set_mode({{"hugeToken", size}});
+        const int tokens_before = server.token_requests(); // not reset by reset()
+        auto result =
+            run_process({"timeout", "-s", "KILL", "60", HR2SCIM_BINARY, "sync", "--config",
+                         (dir.path() / "config.yaml").string()},
+                        {{"HR2SCIM_TEST_CLIENT_SECRET", ScimTestServer::client_secret()}});
+        ASSERT_NE(result.exit_code, 137) << "killed after 60 s: the run hung";
+        EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+        EXPECT_NE(result.out.find("answered with an access_token of " + std::to_string(size) +
+                                  " bytes, more than 32768; refused"),
+                  std::string::npos)
+            << result.out.substr(0, 2000);
+        EXPECT_EQ(server.token_requests() - tokens_before, 1);
+        const auto seen = server.all_requests();
+        ASSERT_EQ(seen.size(), 1U) << "nothing was sent with the token: " << seen.dump();
+        EXPECT_EQ(seen[0]["path"], "/oauth/token");
+        EXPECT_EQ(server.users().size(), 0U);
+    }
+}
+
 TEST_F(SyncTest, BasicAuthenticationSendsTheUserAndPasswordAndNeverPrintsThem) {
     auto config =
         replace_once(read_file(dir.path() / "config.yaml"), "  token_env: HR2SCIM_TEST_TOKEN\n",

@@ -85,11 +85,13 @@ let faults = [];
 //   {noDiscovery: true}          /ServiceProviderConfig, /Schemas and /ResourceTypes answer 404
 //   {patchStatus: N}             PATCH answers HTTP N (500: a server with no PATCH that fails
 //                                instead of answering 405)
+//   {hugeToken: N}               OAuth2 tokens issued are N bytes long
 const defaults = () => ({ignoreFilter: false, plainList: false, noResources: false, latencyMs: 0,
     rateLimit: null, noPatch: false, emptyCreate: false, gzip: false, pageCap: 0, lacks: [],
     tokenLifetime: 3600, revokeAfter: null, etag: false, bulk: false, bulkMaxOperations: 1000,
     bulkMaxPayload: 1048576, entraPatch: false, maxMembersPerPatch: 0, unkept: [], frozen: [],
-    noDiscovery: false, patchStatus: 0, duplicateGroupNames: false});
+    noDiscovery: false, patchStatus: 0, duplicateGroupNames: false,
+    hugeToken: 0});
 let versions = 0; // every stored change gets the next meta.version
 const mode = defaults();
 // How many SCIM requests were being handled at once, at most (GET /test/stats).
@@ -404,7 +406,8 @@ app.post("/oauth/token", express.urlencoded({extended: false}), (req, res) => {
     const expected = "Basic " + Buffer.from(`hr2scim:${encodeURIComponent(clientSecret)}`).toString("base64");
     if (req.headers.authorization !== expected || req.body?.grant_type !== "client_credentials")
         return res.status(401).json({error: "invalid_client"});
-    const issuedToken = "oauth-" + crypto.randomBytes(12).toString("hex");
+    const issuedToken = "oauth-" + crypto.randomBytes(12).toString("hex") +
+        "t".repeat(Math.max(0, mode.hugeToken - 30));
     issued.add(issuedToken);
     res.json({access_token: issuedToken, token_type: "Bearer", expires_in: mode.tokenLifetime});
 });

@@ -2,10 +2,13 @@
 #include "http/secrets.hpp"
 #include "tests/support/temp_dir.hpp"
 
+#include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <vector>
 
 namespace hr2scim::agent {
 namespace {
@@ -322,6 +325,91 @@ TEST(ConfigReferences, FilesAndSystemdCredentialsAreReadAsSecrets) {
                                         "without /"),
               std::string::npos)
         << config_error(escape);
+}
+
+} // namespace
+} // namespace hr2scim::agent
+
+namespace hr2scim::agent {
+namespace {
+
+// Nine levels of nine aliases each: 9^9 nodes for whatever walks the tree.
+std::string alias_bomb(const std::string& key) {
+    std::string yaml = key + ":\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+    for (char level = 'b'; level <= 'i'; ++level) {
+        const char below = static_cast<char>(level - 1);
+        yaml += std::string("  ") + level + ": &" + level + " [";
+        for (int i = 0; i < 9; ++i)
+            yaml += std::string(i ? ", " : "") + "*" + below;
+        yaml += "]\n";
+    }
+    return yaml;
+}
+
+TEST(ConfigHostile, AnAliasBombIsRefusedAtOnceWithItsPlace) {
+    const auto started = std::chrono::steady_clock::now();
+    const auto error = config_error(k_valid + alias_bomb("x-bomb"));
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+    EXPECT_EQ(error.rfind("/etc/hr2scim/c.yaml:", 0), 0U) << error;
+    EXPECT_NE(error.find(": the YAML expands to more than 100000 nodes (aliases of aliases: a "
+                         "\"billion laughs\"?); refused"),
+              std::string::npos)
+        << error;
+    // A few aliases, as people use them, are fine.
+    EXPECT_EQ(config_error(k_valid + "safety: &limits\n  max_deactivations: 5\n"), "no error");
+}
+
+TEST(ConfigHostile, TextThatIsNotUtf8IsRefusedWithItsPlace) {
+    auto yaml = k_valid;
+    yaml.insert(yaml.find("  url:"), "  name: \"okta\xff\"\n");
+    EXPECT_EQ(config_error(yaml),
+              "/etc/hr2scim/c.yaml:7:9: not valid UTF-8 (at byte 5 of this text)");
+}
+
+TEST(ConfigHostile, AUrlWithALineBreakOrAControlCharacterIsRefused) {
+    auto with_url = [](const std::string& url) {
+        auto yaml = k_valid;
+        yaml.replace(yaml.find("https://scim.example.com/v2"), 27, url);
+        return yaml;
+    };
+    EXPECT_EQ(config_error(with_url("\"https://scim.example.com/v2\\r\\nX-Injected: yes\"")),
+              "/etc/hr2scim/c.yaml:7:8: target.url holds a control character or a space (at "
+              "character 28); refused");
+    EXPECT_EQ(config_error(with_url("\"https://scim.example.com/v2\\t\"")),
+              "/etc/hr2scim/c.yaml:7:8: target.url holds a control character or a space (at "
+              "character 28); refused");
+    auto oauth = k_valid;
+    oauth.replace(oauth.find("  token_env: TOKEN\n"), 18,
+                  "  auth: oauth2\n  token_url: \"https://id.example.com/token\\n\"\n"
+                  "  client_id: c\n  client_secret_env: SECRET\n");
+    EXPECT_EQ(config_error(oauth), "/etc/hr2scim/c.yaml:9:14: target.token_url holds a control "
+                                   "character or a space (at character 29); refused");
+}
+
+TEST(ConfigHostile, OnlyARegularFileOfABoundedSizeIsRead) {
+    testing::TempDir dir;
+    const auto fifo = dir.path() / "config.yaml";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    const auto big = dir.path() / "big.yaml";
+    { std::ofstream(big) << "# big\n"; }
+    std::filesystem::resize_file(big, k_max_config_file_bytes + 1);
+    const std::vector<std::pair<std::filesystem::path, std::string>> cases = {
+        {fifo, "not a regular file (a FIFO, a device or a folder); refused"},
+        {"/dev/zero", "not a regular file (a FIFO, a device or a folder); refused"},
+        {dir.path(), "not a regular file (a FIFO, a device or a folder); refused"},
+        {big, "it is 16777217 bytes, more than 16777216; refused"},
+    };
+    for (const auto& [path, why] : cases) {
+        try {
+            (void)load_config(path); // a FIFO without a writer must not block
+            ADD_FAILURE() << path;
+        } catch (const ConfigError& error) {
+            EXPECT_EQ(std::string(error.what()),
+                      "cannot open config file " + path.string() + ": " + why);
+        }
+    }
+    (void)dir.write("ok.yaml", k_valid);
+    EXPECT_EQ(read_text_file(dir.path() / "ok.yaml", "config file"), k_valid);
 }
 
 } // namespace

@@ -208,3 +208,40 @@ TEST(JsonRecords, FindsTheRecordArrayOrSaysWhyNot) {
 
 } // namespace
 } // namespace hr2scim::connectors
+
+namespace hr2scim::connectors {
+namespace {
+
+// A next link or cursor goes into the next request's URL: one too long to send is refused by
+// name, at the limit still followed.
+TEST(Pager, ANextLinkOrCursorTooLongToSendIsRefused) {
+    PaginationSettings cursor;
+    cursor.style = PaginationStyle::cursor;
+    cursor.cursor_pointer = "/next";
+    Pager fits(cursor, "https://h/e");
+    const std::string longest(k_max_next_link_bytes, 'c');
+    EXPECT_EQ(next(fits, "https://h/e", json{{"next", longest}}, 1),
+              "https://h/e?cursor=" + longest);
+    Pager refuses(cursor, "https://h/e");
+    EXPECT_EQ(next(refuses, "https://h/e", json{{"next", longest + "c"}}, 1),
+              "ERROR the API's next cursor (/next) is 16385 bytes long, more than 16384; refused");
+
+    PaginationSettings link;
+    link.style = PaginationStyle::next_url;
+    link.next_pointer = "/links/next";
+    Pager body_link(link, "https://h/e");
+    const std::string huge = "/e?p=2&pad=" + std::string(size_t{1} << 20, 'x');
+    EXPECT_EQ(next(body_link, "https://h/e", json{{"links", {{"next", huge}}}}, 1),
+              "ERROR the API's next page link (/links/next) is " + std::to_string(huge.size()) +
+                  " bytes long, more than 16384; refused");
+
+    PaginationSettings header;
+    header.style = PaginationStyle::link;
+    Pager header_link(header, "https://h/e");
+    EXPECT_EQ(next(header_link, "https://h/e", json::array(), 1, "<" + huge + ">; rel=\"next\""),
+              "ERROR the API's next page link (Link header) is " + std::to_string(huge.size()) +
+                  " bytes long, more than 16384; refused");
+}
+
+} // namespace
+} // namespace hr2scim::connectors

@@ -2,6 +2,7 @@
 #include "mappings/mapper.hpp"
 #include "mappings/mapping.hpp"
 
+#include <chrono>
 #include <gtest/gtest.h>
 
 namespace hr2scim::mappings {
@@ -177,6 +178,39 @@ TEST(Mapper, ParsesBooleansLeniently) {
     EXPECT_EQ(parse_boolean("no"), false);
     EXPECT_EQ(parse_boolean("0"), false);
     EXPECT_EQ(parse_boolean("y"), std::nullopt);
+}
+
+} // namespace
+} // namespace hr2scim::mappings
+
+namespace hr2scim::mappings {
+namespace {
+
+TEST(MappingHostile, AnAliasBombIsRefusedAtOnceWithItsPlace) {
+    std::string yaml = "x:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+    for (char level = 'b'; level <= 'i'; ++level) {
+        yaml += std::string("  ") + level + ": &" + level + " [";
+        for (int i = 0; i < 9; ++i)
+            yaml += std::string(i ? ", " : "") + "*" + static_cast<char>(level - 1);
+        yaml += "]\n";
+    }
+    const auto started = std::chrono::steady_clock::now();
+    const auto error = load_error(yaml + "attributes:\n  userName: x\n");
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+    EXPECT_EQ(error.rfind("m.yaml:", 0), 0U) << error;
+    EXPECT_NE(error.find("the YAML expands to more than 100000 nodes"), std::string::npos) << error;
+}
+
+// Names end up as JSON keys and strings: bytes that are not UTF-8 are refused where they are
+// written, never found later by the JSON library (type_error.316).
+TEST(MappingHostile, AnAttributeNameThatIsNotUtf8IsRefusedWithItsPlace) {
+    EXPECT_EQ(load_error("attributes:\n  userName: x\n  title: {column: \"dept\xff\"}\n"),
+              "m.yaml:3:19: not valid UTF-8 (at byte 5 of this text)");
+    EXPECT_EQ(load_error("attributes:\n  userName: x\n  \"urn:ietf:params:scim:schemas:extension:"
+                         "enterprise:2.0:User:depart\xc3\":  y\n"),
+              "m.yaml:3:3: not valid UTF-8 (at byte 66 of this text)");
+    EXPECT_EQ(load_error("attributes:\n  userName: \"{mail\xed\xa0\x80}\"\n"),
+              "m.yaml:2:13: not valid UTF-8 (at byte 6 of this text)");
 }
 
 } // namespace

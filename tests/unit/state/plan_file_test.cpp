@@ -1,5 +1,6 @@
 #include "state/plan_file.hpp"
 
+#include <functional>
 #include <gtest/gtest.h>
 
 namespace hr2scim::state {
@@ -67,6 +68,94 @@ TEST(PlanFile, TheStateRevisionChangesWithAnyWrite) {
     EXPECT_EQ(state_revision(state), before);
     state[0].status = ResourceStatus::deactivated;
     EXPECT_NE(state_revision(state), before);
+}
+
+} // namespace
+} // namespace hr2scim::state
+
+namespace hr2scim::state {
+namespace {
+
+Plan one_update(const std::string& scim_id) {
+    Plan plan;
+    Operation update;
+    update.kind = OperationKind::update;
+    update.key = "E1";
+    update.scim_id = scim_id;
+    update.body = {{"userName", "a"}, {"title", "New"}, {"score", 0.1}};
+    update.changes = {{"title", json("Old"), json("New")}};
+    Operation create;
+    create.kind = OperationKind::create;
+    create.key = "E2";
+    create.id = 1;
+    plan.operations = {update, create};
+    return plan;
+}
+
+const PlanOrigin k_origin{"okta", "c1", "m1", "s1",
+                          std::chrono::sys_seconds(std::chrono::seconds(1800000000))};
+
+TEST(PlanFile, CarriesADigestOfItsOperationsWrittenWholeOrPieceByPiece) {
+    const Plan plan = one_update("id-1");
+    std::string streamed;
+    write_plan_json([&](std::string_view piece) { streamed += piece; }, plan, k_origin);
+    const json whole = plan_to_json(plan, k_origin);
+    EXPECT_EQ(json::parse(streamed), whole);
+    auto read = plan_from_json(json::parse(streamed));
+    ASSERT_TRUE(read) << read.error();
+    EXPECT_EQ(read->digest, whole["operations_digest"]);
+    EXPECT_NE(plan_to_json(one_update("id-2"), k_origin)["operations_digest"],
+              whole["operations_digest"]);
+}
+
+TEST(PlanFile, AnEditAfterItWasMadeIsRefused) {
+    const json made = plan_to_json(one_update("id-1"), k_origin);
+    const std::string edited_message = "the plan file was changed after it was made: its "
+                                       "operations do not match its operations_digest; make "
+                                       "and review a new plan";
+    for (const auto& edit : std::vector<std::function<void(json&)>>{
+             [](json& file) { file["operations"][0]["scim_id"] = "someone-else"; },
+             [](json& file) { file["operations"][0]["body"]["title"] = "CEO"; },
+             [](json& file) { file["operations"][1]["kind"] = "delete"; },
+             [](json& file) { file["as_of"] = "2030-01-01T00:00:00Z"; },
+             [](json& file) { file["withheld"].push_back(file["operations"][0]); },
+         }) {
+        json file = made;
+        edit(file);
+        auto read = plan_from_json(file);
+        ASSERT_FALSE(read);
+        EXPECT_EQ(read.error(), edited_message) << file.dump();
+    }
+    json unsigned_file = made;
+    unsigned_file.erase("operations_digest");
+    auto read = plan_from_json(unsigned_file);
+    ASSERT_FALSE(read);
+    EXPECT_NE(read.error().find("has no operations_digest"), std::string::npos) << read.error();
+}
+
+TEST(PlanFile, EveryAccountItNamesMustBeTheOneTheStateMapsToThatKey) {
+    const std::vector<StoredResource> state = {
+        {"E1", "id-1", ResourceStatus::active, {{"userName", "a"}}, std::nullopt}};
+    EXPECT_EQ(foreign_account(one_update("id-1"), state, false), std::nullopt);
+    EXPECT_EQ(foreign_account(one_update("id-admin"), state, false),
+              "operation 0 (update E1): the state maps E1 to the account id-1, not id-admin");
+    auto lower = one_update("id-1");
+    lower.operations[0].key = "e1";
+    EXPECT_EQ(foreign_account(lower, state, false), std::nullopt) << "keys ignore case";
+    EXPECT_NE(foreign_account(lower, state, true), std::nullopt);
+
+    Plan unknown = one_update("id-9");
+    unknown.operations[0].key = "E7";
+    EXPECT_EQ(foreign_account(unknown, state, false),
+              "operation 0 (update E7): the state holds no account for E7, but the operation "
+              "names id-9");
+    Plan create_names_one = one_update("id-1");
+    create_names_one.operations[1].scim_id = "id-admin";
+    EXPECT_EQ(foreign_account(create_names_one, state, false),
+              "operation 1 (create E2): a create names no account, but it names id-admin");
+    Plan withheld;
+    withheld.withheld = one_update("id-admin").operations;
+    EXPECT_NE(foreign_account(withheld, state, false), std::nullopt) << "withheld ones too";
 }
 
 } // namespace
