@@ -295,6 +295,10 @@ Outcome Executor::verified(const state::Operation& operation, const std::string&
             check.dropped.clear();
         }
     }
+    // A target that does not show `active` or `userName` cannot prove it lost them: they are
+    // never learnt away (a deactivation must always be sent).
+    std::erase_if(check.dropped,
+                  [](const std::string& path) { return path == "active" || path == "userName"; });
     for (const auto& path : check.dropped) {
         std::lock_guard lock(m_mutex);
         if (m_learnt.unkept.contains(path)) continue;
@@ -598,23 +602,40 @@ std::map<std::string, std::string> Executor::order_creates(const state::Plan& pl
         if (report != manager && created_here.contains(report) && created_here.contains(manager))
             manager_of[report] = manager;
     }
-    // Depth of each chain; a chain that comes back to where it started is a cycle, whose
-    // references are all dropped (each member is linked after the creates).
+    // Depth of each chain of managers (0: no manager created here), each person walked once;
+    // a chain that comes back to itself is a cycle, whose references are all dropped (each
+    // member is linked after the creates).
     std::map<std::string, size_t> depth;
     std::set<std::string> in_cycle;
-    for (const auto& [report, unused] : manager_of) {
-        std::vector<std::string> chain{report};
-        std::set<std::string> seen{report};
-        for (auto next = manager_of.find(report); next != manager_of.end();
-             next = manager_of.find(next->second)) {
-            if (!seen.insert(next->second).second) {
-                for (auto at = std::ranges::find(chain, next->second); at != chain.end(); ++at)
-                    in_cycle.insert(*at);
+    for (const auto& [start, unused] : manager_of) {
+        std::vector<std::string> chain; // walked, depth not known yet
+        std::map<std::string, size_t> position;
+        std::string at = start;
+        size_t base = 0; // the depth of whom the chain's last person reports to
+        for (;;) {
+            if (auto known = depth.find(at); known != depth.end()) {
+                base = known->second;
                 break;
             }
-            chain.push_back(next->second);
+            auto next = manager_of.find(at);
+            if (next == manager_of.end()) {
+                depth[at] = 0;
+                break;
+            }
+            if (auto seen = position.find(at); seen != position.end()) {
+                for (size_t i = seen->second; i < chain.size(); ++i) {
+                    in_cycle.insert(chain[i]);
+                    depth[chain[i]] = 0;
+                }
+                chain.resize(seen->second);
+                break;
+            }
+            position[at] = chain.size();
+            chain.push_back(at);
+            at = next->second;
         }
-        depth[report] = chain.size() - 1;
+        for (size_t i = chain.size(); i-- > 0;)
+            depth[chain[i]] = base + (chain.size() - i);
     }
     for (const auto& member : in_cycle)
         manager_of.erase(member);

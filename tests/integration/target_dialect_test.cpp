@@ -405,6 +405,31 @@ TEST_F(BulkTest, ManagersInsideBulkReferenceOnlyEarlierCreates) {
     nothing_left_to_send();
 }
 
+TEST_F(BulkTest, ALongChainOfManagersListedBeforeThemGoesInOneRequest) {
+    std::string csv = "employee_id,first_name,last_name,email,job_title,department,cost_center,"
+                      "mobile,manager_id\n";
+    constexpr int people = 300; // each reports to the next one in the file; the last to itself
+    for (int i = 0; i < people; ++i)
+        csv += "C" + std::to_string(i) + ",F,L,c" + std::to_string(i) + "@example.com,T,D,C,,C" +
+               std::to_string(std::min(i + 1, people - 1)) + "\n";
+    write_csv(csv);
+    server.set_mode({{"bulk", true}});
+    auto result = sync();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_EQ(requests_to("POST", "/scim/v2/Bulk"), 1U);
+    EXPECT_EQ(server.count_requests("PATCH"), 1U) << "only the one who manages themselves";
+    std::map<std::string, std::string> id_of;
+    for (const auto& user : server.users())
+        id_of[user["externalId"].get<std::string>()] = user["id"].get<std::string>();
+    for (int i = 0; i < people; ++i) {
+        const auto user = server.user_with_external_id("C" + std::to_string(i));
+        EXPECT_EQ(user.value(json::json_pointer(std::string("/") + k_enterprise + "/manager/value"),
+                             json()),
+                  id_of["C" + std::to_string(std::min(i + 1, people - 1))])
+            << user.dump();
+    }
+}
+
 TEST_F(BulkTest, ABulkRequestWithoutAnAnswerIsSplitNeverSentWholeAgain) {
     write_people(12);
     (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"),
