@@ -451,7 +451,7 @@ ExitCode sync_exit_code(const state::Plan& plan, const MappedSource& mapped,
     if (!mapped.read.complete() || result.abandoned) return ExitCode::failed;
     if (plan.stopped_by_gate) return ExitCode::safety_stop;
     if (result.failed + result.skipped > 0 || !mapped.rejections.empty() ||
-        !mapped.failed_joins.empty())
+        !mapped.failed_joins.empty() || !plan.rejected_links.empty())
         return ExitCode::partial;
     return ExitCode::ok;
 }
@@ -607,6 +607,9 @@ ExitCode validate(const Prepared& prepared, std::ostream& out) {
         << mapped.desired.size() << " mapped\n";
     print_group_tally(out, "Groups  ", prepared.mapping, tally_groups(mapped.desired));
     print_rejections(out, mapped);
+    const auto unknown_managers =
+        state::unknown_managers(mapped.desired, snapshot.resources, config.case_sensitive_keys);
+    print_rejected_links(out, unknown_managers);
     print_attributes_the_target_lacks(out, prepared.mapping, snapshot);
     if (!mapped.read.complete()) problems.emplace_back("the source failed");
     if (!problems.empty()) {
@@ -614,7 +617,8 @@ ExitCode validate(const Prepared& prepared, std::ostream& out) {
             << (problems.size() == 1 ? " problem" : " problems") << " above; sync would fail.\n";
         return ExitCode::failed;
     }
-    const bool clean = mapped.rejections.empty() && mapped.failed_joins.empty();
+    const bool clean =
+        mapped.rejections.empty() && mapped.failed_joins.empty() && unknown_managers.empty();
     out << (clean ? "\nValid: sync can run.\n"
                   : "\nValid, with the records above rejected: sync would leave them alone.\n");
     return clean ? ExitCode::ok : ExitCode::partial;
@@ -1139,6 +1143,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
                        options.allow_shrink);
     auto make_plan = [&] {
         auto policy = policy_for(prepared, options, mapped);
+        policy.absences = snapshot.absences;
         if (at_a_glance) { // the bodies planning will read
             auto which = state::resources_needing_bodies(mapped.desired, snapshot.resources, policy,
                                                          &*index);
@@ -1230,6 +1235,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
         code = ExitCode::safety_stop;
     if (code == ExitCode::ok && groups_sent && groups_sent->failed > 0) code = ExitCode::partial;
     if (mapped.read.complete()) store->record_complete_read(source_id, mapped.yielded);
+    if (plan.absences_counted) store->record_absences(config.target.name, plan.absences);
     for (const auto& [id, count] : mapped.complete_reads)
         store->record_complete_read(id, count);
     store->finish_run(run_id, counts, static_cast<int>(code));

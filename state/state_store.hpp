@@ -3,6 +3,7 @@
 // and a row per run. One SQLite file (WAL), mode 0600.
 
 #include "state/audit.hpp"
+#include "state/plan.hpp"
 #include "state/sqlite.hpp"
 #include "state/stored_group.hpp"
 #include "state/stored_resource.hpp"
@@ -45,6 +46,8 @@ struct StateSnapshot {
     // What the target said about itself when last asked (scim::Capabilities as JSON).
     std::optional<nlohmann::json> target_capabilities;
     std::vector<StoredGroup> groups; // in key order, with their members
+    // Who was absent from the last complete reads, by the state's key (schema 8).
+    std::map<std::string, AbsenceMark, std::less<>> absences;
 
     [[nodiscard]] std::optional<size_t> last_complete_read(const std::string& source) const;
 };
@@ -89,6 +92,10 @@ class StateStore {
     // The record count of the source's last complete read, for the shrink guard.
     [[nodiscard]] std::optional<size_t> last_complete_read(const std::string& source);
     void record_complete_read(const std::string& source, size_t records);
+
+    // Who is absent from this complete read, as the planner counted them: every earlier mark
+    // of the target is replaced (someone back is unmarked).
+    void record_absences(const std::string& target, const std::vector<Absence>& absences);
 
     void remember_capabilities(const std::string& target, const nlohmann::json& capabilities);
 
