@@ -13,47 +13,83 @@ using nlohmann::json;
 constexpr const char* k_enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 constexpr int k_partial = 2;
 
-// Charles Babbage (E1002) is managed by Ada Lovelace (E1001) in the example export.
-const std::string k_charles = "E1002,Charles,Babbage,charles.babbage@example.com,Principal "
-                              "Engineer,Engineering,CC-100,,";
+const std::string k_header = "employee_id,first_name,last_name,email,worker_type,start_date,end_"
+                             "date,time_zone,manager_id,city,country,badge\n";
+const std::string k_ada = "E1,Ada,Lovelace,ada@example.com,Employee,2019-01-01,,,,London,GB,B-1\n";
+const std::string k_grace =
+    "E3,Grace,Hopper,grace@example.com,Employee,2021-01-01,,,E1,Arlington,US,B-3\n";
 
-TEST_F(SyncTest, AnUnknownManagerIdKeepsTheManagerTheTargetHoldsAndIsReported) {
+// Charles Babbage, managed by `manager`, in `city`.
+std::string charles(const std::string& manager, const std::string& city = "London") {
+    return "E2,Charles,Babbage,charles@example.com,Employee,2020-01-01,,," + manager + "," + city +
+           ",GB,B-2\n";
+}
+
+class ManagerLinkTest : public SyncTest {
+  protected:
+    ManagerLinkTest() {
+        use_mapping(std::string(HR2SCIM_SOURCE_DIR) + "/tests/data/lifecycle_mapping.yaml");
+        write_csv(k_header + k_ada + charles("E1") + k_grace);
+    }
+
+    json manager_of(const std::string& key) {
+        return server.user_with_external_id(key)[k_enterprise]["manager"]["value"];
+    }
+};
+
+TEST_F(ManagerLinkTest, AnUnknownManagerIdKeepsTheManagerTheTargetHoldsAndIsReported) {
     ASSERT_EQ(sync().exit_code, 0);
-    const json ada = server.user_with_external_id("E1001");
-    ASSERT_EQ(server.user_with_external_id("E1002")[k_enterprise]["manager"]["value"], ada["id"]);
-    write_csv(replace_once(example_csv(), k_charles + "E1001", k_charles + "E9999"));
+    const json ada = server.user_with_external_id("E1")["id"];
+    ASSERT_EQ(manager_of("E2"), ada);
+    write_csv(k_header + k_ada + charles("E9999") + k_grace);
     server.clear_requests();
 
-    const std::string listed = "E1002: manager E9999 is not in the source";
+    const std::string listed = "E2: manager E9999 is not in the source";
     auto validate = hr2scim({"validate"}, server.token());
     EXPECT_EQ(validate.exit_code, k_partial) << validate.out << validate.err;
     EXPECT_NE(validate.out.find(listed), std::string::npos) << validate.out;
-    auto plan = this->plan();
-    EXPECT_NE(plan.out.find("Rejected manager link"), std::string::npos) << plan.out;
-    EXPECT_NE(plan.out.find(listed), std::string::npos) << plan.out;
+    auto planned = plan();
+    EXPECT_EQ(planned.exit_code, 0) << planned.out << planned.err;
+    EXPECT_NE(planned.out.find("Rejected manager link"), std::string::npos) << planned.out;
+    EXPECT_NE(planned.out.find(listed), std::string::npos) << planned.out;
 
     auto result = sync();
     EXPECT_EQ(result.exit_code, k_partial) << result.out << result.err;
     EXPECT_NE(result.out.find(listed), std::string::npos) << result.out;
     EXPECT_EQ(server.requests().size(), 0U) << server.requests().dump();
-    EXPECT_EQ(server.user_with_external_id("E1002")[k_enterprise]["manager"]["value"], ada["id"]);
+    EXPECT_EQ(manager_of("E2"), ada);
 
     // Another change to the same person still goes, and keeps the manager.
-    write_csv(replace_once(example_csv(), k_charles + "E1001",
-                           replace_once(k_charles, "Principal", "Chief") + "E9999"));
+    write_csv(k_header + k_ada + charles("E9999", "Cambridge") + k_grace);
     result = sync();
     EXPECT_EQ(result.exit_code, k_partial) << result.out << result.err;
-    const json charles = server.user_with_external_id("E1002");
-    EXPECT_EQ(charles["title"], "Chief Engineer");
-    EXPECT_EQ(charles[k_enterprise]["manager"]["value"], ada["id"]);
     EXPECT_EQ(server.count_requests("PATCH"), 1U);
+    EXPECT_EQ(server.user_with_external_id("E2")["addresses"][0]["locality"], "Cambridge");
+    EXPECT_EQ(manager_of("E2"), ada);
 
-    // The manager id fixed: nothing to report, nothing to send for the link.
-    write_csv(
-        replace_once(example_csv(), k_charles, replace_once(k_charles, "Principal", "Chief")));
+    // The manager id fixed: nothing to report, and the link was never lost.
+    write_csv(k_header + k_ada + charles("E1", "Cambridge") + k_grace);
+    server.clear_requests();
     result = sync();
     EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
     EXPECT_EQ(result.out.find("Rejected manager link"), std::string::npos) << result.out;
+    EXPECT_EQ(server.requests().size(), 0U) << server.requests().dump();
+}
+
+TEST_F(ManagerLinkTest, AManagerWhoLeftStaysLinkedWhileTheStateHasTheirAccount) {
+    ASSERT_EQ(sync().exit_code, 0);
+    const json ada = server.user_with_external_id("E1")["id"];
+    // Ada leaves the export; her reports still name her. Two reads confirm it; the gate allows
+    // one leaver of three.
+    write_csv(k_header + charles("E1") + k_grace);
+    for (int run = 0; run < 2; ++run) {
+        auto result = hr2scim({"sync", "--max-deactivations", "1"}, server.token());
+        EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+        EXPECT_EQ(result.out.find("Rejected manager link"), std::string::npos) << result.out;
+    }
+    EXPECT_EQ(server.user_with_external_id("E1")["active"], false);
+    EXPECT_EQ(manager_of("E2"), ada) << "as before: linked to the deactivated account";
+    EXPECT_EQ(manager_of("E3"), ada);
 }
 
 } // namespace
