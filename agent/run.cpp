@@ -1347,7 +1347,17 @@ ExitCode explain(const Prepared& prepared, const RunOptions& options, std::ostre
             return ExitCode::failed;
         }
         out << "The state knows it (" << state::to_string(known->status) << ", SCIM id "
-            << known->scim_id << "): sync would deactivate it, subject to the safety gates.\n";
+            << known->scim_id << "): ";
+        auto policy = policy_for(prepared, options, mapped);
+        policy.absences = snapshot.absences;
+        const auto plan = state::make_plan(mapped.desired, stored, policy);
+        const auto absence = std::ranges::find(plan.absences, known->key, &state::Absence::key);
+        if (absence != plan.absences.end() && !absence->confirmed) {
+            out << "absent from " << absence->reads << " complete read(s) so far; sync would "
+                << "not deactivate it yet (" << absence->until << ").\n";
+        } else {
+            out << "sync would deactivate it, subject to the safety gates.\n";
+        }
         return ExitCode::ok;
     }
     out << "Record " << record->key << " from " << record->origin << "\n\n";
@@ -1365,10 +1375,14 @@ ExitCode explain(const Prepared& prepared, const RunOptions& options, std::ostre
         << desired->body.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n\n";
     // The whole run is planned, so that managers resolve and the gates count as sync would;
     // only this person's operations are shown.
-    auto plan = state::make_plan(mapped.desired, stored, policy_for(prepared, options, mapped));
-    auto other = [&](const state::Operation& operation) { return operation.key != options.key; };
+    auto policy = policy_for(prepared, options, mapped);
+    policy.absences = snapshot.absences;
+    auto plan = state::make_plan(mapped.desired, stored, policy);
+    auto other = [&](const auto& operation) { return operation.key != options.key; };
     std::erase_if(plan.operations, other);
     std::erase_if(plan.withheld, other);
+    std::erase_if(plan.absences, other);
+    std::erase_if(plan.rejected_links, other);
     std::erase_if(plan.unlinked_managers,
                   [&](const std::string& line) { return !line.starts_with(options.key + ":"); });
     plan.unchanged = plan.operations.empty() && plan.withheld.empty() && known ? 1 : 0;
