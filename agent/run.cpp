@@ -574,6 +574,18 @@ void print_attributes_the_target_lacks(std::ostream& out, const mappings::Mappin
 // Everything that can be checked before any write: config, mapping (loaded by prepare), the
 // target's secret and files (the target is not contacted), the state (read, never created),
 // the sources (read: this reaches LDAP and HR APIs) with their completeness guards.
+// Managers no record names and the state does not know: those this target deleted after they
+// left (the audit trail remembers) are not unknown. True when there are such (plan again).
+bool note_departed_managers(state::PlanPolicy& policy,
+                            const std::vector<state::RejectedLink>& unknown, const Config& config) {
+    std::vector<std::string> keys;
+    for (const auto& link : unknown)
+        keys.push_back(link.manager_key);
+    policy.departed_managers = state::StateStore::deleted_keys(config.state, config.target.name,
+                                                               keys, config.case_sensitive_keys);
+    return !policy.departed_managers.empty();
+}
+
 ExitCode validate(const Prepared& prepared, std::ostream& out) {
     const auto& config = prepared.config;
     std::vector<std::string> problems;
@@ -607,8 +619,14 @@ ExitCode validate(const Prepared& prepared, std::ostream& out) {
         << mapped.desired.size() << " mapped\n";
     print_group_tally(out, "Groups  ", prepared.mapping, tally_groups(mapped.desired));
     print_rejections(out, mapped);
-    const auto unknown_managers =
+    auto unknown_managers =
         state::unknown_managers(mapped.desired, snapshot.resources, config.case_sensitive_keys);
+    state::PlanPolicy departed;
+    if (note_departed_managers(departed, unknown_managers, config))
+        std::erase_if(unknown_managers, [&](const state::RejectedLink& link) {
+            return departed.departed_managers.contains(
+                state::identity_key(link.manager_key, config.case_sensitive_keys));
+        });
     print_rejected_links(out, unknown_managers);
     print_attributes_the_target_lacks(out, prepared.mapping, snapshot);
     if (!mapped.read.complete()) problems.emplace_back("the source failed");
@@ -1158,6 +1176,9 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
         auto started = std::chrono::steady_clock::now();
         auto made = state::make_plan(mapped.desired, snapshot.resources, policy,
                                      at_a_glance ? &*index : nullptr);
+        if (note_departed_managers(policy, made.rejected_links, config))
+            made = state::make_plan(mapped.desired, snapshot.resources, policy,
+                                    at_a_glance ? &*index : nullptr);
         spdlog::info(
             "planned {} operations for {} people in {:.2f} s", made.operations.size(),
             mapped.desired.size(),
@@ -1378,6 +1399,8 @@ ExitCode explain(const Prepared& prepared, const RunOptions& options, std::ostre
     auto policy = policy_for(prepared, options, mapped);
     policy.absences = snapshot.absences;
     auto plan = state::make_plan(mapped.desired, stored, policy);
+    if (note_departed_managers(policy, plan.rejected_links, config))
+        plan = state::make_plan(mapped.desired, stored, policy);
     auto other = [&](const auto& operation) { return operation.key != options.key; };
     std::erase_if(plan.operations, other);
     std::erase_if(plan.withheld, other);

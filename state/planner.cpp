@@ -311,7 +311,7 @@ class Planner {
             return &resource->scim_id;
         } else if (created_in_this_run(manager)) {
             m_links.push_back(&desired); // made into operations after all others
-        } else if (!m_seen.find(manager)) {
+        } else if (!m_seen.find(manager) && !m_policy.departed_managers.contains(id_of(manager))) {
             m_unknown_manager = true; // the caller keeps the link held, or notes it gone
         } else {
             m_plan.unlinked_managers.push_back(

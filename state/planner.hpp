@@ -62,6 +62,9 @@ struct PlanPolicy {
     std::optional<std::vector<std::string>> managed_paths;
     // Who was absent from earlier complete reads, by the state's key (safety.confirm_absence).
     std::map<std::string, AbsenceMark, std::less<>> absences;
+    // Managers no record names whom this target deleted after they left (identity keys): not
+    // unknown; their reports lose the link to the deleted account, as before.
+    std::set<std::string> departed_managers;
 };
 
 // Whether a diff path is one the mapping manages (or a part of one); all when not known.

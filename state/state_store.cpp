@@ -3,6 +3,7 @@
 #include "state/body_hash.hpp"
 #include "state/group_store.hpp"
 #include "state/migrations.hpp"
+#include "state/source_key.hpp"
 #include "state/timestamp.hpp"
 
 #include <string_view>
@@ -207,6 +208,28 @@ void StateStore::remember_capabilities(const std::string& target,
         .bind(1, target)
         .bind(2, capabilities.dump())
         .run();
+}
+
+std::set<std::string> StateStore::deleted_keys(const std::filesystem::path& path,
+                                               const std::string& target,
+                                               const std::vector<std::string>& keys,
+                                               bool case_sensitive) {
+    std::set<std::string> deleted;
+    std::error_code error;
+    if (keys.empty() || !std::filesystem::exists(path, error)) return deleted;
+    Database db(path, true);
+    auto has_audit =
+        db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit'");
+    if (!has_audit.step() || has_audit.integer(0) == 0) return deleted; // an older state
+    auto query = db.prepare(std::string("SELECT 1 FROM audit WHERE source_key = ? ") +
+                            (case_sensitive ? "" : "COLLATE NOCASE ") +
+                            "AND target = ? AND operation = 'delete' AND status = 'done' LIMIT 1");
+    for (const auto& key : keys) {
+        query.reset();
+        query.bind(1, trimmed_key(key)).bind(2, target);
+        if (query.step()) deleted.insert(identity_key(key, case_sensitive));
+    }
+    return deleted;
 }
 
 std::vector<StoredResource> StateStore::load(const std::string& target) {

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,13 @@ class StateStore {
     static void read_bodies(const std::filesystem::path& path, const std::string& target,
                             std::vector<StoredResource>& resources,
                             const std::vector<size_t>& which);
+
+    // Of `keys`, those whose user this target deleted (the audit trail remembers it for
+    // audit.keep_days; the state forgot the key), as identity keys. Read without writing.
+    [[nodiscard]] static std::set<std::string> deleted_keys(const std::filesystem::path& path,
+                                                            const std::string& target,
+                                                            const std::vector<std::string>& keys,
+                                                            bool case_sensitive);
 
     [[nodiscard]] std::vector<StoredResource> load(const std::string& target);
     [[nodiscard]] std::optional<StoredResource> find(const std::string& target,

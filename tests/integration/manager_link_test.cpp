@@ -32,6 +32,13 @@ class ManagerLinkTest : public SyncTest {
         write_csv(k_header + k_ada + charles("E1") + k_grace);
     }
 
+    // Three people: one leaver is a third of them, over the default 20% gate.
+    ProcessResult sync_at(const std::string& instant, bool allow_one_leaver = false) {
+        std::vector<std::string> arguments = {"sync", "--as-of", instant};
+        if (allow_one_leaver) arguments.insert(arguments.end(), {"--max-deactivations", "1"});
+        return hr2scim(arguments, server.token());
+    }
+
     json manager_of(const std::string& key) {
         return server.user_with_external_id(key)[k_enterprise]["manager"]["value"];
     }
@@ -90,6 +97,43 @@ TEST_F(ManagerLinkTest, AManagerWhoLeftStaysLinkedWhileTheStateHasTheirAccount) 
     EXPECT_EQ(server.user_with_external_id("E1")["active"], false);
     EXPECT_EQ(manager_of("E2"), ada) << "as before: linked to the deactivated account";
     EXPECT_EQ(manager_of("E3"), ada);
+}
+
+TEST_F(ManagerLinkTest, AManagerDeletedAfterTheyLeftIsNotUnknownAndTheLinkGoesAsBefore) {
+    // Both reports lose their manager at once: more than the clear gate's share of three.
+    write_config("safety:\n  max_clear_percent: 100\n");
+    use_mapping(std::string(HR2SCIM_SOURCE_DIR) + "/tests/data/lifecycle_mapping.yaml");
+    ASSERT_EQ(sync_at("2026-11-01T12:00:00Z").exit_code, 0);
+    // Ada's last day is 10 November: deactivated, then deleted after the 30 days' grace.
+    write_csv(k_header + replace_once(k_ada, "2019-01-01,,", "2019-01-01,2026-11-10,") +
+              charles("E1") + k_grace);
+    ASSERT_EQ(sync_at("2026-11-11T12:00:00Z", true).exit_code, 0);
+    ASSERT_EQ(server.user_with_external_id("E1")["active"], false);
+    EXPECT_FALSE(manager_of("E2").is_null()) << "linked to the deactivated account meanwhile";
+    ASSERT_EQ(sync_at("2026-12-12T12:00:00Z", true).exit_code, 0);
+    ASSERT_TRUE(server.user_with_external_id("E1").is_null()) << "deleted";
+
+    // Her row leaves the export; her reports still name her. The link to the deleted account
+    // goes, as before.
+    write_csv(k_header + charles("E1") + k_grace);
+    auto result = sync_at("2026-12-13T12:00:00Z");
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_EQ(result.out.find("Rejected manager link"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("Manager not linked: E2: manager E1 has left"), std::string::npos)
+        << result.out;
+    EXPECT_TRUE(manager_of("E2").is_null());
+
+    // The state forgot her, the audit trail did not: she is no unknown manager afterwards.
+    server.clear_requests();
+    result = sync_at("2026-12-14T12:00:00Z");
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_EQ(result.out.find("Rejected manager link"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("Manager not linked: E2: manager E1 is not provisioned"),
+              std::string::npos)
+        << result.out;
+    EXPECT_EQ(server.requests().size(), 0U) << server.requests().dump();
+    auto validate = hr2scim({"validate"}, server.token());
+    EXPECT_EQ(validate.exit_code, 0) << validate.out << validate.err;
 }
 
 } // namespace

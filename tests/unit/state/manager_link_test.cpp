@@ -107,6 +107,20 @@ TEST(ManagerLink, ALinkToAnAccountDeletedAfterItsOwnerLeftIsRemoved) {
                                          "more); the link to them is removed");
 }
 
+TEST(ManagerLink, AManagerTheTargetDeletedAfterTheyLeftIsNotUnknown) {
+    // The state forgot them; the audit trail says this target deleted them.
+    const std::vector<StoredResource> state = {stored("r", body("r"))};
+    PlanPolicy policy;
+    policy.departed_managers = {"gone"};
+    auto plan = make_plan({report_of("gone")}, state, policy);
+    EXPECT_TRUE(plan.rejected_links.empty());
+    ASSERT_EQ(plan.unlinked_managers.size(), 1U);
+    EXPECT_EQ(plan.unlinked_managers[0], "r: manager gone is not provisioned (not in the source, "
+                                         "out of scope or rejected); linked when they are");
+    EXPECT_EQ(make_plan({report_of("gone")}, state, {}).rejected_links.size(), 1U)
+        << "without that fact: unknown";
+}
+
 TEST(ManagerLink, ValidateFindsTheSameUnknownManagers) {
     const std::vector<StoredResource> state = {
         stored("left", body("left"), ResourceStatus::deactivated)};

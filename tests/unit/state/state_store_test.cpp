@@ -250,5 +250,23 @@ TEST(StateStore, RemembersWhoWasAbsentPerTargetAndReplacesTheMarksEachRun) {
     EXPECT_EQ(store.snapshot("other").absences.size(), 1U) << "each target its own";
 }
 
+TEST(StateStore, KnowsWhichKeysATargetDeletedFromTheAuditTrail) {
+    testing::TempDir dir;
+    const auto file = dir.path() / "state.db";
+    EXPECT_TRUE(StateStore::deleted_keys(file, "t", {"E1"}, false).empty()) << "no file yet";
+    {
+        StateStore store(file);
+        store.append_audit({.target = "t", .key = "E1", .operation = "delete", .status = "done"});
+        store.append_audit(
+            {.target = "t", .key = "E2", .operation = "delete", .status = "refused"});
+        store.append_audit(
+            {.target = "t", .key = "E3", .operation = "deactivate", .status = "done"});
+        store.append_audit({.target = "u", .key = "E4", .operation = "delete", .status = "done"});
+    }
+    EXPECT_EQ(StateStore::deleted_keys(file, "t", {"e1 ", "E2", "E3", "E4", "E5"}, false),
+              (std::set<std::string>{"e1"}));
+    EXPECT_TRUE(StateStore::deleted_keys(file, "t", {"e1"}, true).empty()) << "case-sensitive";
+}
+
 } // namespace
 } // namespace hr2scim::state
