@@ -571,9 +571,6 @@ void print_attributes_the_target_lacks(std::ostream& out, const mappings::Mappin
         << " (as it said when a sync last asked); sync leaves them out\n";
 }
 
-// Everything that can be checked before any write: config, mapping (loaded by prepare), the
-// target's secret and files (the target is not contacted), the state (read, never created),
-// the sources (read: this reaches LDAP and HR APIs) with their completeness guards.
 // Managers no record names and the state does not know: those this target deleted after they
 // left (the audit trail remembers) are not unknown. True when there are such (plan again).
 bool note_departed_managers(state::PlanPolicy& policy,
@@ -586,6 +583,9 @@ bool note_departed_managers(state::PlanPolicy& policy,
     return !policy.departed_managers.empty();
 }
 
+// Everything that can be checked before any write: config, mapping (loaded by prepare), the
+// target's secret and files (the target is not contacted), the state (read, never created),
+// the sources (read: this reaches LDAP and HR APIs) with their completeness guards.
 ExitCode validate(const Prepared& prepared, std::ostream& out) {
     const auto& config = prepared.config;
     std::vector<std::string> problems;
