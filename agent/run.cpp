@@ -576,6 +576,7 @@ void print_attributes_the_target_lacks(std::ostream& out, const mappings::Mappin
 bool note_departed_managers(state::PlanPolicy& policy,
                             const std::vector<state::RejectedLink>& unknown, const Config& config) {
     std::vector<std::string> keys;
+    keys.reserve(unknown.size());
     for (const auto& link : unknown)
         keys.push_back(link.manager_key);
     policy.departed_managers = state::StateStore::deleted_keys(config.state, config.target.name,
