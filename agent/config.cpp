@@ -350,11 +350,31 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
     }
 }
 
+// An interval with its unit: 30m, 12h, 7d.
+std::chrono::seconds read_interval(const Reader& reader, const YAML::Node& node,
+                                   const std::string& name) {
+    const std::string text = reader.text(node, name);
+    char* end = nullptr;
+    const long number = std::strtol(text.c_str(), &end, 10);
+    const std::string unit = end ? std::string(end) : std::string();
+    const long seconds_per = unit == "m" ? 60 : unit == "h" ? 3600 : unit == "d" ? 86400 : 0;
+    if (number < 0 || number > 3650L * 86400 || end == text.c_str() || seconds_per == 0)
+        throw ConfigError(reader.where(node) + name + " must be an interval (30m, 12h, 7d)");
+    return std::chrono::seconds(number * seconds_per);
+}
+
 void read_safety(const Reader& reader, const YAML::Node& node, state::SafetyLimits& limits,
                  state::GroupPolicy& groups) {
     reader.check_keys(node, "safety",
                       {"max_deactivations", "max_deactivation_percent", "max_clear_percent",
-                       "max_group_member_removal_percent"});
+                       "max_group_member_removal_percent", "confirm_absence",
+                       "confirm_absence_after"});
+    if (node["confirm_absence"])
+        limits.confirm_absence =
+            reader.number<size_t>(node["confirm_absence"], "safety.confirm_absence", 1, 1000);
+    if (node["confirm_absence_after"])
+        limits.confirm_absence_after =
+            read_interval(reader, node["confirm_absence_after"], "safety.confirm_absence_after");
     if (node["max_group_member_removal_percent"])
         groups.max_member_removal_percent =
             reader.number<double>(node["max_group_member_removal_percent"],

@@ -81,7 +81,42 @@ void print_operation(std::ostream& out, const state::Operation& operation) {
         print_change(out, change);
 }
 
+// Absent from the source without a termination date, and not yet confirmed: left as they are.
+void print_absent(std::ostream& out, const state::Plan& plan, size_t show) {
+    const size_t waiting = plan.absent_unconfirmed();
+    if (waiting == 0) return;
+    out << "\nABSENT, not deactivated yet: " << waiting
+        << (waiting == 1 ? " user is" : " users are")
+        << " no longer in the source, without a termination date; absence is confirmed over "
+           "several complete reads (safety.confirm_absence):\n";
+    size_t shown = 0;
+    for (const auto& absence : plan.absences) {
+        if (absence.confirmed) continue;
+        if (shown++ == show) {
+            out << "  ... and more (--show-all lists them)\n";
+            break;
+        }
+        out << "  ? " << absence.key << " (absent "
+            << (absence.reads == 1 ? std::string("once") : std::to_string(absence.reads) + " times")
+            << ", " << absence.until << ")\n";
+    }
+}
+
 } // namespace
+
+void print_rejected_links(std::ostream& out, const std::vector<state::RejectedLink>& links,
+                          size_t show) {
+    if (links.empty()) return;
+    out << "\nRejected manager " << (links.size() == 1 ? "link" : "links")
+        << " (the manager the target holds is kept):\n";
+    const size_t shown = std::min(show, links.size());
+    for (size_t i = 0; i < shown; ++i)
+        out << "  ! " << links[i].origin << ": " << links[i].key << ": manager "
+            << links[i].manager_key
+            << " is not in the source (no record has that key, or its record was rejected)\n";
+    if (shown < links.size())
+        out << "  ... and " << links.size() - shown << " more (--show-all lists them)\n";
+}
 
 void print_plan(std::ostream& out, const state::Plan& plan, const std::string& target_name,
                 size_t show) {
@@ -132,6 +167,8 @@ void print_plan(std::ostream& out, const state::Plan& plan, const std::string& t
                "after the grace).\n";
     for (const auto& unlinked : plan.unlinked_managers)
         out << "Manager not linked: " << unlinked << '\n';
+    print_rejected_links(out, plan.rejected_links, show);
+    print_absent(out, plan, show);
     if (!plan.withheld.empty()) {
         out << "\nWITHHELD: " << plan.withheld.size()
             << (plan.count_withheld(OperationKind::update) == 0 ? " deactivations and deletions"

@@ -453,7 +453,7 @@ ExitCode sync_exit_code(const state::Plan& plan, const MappedSource& mapped,
     if (!mapped.read.complete() || result.abandoned) return ExitCode::failed;
     if (plan.stopped_by_gate) return ExitCode::safety_stop;
     if (result.failed + result.skipped > 0 || !mapped.rejections.empty() ||
-        !mapped.failed_joins.empty())
+        !mapped.failed_joins.empty() || !plan.rejected_links.empty())
         return ExitCode::partial;
     return ExitCode::ok;
 }
@@ -579,6 +579,19 @@ void print_attributes_the_target_lacks(std::ostream& out, const mappings::Mappin
         << " (as it said when a sync last asked); sync leaves them out\n";
 }
 
+// Managers no record names and the state does not know: those this target deleted after they
+// left (the audit trail remembers) are not unknown. True when there are such (plan again).
+bool note_departed_managers(state::PlanPolicy& policy,
+                            const std::vector<state::RejectedLink>& unknown, const Config& config) {
+    std::vector<std::string> keys;
+    keys.reserve(unknown.size());
+    for (const auto& link : unknown)
+        keys.push_back(link.manager_key);
+    policy.departed_managers = state::StateStore::deleted_keys(config.state, config.target.name,
+                                                               keys, config.case_sensitive_keys);
+    return !policy.departed_managers.empty();
+}
+
 // Everything that can be checked before any write: config, mapping (loaded by prepare), the
 // target's secret and files (the target is not contacted), the state (read, never created),
 // the sources (read: this reaches LDAP and HR APIs) with their completeness guards.
@@ -615,6 +628,15 @@ ExitCode validate(const Prepared& prepared, std::ostream& out) {
         << mapped.desired.size() << " mapped\n";
     print_group_tally(out, "Groups  ", prepared.mapping, tally_groups(mapped.desired));
     print_rejections(out, mapped);
+    auto unknown_managers =
+        state::unknown_managers(mapped.desired, snapshot.resources, config.case_sensitive_keys);
+    state::PlanPolicy departed;
+    if (note_departed_managers(departed, unknown_managers, config))
+        std::erase_if(unknown_managers, [&](const state::RejectedLink& link) {
+            return departed.departed_managers.contains(
+                state::identity_key(link.manager_key, config.case_sensitive_keys));
+        });
+    print_rejected_links(out, unknown_managers);
     print_attributes_the_target_lacks(out, prepared.mapping, snapshot);
     if (!mapped.read.complete()) problems.emplace_back("the source failed");
     if (!problems.empty()) {
@@ -622,7 +644,8 @@ ExitCode validate(const Prepared& prepared, std::ostream& out) {
             << (problems.size() == 1 ? " problem" : " problems") << " above; sync would fail.\n";
         return ExitCode::failed;
     }
-    const bool clean = mapped.rejections.empty() && mapped.failed_joins.empty();
+    const bool clean =
+        mapped.rejections.empty() && mapped.failed_joins.empty() && unknown_managers.empty();
     out << (clean ? "\nValid: sync can run.\n"
                   : "\nValid, with the records above rejected: sync would leave them alone.\n");
     return clean ? ExitCode::ok : ExitCode::partial;
@@ -1206,6 +1229,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
                        options.allow_shrink);
     auto make_plan = [&] {
         auto policy = policy_for(prepared, options, mapped);
+        policy.absences = snapshot.absences;
         if (at_a_glance) { // the bodies planning will read
             auto which = state::resources_needing_bodies(mapped.desired, snapshot.resources, policy,
                                                          &*index);
@@ -1220,6 +1244,9 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
         auto started = std::chrono::steady_clock::now();
         auto made = state::make_plan(mapped.desired, snapshot.resources, policy,
                                      at_a_glance ? &*index : nullptr);
+        if (note_departed_managers(policy, made.rejected_links, config))
+            made = state::make_plan(mapped.desired, snapshot.resources, policy,
+                                    at_a_glance ? &*index : nullptr);
         spdlog::info(
             "planned {} operations for {} people in {:.2f} s", made.operations.size(),
             mapped.desired.size(),
@@ -1311,6 +1338,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     if (code != ExitCode::failed && groups_sent && groups_sent->not_sent > 0)
         code = ExitCode::failed; // the target was given up during the groups
     if (mapped.read.complete()) store->record_complete_read(source_id, mapped.yielded);
+    if (plan.absences_counted) store->record_absences(config.target.name, plan.absences);
     for (const auto& [id, count] : mapped.complete_reads)
         store->record_complete_read(id, count);
     store->finish_run(run_id, counts, static_cast<int>(code));
@@ -1425,7 +1453,17 @@ ExitCode explain(const Prepared& prepared, const RunOptions& options, std::ostre
             return ExitCode::failed;
         }
         out << "The state knows it (" << state::to_string(known->status) << ", SCIM id "
-            << known->scim_id << "): sync would deactivate it, subject to the safety gates.\n";
+            << known->scim_id << "): ";
+        auto policy = policy_for(prepared, options, mapped);
+        policy.absences = snapshot.absences;
+        const auto plan = state::make_plan(mapped.desired, stored, policy);
+        const auto absence = std::ranges::find(plan.absences, known->key, &state::Absence::key);
+        if (absence != plan.absences.end() && !absence->confirmed) {
+            out << "absent from " << absence->reads << " complete read(s) so far; sync would "
+                << "not deactivate it yet (" << absence->until << ").\n";
+        } else {
+            out << "sync would deactivate it, subject to the safety gates.\n";
+        }
         return ExitCode::ok;
     }
     out << "Record " << record->key << " from " << record->origin << "\n\n";
@@ -1443,10 +1481,16 @@ ExitCode explain(const Prepared& prepared, const RunOptions& options, std::ostre
         << desired->body.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n\n";
     // The whole run is planned, so that managers resolve and the gates count as sync would;
     // only this person's operations are shown.
-    auto plan = state::make_plan(mapped.desired, stored, policy_for(prepared, options, mapped));
-    auto other = [&](const state::Operation& operation) { return operation.key != options.key; };
+    auto policy = policy_for(prepared, options, mapped);
+    policy.absences = snapshot.absences;
+    auto plan = state::make_plan(mapped.desired, stored, policy);
+    if (note_departed_managers(policy, plan.rejected_links, config))
+        plan = state::make_plan(mapped.desired, stored, policy);
+    auto other = [&](const auto& operation) { return operation.key != options.key; };
     std::erase_if(plan.operations, other);
     std::erase_if(plan.withheld, other);
+    std::erase_if(plan.absences, other);
+    std::erase_if(plan.rejected_links, other);
     std::erase_if(plan.unlinked_managers,
                   [&](const std::string& line) { return !line.starts_with(options.key + ":"); });
     plan.unchanged = plan.operations.empty() && plan.withheld.empty() && known ? 1 : 0;

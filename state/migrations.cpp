@@ -108,6 +108,18 @@ CREATE INDEX audit_by_key ON audit (source_key COLLATE NOCASE, id);
 CREATE INDEX audit_by_time ON audit (at);
 ALTER TABLE runs ADD COLUMN outcomes TEXT;
 )sql",
+    // 8: who was absent from the last complete reads, per target: a person is deactivated for
+    // absence only once it is confirmed (safety.confirm_absence). Written only by a sync whose
+    // read was complete.
+    R"sql(
+CREATE TABLE absences (
+    target         TEXT NOT NULL,
+    source_key     TEXT NOT NULL,
+    first_absent   TEXT NOT NULL,
+    reads          INTEGER NOT NULL,
+    PRIMARY KEY (target, source_key)
+);
+)sql",
 };
 
 int current_version(Database& db) {

@@ -4,6 +4,7 @@
 #include "scim/desired_resource.hpp"
 #include "scim/patch.hpp"
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -59,6 +60,25 @@ struct Operation {
     }
 };
 
+// A person the source no longer lists (without a termination date): deactivated only once
+// absent from safety.confirm_absence complete reads in a row (and, with
+// safety.confirm_absence_after, that long), since a clean cut of an export looks the same.
+struct Absence {
+    std::string key; // the state's spelling
+    std::chrono::sys_seconds first_absent{};
+    size_t reads = 0;       // complete reads in a row without them, this one included
+    bool confirmed = false; // deactivated by this plan (or withheld by a gate)
+    std::string until;      // not confirmed: what deactivates them ("next run if still absent")
+};
+
+// A manager key no record has (or whose record was rejected): the link the target holds
+// stays, and the record is reported.
+struct RejectedLink {
+    std::string key;
+    std::string origin;
+    std::string manager_key;
+};
+
 struct Plan {
     std::vector<Operation> operations;
     std::vector<Operation>
@@ -73,6 +93,14 @@ struct Plan {
     size_t terminated_without_account =
         0; // left before they had an account (or after it was deleted): none is made
     std::vector<std::string> unlinked_managers; // "E1002: manager E9 is not provisioned"
+    std::vector<RejectedLink> rejected_links;   // unknown managers: the link held is kept
+    // Everyone absent from this read and not yet deactivated, confirmed or not: what the state
+    // remembers when `absences_counted` (the read was complete and trusted).
+    std::vector<Absence> absences;
+    bool absences_counted = false;
+
+    // Absent, not deactivated yet: waiting for the next reads to confirm it.
+    [[nodiscard]] size_t absent_unconfirmed() const;
 
     [[nodiscard]] size_t count(OperationKind kind) const;
     [[nodiscard]] size_t count_withheld(OperationKind kind) const;

@@ -234,6 +234,7 @@ class Planner {
             m_plan.operations.push_back(std::move(link));
         }
         std::vector<const scim::DesiredResource*>().swap(m_links);
+        m_plan.absences_counted = counts_absence();
         gate(desired.size());
         number_and_link(m_plan.operations);
         for (size_t i = 0; i < m_plan.withheld.size(); ++i)
@@ -310,6 +311,8 @@ class Planner {
             return &resource->scim_id;
         } else if (created_in_this_run(manager)) {
             m_links.push_back(&desired); // made into operations after all others
+        } else if (!m_seen.find(manager) && !m_policy.departed_managers.contains(id_of(manager))) {
+            m_unknown_manager = true; // the caller keeps the link held, or notes it gone
         } else {
             m_plan.unlinked_managers.push_back(
                 desired.key + ": manager " + manager +
@@ -323,14 +326,50 @@ class Planner {
     // the manager the target has, instead of an update that clears it in between (and a clear
     // that the gate would withhold, and an approval would send after the link).
     static void keep_manager_until_linked(json& body, const StoredResource& report) {
-        const json& sent = body_of(report);
+        if (const auto* held = held_manager(body_of(report))) set_manager_id(body, *held);
+    }
+
+    // The manager's SCIM id in a body last sent, if any.
+    static const std::string* held_manager(const json& sent) {
         auto extension = sent.find(scim::k_enterprise_user_schema);
-        if (extension == sent.end() || !extension->is_object()) return;
+        if (extension == sent.end() || !extension->is_object()) return nullptr;
         auto manager = extension->find("manager");
-        if (manager == extension->end() || !manager->is_object()) return;
+        if (manager == extension->end() || !manager->is_object()) return nullptr;
         auto value = manager->find("value");
-        if (value != manager->end() && value->is_string())
-            set_manager_id(body, value->get<std::string>());
+        return value != manager->end() && value->is_string() ? value->get_ptr<const std::string*>()
+                                                             : nullptr;
+    }
+
+    // A manager key no record has (a typo, a manager outside the export, or their record was
+    // rejected) is not a reason to clear the manager the target holds: it stays, and the record
+    // is reported. A link to someone the state no longer has (deleted after they left) goes.
+    void keep_link_of_unknown_manager(const scim::DesiredResource& desired,
+                                      const StoredResource* resource, json& body) {
+        const std::string* held = nullptr;
+        if (resource && resource->status != ResourceStatus::pending_create)
+            held = held_manager(body_of(*resource));
+        if (held && !known_ids().contains(*held)) {
+            m_plan.unlinked_managers.push_back(desired.key + ": manager " + *desired.manager_key +
+                                               " has left (no record, and no account any more); "
+                                               "the link to them is removed");
+            return;
+        }
+        if (held) set_manager_id(body, *held);
+        reject_link(desired);
+    }
+
+    void reject_link(const scim::DesiredResource& desired) {
+        m_plan.rejected_links.push_back({desired.key, desired.origin, *desired.manager_key});
+    }
+
+    // The SCIM ids the state has, for telling a live link from one to a deleted account.
+    const std::set<std::string>& known_ids() {
+        if (!m_known_ids) {
+            m_known_ids.emplace();
+            for (const auto& [id, resource] : m_stored.ordered())
+                if (!resource->scim_id.empty()) m_known_ids->insert(resource->scim_id);
+        }
+        return *m_known_ids;
     }
 
     // Candidates already held by someone else in the state, or picked by an earlier create, are
@@ -392,7 +431,9 @@ class Planner {
         }
         if (!resource && !desired.packed.empty() && desired.unique.empty()) {
             // A create as mapped: the body stays packed, the manager's id already in it.
+            m_unknown_manager = false;
             (void)manager_id(desired);
+            if (m_unknown_manager) reject_link(desired);
             Operation operation =
                 operation_of(OperationKind::create, desired.key, desired.decision);
             operation.origin = desired.origin;
@@ -401,10 +442,12 @@ class Planner {
             return;
         }
         const size_t links_before = m_links.size();
+        m_unknown_manager = false;
         json body = with_manager(desired, desired.unpacked_body());
         if (resource && m_links.size() > links_before &&
             resource->status != ResourceStatus::pending_create)
             keep_manager_until_linked(body, *resource);
+        if (m_unknown_manager) keep_link_of_unknown_manager(desired, resource, body);
         Operation operation =
             operation_for(desired, std::move(body), resource, m_policy.kept_paths);
         // What no rule sets any more is left as the target holds it, not cleared everywhere.
@@ -434,12 +477,45 @@ class Planner {
         }
         std::string decision = desired ? desired->decision : "not in the source";
         if (resource.status != ResourceStatus::deactivated) {
+            if (!desired && !absence_confirmed(resource)) return;
             m_destructive.push_back(deactivation_of(resource, std::move(decision)));
         } else if ((!desired || desired->deletable) && deletion_due(resource)) {
             m_destructive.push_back(
                 removal_of(resource, decision + "; inactive since " + since(resource)));
         }
     }
+
+    // Absence is a fact only once confirmed: absent from safety.confirm_absence complete reads
+    // in a row (and for safety.confirm_absence_after). A read that cannot be trusted counts for
+    // nothing; its deactivations are withheld as before.
+    bool absence_confirmed(const StoredResource& resource) {
+        if (!counts_absence()) return true;
+        const auto mark = m_policy.absences.find(resource.key);
+        const bool marked = mark != m_policy.absences.end();
+        Absence absence{resource.key,
+                        marked ? mark->second.first_absent : m_policy.now,
+                        (marked ? mark->second.reads : 0) + 1,
+                        false,
+                        {}};
+        const auto& limits = m_policy.limits;
+        const size_t needed = std::max<size_t>(limits.confirm_absence, 1);
+        const auto due =
+            absence.first_absent + limits.confirm_absence_after.value_or(std::chrono::seconds(0));
+        absence.confirmed = absence.reads >= needed && m_policy.now >= due;
+        if (!absence.confirmed) {
+            const size_t more = absence.reads >= needed ? 0 : needed - absence.reads;
+            absence.until = more > 1 ? "deactivated after " + std::to_string(more) +
+                                           " more reads if still absent"
+                            : more == 1 ? "deactivated next run if still absent"
+                                        : "deactivated if still absent";
+            if (limits.confirm_absence_after) absence.until += ", not before " + to_timestamp(due);
+        }
+        m_plan.absences.push_back(std::move(absence));
+        return m_plan.absences.back().confirmed;
+    }
+
+    // A failed read, or one with no records at all (stopped by the gate), confirms nothing.
+    bool counts_absence() const { return !m_policy.source_incomplete && !m_desired->empty(); }
 
     static std::string since(const StoredResource& resource) {
         return to_timestamp(*resource.deactivated_at).substr(0, 10);
@@ -553,6 +629,8 @@ class Planner {
     std::map<std::string, std::set<std::string>> m_taken;
     std::vector<Operation> m_destructive;
     std::vector<const scim::DesiredResource*> m_links; // whose manager is created in this run
+    bool m_unknown_manager = false; // set by manager_id(): no record has the manager's key
+    std::optional<std::set<std::string>> m_known_ids;
     Plan m_plan;
 };
 
@@ -615,6 +693,10 @@ bool OperationSwitches::allows(OperationKind kind) const {
     return false;
 }
 
+size_t Plan::absent_unconfirmed() const {
+    return static_cast<size_t>(std::ranges::count(absences, false, &Absence::confirmed));
+}
+
 size_t Plan::count(OperationKind kind) const {
     return static_cast<size_t>(std::ranges::count(operations, kind, &Operation::kind));
 }
@@ -662,6 +744,23 @@ std::vector<size_t> resources_needing_bodies(const std::vector<scim::DesiredReso
     for (size_t i = 0; i < stored.size(); ++i)
         if (!stored[i].has_body && !skipped[i]) needed.push_back(i);
     return needed;
+}
+
+std::vector<RejectedLink> unknown_managers(const std::vector<scim::DesiredResource>& desired,
+                                           const std::vector<StoredResource>& stored,
+                                           bool case_sensitive_keys) {
+    std::set<std::string> known;
+    for (const auto& person : desired)
+        known.insert(identity_key(person.key, case_sensitive_keys));
+    for (const auto& resource : stored)
+        if (!resource.scim_id.empty())
+            known.insert(identity_key(resource.key, case_sensitive_keys));
+    std::vector<RejectedLink> unknown;
+    for (const auto& person : desired)
+        if (person.manager_key &&
+            !known.contains(identity_key(*person.manager_key, case_sensitive_keys)))
+            unknown.push_back({person.key, person.origin, *person.manager_key});
+    return unknown;
 }
 
 Plan make_plan(const std::vector<scim::DesiredResource>& desired,

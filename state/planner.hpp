@@ -25,6 +25,11 @@ struct SafetyLimits {
     // Clearing one attribute for more than this share of the active users in one run (a
     // column blanked in the export) is withheld like a mass deactivation.
     double max_clear_percent = 20;
+    // A person absent from the source (no termination date, no scope decision) is deactivated
+    // once absent from this many complete reads in a row (1: at once), and not before
+    // `confirm_absence_after` has passed since the first.
+    size_t confirm_absence = 2;
+    std::optional<std::chrono::seconds> confirm_absence_after;
 };
 
 // Which kinds of change a target may receive (target.operations); what is switched off is
@@ -55,6 +60,11 @@ struct PlanPolicy {
     // "<URN>:department"); nothing: all. An attribute no rule sets any more is not managed: it
     // is never cleared because its rule was removed.
     std::optional<std::vector<std::string>> managed_paths;
+    // Who was absent from earlier complete reads, by the state's key (safety.confirm_absence).
+    std::map<std::string, AbsenceMark, std::less<>> absences;
+    // Managers no record names whom this target deleted after they left (identity keys): not
+    // unknown; their reports lose the link to the deleted account, as before.
+    std::set<std::string> departed_managers;
 };
 
 // Whether a diff path is one the mapping manages (or a part of one); all when not known.
@@ -106,6 +116,12 @@ void pack_for_planning(scim::DesiredResource& desired, const std::string* manage
 resources_needing_bodies(const std::vector<scim::DesiredResource>& desired,
                          const std::vector<StoredResource>& stored, const PlanPolicy& policy,
                          const StoredIndex* index = nullptr);
+
+// People whose manager key no record has and the state does not know either (as plan reports
+// them, without planning): what `validate` lists.
+[[nodiscard]] std::vector<RejectedLink>
+unknown_managers(const std::vector<scim::DesiredResource>& desired,
+                 const std::vector<StoredResource>& stored, bool case_sensitive_keys);
 
 [[nodiscard]] Plan make_plan(const std::vector<scim::DesiredResource>& desired,
                              const std::vector<StoredResource>& stored, const PlanPolicy& policy,

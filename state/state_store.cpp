@@ -3,6 +3,7 @@
 #include "state/body_hash.hpp"
 #include "state/group_store.hpp"
 #include "state/migrations.hpp"
+#include "state/source_key.hpp"
 #include "state/timestamp.hpp"
 
 #include <string_view>
@@ -93,6 +94,18 @@ std::map<std::string, size_t, std::less<>> load_complete_reads(Database& db) {
     return reads;
 }
 
+std::map<std::string, AbsenceMark, std::less<>> load_absences(Database& db,
+                                                              const std::string& target) {
+    std::map<std::string, AbsenceMark, std::less<>> marks;
+    auto query =
+        db.prepare("SELECT source_key, first_absent, reads FROM absences WHERE target = ?");
+    query.bind(1, target);
+    while (query.step())
+        if (auto first = from_timestamp(query.text(1)))
+            marks[query.text(0)] = {*first, static_cast<size_t>(query.integer(2))};
+    return marks;
+}
+
 } // namespace
 
 std::string_view to_string(ResourceStatus status) {
@@ -143,16 +156,18 @@ StateSnapshot StateStore::read_snapshot(const std::filesystem::path& path,
                          std::to_string(k_schema_version) + "); upgrade hr2scim");
     if (version == 0) return {}; // created, never written
     StateSnapshot snapshot{
-        load_resources(db, target, nullptr, version, bodies), {}, std::nullopt, {}};
+        load_resources(db, target, nullptr, version, bodies), {}, std::nullopt, {}, {}};
     if (version >= 2) snapshot.complete_reads = load_complete_reads(db);
     if (version >= 4) snapshot.target_capabilities = load_capabilities(db, target);
     if (version >= 6) snapshot.groups = load_groups(db, target);
+    if (version >= 8) snapshot.absences = load_absences(db, target);
     return snapshot;
 }
 
 StateSnapshot StateStore::snapshot(const std::string& target, bool bodies) {
     return {load_resources(m_db, target, nullptr, k_schema_version, bodies),
-            load_complete_reads(m_db), load_capabilities(m_db, target), load_groups(m_db, target)};
+            load_complete_reads(m_db), load_capabilities(m_db, target), load_groups(m_db, target),
+            load_absences(m_db, target)};
 }
 
 void StateStore::fill_bodies(const std::string& target, std::vector<StoredResource>& resources,
@@ -168,6 +183,22 @@ void StateStore::read_bodies(const std::filesystem::path& path, const std::strin
     state::fill_bodies(db, target, resources, which);
 }
 
+void StateStore::record_absences(const std::string& target, const std::vector<Absence>& absences) {
+    Transaction transaction(m_db);
+    m_db.prepare("DELETE FROM absences WHERE target = ?").bind(1, target).run();
+    auto insert = m_db.prepare(
+        "INSERT INTO absences (target, source_key, first_absent, reads) VALUES (?, ?, ?, ?)");
+    for (const auto& absence : absences) {
+        insert.reset();
+        insert.bind(1, target)
+            .bind(2, absence.key)
+            .bind(3, to_timestamp(absence.first_absent))
+            .bind(4, as_integer(absence.reads))
+            .run();
+    }
+    transaction.commit();
+}
+
 void StateStore::remember_capabilities(const std::string& target,
                                        const nlohmann::json& capabilities) {
     m_db.prepare("INSERT INTO targets (target, capabilities, discovered_at) VALUES (?, ?, " +
@@ -177,6 +208,28 @@ void StateStore::remember_capabilities(const std::string& target,
         .bind(1, target)
         .bind(2, capabilities.dump())
         .run();
+}
+
+std::set<std::string> StateStore::deleted_keys(const std::filesystem::path& path,
+                                               const std::string& target,
+                                               const std::vector<std::string>& keys,
+                                               bool case_sensitive) {
+    std::set<std::string> deleted;
+    std::error_code error;
+    if (keys.empty() || !std::filesystem::exists(path, error)) return deleted;
+    Database db(path, true);
+    auto has_audit =
+        db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit'");
+    if (!has_audit.step() || has_audit.integer(0) == 0) return deleted; // an older state
+    auto query = db.prepare(std::string("SELECT 1 FROM audit WHERE source_key = ? ") +
+                            (case_sensitive ? "" : "COLLATE NOCASE ") +
+                            "AND target = ? AND operation = 'delete' AND status = 'done' LIMIT 1");
+    for (const auto& key : keys) {
+        query.reset();
+        query.bind(1, trimmed_key(key)).bind(2, target);
+        if (query.step()) deleted.insert(identity_key(key, case_sensitive));
+    }
+    return deleted;
 }
 
 std::vector<StoredResource> StateStore::load(const std::string& target) {

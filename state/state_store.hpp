@@ -3,6 +3,7 @@
 // and a row per run. One SQLite file (WAL), mode 0600.
 
 #include "state/audit.hpp"
+#include "state/plan.hpp"
 #include "state/sqlite.hpp"
 #include "state/stored_group.hpp"
 #include "state/stored_resource.hpp"
@@ -12,6 +13,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,6 +47,8 @@ struct StateSnapshot {
     // What the target said about itself when last asked (scim::Capabilities as JSON).
     std::optional<nlohmann::json> target_capabilities;
     std::vector<StoredGroup> groups; // in key order, with their members
+    // Who was absent from the last complete reads, by the state's key (schema 8).
+    std::map<std::string, AbsenceMark, std::less<>> absences;
 
     [[nodiscard]] std::optional<size_t> last_complete_read(const std::string& source) const;
 };
@@ -65,6 +69,13 @@ class StateStore {
     static void read_bodies(const std::filesystem::path& path, const std::string& target,
                             std::vector<StoredResource>& resources,
                             const std::vector<size_t>& which);
+
+    // Of `keys`, those whose user this target deleted (the audit trail remembers it for
+    // audit.keep_days; the state forgot the key), as identity keys. Read without writing.
+    [[nodiscard]] static std::set<std::string> deleted_keys(const std::filesystem::path& path,
+                                                            const std::string& target,
+                                                            const std::vector<std::string>& keys,
+                                                            bool case_sensitive);
 
     [[nodiscard]] std::vector<StoredResource> load(const std::string& target);
     [[nodiscard]] std::optional<StoredResource> find(const std::string& target,
@@ -89,6 +100,10 @@ class StateStore {
     // The record count of the source's last complete read, for the shrink guard.
     [[nodiscard]] std::optional<size_t> last_complete_read(const std::string& source);
     void record_complete_read(const std::string& source, size_t records);
+
+    // Who is absent from this complete read, as the planner counted them: every earlier mark
+    // of the target is replaced (someone back is unmarked).
+    void record_absences(const std::string& target, const std::vector<Absence>& absences);
 
     void remember_capabilities(const std::string& target, const nlohmann::json& capabilities);
 

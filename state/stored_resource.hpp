@@ -35,4 +35,10 @@ struct StoredResource {
     bool has_body = true;
 };
 
+// What the state remembers of someone absent from earlier complete reads.
+struct AbsenceMark {
+    std::chrono::sys_seconds first_absent{};
+    size_t reads = 0;
+};
+
 } // namespace hr2scim::state

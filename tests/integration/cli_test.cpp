@@ -205,10 +205,19 @@ TEST_F(SyncTest, ExplainShowsOnePersonEndToEndAndWritesNothing) {
     auto gone = hr2scim({"explain", "E1004"}, server.token());
     EXPECT_NE(gone.out.find("The source has no record with the key E1004."), std::string::npos)
         << gone.out;
-    EXPECT_NE(gone.out.find("sync would deactivate it"), std::string::npos) << gone.out;
+    EXPECT_NE(gone.out.find("absent from 1 complete read(s) so far; sync would not deactivate it "
+                            "yet (deactivated next run if still absent)"),
+              std::string::npos)
+        << gone.out;
 
     EXPECT_EQ(server.requests().size(), 0U);
     EXPECT_EQ(read_file(state_file()), state_before) << "explain writes nothing";
+
+    ASSERT_EQ(sync().exit_code, 0); // E1004 absent once
+    gone = hr2scim({"explain", "E1004"}, server.token());
+    EXPECT_NE(gone.out.find("sync would deactivate it, subject to the safety gates"),
+              std::string::npos)
+        << gone.out;
 }
 
 } // namespace

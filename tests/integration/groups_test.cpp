@@ -131,6 +131,11 @@ TEST_F(GroupsTest, ALeaverLeavesEveryGroup) {
     const auto e1009 = id_of("E1009"); // Engineering, everyone; no phone
     ASSERT_TRUE(groups_on_server()["All employees"].contains(e1009));
     write_csv(without_line(example_csv(), "E1009,"));
+    // Absent once: not deactivated yet, and still in every group.
+    auto first = sync();
+    EXPECT_EQ(first.exit_code, 0) << first.out << first.err;
+    EXPECT_TRUE(server.user_with_external_id("E1009").value("active", false));
+    EXPECT_TRUE(groups_on_server()["All employees"].contains(e1009)) << first.out;
     auto result = sync();
     EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
     EXPECT_FALSE(server.user_with_external_id("E1009").value("active", true));

@@ -35,7 +35,8 @@ TEST_F(HistoryTest, AHireAChangeAndALeaveAreAnsweredWithRunOutcomeChangeAndReaso
     auto changed = sync();
     ASSERT_EQ(changed.exit_code, 0) << changed.out << changed.err;
     write_csv(without_line(csv, "E1002,"));
-    ASSERT_EQ(sync().exit_code, 0);
+    ASSERT_EQ(sync().exit_code, 0); // absent once: nothing sent, nothing in the trail
+    ASSERT_EQ(sync().exit_code, 0); // absent again: deactivated
     ASSERT_FALSE(server.user_with_external_id("E1002")["active"].get<bool>())
         << "the server holds the leaver as deactivated";
 
@@ -45,7 +46,7 @@ TEST_F(HistoryTest, AHireAChangeAndALeaveAreAnsweredWithRunOutcomeChangeAndReaso
     EXPECT_NE(at(out, "History of e1002 (3 entries, oldest first)"), std::string::npos) << out;
     const auto create = at(out, "run 1     test         create           done");
     const auto update = at(out, "run 2     test         update           done");
-    const auto deactivate = at(out, "run 3     test         deactivate       done");
+    const auto deactivate = at(out, "run 4     test         deactivate       done");
     ASSERT_TRUE(create != std::string::npos && update != std::string::npos &&
                 deactivate != std::string::npos)
         << out;
@@ -80,7 +81,8 @@ TEST_F(HistoryTest, AWithheldDeactivationAndARejectedRecordAreRecordedOnce) {
     auto csv = without_line(without_line(example_csv(), "E1003,"), "E1004,");
     csv +=
         csv.substr(csv.find("E1005,"), csv.find('\n', csv.find("E1005,")) - csv.find("E1005,") + 1);
-    write_csv(csv); // two leavers (over the limit) and E1005 twice (rejected)
+    write_csv(csv);                 // two leavers (over the limit) and E1005 twice (rejected)
+    EXPECT_EQ(sync().exit_code, 2); // the leavers absent once; E1005 rejected
     for (int run = 0; run < 3; ++run)
         EXPECT_EQ(sync().exit_code, 3);
     auto result = history("E1003");

@@ -73,6 +73,8 @@ TEST_F(SyncTest, ANewHireWithAColleaguesUserNameDoesNotTakeTheirAccount) {
     // Ada leaves: her account is deactivated; the new hire's (failed) create never shared it.
     write_csv(without_line(example_csv(), "E1001,") +
               "E2000,Ada,Byron,Ada.Lovelace@example.com,Analyst,Finance,CC-300,,\n");
+    (void)sync(); // absent once; the next read confirms it
+    EXPECT_EQ(server.user_with_external_id("E1001")["active"], true);
     result = hr2scim({"sync", "--max-deactivations", "1"}, server.token());
     EXPECT_EQ(server.user_with_external_id("E1001")["active"], false);
     auto snapshot = state::StateStore::read_snapshot(state_file(), "test");
@@ -145,6 +147,7 @@ TEST_F(SyncTest, AReHireIsAConflictUntilHandedOverAndTheOldKeyCanNeverTouchTheAc
     const auto alan = server.user_with_external_id("E1004");
     auto without_alan = without_line(example_csv(), "E1004,");
     write_csv(without_alan);
+    ASSERT_EQ(sync().exit_code, 0); // absent once; the next read confirms it
     ASSERT_EQ(hr2scim({"sync", "--max-deactivations", "1"}, server.token()).exit_code, 0);
     EXPECT_EQ(server.user_with_external_id("E1004")["active"], false);
 
@@ -212,6 +215,8 @@ namespace {
 
 TEST_F(SyncTest, SwitchedOffOperationsArePlannedButNeverSent) {
     ASSERT_EQ(sync().exit_code, 0);
+    write_csv(without_line(example_csv(), "E1006,"));
+    ASSERT_EQ(sync().exit_code, 0); // E1006 absent once; the next read confirms it
     server.clear_requests();
     write_config("safety:\n  max_deactivations: 10\n  max_deactivation_percent: 100\n");
     (void)dir.write("config.yaml",

@@ -213,6 +213,8 @@ TEST_F(LdapSyncTest, AnEntryRejectedForABadLineProtectsItsKeyAndLetsOtherLeavers
     ASSERT_NE(eighth, std::string::npos);
     text.erase(eighth, text.find("\n\n", eighth) + 2 - eighth);
     (void)dir.write("export.ldif", text);
+    EXPECT_EQ(run("sync", source).exit_code, 2); // 00008 absent once: the next read confirms it
+    EXPECT_EQ(scim.user_with_external_id("00008")["active"], true);
     scim.clear_requests();
     auto result = run("sync", source);
     EXPECT_EQ(result.exit_code, 2) << result.out.substr(0, 3000) << result.err;

@@ -39,6 +39,8 @@ TEST_F(SyncTest, AnEmptySourceDeactivatesNobodyAndStopsWithTheSafetyCode) {
 TEST_F(SyncTest, MoreDeactivationsThanTheLimitAreWithheldButOtherChangesApply) {
     write_config("safety:\n  max_deactivations: 2\n");
     ASSERT_EQ(sync().exit_code, 0);
+    write_csv(three_leave(example_csv()));
+    ASSERT_EQ(sync().exit_code, 0); // absent once: the next read confirms it, and meets the gate
     server.clear_requests();
     auto csv = three_leave(replace_once(example_csv(), "Rear Admiral", "Commodore"));
     write_csv(csv);
@@ -64,6 +66,7 @@ TEST_F(SyncTest, MoreThanTheShareOfDeactivationsIsWithheld) {
     ASSERT_EQ(sync().exit_code, 0);
     auto csv = three_leave(example_csv());
     write_csv(csv);
+    ASSERT_EQ(sync().exit_code, 0); // absent once: the next read confirms it, and meets the gate
 
     auto result = sync();
     EXPECT_EQ(result.exit_code, k_safety_stop) << result.out << result.err;
@@ -187,6 +190,9 @@ TEST_F(SyncTest, ASourceThatShrankTooMuchSinceItsLastCompleteReadFails) {
 
     auto confirmed = hr2scim({"sync", "--allow-shrink"}, server.token());
     EXPECT_EQ(confirmed.exit_code, 0) << confirmed.out << confirmed.err;
+    EXPECT_EQ(server.active_users(), 10U) << "the first complete read without them: absent once";
+    auto next = sync(); // measured against the accepted read of 7
+    EXPECT_EQ(next.exit_code, 0) << next.out << next.err;
     EXPECT_EQ(server.active_users(), 7U);
 }
 
@@ -204,6 +210,9 @@ TEST_F(SyncTest, ARowRejectedForABadValueProtectsItsKeyAndLetsOtherLeaversGo) {
     auto csv = without_line(example_csv(), "E1006,");
     csv = replace_once(csv, "Rear Admiral", "Rear Admir\xE1l"); // Latin-1, not UTF-8
     write_csv(csv);
+    EXPECT_EQ(sync().exit_code, 2); // E1006 absent once; the next read confirms it
+    EXPECT_EQ(server.user_with_external_id("E1006")["active"], true);
+    server.clear_requests();
     auto result = hr2scim({"sync", "--max-deactivations", "1"}, server.token());
     EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
     EXPECT_NE(result.out.find("hr.csv:4: column 'job_title' is not valid UTF-8"), std::string::npos)
@@ -233,13 +242,18 @@ TEST_F(SyncTest, AnApprovalAppliesExactlyTheReviewedWithheldSet) {
     write_config("safety:\n  max_deactivations: 2\n");
     ASSERT_EQ(sync().exit_code, 0);
     auto csv = three_leave(example_csv());
+    // A first read without them (and without E1007, who is back in the next export): absence is
+    // confirmed by the next read.
+    write_csv(without_line(csv, "E1007,"));
+    ASSERT_EQ(sync().exit_code, 0);
     write_csv(csv);
     auto reviewed = plan();
     EXPECT_EQ(reviewed.exit_code, 3) << reviewed.out;
     const auto digest = digest_in(reviewed.out);
     ASSERT_EQ(digest.size(), 12U) << reviewed.out;
 
-    // One more person leaves before the approved run: not the set that was reviewed.
+    // One more person leaves before the approved run (E1007, absent a second time): not the set
+    // that was reviewed.
     write_csv(without_line(csv, "E1007,"));
     server.clear_requests();
     auto changed = hr2scim({"sync", "--approve-withheld", digest}, server.token());
@@ -307,6 +321,8 @@ namespace {
 TEST_F(SyncTest, APlanFileIsAppliedExactlyAsReviewedOrNotAtAll) {
     write_config("safety:\n  max_deactivations: 2\n");
     ASSERT_EQ(sync().exit_code, 0);
+    write_csv(three_leave(example_csv()));
+    ASSERT_EQ(sync().exit_code, 0); // absent once: the next read confirms it
     server.clear_requests();
     auto csv = three_leave(replace_once(example_csv(), "Rear Admiral", "Commodore"));
     write_csv(csv);

@@ -89,6 +89,11 @@ TEST_F(SyncTest, RemovingARowDeactivatesThatUserOnTheServer) {
     server.clear_requests();
 
     write_csv(without_line(example_csv(), "E1004,"));
+    // Absent once: a clean cut of the file looks the same, so the next read confirms it.
+    auto first = sync();
+    ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+    EXPECT_EQ(server.user_with_external_id("E1004")["active"], true);
+    EXPECT_EQ(server.requests().size(), 0U);
     auto result = sync();
     ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
 
@@ -107,7 +112,8 @@ TEST_F(SyncTest, RemovingARowDeactivatesThatUserOnTheServer) {
 TEST_F(SyncTest, ARowThatReturnsReactivatesTheUser) {
     ASSERT_EQ(sync().exit_code, 0);
     write_csv(without_line(example_csv(), "E1004,"));
-    ASSERT_EQ(sync().exit_code, 0);
+    ASSERT_EQ(sync().exit_code, 0); // absent once
+    ASSERT_EQ(sync().exit_code, 0); // absent twice: deactivated
     ASSERT_EQ(server.user_with_external_id("E1004")["active"], false);
 
     write_csv(example_csv());
@@ -127,9 +133,20 @@ TEST_F(SyncTest, PlanShowsChangesAndSendsNothing) {
     EXPECT_NE(result.out.find("~ update     E1003"), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("title: \"Rear Admiral\" -> \"Commodore\""), std::string::npos)
         << result.out;
-    EXPECT_NE(result.out.find("- deactivate E1004"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("? E1004 (absent once, deactivated next run if still absent)"),
+              std::string::npos)
+        << result.out;
     EXPECT_EQ(server.requests().size(), 0U);
     EXPECT_EQ(server.user_with_external_id("E1003")["title"], "Rear Admiral");
+
+    // After a sync has seen E1004 absent, the next plan deactivates them.
+    write_csv(without_line(example_csv(), "E1004,"));
+    ASSERT_EQ(sync().exit_code, 0);
+    server.clear_requests();
+    result = hr2scim({"plan", "--detailed-exitcode"}, server.token());
+    EXPECT_EQ(result.exit_code, 4) << result.out << result.err;
+    EXPECT_NE(result.out.find("- deactivate E1004"), std::string::npos) << result.out;
+    EXPECT_EQ(server.requests().size(), 0U);
 
     write_csv(example_csv());
     EXPECT_EQ(hr2scim({"plan", "--detailed-exitcode"}, server.token()).exit_code, 0);

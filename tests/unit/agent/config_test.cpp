@@ -412,5 +412,21 @@ TEST(ConfigHostile, OnlyARegularFileOfABoundedSizeIsRead) {
     EXPECT_EQ(read_text_file(dir.path() / "ok.yaml", "config file"), k_valid);
 }
 
+TEST(Config, AbsenceIsConfirmedOverTwoReadsUnlessTheSafetyKeysSayOtherwise) {
+    const std::string valid = k_valid;
+    auto defaults = parse_config(valid, "/etc/hr2scim/c.yaml");
+    EXPECT_EQ(defaults.safety.confirm_absence, 2U);
+    EXPECT_FALSE(defaults.safety.confirm_absence_after.has_value());
+    auto set = parse_config(valid + "safety:\n  confirm_absence: 3\n  confirm_absence_after: 12h\n",
+                            "/etc/hr2scim/c.yaml");
+    EXPECT_EQ(set.safety.confirm_absence, 3U);
+    EXPECT_EQ(set.safety.confirm_absence_after, std::chrono::hours(12));
+    EXPECT_EQ(config_error(valid + "safety:\n  confirm_absence: 0\n"),
+              "/etc/hr2scim/c.yaml:11:20: safety.confirm_absence must be between 1 and 1000");
+    EXPECT_EQ(config_error(valid + "safety:\n  confirm_absence_after: 12\n"),
+              "/etc/hr2scim/c.yaml:11:26: safety.confirm_absence_after must be an interval (30m, "
+              "12h, 7d)");
+}
+
 } // namespace
 } // namespace hr2scim::agent

@@ -178,7 +178,10 @@ TEST(LifecyclePlan, AManagerCreatedInTheSameRunIsLinkedAfterTheCreates) {
 TEST(LifecyclePlan, AManagerWhoIsNotProvisionedIsReportedAndLeftEmpty) {
     auto report = desired("r");
     report.manager_key = "nobody";
-    auto plan = make_plan({report}, {}, {});
+    // In the source, out of scope (a key no record has is a rejected link: manager_link_test).
+    auto manager = desired("nobody");
+    manager.disposition = scim::Disposition::out_of_scope;
+    auto plan = make_plan({report, manager}, {}, {});
     EXPECT_FALSE(plan.operations[0].body.contains(scim::k_enterprise_user_schema));
     ASSERT_EQ(plan.unlinked_managers.size(), 1U);
     EXPECT_EQ(plan.unlinked_managers[0], "r: manager nobody is not provisioned (not in the source, "

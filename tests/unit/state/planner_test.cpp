@@ -41,6 +41,14 @@ std::vector<scim::DesiredResource> desired_population(size_t count, size_t skip_
     return out;
 }
 
+// The first `count` keys of population() were absent from the last complete read already:
+// this read confirms their absence (absence_plan_test.cpp covers a first absence).
+PlanPolicy absent_before(size_t count, PlanPolicy policy = {}) {
+    for (size_t i = 0; i < count; ++i)
+        policy.absences["k" + std::to_string(100 + i)] = {{}, 1};
+    return policy;
+}
+
 TEST(Planner, NewKeysAreCreatedAndKnownUnchangedOnesSkipped) {
     auto plan = make_plan({desired("a"), desired("b")}, {stored("a")}, {});
     ASSERT_EQ(plan.operations.size(), 1U);
@@ -61,7 +69,7 @@ TEST(Planner, ChangedKeysAreUpdatedWithOnlyTheirChanges) {
 }
 
 TEST(Planner, KeysThatLeftAreDeactivatedAndDeactivatedOnesStayAlone) {
-    auto plan = make_plan(desired_population(10, 1), population(10), {});
+    auto plan = make_plan(desired_population(10, 1), population(10), absent_before(1));
     ASSERT_EQ(plan.operations.size(), 1U);
     EXPECT_EQ(plan.operations[0].kind, OperationKind::deactivate);
     EXPECT_EQ(plan.operations[0].key, "k100");
@@ -99,8 +107,9 @@ TEST(Planner, AnEmptySourceDeactivatesNobody) {
 }
 
 TEST(Planner, TheCountLimitHoldsBackDeactivationsButNotOtherChanges) {
-    PlanPolicy policy;
-    policy.limits = {2, 100};
+    PlanPolicy policy = absent_before(3);
+    policy.limits.max_deactivations = 2;
+    policy.limits.max_deactivation_percent = 100;
     auto wanted = desired_population(10, 3);
     wanted[0] = desired(wanted[0].key, "Chief");
     auto plan = make_plan(wanted, population(10), policy);
@@ -110,14 +119,15 @@ TEST(Planner, TheCountLimitHoldsBackDeactivationsButNotOtherChanges) {
     EXPECT_EQ(*plan.withheld_reason,
               "3 deactivations and deletions exceed the limit of 2 (safety.max_deactivations)");
 
-    policy.limits = {3, 100};
+    policy.limits.max_deactivations = 3;
     EXPECT_EQ(make_plan(wanted, population(10), policy).count(OperationKind::deactivate), 3U)
         << "at the limit is fine";
 }
 
 TEST(Planner, TheShareLimitHoldsBackDeactivations) {
-    PlanPolicy policy;
-    policy.limits = {100, 20};
+    PlanPolicy policy = absent_before(3);
+    policy.limits.max_deactivations = 100;
+    policy.limits.max_deactivation_percent = 20;
     auto plan = make_plan(desired_population(10, 3), population(10), policy);
     EXPECT_EQ(plan.withheld.size(), 3U);
     EXPECT_EQ(*plan.withheld_reason, "3 deactivations and deletions of 10 active users (30%) "

@@ -83,7 +83,7 @@ TEST(StateStore, MigratesAVersionOneFileKeepingItsRows) {
         db.execute("ALTER TABLE resources DROP COLUMN deactivated_at; DROP TABLE source_reads; "
                    "DROP TABLE targets; ALTER TABLE resources DROP COLUMN version; "
                    "DROP TABLE groups; DROP TABLE group_members; DROP TABLE audit; "
-                   "ALTER TABLE runs DROP COLUMN outcomes; "
+                   "ALTER TABLE runs DROP COLUMN outcomes; DROP TABLE absences; "
                    "UPDATE schema_version SET version = 1");
     }
     StateStore store(file);
@@ -102,7 +102,8 @@ TEST(StateStore, MigratesAVersionOneFileKeepingItsRows) {
                         .target = "t",
                         .key = "E1",
                         .operation = "update",
-                        .status = "done"}); // migration 7 added the audit trail
+                        .status = "done"});            // migration 7 added the audit trail
+    EXPECT_TRUE(store.snapshot("t").absences.empty()); // migration 8 added absences
     store.remember_capabilities("t", {{"patch", false}});
     EXPECT_EQ(store.snapshot("t").target_capabilities, json({{"patch", false}}));
     EXPECT_FALSE(store.snapshot("other").target_capabilities.has_value());
@@ -122,7 +123,7 @@ TEST(StateStore, RefusesAFileFromANewerVersion) {
     } catch (const StateError& error) {
         EXPECT_STREQ(
             error.what(),
-            "the state file has schema version 99, newer than this hr2scim understands (7); "
+            "the state file has schema version 99, newer than this hr2scim understands (8); "
             "upgrade hr2scim");
     }
 }
@@ -221,6 +222,50 @@ TEST(StateStore, KeepsGroupsAndTheirMembersAsTheTargetAcceptedThem) {
     EXPECT_TRUE(store.snapshot("other").groups.empty()) << "groups are per target";
     store.forget_group("t", "dept-10");
     EXPECT_TRUE(store.snapshot("t").groups.empty());
+}
+
+} // namespace
+} // namespace hr2scim::state
+
+namespace hr2scim::state {
+namespace {
+
+TEST(StateStore, RemembersWhoWasAbsentPerTargetAndReplacesTheMarksEachRun) {
+    testing::TempDir dir;
+    StateStore store(dir.path() / "state.db");
+    const auto day = std::chrono::sys_days(std::chrono::year(2026) / 12 / 6);
+    const std::chrono::sys_seconds first{day.time_since_epoch()};
+    store.record_absences("t", {{"E1", first, 1, false, {}}, {"E2", first, 2, true, {}}});
+    store.record_absences("other", {{"E9", first, 1, false, {}}});
+    auto marks = store.snapshot("t").absences;
+    ASSERT_EQ(marks.size(), 2U);
+    EXPECT_EQ(marks["E1"].first_absent, first);
+    EXPECT_EQ(marks["E1"].reads, 1U);
+    EXPECT_EQ(marks["E2"].reads, 2U);
+    // The next complete read: E1 is back, E2 still absent.
+    store.record_absences("t", {{"E2", first, 3, true, {}}});
+    marks = StateStore::read_snapshot(dir.path() / "state.db", "t").absences;
+    ASSERT_EQ(marks.size(), 1U);
+    EXPECT_EQ(marks["E2"].reads, 3U);
+    EXPECT_EQ(store.snapshot("other").absences.size(), 1U) << "each target its own";
+}
+
+TEST(StateStore, KnowsWhichKeysATargetDeletedFromTheAuditTrail) {
+    testing::TempDir dir;
+    const auto file = dir.path() / "state.db";
+    EXPECT_TRUE(StateStore::deleted_keys(file, "t", {"E1"}, false).empty()) << "no file yet";
+    {
+        StateStore store(file);
+        store.append_audit({.target = "t", .key = "E1", .operation = "delete", .status = "done"});
+        store.append_audit(
+            {.target = "t", .key = "E2", .operation = "delete", .status = "refused"});
+        store.append_audit(
+            {.target = "t", .key = "E3", .operation = "deactivate", .status = "done"});
+        store.append_audit({.target = "u", .key = "E4", .operation = "delete", .status = "done"});
+    }
+    EXPECT_EQ(StateStore::deleted_keys(file, "t", {"e1 ", "E2", "E3", "E4", "E5"}, false),
+              (std::set<std::string>{"e1"}));
+    EXPECT_TRUE(StateStore::deleted_keys(file, "t", {"e1"}, true).empty()) << "case-sensitive";
 }
 
 } // namespace
