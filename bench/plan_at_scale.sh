@@ -37,6 +37,7 @@ generate 100 1000 > "$work/next.csv"
 coproc SERVER { SCIM_TEST_TOKEN="$BENCH_TOKEN" exec node tests/scim_server/server.mjs --port 0; }
 read -r -t 20 _ port <&"${SERVER[0]}"
 
+# confirm_absence: 1, as the Python baseline deactivates on the first absence (like for like).
 config() { # $1: the export, $2: the state
   cat <<YAML
 source: { type: csv, path: $1, key_column: employee_id }
@@ -46,7 +47,7 @@ target:
   url: http://127.0.0.1:$port/scim/v2
   token_env: BENCH_TOKEN
 state: $2
-safety: { max_deactivations: 10000000, max_deactivation_percent: 100 }
+safety: { max_deactivations: 10000000, max_deactivation_percent: 100, confirm_absence: 1 }
 YAML
 }
 config "$work/base.csv" "$work/empty.db" > "$work/empty.yaml"
