@@ -3,6 +3,7 @@
 #include "agent/config_references.hpp"
 #include "connectors/source_registry.hpp"
 #include "http/secrets.hpp"
+#include "mappings/text_file.hpp"
 #include "mappings/yaml_limits.hpp"
 
 #include <algorithm>
@@ -559,33 +560,9 @@ std::vector<Config> one_config_per_target(const Config& config, const std::strin
 
 std::string read_text_file(const std::filesystem::path& file, std::string_view what,
                            std::uintmax_t max_bytes) {
-    const std::string named = std::string(what) + " " + file.string();
-    // Non-blocking: opening a FIFO for reading must not wait for a writer.
-    const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) throw ConfigError("cannot open " + named + ": " + std::strerror(errno));
-    struct Closer {
-        int fd;
-        ~Closer() { ::close(fd); }
-    } closer{fd};
-    struct stat status {};
-    if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode))
-        throw ConfigError("cannot open " + named +
-                          ": not a regular file (a FIFO, a device or a folder); refused");
-    if (static_cast<std::uintmax_t>(status.st_size) > max_bytes)
-        throw ConfigError("cannot open " + named + ": it is " + std::to_string(status.st_size) +
-                          " bytes, more than " + std::to_string(max_bytes) + "; refused");
-    std::string text;
-    char buffer[65536];
-    for (;;) {
-        const ssize_t got = ::read(fd, buffer, sizeof buffer);
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0) throw ConfigError("cannot read " + named + ": " + std::strerror(errno));
-        if (got == 0) return text;
-        text.append(buffer, static_cast<size_t>(got));
-        if (text.size() > max_bytes) // it grew while being read
-            throw ConfigError("cannot open " + named + ": more than " + std::to_string(max_bytes) +
-                              " bytes; refused");
-    }
+    auto text = mappings::read_regular_file(file, what, max_bytes);
+    if (!text) throw ConfigError(text.error());
+    return std::move(*text);
 }
 
 Config load_config(const std::filesystem::path& file) {

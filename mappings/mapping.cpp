@@ -4,6 +4,7 @@
 #include "mappings/group_rules.hpp"
 #include "mappings/mapper.hpp"
 #include "mappings/mapping_text.hpp"
+#include "mappings/text_file.hpp"
 #include "mappings/yaml_limits.hpp"
 
 #include <algorithm>
@@ -280,32 +281,9 @@ Mapping parse_mapping(const std::string& yaml_text, const std::filesystem::path&
 }
 
 Mapping load_mapping(const std::filesystem::path& file) {
-    const std::string named = "mapping file " + file.string();
-    // Only a regular file, opened without waiting (a FIFO would block a run for ever), and
-    // read up to k_max_mapping_bytes.
-    const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) throw MappingError("cannot open " + named + ": " + std::strerror(errno));
-    struct Closer {
-        int fd;
-        ~Closer() { ::close(fd); }
-    } closer{fd};
-    struct stat status {};
-    if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode))
-        throw MappingError("cannot open " + named +
-                           ": not a regular file (a FIFO, a device or a folder); refused");
-    std::string text;
-    char buffer[65536];
-    for (;;) {
-        const ssize_t got = ::read(fd, buffer, sizeof buffer);
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0) throw MappingError("cannot read " + named + ": " + std::strerror(errno));
-        if (got == 0) break;
-        text.append(buffer, static_cast<size_t>(got));
-        if (text.size() > k_max_mapping_bytes)
-            throw MappingError("cannot open " + named + ": more than " +
-                               std::to_string(k_max_mapping_bytes) + " bytes; refused");
-    }
-    return parse_mapping(text, file);
+    auto text = read_regular_file(file, "mapping file", k_max_mapping_bytes);
+    if (!text) throw MappingError(text.error());
+    return parse_mapping(*text, file);
 }
 
 std::vector<scim::AttributePath> targets_reading(const Mapping& mapping, std::string_view prefix) {
