@@ -1133,11 +1133,14 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
         FinishMapped finish;
         if (at_a_glance) {
             index.emplace(snapshot.resources, config.case_sensitive_keys);
-            finish = [&](scim::DesiredResource& desired,
+            finish = [&, unkept = known ? unkept_paths(*known) : std::set<std::string>()](
+                         scim::DesiredResource& desired,
                          const std::vector<scim::AttributePath>& kept_paths) {
-                // What the target said it lacks is left out before the fingerprint is taken.
+                // What the target said it lacks, or was seen not to keep, is left out before
+                // the fingerprint is taken.
                 if (known && known->user_attributes)
                     (void)scim::drop_unknown_attributes(desired.body, *known->user_attributes);
+                (void)scim::drop_attributes(desired.body, unkept);
                 state::pack_for_planning(
                     desired, desired.manager_key ? index->scim_id(*desired.manager_key) : nullptr);
                 // Joined sources were read first: the paths a failed one keeps are known.

@@ -47,7 +47,8 @@ write_config() { # $1: extra target settings
     | awk -v extra="$1" '{ print } /^target:/ { n = split(extra, lines, ";"); for (i = 1; i <= n; i++) print "  " lines[i] }' \
     > "$work/config.yaml"
 }
-# Runs a sync; prints "<requests/s while applying> <applied seconds> <wall seconds>".
+# Runs a sync; prints "<operations/s while applying> <applied seconds> <wall seconds>
+# <requests/s while applying>" (a create is a POST and the GET that verifies its id).
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { print a / b }'; }
 fresh_run() { # $1: people, $2: server mode (JSON, or empty), $3: extra target settings
   make_csv "$1" "" > "$work/hr.csv"
@@ -60,7 +61,8 @@ sync_rate() { # $1: operations expected
     --log-level warn > "$work/out" 2> "$work/err" || true
   local applied; applied="$(sed -n 's/^Applied to target "[^"]*" in \([0-9.]*\) s.*/\1/p' "$work/out")"
   [[ -n "$applied" ]] || { cat "$work/out" "$work/err"; exit 1; }
-  awk -v n="$1" -v s="$applied" -v w="$(cat "$work/time")" 'BEGIN { printf "%.0f %.2f %.2f", n / s, s, w }'
+  awk -v n="$1" -v s="$applied" -v w="$(cat "$work/time")" -v r="$(requests_seen)" \
+    'BEGIN { printf "%.0f %.2f %.2f %.0f", n / s, s, w, r / s }'
 }
 requests_seen() { test_api GET /requests | node -e '
   let t = ""; process.stdin.on("data", (d) => t += d).on("end", () => {
@@ -86,10 +88,10 @@ capacity "$concurrency" >/dev/null # warms the server's JIT up; not counted
 test_api POST /reset >/dev/null
 reference="$(capacity "$concurrency")"
 test_api POST /reset >/dev/null
-read -r rate applied wall <<< "$(sync_rate "$count")"
+read -r rate applied wall requests <<< "$(sync_rate "$count")"
 first_rate="$rate"
-printf '| initial sync, %d users, no latency | %s req/s (%s s applying, %s s wall) | server capacity at %d clients: %s req/s | %.2f |\n' \
-  "$count" "$rate" "$applied" "$wall" "$concurrency" "$reference" "$(ratio "$rate" "$reference")"
+printf '| initial sync, %d users, no latency | %s users/s, %s req/s (%s s applying, %s s wall) | server capacity at %d clients: %s creates/s | %.2f |\n' \
+  "$count" "$rate" "$requests" "$applied" "$wall" "$concurrency" "$reference" "$(ratio "$rate" "$reference")"
 
 write_config "max_concurrency: $concurrency"
 test_api POST /reset >/dev/null
@@ -97,19 +99,19 @@ test_api POST /mode '{"latencyMs": 20}' >/dev/null
 reference="$(capacity "$concurrency")"
 test_api POST /reset >/dev/null
 test_api POST /mode '{"latencyMs": 20}' >/dev/null
-read -r rate applied wall <<< "$(sync_rate "$count")"
-printf '| initial sync, %d users, 20 ms latency | %s req/s (%s s applying) | server capacity at %d clients, 20 ms: %s req/s | %.2f |\n' \
-  "$count" "$rate" "$applied" "$concurrency" "$reference" "$(ratio "$rate" "$reference")"
+read -r rate applied wall requests <<< "$(sync_rate "$count")"
+printf '| initial sync, %d users, 20 ms latency | %s users/s, %s req/s (%s s applying) | server capacity at %d clients, 20 ms: %s creates/s | %.2f |\n' \
+  "$count" "$rate" "$requests" "$applied" "$concurrency" "$reference" "$(ratio "$rate" "$reference")"
 sequential_count=$((count / 20))
 fresh_run "$sequential_count" '{"latencyMs": 20}' "max_concurrency: 1"
-read -r sequential _ _ <<< "$(sync_rate "$sequential_count")"
-printf '| same, against a sequential client (max_concurrency 1, %d users) | %s req/s | sequential: %s req/s | %.1fx |\n' \
+read -r sequential _ _ _ <<< "$(sync_rate "$sequential_count")"
+printf '| same, against a sequential client (max_concurrency 1, %d users) | %s users/s | sequential: %s users/s | %.1fx |\n' \
   "$sequential_count" "$rate" "$sequential" "$(ratio "$rate" "$sequential")"
 
 fresh_run "$limited" '{"rateLimit": {"perSecond": 50}}' "max_concurrency: $concurrency;requests_per_second: 50"
-read -r rate applied _ <<< "$(sync_rate "$limited")"
-printf '| server limit 50 req/s, same limit configured, %d users | %s req/s, %s answers 429 | limit: 50 req/s | %.2f |\n' \
-  "$limited" "$rate" "$(requests_seen 429)" "$(ratio "$rate" 50)"
+read -r rate applied _ requests <<< "$(sync_rate "$limited")"
+printf '| server limit 50 req/s, same limit configured, %d users | %s req/s (%s users/s), %s answers 429 | limit: 50 req/s | %.2f |\n' \
+  "$limited" "$requests" "$rate" "$(requests_seen 429)" "$(ratio "$requests" 50)"
 
 fresh_run "$count" "" "max_concurrency: $concurrency"
 sync_rate "$count" > /dev/null
@@ -124,6 +126,6 @@ printf '| steady state: 1%% changed (%d users) | %s requests to /Users (%s with 
   "$(ratio "$all" "$((count / 100))")"
 
 fresh_run "$count" '{"bulk": true}' "max_concurrency: $concurrency;bulk: true"
-read -r rate applied wall <<< "$(sync_rate "$count")"
+read -r rate applied wall _ <<< "$(sync_rate "$count")"
 printf '| initial sync with Bulk, %d users | %s operations/s (%s s applying), %s requests | single requests above | %.2f |\n' \
   "$count" "$rate" "$applied" "$(requests_seen)" "$(ratio "$rate" "$first_rate")"

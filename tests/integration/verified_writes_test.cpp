@@ -154,6 +154,10 @@ TEST_F(VerifiedWritesTest, AttributesTheTargetDoesNotKeepAreLearntNotRepairedFor
     auto second = hr2scim({"sync", "--reconcile"}, server.token());
     EXPECT_EQ(second.exit_code, 0) << second.out << second.err;
     EXPECT_EQ(writes(), 0U) << "nothing changed, nothing sent: " << second.out;
+    server.clear_requests();
+    auto plain = sync();
+    EXPECT_EQ(plain.exit_code, 0) << plain.out << plain.err;
+    EXPECT_EQ(server.requests().size(), 0U) << "at a glance, nothing to send: " << plain.out;
 }
 
 TEST_F(VerifiedWritesTest, ATargetWithoutDiscoveryThatFailsPatchIsProbedNotStormed) {
@@ -194,7 +198,8 @@ TEST_F(VerifiedWritesTest, ACreateAnsweredWithAnotherAccountsIdIsNotRecorded) {
     server.add_fault({{"method", "POST"}, {"after", true}, {"set", {{"id", admin_id}}}});
     auto result = sync();
     EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
-    EXPECT_NE(result.out.find("does not hold this person's externalId"), std::string::npos)
+    // The admin shows no externalId: the userName tells it is somebody else's.
+    EXPECT_NE(result.out.find("does not hold this person's userName"), std::string::npos)
         << result.out;
     // Whoever it was is found by look-up on the next run, and leaving never touches the admin.
     auto next = sync();
@@ -215,6 +220,19 @@ TEST_F(VerifiedWritesTest, ACreateAnsweredWithAnotherAccountsIdIsNotRecorded) {
         ++held[user.value("externalId", "")];
     for (const auto& [external_id, accounts] : held)
         EXPECT_EQ(accounts, 1) << external_id;
+}
+
+TEST_F(VerifiedWritesTest, ATargetThatKeepsNoExternalIdHasItsCreatesVerifiedByUserName) {
+    server.set_mode({{"unkept", {"externalId"}}});
+    auto first = sync();
+    ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+    EXPECT_EQ(server.users().size(), 10U);
+    EXPECT_NE(first.out.find("Learnt: the target does not keep externalId"), std::string::npos)
+        << first.out;
+    server.clear_requests();
+    auto second = sync();
+    EXPECT_EQ(second.exit_code, 0) << second.out << second.err;
+    EXPECT_EQ(writes(), 0U) << second.out;
 }
 
 TEST_F(VerifiedWritesTest, AUniqueLookUpThatFailsFailsThatPersonOnly) {
