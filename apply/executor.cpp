@@ -1006,7 +1006,14 @@ std::optional<Outcome> Executor::post(const state::Operation& operation, const j
 
 Outcome Executor::create(const state::Operation& operation) {
     Outcome failed;
-    if (operation.resolve_first) {
+    // Journaled before a run that died, or sent in a Bulk request that got no answer: the
+    // target may hold it already.
+    bool look_up_first = operation.resolve_first;
+    if (!look_up_first) {
+        std::lock_guard lock(m_mutex);
+        look_up_first = m_look_up_first.contains(operation.id);
+    }
+    if (look_up_first) {
         if (auto existing = find_existing(operation, failed)) return adopt(operation, *existing);
         if (failed.operation) return failed;
     }

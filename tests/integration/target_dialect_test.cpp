@@ -444,6 +444,7 @@ TEST_F(BulkTest, ABulkRequestWithoutAnAnswerIsSplitNeverSentWholeAgain) {
     EXPECT_NE(result.err.find("got no answer"), std::string::npos) << result.err << result.out;
     EXPECT_EQ(requests_to("POST", "/scim/v2/Bulk"), 0U) << "the unanswered one is not counted";
     EXPECT_EQ(server.hanging(), 1);
+    EXPECT_EQ(requests_to("POST", "/scim/v2/Users"), 0U) << "looked up first, not sent again";
     expect_one_account_each(12);
     expect_managers_linked();
     // Changes of an unanswered request are sent again in halves.
