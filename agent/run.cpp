@@ -803,12 +803,8 @@ std::optional<scim::Capabilities> preflight(const TargetConfig& target, scim::Sc
 
 std::set<std::string> unkept_paths(const scim::Capabilities& capabilities) {
     std::set<std::string> paths;
-    for (const auto& [path, evidence] : capabilities.unkept) {
-        std::string lower = path;
-        std::ranges::transform(lower, lower.begin(),
-                               [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        paths.insert(std::move(lower));
-    }
+    for (const auto& [path, evidence] : capabilities.unkept)
+        paths.insert(path);
     return paths;
 }
 

@@ -264,7 +264,7 @@ scim::CallResult<json> Executor::replace(const std::string& id,
 }
 
 Learnt Executor::learnt() const {
-    std::lock_guard lock(const_cast<std::mutex&>(m_mutex));
+    std::lock_guard lock(m_mutex);
     return m_learnt;
 }
 

@@ -168,7 +168,7 @@ class Executor {
     std::set<std::string> m_linked_in_bulk;
     UserDirectory m_directory;
     // Guards everything below (and the sink) while operations run concurrently.
-    std::mutex m_mutex;
+    mutable std::mutex m_mutex;
     AccountOwners m_owners;
     CircuitBreaker m_breaker;
     std::map<size_t, bool> m_succeeded; // operation id -> done

@@ -282,10 +282,11 @@ void record_held(json& body, const json& resource, const WriteCheck& check) {
     }
 }
 
-bool drop_attributes(json& body, const std::set<std::string>& lower_case_paths) {
-    if (!body.is_object() || lower_case_paths.empty()) return false;
+bool drop_attributes(json& body, const std::set<std::string>& paths) {
+    if (!body.is_object() || paths.empty()) return false;
     bool dropped = false;
-    for (const auto& path : lower_case_paths) {
+    for (const auto& spelt_path : paths) {
+        const std::string path = lower(spelt_path);
         // Find the attribute as the body spells it.
         std::optional<std::string> spelt;
         if (path.starts_with("urn:")) {

@@ -56,8 +56,8 @@ void record_held(nlohmann::json& body, const nlohmann::json& resource, const Wri
 [[nodiscard]] const nlohmann::json* value_at_change_path(const nlohmann::json& body,
                                                          const std::string& path);
 
-// Removes attributes given as apply_change paths (lower-case compared) from a body; returns
-// whether any was there.
-bool drop_attributes(nlohmann::json& body, const std::set<std::string>& lower_case_paths);
+// Removes attributes given as apply_change paths (compared ignoring case) from a body;
+// returns whether any was there.
+bool drop_attributes(nlohmann::json& body, const std::set<std::string>& paths);
 
 } // namespace hr2scim::scim
