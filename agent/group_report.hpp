@@ -2,7 +2,7 @@
 // What the mapping's `groups:` rules made of a run's people, for validate, plan and explain:
 // how many groups, how many memberships, and groups that people's records name differently.
 
-#include "apply/group_executor.hpp"
+#include "apply/group_outcome.hpp"
 #include "mappings/mapping.hpp"
 #include "scim/desired_resource.hpp"
 #include "state/group_plan.hpp"

@@ -24,6 +24,18 @@ class ProgressLine final : public apply::OutcomeSink {
         m_inner.journal_create(operation, body);
     }
     void record(const apply::Outcome& outcome) override;
+    void journal_group_create(const state::GroupOperation& operation,
+                              const state::StoredGroup& group) override {
+        m_inner.journal_group_create(operation, group);
+    }
+    void journal_group_members(const state::GroupOperation& operation,
+                               const std::vector<std::string>& keys,
+                               const std::vector<std::string>& ids) override {
+        m_inner.journal_group_members(operation, keys, ids);
+    }
+    void record_group(const apply::GroupOutcome& outcome) override {
+        m_inner.record_group(outcome);
+    }
 
     // What the line says after `done` of `total` in `elapsed` (exposed for tests).
     [[nodiscard]] static std::string text(size_t done, size_t total, size_t failed,

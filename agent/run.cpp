@@ -11,7 +11,6 @@
 #include "agent/run_metrics.hpp"
 #include "agent/run_report.hpp"
 #include "apply/executor.hpp"
-#include "apply/group_executor.hpp"
 #include "apply/recorder.hpp"
 #include "apply/stop_request.hpp"
 #include "connectors/join.hpp"
@@ -861,36 +860,63 @@ bool leave_out_unknown(const scim::Capabilities& capabilities, MappedSource& map
     return !dropped.empty() || learnt_dropped;
 }
 
-// Sends a plan to the target; each outcome reaches the state as it arrives.
-std::pair<std::vector<apply::Outcome>, apply::Tally>
-execute(const Config& config, scim::ScimClient& client, state::StateStore& store,
-        const state::StateSnapshot& snapshot, const state::Plan& plan, mappings::Instant now,
-        const scim::Capabilities& capabilities, bool quiet, std::int64_t run_id,
-        std::ostream& out) {
+// What a run sent: the users' outcomes, and the groups' where there were group operations.
+struct Sent {
+    std::vector<apply::Outcome> outcomes;
+    apply::Tally tally;
+    std::optional<apply::GroupResults> groups;
+};
+
+// What a target's answers taught is kept for the next runs and said once, here.
+void keep_learnt(const apply::Learnt& learnt, const Config& config,
+                 const scim::Capabilities& capabilities, state::StateStore& store,
+                 std::ostream& out) {
+    if (learnt.empty()) return;
+    auto kept = capabilities;
+    for (const auto& [path, evidence] : learnt.unkept)
+        if (kept.unkept.emplace(path, evidence).second)
+            out << "Learnt: the target does not keep " << path << " (" << evidence
+                << "); left out of what is sent and compared from now on\n";
+    if (!learnt.patch_refused.empty() && kept.patch_refused.empty()) {
+        kept.patch_refused = learnt.patch_refused;
+        out << "Learnt: the target does not take PATCH (" << learnt.patch_refused
+            << "); changes are read-modify-write PUTs from now on. Say `target.profile: "
+               "put_only` in the config to make it explicit\n";
+    }
+    if (learnt.member_cap > 0 && (kept.member_cap == 0 || learnt.member_cap < kept.member_cap)) {
+        kept.member_cap = learnt.member_cap;
+        kept.member_cap_evidence = learnt.member_cap_evidence;
+        out << "Learnt: the target takes at most " << learnt.member_cap
+            << " members in one group request (" << learnt.member_cap_evidence
+            << "); group changes are sent in requests of that size from now on. Set "
+               "`target.max_member_changes_per_patch` to say so\n";
+    }
+    store.remember_capabilities(config.target.name, scim::to_json(kept));
+}
+
+// Sends a plan to the target, the users' operations and then the groups'; each outcome
+// reaches the state as it arrives.
+Sent execute(const Config& config, scim::ScimClient& client, state::StateStore& store,
+             const state::StateSnapshot& snapshot, const state::Plan& plan,
+             const state::GroupPlan* groups, mappings::Instant now,
+             const scim::Capabilities& capabilities, bool quiet, std::int64_t run_id,
+             std::ostream& out) {
     apply::StateRecorder to_state(store, config.target.name, now, run_id, config.audit_sensitive);
     ProgressLine recorder(to_state, plan.operations.size(),
                           !quiet && ProgressLine::stderr_is_terminal(), stderr);
-    apply::Executor executor(
-        client, recorder, owners_of(snapshot, config.case_sensitive_keys),
-        {config.target.breaker, config.target.max_concurrency, capabilities, config.target.bulk});
-    auto outcomes = executor.run(plan);
-    auto result = apply::tally(outcomes, executor.abandoned());
-    // What its answers taught is kept for the next runs and said once, here.
-    if (const auto learnt = executor.learnt(); !learnt.empty()) {
-        auto kept = capabilities;
-        for (const auto& [path, evidence] : learnt.unkept)
-            if (kept.unkept.emplace(path, evidence).second)
-                out << "Learnt: the target does not keep " << path << " (" << evidence
-                    << "); left out of what is sent and compared from now on\n";
-        if (!learnt.patch_refused.empty() && kept.patch_refused.empty()) {
-            kept.patch_refused = learnt.patch_refused;
-            out << "Learnt: the target does not take PATCH (" << learnt.patch_refused
-                << "); changes are read-modify-write PUTs from now on. Say `target.profile: "
-                   "put_only` in the config to make it explicit\n";
-        }
-        store.remember_capabilities(config.target.name, scim::to_json(kept));
+    apply::Executor executor(client, recorder, owners_of(snapshot, config.case_sensitive_keys),
+                             {config.target.breaker, config.target.max_concurrency, capabilities,
+                              config.target.bulk, config.case_sensitive_keys});
+    Sent sent;
+    sent.outcomes = executor.run(plan);
+    sent.tally = apply::tally(sent.outcomes, executor.abandoned());
+    if (groups && !groups->operations.empty()) {
+        // Members need their users' ids: the state after the users' operations has them.
+        sent.groups = apply::tally(
+            executor.run_groups(*groups, store.snapshot(config.target.name, false).resources));
     }
-    return {std::move(outcomes), std::move(result)};
+    keep_learnt(executor.learnt(), config, capabilities, store, out);
+    return sent;
 }
 
 // The audit trail's entries for what the run held back: each withheld operation with the
@@ -1028,9 +1054,9 @@ ExitCode apply_plan_file(const Prepared& prepared, const RunOptions& options, st
         store.finish_run(run_id, {}, static_cast<int>(ExitCode::failed));
         return ExitCode::failed;
     }
-    auto [outcomes, result] =
-        execute(config, target.client, store, snapshot, plan, file->origin.as_of, *capabilities,
-                options.quiet, run_id, out);
+    auto [outcomes, result, groups_sent] =
+        execute(config, target.client, store, snapshot, plan, nullptr, file->origin.as_of,
+                *capabilities, options.quiet, run_id, out);
     state::RunCounts counts{0,
                             result.created,
                             result.updated,
@@ -1303,27 +1329,15 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     record_held_back(*store, run_id, config, plan, mapped.rejections);
     std::vector<apply::Outcome> outcomes;
     apply::Tally result;
+    std::optional<apply::GroupResults> groups_sent;
     if (target) { // nothing to send otherwise
         plan.unpack_bodies();
-        std::tie(outcomes, result) =
-            execute(config, target->client, *store, snapshot, plan, prepared.now, *capabilities,
-                    options.quiet, run_id, out);
-    }
-    std::optional<apply::GroupResults> groups_sent;
-    if (target && group_plan && !group_plan->operations.empty()) {
-        auto stopped = apply::stop_requested();
-        if (result.abandoned || stopped) { // counted and named, never silently skipped
-            groups_sent.emplace();
-            groups_sent->not_sent = group_plan->operations.size();
-            groups_sent->not_sent_because = result.abandoned
-                                                ? *result.abandoned
-                                                : "hr2scim was asked to stop (" + *stopped + ")";
-        } else {
-            groups_sent = apply::execute_groups(
-                {target->client, *store, config.target.name, config.case_sensitive_keys,
-                 config.target.breaker},
-                *group_plan, store->snapshot(config.target.name, false).resources);
-        }
+        auto sent = execute(config, target->client, *store, snapshot, plan,
+                            group_plan ? &*group_plan : nullptr, prepared.now, *capabilities,
+                            options.quiet, run_id, out);
+        outcomes = std::move(sent.outcomes);
+        result = sent.tally;
+        groups_sent = std::move(sent.groups);
     }
     state::RunCounts counts{mapped.records,           result.created,
                             result.updated,           result.deactivated,

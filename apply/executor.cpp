@@ -1,5 +1,6 @@
 #include "apply/executor.hpp"
 
+#include "apply/group_operations.hpp"
 #include "http/log_fields.hpp"
 #include "http/url.hpp"
 #include "scim/body_path.hpp"
@@ -163,7 +164,9 @@ Executor::Executor(scim::ScimClient& client, OutcomeSink& sink, AccountOwners ow
       m_directory(client, settings.target.max_results == 0
                               ? 100
                               : std::min<size_t>(100, settings.target.max_results)),
-      m_owners(std::move(owners)), m_breaker(settings.breaker) {}
+      m_owners(std::move(owners)), m_breaker(settings.breaker),
+      m_case_sensitive_keys(settings.case_sensitive_keys),
+      m_member_cap(settings.target.member_cap) {}
 
 scim::CallResult<std::vector<json>> Executor::users_holding(const scim::AttributePath& path,
                                                             const std::string& value) {
@@ -485,6 +488,92 @@ void Executor::work(const state::Plan& plan, Schedule& schedule) {
             return;
         }
     }
+}
+
+std::vector<GroupOutcome> Executor::run_groups(const state::GroupPlan& plan,
+                                               const std::vector<state::StoredResource>& users) {
+    GroupOperations handler(m_client, m_sink, m_mutex, users, m_case_sensitive_keys, m_member_cap);
+    // Each group's operations, in plan order; groups being deleted go first.
+    std::vector<std::vector<size_t>> groups;
+    std::map<std::string, size_t> group_of;
+    for (size_t index = 0; index < plan.operations.size(); ++index) {
+        auto [at, added] = group_of.try_emplace(plan.operations[index].key, groups.size());
+        if (added) groups.emplace_back();
+        groups[at->second].push_back(index);
+    }
+    auto deletes = [&](const std::vector<size_t>& indexes) {
+        return std::ranges::any_of(indexes, [&](size_t index) {
+            return plan.operations[index].kind == state::GroupOperationKind::remove;
+        });
+    };
+    std::ranges::stable_partition(groups, deletes);
+    const auto first_kept =
+        static_cast<size_t>(std::ranges::find_if_not(groups, deletes) - groups.begin());
+
+    std::vector<std::optional<GroupOutcome>> outcomes(plan.operations.size());
+    std::exception_ptr error;
+    auto phase = [&](size_t from, size_t to) {
+        std::atomic<size_t> next = from;
+        auto work = [&] {
+            for (size_t group = next++; group < to; group = next++) {
+                for (size_t index : groups[group]) {
+                    const auto& operation = plan.operations[index];
+                    GroupOutcome outcome;
+                    std::optional<std::string> tripped;
+                    {
+                        std::lock_guard lock(m_mutex);
+                        if (error) return;
+                        tripped = m_breaker.tripped();
+                    }
+                    if (tripped) {
+                        outcome.operation = &operation;
+                        outcome.result = Result::skipped;
+                        outcome.not_sent = true;
+                        outcome.message = *tripped;
+                    } else {
+                        try {
+                            outcome = handler.run(operation);
+                        } catch (...) {
+                            std::lock_guard lock(m_mutex);
+                            error = std::current_exception();
+                            return;
+                        }
+                    }
+                    std::lock_guard lock(m_mutex);
+                    try {
+                        if (!outcome.not_sent) {
+                            m_breaker.note(outcome.result, outcome.message);
+                            if (const auto& reason = m_breaker.tripped()) m_client.abandon(*reason);
+                        }
+                        if (outcome.member_cap > 0 && (m_learnt.member_cap == 0 ||
+                                                       outcome.member_cap < m_learnt.member_cap)) {
+                            m_learnt.member_cap = outcome.member_cap;
+                            m_learnt.member_cap_evidence = outcome.member_cap_evidence;
+                        }
+                        m_sink.record_group(outcome);
+                    } catch (...) {
+                        error = std::current_exception();
+                        return;
+                    }
+                    outcomes[index] = std::move(outcome);
+                }
+            }
+        };
+        const size_t workers = std::min(m_concurrency, to - from);
+        if (workers <= 1) return work();
+        std::vector<std::jthread> threads;
+        threads.reserve(workers);
+        for (size_t i = 0; i < workers; ++i)
+            threads.emplace_back(work);
+    };
+    phase(0, first_kept);
+    if (!error) phase(first_kept, groups.size());
+    if (error) std::rethrow_exception(error);
+    std::vector<GroupOutcome> out;
+    out.reserve(outcomes.size());
+    for (auto& outcome : outcomes)
+        out.push_back(std::move(*outcome));
+    return out;
 }
 
 // Under the lock: the outcome reaches the state, and what waited for it may start.

@@ -7,6 +7,7 @@
 
 #include "apply/breaker.hpp"
 #include "apply/bulk.hpp"
+#include "apply/group_outcome.hpp"
 #include "apply/identity.hpp"
 #include "apply/outcome.hpp"
 #include "apply/recorder.hpp"
@@ -37,13 +38,19 @@ struct ExecutorSettings {
     scim::Capabilities target;
     // Use Bulk where the target supports it (target.bulk).
     bool bulk = true;
+    // How group members' keys compare with the state's users.
+    bool case_sensitive_keys = false;
 };
 
 // What a run learnt about the target from its answers, for the state (scim::Capabilities).
 struct Learnt {
     std::map<std::string, std::string> unkept; // attribute path (as sent) -> evidence
     std::string patch_refused;                 // evidence, when PATCH was given up for PUT
-    [[nodiscard]] bool empty() const { return unkept.empty() && patch_refused.empty(); }
+    size_t member_cap = 0;           // members per group PATCH that went through after a 400
+    std::string member_cap_evidence; // the refusal that taught it
+    [[nodiscard]] bool empty() const {
+        return unkept.empty() && patch_refused.empty() && member_cap == 0;
+    }
 };
 
 // What a run did, counted from its outcomes.
@@ -63,6 +70,11 @@ class Executor {
              const ExecutorSettings& settings);
 
     [[nodiscard]] std::vector<Outcome> run(const state::Plan& plan);
+    // The group operations, after the users' (members need their ids): one group's operations
+    // in plan order, groups concurrently (groups being deleted first, so that a name they free
+    // can be taken), under the same breaker. `users`: the state's users after run(plan).
+    [[nodiscard]] std::vector<GroupOutcome>
+    run_groups(const state::GroupPlan& plan, const std::vector<state::StoredResource>& users);
     // Why the target was abandoned during the run, if it was.
     [[nodiscard]] std::optional<std::string> abandoned() const { return m_breaker.tripped(); }
     // What the answers taught about the target (for the next runs).
@@ -181,6 +193,8 @@ class Executor {
     // Creates of an unanswered Bulk request: they may exist, so they are looked up first.
     std::set<size_t> m_look_up_first;
     Learnt m_learnt;
+    bool m_case_sensitive_keys;
+    size_t m_member_cap; // members per group PATCH (0: as planned)
 };
 
 } // namespace hr2scim::apply

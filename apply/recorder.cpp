@@ -1,5 +1,7 @@
 #include "apply/recorder.hpp"
 
+#include <algorithm>
+
 namespace hr2scim::apply {
 
 void StateRecorder::journal_create(const state::Operation& operation, const nlohmann::json& body) {
@@ -26,6 +28,80 @@ void StateRecorder::record(const Outcome& outcome) {
         if (outcome.result != Result::done) entry.error = outcome.message;
         if (!outcome.adoption.empty()) entry.error = outcome.adoption;
         store.append_audit(entry);
+    });
+}
+
+void StateRecorder::journal_group_create(const state::GroupOperation& operation,
+                                         const state::StoredGroup& group) {
+    (void)operation;
+    m_store.journal_group_create(m_target, group);
+}
+
+void StateRecorder::journal_group_members(const state::GroupOperation& operation,
+                                          const std::vector<std::string>& keys,
+                                          const std::vector<std::string>& ids) {
+    m_store.add_group_members(m_target, operation.key, keys, ids, true);
+}
+
+namespace {
+
+// What became of one member of a group operation: done when the target took it.
+std::string member_status(const GroupOutcome& outcome, const std::string& key) {
+    const auto& taken = outcome.operation->kind == state::GroupOperationKind::remove_members
+                            ? outcome.removed_keys
+                            : outcome.added_keys;
+    if (std::ranges::find(taken, key) != taken.end()) return "done";
+    return std::string(
+        to_string(outcome.result == Result::done ? Result::skipped : outcome.result));
+}
+
+} // namespace
+
+void StateRecorder::record_group(const GroupOutcome& outcome) {
+    const auto& operation = *outcome.operation;
+    m_store.write_batch([&](state::StateStore& store) {
+        if (outcome.forget) {
+            store.forget_group(m_target, operation.key);
+        } else {
+            if (outcome.save) store.save_group(m_target, *outcome.save);
+            if (!outcome.added_keys.empty())
+                store.add_group_members(m_target, operation.key, outcome.added_keys,
+                                        outcome.added_ids);
+            if (!outcome.removed_keys.empty())
+                store.remove_group_members(m_target, operation.key, outcome.removed_keys);
+        }
+        state::AuditEntry entry;
+        entry.run_id = m_run_id;
+        entry.target = m_target;
+        entry.key = operation.key;
+        entry.operation = std::string(state::verb(operation.kind));
+        entry.reason = operation.decision;
+        entry.status = std::string(to_string(outcome.result));
+        if (outcome.result != Result::done) entry.error = outcome.message;
+        if (!outcome.note.empty()) entry.error = outcome.note;
+        if (operation.kind == state::GroupOperationKind::create ||
+            operation.kind == state::GroupOperationKind::rename)
+            entry.attributes.push_back(
+                {{"attribute", "displayName"}, {"to", operation.display_name}});
+        const bool removing = operation.kind == state::GroupOperationKind::remove_members;
+        for (const auto& member : operation.members)
+            entry.attributes.push_back(
+                {{"attribute", "members"}, {removing ? "from" : "to", member}});
+        store.append_audit(entry);
+        // Each member's own trail says which group they joined or left.
+        for (const auto& member : operation.members) {
+            state::AuditEntry own;
+            own.run_id = m_run_id;
+            own.target = m_target;
+            own.key = member;
+            own.operation = removing ? "leave group" : "join group";
+            own.attributes.push_back(
+                {{"attribute", "group"}, {removing ? "from" : "to", operation.display_name}});
+            own.reason = operation.decision;
+            own.status = member_status(outcome, member);
+            if (own.status != "done") own.error = outcome.message;
+            store.append_audit(own);
+        }
     });
 }
 

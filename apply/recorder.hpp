@@ -2,6 +2,7 @@
 // The one place outcomes reach the state. The executor never writes the state itself: it
 // journals a create through here before sending it, and hands each outcome over as it arrives.
 
+#include "apply/group_outcome.hpp"
 #include "apply/outcome.hpp"
 #include "state/state_store.hpp"
 
@@ -18,6 +19,14 @@ class OutcomeSink {
     // Before a POST: an answer lost after the server committed must not become a second user.
     virtual void journal_create(const state::Operation& operation, const nlohmann::json& body) = 0;
     virtual void record(const Outcome& outcome) = 0;
+    // Before a group's POST, without an id; before a PATCH adding members, the members as
+    // pending (whether the target holds them is read before adding anyone again).
+    virtual void journal_group_create(const state::GroupOperation& operation,
+                                      const state::StoredGroup& group) = 0;
+    virtual void journal_group_members(const state::GroupOperation& operation,
+                                       const std::vector<std::string>& keys,
+                                       const std::vector<std::string>& ids) = 0;
+    virtual void record_group(const GroupOutcome& outcome) = 0;
 };
 
 class StateRecorder final : public OutcomeSink {
@@ -33,6 +42,14 @@ class StateRecorder final : public OutcomeSink {
 
     void journal_create(const state::Operation& operation, const nlohmann::json& body) override;
     void record(const Outcome& outcome) override;
+    void journal_group_create(const state::GroupOperation& operation,
+                              const state::StoredGroup& group) override;
+    void journal_group_members(const state::GroupOperation& operation,
+                               const std::vector<std::string>& keys,
+                               const std::vector<std::string>& ids) override;
+    // The group's row and members, an audit entry under the group's key, and one under each
+    // member's key ("join group" / "leave group"), so that `history KEY` shows them.
+    void record_group(const GroupOutcome& outcome) override;
 
   private:
     state::StateStore& m_store;

@@ -118,6 +118,10 @@ json to_json(const Capabilities& capabilities) {
     if (capabilities.user_attributes) stored["user_attributes"] = *capabilities.user_attributes;
     if (!capabilities.unkept.empty()) stored["unkept"] = capabilities.unkept;
     if (!capabilities.patch_refused.empty()) stored["patch_refused"] = capabilities.patch_refused;
+    if (capabilities.member_cap > 0) {
+        stored["member_cap"] = capabilities.member_cap;
+        stored["member_cap_evidence"] = capabilities.member_cap_evidence;
+    }
     return stored;
 }
 
@@ -155,6 +159,10 @@ Capabilities capabilities_from_state(const json& stored) {
     if (auto refused = stored.find("patch_refused");
         refused != stored.end() && refused->is_string())
         capabilities.patch_refused = refused->get<std::string>();
+    capabilities.member_cap = count("member_cap");
+    if (auto evidence = stored.find("member_cap_evidence");
+        evidence != stored.end() && evidence->is_string())
+        capabilities.member_cap_evidence = evidence->get<std::string>();
     return capabilities;
 }
 
@@ -164,6 +172,10 @@ void carry_learnt(Capabilities& fresh, const Capabilities& earlier) {
     if (!fresh.self_described && fresh.patch_refused.empty())
         fresh.patch_refused = earlier.patch_refused;
     if (!fresh.patch_refused.empty()) fresh.patch = false;
+    if (fresh.member_cap == 0) {
+        fresh.member_cap = earlier.member_cap;
+        fresh.member_cap_evidence = earlier.member_cap_evidence;
+    }
 }
 
 std::optional<std::set<std::string>> user_extensions_from(const json& resource_types) {

@@ -35,6 +35,10 @@ struct Capabilities {
     // Why PATCH is not used on a target that does not describe itself (its first PATCH was
     // refused with 400 or 5xx): empty while PATCH is not known to fail.
     std::string patch_refused;
+    // The most members one group PATCH may carry, as a 400 naming a member limit taught (0: not
+    // known to be limited); with its evidence.
+    size_t member_cap = 0;
+    std::string member_cap_evidence;
 };
 
 // Carries what earlier runs learnt (unkept attributes, a refused PATCH) into a fresh discovery.

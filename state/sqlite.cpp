@@ -163,21 +163,27 @@ int Database::changes() const {
     return sqlite3_changes(m_db);
 }
 
-Transaction::Transaction(Database& db) : m_db(db) {
-    m_db.execute("BEGIN IMMEDIATE");
+bool Database::in_transaction() const {
+    return sqlite3_get_autocommit(m_db) == 0;
+}
+
+// Inside another transaction (a recorder's batch that saves a group and its members), a
+// savepoint: it lands with the outer transaction, or not at all.
+Transaction::Transaction(Database& db) : m_db(db), m_nested(db.in_transaction()) {
+    m_db.execute(m_nested ? "SAVEPOINT nested" : "BEGIN IMMEDIATE");
 }
 
 Transaction::~Transaction() {
     if (m_done) return;
     try {
-        m_db.execute("ROLLBACK");
+        m_db.execute(m_nested ? "ROLLBACK TO nested; RELEASE nested" : "ROLLBACK");
     } catch (
         ...) { // destructors never throw; the rollback happens when the connection closes anyway
     }
 }
 
 void Transaction::commit() {
-    m_db.execute("COMMIT");
+    m_db.execute(m_nested ? "RELEASE nested" : "COMMIT");
     m_done = true;
 }
 

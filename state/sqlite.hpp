@@ -58,6 +58,8 @@ class Database {
     Database& operator=(const Database&) = delete;
 
     void execute(std::string_view sql);
+    // Whether a transaction is open on this connection.
+    [[nodiscard]] bool in_transaction() const;
     [[nodiscard]] Statement prepare(std::string_view sql) { return Statement(m_db, sql); }
     // A statement to keep and run many times (reset between runs).
     [[nodiscard]] std::unique_ptr<Statement> prepare_kept(std::string_view sql) {
@@ -82,6 +84,7 @@ class Transaction {
   private:
     Database& m_db;
     bool m_done = false;
+    bool m_nested = false; // inside another transaction: a savepoint of it
 };
 
 } // namespace hr2scim::state

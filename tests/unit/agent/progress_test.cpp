@@ -13,6 +13,11 @@ struct Counting final : apply::OutcomeSink {
     size_t recorded = 0;
     void journal_create(const state::Operation&, const nlohmann::json&) override {}
     void record(const apply::Outcome&) override { ++recorded; }
+    size_t groups_recorded = 0;
+    void journal_group_create(const state::GroupOperation&, const state::StoredGroup&) override {}
+    void journal_group_members(const state::GroupOperation&, const std::vector<std::string>&,
+                               const std::vector<std::string>&) override {}
+    void record_group(const apply::GroupOutcome&) override { ++groups_recorded; }
 };
 
 std::string contents(std::FILE* file) {
@@ -42,8 +47,13 @@ TEST(ProgressLine, DrawsOnlyWhenEnabledAndClearsItselfAndPassesEverythingOn) {
         {
             ProgressLine line(inner, 2, enabled, terminal, 0ms);
             line.record(failed);
+            state::GroupOperation group;
+            apply::GroupOutcome group_outcome;
+            group_outcome.operation = &group;
+            line.record_group(group_outcome);
         }
         EXPECT_EQ(inner.recorded, 1U);
+        EXPECT_EQ(inner.groups_recorded, 1U); // group outcomes reach the recorder too
         const std::string drawn = contents(terminal);
         if (enabled) {
             EXPECT_NE(drawn.find("1/2 operations"), std::string::npos) << drawn;
