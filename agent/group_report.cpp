@@ -80,6 +80,23 @@ void print_group_plan(std::ostream& out, const mappings::Mapping& mapping, const
         out << "  ! " << conflict << '\n';
 }
 
+void print_group_operations(std::ostream& out, const state::GroupPlan& plan) {
+    if (plan.operations.empty()) return;
+    out << "Group changes (" << plan.operations.size() << "):\n";
+    for (const auto& operation : plan.operations) {
+        out << "  "
+            << (operation.kind == state::GroupOperationKind::remove ||
+                        operation.kind == state::GroupOperationKind::remove_members
+                    ? '-'
+                    : '+')
+            << ' ' << state::verb(operation.kind) << ' ' << quoted(operation.display_name);
+        for (size_t at = 0; at < operation.members.size(); ++at)
+            out << (at == 0 ? ": " : ", ") << operation.members[at];
+        if (!operation.decision.empty()) out << "  (" << operation.decision << ")";
+        out << '\n';
+    }
+}
+
 void print_person_groups(std::ostream& out, const mappings::Mapping& mapping,
                          const connectors::Record& record, const scim::DesiredResource& person,
                          mappings::Instant now) {

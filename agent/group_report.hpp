@@ -31,6 +31,10 @@ void print_group_tally(std::ostream& out, std::string_view label, const mappings
 void print_group_plan(std::ostream& out, const mappings::Mapping& mapping, const GroupTally& tally,
                       const state::GroupPlan& plan);
 
+// Each group operation of a plan, one line each ("  + add to \"Dept - Research\": E1002"), as
+// `apply FILE` shows what it is about to send.
+void print_group_operations(std::ostream& out, const state::GroupPlan& plan);
+
 // What the group plan's operations did on the target.
 void print_groups_sent(std::ostream& out, const std::string& target,
                        const apply::GroupResults& results);

@@ -2,6 +2,7 @@
 
 #include "apply/identity.hpp"
 #include "apply/outcome.hpp"
+#include "http/url.hpp"
 #include "scim/patch.hpp"
 #include "state/planner.hpp"
 
@@ -38,6 +39,43 @@ Drift reconcile(scim::ScimClient& client, state::StateSnapshot& snapshot,
     std::erase_if(resources,
                   [&](const auto& resource) { return drift.vanished.contains(resource.key); });
     return drift;
+}
+
+void reconcile_groups(scim::ScimClient& client, state::StateSnapshot& snapshot, Drift& drift) {
+    for (auto& group : snapshot.groups) {
+        if (group.scim_id.empty()) continue; // an unconfirmed create: looked up anyway
+        ++drift.groups_checked;
+        auto held = client.get_json("/Groups/" + http::url_encode(group.scim_id));
+        if (!held && held.error().status == 404) {
+            drift.groups_vanished.insert(group.key);
+            continue;
+        }
+        if (!held || !held->is_object() ||
+            held->value("id", nlohmann::json()) != nlohmann::json(group.scim_id)) {
+            drift.unreadable.push_back(
+                "group " + group.display_name + ": " +
+                (held ? "the answer is not that group" : held.error().describe()));
+            if (!held && apply::classify(held.error()) == apply::Result::target_unusable) break;
+            continue; // left as the state says
+        }
+        std::set<std::string> ids;
+        for (const auto& member : held->value("members", nlohmann::json::array()))
+            if (member.is_object() && member.value("value", nlohmann::json()).is_string())
+                ids.insert(member["value"].get<std::string>());
+        std::vector<std::string> kept_keys, kept_ids;
+        for (size_t at = 0; at < group.members.size() && at < group.member_ids.size(); ++at) {
+            if (ids.contains(group.member_ids[at])) {
+                kept_keys.push_back(group.members[at]);
+                kept_ids.push_back(group.member_ids[at]);
+            } else {
+                drift.members_missing[group.key].push_back(group.members[at]);
+            }
+        }
+        group.members = std::move(kept_keys);
+        group.member_ids = std::move(kept_ids);
+    }
+    std::erase_if(snapshot.groups,
+                  [&](const auto& group) { return drift.groups_vanished.contains(group.key); });
 }
 
 } // namespace hr2scim::agent

@@ -7,6 +7,7 @@
 #include "scim/scim_client.hpp"
 #include "state/state_store.hpp"
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -19,11 +20,23 @@ struct Drift {
     std::set<std::string> changed;       // keys whose managed attributes differ on the target
     std::set<std::string> vanished;      // keys whose account the target no longer has
     std::vector<std::string> unreadable; // "E1: HTTP 500 ..." (left as the state says)
+
+    // Groups hr2scim made or manages, read back the same way.
+    size_t groups_checked = 0;
+    std::set<std::string> groups_vanished; // group keys: created again with their members
+    // group key -> member keys hr2scim added that the group no longer holds: put back.
+    std::map<std::string, std::vector<std::string>> members_missing;
 };
 
 // One GET per user (listing in pages comes with the target dialects). Stops at the first
 // answer that makes the target unusable.
 [[nodiscard]] Drift reconcile(scim::ScimClient& client, state::StateSnapshot& snapshot,
                               const std::optional<std::vector<std::string>>& managed_paths);
+
+// The snapshot's groups as the target holds them: a group deleted on the target leaves the
+// snapshot (the planner creates it again, with its members); a member hr2scim added and someone
+// removed leaves the stored group's members (the planner adds them back). Members someone else
+// added are not hr2scim's and stay. One GET per group; stops when the target is unusable.
+void reconcile_groups(scim::ScimClient& client, state::StateSnapshot& snapshot, Drift& drift);
 
 } // namespace hr2scim::agent

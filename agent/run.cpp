@@ -707,10 +707,6 @@ void print_hand_overs(std::ostream& out, const RunOptions& options) {
 
 // An approval names the exact withheld set it was given for; a set that changed since (the
 // HR file changed, someone else left) is not sent, and the run stays gated.
-constexpr std::string_view k_groups_not_in_plan_files =
-    "Groups are not in plan files: `apply` sends the users' changes, and the next `sync` the "
-    "groups'.\n";
-
 // Releases the users' withheld set when the approval names it; true when it did.
 bool approve_withheld(state::Plan& plan, const RunOptions& options, std::ostream& out) {
     if (options.approve_withheld.empty() || !plan.stopped_by_gate ||
@@ -955,14 +951,14 @@ std::string file_fingerprint(const std::filesystem::path& file) {
 
 state::PlanOrigin origin_of(const Prepared& prepared, const state::StateSnapshot& snapshot) {
     return {prepared.config.target.name, file_fingerprint(prepared.config.file),
-            file_fingerprint(prepared.mapping.file), state::state_revision(snapshot.resources),
-            prepared.now};
+            file_fingerprint(prepared.mapping.file),
+            state::state_revision(snapshot.resources, snapshot.groups), prepared.now};
 }
 
 // The plan as a file to review and apply later; it holds people's data, so only its owner reads it.
 void write_plan_file(const std::filesystem::path& file, const state::Plan& plan,
-                     const state::PlanOrigin& origin, const std::filesystem::path& config_file,
-                     std::ostream& out) {
+                     const state::GroupPlan* groups, const state::PlanOrigin& origin,
+                     const std::filesystem::path& config_file, std::ostream& out) {
     const int fd = ::open(file.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
     if (fd < 0)
         throw ConfigError("cannot write the plan to " + file.string() + ": " +
@@ -987,7 +983,7 @@ void write_plan_file(const std::filesystem::path& file, const state::Plan& plan,
             buffer += piece;
             if (buffer.size() >= (1U << 20)) flush();
         },
-        plan, origin);
+        plan, origin, groups);
     flush();
     const int saved_errno = errno;
     ::close(fd);
@@ -1040,12 +1036,19 @@ ExitCode apply_plan_file(const Prepared& prepared, const RunOptions& options, st
             << ". Nothing was sent. Make and review a new plan.\n";
         return ExitCode::failed;
     }
+    if (auto foreign = state::foreign_group(file->groups, snapshot.groups)) {
+        out << "NOT APPLIED: " << options.plan_file.string() << ": " << *foreign
+            << ". Nothing was sent. Make and review a new plan.\n";
+        return ExitCode::failed;
+    }
     out << "Plan " << options.plan_file.string() << " (operations digest " << file->digest
         << ") matches the config, the mapping and the state.\n";
     auto& plan = file->plan;
     plan.release_withheld();
     print_plan(out, plan, config.target.name, options.show_operations);
-    if (!prepared.mapping.groups.empty()) out << k_groups_not_in_plan_files;
+    auto& groups = file->groups;
+    groups.release_withheld();
+    print_group_operations(out, groups);
     auto started = std::chrono::steady_clock::now();
     auto run_id = store.begin_run(config.target.name, "apply");
     Connection target(config, credentials);
@@ -1055,7 +1058,7 @@ ExitCode apply_plan_file(const Prepared& prepared, const RunOptions& options, st
         return ExitCode::failed;
     }
     auto [outcomes, result, groups_sent] =
-        execute(config, target.client, store, snapshot, plan, nullptr, file->origin.as_of,
+        execute(config, target.client, store, snapshot, plan, &groups, file->origin.as_of,
                 *capabilities, options.quiet, run_id, out);
     state::RunCounts counts{0,
                             result.created,
@@ -1067,15 +1070,18 @@ ExitCode apply_plan_file(const Prepared& prepared, const RunOptions& options, st
                             result.failed + result.skipped,
                             0,
                             true};
-    const ExitCode code = result.abandoned                     ? ExitCode::failed
-                          : result.failed + result.skipped > 0 ? ExitCode::partial
-                                                               : ExitCode::ok;
+    ExitCode code = result.abandoned                     ? ExitCode::failed
+                    : result.failed + result.skipped > 0 ? ExitCode::partial
+                                                         : ExitCode::ok;
+    if (code == ExitCode::ok && groups_sent && groups_sent->failed > 0) code = ExitCode::partial;
+    if (groups_sent && groups_sent->not_sent > 0) code = ExitCode::failed;
     store.finish_run(run_id, counts, static_cast<int>(code));
     store.record_run_outcomes(run_id, outcomes_by_kind(outcomes));
     print_summary(
         out, config.target.name, counts, result,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     print_outcomes(out, outcomes, result, options.show_operations);
+    if (groups_sent) print_groups_sent(out, config.target.name, *groups_sent);
     return code;
 }
 
@@ -1095,8 +1101,16 @@ bool reconcile_due(const TargetConfig& target, state::StateStore& store, mapping
 Drift read_back(scim::ScimClient& client, state::StateSnapshot& snapshot,
                 const mappings::Mapping& mapping, std::ostream& out) {
     auto drift = reconcile(client, snapshot, managed_paths(mapping));
+    if (!mapping.groups.empty()) reconcile_groups(client, snapshot, drift);
     out << "Reconciled " << drift.checked << " users with the target: " << drift.changed.size()
         << " differed from what was sent, " << drift.vanished.size() << " vanished";
+    if (drift.groups_checked > 0) {
+        size_t missing = 0;
+        for (const auto& [group, members] : drift.members_missing)
+            missing += members.size();
+        out << "; " << drift.groups_checked << " groups: " << drift.groups_vanished.size()
+            << " vanished, " << missing << " members removed by someone else";
+    }
     if (!drift.unreadable.empty())
         out << ", " << drift.unreadable.size() << " could not be read (left as they are)";
     out << ".\n\n";
@@ -1120,6 +1134,17 @@ void mark_repairs(state::Plan& plan, const Drift& drift, state::StateStore& stor
     }
     for (const auto& key : drift.vanished)
         if (!recreated.contains(key)) store.forget(target, key);
+}
+
+// Group operations that repair drift say so (in the plan and the audit trail).
+void mark_group_repairs(state::GroupPlan& plan, const Drift& drift) {
+    for (auto& operation : plan.operations) {
+        if (drift.groups_vanished.contains(operation.key))
+            operation.decision = "vanished from the target; created again";
+        else if (operation.kind == state::GroupOperationKind::add_members &&
+                 drift.members_missing.contains(operation.key))
+            operation.decision = "drift: removed on the target by someone else; put back";
+    }
 }
 
 ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::ostream& out) {
@@ -1303,6 +1328,7 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
             state::plan_groups({desired_groups, snapshot.groups, mapped.desired, snapshot.resources,
                                 plan, policy.protected_keys, policy.source_incomplete},
                                config.groups);
+        if (drift) mark_group_repairs(*group_plan, *drift);
         approved = approve_withheld(*group_plan, options, out) || approved;
         print_group_plan(out, prepared.mapping, tally_groups(mapped.desired), *group_plan);
         if (sync && !target && !group_plan->operations.empty() && !connect())
@@ -1313,9 +1339,8 @@ ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::
     print_rejections(out, mapped, options.show_operations);
     if (!sync) {
         if (!options.plan_out.empty()) {
-            write_plan_file(options.plan_out, plan, origin_of(prepared, snapshot), config.file,
-                            out);
-            if (group_plan) out << k_groups_not_in_plan_files;
+            write_plan_file(options.plan_out, plan, group_plan ? &*group_plan : nullptr,
+                            origin_of(prepared, snapshot), config.file, out);
         }
         return plan_exit_code(plan, mapped, options.detailed_exitcode);
     }

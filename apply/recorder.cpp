@@ -63,6 +63,10 @@ void StateRecorder::record_group(const GroupOutcome& outcome) {
         if (outcome.forget) {
             store.forget_group(m_target, operation.key);
         } else {
+            // A group created (or taken over) starts from what the target holds now: rows left
+            // from a group that vanished from the target are not its members.
+            if (operation.kind == state::GroupOperationKind::create && outcome.save)
+                store.forget_group(m_target, operation.key);
             if (outcome.save) store.save_group(m_target, *outcome.save);
             if (!outcome.added_keys.empty())
                 store.add_group_members(m_target, operation.key, outcome.added_keys,

@@ -93,6 +93,67 @@ tl::expected<std::vector<Operation>, std::string> operations_from_json(const jso
     return operations;
 }
 
+constexpr std::array k_group_kinds = {
+    GroupOperationKind::create, GroupOperationKind::rename, GroupOperationKind::add_members,
+    GroupOperationKind::remove_members, GroupOperationKind::remove};
+
+json group_operation_to_json(const GroupOperation& operation) {
+    return {{"kind", std::string(verb(operation.kind))},
+            {"key", operation.key},
+            {"scim_id", operation.scim_id},
+            {"display_name", operation.display_name},
+            {"external_id", operation.external_id},
+            {"extension", operation.extension},
+            {"members", operation.members},
+            {"member_ids", operation.member_ids},
+            {"reason", operation.decision},
+            {"resolve_first", operation.resolve_first},
+            {"managed_existing", operation.managed_existing}};
+}
+
+tl::expected<std::vector<GroupOperation>, std::string>
+group_operations_from_json(const json& items) {
+    if (!items.is_array()) return tl::unexpected(std::string("group operations must be a list"));
+    std::vector<GroupOperation> operations;
+    try {
+        for (const auto& item : items) {
+            GroupOperation operation;
+            const auto kind = item.at("kind").get<std::string>();
+            auto found = std::ranges::find_if(
+                k_group_kinds, [&](GroupOperationKind k) { return verb(k) == kind; });
+            if (found == k_group_kinds.end())
+                return tl::unexpected("unknown group operation kind '" + kind + "'");
+            operation.kind = *found;
+            operation.key = item.at("key").get<std::string>();
+            operation.scim_id = item.at("scim_id").get<std::string>();
+            operation.display_name = item.at("display_name").get<std::string>();
+            operation.external_id = item.at("external_id").get<std::string>();
+            operation.extension = item.at("extension");
+            operation.members = item.at("members").get<std::vector<std::string>>();
+            operation.member_ids = item.at("member_ids").get<std::vector<std::string>>();
+            operation.decision = item.at("reason").get<std::string>();
+            operation.resolve_first = item.at("resolve_first").get<bool>();
+            operation.managed_existing = item.at("managed_existing").get<bool>();
+            operations.push_back(std::move(operation));
+        }
+    } catch (const json::exception& error) {
+        return tl::unexpected(std::string("a group operation is malformed: ") + error.what());
+    }
+    return operations;
+}
+
+json groups_to_json(const GroupPlan& groups) {
+    json operations = json::array(), withheld = json::array();
+    for (const auto& operation : groups.operations)
+        operations.push_back(group_operation_to_json(operation));
+    for (const auto& operation : groups.withheld)
+        withheld.push_back(group_operation_to_json(operation));
+    return {{"operations", std::move(operations)},
+            {"withheld", std::move(withheld)},
+            {"withheld_reasons", groups.withheld_reasons},
+            {"withheld_digest", groups.withheld.empty() ? json() : json(groups.withheld_digest())}};
+}
+
 // A fingerprint of the origin and every operation, each as its JSON in the file: an edit to
 // any of them (a scim_id, a body, as_of) no longer matches. Built one operation at a time.
 class Digest {
@@ -133,7 +194,7 @@ json plan_header(const Plan& plan, const PlanOrigin& origin) {
 
 } // namespace
 
-json plan_to_json(const Plan& plan, const PlanOrigin& origin) {
+json plan_to_json(const Plan& plan, const PlanOrigin& origin, const GroupPlan* groups) {
     json operations = json::array(), withheld = json::array();
     for (const auto& operation : plan.operations)
         operations.push_back(operation_to_json(operation));
@@ -148,12 +209,16 @@ json plan_to_json(const Plan& plan, const PlanOrigin& origin) {
         digest.add("withheld", item);
     file["operations"] = std::move(operations);
     file["withheld"] = std::move(withheld);
+    if (groups) {
+        file["groups"] = groups_to_json(*groups);
+        digest.add("groups", file["groups"]);
+    }
     file["operations_digest"] = digest.value();
     return file;
 }
 
 void write_plan_json(const std::function<void(std::string_view)>& write, const Plan& plan,
-                     const PlanOrigin& origin) {
+                     const PlanOrigin& origin, const GroupPlan* groups) {
     // The header as plan_to_json has it, without the lists; each operation is then written on
     // its own, so a million of them are never one JSON tree in memory; the digest comes last.
     const json header = plan_header(plan, origin);
@@ -178,6 +243,15 @@ void write_plan_json(const std::function<void(std::string_view)>& write, const P
     };
     list("operations", plan.operations);
     list("withheld", plan.withheld);
+    if (groups) { // one JSON tree: groups are few
+        const json item = groups_to_json(*groups);
+        digest.add("groups", item);
+        std::string groups_text = item.dump(2);
+        for (size_t at = groups_text.find('\n'); at != std::string::npos;
+             at = groups_text.find('\n', at + 3))
+            groups_text.replace(at, 1, "\n  ");
+        write(",\n  \"groups\": " + groups_text);
+    }
     write(",\n  \"operations_digest\": " + json(digest.value()).dump() + "\n}\n");
 }
 
@@ -203,6 +277,8 @@ tl::expected<PlanFile, std::string> plan_from_json(const json& file) {
             digest.add("operation", item);
         for (const auto& item : file.at("withheld"))
             digest.add("withheld", item);
+        const auto groups = file.find("groups");
+        if (groups != file.end()) digest.add("groups", *groups);
         const auto written = file.find("operations_digest");
         if (written == file.end() || !written->is_string())
             return tl::unexpected(std::string(
@@ -219,6 +295,16 @@ tl::expected<PlanFile, std::string> plan_from_json(const json& file) {
         if (!withheld) return tl::unexpected(withheld.error());
         plan.plan.operations = std::move(*operations);
         plan.plan.withheld = std::move(*withheld);
+        if (groups != file.end()) {
+            auto group_operations = group_operations_from_json(groups->at("operations"));
+            if (!group_operations) return tl::unexpected(group_operations.error());
+            auto group_withheld = group_operations_from_json(groups->at("withheld"));
+            if (!group_withheld) return tl::unexpected(group_withheld.error());
+            plan.groups.operations = std::move(*group_operations);
+            plan.groups.withheld = std::move(*group_withheld);
+            plan.groups.withheld_reasons =
+                groups->at("withheld_reasons").get<std::vector<std::string>>();
+        }
         return plan;
     } catch (const nlohmann::json::exception& error) {
         return tl::unexpected(std::string("the plan file is malformed: ") + error.what());
@@ -255,13 +341,46 @@ std::optional<std::string> foreign_account(const Plan& plan,
     return std::nullopt;
 }
 
-std::string state_revision(const std::vector<StoredResource>& resources) {
+std::optional<std::string> foreign_group(const GroupPlan& plan,
+                                         const std::vector<StoredGroup>& groups) {
+    std::map<std::string, const StoredGroup*> by_key;
+    for (const auto& group : groups)
+        by_key.emplace(group.key, &group);
+    for (const auto* list : {&plan.operations, &plan.withheld})
+        for (const auto& operation : *list) {
+            const std::string which =
+                std::string(verb(operation.kind)) + " \"" + operation.display_name + "\": ";
+            if (operation.kind == GroupOperationKind::create) {
+                if (!operation.scim_id.empty())
+                    return which + "a create names no group, but it names " + operation.scim_id;
+                continue;
+            }
+            auto found = by_key.find(operation.key);
+            const std::string held = found == by_key.end() ? std::string() : found->second->scim_id;
+            // A group created earlier in the same plan has no id yet: the create names it.
+            if (operation.scim_id.empty() && held.empty()) continue;
+            if (held != operation.scim_id)
+                return which + "the state maps group " + operation.key + " to " +
+                       (held.empty() ? std::string("no group") : held) + ", not " +
+                       operation.scim_id;
+        }
+    return std::nullopt;
+}
+
+std::string state_revision(const std::vector<StoredResource>& resources,
+                           const std::vector<StoredGroup>& groups) {
     json rows = json::array();
     for (const auto& resource : resources)
         rows.push_back({resource.key, resource.scim_id, std::string(to_string(resource.status)),
                         resource.body_hash.empty() ? body_hash(resource.body) : resource.body_hash,
                         resource.deactivated_at ? to_timestamp(*resource.deactivated_at) : ""});
-    return body_hash(rows);
+    if (groups.empty()) return body_hash(rows);
+    json group_rows = json::array();
+    for (const auto& group : groups)
+        group_rows.push_back({group.key, group.scim_id, group.display_name, group.external_id,
+                              group.extension, group.members, group.member_ids,
+                              group.pending_members, group.created_by_hr2scim});
+    return body_hash(json{rows, group_rows});
 }
 
 } // namespace hr2scim::state

@@ -305,6 +305,59 @@ TEST_F(GroupsTest, ATargetsMemberLimitIsLearntAndEveryMemberIsAdded) {
     EXPECT_EQ(second.out.find("Learnt:"), std::string::npos) << "said once" << second.out;
 }
 
+// Issue 23 item 8: --reconcile reads the managed groups too. A group deleted on the target is
+// created again with its members; a member hr2scim added and someone removed is put back; a
+// member someone else added stays.
+TEST_F(GroupsTest, ReconcileRepairsGroupsChangedOnTheTarget) {
+    use_groups(k_groups);
+    ASSERT_EQ(sync().exit_code, 0);
+    const auto expected = expected_groups();
+    std::string research, everyone;
+    for (const auto& group : server.groups()) {
+        if (group.value("displayName", "") == "Dept - Research") research = group.value("id", "");
+        if (group.value("displayName", "") == "All employees") everyone = group.value("id", "");
+    }
+    ASSERT_FALSE(research.empty());
+    ASSERT_FALSE(everyone.empty());
+    // Someone deletes a group, takes E1002 out of another and adds an account of their own.
+    ASSERT_EQ(server.scim("DELETE", "/Groups/" + research).status, 204);
+    auto other = server.scim(
+        "POST", "/Users",
+        R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"svc-backup"})");
+    ASSERT_EQ(other.status, 201) << other.body;
+    const auto other_id = json::parse(other.body).value("id", "");
+    const json change = {
+        {"schemas", {"urn:ietf:params:scim:api:messages:2.0:PatchOp"}},
+        {"Operations",
+         {{{"op", "remove"}, {"path", "members[value eq \"" + id_of("E1002") + "\"]"}},
+          {{"op", "add"}, {"path", "members"}, {"value", {{{"value", other_id}}}}}}}};
+    ASSERT_LT(server.scim("PATCH", "/Groups/" + everyone, change.dump()).status, 300);
+
+    auto plain = sync(); // without --reconcile, nothing is read back: nothing changes
+    ASSERT_EQ(plain.exit_code, 0) << plain.out << plain.err;
+    EXPECT_EQ(groups_on_server().count("Dept - Research"), 0U);
+
+    server.clear_requests();
+    auto repaired = hr2scim({"sync", "--reconcile"}, server.token());
+    ASSERT_EQ(repaired.exit_code, 0) << repaired.out << repaired.err;
+    EXPECT_NE(repaired.out.find("groups: 1 vanished, 1 members removed by someone else"),
+              std::string::npos)
+        << repaired.out;
+    auto held = groups_on_server();
+    EXPECT_EQ(held["Dept - Research"], expected.at("Dept - Research")) << "created again";
+    auto everyone_expected = expected.at("All employees");
+    everyone_expected.insert(other_id); // theirs stays
+    EXPECT_EQ(held["All employees"], everyone_expected) << "E1002 put back, theirs kept";
+    // Repaired: the next --reconcile finds nothing to do.
+    server.clear_requests();
+    auto again = hr2scim({"sync", "--reconcile"}, server.token());
+    ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+    EXPECT_NE(again.out.find("groups: 0 vanished, 0 members removed"), std::string::npos)
+        << again.out;
+    for (const auto& request : server.requests())
+        EXPECT_EQ(request.value("method", ""), "GET") << request.dump();
+}
+
 // Every group change is in the audit trail: the group's own, and each member's.
 TEST_F(GroupsTest, HistoryShowsAPersonsGroupChanges) {
     use_groups(k_groups);
@@ -386,18 +439,45 @@ TEST_F(GroupsTest, ARunKilledDuringGroupChangesConverges) {
     }
 }
 
-TEST_F(GroupsTest, PlanFilesCarryTheUsersAndSaySyncSendsTheGroups) {
+// Issue 23: plan files carry the group changes (they said before that the next sync sent
+// them), under the same digest, and `apply` sends exactly them.
+TEST_F(GroupsTest, PlanFilesCarryTheGroupsAndApplyThemExactly) {
     use_groups(k_groups);
     const auto file = (dir.path() / "plan.json").string();
     auto plan = hr2scim({"plan", "--out", file}, server.token());
-    EXPECT_NE(plan.out.find("Groups are not in plan files"), std::string::npos) << plan.out;
+    ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+    EXPECT_TRUE(server.groups().empty()) << "plan sends nothing";
     auto applied = hr2scim({"apply", file}, server.token());
     EXPECT_EQ(applied.exit_code, 0) << applied.out << applied.err;
-    EXPECT_NE(applied.out.find("the next `sync` the groups'"), std::string::npos) << applied.out;
+    EXPECT_NE(applied.out.find("+ create group \"Dept - Engineering\""), std::string::npos)
+        << applied.out;
     EXPECT_EQ(server.users().size(), 10U);
-    EXPECT_TRUE(server.groups().empty());
-    ASSERT_EQ(sync().exit_code, 0);
     EXPECT_EQ(groups_on_server(), expected_groups());
+    // Nothing was left for the next sync to send.
+    server.clear_requests();
+    ASSERT_EQ(sync().exit_code, 0);
+    EXPECT_TRUE(group_requests().empty());
+
+    // A move, reviewed and applied: two member changes, nothing else.
+    move_e1002_to("Research");
+    ASSERT_EQ(hr2scim({"plan", "--out", file}, server.token()).exit_code, 0);
+    auto reviewed = json::parse(read_file(file));
+    ASSERT_TRUE(reviewed.contains("groups")) << reviewed.dump(2);
+    EXPECT_EQ(reviewed["groups"]["operations"].size(), 2U) << reviewed["groups"].dump(2);
+    // An edited group change is refused whole.
+    auto edited = reviewed;
+    edited["groups"]["operations"][0]["members"] = json::array({"E1001"});
+    const auto edited_file = (dir.path() / "edited.json").string();
+    (void)dir.write("edited.json", edited.dump(2));
+    auto refused = hr2scim({"apply", edited_file}, server.token());
+    EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+    EXPECT_NE((refused.out + refused.err).find("changed after it was made"), std::string::npos)
+        << refused.out << refused.err;
+    server.clear_requests();
+    auto moved = hr2scim({"apply", file}, server.token());
+    EXPECT_EQ(moved.exit_code, 0) << moved.out << moved.err;
+    EXPECT_EQ(groups_on_server(), expected_groups());
+    EXPECT_EQ(group_requests().size(), 2U) << "one PATCH out of Engineering, one into Research";
 }
 
 TEST_F(GroupsTest, ValidateCountsTheGroupsAndExplainShowsAPersonsGroups) {

@@ -160,3 +160,78 @@ TEST(PlanFile, EveryAccountItNamesMustBeTheOneTheStateMapsToThatKey) {
 
 } // namespace
 } // namespace hr2scim::state
+
+namespace hr2scim::state {
+namespace {
+
+GroupPlan a_group_plan() {
+    GroupPlan groups;
+    GroupOperation create;
+    create.kind = GroupOperationKind::create;
+    create.key = "dept-eng";
+    create.display_name = "Dept - Engineering";
+    create.external_id = "dept-eng";
+    create.extension = {{"urn:example:Group", {{"costCenter", "CC-1"}}}};
+    GroupOperation add;
+    add.kind = GroupOperationKind::add_members;
+    add.key = "dept-eng";
+    add.display_name = "Dept - Engineering";
+    add.members = {"E1", "E2"};
+    add.resolve_first = true;
+    GroupOperation out;
+    out.kind = GroupOperationKind::remove_members;
+    out.key = "everyone";
+    out.scim_id = "g-7";
+    out.display_name = "All";
+    out.members = {"E3"};
+    out.member_ids = {"u-3"};
+    out.decision = "deactivated";
+    groups.operations = {create, add};
+    groups.withheld = {out};
+    groups.withheld_reasons = {"\"All\": 1 of 1 members would leave"};
+    return groups;
+}
+
+TEST(PlanFile, CarriesTheGroupChangesUnderTheSameDigest) {
+    const Plan plan = one_update("id-1");
+    const GroupPlan groups = a_group_plan();
+    std::string streamed;
+    write_plan_json([&](std::string_view piece) { streamed += piece; }, plan, k_origin, &groups);
+    const json whole = plan_to_json(plan, k_origin, &groups);
+    EXPECT_EQ(json::parse(streamed), whole);
+    EXPECT_NE(whole["operations_digest"], plan_to_json(plan, k_origin)["operations_digest"]);
+    EXPECT_EQ(plan_to_json(plan, k_origin).contains("groups"), false)
+        << "a plan without group rules is written as before";
+    auto read = plan_from_json(whole);
+    ASSERT_TRUE(read) << read.error();
+    ASSERT_EQ(read->groups.operations.size(), 2U);
+    EXPECT_EQ(read->groups.operations[0].extension, groups.operations[0].extension);
+    EXPECT_EQ(read->groups.operations[1].members, groups.operations[1].members);
+    EXPECT_TRUE(read->groups.operations[1].resolve_first);
+    ASSERT_EQ(read->groups.withheld.size(), 1U);
+    EXPECT_EQ(read->groups.withheld[0].member_ids, std::vector<std::string>{"u-3"});
+    EXPECT_EQ(read->groups.withheld_digest(), groups.withheld_digest());
+    // An edited member list no longer matches the digest.
+    auto edited = whole;
+    edited["groups"]["operations"][1]["members"].push_back("E9");
+    EXPECT_FALSE(plan_from_json(edited).has_value());
+}
+
+TEST(PlanFile, AGroupChangeMustNameTheGroupTheStateHolds) {
+    GroupPlan groups = a_group_plan();
+    StoredGroup everyone;
+    everyone.key = "everyone";
+    everyone.scim_id = "g-7";
+    EXPECT_EQ(foreign_group(groups, {everyone}), std::nullopt);
+    everyone.scim_id = "g-admins";
+    EXPECT_NE(foreign_group(groups, {everyone}), std::nullopt);
+    groups.operations[0].scim_id = "g-1";
+    EXPECT_NE(foreign_group(groups, {}), std::nullopt) << "a create names no group";
+    // The state's groups count in its revision; a state without groups keeps its old one.
+    const std::vector<StoredResource> users;
+    EXPECT_EQ(state_revision(users), state_revision(users, {}));
+    EXPECT_NE(state_revision(users, {everyone}), state_revision(users));
+}
+
+} // namespace
+} // namespace hr2scim::state
