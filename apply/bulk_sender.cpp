@@ -1,0 +1,404 @@
+// Bulk (RFC 7644 section 3.7): the ready operations a Bulk request can carry, in batches, creates
+// ordered managers first; what a batch cannot settle goes back to the ready queue.
+#include "apply/executor.hpp"
+#include "apply/executor_internal.hpp"
+
+namespace hr2scim::apply {
+
+bool Executor::bulkable(const state::Operation& operation) const {
+    // A change without PATCH is a read-modify-write PUT, which a Bulk request cannot read.
+    const bool patch = m_patch != Support::no;
+    switch (operation.kind) {
+    case OperationKind::create:
+        return !operation.resolve_first && operation.unique.empty() &&
+               !m_look_up_first.contains(operation.id);
+    case OperationKind::update:
+    case OperationKind::reactivate:
+        return patch && !operation.scim_id.empty();
+    case OperationKind::remove:
+        return !operation.scim_id.empty();
+    case OperationKind::deactivate:
+        return patch && !operation.resolve_first && !operation.scim_id.empty();
+    case OperationKind::link_manager:
+        return false;
+    }
+    return false;
+}
+
+Outcome Executor::bulk_outcome(const state::Operation& operation,
+                               const std::optional<BulkResult>& result, bool& retry_alone) {
+    if (!result)
+        return failure(operation, Result::unknown,
+                       "the Bulk answer held no result for it; looked at again on the next run");
+    const long status = result->status;
+    const auto kind = operation.kind;
+    if (status >= 200 && status < 300) {
+        switch (kind) {
+        case OperationKind::create: {
+            auto id = usable_id(result->response);
+            if (!id)
+                if (auto in_location = scim::user_id_in_location(result->location))
+                    id = usable_id(json{{"id", *in_location}});
+            if (!id)
+                return failure(operation, Result::unknown,
+                               "the target answered the create without a usable id; the user "
+                               "is looked up on the next run");
+            Outcome outcome = saved(operation, *id, operation.body);
+            outcome.version = version_of(result->response).value_or("");
+            return outcome;
+        }
+        case OperationKind::deactivate:
+            return saved(operation, operation.scim_id, operation.body, ResourceStatus::deactivated);
+        case OperationKind::remove: {
+            Outcome outcome = saved(operation, operation.scim_id, operation.body);
+            outcome.effect = Effect::forget;
+            m_owners.release(operation.scim_id);
+            return outcome;
+        }
+        default: {
+            Outcome outcome = saved(operation, operation.scim_id, operation.body);
+            outcome.version = version_of(result->response).value_or("");
+            return outcome;
+        }
+        }
+    }
+    if (kind == OperationKind::remove && status == 404) {
+        Outcome outcome = saved(operation, operation.scim_id, operation.body);
+        outcome.effect = Effect::forget;
+        m_owners.release(operation.scim_id);
+        return outcome;
+    }
+    const bool change = kind != OperationKind::create && kind != OperationKind::remove;
+    if ((kind == OperationKind::create && status == 409) || status == 412 ||
+        (change && (status == 404 || status == 405 || status == 501))) {
+        retry_alone = true;
+        return {};
+    }
+    scim::CallError error{status, {}, {}, 1};
+    if (result->response.is_object()) {
+        if (auto type = result->response.find("scimType");
+            type != result->response.end() && type->is_string())
+            error.scim_type = type->get<std::string>();
+        if (auto detail = result->response.find("detail");
+            detail != result->response.end() && detail->is_string())
+            error.detail = detail->get<std::string>().substr(0, 300);
+    }
+    Outcome outcome = call_failure(operation, error, "in a Bulk request: ");
+    if (kind == OperationKind::create && definitely_not_created(error))
+        outcome.effect = Effect::forget;
+    return outcome;
+}
+
+// A report created beside their manager references the manager by bulkId (RFC 7644 §3.7.2)
+// only where the manager's create comes earlier in the same request: never itself, never in
+// a cycle, never forward (no reliance on a server resolving forward references). Creates go
+// managers first (by the depth of their chain of managers created here); a reference that
+// cannot point back is left to the link after the creates.
+std::map<std::string, std::string> Executor::order_creates(const state::Plan& plan,
+                                                           std::vector<size_t>& taken) const {
+    const auto& operations = plan.operations;
+    std::set<std::string> created_here;
+    for (size_t index : taken)
+        if (operations[index].kind == OperationKind::create)
+            created_here.insert(m_owners.id_of(operations[index].key));
+    std::map<std::string, std::string> manager_of;
+    for (const auto& operation : operations) {
+        if (operation.kind != OperationKind::link_manager) continue;
+        const auto report = m_owners.id_of(operation.key);
+        const auto manager = m_owners.id_of(operation.manager_key);
+        if (report != manager && created_here.contains(report) && created_here.contains(manager))
+            manager_of[report] = manager;
+    }
+    // Depth of each chain of managers (0: no manager created here), each person walked once;
+    // a chain that comes back to itself is a cycle, whose references are all dropped (each
+    // member is linked after the creates).
+    std::map<std::string, size_t> depth;
+    std::set<std::string> in_cycle;
+    for (const auto& [start, unused] : manager_of) {
+        std::vector<std::string> chain; // walked, depth not known yet
+        std::map<std::string, size_t> position;
+        std::string at = start;
+        size_t base = 0; // the depth of whom the chain's last person reports to
+        for (;;) {
+            if (auto known = depth.find(at); known != depth.end()) {
+                base = known->second;
+                break;
+            }
+            auto next = manager_of.find(at);
+            if (next == manager_of.end()) {
+                depth[at] = 0;
+                break;
+            }
+            if (auto seen = position.find(at); seen != position.end()) {
+                for (size_t i = seen->second; i < chain.size(); ++i) {
+                    in_cycle.insert(chain[i]);
+                    depth[chain[i]] = 0;
+                }
+                chain.resize(seen->second);
+                break;
+            }
+            position[at] = chain.size();
+            chain.push_back(at);
+            at = next->second;
+        }
+        for (size_t i = chain.size(); i-- > 0;)
+            depth[chain[i]] = base + (chain.size() - i);
+    }
+    for (const auto& member : in_cycle)
+        manager_of.erase(member);
+    std::stable_sort(taken.begin(), taken.end(), [&](size_t a, size_t b) {
+        auto rank = [&](size_t index) -> size_t {
+            if (operations[index].kind != OperationKind::create) return SIZE_MAX;
+            auto found = depth.find(m_owners.id_of(operations[index].key));
+            return found == depth.end() ? 0 : found->second;
+        };
+        return rank(a) < rank(b);
+    });
+    return manager_of;
+}
+
+BulkItem Executor::bulk_item(const state::Operation& operation, size_t index) const {
+    BulkItem item;
+    item.index = index;
+    item.bulk_id = "op" + std::to_string(operation.id);
+    if (m_etag) item.version = operation.version;
+    switch (operation.kind) {
+    case OperationKind::create:
+        item.method = "POST";
+        item.path = "/Users";
+        item.data = operation.body;
+        break;
+    case OperationKind::remove:
+        item.method = "DELETE";
+        item.path = "/Users/" + http::url_encode(operation.scim_id);
+        break;
+    default:
+        item.method = "PATCH";
+        item.path = "/Users/" + http::url_encode(operation.scim_id);
+        item.data = scim::patch_request(scim::to_patch_operations(operation.changes),
+                                        m_client.patch_style());
+        break;
+    }
+    return item;
+}
+
+void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
+    std::vector<size_t> taken, others;
+    while (!schedule.ready.empty()) {
+        const size_t index = schedule.ready.top();
+        schedule.ready.pop();
+        (bulkable(plan.operations[index]) ? taken : others).push_back(index);
+    }
+    for (size_t index : others)
+        schedule.ready.push(index);
+    if (taken.size() < 2) {
+        for (size_t index : taken)
+            schedule.ready.push(index);
+        return;
+    }
+    const auto& operations = plan.operations;
+    const auto manager_of = order_creates(plan, taken);
+    std::vector<BulkItem> items;
+    std::map<std::string, std::string> bulk_id_of; // identity -> the bulkId of its create
+    for (size_t index : taken) {
+        items.push_back(bulk_item(operations[index], index));
+        if (operations[index].kind == OperationKind::create)
+            bulk_id_of[m_owners.id_of(operations[index].key)] = items.back().bulk_id;
+    }
+    // References are set before batching, so that the payload limit counts them.
+    for (auto& item : items) {
+        if (item.method != "POST") continue;
+        auto manager = manager_of.find(m_owners.id_of(operations[item.index].key));
+        if (manager == manager_of.end()) continue;
+        set_manager(item.data, {{"value", "bulkId:" + bulk_id_of[manager->second]}});
+    }
+    std::deque<std::vector<BulkItem>> batches;
+    for (auto& batch : bulk_batches(std::move(items), m_bulk_max_operations, m_bulk_max_payload))
+        batches.push_back(std::move(batch));
+    size_t unanswered_in_a_row = 0;
+    while (!batches.empty()) {
+        auto batch = std::move(batches.front());
+        batches.pop_front();
+        auto push_back_all = [&] {
+            std::lock_guard lock(m_mutex);
+            for (const auto& item : batch)
+                schedule.ready.push(item.index);
+            for (const auto& rest : batches)
+                for (const auto& item : rest)
+                    schedule.ready.push(item.index);
+            batches.clear();
+        };
+        // Only a reference to a create earlier in this same request is kept.
+        std::set<std::string> earlier;
+        std::map<std::string, std::string> referenced; // report bulkId -> manager bulkId
+        for (auto& item : batch) {
+            if (item.method != "POST") continue;
+            auto manager = manager_of.find(m_owners.id_of(operations[item.index].key));
+            if (manager != manager_of.end()) {
+                if (earlier.contains(bulk_id_of[manager->second]))
+                    referenced[item.bulk_id] = bulk_id_of[manager->second];
+                else
+                    item.data = operations[item.index].body; // as planned: linked afterwards
+            }
+            earlier.insert(item.bulk_id);
+        }
+        {
+            std::lock_guard lock(m_mutex);
+            for (const auto& item : batch)
+                if (item.method == "POST") m_sink.journal_create(operations[item.index], item.data);
+        }
+        auto answer = m_client.bulk(bulk_request(batch));
+        // Not Bulk's to do (no such endpoint, too large, not implemented): one by one. A
+        // refused token, a busy target or no answer is not about Bulk.
+        const long status = answer ? 0 : answer.error().status;
+        const bool refused = status == 501 || (status >= 400 && status < 500 && status != 401 &&
+                                               status != 403 && status != 408 && status != 429);
+        if (refused) {
+            spdlog::warn("the target refused a Bulk request ({}); operations are sent one by one",
+                         answer.error().describe());
+            m_bulk = false;
+            push_back_all();
+            return;
+        }
+        if (!answer && classify(answer.error()) != Result::skipped &&
+            (status == 0 || status == 408 || status >= 500)) {
+            split_unanswered(operations, schedule, batch, batches, answer.error(),
+                             ++unanswered_in_a_row);
+            continue;
+        }
+        unanswered_in_a_row = 0;
+        settle_batch(operations, schedule, batch, answer, referenced);
+        if (const auto& why = m_breaker.tripped()) {
+            m_client.abandon(*why);
+            push_back_all();
+            return;
+        }
+    }
+}
+
+// A Bulk request without an answer is never sent whole again: its creates (which the target
+// may have made) go one by one, looked up first; the rest is halved and sent again, and after
+// three unanswered requests in a row everything left goes one by one.
+void Executor::split_unanswered(const std::vector<state::Operation>& operations, Schedule& schedule,
+                                std::vector<BulkItem>& batch,
+                                std::deque<std::vector<BulkItem>>& batches,
+                                const scim::CallError& error, size_t unanswered_in_a_row) {
+    std::lock_guard lock(m_mutex);
+    std::vector<BulkItem> rest;
+    for (auto& item : batch) {
+        if (item.method == "POST") {
+            m_look_up_first.insert(operations[item.index].id);
+            schedule.ready.push(item.index);
+        } else {
+            rest.push_back(std::move(item));
+        }
+    }
+    spdlog::warn("a Bulk request of {} operations got no answer ({}); {}", batch.size(),
+                 error.describe(),
+                 unanswered_in_a_row >= 3 ? "the rest of the run sends operations one by one"
+                                          : "its creates go one by one, looked up first, and the "
+                                            "rest is sent again in halves");
+    if (unanswered_in_a_row >= 3 || rest.size() < 2) {
+        for (const auto& item : rest)
+            schedule.ready.push(item.index);
+        if (unanswered_in_a_row >= 3) {
+            m_bulk = false;
+            for (const auto& later : batches)
+                for (const auto& item : later)
+                    schedule.ready.push(item.index);
+            batches.clear();
+        }
+        return;
+    }
+    const auto half = static_cast<std::ptrdiff_t>(rest.size() / 2);
+    batches.emplace_front(std::make_move_iterator(rest.begin() + half),
+                          std::make_move_iterator(rest.end()));
+    batches.emplace_front(std::make_move_iterator(rest.begin()),
+                          std::make_move_iterator(rest.begin() + half));
+}
+
+// What a Bulk answer means for each of its operations: the creates' ids are verified (read
+// back as this person) and each change's answer compared with what was sent, before the
+// outcomes reach the state.
+void Executor::settle_batch(const std::vector<state::Operation>& operations, Schedule& schedule,
+                            const std::vector<BulkItem>& batch,
+                            const scim::CallResult<json>& answer,
+                            const std::map<std::string, std::string>& referenced) {
+    std::vector<std::optional<BulkResult>> results(batch.size());
+    std::string unreadable;
+    if (answer) {
+        if (auto read = bulk_results(*answer, batch); !read)
+            unreadable = read.error();
+        else
+            results = std::move(*read);
+    }
+    std::vector<std::pair<size_t, Outcome>> settled;
+    {
+        std::lock_guard lock(m_mutex);
+        for (size_t i = 0; i < batch.size(); ++i) {
+            const auto& item = batch[i];
+            const auto& operation = operations[item.index];
+            bool retry_alone = false;
+            Outcome outcome;
+            if (!answer) {
+                outcome = call_failure(operation, answer.error(), "the Bulk request: ");
+            } else if (!unreadable.empty()) {
+                outcome = failure(operation, Result::unknown,
+                                  "the Bulk answer could not be read: " + unreadable);
+            } else {
+                outcome = bulk_outcome(operation, results[i], retry_alone);
+            }
+            if (retry_alone) {
+                schedule.ready.push(item.index);
+                continue;
+            }
+            settled.emplace_back(i, std::move(outcome));
+        }
+    }
+    // Without the lock: reading back is a request.
+    std::map<std::string, std::string> id_of_bulk; // creates verified here
+    std::map<std::string, json> read_of_bulk;
+    for (auto& [i, outcome] : settled) {
+        const auto& item = batch[i];
+        const auto& operation = operations[item.index];
+        if (outcome.result != Result::done || outcome.effect != Effect::save) continue;
+        if (item.method == "POST") {
+            json read;
+            if (auto wrong = unverified_create(operation, outcome.scim_id, outcome.body, read)) {
+                outcome = std::move(*wrong);
+                continue;
+            }
+            const std::string id = outcome.scim_id;
+            outcome = verified(operation, id, outcome.body, operation.body, read, true);
+            id_of_bulk[item.bulk_id] = id;
+            read_of_bulk[item.bulk_id] = std::move(read);
+        } else if (item.method == "PATCH") {
+            const json answered = results[i] ? results[i]->response : json();
+            auto status = outcome.status;
+            outcome = verified(operation, outcome.scim_id, outcome.body, changed(operation.changes),
+                               answered, false, status);
+        }
+    }
+    std::lock_guard lock(m_mutex);
+    for (auto& [i, outcome] : settled) {
+        const auto& item = batch[i];
+        // The manager reference as the target resolved it: linked only when it reads back as
+        // the manager's id; otherwise the link after the creates sets it.
+        if (auto manager = referenced.find(item.bulk_id);
+            manager != referenced.end() && outcome.result == Result::done) {
+            auto id = id_of_bulk.find(manager->second);
+            const json* held = scim::value_at_change_path(
+                read_of_bulk[item.bulk_id],
+                std::string(scim::k_enterprise_user_schema) + ":manager");
+            if (id != id_of_bulk.end() && held && held->is_object() &&
+                held->value("value", json()) == json(id->second)) {
+                set_manager(outcome.body, {{"value", id->second}});
+                m_linked_in_bulk.insert(m_owners.id_of(operations[item.index].key));
+            }
+        }
+        m_breaker.note(outcome.result, outcome.message);
+        finish(operations[item.index], std::move(outcome), schedule, item.index);
+    }
+}
+
+} // namespace hr2scim::apply

@@ -1,0 +1,517 @@
+// The user operations: create (looked up first where journaled, verified by reading back),
+// update, deactivate, delete and manager links, each answering one Outcome. Nothing here
+// writes the state: a create is journaled through the sink before it is sent.
+#include "apply/executor.hpp"
+#include "apply/executor_internal.hpp"
+
+namespace hr2scim::apply {
+
+scim::CallResult<std::vector<json>> Executor::users_holding(const scim::AttributePath& path,
+                                                            const std::string& value) {
+    if (m_filter) {
+        auto found = m_client.find_users(filter_for(path, value));
+        if (!found) return found;
+        std::vector<json> holding;
+        bool unfiltered = false;
+        for (auto& resource : *found) {
+            if (holds_at(resource, path, value))
+                holding.push_back(std::move(resource));
+            else
+                unfiltered = true;
+        }
+        // Only a plain attribute tells a filter ignored from a value held elsewhere
+        // (emails.value in a home address, say).
+        const bool plain = path.schema.empty() && path.sub_attribute.empty() && !path.filter;
+        if (!unfiltered || !plain) return holding;
+        // Users who do not hold the value: the filter was ignored, and a page of everyone
+        // proves nothing about who is absent.
+        if (m_filter.exchange(false))
+            spdlog::warn("the target ignores ?filter= (a look-up for {} answered with users who "
+                         "do not hold it); users are found by listing them once instead",
+                         path.to_string());
+    }
+    return m_directory.holding(path, value);
+}
+
+template <class Send>
+auto Executor::matching_version(const std::string& id, const std::string& version, Send send)
+    -> decltype(send(std::string())) {
+    const bool guarded = m_etag && !version.empty();
+    auto answer = send(guarded ? version : std::string());
+    if (answer || !guarded || answer.error().status != 412) return answer;
+    auto current = m_client.get_user(id);
+    if (!current) return answer;
+    const auto now = version_of(*current);
+    spdlog::info("user {} changed on the target since hr2scim last wrote it (412); sending "
+                 "again for its version {}",
+                 id, now.value_or("(none)"));
+    return send(now.value_or(std::string()));
+}
+
+bool Executor::patch_refused(const scim::CallError& error) const {
+    if (error.status == 405 || error.status == 501) return true;
+    // Nothing but a 429 proves a target busy: on one that does not describe itself, a first
+    // PATCH answered 400 or 5xx is a probe that failed, not a storm to retry.
+    return !m_self_described && m_patch == Support::unknown &&
+           (error.status == 400 || (error.status >= 500 && error.status != 503));
+}
+
+scim::CallResult<json> Executor::send_changes(const std::string& id,
+                                              const std::vector<scim::AttributeChange>& changes,
+                                              const json& body, const std::string& version) {
+    if (m_patch != Support::no) {
+        // Until one PATCH has been answered, they go one at a time: one refusal teaches the
+        // run, not one per operation in flight.
+        std::unique_lock probe(m_patch_probe, std::defer_lock);
+        if (m_patch == Support::unknown) probe.lock();
+        if (m_patch != Support::no) {
+            const bool probing = m_patch == Support::unknown && !m_self_described;
+            auto patched = matching_version(id, version, [&](const std::string& if_match) {
+                return m_client.patch_user(id, scim::to_patch_operations(changes), if_match,
+                                           probing);
+            });
+            if (patched) m_patch = Support::yes;
+            if (patched || !patch_refused(patched.error())) return patched;
+            if (m_patch.exchange(Support::no) != Support::no) {
+                const std::string evidence = "PATCH /Users/" + id + " answered " +
+                                             patched.error().describe() +
+                                             " before any PATCH was accepted";
+                spdlog::warn("the target does not take PATCH ({}); changes are sent as "
+                             "read-modify-write PUT from now on, in later runs too. Say "
+                             "`target.profile: put_only` in the config to make it explicit",
+                             evidence);
+                std::lock_guard lock(m_mutex);
+                m_learnt.patch_refused = evidence;
+            }
+        }
+    }
+    return replace(id, changes, body);
+}
+
+scim::CallResult<json> Executor::replace(const std::string& id,
+                                         const std::vector<scim::AttributeChange>& changes,
+                                         const json& body) {
+    for (int attempt = 1;; ++attempt) {
+        auto held = m_client.get_user(id);
+        if (!held) return held;
+        const std::string version = m_etag ? version_of(*held).value_or("") : std::string();
+        auto replaced =
+            m_client.replace_user(id, scim::merge_managed(*held, body, changes), version);
+        if (replaced || replaced.error().status != 412 || attempt == 3) return replaced;
+        spdlog::info("user {} changed on the target between reading and writing it (412); "
+                     "reading it again",
+                     id);
+    }
+}
+
+Outcome Executor::verified(const state::Operation& operation, const std::string& id, json body,
+                           const json& sent, const json& answered, bool read_back,
+                           std::optional<ResourceStatus> status) {
+    json resource = answered;
+    if (!holds_resource(resource)) {
+        auto read = m_client.get_user(id);
+        if (!read || !holds_resource(*read)) {
+            spdlog::warn("{}: the target's answer held no user and reading user {} back failed "
+                         "({}); recorded as sent",
+                         operation.key, id,
+                         read ? "no user in the answer" : read.error().describe());
+            Outcome outcome = saved(operation, id, std::move(body), status);
+            outcome.version = version_of(answered).value_or("");
+            return outcome;
+        }
+        resource = std::move(*read);
+        read_back = true;
+    }
+    auto check = scim::check_written(sent, resource);
+    if (!check.dropped.empty() && !read_back) {
+        // An answer may be a short representation: only what a read gives is evidence.
+        if (auto read = m_client.get_user(id); read && holds_resource(*read)) {
+            resource = std::move(*read);
+            check = scim::check_written(sent, resource);
+        } else {
+            check.dropped.clear();
+        }
+    }
+    // A target that does not show `active` or `userName` cannot prove it lost them: they are
+    // never learnt away (a deactivation must always be sent).
+    std::erase_if(check.dropped,
+                  [](const std::string& path) { return path == "active" || path == "userName"; });
+    for (const auto& path : check.dropped) {
+        std::lock_guard lock(m_mutex);
+        if (m_learnt.unkept.contains(path)) continue;
+        const json* value = scim::value_at_change_path(sent, path);
+        m_learnt.unkept[path] = "sent " + path + " = " +
+                                (value ? value->dump(-1, ' ', false, json::error_handler_t::replace)
+                                       : std::string("a value")) +
+                                " to user " + id + " (" + operation.key +
+                                "); the target answered 2xx and read back without it";
+        spdlog::warn("the target does not keep {} ({}); it is left out of what is sent and "
+                     "compared from now on",
+                     path, m_learnt.unkept[path]);
+    }
+    std::set<std::string> dropped;
+    for (const auto& path : check.dropped)
+        dropped.insert(path);
+    json recorded = std::move(body);
+    for (const auto& path : dropped)
+        scim::apply_change(recorded, {path, std::nullopt, std::nullopt});
+    scim::record_held(recorded, resource, check);
+    Outcome outcome = saved(operation, id, std::move(recorded), status);
+    outcome.version = version_of(resource).value_or(version_of(answered).value_or(""));
+    if (!check.kept.empty()) {
+        outcome.result = Result::not_taken;
+        outcome.message =
+            scim::describe({check.kept, {}}) +
+            " (the target answered 2xx; recorded as it holds it, sent again next run)";
+        spdlog::warn("{}: {}", operation.key, outcome.message);
+    }
+    return outcome;
+}
+
+std::optional<Outcome> Executor::unverified_create(const state::Operation& operation,
+                                                   const std::string& id, const json& sent,
+                                                   json& read) {
+    auto held = m_client.get_user(id);
+    if (!held && held.error().status == 404) {
+        // Some targets show a new user to reads a moment after answering its create.
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+        held = m_client.get_user(id);
+    }
+    if (!held) {
+        if (held.error().status == 404)
+            return failure(operation, Result::unknown,
+                           "the target answered the create with id " + id +
+                               ", which reads back as no user (404); the user is looked up on "
+                               "the next run");
+        return failure(operation, Result::unknown,
+                       "reading back the created user " + id + " failed (" +
+                           held.error().describe() + "); the user is looked up on the next run");
+    }
+    // externalId where the target shows one (some keep none), else userName: a different
+    // value names somebody else's account.
+    for (const char* attribute : {"externalId", "userName"}) {
+        auto value = sent.find(attribute);
+        if (value == sent.end() || !value->is_string()) continue;
+        auto shown = held->find(attribute);
+        if (shown == held->end() || shown->is_null()) continue;
+        if (holds_value(*held, attribute, value->get_ref<const std::string&>())) break;
+        return failure(operation, Result::conflict,
+                       "the target answered the create with id " + id +
+                           ", an account that does not hold this person's " + attribute +
+                           " (it holds " +
+                           shown->dump(-1, ' ', false, json::error_handler_t::replace) +
+                           "); not recorded, and the user is looked up on the next run");
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        if (auto owner = m_owners.key_of(id); owner && !m_owners.same_key(*owner, operation.key))
+            return failure(operation, Result::conflict,
+                           "the target answered the create with id " + id + ", the account of " +
+                               *owner +
+                               "; not recorded, and the user is looked up on the next run");
+    }
+    read = std::move(*held);
+    return std::nullopt;
+}
+
+// Which operations may start: each waits for the operations it depends on and for the one
+// before it on the same person. Ready ones start in plan order.
+std::optional<std::string> Executor::claim_account(const json& resource, const std::string& id,
+                                                   const std::string& key) {
+    std::lock_guard lock(m_mutex);
+    if (auto problem = m_owners.adoption_problem(resource, id, key)) return problem;
+    m_owners.claim(id, key);
+    return std::nullopt;
+}
+
+// externalId first (it is ours), then userName. A result is used only when it holds the value
+// searched for: a target that ignores the filter answers with users who do not.
+std::optional<Executor::Found> Executor::find_existing(const state::Operation& operation,
+                                                       Outcome& failed) {
+    for (const char* attribute : {"externalId", "userName"}) {
+        auto value = operation.body.find(attribute);
+        if (value == operation.body.end() || !value->is_string()) continue;
+        const auto& wanted = value->get_ref<const std::string&>();
+        auto found = users_holding(scim::AttributePath{{}, attribute, std::nullopt, {}}, wanted);
+        if (!found) {
+            failed = call_failure(operation, found.error(),
+                                  "look-up by " + std::string(attribute) + " failed: ");
+            return std::nullopt;
+        }
+        std::vector<const json*> holding;
+        for (const auto& resource : *found)
+            holding.push_back(&resource);
+        if (holding.size() > 1) {
+            failed = failure(operation, Result::conflict,
+                             std::to_string(holding.size()) + " users on the target hold " +
+                                 attribute + " " + wanted + "; refusing to guess");
+            return std::nullopt;
+        }
+        if (holding.empty()) continue;
+        auto id = usable_id(*holding.front());
+        if (!id) {
+            failed = failure(operation, Result::unknown,
+                             "the look-up by " + std::string(attribute) +
+                                 " returned a user without a usable id; not adopted");
+            return std::nullopt;
+        }
+        return Found{*id, *holding.front(), attribute};
+    }
+    return std::nullopt;
+}
+
+Outcome Executor::adopt(const state::Operation& operation, const Found& found) {
+    if (auto problem = claim_account(found.resource, found.id, operation.key))
+        return failure(operation, Result::conflict, *problem, Effect::forget);
+    auto replaced = replace(found.id, {}, operation.body);
+    if (!replaced)
+        return call_failure(operation, replaced.error(),
+                            "replacing the existing user " + found.id + " failed: ");
+    Outcome outcome =
+        verified(operation, found.id, operation.body, operation.body, *replaced, false);
+    outcome.adoption = "took over the existing account " + found.id + ", matched by " + found.by;
+    spdlog::info("create {}: {}", operation.key, outcome.adoption);
+    return outcome;
+}
+
+// Journals the create, sends it, and records the user when the answer carries a usable id.
+// Nothing when the call failed (its error is in `error`).
+std::optional<Outcome> Executor::post(const state::Operation& operation, const json& body,
+                                      scim::CallError* error) {
+    {
+        std::lock_guard lock(m_mutex);
+        m_sink.journal_create(operation, body);
+    }
+    auto created = m_client.create_user(body);
+    if (!created) {
+        *error = created.error();
+        return std::nullopt;
+    }
+    if (auto id = usable_id(*created)) {
+        // The id is a claim like any look-up result: it must read back as this person.
+        json read;
+        if (auto wrong = unverified_create(operation, *id, body, read)) return *wrong;
+        return verified(operation, *id, body, body, read, true);
+    }
+    // The journal entry stays: the next run looks the user up instead of creating another.
+    return failure(operation, Result::unknown,
+                   "the target answered the create without a usable id; the user is looked up on "
+                   "the next run");
+}
+
+Outcome Executor::create(const state::Operation& operation) {
+    Outcome failed;
+    // Journaled before a run that died, or sent in a Bulk request that got no answer: the
+    // target may hold it already.
+    bool look_up_first = operation.resolve_first;
+    if (!look_up_first) {
+        std::lock_guard lock(m_mutex);
+        look_up_first = m_look_up_first.contains(operation.id);
+    }
+    if (look_up_first) {
+        if (auto existing = find_existing(operation, failed)) return adopt(operation, *existing);
+        if (failed.operation) return failed;
+    }
+    if (!operation.unique.empty()) return create_with_unique(operation, operation);
+    scim::CallError error;
+    if (auto posted = post(operation, operation.body, &error)) return *posted;
+    if (classify(error) == Result::conflict) {
+        // Already there (made by hand, or by another tool): adopted only when verified and unowned.
+        if (auto existing = find_existing(operation, failed)) return adopt(operation, *existing);
+        if (failed.operation) {
+            failed.effect = Effect::forget;
+            return failed;
+        }
+    }
+    Outcome outcome = call_failure(operation, error);
+    if (definitely_not_created(error)) outcome.effect = Effect::forget;
+    return outcome;
+}
+
+// unique(...): a candidate the target refuses as taken (409: its look-up compared case
+// sensitively, its uniqueness does not) is dropped and the next one tried. Never adopted:
+// an account holding that value belongs to somebody else.
+Outcome Executor::create_with_unique(state::Operation picked, const state::Operation& operation) {
+    std::string refused;
+    for (;;) {
+        Outcome failed;
+        if (auto problem = pick_unique(picked, failed); !problem.empty()) {
+            // pick_unique names `picked`, a copy that ends with this call.
+            failed.operation = &operation;
+            if (failed.result != Result::done) return failed;
+            return failure(
+                operation, Result::conflict,
+                problem + (refused.empty() ? "" : "; refused by the target as taken: " + refused),
+                Effect::forget);
+        }
+        scim::CallError error;
+        if (auto posted = post(operation, picked.body, &error)) return *posted;
+        if (classify(error) != Result::conflict) {
+            Outcome outcome = call_failure(operation, error);
+            if (definitely_not_created(error)) outcome.effect = Effect::forget;
+            return outcome;
+        }
+        // Drop the value refused: userName's when there is a unique userName, else each one used.
+        const bool has_user_name = std::ranges::any_of(picked.unique, [](const auto& choice) {
+            return choice.path.to_string() == "userName";
+        });
+        for (auto& choice : picked.unique) {
+            if (has_user_name && choice.path.to_string() != "userName") continue;
+            const json* used = scim::value_at(picked.body, choice.path);
+            if (!used || !used->is_string()) continue;
+            refused += (refused.empty() ? "" : ", ") + used->get<std::string>();
+            std::erase(choice.candidates, used->get<std::string>());
+        }
+    }
+}
+
+// The first candidate nobody on the target holds yet (the planner left out those taken in
+// the state). A look-up answer that does not hold the candidate does not make it taken.
+std::string Executor::pick_unique(state::Operation& operation, Outcome& failed) {
+    for (const auto& choice : operation.unique) {
+        std::string listed;
+        bool picked = false;
+        for (const auto& candidate : choice.candidates) {
+            auto found = users_holding(choice.path, candidate);
+            if (!found) {
+                failed = call_failure(operation, found.error(),
+                                      "checking whether " + choice.path.to_string() + " '" +
+                                          candidate + "' is free failed: ");
+                return failed.message;
+            }
+            bool taken = !found->empty();
+            if (!taken) { // free on the target; still free in this run?
+                std::lock_guard lock(m_mutex);
+                taken = !m_picked_unique
+                             .insert(choice.path.to_string() + "\n" +
+                                     state::identity_key(candidate, false))
+                             .second;
+            }
+            if (!taken) {
+                scim::set_value(operation.body, choice.path, candidate);
+                picked = true;
+                break;
+            }
+            listed += (listed.empty() ? "" : ", ") + candidate;
+        }
+        if (!picked)
+            return "no free value for " + choice.path.to_string() + " (unique): " +
+                   (listed.empty()
+                        ? std::string(
+                              "every candidate is empty or held by another user in the state")
+                        : "taken on the target: " + listed);
+    }
+    return {};
+}
+
+Outcome Executor::update(const state::Operation& operation) {
+    auto patched =
+        send_changes(operation.scim_id, operation.changes, operation.body, operation.version);
+    if (!patched && patched.error().status == 404) {
+        // Deleted on the target behind our back: the person is still in the source, so they
+        // get their account again.
+        spdlog::warn("{}: user {} no longer exists on the target; creating it again", operation.key,
+                     operation.scim_id);
+        {
+            std::lock_guard lock(m_mutex);
+            m_owners.release(operation.scim_id);
+        }
+        state::Operation create_again = operation;
+        create_again.kind = OperationKind::create;
+        create_again.scim_id.clear();
+        create_again.changes.clear();
+        Outcome outcome = create(create_again);
+        outcome.operation = &operation;
+        outcome.recreated = outcome.result == Result::done;
+        return outcome;
+    }
+    if (!patched) return call_failure(operation, patched.error());
+    return verified(operation, operation.scim_id, operation.body, changed(operation.changes),
+                    *patched, false);
+}
+
+Outcome Executor::deactivate(const state::Operation& operation) {
+    std::string scim_id = operation.scim_id;
+    if (operation.resolve_first) {
+        Outcome failed;
+        auto existing = find_existing(operation, failed);
+        if (failed.operation) return failed;
+        if (!existing) { // never created: nothing to deactivate
+            Outcome outcome = saved(operation, {}, operation.body);
+            outcome.effect = Effect::forget;
+            return outcome;
+        }
+        if (auto problem = claim_account(existing->resource, existing->id, operation.key))
+            return failure(operation, Result::conflict, *problem);
+        scim_id = existing->id;
+    }
+    auto patched = send_changes(scim_id, operation.changes, operation.body,
+                                operation.resolve_first ? std::string() : operation.version);
+    if (!patched && patched.error().status == 404) {
+        spdlog::warn("deactivate {}: user {} is already gone from the target", operation.key,
+                     scim_id);
+        Outcome outcome = saved(operation, scim_id, operation.body);
+        outcome.effect = Effect::forget;
+        return outcome;
+    }
+    if (!patched) return call_failure(operation, patched.error());
+    return verified(operation, scim_id, operation.body, changed(operation.changes), *patched, false,
+                    ResourceStatus::deactivated);
+}
+
+Outcome Executor::remove(const state::Operation& operation) {
+    auto deleted =
+        matching_version(operation.scim_id, operation.version, [&](const std::string& if_match) {
+            return m_client.delete_user(operation.scim_id, if_match);
+        });
+    if (!deleted && deleted.error().status != 404) return call_failure(operation, deleted.error());
+    Outcome outcome = saved(operation, operation.scim_id, operation.body);
+    outcome.effect = Effect::forget;
+    std::lock_guard lock(m_mutex);
+    m_owners.release(operation.scim_id);
+    return outcome;
+}
+
+// Both users exist now (the manager was created earlier in this run): set the reference.
+// scimmy-like servers refuse a path into the manager ("…:manager.value"); the whole complex
+// value works everywhere.
+Outcome Executor::link_manager(const state::Operation& operation) {
+    std::string report_id = operation.scim_id;
+    std::string report_version = operation.version;
+    json body = operation.body;
+    std::optional<std::string> manager_id;
+    {
+        std::lock_guard lock(m_mutex);
+        if (auto report = m_created.find(m_owners.id_of(operation.key));
+            report != m_created.end()) {
+            report_id = report->second.first;
+            body = report->second.second;
+            report_version = m_versions[report_id];
+        }
+        if (auto manager = m_created.find(m_owners.id_of(operation.manager_key));
+            manager != m_created.end())
+            manager_id = manager->second.first;
+        // Set in the report's create already, through the manager's bulkId.
+        if (m_linked_in_bulk.contains(m_owners.id_of(operation.key)) && manager_id)
+            return saved(operation, report_id, body);
+    }
+    if (report_id.empty())
+        return failure(operation, Result::skipped,
+                       "the user was not created; linked on a later run");
+    if (!manager_id)
+        return failure(operation, Result::skipped,
+                       "the manager " + operation.manager_key +
+                           " was not created; linked on a later run");
+    json reference = {{"value", *manager_id}};
+    set_manager(body, reference);
+    auto patched = send_changes(
+        report_id,
+        {{std::string(scim::k_enterprise_user_schema) + ":manager", std::nullopt, reference}}, body,
+        report_version);
+    if (!patched) return call_failure(operation, patched.error());
+    json sent = json::object();
+    set_manager(sent, reference);
+    return verified(operation, report_id, std::move(body), sent, *patched, false);
+}
+
+} // namespace hr2scim::apply
