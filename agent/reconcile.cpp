@@ -17,7 +17,7 @@ Drift reconcile(scim::ScimClient& client, state::StateSnapshot& snapshot,
             continue; // an unconfirmed create: the planner looks it up anyway
         ++drift.checked;
         auto held = client.get_user(resource.scim_id);
-        if (!held && held.error().status == 404) {
+        if (!held && apply::answer_of(held.error()) == apply::Answer::not_found) {
             drift.vanished.insert(resource.key); // created again if the person is still provisioned
             continue;
         }
@@ -46,7 +46,7 @@ void reconcile_groups(scim::ScimClient& client, state::StateSnapshot& snapshot, 
         if (group.scim_id.empty()) continue; // an unconfirmed create: looked up anyway
         ++drift.groups_checked;
         auto held = client.get_json("/Groups/" + http::url_encode(group.scim_id));
-        if (!held && held.error().status == 404) {
+        if (!held && apply::answer_of(held.error()) == apply::Answer::not_found) {
             drift.groups_vanished.insert(group.key);
             continue;
         }

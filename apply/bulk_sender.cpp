@@ -62,15 +62,17 @@ Outcome Executor::bulk_outcome(const state::Operation& operation,
         }
         }
     }
-    if (kind == OperationKind::remove && status == 404) {
+    const Answer answer = answer_of(status);
+    if (kind == OperationKind::remove && answer == Answer::not_found) {
         Outcome outcome = saved(operation, operation.scim_id, operation.body);
         outcome.effect = Effect::forget;
         m_owners.release(operation.scim_id);
         return outcome;
     }
     const bool change = kind != OperationKind::create && kind != OperationKind::remove;
-    if ((kind == OperationKind::create && status == 409) || status == 412 ||
-        (change && (status == 404 || status == 405 || status == 501))) {
+    if ((kind == OperationKind::create && answer == Answer::exists) ||
+        answer == Answer::version_changed ||
+        (change && (answer == Answer::not_found || answer == Answer::unsupported))) {
         retry_alone = true;
         return {};
     }
@@ -250,10 +252,7 @@ void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
         auto answer = m_client.bulk(bulk_request(batch));
         // Not Bulk's to do (no such endpoint, too large, not implemented): one by one. A
         // refused token, a busy target or no answer is not about Bulk.
-        const long status = answer ? 0 : answer.error().status;
-        const bool refused = status == 501 || (status >= 400 && status < 500 && status != 401 &&
-                                               status != 403 && status != 408 && status != 429);
-        if (refused) {
+        if (!answer && refuses_the_request(answer_of(answer.error()))) {
             spdlog::warn("the target refused a Bulk request ({}); operations are sent one by one",
                          answer.error().describe());
             m_bulk = false;
@@ -261,7 +260,7 @@ void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
             return;
         }
         if (!answer && classify(answer.error()) != Result::skipped &&
-            (status == 0 || status == 408 || status >= 500)) {
+            unanswered(answer_of(answer.error()))) {
             split_unanswered(operations, schedule, batch, batches, answer.error(),
                              ++unanswered_in_a_row);
             continue;

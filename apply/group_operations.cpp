@@ -71,7 +71,8 @@ void fail(GroupOutcome& outcome, const scim::CallError& error, const std::string
 // A 400 that says one request carried too many members (Entra: "... exceeds the limit"; AWS:
 // "members ... at most"): the request is halved, never repeated whole.
 bool names_member_limit(const scim::CallError& error) {
-    if (error.status != 400 && error.status != 413) return false;
+    const Answer answer = answer_of(error);
+    if (answer != Answer::bad_request && answer != Answer::too_large) return false;
     std::string text = error.detail + " " + error.scim_type;
     std::ranges::transform(text, text.begin(),
                            [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -81,7 +82,7 @@ bool names_member_limit(const scim::CallError& error) {
         std::initializer_list<std::string_view>{"limit", "too many", "maximum", "exceed", "at most",
                                                 "toomany"},
         [&](std::string_view word) { return text.find(word) != std::string::npos; });
-    return (about_members && a_limit) || error.status == 413;
+    return (about_members && a_limit) || answer == Answer::too_large;
 }
 
 // The limit a refusal names ("at most 40 members"), when it names one below `sent`.
@@ -298,7 +299,8 @@ void GroupOperations::create(const GroupOperation& operation, GroupOutcome& outc
     }
     auto answer = m_client.create_group(group_body(operation));
     if (!answer) {
-        if (answer.error().status == 409) { // nothing was created: no journal to resolve
+        if (answer_of(answer.error()) ==
+            Answer::exists) { // nothing was created: no journal to resolve
             outcome.forget = true;
             return fail(outcome, answer.error(),
                         "the target already holds a group of that name, which hr2scim did not "
@@ -408,7 +410,7 @@ std::optional<scim::CallError> GroupOperations::send_members(const std::string& 
         auto answer = m_client.patch_group(id, request(done, done + size));
         // noTarget on a removal: none of them is a member any more (an earlier removal landed
         // unanswered).
-        if (answer || (removal && answer.error().scim_type == "noTarget")) {
+        if (answer || (removal && answer_of(answer.error()) == Answer::no_target)) {
             done += size;
             if (halved) outcome.member_cap = std::max(outcome.member_cap, size);
             continue;
@@ -505,7 +507,8 @@ void GroupOperations::remove(const GroupOperation& operation, const std::string&
                              GroupOutcome& outcome) {
     (void)operation;
     auto answer = m_client.delete_group(id);
-    if (!answer && answer.error().status != 404) return fail(outcome, answer.error());
+    if (!answer && answer_of(answer.error()) != Answer::not_found)
+        return fail(outcome, answer.error());
     outcome.forget = true;
 }
 

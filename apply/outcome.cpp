@@ -34,4 +34,63 @@ Result classify(const scim::CallError& error) {
     return Result::refused;
 }
 
+Answer answer_of(long status, std::string_view scim_type) {
+    switch (status) {
+    case 0:
+        return Answer::no_answer;
+    case 400:
+        return scim_type == "noTarget" ? Answer::no_target : Answer::bad_request;
+    case 401:
+    case 403:
+        return Answer::denied;
+    case 404:
+        return Answer::not_found;
+    case 405:
+    case 501:
+        return Answer::unsupported;
+    case 408:
+    case 503:
+        return Answer::busy;
+    case 409:
+        return Answer::exists;
+    case 412:
+        return Answer::version_changed;
+    case 413:
+        return Answer::too_large;
+    case 429:
+        return Answer::rate_limited;
+    default:
+        return status >= 500 ? Answer::failing : Answer::client_error;
+    }
+}
+
+Answer answer_of(const scim::CallError& error) {
+    return answer_of(error.status, error.scim_type);
+}
+
+bool refuses_the_request(Answer answer) {
+    switch (answer) {
+    case Answer::not_found:
+    case Answer::exists:
+    case Answer::version_changed:
+    case Answer::unsupported:
+    case Answer::too_large:
+    case Answer::no_target:
+    case Answer::bad_request:
+    case Answer::client_error:
+        return true;
+    case Answer::denied:
+    case Answer::rate_limited:
+    case Answer::busy:
+    case Answer::failing:
+    case Answer::no_answer:
+        return false;
+    }
+    return false;
+}
+
+bool unanswered(Answer answer) {
+    return answer == Answer::no_answer || answer == Answer::busy || answer == Answer::failing;
+}
+
 } // namespace hr2scim::apply

@@ -28,6 +28,31 @@ enum class Result {
 // The one place that says what a failed call means.
 [[nodiscard]] Result classify(const scim::CallError& error);
 
+// What a failed call says beyond its Result: about the resource or the request. Decided here
+// only, beside classify(); nothing else in apply/ compares HTTP statuses.
+enum class Answer {
+    not_found,       // 404: the resource is not there (deleted, or never was)
+    exists,          // 409: it exists already (uniqueness)
+    version_changed, // 412: someone changed it since the version sent (If-Match)
+    unsupported,     // 405, 501: the target does not do this at all
+    too_large,       // 413
+    no_target,       // 400 noTarget: a PATCH path matching nothing (what it removes is gone)
+    bad_request,     // any other 400
+    client_error,    // any other 4xx about the request
+    denied,          // 401, 403: the credentials
+    rate_limited,    // 429
+    busy,            // 408, 503
+    failing,         // any other 5xx
+    no_answer,       // no HTTP answer at all (or not sent: the target was given up)
+};
+[[nodiscard]] Answer answer_of(long status, std::string_view scim_type = {});
+[[nodiscard]] Answer answer_of(const scim::CallError& error);
+// The request itself was refused (a 4xx not about credentials or load, or a 501): sending the
+// same again cannot help, but another form of it may.
+[[nodiscard]] bool refuses_the_request(Answer answer);
+// Nothing usable came back: no answer, busy or failing (not a 429, which says when to return).
+[[nodiscard]] bool unanswered(Answer answer);
+
 struct Outcome {
     const state::Operation* operation = nullptr;
     Result result = Result::done;

@@ -38,7 +38,7 @@ auto Executor::matching_version(const std::string& id, const std::string& versio
     -> decltype(send(std::string())) {
     const bool guarded = m_etag && !version.empty();
     auto answer = send(guarded ? version : std::string());
-    if (answer || !guarded || answer.error().status != 412) return answer;
+    if (answer || !guarded || answer_of(answer.error()) != Answer::version_changed) return answer;
     auto current = m_client.get_user(id);
     if (!current) return answer;
     const auto now = version_of(*current);
@@ -49,11 +49,13 @@ auto Executor::matching_version(const std::string& id, const std::string& versio
 }
 
 bool Executor::patch_refused(const scim::CallError& error) const {
-    if (error.status == 405 || error.status == 501) return true;
-    // Nothing but a 429 proves a target busy: on one that does not describe itself, a first
-    // PATCH answered 400 or 5xx is a probe that failed, not a storm to retry.
+    const Answer answer = answer_of(error);
+    if (answer == Answer::unsupported) return true;
+    // Nothing but a 429 or a 503 proves a target busy: on one that does not describe itself, a
+    // first PATCH answered 400 or another 5xx is a probe that failed, not a storm to retry.
     return !m_self_described && m_patch == Support::unknown &&
-           (error.status == 400 || (error.status >= 500 && error.status != 503));
+           (answer == Answer::bad_request || answer == Answer::no_target ||
+            answer == Answer::failing);
 }
 
 scim::CallResult<json> Executor::send_changes(const std::string& id,
@@ -97,7 +99,8 @@ scim::CallResult<json> Executor::replace(const std::string& id,
         const std::string version = m_etag ? version_of(*held).value_or("") : std::string();
         auto replaced =
             m_client.replace_user(id, scim::merge_managed(*held, body, changes), version);
-        if (replaced || replaced.error().status != 412 || attempt == 3) return replaced;
+        if (replaced || answer_of(replaced.error()) != Answer::version_changed || attempt == 3)
+            return replaced;
         spdlog::info("user {} changed on the target between reading and writing it (412); "
                      "reading it again",
                      id);
@@ -172,13 +175,13 @@ std::optional<Outcome> Executor::unverified_create(const state::Operation& opera
                                                    const std::string& id, const json& sent,
                                                    json& read) {
     auto held = m_client.get_user(id);
-    if (!held && held.error().status == 404) {
+    if (!held && answer_of(held.error()) == Answer::not_found) {
         // Some targets show a new user to reads a moment after answering its create.
         std::this_thread::sleep_for(std::chrono::seconds(1));
         held = m_client.get_user(id);
     }
     if (!held) {
-        if (held.error().status == 404)
+        if (answer_of(held.error()) == Answer::not_found)
             return failure(operation, Result::unknown,
                            "the target answered the create with id " + id +
                                ", which reads back as no user (404); the user is looked up on "
@@ -407,7 +410,7 @@ std::string Executor::pick_unique(state::Operation& operation, Outcome& failed) 
 Outcome Executor::update(const state::Operation& operation) {
     auto patched =
         send_changes(operation.scim_id, operation.changes, operation.body, operation.version);
-    if (!patched && patched.error().status == 404) {
+    if (!patched && answer_of(patched.error()) == Answer::not_found) {
         // Deleted on the target behind our back: the person is still in the source, so they
         // get their account again.
         spdlog::warn("{}: user {} no longer exists on the target; creating it again", operation.key,
@@ -447,7 +450,7 @@ Outcome Executor::deactivate(const state::Operation& operation) {
     }
     auto patched = send_changes(scim_id, operation.changes, operation.body,
                                 operation.resolve_first ? std::string() : operation.version);
-    if (!patched && patched.error().status == 404) {
+    if (!patched && answer_of(patched.error()) == Answer::not_found) {
         spdlog::warn("deactivate {}: user {} is already gone from the target", operation.key,
                      scim_id);
         Outcome outcome = saved(operation, scim_id, operation.body);
@@ -464,7 +467,8 @@ Outcome Executor::remove(const state::Operation& operation) {
         matching_version(operation.scim_id, operation.version, [&](const std::string& if_match) {
             return m_client.delete_user(operation.scim_id, if_match);
         });
-    if (!deleted && deleted.error().status != 404) return call_failure(operation, deleted.error());
+    if (!deleted && answer_of(deleted.error()) != Answer::not_found)
+        return call_failure(operation, deleted.error());
     Outcome outcome = saved(operation, operation.scim_id, operation.body);
     outcome.effect = Effect::forget;
     std::lock_guard lock(m_mutex);
