@@ -91,30 +91,40 @@ CLI::App* add_command(CLI::App& app, const char* name, const char* help, RunOpti
     return sub;
 }
 
-} // namespace
-
-int main_with_arguments(int argc, char** argv) {
-    CLI::App app{"hr2scim: keeps SCIM 2.0 applications' users in line with an HR source"};
-    app.set_version_flag("--version", std::string("hr2scim ") + HR2SCIM_VERSION);
-    app.require_subcommand(1);
-    app.fallthrough(); // the common options may come before or after the command
+// What the command line says, before it becomes RunOptions.
+struct CommandLine {
     RunOptions options;
     std::string as_of;
-    // The options every command takes live on the top level, so `hr2scim -c FILE plan` and
-    // `hr2scim plan -c FILE` are the same.
-    app.add_option("-c,--config", options.config, "the config file (YAML)")
+    std::string log_format;
+    std::string every; // run
+    std::string jitter;
+    bool show_all = false;
+    std::vector<std::string> hand_overs;
+};
+
+// The commands that share options beyond the common ones.
+struct Commands {
+    CLI::App* plan = nullptr;
+    CLI::App* apply = nullptr;
+    CLI::App* sync = nullptr;
+    CLI::App* service = nullptr;
+};
+
+// The options every command takes live on the top level, so `hr2scim -c FILE plan` and
+// `hr2scim plan -c FILE` are the same.
+void add_common_options(CLI::App& app, CommandLine& line) {
+    app.add_option("-c,--config", line.options.config, "the config file (YAML)")
         ->envname("HR2SCIM_CONFIG");
-    app.add_option("--log-level", options.log_level,
+    app.add_option("--log-level", line.options.log_level,
                    "trace, debug, info, warn or error (overrides the config)")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
-    app.add_option("--target", options.target,
+    app.add_option("--target", line.options.target,
                    "NAME: only this target, of a config with several (targets:)");
-    std::string log_format;
-    app.add_option("--log-format", log_format,
+    app.add_option("--log-format", line.log_format,
                    "text, json (one object a line) or journal (journald's fields and "
                    "priorities); default: journal under systemd, text otherwise")
         ->check(CLI::IsMember({"text", "json", "journal"}));
-    app.add_option("--as-of", as_of,
+    app.add_option("--as-of", line.as_of,
                    "decide scope and lifecycle dates as if it were this time (2026-12-01 or "
                    "2026-12-01T17:00:00Z)")
         ->check(CLI::Validator(
@@ -124,89 +134,97 @@ int main_with_arguments(int argc, char** argv) {
                            : "'" + text + "' is not an ISO 8601 date or time";
             },
             "TIME"));
+}
 
+Commands add_commands(CLI::App& app, CommandLine& line) {
+    Commands commands;
     add_command(app, "validate",
                 "check the config, the secrets, the mapping and the sources (it reads them, LDAP "
                 "and HR APIs "
                 "included); never contacts the target, never writes the state",
-                options, Command::validate);
-    auto* plan =
+                line.options, Command::validate);
+    commands.plan =
         add_command(app, "plan", "show what sync would change; sends nothing, writes nothing",
-                    options, Command::plan);
-    plan->add_flag("--detailed-exitcode", options.detailed_exitcode,
-                   "exit 4 when there are changes, 0 when none");
-    plan->add_option(
-        "--out", options.plan_out,
+                    line.options, Command::plan);
+    commands.plan->add_flag("--detailed-exitcode", line.options.detailed_exitcode,
+                            "exit 4 when there are changes, 0 when none");
+    commands.plan->add_option(
+        "--out", line.options.plan_out,
         "FILE: also write the plan as JSON, to review and then send with `hr2scim apply FILE`");
-    auto* apply_command =
+    commands.apply =
         add_command(app, "apply",
                     "send a plan written by `plan --out` exactly as reviewed, withheld operations "
                     "included; refuses if the config, the mapping or the state changed since",
-                    options, Command::apply);
-    apply_command->add_option("file", options.plan_file, "the plan file")->required();
-    auto* sync = add_command(app, "sync", "apply the plan to the target", options, Command::sync);
-    sync->add_flag("--reconcile", options.reconcile,
-                   "read every managed user back from the target and repair what changed or "
-                   "vanished behind hr2scim's back (one GET per user)");
+                    line.options, Command::apply);
+    commands.apply->add_option("file", line.options.plan_file, "the plan file")->required();
+    commands.sync =
+        add_command(app, "sync", "apply the plan to the target", line.options, Command::sync);
+    commands.sync->add_flag(
+        "--reconcile", line.options.reconcile,
+        "read every managed user back from the target and repair what changed or "
+        "vanished behind hr2scim's back (one GET per user)");
     auto* explain =
         add_command(app, "explain",
                     "show one record end to end: source values, each rule's result, the SCIM body "
                     "and the planned operation; writes nothing",
-                    options, Command::explain);
-    explain->add_option("key", options.key, "the record's source key (e.g. its employee id)")
+                    line.options, Command::explain);
+    explain->add_option("key", line.options.key, "the record's source key (e.g. its employee id)")
         ->required();
+    auto* status = add_command(app, "status",
+                               "the last runs of each target from the state, as a table, with the "
+                               "users it manages and its last success; writes nothing",
+                               line.options, Command::status);
+    status->add_option("--runs", line.options.status_runs, "N: runs shown per target (default 10)");
+    auto* history = add_command(app, "history",
+                                "what hr2scim did about one person, from the audit trail: when, "
+                                "which run, the operation, its outcome, what changed and why",
+                                line.options, Command::history);
+    history->add_option("key", line.options.key, "the person's source key (e.g. their employee id)")
+        ->required();
+    return commands;
+}
+
+CLI::App* add_service_command(CLI::App& app, CommandLine& line) {
     auto* service = add_command(
         app, "run",
         "the service loop: sync now and then every interval until SIGTERM; SIGHUP reloads the "
         "config (a bad one is refused and the last good one keeps running)",
-        options, Command::service);
-    LoopOptions loop;
-    std::string every;
-    std::string jitter;
+        line.options, Command::service);
     const CLI::Validator interval(
         [](const std::string& text) {
             return parse_interval(text) ? std::string()
                                         : "'" + text + "' is not an interval (90s, 15m, 1h, 1d)";
         },
         "INTERVAL");
-    service->add_option("--every", every, "INTERVAL: how often to sync (90s, 15m, 1h, 1d)")
+    service->add_option("--every", line.every, "INTERVAL: how often to sync (90s, 15m, 1h, 1d)")
         ->required()
         ->check(interval);
     service
-        ->add_option("--jitter", jitter,
+        ->add_option("--jitter", line.jitter,
                      "INTERVAL: wait up to this much longer, at random (default: a tenth of "
                      "--every), so that agents started together spread out")
         ->check(interval);
-    auto* status = add_command(app, "status",
-                               "the last runs of each target from the state, as a table, with the "
-                               "users it manages and its last success; writes nothing",
-                               options, Command::status);
-    status->add_option("--runs", options.status_runs, "N: runs shown per target (default 10)");
-    auto* history = add_command(app, "history",
-                                "what hr2scim did about one person, from the audit trail: when, "
-                                "which run, the operation, its outcome, what changed and why",
-                                options, Command::history);
-    history->add_option("key", options.key, "the person's source key (e.g. their employee id)")
-        ->required();
-    for (auto* sub : {sync, service})
-        sub->add_option("--report", options.report,
+    return service;
+}
+
+void add_shared_options(const Commands& commands, CommandLine& line) {
+    for (auto* sub : {commands.sync, commands.apply, commands.service})
+        sub->add_option("--report", line.options.report,
                         "FILE: write each run's JSON report there (mode 0600: it names people)");
-    bool show_all = false;
-    std::vector<std::string> hand_overs;
-    for (auto* sub : {plan, sync, service}) {
+    for (auto* sub : {commands.plan, commands.sync, commands.service}) {
         sub->add_option(
-            "--show", options.show_operations,
+            "--show", line.options.show_operations,
             "print at most N operations one by one, then a summary by kind (default 100)");
-        sub->add_flag("--show-all", show_all, "print every operation of the plan");
-        sub->add_flag("-q,--quiet", options.quiet,
+        sub->add_flag("--show-all", line.show_all, "print every operation of the plan");
+        sub->add_flag("-q,--quiet", line.options.quiet,
                       "for cron: no operation listing, no progress line, warnings and errors "
                       "only in the log");
     }
-    for (auto* sub : {plan, sync}) {
-        sub->add_option("--approve-withheld", options.approve_withheld,
+    for (auto* sub : {commands.plan, commands.sync}) {
+        sub->add_option("--approve-withheld", line.options.approve_withheld,
                         "DIGEST: send the deactivations and deletions a safety gate withheld, if "
                         "they are still exactly the set the plan named by this digest");
-        sub->add_option("--hand-over", hand_overs,
+        sub->add_option("--hand-over", line.hand_overs,
                         "OLD=NEW: a re-hire under a new key takes over the account of the key that "
                         "left (repeatable)")
             ->check(CLI::Validator(
@@ -217,14 +235,16 @@ int main_with_arguments(int argc, char** argv) {
                                : "'" + text + "' is not OLD=NEW";
                 },
                 "OLD=NEW"));
-        sub->add_option("--max-deactivations", options.max_deactivations,
+        sub->add_option("--max-deactivations", line.options.max_deactivations,
                         "allow up to N deactivations in this run, overriding the safety limits");
         sub->add_flag(
-            "--allow-shrink", options.allow_shrink,
+            "--allow-shrink", line.options.allow_shrink,
             "accept a source that shrank more than source.max_shrink_percent, for this run");
     }
+}
 
-    if (auto unknown = unknown_command(argc, argv)) return usage_error(*unknown);
+// An exit code when the command line is wrong or asked for help or the version.
+std::optional<int> parse(CLI::App& app, int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& help) {
@@ -241,32 +261,60 @@ int main_with_arguments(int argc, char** argv) {
     } catch (const CLI::ParseError& error) {
         return usage_error(error.what());
     }
-    if (options.config.empty())
-        return usage_error("--config is required (or set HR2SCIM_CONFIG), e.g. hr2scim plan -c "
-                           "/etc/hr2scim/config.yaml");
-    if (!as_of.empty()) options.as_of = mappings::parse_instant(as_of);
-    if (show_all) options.show_operations = SIZE_MAX;
+    return std::nullopt;
+}
+
+// What the flags imply for the run's options.
+void finish_options(CommandLine& line) {
+    auto& options = line.options;
+    if (!line.as_of.empty()) options.as_of = mappings::parse_instant(line.as_of);
+    if (line.show_all) options.show_operations = SIZE_MAX;
     if (options.quiet) {
         options.show_operations = 0;
         if (options.log_level.empty()) options.log_level = "warn";
     }
-    for (const auto& pair : hand_overs)
+    for (const auto& pair : line.hand_overs)
         options.hand_overs.emplace_back(pair.substr(0, pair.find('=')),
                                         pair.substr(pair.find('=') + 1));
-    set_up_logging(choose_log_format(log_format));
-    RedactingBuffer redacted(std::cout);
-    std::ostream out(&redacted);
-    if (options.command != Command::service)
-        return static_cast<int>(run_reporting_errors(options, out));
-    loop.every = *parse_interval(every);
-    loop.jitter = jitter.empty() ? loop.every / 10 : *parse_interval(jitter);
+}
+
+int run_service(const CommandLine& line, std::ostream& out) {
+    LoopOptions loop;
+    loop.every = *parse_interval(line.every);
+    loop.jitter = line.jitter.empty() ? loop.every / 10 : *parse_interval(line.jitter);
     if (loop.every < std::chrono::seconds(1)) return usage_error("--every must be at least 1s");
     try {
-        return static_cast<int>(run_loop(options, loop, out));
+        return static_cast<int>(run_loop(line.options, loop, out));
     } catch (const std::exception& error) {
         spdlog::error("{}", error.what());
     }
     return static_cast<int>(ExitCode::failed);
+}
+
+} // namespace
+
+int main_with_arguments(int argc, char** argv) {
+    CLI::App app{"hr2scim: keeps SCIM 2.0 applications' users in line with an HR source"};
+    app.set_version_flag("--version", std::string("hr2scim ") + HR2SCIM_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough(); // the common options may come before or after the command
+    CommandLine line;
+    add_common_options(app, line);
+    auto commands = add_commands(app, line);
+    commands.service = add_service_command(app, line);
+    add_shared_options(commands, line);
+    if (auto unknown = unknown_command(argc, argv)) return usage_error(*unknown);
+    if (auto code = parse(app, argc, argv)) return *code;
+    if (line.options.config.empty())
+        return usage_error("--config is required (or set HR2SCIM_CONFIG), e.g. hr2scim plan -c "
+                           "/etc/hr2scim/config.yaml");
+    finish_options(line);
+    set_up_logging(choose_log_format(line.log_format));
+    RedactingBuffer redacted(std::cout);
+    std::ostream out(&redacted);
+    if (line.options.command != Command::service)
+        return static_cast<int>(run_reporting_errors(line.options, out));
+    return run_service(line, out);
 }
 
 } // namespace hr2scim::agent

@@ -217,6 +217,116 @@ void read_reconcile_every(const Reader& reader, const YAML::Node& node, TargetCo
     }
 }
 
+void read_oauth2(const Reader& reader, const YAML::Node& node, TargetConfig& target) {
+    if (!target.token_env.empty() || !target.token_file.empty())
+        throw ConfigError(reader.where(node) +
+                          "target.auth oauth2 gets its token from token_url; remove "
+                          "token_env and token_file");
+    if (!node["token_url"] || !node["client_id"])
+        throw ConfigError(reader.where(node) + "target.auth oauth2 needs token_url and client_id");
+    target.token_url = reader.text(node["token_url"], "target.token_url");
+    if (!target.token_url.starts_with("https://") && !target.token_url.starts_with("http://"))
+        throw ConfigError(reader.where(node["token_url"]) +
+                          "target.token_url must start with https://");
+    reader.plain_url(node["token_url"], target.token_url, "target.token_url");
+    target.client_id = reader.text(node["client_id"], "target.client_id");
+    if (node["client_secret_env"])
+        target.client_secret_env =
+            reader.text(node["client_secret_env"], "target.client_secret_env");
+    if (node["client_secret_file"])
+        target.client_secret_file =
+            reader.path(node["client_secret_file"], "target.client_secret_file");
+    if (target.client_secret_env.empty() == target.client_secret_file.empty())
+        throw ConfigError(reader.where(node) + "target.auth oauth2 needs exactly one of "
+                                               "client_secret_env or client_secret_file");
+    if (node["scope"]) target.scope = reader.text(node["scope"], "target.scope");
+}
+
+void read_basic(const Reader& reader, const YAML::Node& node, TargetConfig& target) {
+    if (!target.token_env.empty() || !target.token_file.empty())
+        throw ConfigError(reader.where(node) +
+                          "target.auth basic sends a user name and password; remove "
+                          "token_env and token_file");
+    if (!node["username"])
+        throw ConfigError(reader.where(node) + "target.auth basic needs username");
+    target.username = reader.text(node["username"], "target.username");
+    if (node["password_env"])
+        target.password_env = reader.text(node["password_env"], "target.password_env");
+    if (node["password_file"])
+        target.password_file = reader.path(node["password_file"], "target.password_file");
+    if (target.password_env.empty() == target.password_file.empty())
+        throw ConfigError(reader.where(node) +
+                          "target.auth basic needs exactly one of password_env or "
+                          "password_file");
+}
+
+// target.auth and its secrets: a bearer token, OAuth2 client credentials, or basic.
+void read_auth(const Reader& reader, const YAML::Node& node, TargetConfig& target) {
+    if (node["token_env"]) target.token_env = reader.text(node["token_env"], "target.token_env");
+    if (node["token_file"])
+        target.token_file = reader.path(node["token_file"], "target.token_file");
+    if (node["auth"]) target.auth = reader.text(node["auth"], "target.auth");
+    if (target.auth == "bearer") {
+        if (target.token_env.empty() == target.token_file.empty())
+            throw ConfigError(reader.where(node) +
+                              "target needs exactly one of token_env or token_file");
+    } else if (target.auth == "oauth2") {
+        read_oauth2(reader, node, target);
+    } else if (target.auth == "basic") {
+        read_basic(reader, node, target);
+    } else {
+        throw ConfigError(reader.where(node["auth"]) +
+                          "target.auth must be bearer, basic or oauth2");
+    }
+}
+
+// How it is reached and spoken to: TLS files, timeouts, limits, the profile, Bulk, the breaker.
+void read_connection(const Reader& reader, const YAML::Node& node, TargetConfig& target) {
+    if (node["client_certificate"])
+        target.client_certificate =
+            reader.path(node["client_certificate"], "target.client_certificate");
+    if (node["client_key"])
+        target.client_key = reader.path(node["client_key"], "target.client_key");
+    if (target.client_certificate.empty() != target.client_key.empty())
+        throw ConfigError(reader.where(node) +
+                          "target.client_certificate and target.client_key go together");
+    if (node["ca_file"]) target.ca_file = reader.path(node["ca_file"], "target.ca_file");
+    if (node["timeout_seconds"])
+        target.timeout = std::chrono::seconds(
+            reader.number<int>(node["timeout_seconds"], "target.timeout_seconds", 1, 3600));
+    if (node["max_retries"])
+        target.max_retries = reader.number<int>(node["max_retries"], "target.max_retries", 0, 20);
+    if (node["max_concurrency"])
+        target.max_concurrency =
+            reader.number<size_t>(node["max_concurrency"], "target.max_concurrency", 1, 256);
+    if (node["requests_per_second"])
+        target.requests_per_second = reader.number<double>(
+            node["requests_per_second"], "target.requests_per_second", 0.0, 100'000.0);
+    if (node["profile"]) {
+        const auto dialect = scim::dialect_named(reader.text(node["profile"], "target.profile"));
+        if (!dialect)
+            throw ConfigError(reader.where(node["profile"]) + "target.profile must be one of " +
+                              scim::dialect_names());
+        target.profile = *dialect;
+    }
+    if (node["bulk"]) target.bulk = reader.boolean(node["bulk"], "target.bulk");
+    if (node["breaker"]) read_breaker(reader, node["breaker"], target.breaker);
+    if (const auto& every = node["reconcile_every"]) read_reconcile_every(reader, every, target);
+}
+
+void read_operations(const Reader& reader, const YAML::Node& operations, TargetConfig& target) {
+    reader.check_keys(operations, "target.operations",
+                      {"create", "update", "deactivate", "delete"});
+    auto read = [&](const char* name, bool& value) {
+        if (operations[name])
+            value = reader.boolean(operations[name], std::string("target.operations.") + name);
+    };
+    read("create", target.operations.create);
+    read("update", target.operations.update);
+    read("deactivate", target.operations.deactivate);
+    read("delete", target.operations.remove);
+}
+
 void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& target) {
     reader.check_keys(node, "target",
                       {"name",
@@ -253,102 +363,9 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
             "target.url must start with https:// (or http:// for a local test server)");
     reader.plain_url(node["url"], target.url, "target.url");
     target.name = node["name"] ? reader.text(node["name"], "target.name") : "default";
-    if (node["token_env"]) target.token_env = reader.text(node["token_env"], "target.token_env");
-    if (node["token_file"])
-        target.token_file = reader.path(node["token_file"], "target.token_file");
-    if (node["auth"]) target.auth = reader.text(node["auth"], "target.auth");
-    if (target.auth == "bearer") {
-        if (target.token_env.empty() == target.token_file.empty())
-            throw ConfigError(reader.where(node) +
-                              "target needs exactly one of token_env or token_file");
-    } else if (target.auth == "oauth2") {
-        if (!target.token_env.empty() || !target.token_file.empty())
-            throw ConfigError(reader.where(node) +
-                              "target.auth oauth2 gets its token from token_url; remove "
-                              "token_env and token_file");
-        if (!node["token_url"] || !node["client_id"])
-            throw ConfigError(reader.where(node) +
-                              "target.auth oauth2 needs token_url and client_id");
-        target.token_url = reader.text(node["token_url"], "target.token_url");
-        if (!target.token_url.starts_with("https://") && !target.token_url.starts_with("http://"))
-            throw ConfigError(reader.where(node["token_url"]) +
-                              "target.token_url must start with https://");
-        reader.plain_url(node["token_url"], target.token_url, "target.token_url");
-        target.client_id = reader.text(node["client_id"], "target.client_id");
-        if (node["client_secret_env"])
-            target.client_secret_env =
-                reader.text(node["client_secret_env"], "target.client_secret_env");
-        if (node["client_secret_file"])
-            target.client_secret_file =
-                reader.path(node["client_secret_file"], "target.client_secret_file");
-        if (target.client_secret_env.empty() == target.client_secret_file.empty())
-            throw ConfigError(reader.where(node) + "target.auth oauth2 needs exactly one of "
-                                                   "client_secret_env or client_secret_file");
-        if (node["scope"]) target.scope = reader.text(node["scope"], "target.scope");
-    } else if (target.auth == "basic") {
-        if (!target.token_env.empty() || !target.token_file.empty())
-            throw ConfigError(reader.where(node) +
-                              "target.auth basic sends a user name and password; remove "
-                              "token_env and token_file");
-        if (!node["username"])
-            throw ConfigError(reader.where(node) + "target.auth basic needs username");
-        target.username = reader.text(node["username"], "target.username");
-        if (node["password_env"])
-            target.password_env = reader.text(node["password_env"], "target.password_env");
-        if (node["password_file"])
-            target.password_file = reader.path(node["password_file"], "target.password_file");
-        if (target.password_env.empty() == target.password_file.empty())
-            throw ConfigError(reader.where(node) +
-                              "target.auth basic needs exactly one of password_env or "
-                              "password_file");
-    } else {
-        throw ConfigError(reader.where(node["auth"]) +
-                          "target.auth must be bearer, basic or oauth2");
-    }
-    if (node["client_certificate"])
-        target.client_certificate =
-            reader.path(node["client_certificate"], "target.client_certificate");
-    if (node["client_key"])
-        target.client_key = reader.path(node["client_key"], "target.client_key");
-    if (target.client_certificate.empty() != target.client_key.empty())
-        throw ConfigError(reader.where(node) +
-                          "target.client_certificate and target.client_key go together");
-    if (node["ca_file"]) target.ca_file = reader.path(node["ca_file"], "target.ca_file");
-    if (node["timeout_seconds"])
-        target.timeout = std::chrono::seconds(
-            reader.number<int>(node["timeout_seconds"], "target.timeout_seconds", 1, 3600));
-    if (node["max_retries"])
-        target.max_retries = reader.number<int>(node["max_retries"], "target.max_retries", 0, 20);
-    if (node["max_concurrency"])
-        target.max_concurrency =
-            reader.number<size_t>(node["max_concurrency"], "target.max_concurrency", 1, 256);
-    if (node["requests_per_second"])
-        target.requests_per_second = reader.number<double>(
-            node["requests_per_second"], "target.requests_per_second", 0.0, 100'000.0);
-    if (node["profile"]) {
-        target.profile = reader.text(node["profile"], "target.profile");
-        static const std::set<std::string> k_profiles = {"auto", "rfc7644", "put_only", "minimal",
-                                                         "entra"};
-        if (!k_profiles.contains(target.profile))
-            throw ConfigError(reader.where(node["profile"]) +
-                              "target.profile must be one of auto, rfc7644, put_only, minimal, "
-                              "entra");
-    }
-    if (node["bulk"]) target.bulk = reader.boolean(node["bulk"], "target.bulk");
-    if (node["breaker"]) read_breaker(reader, node["breaker"], target.breaker);
-    if (const auto& every = node["reconcile_every"]) read_reconcile_every(reader, every, target);
-    if (const auto& operations = node["operations"]) {
-        reader.check_keys(operations, "target.operations",
-                          {"create", "update", "deactivate", "delete"});
-        auto read = [&](const char* name, bool& value) {
-            if (operations[name])
-                value = reader.boolean(operations[name], std::string("target.operations.") + name);
-        };
-        read("create", target.operations.create);
-        read("update", target.operations.update);
-        read("deactivate", target.operations.deactivate);
-        read("delete", target.operations.remove);
-    }
+    read_auth(reader, node, target);
+    read_connection(reader, node, target);
+    if (const auto& operations = node["operations"]) read_operations(reader, operations, target);
 }
 
 // An interval with its unit: 30m, 12h, 7d.

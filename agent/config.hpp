@@ -6,6 +6,7 @@
 #include "apply/breaker.hpp"
 #include "connectors/source.hpp"
 #include "http/auth.hpp"
+#include "scim/target_profile.hpp"
 #include "state/group_plan.hpp"
 #include "state/planner.hpp"
 #include "state/source_guard.hpp"
@@ -49,10 +50,8 @@ struct TargetConfig {
     int max_retries = 3;
     size_t max_concurrency = 8;     // operations in flight at once (target.max_concurrency)
     double requests_per_second = 0; // the target's rate limit; 0: none configured
-    // target.profile: how to talk to it. auto (what it says about itself), rfc7644 (PATCH and
-    // filters whatever it says), put_only (no PATCH), minimal (no PATCH, no filters), entra
-    // (PATCH written as Microsoft Entra ID writes it).
-    std::string profile = "auto";
+    // target.profile: how to talk to it (scim/target_profile.hpp says what each means).
+    scim::Dialect profile = scim::Dialect::automatic;
     bool bulk = true; // target.bulk: use Bulk requests where the target supports them
     apply::BreakerSettings breaker;
     state::OperationSwitches operations; // target.operations: which kinds of change it receives

@@ -49,7 +49,7 @@ struct RunOptions {
     // The run's instant for scope and lifecycle dates; the system clock when not given
     // (--as-of: rehearse a future day, or test with a fixed clock).
     std::optional<std::chrono::sys_seconds> as_of;
-    std::filesystem::path report; // sync, run --report FILE: the run's JSON report
+    std::filesystem::path report; // sync, apply, run --report FILE: the run's JSON report
     size_t status_runs = 10;      // status --runs N
     std::string target;           // --target NAME: only this target of a config with several
     // The service loop's accepted config; nullptr: read the files.

@@ -150,6 +150,62 @@ TEST_F(RunOutputsTest, ATargetThatIsDownIsAFailedRunInTheMetricsAndTheReport) {
     EXPECT_TRUE(written.contains("stopped_because"));
 }
 
+// `apply FILE` closes its run as a sync does: the report, the metrics, the run in `status`.
+TEST_F(RunOutputsTest, ApplyingAPlanFileWritesTheReportAndTheMetricsAsSyncDoes) {
+    ASSERT_EQ(sync_with_report().exit_code, 0);
+    write_csv(replace_once(example_csv(), "Principal Engineer", "Analytical Engineer"));
+    const auto plan_file = dir.path() / "reviewed.json";
+    ASSERT_EQ(hr2scim({"plan", "--out", plan_file.string()}, server.token()).exit_code, 0);
+    std::filesystem::remove(dir.path() / "report.json");
+    server.clear_requests();
+
+    auto applied =
+        hr2scim({"apply", plan_file.string(), "--report", (dir.path() / "report.json").string()},
+                server.token());
+    ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
+    auto samples = metrics();
+    EXPECT_EQ(samples[R"(hr2scim_runs_total{target="test",result="ok"})"], 2)
+        << "the sync and the apply";
+    EXPECT_EQ(samples[R"(hr2scim_operations_total{target="test",kind="update",outcome="done"})"],
+              static_cast<double>(server.count_requests("PATCH") + server.count_requests("PUT")));
+    EXPECT_EQ(samples[R"(hr2scim_operations_total{target="test",kind="update",outcome="done"})"],
+              1);
+    EXPECT_EQ(samples[R"(hr2scim_last_run_exit_code{target="test"})"], 0);
+    auto written = report();
+    EXPECT_EQ(written["command"], "apply");
+    EXPECT_EQ(written["result"], "ok");
+    EXPECT_EQ(written["plan"]["update"], 1);
+    EXPECT_EQ(written["applied"]["updated"], 1);
+    EXPECT_EQ(written["failures"].size(), 0U);
+    EXPECT_EQ(std::filesystem::status(dir.path() / "report.json").permissions() &
+                  std::filesystem::perms::others_read,
+              std::filesystem::perms::none)
+        << "it names people";
+}
+
+// A plan file whose target cannot be used is a failed run in the metrics and the report too.
+TEST_F(RunOutputsTest, ApplyingAPlanFileToATargetThatIsDownIsAFailedRun) {
+    ASSERT_EQ(sync_with_report().exit_code, 0);
+    write_csv(replace_once(example_csv(), "Principal Engineer", "Analytical Engineer"));
+    const auto plan_file = dir.path() / "reviewed.json";
+    ASSERT_EQ(hr2scim({"plan", "--out", plan_file.string()}, server.token()).exit_code, 0);
+    // The config's fingerprint is part of the plan: the target goes down, the config stays.
+    server.add_fault({{"discovery", true}, {"status", 401}, {"times", 100}});
+    server.add_fault({{"status", 401}, {"times", 100}});
+
+    auto applied =
+        hr2scim({"apply", plan_file.string(), "--report", (dir.path() / "report.json").string()},
+                server.token());
+    EXPECT_EQ(applied.exit_code, 1) << applied.out << applied.err;
+    auto samples = metrics();
+    EXPECT_EQ(samples[R"(hr2scim_runs_total{target="test",result="failed"})"], 1);
+    EXPECT_EQ(samples[R"(hr2scim_last_run_exit_code{target="test"})"], 1);
+    auto written = report();
+    EXPECT_EQ(written["command"], "apply");
+    EXPECT_EQ(written["result"], "failed");
+    EXPECT_TRUE(written.contains("stopped_because"));
+}
+
 TEST_F(RunOutputsTest, StatusWithoutRunsSaysSo) {
     auto status = hr2scim({"status"}, server.token());
     EXPECT_EQ(status.exit_code, 0) << status.err;

@@ -170,7 +170,7 @@ TEST(ConfigTargets, EachTargetHasItsOwnMappingSafetyAndSwitchesWithTheTopLevelAs
     EXPECT_EQ(each[1].target.name, "wiki");
     EXPECT_EQ(each[1].mapping, "/etc/hr2scim/wiki.yaml");
     EXPECT_EQ(each[1].safety.max_deactivations, 2U);
-    EXPECT_EQ(each[1].target.profile, "put_only");
+    EXPECT_EQ(each[1].target.profile, scim::Dialect::put_only);
     EXPECT_FALSE(each[1].target.operations.deactivate);
     EXPECT_TRUE(each[0].target.operations.deactivate);
     EXPECT_EQ(each[0].state, each[1].state) << "one state, keyed by target";

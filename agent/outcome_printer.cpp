@@ -1,0 +1,57 @@
+#include "agent/outcome_printer.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace hr2scim::agent {
+namespace {
+
+// Failures one by one (up to `show`), every adoption, and why the target was abandoned.
+// Even --quiet shows this many failures: they are what a cron mail is for.
+constexpr size_t k_failures_always_shown = 20;
+
+} // namespace
+
+void print_outcomes(std::ostream& out, const std::vector<apply::Outcome>& outcomes,
+                    const apply::Tally& result, size_t show) {
+    size_t shown = 0, failures = 0;
+    for (const auto& outcome : outcomes) {
+        if (!outcome.adoption.empty())
+            out << "  = " << outcome.operation->key << ": " << outcome.adoption << '\n';
+        const bool abandoned_skip =
+            result.abandoned && outcome.result == apply::Result::skipped &&
+            outcome.message.starts_with("not sent: the target was abandoned");
+        if (outcome.result == apply::Result::done || abandoned_skip) continue;
+        ++failures;
+        if (shown++ < std::max<size_t>(show, k_failures_always_shown))
+            out << "  ! " << state::verb(outcome.operation->kind) << " " << outcome.operation->key
+                << ": " << outcome.message << '\n';
+    }
+    if (failures > std::max<size_t>(show, k_failures_always_shown))
+        out << "  ... and " << failures - std::max<size_t>(show, k_failures_always_shown)
+            << " more failures (each is in the log)\n";
+    if (result.abandoned) {
+        size_t not_sent = 0;
+        for (const auto& outcome : outcomes)
+            not_sent += outcome.result == apply::Result::skipped &&
+                        outcome.message.starts_with("not sent: the target was abandoned");
+        out << "The target could not be used (" << *result.abandoned << "); " << not_sent
+            << " further operations were not attempted.\n";
+    }
+}
+
+void print_summary(std::ostream& out, const std::string& target, const state::RunCounts& counts,
+                   const apply::Tally& result, double seconds) {
+    out << fmt::format(
+        "\nApplied to target \"{}\" in {:.2f} s: {} created, {} updated, {} deactivated, {} "
+        "reactivated, "
+        "{}{}{} unchanged, {} rejected, {} failed{}.\n",
+        target, seconds, counts.created, counts.updated, counts.deactivated, counts.reactivated,
+        result.deleted ? fmt::format("{} deleted, ", result.deleted) : "",
+        result.linked ? fmt::format("{} managers linked, ", result.linked) : "", counts.unchanged,
+        counts.rejected, counts.failed,
+        counts.withheld ? fmt::format(", {} deactivations and deletions withheld", counts.withheld)
+                        : "");
+}
+
+} // namespace hr2scim::agent

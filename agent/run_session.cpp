@@ -1,0 +1,79 @@
+#include "agent/run_session.hpp"
+
+#include "agent/output_file.hpp"
+#include "agent/run_metrics.hpp"
+#include "agent/run_report.hpp"
+#include "state/run_history.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace hr2scim::agent {
+
+ExitCode exit_code(const RunFacts& facts) {
+    if (facts.source_failed || facts.target_unusable || facts.abandoned || facts.groups_not_sent)
+        return ExitCode::failed;
+    if (facts.gate_stopped) return ExitCode::safety_stop;
+    if (facts.failed_operations + facts.rejected_records + facts.failed_joins +
+            facts.rejected_links >
+        0)
+        return ExitCode::partial;
+    if (facts.groups_withheld) return ExitCode::safety_stop;
+    if (facts.failed_group_changes > 0) return ExitCode::partial;
+    if (facts.changes_pending) return ExitCode::changes_pending;
+    return ExitCode::ok;
+}
+
+RunSession::RunSession(const Config& config, apply::RunRecorder& recorder,
+                       const std::string& command, const std::string& report_command,
+                       std::filesystem::path report, std::chrono::system_clock::time_point started)
+    : m_config(config), m_recorder(recorder),
+      m_report_command(report_command.empty() ? command : report_command),
+      m_report(std::move(report)), m_started(started), m_id(recorder.begin_run(command)) {}
+
+ExitCode RunSession::close(const ClosingRun& run) {
+    const auto code = exit_code(run.facts);
+    const auto by_kind = run.outcomes ? outcomes_by_kind(*run.outcomes) : nlohmann::json();
+    m_recorder.finish_run(m_id, run.counts, static_cast<int>(code),
+                          run.outcomes ? &by_kind : nullptr);
+    if (const auto pruned = m_recorder.prune_audit(m_config.audit_keep); pruned > 0)
+        spdlog::info("audit: {} entries older than {} days pruned", pruned,
+                     m_config.audit_keep.count());
+    write_outputs(run, code);
+    return code;
+}
+
+void RunSession::write_outputs(const ClosingRun& run, ExitCode code) const {
+    const RunReportInputs report{.target = m_config.target.name,
+                                 .command = m_report_command,
+                                 .run_id = m_id,
+                                 .started = m_started,
+                                 .finished = std::chrono::system_clock::now(),
+                                 .exit_code = static_cast<int>(code),
+                                 .records = run.counts.records,
+                                 .source_complete = run.counts.source_complete,
+                                 .rejections = run.rejections,
+                                 .plan = run.plan,
+                                 .outcomes = run.outcomes,
+                                 .tally = run.tally,
+                                 .stopped_because = run.stopped_because};
+    try {
+        if (!m_report.empty()) write_run_report(m_report, report);
+        if (!m_config.metrics_textfile.empty())
+            write_file_atomically(m_config.metrics_textfile,
+                                  prometheus_metrics(state::read_history(m_config.state, 20)),
+                                  0644);
+    } catch (const std::exception& error) {
+        spdlog::error("{}", error.what());
+    }
+}
+
+std::vector<apply::RejectedRecord>
+rejected_records(const std::vector<connectors::Rejection>& rejections) {
+    std::vector<apply::RejectedRecord> records;
+    records.reserve(rejections.size());
+    for (const auto& rejection : rejections)
+        records.push_back({rejection.origin, rejection.key, rejection.reason});
+    return records;
+}
+
+} // namespace hr2scim::agent

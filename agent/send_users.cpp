@@ -1,0 +1,67 @@
+#include "agent/send_users.hpp"
+
+#include "agent/progress.hpp"
+#include "apply/recorder.hpp"
+
+namespace hr2scim::agent {
+namespace {
+
+// Which source key owns each account, as the state says: an account is never handed to another.
+apply::AccountOwners owners_of(const state::StateSnapshot& snapshot, bool case_sensitive_keys) {
+    std::map<std::string, std::string> key_by_id;
+    for (const auto& resource : snapshot.resources)
+        if (!resource.scim_id.empty()) key_by_id[resource.scim_id] = resource.key;
+    return {std::move(key_by_id), case_sensitive_keys};
+}
+
+// Said once, here, and kept for the next runs: what the target's answers taught.
+void keep_learnt(const apply::Learnt& learnt, const scim::TargetProfile& profile,
+                 apply::RunRecorder& recorder, std::ostream& out) {
+    auto kept = profile.capabilities();
+    for (const auto& [path, evidence] : learnt.unkept)
+        if (kept.unkept.emplace(path, evidence).second)
+            out << "Learnt: the target does not keep " << path << " (" << evidence
+                << "); left out of what is sent and compared from now on\n";
+    if (!learnt.patch_refused.empty() && kept.patch_refused.empty()) {
+        kept.patch_refused = learnt.patch_refused;
+        out << "Learnt: the target does not take PATCH (" << learnt.patch_refused
+            << "); changes are read-modify-write PUTs from now on. Say `target.profile: "
+               "put_only` in the config to make it explicit\n";
+    }
+    if (learnt.member_cap > 0 && (kept.member_cap == 0 || learnt.member_cap < kept.member_cap)) {
+        kept.member_cap = learnt.member_cap;
+        kept.member_cap_evidence = learnt.member_cap_evidence;
+        out << "Learnt: the target takes at most " << learnt.member_cap
+            << " members in one group request (" << learnt.member_cap_evidence
+            << "); group changes are sent in requests of that size from now on. Set "
+               "`target.max_member_changes_per_patch` to say so\n";
+    }
+    recorder.remember_capabilities(scim::to_json(kept));
+}
+
+} // namespace
+
+Sent send_users(const SendUsers& send, const state::StateSnapshot& snapshot,
+                const state::Plan& plan, const state::GroupPlan* groups,
+                const scim::TargetProfile& profile, std::ostream& out) {
+    const auto& config = send.config;
+    auto to_state = send.recorder.outcomes(send.run_id, send.now);
+    ProgressLine progress(to_state, plan.operations.size(),
+                          !send.quiet && ProgressLine::stderr_is_terminal(), stderr);
+    // The executor still takes the profile as capabilities.
+    apply::Executor executor(send.client, progress, owners_of(snapshot, config.case_sensitive_keys),
+                             {config.target.breaker, config.target.max_concurrency,
+                              profile.capabilities(), config.target.bulk,
+                              config.case_sensitive_keys});
+    Sent sent;
+    sent.outcomes = executor.run(plan);
+    sent.tally = apply::tally(sent.outcomes, executor.abandoned());
+    if (groups && !groups->operations.empty()) // members need the ids the users' run recorded
+        sent.groups = apply::tally(
+            executor.run_groups(*groups, send.store.snapshot(config.target.name, false).resources));
+    if (const auto learnt = executor.learnt(); !learnt.empty())
+        keep_learnt(learnt, profile, send.recorder, out);
+    return sent;
+}
+
+} // namespace hr2scim::agent

@@ -1,0 +1,379 @@
+#include "agent/sync.hpp"
+
+#include "agent/approval.hpp"
+#include "agent/drift_repair.hpp"
+#include "agent/group_report.hpp"
+#include "agent/hand_over.hpp"
+#include "agent/left_out_attributes.hpp"
+#include "agent/outcome_printer.hpp"
+#include "agent/plan_files.hpp"
+#include "agent/plan_policy.hpp"
+#include "agent/plan_printer.hpp"
+#include "agent/read_and_map.hpp"
+#include "agent/run_lock.hpp"
+#include "agent/run_session.hpp"
+#include "agent/send_users.hpp"
+#include "agent/target_checks.hpp"
+#include "agent/target_connection.hpp"
+#include "apply/run_recorder.hpp"
+#include "apply/stop_request.hpp"
+#include "scim/write_check.hpp"
+#include "state/group_plan.hpp"
+#include "state/planner.hpp"
+#include "state/state_store.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <spdlog/spdlog.h>
+#include <tuple>
+
+namespace hr2scim::agent {
+namespace {
+
+// One plan or sync of one target, step by step; the steps share what the run has read.
+class PlanOrSync {
+  public:
+    PlanOrSync(const Prepared& prepared, const RunOptions& options, std::ostream& out)
+        : m_prepared(prepared), m_config(prepared.config), m_options(options), m_out(out),
+          m_sync(options.command == Command::sync),
+          // plan reads the state without creating or migrating it; sync owns it for the run.
+          m_lock(m_config.state, m_sync ? RunLock::Mode::exclusive : RunLock::Mode::shared) {}
+
+    ExitCode run();
+
+  private:
+    void open_state();
+    void read_state_and_source();
+    [[nodiscard]] FinishMapped pack_at_a_glance(std::optional<scim::Capabilities> known);
+    [[nodiscard]] MappedSource map_source(const std::optional<scim::Capabilities>& known);
+    void hand_over();
+    bool connect();
+    [[nodiscard]] std::optional<scim::Capabilities> known() const;
+    [[nodiscard]] state::Plan make_plan();
+    void fill_bodies(const state::PlanPolicy& policy);
+    [[nodiscard]] bool needs_target() const;
+    void plan_again_for_target();
+    bool plan_groups();
+    [[nodiscard]] ExitCode finish_plan();
+    [[nodiscard]] ExitCode close_unusable(const state::Plan* plan);
+    [[nodiscard]] ExitCode send();
+    void record_reads();
+    [[nodiscard]] state::RunCounts run_counts(const apply::Tally& result) const;
+    [[nodiscard]] RunFacts sync_facts(const apply::Tally& result,
+                                      const std::optional<apply::GroupResults>& groups) const;
+    [[nodiscard]] std::string run_command() const {
+        return m_reconciling ? "sync --reconcile" : "sync";
+    }
+
+    const Prepared& m_prepared;
+    const Config& m_config;
+    const RunOptions& m_options;
+    std::ostream& m_out;
+    const bool m_sync;
+    RunLock m_lock;
+    http::Credentials m_credentials;
+    std::optional<state::StateStore> m_store;     // sync only
+    std::optional<apply::RunRecorder> m_recorder; // sync only
+    std::chrono::system_clock::time_point m_wall_started;
+    bool m_reconciling = false;
+    bool m_at_a_glance = false;
+    state::StateSnapshot m_snapshot;
+    std::optional<scim::Capabilities> m_cached; // what the target said about itself last time
+    std::optional<state::StoredIndex> m_index;
+    std::atomic<bool> m_released = false; // bodies of people unchanged at a glance were let go
+    MappedSource m_mapped;
+    // The target is contacted only when there is something to read back or to send: a run
+    // with nothing to do sends no request at all.
+    std::optional<Connection> m_target;
+    std::optional<scim::TargetProfile> m_profile;
+    std::optional<Drift> m_drift;
+    state::Plan m_plan;
+    std::optional<state::GroupPlan> m_group_plan;
+};
+
+ExitCode PlanOrSync::run() {
+    open_state();
+    read_state_and_source();
+    if (!m_options.hand_overs.empty()) hand_over();
+    // What the target said about itself last time: its missing attributes are left out of
+    // the plan before anyone asks it again (plan included).
+    if (m_cached && !m_at_a_glance) leave_out_unknown(*m_cached, m_mapped, m_snapshot);
+    if (m_reconciling) {
+        if (!connect()) return close_unusable(nullptr);
+        leave_out_unknown(m_profile->capabilities(), m_mapped, m_snapshot);
+        m_drift = read_back(m_target->client, m_snapshot, m_prepared.mapping, m_out);
+    }
+    guard_completeness(m_mapped, m_snapshot.last_complete_read(m_prepared.source->describe()),
+                       m_config.source_guards, m_options.allow_shrink);
+    m_plan = make_plan();
+    if (m_sync && !m_target && needs_target()) {
+        if (!connect()) return close_unusable(&m_plan);
+        plan_again_for_target();
+    }
+    if (m_drift) mark_repairs(m_plan, *m_drift, *m_recorder);
+    bool approved = approve_withheld(m_plan, m_options, m_out);
+    print_plan(m_out, m_plan, m_config.target.name, m_options.show_operations);
+    if (!m_prepared.mapping.groups.empty()) {
+        approved = plan_groups() || approved;
+        if (m_sync && !m_target && !m_group_plan->operations.empty() && !connect())
+            return close_unusable(&m_plan);
+    }
+    if (!m_options.approve_withheld.empty() && !approved)
+        refuse_approval(m_plan, m_group_plan ? &*m_group_plan : nullptr, m_options, m_out);
+    print_rejections(m_out, m_mapped, m_options.show_operations);
+    if (!m_sync) return finish_plan();
+    if (auto why = apply::stop_requested()) {
+        spdlog::warn("stopped before sending anything ({})", *why);
+        return ExitCode::failed;
+    }
+    return send();
+}
+
+void PlanOrSync::open_state() {
+    if (m_sync) {
+        if (auto problem = target_problem(m_config.target))
+            throw ConfigError(*problem); // before any work
+        m_credentials = resolve_credentials(m_config.target);
+        m_store.emplace(m_config.state);
+        m_recorder.emplace(*m_store, m_config.target.name, m_config.audit_sensitive);
+    }
+    m_wall_started = std::chrono::system_clock::now();
+    m_reconciling =
+        m_sync && (m_options.reconcile || reconcile_due(m_config.target, *m_store, m_prepared.now));
+    // At scale: the state is read without bodies, each person is packed with a fingerprint as
+    // soon as mapped, and only those whose fingerprint differs from the state's are diffed.
+    // Reconciling compares every body, and hand-overs move keys: both read everything.
+    m_at_a_glance = !m_reconciling && m_options.hand_overs.empty();
+}
+
+void PlanOrSync::read_state_and_source() {
+    const auto& name = m_config.target.name;
+    m_snapshot = m_store ? m_store->snapshot(name, !m_at_a_glance)
+                         : state::StateStore::read_snapshot(m_config.state, name, !m_at_a_glance);
+    if (m_snapshot.target_capabilities)
+        m_cached = scim::capabilities_from_state(*m_snapshot.target_capabilities);
+    m_mapped = map_source(m_cached);
+}
+
+// Each person is packed as soon as mapped; what the target said it lacks, or was seen not to
+// keep, is left out before the fingerprint is taken.
+FinishMapped PlanOrSync::pack_at_a_glance(std::optional<scim::Capabilities> known) {
+    m_index.emplace(m_snapshot.resources, m_config.case_sensitive_keys);
+    auto unkept = known ? scim::unkept_paths(*known) : std::set<std::string>();
+    return [this, known = std::move(known), unkept = std::move(unkept)](
+               scim::DesiredResource& desired, const std::vector<scim::AttributePath>& kept_paths) {
+        if (known && known->user_attributes)
+            (void)scim::drop_unknown_attributes(desired.body, *known->user_attributes);
+        (void)scim::drop_attributes(desired.body, unkept);
+        state::pack_for_planning(
+            desired, desired.manager_key ? m_index->scim_id(*desired.manager_key) : nullptr);
+        // Joined sources were read first: the paths a failed one keeps are known.
+        if (state::unchanged_at_a_glance(desired, *m_index, kept_paths)) {
+            desired.let_go(); // planning needs its fingerprint only
+            m_released = true;
+        }
+    };
+}
+
+MappedSource PlanOrSync::map_source(const std::optional<scim::Capabilities>& known) {
+    return read_and_map(
+        m_prepared, [&](const std::string& id) { return m_snapshot.last_complete_read(id); }, false,
+        m_at_a_glance ? pack_at_a_glance(known) : FinishMapped());
+}
+
+void PlanOrSync::hand_over() {
+    check_hand_overs(m_options, m_snapshot, m_mapped, m_config.case_sensitive_keys);
+    if (m_recorder) {
+        for (const auto& [old_key, new_key] : m_options.hand_overs)
+            if (!m_recorder->hand_over(stored_spelling(m_snapshot, old_key, m_config), new_key))
+                throw ConfigError("--hand-over " + old_key + "=" + new_key + ": the state changed");
+        m_snapshot = m_store->snapshot(m_config.target.name);
+    } else {
+        hand_over_in(m_snapshot, m_options, m_config.case_sensitive_keys);
+    }
+    print_hand_overs(m_out, m_options);
+}
+
+bool PlanOrSync::connect() {
+    if (!m_target) {
+        m_target.emplace(m_config, m_credentials);
+        m_profile =
+            preflight(m_config.target, m_target->client, m_out, m_snapshot.target_capabilities);
+        if (m_profile) m_recorder->remember_capabilities(scim::to_json(m_profile->capabilities()));
+    }
+    return m_profile.has_value();
+}
+
+std::optional<scim::Capabilities> PlanOrSync::known() const {
+    return m_profile ? std::optional(m_profile->capabilities()) : m_cached;
+}
+
+state::Plan PlanOrSync::make_plan() {
+    auto policy = policy_for(m_prepared, m_options, m_mapped);
+    policy.absences = m_snapshot.absences;
+    if (m_at_a_glance) fill_bodies(policy);
+    const auto started = std::chrono::steady_clock::now();
+    const auto* index = m_at_a_glance ? &*m_index : nullptr;
+    auto made = state::make_plan(m_mapped.desired, m_snapshot.resources, policy, index);
+    if (note_departed_managers(policy, made.rejected_links, m_config))
+        made = state::make_plan(m_mapped.desired, m_snapshot.resources, policy, index);
+    spdlog::info("planned {} operations for {} people in {:.2f} s", made.operations.size(),
+                 m_mapped.desired.size(),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    return made;
+}
+
+// The bodies planning will read.
+void PlanOrSync::fill_bodies(const state::PlanPolicy& policy) {
+    auto which =
+        state::resources_needing_bodies(m_mapped.desired, m_snapshot.resources, policy, &*m_index);
+    if (m_store) {
+        m_store->fill_bodies(m_config.target.name, m_snapshot.resources, which);
+    } else {
+        state::StateStore::read_bodies(m_config.state, m_config.target.name, m_snapshot.resources,
+                                       which);
+    }
+    leave_out_of_stored(known(), m_snapshot.resources);
+}
+
+bool PlanOrSync::needs_target() const {
+    const bool approving = !m_options.approve_withheld.empty() && !m_plan.withheld.empty();
+    return !m_plan.operations.empty() || approving;
+}
+
+// What the target says now may differ from what it said last time: the plan is made again
+// with what it lacks left out.
+void PlanOrSync::plan_again_for_target() {
+    const auto& capabilities = m_profile->capabilities();
+    const bool same = m_cached && scim::to_json(*m_cached) == scim::to_json(capabilities);
+    if (m_at_a_glance && !same && m_released) {
+        m_mapped = map_source(capabilities); // bodies let go of may hold what it lacks
+        leave_out_of_stored(capabilities, m_snapshot.resources);
+        m_plan = make_plan();
+    } else if (!same && leave_out_unknown(capabilities, m_mapped, m_snapshot)) {
+        m_plan = make_plan();
+    }
+}
+
+// True when an approval released the groups' withheld changes.
+bool PlanOrSync::plan_groups() {
+    const auto desired_groups =
+        state::collect_groups(m_mapped.desired, m_config.case_sensitive_keys);
+    const auto policy = policy_for(m_prepared, m_options, m_mapped);
+    m_group_plan = state::plan_groups({desired_groups, m_snapshot.groups, m_mapped.desired,
+                                       m_snapshot.resources, m_plan, policy.protected_keys,
+                                       policy.source_incomplete},
+                                      m_config.groups);
+    if (m_drift) mark_group_repairs(*m_group_plan, *m_drift);
+    const bool approved = approve_withheld(*m_group_plan, m_options, m_out);
+    print_group_plan(m_out, m_prepared.mapping, tally_groups(m_mapped.desired), *m_group_plan);
+    return approved;
+}
+
+ExitCode PlanOrSync::finish_plan() {
+    if (!m_options.plan_out.empty()) {
+        write_plan_file(m_options.plan_out, m_plan, m_group_plan ? &*m_group_plan : nullptr,
+                        origin_of(m_prepared, m_snapshot), m_config.file, m_out);
+    }
+    return exit_code(
+        {.source_failed = !m_mapped.read.complete(),
+         .gate_stopped = m_plan.stopped_by_gate,
+         .changes_pending = m_options.detailed_exitcode && !m_plan.operations.empty()});
+}
+
+// A target that cannot be used ends the run before anything is sent; it is a run all the
+// same (the state, the metrics and the report count it). The state records it as a plain
+// sync, so that a reconcile stays due.
+ExitCode PlanOrSync::close_unusable(const state::Plan* plan) {
+    RunSession session(m_config, *m_recorder, "sync", run_command(), m_options.report,
+                       m_wall_started);
+    state::RunCounts counts;
+    counts.records = m_mapped.records;
+    counts.rejected = m_mapped.rejections.size();
+    counts.source_complete = m_mapped.read.complete();
+    return session.close({.facts = {.target_unusable = true},
+                          .counts = counts,
+                          .plan = plan,
+                          .rejections = &m_mapped.rejections,
+                          .stopped_because = "the target could not be used (the log says why)"});
+}
+
+ExitCode PlanOrSync::send() {
+    const auto started = std::chrono::steady_clock::now();
+    RunSession session(m_config, *m_recorder, run_command(), "", m_options.report, m_wall_started);
+    m_recorder->record_held_back(session.id(), m_plan, rejected_records(m_mapped.rejections));
+    std::vector<apply::Outcome> outcomes;
+    apply::Tally result;
+    std::optional<apply::GroupResults> groups_sent;
+    if (m_target) { // nothing to send otherwise
+        m_plan.unpack_bodies();
+        auto sent = send_users({m_config, m_target->client, *m_recorder, session.id(),
+                                m_prepared.now, m_options.quiet, *m_store},
+                               m_snapshot, m_plan, m_group_plan ? &*m_group_plan : nullptr,
+                               *m_profile, m_out);
+        outcomes = std::move(sent.outcomes);
+        result = sent.tally;
+        groups_sent = std::move(sent.groups);
+    }
+    record_reads();
+    const auto counts = run_counts(result);
+    const auto code = session.close({.facts = sync_facts(result, groups_sent),
+                                     .counts = counts,
+                                     .plan = &m_plan,
+                                     .outcomes = &outcomes,
+                                     .tally = &result,
+                                     .rejections = &m_mapped.rejections});
+    print_summary(
+        m_out, m_config.target.name, counts, result,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    if (m_snapshot.resources.empty() && result.adopted > 0) // a lost or mistyped state file
+        m_out << "no state: " << result.adopted << " existing accounts matched (looked up on the "
+              << "target and taken over, not created a second time)\n";
+    print_outcomes(m_out, outcomes, result, m_options.show_operations);
+    if (groups_sent) print_groups_sent(m_out, m_config.target.name, *groups_sent);
+    return code;
+}
+
+// What the next runs' guards compare with: complete reads and who is absent.
+void PlanOrSync::record_reads() {
+    if (m_mapped.read.complete())
+        m_recorder->record_complete_read(m_prepared.source->describe(), m_mapped.yielded);
+    if (m_plan.absences_counted) m_recorder->record_absences(m_plan.absences);
+    for (const auto& [id, count] : m_mapped.complete_reads)
+        m_recorder->record_complete_read(id, count);
+}
+
+state::RunCounts PlanOrSync::run_counts(const apply::Tally& result) const {
+    return {m_mapped.records,
+            result.created,
+            result.updated,
+            result.deactivated,
+            result.reactivated,
+            m_plan.unchanged,
+            m_mapped.rejections.size(),
+            result.failed + result.skipped,
+            m_plan.withheld.size(),
+            m_mapped.read.complete()};
+}
+
+RunFacts PlanOrSync::sync_facts(const apply::Tally& result,
+                                const std::optional<apply::GroupResults>& groups) const {
+    return {.source_failed = !m_mapped.read.complete(),
+            .abandoned = result.abandoned.has_value(),
+            .groups_not_sent = groups && groups->not_sent > 0,
+            .gate_stopped = m_plan.stopped_by_gate,
+            .groups_withheld = m_group_plan && !m_group_plan->withheld.empty(),
+            .failed_operations = result.failed + result.skipped,
+            .failed_group_changes = groups ? groups->failed : 0,
+            .rejected_records = m_mapped.rejections.size(),
+            .failed_joins = m_mapped.failed_joins.size(),
+            .rejected_links = m_plan.rejected_links.size()};
+}
+
+} // namespace
+
+ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::ostream& out) {
+    return PlanOrSync(prepared, options, out).run();
+}
+
+} // namespace hr2scim::agent

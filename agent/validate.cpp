@@ -1,0 +1,115 @@
+#include "agent/validate.hpp"
+
+#include "agent/group_report.hpp"
+#include "agent/plan_policy.hpp"
+#include "agent/plan_printer.hpp"
+#include "agent/run_lock.hpp"
+#include "agent/target_checks.hpp"
+#include "http/redact.hpp"
+#include "scim/discovery.hpp"
+#include "state/source_key.hpp"
+#include "state/state_store.hpp"
+
+#include <fmt/format.h>
+
+namespace hr2scim::agent {
+namespace {
+
+// Mapped attributes the target said it lacks, the last time a sync asked it (validate does
+// not contact the target).
+void print_attributes_the_target_lacks(std::ostream& out, const mappings::Mapping& mapping,
+                                       const state::StateSnapshot& snapshot) {
+    if (!snapshot.target_capabilities) {
+        out << "Target attributes: not known yet (sync asks the target before its first write)\n";
+        return;
+    }
+    const auto capabilities = scim::capabilities_from_state(*snapshot.target_capabilities);
+    for (const auto& [path, evidence] : capabilities.unkept)
+        out << "Target attributes: the target does not keep " << path << " (learnt: " << evidence
+            << "); sync leaves it out\n";
+    if (!capabilities.patch_refused.empty())
+        out << "Target PATCH: not used (learnt: " << capabilities.patch_refused
+            << "); set target.profile: put_only to say so\n";
+    if (!capabilities.user_attributes) {
+        out << "Target attributes: the target does not describe them (/Schemas)\n";
+        return;
+    }
+    std::vector<std::string> lacking;
+    for (const auto& path : managed_paths(mapping)) {
+        std::string plain = path; // emails[type eq "work"].value -> emails.value
+        for (auto open = plain.find('['); open != std::string::npos; open = plain.find('[')) {
+            auto close = plain.find(']', open);
+            plain.erase(open, close == std::string::npos ? std::string::npos : close - open + 1);
+        }
+        if (!scim::knows_attribute(*capabilities.user_attributes, plain)) lacking.push_back(path);
+    }
+    if (lacking.empty()) {
+        out << "Target attributes: the target has every mapped attribute\n";
+        return;
+    }
+    out << "Target attributes: the target lacks " << fmt::format("{}", fmt::join(lacking, ", "))
+        << " (as it said when a sync last asked); sync leaves them out\n";
+}
+
+} // namespace
+
+// Everything that can be checked before any write: config, mapping (loaded by prepare), the
+// target's secret and files (the target is not contacted), the state (read, never created),
+// the sources (read: this reaches LDAP and HR APIs) with their completeness guards.
+ExitCode validate(const Prepared& prepared, std::ostream& out) {
+    const auto& config = prepared.config;
+    std::vector<std::string> problems;
+    out << "Config  " << config.file.string() << ": valid\n";
+    out << "Mapping " << prepared.mapping.file.string() << ": valid ("
+        << prepared.mapping.rules.size() << " rules)\n";
+    auto target = target_problem(config.target);
+    out << "Target  \"" << config.target.name << "\" " << http::redact_url(config.target.url)
+        << ": "
+        << (target ? "NOT USABLE: " + *target
+                   : std::string("secret and files readable (not contacted)"))
+        << '\n';
+    if (target) problems.push_back(*target);
+    RunLock lock(config.state, RunLock::Mode::shared);
+    auto snapshot = state::StateStore::read_snapshot(config.state, config.target.name, false);
+    auto location = state_location_problem(config.state);
+    out << "State   " << config.state.string() << ": "
+        << (location ? "NOT USABLE: " + *location
+            : std::filesystem::exists(config.state)
+                ? std::to_string(snapshot.resources.size()) + " users known"
+                : std::string("not created yet (sync creates it)"))
+        << '\n';
+    if (location) problems.push_back(*location);
+    // validate counts people: their bodies go as soon as they are mapped.
+    auto mapped = read_and_map(
+        prepared, [&](const std::string& id) { return snapshot.last_complete_read(id); }, false,
+        [](scim::DesiredResource& desired, const auto&) { desired.let_go(); });
+    guard_completeness(mapped, snapshot.last_complete_read(prepared.source->describe()),
+                       config.source_guards, false);
+    out << "Source  " << prepared.source->describe() << ": " << mapped.records << " records, "
+        << mapped.desired.size() << " mapped\n";
+    print_group_tally(out, "Groups  ", prepared.mapping, tally_groups(mapped.desired));
+    print_rejections(out, mapped);
+    auto unknown_managers =
+        state::unknown_managers(mapped.desired, snapshot.resources, config.case_sensitive_keys);
+    state::PlanPolicy departed;
+    if (note_departed_managers(departed, unknown_managers, config))
+        std::erase_if(unknown_managers, [&](const state::RejectedLink& link) {
+            return departed.departed_managers.contains(
+                state::identity_key(link.manager_key, config.case_sensitive_keys));
+        });
+    print_rejected_links(out, unknown_managers);
+    print_attributes_the_target_lacks(out, prepared.mapping, snapshot);
+    if (!mapped.read.complete()) problems.emplace_back("the source failed");
+    if (!problems.empty()) {
+        out << "\nNOT VALID: " << problems.size()
+            << (problems.size() == 1 ? " problem" : " problems") << " above; sync would fail.\n";
+        return ExitCode::failed;
+    }
+    const bool clean =
+        mapped.rejections.empty() && mapped.failed_joins.empty() && unknown_managers.empty();
+    out << (clean ? "\nValid: sync can run.\n"
+                  : "\nValid, with the records above rejected: sync would leave them alone.\n");
+    return clean ? ExitCode::ok : ExitCode::partial;
+}
+
+} // namespace hr2scim::agent

@@ -1,0 +1,64 @@
+#pragma once
+// How a change is expressed for one target, decided once per run from what the target says
+// about itself (discovery), what the config says (target.profile) and what earlier runs learnt
+// from its answers. The only place that knows what a profile means: a dialect is a profile
+// here, not `if`s elsewhere.
+
+#include "scim/discovery.hpp"
+#include "scim/patch.hpp"
+
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace hr2scim::scim {
+
+// target.profile: auto (what the target says about itself), rfc7644 (PATCH and filters
+// whatever it says), put_only (no PATCH), minimal (no PATCH, no filters), entra (PATCH
+// written as Microsoft Entra ID writes it).
+enum class Dialect { automatic, rfc7644, put_only, minimal, entra };
+
+// "auto", "rfc7644", ...: the names target.profile takes.
+[[nodiscard]] std::string_view dialect_name(Dialect dialect);
+[[nodiscard]] std::optional<Dialect> dialect_named(std::string_view name);
+// The accepted names, "auto, rfc7644, put_only, minimal, entra", for an error message.
+[[nodiscard]] std::string dialect_names();
+
+class TargetProfile {
+  public:
+    // How a PATCH is written, known before the target is asked (the client is made with it).
+    [[nodiscard]] static PatchStyle patch_style(Dialect dialect);
+
+    // The profile of target `name` from what it said (`discovered`), what earlier runs learnt
+    // (`earlier`) and the config's `dialect`; says in the log how it will be spoken to.
+    [[nodiscard]] static TargetProfile make(const std::string& name, Dialect dialect,
+                                            Capabilities discovered,
+                                            const std::optional<Capabilities>& earlier);
+
+    [[nodiscard]] Dialect dialect() const { return m_dialect; }
+    [[nodiscard]] PatchStyle patch_style() const { return patch_style(m_dialect); }
+    [[nodiscard]] bool patch() const { return m_capabilities.patch; } // false: PUT
+    [[nodiscard]] bool filter() const { return m_capabilities.filter; }
+    [[nodiscard]] bool etag() const { return m_capabilities.etag; }
+    [[nodiscard]] bool bulk() const { return m_capabilities.bulk; }
+    // User attributes it does not keep (learnt): left out of what is sent and compared.
+    [[nodiscard]] std::set<std::string> unkept_paths() const;
+    // The most members one group PATCH may name; nothing while not known.
+    [[nodiscard]] std::optional<size_t> member_cap() const { return m_member_cap; }
+    // All of the above as the executor and the state take it.
+    [[nodiscard]] const Capabilities& capabilities() const { return m_capabilities; }
+
+  private:
+    TargetProfile(Dialect dialect, Capabilities capabilities)
+        : m_dialect(dialect), m_capabilities(std::move(capabilities)) {}
+
+    Dialect m_dialect;
+    Capabilities m_capabilities;
+    std::optional<size_t> m_member_cap;
+};
+
+// The paths of `capabilities.unkept`.
+[[nodiscard]] std::set<std::string> unkept_paths(const Capabilities& capabilities);
+
+} // namespace hr2scim::scim
