@@ -44,8 +44,11 @@ class TargetProfile {
     [[nodiscard]] bool bulk() const { return m_capabilities.bulk; }
     // User attributes it does not keep (learnt): left out of what is sent and compared.
     [[nodiscard]] std::set<std::string> unkept_paths() const;
-    // The most members one group PATCH may name; nothing while not known.
-    [[nodiscard]] std::optional<size_t> member_cap() const { return m_member_cap; }
+    // The most members one group PATCH may name, as a refusal taught; nothing while not known.
+    [[nodiscard]] std::optional<size_t> member_cap() const {
+        if (m_capabilities.member_cap == 0) return std::nullopt;
+        return m_capabilities.member_cap;
+    }
     // All of the above as the executor and the state take it.
     [[nodiscard]] const Capabilities& capabilities() const { return m_capabilities; }
 
@@ -55,7 +58,6 @@ class TargetProfile {
 
     Dialect m_dialect;
     Capabilities m_capabilities;
-    std::optional<size_t> m_member_cap;
 };
 
 // The paths of `capabilities.unkept`.
