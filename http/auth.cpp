@@ -19,7 +19,7 @@ std::string basic(const std::string& user, const std::string& password) {
 
 } // namespace
 
-Authenticator::Authenticator(Credentials credentials, HttpClient& http, RetryPolicy retry)
+Authenticator::Authenticator(Credentials credentials, Transport& http, RetryPolicy retry)
     : m_credentials(std::move(credentials)), m_http(http), m_retry(retry) {
     switch (m_credentials.kind) {
     case Credentials::Kind::none:

@@ -4,8 +4,8 @@
 // use, kept until shortly before it expires, and fetched again once when a request using it
 // is answered 401. Every secret, and every token as it arrives, joins the secret registry.
 
-#include "http/http_client.hpp"
 #include "http/retrying_sender.hpp"
+#include "http/transport.hpp"
 
 #include <chrono>
 #include <mutex>
@@ -34,7 +34,7 @@ class Authenticator {
   public:
     using Clock = std::chrono::steady_clock;
 
-    Authenticator(Credentials credentials, HttpClient& http, RetryPolicy retry);
+    Authenticator(Credentials credentials, Transport& http, RetryPolicy retry);
 
     // The Authorization header's value (empty for none), or why there is none. Thread-safe.
     [[nodiscard]] tl::expected<std::string, std::string> authorization();
@@ -46,7 +46,7 @@ class Authenticator {
     tl::expected<std::string, std::string> fetch_token();
 
     Credentials m_credentials;
-    HttpClient& m_http;
+    Transport& m_http;
     RetryPolicy m_retry;
     std::mutex m_mutex;
     std::string m_header; // the current one; never logged

@@ -154,11 +154,6 @@ bool configure(Transfer& transfer, const Request& request, const ClientOptions& 
 
 } // namespace
 
-const std::string* Response::header(const std::string& lower_name) const {
-    auto found = headers.find(lower_name);
-    return found == headers.end() ? nullptr : &found->second;
-}
-
 // The multi handle and the thread that drives it. Callers hand transfers over through
 // `waiting` and wake the thread; only the thread touches the multi handle after set-up.
 // Transfers are shared: a caller that stopped waiting leaves its transfer to the engine.

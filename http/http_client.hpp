@@ -5,39 +5,15 @@
 // any number of threads at once, and their requests share the client's connections (kept
 // alive between calls, HTTP/2-multiplexed where the server offers it).
 
+#include "http/transport.hpp"
+
 #include <chrono>
 #include <cstddef>
-#include <map>
 #include <memory>
 #include <string>
 #include <tl/expected.hpp>
-#include <utility>
-#include <vector>
 
 namespace hr2scim::http {
-
-struct Request {
-    std::string method;
-    std::string url;
-    std::vector<std::pair<std::string, std::string>> headers;
-    std::string body;
-};
-
-struct Response {
-    long status = 0;
-    std::map<std::string, std::string> headers; // names lower-cased
-    std::string body;                           // decoded when it came compressed
-
-    [[nodiscard]] const std::string* header(const std::string& lower_name) const;
-};
-
-// The request never reached an HTTP answer: DNS, connect, TLS, timeout.
-struct TransportError {
-    std::string message;
-    // Refused here, before anything was sent (too large, a URL libcurl cannot use): sending it
-    // again cannot help, so it is never retried.
-    bool local = false;
-};
 
 // What one request may carry. Values taken from answers (next links, cursors, tokens, ids,
 // ETags) end up in URLs and headers; past these sizes the request is refused here, naming
@@ -61,16 +37,16 @@ struct ClientOptions {
 // past the limits above), or empty. Never shows the value: it may be a secret.
 [[nodiscard]] std::string request_problem(const Request& request);
 
-class HttpClient {
+class HttpClient final : public Transport {
   public:
     explicit HttpClient(ClientOptions options);
-    ~HttpClient();
+    ~HttpClient() override;
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;
 
     // Thread-safe; blocks until the answer (or the transport error) is there, and never past
     // connect_timeout + request_timeout (and a few seconds): then it is "no answer".
-    [[nodiscard]] tl::expected<Response, TransportError> send(const Request& request);
+    [[nodiscard]] tl::expected<Response, TransportError> send(const Request& request) override;
 
   private:
     struct Engine;

@@ -1,6 +1,6 @@
 #include "http/retry.hpp"
 
-#include "http/http_client.hpp"
+#include "http/transport.hpp"
 
 #include <algorithm>
 #include <charconv>

@@ -23,7 +23,7 @@ std::string seconds_text(std::chrono::milliseconds duration) {
 
 } // namespace
 
-Sent send_with_retries(HttpClient& client, const Request& request, const RetryPolicy& policy,
+Sent send_with_retries(Transport& client, const Request& request, const RetryPolicy& policy,
                        const Sleeper& sleeper,
                        const std::function<void(const RetryNotice&)>& on_retry,
                        Throttle* throttle) {

@@ -4,9 +4,9 @@
 // backoff and jitter, within a number of attempts and a budget in time. Used by every HTTP
 // component.
 
-#include "http/http_client.hpp"
 #include "http/retry.hpp"
 #include "http/throttle.hpp"
+#include "http/transport.hpp"
 
 #include <chrono>
 #include <functional>
@@ -34,7 +34,7 @@ struct Sent {
 
 // With a throttle, every attempt waits its turn there, a wait the server asks for pauses the
 // whole target, and abandoning the target ends the retries; the sleeper is then unused.
-[[nodiscard]] Sent send_with_retries(HttpClient& client, const Request& request,
+[[nodiscard]] Sent send_with_retries(Transport& client, const Request& request,
                                      const RetryPolicy& policy, const Sleeper& sleeper,
                                      const std::function<void(const RetryNotice&)>& on_retry,
                                      Throttle* throttle = nullptr);

@@ -36,8 +36,8 @@ std::string trim_trailing_slash(std::string url) {
 
 } // namespace
 
-std::optional<std::string> user_id_in_location(std::string_view location) {
-    constexpr std::string_view marker = "/Users/";
+std::optional<std::string> id_in_location(ResourceType type, std::string_view location) {
+    const std::string marker = std::string(endpoint(type)) + "/";
     const auto at = location.rfind(marker);
     if (at == std::string_view::npos) return std::nullopt;
     const auto tail = location.substr(at + marker.size());
@@ -45,7 +45,7 @@ std::optional<std::string> user_id_in_location(std::string_view location) {
     return http::url_decode(tail);
 }
 
-ScimClient::ScimClient(TargetEndpoint endpoint, http::HttpClient& http, http::RetryPolicy retry,
+ScimClient::ScimClient(TargetEndpoint endpoint, http::Transport& http, http::RetryPolicy retry,
                        double requests_per_second)
     : m_endpoint(std::move(endpoint)), m_http(http), m_retry(retry),
       m_throttle(requests_per_second), m_auth(m_endpoint.credentials, http, retry),
@@ -105,15 +105,20 @@ CallResult<nlohmann::json> ScimClient::call_json(const std::string& method, cons
                                                  const std::string& if_match, bool once) {
     auto response = call(method, path, body ? body->dump() : std::string(), if_match, once);
     if (!response) return tl::unexpected(response.error());
+    return json_answer(*response);
+}
+
+// The answer's body (an empty one is an empty object), with its version.
+CallResult<nlohmann::json> ScimClient::json_answer(const http::Response& response) {
     nlohmann::json answer = nlohmann::json::object();
-    if (!response->body.empty()) {
-        auto parsed = http::parse_json_body(response->body);
+    if (!response.body.empty()) {
+        auto parsed = http::parse_json_body(response.body);
         if (!parsed)
             return tl::unexpected(
-                CallError{response->status, {}, "the target's answer: " + parsed.error(), 1});
+                CallError{response.status, {}, "the target's answer: " + parsed.error(), 1});
         answer = std::move(*parsed);
     }
-    add_version(answer, *response);
+    add_version(answer, response);
     return answer;
 }
 
@@ -127,8 +132,8 @@ CallResult<nlohmann::json> ScimClient::get_json(const std::string& path) {
 
 CallResult<ScimClient::UserPage> ScimClient::list_users(size_t start_index, size_t count) {
     auto list = call_json("GET",
-                          "/Users?startIndex=" + std::to_string(start_index) +
-                              "&count=" + std::to_string(count),
+                          std::string(endpoint(ResourceType::user)) + "?startIndex=" +
+                              std::to_string(start_index) + "&count=" + std::to_string(count),
                           nullptr);
     if (!list) return tl::unexpected(list.error());
     UserPage page;
@@ -151,76 +156,52 @@ CallResult<ScimClient::UserPage> ScimClient::list_users(size_t start_index, size
     return page;
 }
 
-CallResult<nlohmann::json> ScimClient::create_user(const nlohmann::json& body) {
-    auto response = call("POST", "/Users", body.dump());
+// The path of one resource: its collection, then its id as one URL segment.
+std::string ScimClient::path_of(ResourceType type, const std::string& id) {
+    return std::string(endpoint(type)) + "/" + http::url_encode(id);
+}
+
+CallResult<nlohmann::json> ScimClient::create(ResourceType type, const nlohmann::json& body) {
+    auto response = call("POST", std::string(endpoint(type)), body.dump());
     if (!response) return tl::unexpected(response.error());
-    if (!response->body.empty()) {
-        auto parsed = http::parse_json_body(response->body);
-        if (!parsed)
-            return tl::unexpected(
-                CallError{response->status, {}, "the target's answer: " + parsed.error(), 1});
-        add_version(*parsed, *response);
-        return std::move(*parsed);
-    }
-    // 201 without a body: the new user is where Location says, under this base's /Users/.
+    if (!response->body.empty()) return json_answer(*response);
+    // 201 without a body: the new resource is where Location says, under this type's endpoint.
     const auto* location = response->header("location");
-    auto id = location ? user_id_in_location(*location) : std::nullopt;
+    auto id = location ? id_in_location(type, *location) : std::nullopt;
     if (!id) return nlohmann::json::object();
     // Read back, so that what is recorded is what the target holds under that id.
-    return get_user(*id);
+    return get(type, *id);
 }
 
-CallResult<nlohmann::json> ScimClient::get_user(const std::string& id) {
-    return call_json("GET", "/Users/" + http::url_encode(id), nullptr);
+CallResult<nlohmann::json> ScimClient::get(ResourceType type, const std::string& id) {
+    return call_json("GET", path_of(type, id), nullptr);
 }
 
-CallResult<nlohmann::json> ScimClient::replace_user(const std::string& id,
-                                                    const nlohmann::json& body,
-                                                    const std::string& if_match) {
-    return call_json("PUT", "/Users/" + http::url_encode(id), &body, if_match);
+CallResult<nlohmann::json> ScimClient::replace(ResourceType type, const std::string& id,
+                                               const nlohmann::json& body,
+                                               const std::string& if_match) {
+    return call_json("PUT", path_of(type, id), &body, if_match);
 }
 
-CallResult<nlohmann::json> ScimClient::patch_user(const std::string& id,
-                                                  const std::vector<PatchOperation>& operations,
-                                                  const std::string& if_match, bool once) {
+CallResult<nlohmann::json> ScimClient::patch(ResourceType type, const std::string& id,
+                                             const std::vector<PatchOperation>& operations,
+                                             const std::string& if_match, bool once) {
     auto request = patch_request(operations, m_endpoint.patch_style);
-    return call_json("PATCH", "/Users/" + http::url_encode(id), &request, if_match, once);
+    return call_json("PATCH", path_of(type, id), &request, if_match, once);
 }
 
-CallResult<void> ScimClient::delete_user(const std::string& id, const std::string& if_match) {
-    auto response = call("DELETE", "/Users/" + http::url_encode(id), {}, if_match);
+CallResult<void> ScimClient::remove(ResourceType type, const std::string& id,
+                                    const std::string& if_match) {
+    auto response = call("DELETE", path_of(type, id), {}, if_match);
     if (!response) return tl::unexpected(response.error());
     return {};
 }
 
-CallResult<std::vector<nlohmann::json>> ScimClient::find_users(const std::string& filter) {
-    return find("/Users", filter);
-}
-
-CallResult<std::vector<nlohmann::json>> ScimClient::find_groups(const std::string& filter) {
-    return find("/Groups", filter);
-}
-
-CallResult<nlohmann::json> ScimClient::create_group(const nlohmann::json& body) {
-    return call_json("POST", "/Groups", &body);
-}
-
-CallResult<nlohmann::json> ScimClient::patch_group(const std::string& id,
-                                                   const std::vector<PatchOperation>& operations) {
-    auto request = patch_request(operations, m_endpoint.patch_style);
-    return call_json("PATCH", "/Groups/" + http::url_encode(id), &request);
-}
-
-CallResult<void> ScimClient::delete_group(const std::string& id) {
-    auto response = call("DELETE", "/Groups/" + http::url_encode(id), {});
-    if (!response) return tl::unexpected(response.error());
-    return {};
-}
-
-CallResult<std::vector<nlohmann::json>> ScimClient::find(const std::string& collection,
+CallResult<std::vector<nlohmann::json>> ScimClient::find(ResourceType type,
                                                          const std::string& filter) {
-    auto list =
-        call_json("GET", collection + "?filter=" + http::url_encode(filter) + "&count=10", nullptr);
+    auto list = call_json(
+        "GET", std::string(endpoint(type)) + "?filter=" + http::url_encode(filter) + "&count=10",
+        nullptr);
     if (!list) return tl::unexpected(list.error());
     // A ListResponse, or (some targets) a bare JSON array. Anything else is not "nobody": an
     // answer that cannot be read must never look like an absent user, or a lost create would

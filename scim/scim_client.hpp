@@ -1,14 +1,18 @@
 #pragma once
-// Talks SCIM 2.0 to one target: Users create, read, replace, patch, delete and look-up; Groups
-// create, patch, delete and look-up.
+// Talks SCIM 2.0 to one target: create, read, replace, patch, delete and look-up, the same for
+// every resource type (scim/resource_type.hpp says where each lives).
 // Retries (429, 5xx, no answer) with backoff happen here, under one policy.
 
 #include "http/auth.hpp"
+// The real transport: callers (agent/run.cpp) build their client over an HttpClient and have
+// it from here.
 #include "http/http_client.hpp"
 #include "http/retry.hpp"
 #include "http/retrying_sender.hpp"
 #include "http/throttle.hpp"
+#include "http/transport.hpp"
 #include "scim/patch.hpp"
+#include "scim/resource_type.hpp"
 #include "scim/scim_error.hpp"
 
 #include <chrono>
@@ -36,39 +40,78 @@ using http::Sleeper;
 template <class T> using CallResult = tl::expected<T, CallError>;
 
 // The id in a Location such as https://app.example.com/scim/v2/Users/<id> (decoded), or
-// nothing when it does not end in /Users/<one segment>.
-[[nodiscard]] std::optional<std::string> user_id_in_location(std::string_view location);
+// nothing when it does not end in <the type's endpoint>/<one segment>.
+[[nodiscard]] std::optional<std::string> id_in_location(ResourceType type,
+                                                        std::string_view location);
+// kept for callers being moved to the typed calls
+[[nodiscard]] inline std::optional<std::string> user_id_in_location(std::string_view location) {
+    return id_in_location(ResourceType::user, location);
+}
 
 class ScimClient {
   public:
     // requests_per_second: the target's rate limit, shared by every thread using this client.
-    ScimClient(TargetEndpoint endpoint, http::HttpClient& http, http::RetryPolicy retry,
+    ScimClient(TargetEndpoint endpoint, http::Transport& http, http::RetryPolicy retry,
                double requests_per_second = 0);
 
-    [[nodiscard]] CallResult<nlohmann::json> create_user(const nlohmann::json& body);
-    [[nodiscard]] CallResult<nlohmann::json> get_user(const std::string& id);
+    // POST to the type's collection. A 201 without a body is read back from its Location.
+    [[nodiscard]] CallResult<nlohmann::json> create(ResourceType type, const nlohmann::json& body);
+    [[nodiscard]] CallResult<nlohmann::json> get(ResourceType type, const std::string& id);
     // if_match: the version the change is meant for (ETag); a target holding another version
     // answers 412. Empty: unconditional. Answers carry the new version in meta.version (from
     // the ETag header when the body lacks it).
-    [[nodiscard]] CallResult<nlohmann::json> replace_user(const std::string& id,
-                                                          const nlohmann::json& body,
-                                                          const std::string& if_match = {});
+    [[nodiscard]] CallResult<nlohmann::json> replace(ResourceType type, const std::string& id,
+                                                     const nlohmann::json& body,
+                                                     const std::string& if_match = {});
     // 200 gives the new resource, 204 an empty object. `once`: a probe, sent once, whatever
     // the answer (only a 429's wait is honoured).
+    [[nodiscard]] CallResult<nlohmann::json> patch(ResourceType type, const std::string& id,
+                                                   const std::vector<PatchOperation>& operations,
+                                                   const std::string& if_match = {},
+                                                   bool once = false);
+    [[nodiscard]] CallResult<void> remove(ResourceType type, const std::string& id,
+                                          const std::string& if_match = {});
+    // Resources matching a filter (for `eq` look-ups: one page is enough).
+    [[nodiscard]] CallResult<std::vector<nlohmann::json>> find(ResourceType type,
+                                                               const std::string& filter);
+
+    // kept for callers being moved to the typed calls
+    [[nodiscard]] CallResult<nlohmann::json> create_user(const nlohmann::json& body) {
+        return create(ResourceType::user, body);
+    }
+    [[nodiscard]] CallResult<nlohmann::json> get_user(const std::string& id) {
+        return get(ResourceType::user, id);
+    }
+    [[nodiscard]] CallResult<nlohmann::json> replace_user(const std::string& id,
+                                                          const nlohmann::json& body,
+                                                          const std::string& if_match = {}) {
+        return replace(ResourceType::user, id, body, if_match);
+    }
     [[nodiscard]] CallResult<nlohmann::json>
     patch_user(const std::string& id, const std::vector<PatchOperation>& operations,
-               const std::string& if_match = {}, bool once = false);
+               const std::string& if_match = {}, bool once = false) {
+        return patch(ResourceType::user, id, operations, if_match, once);
+    }
     [[nodiscard]] CallResult<void> delete_user(const std::string& id,
-                                               const std::string& if_match = {});
-    // Resources matching a filter (for `eq` look-ups: one page is enough).
-    [[nodiscard]] CallResult<std::vector<nlohmann::json>> find_users(const std::string& filter);
-
-    // Groups: created with their name and attributes, members changed by PATCH, deleted.
-    [[nodiscard]] CallResult<nlohmann::json> create_group(const nlohmann::json& body);
+                                               const std::string& if_match = {}) {
+        return remove(ResourceType::user, id, if_match);
+    }
+    [[nodiscard]] CallResult<std::vector<nlohmann::json>> find_users(const std::string& filter) {
+        return find(ResourceType::user, filter);
+    }
+    [[nodiscard]] CallResult<nlohmann::json> create_group(const nlohmann::json& body) {
+        return create(ResourceType::group, body);
+    }
     [[nodiscard]] CallResult<nlohmann::json>
-    patch_group(const std::string& id, const std::vector<PatchOperation>& operations);
-    [[nodiscard]] CallResult<void> delete_group(const std::string& id);
-    [[nodiscard]] CallResult<std::vector<nlohmann::json>> find_groups(const std::string& filter);
+    patch_group(const std::string& id, const std::vector<PatchOperation>& operations) {
+        return patch(ResourceType::group, id, operations);
+    }
+    [[nodiscard]] CallResult<void> delete_group(const std::string& id) {
+        return remove(ResourceType::group, id);
+    }
+    [[nodiscard]] CallResult<std::vector<nlohmann::json>> find_groups(const std::string& filter) {
+        return find(ResourceType::group, filter);
+    }
 
     // RFC 7644 §3.7: POST /Bulk with a BulkRequest; the BulkResponse as it came. Sent once (a
     // 429's wait is honoured): a Bulk request without an answer is split, never sent whole again.
@@ -89,8 +132,8 @@ class ScimClient {
     void abandon(std::string why) { m_throttle.abandon(std::move(why)); }
 
   private:
-    CallResult<std::vector<nlohmann::json>> find(const std::string& collection,
-                                                 const std::string& filter);
+    static std::string path_of(ResourceType type, const std::string& id);
+    static CallResult<nlohmann::json> json_answer(const http::Response& response);
     CallResult<http::Response> call(const std::string& method, const std::string& path,
                                     const std::string& body, const std::string& if_match = {},
                                     bool once = false);
@@ -99,7 +142,7 @@ class ScimClient {
                                          const std::string& if_match = {}, bool once = false);
 
     TargetEndpoint m_endpoint;
-    http::HttpClient& m_http;
+    http::Transport& m_http;
     http::RetryPolicy m_retry;
     http::Throttle m_throttle;
     http::Authenticator m_auth;
