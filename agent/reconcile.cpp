@@ -2,7 +2,6 @@
 
 #include "apply/identity.hpp"
 #include "apply/outcome.hpp"
-#include "http/url.hpp"
 #include "scim/patch.hpp"
 #include "state/planner.hpp"
 
@@ -16,7 +15,7 @@ Drift reconcile(scim::ScimClient& client, state::StateSnapshot& snapshot,
         if (resource.scim_id.empty())
             continue; // an unconfirmed create: the planner looks it up anyway
         ++drift.checked;
-        auto held = client.get_user(resource.scim_id);
+        auto held = client.get(scim::ResourceType::user, resource.scim_id);
         if (!held && apply::answer_of(held.error()) == apply::Answer::not_found) {
             drift.vanished.insert(resource.key); // created again if the person is still provisioned
             continue;
@@ -45,7 +44,7 @@ void reconcile_groups(scim::ScimClient& client, state::StateSnapshot& snapshot, 
     for (auto& group : snapshot.groups) {
         if (group.scim_id.empty()) continue; // an unconfirmed create: looked up anyway
         ++drift.groups_checked;
-        auto held = client.get_json("/Groups/" + http::url_encode(group.scim_id));
+        auto held = client.get(scim::ResourceType::group, group.scim_id);
         if (!held && apply::answer_of(held.error()) == apply::Answer::not_found) {
             drift.groups_vanished.insert(group.key);
             continue;

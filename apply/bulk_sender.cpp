@@ -37,7 +37,8 @@ Outcome Executor::bulk_outcome(const state::Operation& operation,
         case OperationKind::create: {
             auto id = usable_id(result->response);
             if (!id)
-                if (auto in_location = scim::user_id_in_location(result->location))
+                if (auto in_location =
+                        scim::id_in_location(scim::ResourceType::user, result->location))
                     id = usable_id(json{{"id", *in_location}});
             if (!id)
                 return failure(operation, Result::unknown,

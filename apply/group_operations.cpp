@@ -1,6 +1,5 @@
 #include "apply/group_operations.hpp"
 
-#include "http/url.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -205,7 +204,7 @@ std::optional<std::string> GroupOperations::group_id(const GroupOperation& opera
 auto GroupOperations::find(const char* field, const std::string& value)
     -> Checked<std::vector<json>> {
     const std::string filter = std::string(field) + " eq " + quoted(value);
-    auto found = m_client.find_groups(filter);
+    auto found = m_client.find(scim::ResourceType::group, filter);
     if (!found)
         return tl::unexpected(Failure{classify(found.error()), "looking it up (" + filter + "): " +
                                                                    found.error().describe()});
@@ -297,7 +296,7 @@ void GroupOperations::create(const GroupOperation& operation, GroupOutcome& outc
         std::lock_guard lock(m_sink_mutex);
         m_sink.journal_group_create(operation, stored_form(operation, {}));
     }
-    auto answer = m_client.create_group(group_body(operation));
+    auto answer = m_client.create(scim::ResourceType::group, group_body(operation));
     if (!answer) {
         if (answer_of(answer.error()) ==
             Answer::exists) { // nothing was created: no journal to resolve
@@ -373,7 +372,7 @@ void GroupOperations::rename(const GroupOperation& operation, const std::string&
         for (const auto& [schema, attributes] : operation.extension.items())
             for (const auto& [name, value] : attributes.items())
                 changes.push_back({"replace", schema + ":" + name, value});
-    auto answer = m_client.patch_group(id, changes);
+    auto answer = m_client.patch(scim::ResourceType::group, id, changes);
     if (!answer) return fail(outcome, answer.error());
     auto group = stored_form(operation, id);
     if (outcome.save) group.created_by_hr2scim = outcome.save->created_by_hr2scim;
@@ -383,7 +382,7 @@ void GroupOperations::rename(const GroupOperation& operation, const std::string&
 
 // The member ids the target holds for a group.
 auto GroupOperations::held_members(const std::string& id) -> Checked<std::set<std::string>> {
-    auto group = m_client.get_json("/Groups/" + http::url_encode(id));
+    auto group = m_client.get(scim::ResourceType::group, id);
     if (!group)
         return tl::unexpected(
             Failure{classify(group.error()), "reading its members: " + group.error().describe()});
@@ -407,7 +406,7 @@ std::optional<scim::CallError> GroupOperations::send_members(const std::string& 
     bool halved = false;
     while (done < count) {
         const size_t size = std::min(chunk, count - done);
-        auto answer = m_client.patch_group(id, request(done, done + size));
+        auto answer = m_client.patch(scim::ResourceType::group, id, request(done, done + size));
         // noTarget on a removal: none of them is a member any more (an earlier removal landed
         // unanswered).
         if (answer || (removal && answer_of(answer.error()) == Answer::no_target)) {
@@ -506,7 +505,7 @@ void GroupOperations::remove_members(const GroupOperation& operation, const std:
 void GroupOperations::remove(const GroupOperation& operation, const std::string& id,
                              GroupOutcome& outcome) {
     (void)operation;
-    auto answer = m_client.delete_group(id);
+    auto answer = m_client.remove(scim::ResourceType::group, id);
     if (!answer && answer_of(answer.error()) != Answer::not_found)
         return fail(outcome, answer.error());
     outcome.forget = true;

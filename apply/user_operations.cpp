@@ -9,7 +9,7 @@ namespace hr2scim::apply {
 scim::CallResult<std::vector<json>> Executor::users_holding(const scim::AttributePath& path,
                                                             const std::string& value) {
     if (m_filter) {
-        auto found = m_client.find_users(filter_for(path, value));
+        auto found = m_client.find(scim::ResourceType::user, filter_for(path, value));
         if (!found) return found;
         std::vector<json> holding;
         bool unfiltered = false;
@@ -39,7 +39,7 @@ auto Executor::matching_version(const std::string& id, const std::string& versio
     const bool guarded = m_etag && !version.empty();
     auto answer = send(guarded ? version : std::string());
     if (answer || !guarded || answer_of(answer.error()) != Answer::version_changed) return answer;
-    auto current = m_client.get_user(id);
+    auto current = m_client.get(scim::ResourceType::user, id);
     if (!current) return answer;
     const auto now = version_of(*current);
     spdlog::info("user {} changed on the target since hr2scim last wrote it (412); sending "
@@ -69,8 +69,8 @@ scim::CallResult<json> Executor::send_changes(const std::string& id,
         if (m_patch != Support::no) {
             const bool probing = m_patch == Support::unknown && !m_self_described;
             auto patched = matching_version(id, version, [&](const std::string& if_match) {
-                return m_client.patch_user(id, scim::to_patch_operations(changes), if_match,
-                                           probing);
+                return m_client.patch(scim::ResourceType::user, id,
+                                      scim::to_patch_operations(changes), if_match, probing);
             });
             if (patched) m_patch = Support::yes;
             if (patched || !patch_refused(patched.error())) return patched;
@@ -94,11 +94,11 @@ scim::CallResult<json> Executor::replace(const std::string& id,
                                          const std::vector<scim::AttributeChange>& changes,
                                          const json& body) {
     for (int attempt = 1;; ++attempt) {
-        auto held = m_client.get_user(id);
+        auto held = m_client.get(scim::ResourceType::user, id);
         if (!held) return held;
         const std::string version = m_etag ? version_of(*held).value_or("") : std::string();
-        auto replaced =
-            m_client.replace_user(id, scim::merge_managed(*held, body, changes), version);
+        auto replaced = m_client.replace(scim::ResourceType::user, id,
+                                         scim::merge_managed(*held, body, changes), version);
         if (replaced || answer_of(replaced.error()) != Answer::version_changed || attempt == 3)
             return replaced;
         spdlog::info("user {} changed on the target between reading and writing it (412); "
@@ -112,7 +112,7 @@ Outcome Executor::verified(const state::Operation& operation, const std::string&
                            std::optional<ResourceStatus> status) {
     json resource = answered;
     if (!holds_resource(resource)) {
-        auto read = m_client.get_user(id);
+        auto read = m_client.get(scim::ResourceType::user, id);
         if (!read || !holds_resource(*read)) {
             spdlog::warn("{}: the target's answer held no user and reading user {} back failed "
                          "({}); recorded as sent",
@@ -128,7 +128,7 @@ Outcome Executor::verified(const state::Operation& operation, const std::string&
     auto check = scim::check_written(sent, resource);
     if (!check.dropped.empty() && !read_back) {
         // An answer may be a short representation: only what a read gives is evidence.
-        if (auto read = m_client.get_user(id); read && holds_resource(*read)) {
+        if (auto read = m_client.get(scim::ResourceType::user, id); read && holds_resource(*read)) {
             resource = std::move(*read);
             check = scim::check_written(sent, resource);
         } else {
@@ -174,11 +174,11 @@ Outcome Executor::verified(const state::Operation& operation, const std::string&
 std::optional<Outcome> Executor::unverified_create(const state::Operation& operation,
                                                    const std::string& id, const json& sent,
                                                    json& read) {
-    auto held = m_client.get_user(id);
+    auto held = m_client.get(scim::ResourceType::user, id);
     if (!held && answer_of(held.error()) == Answer::not_found) {
         // Some targets show a new user to reads a moment after answering its create.
         std::this_thread::sleep_for(std::chrono::seconds(1));
-        held = m_client.get_user(id);
+        held = m_client.get(scim::ResourceType::user, id);
     }
     if (!held) {
         if (answer_of(held.error()) == Answer::not_found)
@@ -285,7 +285,7 @@ std::optional<Outcome> Executor::post(const state::Operation& operation, const j
         std::lock_guard lock(m_mutex);
         m_sink.journal_create(operation, body);
     }
-    auto created = m_client.create_user(body);
+    auto created = m_client.create(scim::ResourceType::user, body);
     if (!created) {
         *error = created.error();
         return std::nullopt;
@@ -465,7 +465,7 @@ Outcome Executor::deactivate(const state::Operation& operation) {
 Outcome Executor::remove(const state::Operation& operation) {
     auto deleted =
         matching_version(operation.scim_id, operation.version, [&](const std::string& if_match) {
-            return m_client.delete_user(operation.scim_id, if_match);
+            return m_client.remove(scim::ResourceType::user, operation.scim_id, if_match);
         });
     if (!deleted && answer_of(deleted.error()) != Answer::not_found)
         return call_failure(operation, deleted.error());

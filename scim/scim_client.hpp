@@ -43,10 +43,6 @@ template <class T> using CallResult = tl::expected<T, CallError>;
 // nothing when it does not end in <the type's endpoint>/<one segment>.
 [[nodiscard]] std::optional<std::string> id_in_location(ResourceType type,
                                                         std::string_view location);
-// kept for callers being moved to the typed calls
-[[nodiscard]] inline std::optional<std::string> user_id_in_location(std::string_view location) {
-    return id_in_location(ResourceType::user, location);
-}
 
 class ScimClient {
   public:
@@ -74,44 +70,6 @@ class ScimClient {
     // Resources matching a filter (for `eq` look-ups: one page is enough).
     [[nodiscard]] CallResult<std::vector<nlohmann::json>> find(ResourceType type,
                                                                const std::string& filter);
-
-    // kept for callers being moved to the typed calls
-    [[nodiscard]] CallResult<nlohmann::json> create_user(const nlohmann::json& body) {
-        return create(ResourceType::user, body);
-    }
-    [[nodiscard]] CallResult<nlohmann::json> get_user(const std::string& id) {
-        return get(ResourceType::user, id);
-    }
-    [[nodiscard]] CallResult<nlohmann::json> replace_user(const std::string& id,
-                                                          const nlohmann::json& body,
-                                                          const std::string& if_match = {}) {
-        return replace(ResourceType::user, id, body, if_match);
-    }
-    [[nodiscard]] CallResult<nlohmann::json>
-    patch_user(const std::string& id, const std::vector<PatchOperation>& operations,
-               const std::string& if_match = {}, bool once = false) {
-        return patch(ResourceType::user, id, operations, if_match, once);
-    }
-    [[nodiscard]] CallResult<void> delete_user(const std::string& id,
-                                               const std::string& if_match = {}) {
-        return remove(ResourceType::user, id, if_match);
-    }
-    [[nodiscard]] CallResult<std::vector<nlohmann::json>> find_users(const std::string& filter) {
-        return find(ResourceType::user, filter);
-    }
-    [[nodiscard]] CallResult<nlohmann::json> create_group(const nlohmann::json& body) {
-        return create(ResourceType::group, body);
-    }
-    [[nodiscard]] CallResult<nlohmann::json>
-    patch_group(const std::string& id, const std::vector<PatchOperation>& operations) {
-        return patch(ResourceType::group, id, operations);
-    }
-    [[nodiscard]] CallResult<void> delete_group(const std::string& id) {
-        return remove(ResourceType::group, id);
-    }
-    [[nodiscard]] CallResult<std::vector<nlohmann::json>> find_groups(const std::string& filter) {
-        return find(ResourceType::group, filter);
-    }
 
     // RFC 7644 §3.7: POST /Bulk with a BulkRequest; the BulkResponse as it came. Sent once (a
     // 429's wait is honoured): a Bulk request without an answer is split, never sent whole again.

@@ -30,6 +30,33 @@ class RecordingSink final : public OutcomeSink {
         std::lock_guard lock(m_mutex);
         m_recorded.push_back(outcome);
     }
+    void journal_group_create(const state::GroupOperation& operation,
+                              const state::StoredGroup& group) override {
+        std::lock_guard lock(m_mutex);
+        m_group_journal.push_back("create " + operation.key + " id=" + group.scim_id);
+    }
+    void journal_group_members(const state::GroupOperation& operation,
+                               const std::vector<std::string>& keys,
+                               const std::vector<std::string>& ids) override {
+        std::lock_guard lock(m_mutex);
+        std::string line = "members " + operation.key;
+        for (size_t at = 0; at < keys.size(); ++at)
+            line += " " + keys[at] + "=" + ids.at(at);
+        m_group_journal.push_back(line);
+    }
+    void record_group(const GroupOutcome& outcome) override {
+        std::lock_guard lock(m_mutex);
+        m_group_recorded.push_back(outcome);
+    }
+    // "create <key> id=", "members <key> E1=u-1 ...": what was journaled before sending.
+    [[nodiscard]] std::vector<std::string> group_journal() const {
+        std::lock_guard lock(m_mutex);
+        return m_group_journal;
+    }
+    [[nodiscard]] size_t groups_recorded() const {
+        std::lock_guard lock(m_mutex);
+        return m_group_recorded.size();
+    }
     [[nodiscard]] std::vector<std::pair<std::string, json>> journaled() const {
         std::lock_guard lock(m_mutex);
         return m_journaled;
@@ -43,6 +70,8 @@ class RecordingSink final : public OutcomeSink {
     mutable std::mutex m_mutex;
     std::vector<std::pair<std::string, json>> m_journaled;
     std::vector<Outcome> m_recorded;
+    std::vector<std::string> m_group_journal;
+    std::vector<GroupOutcome> m_group_recorded;
 };
 
 // Ada as the source wants her on the target.

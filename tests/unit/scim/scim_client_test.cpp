@@ -31,7 +31,7 @@ TEST(ResourceType, IdsAreReadFromTheLocationOfEitherCollection) {
     EXPECT_EQ(id_in_location(ResourceType::group, "https://t/scim/v2/Users/u-1"), std::nullopt);
     EXPECT_EQ(id_in_location(ResourceType::user, "https://t/scim/v2/Users/u-1/x"), std::nullopt);
     EXPECT_EQ(id_in_location(ResourceType::user, "https://t/scim/v2/Users/"), std::nullopt);
-    EXPECT_EQ(user_id_in_location("https://t/scim/v2/Users/u-2"), "u-2");
+    EXPECT_EQ(id_in_location(ResourceType::user, "https://t/scim/v2/Users/u-2"), "u-2");
 }
 
 TEST_F(ScimClientTest, TypedCallsUseTheCollectionOfTheirType) {
@@ -54,17 +54,17 @@ TEST_F(ScimClientTest, TypedCallsUseTheCollectionOfTheirType) {
     EXPECT_TRUE(fake.unanswered().empty());
 }
 
-TEST_F(ScimClientTest, TheOldNamesSendWhatTheTypedCallsSend) {
+TEST_F(ScimClientTest, GroupCallsLookUpsAndVersionsAreSentAsTheTableSays) {
     fake.on_prefix("GET", "/", Reply::json(200, {{"Resources", json::array()}}));
     fake.on_prefix("POST", "/", Reply::json(201, {{"id", "x"}}));
     fake.on_prefix("PATCH", "/", Reply::empty(204));
     fake.on_prefix("DELETE", "/", Reply::empty(204));
-    ASSERT_TRUE(client.create_group({{"displayName", "g"}}));
-    ASSERT_TRUE(client.patch_group("g1", {}));
-    ASSERT_TRUE(client.delete_group("g1"));
-    ASSERT_TRUE(client.find_groups("displayName eq \"g\""));
-    ASSERT_TRUE(client.find_users("userName eq \"a\""));
-    ASSERT_TRUE(client.delete_user("u1", "W/\"3\""));
+    ASSERT_TRUE(client.create(ResourceType::group, {{"displayName", "g"}}));
+    ASSERT_TRUE(client.patch(ResourceType::group, "g1", {}));
+    ASSERT_TRUE(client.remove(ResourceType::group, "g1"));
+    ASSERT_TRUE(client.find(ResourceType::group, "displayName eq \"g\""));
+    ASSERT_TRUE(client.find(ResourceType::user, "userName eq \"a\""));
+    ASSERT_TRUE(client.remove(ResourceType::user, "u1", "W/\"3\""));
     const auto sent = fake.requests();
     ASSERT_EQ(sent.size(), 6U);
     EXPECT_EQ(sent[0].line(), "POST /Groups");
