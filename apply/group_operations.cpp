@@ -1,6 +1,5 @@
 #include "apply/group_operations.hpp"
 
-
 #include <algorithm>
 #include <cctype>
 #include <optional>
