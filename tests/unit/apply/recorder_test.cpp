@@ -174,5 +174,99 @@ TEST_F(RecorderTest, TheRowAndTheAuditEntryLandTogetherOrNotAtAll) {
     EXPECT_TRUE(audit().empty());
 }
 
+// ---- groups --------------------------------------------------------------------------------
+
+state::GroupOperation group_operation(state::GroupOperationKind kind,
+                                      std::vector<std::string> members = {}) {
+    state::GroupOperation operation;
+    operation.kind = kind;
+    operation.key = "eng";
+    operation.scim_id = "g1";
+    operation.display_name = "Engineering";
+    operation.members = std::move(members);
+    operation.decision = "moved";
+    return operation;
+}
+
+state::StoredGroup stored_engineering() {
+    state::StoredGroup group;
+    group.key = "eng";
+    group.scim_id = "g1";
+    group.display_name = "Engineering";
+    return group;
+}
+
+TEST_F(RecorderTest, AGroupOutcomeWritesTheGroupItsMembersAndEveryonesAuditEntry) {
+    const auto create = group_operation(state::GroupOperationKind::create);
+    auto journaled = stored_engineering();
+    journaled.scim_id.clear(); // before the POST: no id yet
+    recorder.journal_group_create(create, journaled);
+    GroupOutcome created;
+    created.operation = &create;
+    created.save = stored_engineering();
+    recorder.record_group(created);
+    const auto add = group_operation(state::GroupOperationKind::add_members, {"E1", "E2"});
+    recorder.journal_group_members(add, {"E1", "E2"}, {"u1", "u2"});
+    GroupOutcome added;
+    added.operation = &add;
+    added.result = Result::transient;
+    added.message = "HTTP 503";
+    added.added_keys = {"E1"}; // the first request went, the second did not
+    added.added_ids = {"u1"};
+    recorder.record_group(added);
+
+    const auto groups = store.snapshot("okta").groups;
+    ASSERT_EQ(groups.size(), 1U);
+    EXPECT_EQ(groups[0].scim_id, "g1");
+    EXPECT_EQ(groups[0].members, std::vector<std::string>{"E1"});
+    EXPECT_EQ(groups[0].pending_members, std::vector<std::string>{"E2"})
+        << "E2's addition stays pending: read before anyone is added again";
+    const auto group_trail = state::read_audit(path, "eng", false);
+    ASSERT_EQ(group_trail.size(), 2U);
+    EXPECT_EQ(group_trail[0].entry.operation, "create group");
+    EXPECT_EQ(group_trail[1].entry.operation, "add to");
+    EXPECT_EQ(group_trail[1].entry.status, "transient failure");
+    const auto e1 = audit();
+    ASSERT_EQ(e1.size(), 1U);
+    EXPECT_EQ(e1[0].entry.operation, "join group");
+    EXPECT_EQ(e1[0].entry.status, "done");
+    EXPECT_EQ(e1[0].entry.reason, "moved");
+    EXPECT_EQ(e1[0].entry.attributes, json::parse(R"([{"attribute":"group","to":"Engineering"}])"));
+    const auto e2 = state::read_audit(path, "E2", false);
+    ASSERT_EQ(e2.size(), 1U);
+    EXPECT_EQ(e2[0].entry.status, "transient failure");
+    EXPECT_EQ(e2[0].entry.error, "HTTP 503");
+}
+
+TEST_F(RecorderTest, ARemovedMemberAndADeletedGroupAreForgotten) {
+    const auto create = group_operation(state::GroupOperationKind::create);
+    GroupOutcome created;
+    created.operation = &create;
+    created.save = stored_engineering();
+    created.added_keys = {"E1", "E2"};
+    created.added_ids = {"u1", "u2"};
+    recorder.record_group(created);
+    const auto out = group_operation(state::GroupOperationKind::remove_members, {"E2"});
+    GroupOutcome removed;
+    removed.operation = &out;
+    removed.removed_keys = {"E2"};
+    recorder.record_group(removed);
+    EXPECT_EQ(store.snapshot("okta").groups.at(0).members, std::vector<std::string>{"E1"});
+    EXPECT_EQ(state::read_audit(path, "E2", false).back().entry.operation, "leave group");
+    // A group created again (it vanished from the target) starts from what it holds now.
+    GroupOutcome again;
+    again.operation = &create;
+    again.save = stored_engineering();
+    again.save->scim_id = "g2";
+    recorder.record_group(again);
+    EXPECT_TRUE(store.snapshot("okta").groups.at(0).members.empty()) << "no stale members";
+    const auto remove = group_operation(state::GroupOperationKind::remove);
+    GroupOutcome deleted;
+    deleted.operation = &remove;
+    deleted.forget = true;
+    recorder.record_group(deleted);
+    EXPECT_TRUE(store.snapshot("okta").groups.empty());
+}
+
 } // namespace
 } // namespace hr2scim::apply
