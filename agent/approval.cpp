@@ -2,43 +2,52 @@
 
 namespace hr2scim::agent {
 
-// Releases the users' withheld set when the approval names it; true when it did.
-bool approve_withheld(state::Plan& plan, const RunOptions& options, std::ostream& out) {
-    if (options.approve_withheld.empty() || !plan.stopped_by_gate ||
-        plan.withheld_digest() != options.approve_withheld)
+bool approve_withheld(state::Plan& plan, std::optional<state::GroupPlan>& groups,
+                      const std::function<state::GroupPlan()>& plan_groups,
+                      const RunOptions& options, std::ostream& out) {
+    const state::GroupPlan* group_plan = groups ? &*groups : nullptr;
+    const auto approved = state::withheld_items(plan, group_plan);
+    if (options.approve_withheld.empty() || approved.empty() ||
+        state::withheld_digest(plan, group_plan) != options.approve_withheld)
         return false;
-    out << "Approved: the " << plan.withheld.size() << " withheld operations of set "
-        << options.approve_withheld << " are sent.\n\n";
-    plan.release_withheld();
+    const size_t users = plan.stopped_by_gate ? plan.withheld.size() : 0;
+    const size_t group_changes = groups ? groups->withheld.size() : 0;
+    out << "Approved: the " << users + group_changes << " withheld operations of set "
+        << options.approve_withheld << " are sent";
+    if (group_changes > 0) out << " (" << users << " of users, " << group_changes << " of groups)";
+    out << ".\n\n";
+    if (users > 0) {
+        plan.release_withheld();
+        if (groups) groups = plan_groups(); // after the users' plan as it now is
+    }
+    if (groups) {
+        std::vector<std::string> approved_groups;
+        for (const auto& item : approved)
+            if (item.starts_with("group ")) approved_groups.push_back(item.substr(6));
+        groups->release_withheld(approved_groups);
+    }
     return true;
 }
 
-// The same for the groups' withheld removals (their sets start with "g").
-bool approve_withheld(state::GroupPlan& plan, const RunOptions& options, std::ostream& out) {
-    if (options.approve_withheld.empty() || plan.withheld.empty() ||
-        plan.withheld_digest() != options.approve_withheld)
-        return false;
-    out << "Approved: the " << plan.withheld.size() << " withheld group changes of set "
-        << options.approve_withheld << " are sent.\n\n";
-    plan.release_withheld();
-    return true;
+void print_withheld_set(std::ostream& out, const state::Plan& plan,
+                        const state::GroupPlan* groups) {
+    if (state::withheld_items(plan, groups).empty()) return;
+    const auto digest = state::withheld_digest(plan, groups);
+    out << "Withheld set " << digest << ". After reviewing it, `sync --approve-withheld " << digest
+        << "` applies exactly these, and nothing if the set has changed.\n";
+    if (plan.stopped_by_gate)
+        out << "(In an emergency, --max-deactivations N lifts the limits by count for one run.)\n";
 }
 
-// An approval that named neither withheld set.
 void refuse_approval(const state::Plan& plan, const state::GroupPlan* groups,
                      const RunOptions& options, std::ostream& out) {
-    const bool users = plan.stopped_by_gate && !plan.withheld.empty();
-    const bool group_changes = groups && !groups->withheld.empty();
-    if (!users && !group_changes) {
+    if (state::withheld_items(plan, groups).empty()) {
         out << "--approve-withheld " << options.approve_withheld
             << ": no safety gate withholds anything in this run; nothing to approve.\n\n";
         return;
     }
     out << "--approve-withheld " << options.approve_withheld
-        << ": NOT APPLIED. The withheld set is now "
-        << (users ? plan.withheld_digest() : groups->withheld_digest())
-        << (users && group_changes ? " (users) and " + groups->withheld_digest() + " (groups)"
-                                   : std::string())
+        << ": NOT APPLIED. The withheld set is now " << state::withheld_digest(plan, groups)
         << ", not the one approved: review the plan again.\n\n";
 }
 

@@ -72,10 +72,6 @@ void print_group_plan(std::ostream& out, const mappings::Mapping& mapping, const
             << ". Unreadable is not absent: nobody leaves a group in this run.\n";
     for (const auto& reason : plan.withheld_reasons)
         out << "  WITHHELD: " << reason << '\n';
-    if (!plan.withheld.empty())
-        out << "  Withheld group set " << plan.withheld_digest()
-            << ". After reviewing it, `sync --approve-withheld " << plan.withheld_digest()
-            << "` applies exactly these, and nothing if the set has changed.\n";
     for (const auto& conflict : tally.conflicts)
         out << "  ! " << conflict << '\n';
 }

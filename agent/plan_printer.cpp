@@ -188,12 +188,8 @@ void print_plan(std::ostream& out, const state::Plan& plan, const std::string& t
         if (shown < plan.withheld.size())
             out << "  ... and " << plan.withheld.size() - shown
                 << " more (--show-all lists them)\n";
-        if (plan.stopped_by_gate)
-            out << "Withheld set " << plan.withheld_digest()
-                << ". After reviewing it, `sync --approve-withheld " << plan.withheld_digest()
-                << "` applies exactly these, and nothing if the set has changed.\n"
-                   "(In an emergency, --max-deactivations N lifts the limits by count for one "
-                   "run.)\n";
+        // The set an approval names (users' and groups' alike) follows the groups' plan
+        // (agent/approval.hpp, print_withheld_set).
     }
 }
 

@@ -3,6 +3,7 @@
 #include "agent/output_file.hpp"
 #include "agent/run_metrics.hpp"
 #include "http/secrets.hpp"
+#include "state/group_plan.hpp"
 #include "state/timestamp.hpp"
 
 #include <algorithm>
@@ -49,9 +50,12 @@ nlohmann::ordered_json run_report(const RunReportInputs& inputs) {
                           {"unchanged", plan.unchanged},
                           {"withheld", plan.withheld.size()}};
         if (!plan.withheld.empty()) {
-            nlohmann::ordered_json withheld = {{"reason", plan.withheld_reason.value_or("")},
-                                               {"digest", plan.withheld_digest()},
-                                               {"operations", nlohmann::ordered_json::array()}};
+            nlohmann::ordered_json withheld = {
+                {"reason", plan.withheld_reason.value_or("")},
+                {"digest", plan.stopped_by_gate
+                               ? nlohmann::ordered_json(state::withheld_digest(plan, nullptr))
+                               : nlohmann::ordered_json()},
+                {"operations", nlohmann::ordered_json::array()}};
             for (const auto& operation : plan.withheld)
                 withheld["operations"].push_back(operation_entry(operation));
             report["withheld"] = std::move(withheld);

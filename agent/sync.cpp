@@ -53,7 +53,8 @@ class PlanOrSync {
     void fill_bodies(const state::PlanPolicy& policy);
     [[nodiscard]] bool needs_target() const;
     void plan_again_for_target();
-    bool plan_groups();
+    [[nodiscard]] state::GroupPlan plan_groups();
+    void print_plans();
     [[nodiscard]] ExitCode finish_plan();
     [[nodiscard]] ExitCode close_unusable(const state::Plan* plan);
     [[nodiscard]] ExitCode send();
@@ -111,13 +112,12 @@ ExitCode PlanOrSync::run() {
         plan_again_for_target();
     }
     if (m_drift) mark_repairs(m_plan, *m_drift, *m_recorder);
-    bool approved = approve_withheld(m_plan, m_options, m_out);
-    print_plan(m_out, m_plan, m_config.target.name, m_options.show_operations);
-    if (!m_prepared.mapping.groups.empty()) {
-        approved = plan_groups() || approved;
-        if (m_sync && !m_target && !m_group_plan->operations.empty() && !connect())
-            return close_unusable(&m_plan);
-    }
+    if (!m_prepared.mapping.groups.empty()) m_group_plan = plan_groups();
+    const bool approved = approve_withheld(
+        m_plan, m_group_plan, [this] { return plan_groups(); }, m_options, m_out);
+    print_plans();
+    if (m_sync && !m_target && m_group_plan && !m_group_plan->operations.empty() && !connect())
+        return close_unusable(&m_plan);
     if (!m_options.approve_withheld.empty() && !approved)
         refuse_approval(m_plan, m_group_plan ? &*m_group_plan : nullptr, m_options, m_out);
     print_rejections(m_out, m_mapped, m_options.show_operations);
@@ -255,19 +255,25 @@ void PlanOrSync::plan_again_for_target() {
     }
 }
 
-// True when an approval released the groups' withheld changes.
-bool PlanOrSync::plan_groups() {
+// The groups as the people's memberships make them, against the users' plan as it is now.
+state::GroupPlan PlanOrSync::plan_groups() {
     const auto desired_groups =
         state::collect_groups(m_mapped.desired, m_config.case_sensitive_keys);
     const auto policy = policy_for(m_prepared, m_options, m_mapped);
-    m_group_plan = state::plan_groups({desired_groups, m_snapshot.groups, m_mapped.desired,
-                                       m_snapshot.resources, m_plan, policy.protected_keys,
-                                       policy.source_incomplete},
-                                      m_config.groups);
-    if (m_drift) mark_group_repairs(*m_group_plan, *m_drift);
-    const bool approved = approve_withheld(*m_group_plan, m_options, m_out);
-    print_group_plan(m_out, m_prepared.mapping, tally_groups(m_mapped.desired), *m_group_plan);
-    return approved;
+    auto groups = state::plan_groups({desired_groups, m_snapshot.groups, m_mapped.desired,
+                                      m_snapshot.resources, m_plan, policy.protected_keys,
+                                      policy.source_incomplete},
+                                     m_config.groups);
+    if (m_drift) mark_group_repairs(groups, *m_drift);
+    return groups;
+}
+
+// The users' plan, the groups', and the one withheld set an approval names.
+void PlanOrSync::print_plans() {
+    print_plan(m_out, m_plan, m_config.target.name, m_options.show_operations);
+    if (m_group_plan)
+        print_group_plan(m_out, m_prepared.mapping, tally_groups(m_mapped.desired), *m_group_plan);
+    print_withheld_set(m_out, m_plan, m_group_plan ? &*m_group_plan : nullptr);
 }
 
 ExitCode PlanOrSync::finish_plan() {

@@ -76,10 +76,14 @@ struct GroupPlan {
     std::optional<std::string> held_back_reason;
 
     [[nodiscard]] size_t count(GroupOperationKind kind) const;
-    // A short fingerprint of exactly which removals are withheld: an approval names it.
-    [[nodiscard]] std::string withheld_digest() const;
-    // Sends what the gate withheld, after an admin approved exactly this set.
+    // Exactly which removals are withheld, one line each ("remove from <key> E1 E2"): what the
+    // run's withheld set (withheld_digest below) names of the groups.
+    [[nodiscard]] std::vector<std::string> withheld_items() const;
+    // Sends everything the gate withheld (a plan file being applied: it was reviewed whole).
     void release_withheld();
+    // Sends the withheld removals among `approved` (withheld_items lines); the others stay
+    // withheld, with their reasons.
+    void release_withheld(const std::vector<std::string>& approved);
     // Members added or removed, over every chunk.
     [[nodiscard]] size_t members(GroupOperationKind kind) const;
 };
@@ -104,5 +108,12 @@ struct GroupInputs {
 };
 
 [[nodiscard]] GroupPlan plan_groups(const GroupInputs& inputs, const GroupPolicy& policy);
+
+// The run's one withheld set: the users' deactivations and deletions a safety gate held back
+// (not those a failed source held: nothing can approve them) and the groups' removals, as one
+// short digest that `--approve-withheld` names. Without group removals it is the users' digest
+// as it always was.
+[[nodiscard]] std::vector<std::string> withheld_items(const Plan& users, const GroupPlan* groups);
+[[nodiscard]] std::string withheld_digest(const Plan& users, const GroupPlan* groups);
 
 } // namespace hr2scim::state

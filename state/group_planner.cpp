@@ -303,7 +303,7 @@ size_t GroupPlan::count(GroupOperationKind kind) const {
     return static_cast<size_t>(std::ranges::count(operations, kind, &GroupOperation::kind));
 }
 
-std::string GroupPlan::withheld_digest() const {
+std::vector<std::string> GroupPlan::withheld_items() const {
     std::vector<std::string> items;
     for (const auto& operation : withheld) {
         std::string item = std::string(verb(operation.kind)) + " " + operation.key;
@@ -311,8 +311,34 @@ std::string GroupPlan::withheld_digest() const {
             item += " " + member;
         items.push_back(std::move(item));
     }
+    return items;
+}
+
+void GroupPlan::release_withheld(const std::vector<std::string>& approved) {
+    const auto items = withheld_items();
+    std::vector<GroupOperation> still;
+    for (size_t at = 0; at < withheld.size(); ++at) {
+        if (std::ranges::find(approved, items[at]) != approved.end())
+            operations.push_back(std::move(withheld[at]));
+        else
+            still.push_back(std::move(withheld[at]));
+    }
+    withheld = std::move(still);
+    if (withheld.empty()) withheld_reasons.clear();
+}
+
+std::vector<std::string> withheld_items(const Plan& users, const GroupPlan* groups) {
+    std::vector<std::string> items;
+    if (users.stopped_by_gate) items = users.withheld_items();
+    if (groups)
+        for (auto& item : groups->withheld_items())
+            items.push_back("group " + std::move(item));
     std::ranges::sort(items);
-    return "g" + body_hash(nlohmann::json(items)).substr(0, 11);
+    return items;
+}
+
+std::string withheld_digest(const Plan& users, const GroupPlan* groups) {
+    return body_hash(nlohmann::json(withheld_items(users, groups))).substr(0, 12);
 }
 
 void GroupPlan::release_withheld() {

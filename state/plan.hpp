@@ -104,9 +104,9 @@ struct Plan {
 
     [[nodiscard]] size_t count(OperationKind kind) const;
     [[nodiscard]] size_t count_withheld(OperationKind kind) const;
-    // A short fingerprint of exactly which operations are withheld (kind, key, account): an
-    // approval names it, and applies only while the set is still that one.
-    [[nodiscard]] std::string withheld_digest() const;
+    // Exactly which operations are withheld (kind, key, account), one line each: the users'
+    // part of the run's withheld set (state::withheld_digest in group_plan.hpp).
+    [[nodiscard]] std::vector<std::string> withheld_items() const;
     // Sends what a safety gate withheld, after an admin approved exactly this set.
     void release_withheld();
     // Every packed body parsed, for the executor.

@@ -150,8 +150,7 @@ json groups_to_json(const GroupPlan& groups) {
         withheld.push_back(group_operation_to_json(operation));
     return {{"operations", std::move(operations)},
             {"withheld", std::move(withheld)},
-            {"withheld_reasons", groups.withheld_reasons},
-            {"withheld_digest", groups.withheld.empty() ? json() : json(groups.withheld_digest())}};
+            {"withheld_reasons", groups.withheld_reasons}};
 }
 
 // A fingerprint of the origin and every operation, each as its JSON in the file: an edit to
@@ -181,7 +180,7 @@ json origin_fields(const json& file) {
 }
 
 // The file's fields other than the lists and the digest.
-json plan_header(const Plan& plan, const PlanOrigin& origin) {
+json plan_header(const Plan& plan, const PlanOrigin& origin, const GroupPlan* groups) {
     return {{"hr2scim_plan", k_plan_file_version},
             {"target", origin.target},
             {"config_fingerprint", origin.config_fingerprint},
@@ -189,7 +188,8 @@ json plan_header(const Plan& plan, const PlanOrigin& origin) {
             {"state_revision", origin.state_revision},
             {"as_of", to_timestamp(origin.as_of)},
             {"withheld_reason", plan.withheld_reason ? json(*plan.withheld_reason) : json()},
-            {"withheld_digest", plan.withheld.empty() ? json() : json(plan.withheld_digest())}};
+            {"withheld_digest",
+             withheld_items(plan, groups).empty() ? json() : json(withheld_digest(plan, groups))}};
 }
 
 } // namespace
@@ -200,7 +200,7 @@ json plan_to_json(const Plan& plan, const PlanOrigin& origin, const GroupPlan* g
         operations.push_back(operation_to_json(operation));
     for (const auto& operation : plan.withheld)
         withheld.push_back(operation_to_json(operation));
-    json file = plan_header(plan, origin);
+    json file = plan_header(plan, origin, groups);
     Digest digest;
     digest.add("origin", origin_fields(file));
     for (const auto& item : operations)
@@ -221,7 +221,7 @@ void write_plan_json(const std::function<void(std::string_view)>& write, const P
                      const PlanOrigin& origin, const GroupPlan* groups) {
     // The header as plan_to_json has it, without the lists; each operation is then written on
     // its own, so a million of them are never one JSON tree in memory; the digest comes last.
-    const json header = plan_header(plan, origin);
+    const json header = plan_header(plan, origin, groups);
     Digest digest;
     digest.add("origin", origin_fields(header));
     std::string text = header.dump(2);

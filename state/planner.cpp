@@ -658,13 +658,12 @@ size_t Plan::count_withheld(OperationKind kind) const {
     return static_cast<size_t>(std::ranges::count(withheld, kind, &Operation::kind));
 }
 
-std::string Plan::withheld_digest() const {
+std::vector<std::string> Plan::withheld_items() const {
     std::vector<std::string> items;
     for (const auto& operation : withheld)
         items.push_back(std::string(verb(operation.kind)) + " " + operation.key + " " +
                         operation.scim_id);
-    std::ranges::sort(items);
-    return body_hash(json(items)).substr(0, 12);
+    return items;
 }
 
 void Plan::release_withheld() {

@@ -237,10 +237,10 @@ TEST_F(GroupsTest, AGroupTheConfigNamesAsManagedIsTakenOverNotCreatedOrDeleted) 
         csv.replace(at, 10, ",Labs,");
     write_csv(csv);
     auto held = sync();
-    const auto at = held.out.find("Withheld group set ");
+    const auto at = held.out.find("Withheld set ");
     ASSERT_NE(at, std::string::npos) << held.out;
     auto approved =
-        hr2scim({"sync", "--approve-withheld", held.out.substr(at + 19, 12)}, server.token());
+        hr2scim({"sync", "--approve-withheld", held.out.substr(at + 13, 12)}, server.token());
     EXPECT_EQ(approved.exit_code, 0) << approved.out << approved.err;
     EXPECT_EQ(groups_on_server()["VPN users"], std::set<std::string>{"someone-else"});
     EXPECT_EQ(server.groups().size(), 1U);
@@ -395,12 +395,57 @@ TEST_F(GroupsTest, AMassRemovalIsWithheldUntilApproved) {
     EXPECT_EQ(groups_on_server()["Dept - Engineering"], engineering) << "nobody removed";
     EXPECT_EQ(groups_on_server()["Dept - Research"].size(), 6U) << "the additions went";
 
-    const auto at = held.out.find("Withheld group set ");
+    const auto at = held.out.find("Withheld set ");
     ASSERT_NE(at, std::string::npos) << held.out;
-    const auto digest = held.out.substr(at + 19, 12);
+    const auto digest = held.out.substr(at + 13, 12);
     auto approved = hr2scim({"sync", "--approve-withheld", digest}, server.token());
     EXPECT_EQ(approved.exit_code, 0) << approved.out << approved.err;
     EXPECT_EQ(groups_on_server()["Dept - Engineering"].size(), 1U);
+}
+
+// Issue 23: one withheld set. Users' deactivations and a group's mass removal held back in the
+// same run are one set, approved by one digest; the approval sends exactly them.
+TEST_F(GroupsTest, UsersAndGroupsWithheldTogetherAreOneSetApprovedOnce) {
+    use_groups(k_groups);
+    ASSERT_EQ(sync().exit_code, 0);
+    write_config("safety:\n  max_deactivations: 1\n  confirm_absence: 1\n");
+    use_groups(k_groups); // the config written again names the mapping again
+    std::string csv = example_csv();
+    for (const auto* who : {"Principal Engineer,Engineering", "Institute Professor,Engineering",
+                            "Director of Software,Engineering"})
+        csv = replace_once(csv, who,
+                           std::string(who).substr(0, std::string(who).find(',')) + ",Research");
+    std::string kept;
+    for (size_t start = 0; start < csv.size();) { // E1005 and E1006 leave
+        const auto end = csv.find('\n', start);
+        const auto line = csv.substr(start, end - start + 1);
+        if (!line.starts_with("E1005,") && !line.starts_with("E1006,")) kept += line;
+        start = end + 1;
+    }
+    write_csv(kept);
+    auto held = sync();
+    EXPECT_EQ(held.exit_code, 3) << held.out << held.err;
+    EXPECT_NE(held.out.find("WITHHELD: 2 deactivations"), std::string::npos) << held.out;
+    EXPECT_NE(held.out.find("WITHHELD: 3 of the 4 members of group \"Dept - Engineering\""),
+              std::string::npos)
+        << held.out;
+    const auto at = held.out.find("Withheld set ");
+    ASSERT_NE(at, std::string::npos) << held.out;
+    EXPECT_EQ(held.out.find("Withheld set ", at + 1), std::string::npos) << "one set" << held.out;
+    EXPECT_EQ(server.active_users(), 10U);
+    EXPECT_EQ(groups_on_server()["Dept - Engineering"].size(), 4U);
+
+    auto approved =
+        hr2scim({"sync", "--approve-withheld", held.out.substr(at + 13, 12)}, server.token());
+    EXPECT_EQ(approved.exit_code, 0) << approved.out << approved.err;
+    EXPECT_NE(approved.out.find("Approved: the 3 withheld operations of set"), std::string::npos)
+        << approved.out;
+    EXPECT_EQ(server.active_users(), 8U);
+    for (const auto& [name, members] : groups_on_server())
+        for (const auto* leaver : {"E1005", "E1006"})
+            EXPECT_FALSE(members.contains(id_of(leaver))) << leaver << " left " << name;
+    EXPECT_EQ(groups_on_server()["Dept - Engineering"].size(), 1U);
+    EXPECT_EQ(groups_on_server()["Dept - Research"].size(), 4U) << "E1004 and the three movers";
 }
 
 // Killed while the server has committed a group change it never answers (a create, or a

@@ -210,7 +210,7 @@ TEST(PlanFile, CarriesTheGroupChangesUnderTheSameDigest) {
     EXPECT_TRUE(read->groups.operations[1].resolve_first);
     ASSERT_EQ(read->groups.withheld.size(), 1U);
     EXPECT_EQ(read->groups.withheld[0].member_ids, std::vector<std::string>{"u-3"});
-    EXPECT_EQ(read->groups.withheld_digest(), groups.withheld_digest());
+    EXPECT_EQ(read->groups.withheld_items(), groups.withheld_items());
     // An edited member list no longer matches the digest.
     auto edited = whole;
     edited["groups"]["operations"][1]["members"].push_back("E9");
