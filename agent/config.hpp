@@ -6,6 +6,7 @@
 #include "apply/breaker.hpp"
 #include "connectors/source.hpp"
 #include "http/auth.hpp"
+#include "http/run_error.hpp"
 #include "scim/target_profile.hpp"
 #include "state/group_plan.hpp"
 #include "state/planner.hpp"
@@ -22,9 +23,9 @@
 namespace hr2scim::agent {
 
 // Anything wrong with the configuration; the message names file:line:column when it can.
-class ConfigError : public std::runtime_error {
+class ConfigError : public RunError {
   public:
-    using std::runtime_error::runtime_error;
+    using RunError::RunError;
 };
 
 struct TargetConfig {

@@ -25,12 +25,11 @@ namespace {
 template <typename Run> ExitCode reporting_errors(Run&& run) {
     try {
         return run();
-    } catch (const ConfigError& error) {
-        spdlog::error("{}", error.what());
-    } catch (const mappings::MappingError& error) {
-        spdlog::error("{}", error.what());
-    } catch (const state::StateError& error) {
-        spdlog::error("state: {}", error.what());
+    } catch (const RunError& error) { // a config, mapping or state that cannot be used
+        if (error.kind().empty())
+            spdlog::error("{}", error.what());
+        else
+            spdlog::error("{}: {}", error.kind(), error.what());
     } catch (const std::exception& error) {
         spdlog::critical("unexpected error: {}", error.what());
     }

@@ -152,9 +152,8 @@ std::vector<GroupOutcome> Executor::run_groups(const state::GroupPlan& plan,
             return plan.operations[index].kind == state::GroupOperationKind::remove;
         });
     };
-    std::ranges::stable_partition(groups, deletes);
-    const auto first_kept =
-        static_cast<size_t>(std::ranges::find_if_not(groups, deletes) - groups.begin());
+    const auto first_kept = static_cast<size_t>(
+        std::stable_partition(groups.begin(), groups.end(), deletes) - groups.begin());
 
     std::vector<std::optional<GroupOutcome>> outcomes(plan.operations.size());
     std::exception_ptr error;

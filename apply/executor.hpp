@@ -121,7 +121,9 @@ class Executor {
     Outcome adopt(const state::Operation& operation, const Found& found);
     std::optional<Outcome> post(const state::Operation& operation, const nlohmann::json& body,
                                 scim::CallError* error);
-    std::string pick_unique(state::Operation& operation, Outcome& failure);
+    // Sets each unique() attribute to its first free candidate; nothing when it could, else why
+    // not (a failed look-up, or a conflict: no free value).
+    std::optional<Outcome> pick_unique(state::Operation& operation);
     // The users on the target holding `value` at `path`, verified: through a filter, or the
     // directory when the target cannot filter.
     scim::CallResult<std::vector<nlohmann::json>> users_holding(const scim::AttributePath& path,

@@ -337,15 +337,12 @@ Outcome Executor::create(const state::Operation& operation) {
 Outcome Executor::create_with_unique(state::Operation picked, const state::Operation& operation) {
     std::string refused;
     for (;;) {
-        Outcome failed;
-        if (auto problem = pick_unique(picked, failed); !problem.empty()) {
+        if (auto failed = pick_unique(picked)) {
             // pick_unique names `picked`, a copy that ends with this call.
-            failed.operation = &operation;
-            if (failed.result != Result::done) return failed;
-            return failure(
-                operation, Result::conflict,
-                problem + (refused.empty() ? "" : "; refused by the target as taken: " + refused),
-                Effect::forget);
+            failed->operation = &operation;
+            if (failed->result == Result::conflict && !refused.empty())
+                failed->message += "; refused by the target as taken: " + refused;
+            return *failed;
         }
         scim::CallError error;
         if (auto posted = post(operation, picked.body, &error)) return *posted;
@@ -370,18 +367,16 @@ Outcome Executor::create_with_unique(state::Operation picked, const state::Opera
 
 // The first candidate nobody on the target holds yet (the planner left out those taken in
 // the state). A look-up answer that does not hold the candidate does not make it taken.
-std::string Executor::pick_unique(state::Operation& operation, Outcome& failed) {
+std::optional<Outcome> Executor::pick_unique(state::Operation& operation) {
     for (const auto& choice : operation.unique) {
         std::string listed;
         bool picked = false;
         for (const auto& candidate : choice.candidates) {
             auto found = users_holding(choice.path, candidate);
-            if (!found) {
-                failed = call_failure(operation, found.error(),
-                                      "checking whether " + choice.path.to_string() + " '" +
-                                          candidate + "' is free failed: ");
-                return failed.message;
-            }
+            if (!found)
+                return call_failure(operation, found.error(),
+                                    "checking whether " + choice.path.to_string() + " '" +
+                                        candidate + "' is free failed: ");
             bool taken = !found->empty();
             if (!taken) { // free on the target; still free in this run?
                 std::lock_guard lock(m_mutex);
@@ -398,13 +393,14 @@ std::string Executor::pick_unique(state::Operation& operation, Outcome& failed) 
             listed += (listed.empty() ? "" : ", ") + candidate;
         }
         if (!picked)
-            return "no free value for " + choice.path.to_string() + " (unique): " +
-                   (listed.empty()
-                        ? std::string(
-                              "every candidate is empty or held by another user in the state")
-                        : "taken on the target: " + listed);
+            return failure(operation, Result::conflict,
+                           "no free value for " + choice.path.to_string() + " (unique): " +
+                               (listed.empty() ? std::string("every candidate is empty or held by "
+                                                             "another user in the state")
+                                               : "taken on the target: " + listed),
+                           Effect::forget);
     }
-    return {};
+    return std::nullopt;
 }
 
 Outcome Executor::update(const state::Operation& operation) {

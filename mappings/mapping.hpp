@@ -24,6 +24,7 @@
 //       display_name: All managers                 # a fixed group
 //       members: 'is_manager == "yes"'             # who belongs (default: everyone)
 
+#include "http/run_error.hpp"
 #include "mappings/expression.hpp"
 #include "mappings/known_attributes.hpp"
 #include "scim/attribute_path.hpp"
@@ -101,9 +102,9 @@ struct Mapping {
 };
 
 // Anything wrong with a mapping file; the message starts with file:line:column.
-class MappingError : public std::runtime_error {
+class MappingError : public RunError {
   public:
-    using std::runtime_error::runtime_error;
+    using RunError::RunError;
 };
 
 [[nodiscard]] Mapping load_mapping(const std::filesystem::path& file);

@@ -1,6 +1,8 @@
 #pragma once
 // A thin RAII layer over the SQLite C API: just what the state store needs.
 
+#include "http/run_error.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -15,9 +17,10 @@ struct sqlite3_stmt;
 namespace hr2scim::state {
 
 // The state cannot be read or written: this ends the run.
-class StateError : public std::runtime_error {
+class StateError : public RunError {
   public:
-    using std::runtime_error::runtime_error;
+    using RunError::RunError;
+    [[nodiscard]] std::string_view kind() const override { return "state"; }
 };
 
 // Creates the folder that will hold `file` (and the folders above it) when missing; the
