@@ -1,5 +1,6 @@
 #include "agent/reconcile.hpp"
 
+#include "apply/group_operations.hpp"
 #include "apply/identity.hpp"
 #include "apply/outcome.hpp"
 #include "scim/patch.hpp"
@@ -57,10 +58,7 @@ void reconcile_groups(scim::ScimClient& client, state::StateSnapshot& snapshot, 
             if (!held && apply::classify(held.error()) == apply::Result::target_unusable) break;
             continue; // left as the state says
         }
-        std::set<std::string> ids;
-        for (const auto& member : held->value("members", nlohmann::json::array()))
-            if (member.is_object() && member.value("value", nlohmann::json()).is_string())
-                ids.insert(member["value"].get<std::string>());
+        const auto ids = apply::member_ids(*held);
         std::vector<std::string> kept_keys, kept_ids;
         for (size_t at = 0; at < group.members.size() && at < group.member_ids.size(); ++at) {
             if (ids.contains(group.member_ids[at])) {

@@ -102,6 +102,17 @@ size_t limit_named(const scim::CallError& error, size_t sent) {
 
 } // namespace
 
+std::set<std::string> member_ids(const json& group) {
+    std::set<std::string> ids;
+    if (!group.is_object()) return ids;
+    const auto members = group.value("members", json::array());
+    if (!members.is_array()) return ids;
+    for (const auto& member : members)
+        if (member.is_object() && member.value("value", json()).is_string())
+            ids.insert(member["value"].get<std::string>());
+    return ids;
+}
+
 struct GroupOperations::Existing {
     json group; // as the target answered the look-up
     bool ours;  // made by this config's rules: hr2scim may delete it once empty
@@ -182,7 +193,7 @@ GroupOutcome GroupOperations::run(const GroupOperation& operation) {
         remove_members(operation, *id, outcome);
         break;
     case GroupOperationKind::remove:
-        remove(operation, *id, outcome);
+        remove(*id, outcome);
         break;
     case GroupOperationKind::create:
         break;
@@ -340,13 +351,11 @@ void GroupOperations::take_over(const GroupOperation& operation, const Existing&
         std::lock_guard lock(m_mutex);
         m_made[operation.key] = id;
     }
-    for (const auto& member : found.group.value("members", json::array()))
-        if (member.is_object() && member.value("value", json()).is_string())
-            if (auto key = m_key_by_id.find(member["value"].get<std::string>());
-                key != m_key_by_id.end()) {
-                outcome.added_keys.push_back(key->second);
-                outcome.added_ids.push_back(key->first);
-            }
+    for (const auto& held : member_ids(found.group))
+        if (auto key = m_key_by_id.find(held); key != m_key_by_id.end()) {
+            outcome.added_keys.push_back(key->second);
+            outcome.added_ids.push_back(key->first);
+        }
     if (group.display_name != operation.display_name ||
         group.external_id != operation.external_id || group.extension != operation.extension)
         rename(operation, id, outcome);
@@ -388,11 +397,7 @@ auto GroupOperations::held_members(const std::string& id) -> Checked<std::set<st
     if (!group->is_object() || group->value("id", json()) != json(id))
         return tl::unexpected(
             Failure{Result::unknown, "reading its members: the answer is not the group"});
-    std::set<std::string> members;
-    for (const auto& member : group->value("members", json::array()))
-        if (member.is_object() && member.contains("value") && member["value"].is_string())
-            members.insert(member["value"].get<std::string>());
-    return members;
+    return member_ids(*group);
 }
 
 std::optional<scim::CallError> GroupOperations::send_members(const std::string& id, size_t count,
@@ -501,9 +506,7 @@ void GroupOperations::remove_members(const GroupOperation& operation, const std:
     if (error) return fail(outcome, *error);
 }
 
-void GroupOperations::remove(const GroupOperation& operation, const std::string& id,
-                             GroupOutcome& outcome) {
-    (void)operation;
+void GroupOperations::remove(const std::string& id, GroupOutcome& outcome) {
     auto answer = m_client.remove(scim::ResourceType::group, id);
     if (!answer && answer_of(answer.error()) != Answer::not_found)
         return fail(outcome, answer.error());

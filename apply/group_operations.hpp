@@ -26,6 +26,10 @@
 
 namespace hr2scim::apply {
 
+// The member ids a group holds, as the target answered it (members without a string value are
+// skipped): what a take-over records, an addition reads first, and drift repair compares.
+[[nodiscard]] std::set<std::string> member_ids(const nlohmann::json& group);
+
 class GroupOperations {
   public:
     // `users`: the state's users after this run's user operations (their SCIM ids).
@@ -63,8 +67,7 @@ class GroupOperations {
                      GroupOutcome& outcome);
     void remove_members(const state::GroupOperation& operation, const std::string& id,
                         GroupOutcome& outcome);
-    void remove(const state::GroupOperation& operation, const std::string& id,
-                GroupOutcome& outcome);
+    void remove(const std::string& id, GroupOutcome& outcome);
     // The PATCH operations for members [from, to) of a change.
     using MemberRequest = std::function<std::vector<scim::PatchOperation>(size_t from, size_t to)>;
     // Sends `count` members' changes in requests of at most the member cap; a 400 naming a
