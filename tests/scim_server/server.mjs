@@ -42,6 +42,7 @@ const requests = [];          // {method, path, status} for every request seen
 //   skip: N                      let the first N matching requests through untouched
 //   method: "POST"               only for requests with this method (any method when absent)
 //   times: N                     used N times before it is gone (default 1)
+//   pathContains: "..."          only requests whose path contains this (one user's id)
 //   discovery: true              for the discovery endpoints (/ServiceProviderConfig, /Schemas,
 //                                /ResourceTypes), which other faults leave alone
 let faults = [];
@@ -267,7 +268,8 @@ app.use("/scim", (req, res, next) => {
 const isDiscovery = (path) => /^\/scim\/v2\/(ServiceProviderConfig|Schemas|ResourceTypes)/.test(path);
 app.use("/scim", (req, res, next) => {
     const discovery = isDiscovery(req.originalUrl);
-    const index = faults.findIndex((f) => (!f.method || f.method === req.method) && !!f.discovery === discovery);
+    const index = faults.findIndex((f) => (!f.method || f.method === req.method) && !!f.discovery === discovery &&
+        (!f.pathContains || req.originalUrl.includes(f.pathContains)));
     if (index < 0) return next();
     const fault = faults[index];
     if (fault.skip > 0) {
