@@ -217,6 +217,38 @@ void read_reconcile_every(const Reader& reader, const YAML::Node& node, TargetCo
     }
 }
 
+// target.budget: writes and reads as "N/min" (the vendor's published budget), operations_per_run
+// and run_time (a first load spread over runs).
+void read_budget(const Reader& reader, const YAML::Node& node, TargetConfig& target) {
+    reader.check_keys(node, "target.budget", {"writes", "reads", "operations_per_run", "run_time"});
+    auto rate = [&](const char* name) -> std::optional<http::Rate> {
+        if (!node[name]) return std::nullopt;
+        auto parsed =
+            http::parse_rate(reader.text(node[name], std::string("target.budget.") + name));
+        if (!parsed)
+            throw ConfigError(reader.where(node[name]) + "target.budget." + name + ": " +
+                              parsed.error());
+        return *parsed;
+    };
+    target.budget.writes = rate("writes");
+    target.budget.reads = rate("reads");
+    target.budget.source = "target.budget";
+    if (node["operations_per_run"])
+        target.operations_per_run = reader.number<size_t>(
+            node["operations_per_run"], "target.budget.operations_per_run", 1, 100'000'000);
+    if (const auto& time = node["run_time"]) {
+        const std::string text = reader.text(time, "target.budget.run_time");
+        char* end = nullptr;
+        const long number = std::strtol(text.c_str(), &end, 10);
+        const std::string unit = end ? std::string(end) : std::string();
+        const long seconds_per = unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : 0;
+        if (number < 1 || end == text.c_str() || seconds_per == 0)
+            throw ConfigError(reader.where(time) +
+                              "target.budget.run_time must be a time such as 90s, 45m or 6h");
+        target.run_time = std::chrono::seconds(number * seconds_per);
+    }
+}
+
 void read_oauth2(const Reader& reader, const YAML::Node& node, TargetConfig& target) {
     if (!target.token_env.empty() || !target.token_file.empty())
         throw ConfigError(reader.where(node) +
@@ -302,6 +334,8 @@ void read_connection(const Reader& reader, const YAML::Node& node, TargetConfig&
     if (node["requests_per_second"])
         target.requests_per_second = reader.number<double>(
             node["requests_per_second"], "target.requests_per_second", 0.0, 100'000.0);
+    if (node["budget"]) read_budget(reader, node["budget"], target);
+    target.budget.requests_per_second = target.requests_per_second;
     if (node["profile"]) {
         const auto dialect = scim::dialect_named(reader.text(node["profile"], "target.profile"));
         if (!dialect)
@@ -341,6 +375,7 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
                        "reconcile_every",
                        "max_concurrency",
                        "requests_per_second",
+                       "budget",
                        "profile",
                        "auth",
                        "token_url",

@@ -6,6 +6,7 @@
 #include "apply/breaker.hpp"
 #include "connectors/source.hpp"
 #include "http/auth.hpp"
+#include "http/budget.hpp"
 #include "http/run_error.hpp"
 #include "scim/target_profile.hpp"
 #include "state/group_plan.hpp"
@@ -51,6 +52,13 @@ struct TargetConfig {
     int max_retries = 3;
     size_t max_concurrency = 8;     // operations in flight at once (target.max_concurrency)
     double requests_per_second = 0; // the target's rate limit; 0: none configured
+    // target.budget: the vendor's published write/read budgets ("180/min"), paced to and
+    // adapted to 429s; requests_per_second above is folded into it (http/budget.hpp).
+    http::Budget budget;
+    // target.budget.operations_per_run / run_time: a run sends at most this many operations,
+    // or for at most this long; the rest waits for the next run (offboarding first).
+    std::optional<size_t> operations_per_run;
+    std::optional<std::chrono::seconds> run_time;
     // target.profile: how to talk to it (scim/target_profile.hpp says what each means).
     scim::Dialect profile = scim::Dialect::automatic;
     bool bulk = true; // target.bulk: use Bulk requests where the target supports them

@@ -48,17 +48,40 @@ Sent send_users(const SendUsers& send, const state::StateSnapshot& snapshot,
     auto to_state = send.recorder.outcomes(send.run_id, send.now);
     ProgressLine progress(to_state, plan.operations.size(),
                           !send.quiet && ProgressLine::stderr_is_terminal(), stderr);
-    // The executor still takes the profile as capabilities.
+    apply::ExecutorSettings settings{.breaker = config.target.breaker,
+                                     .concurrency = config.target.max_concurrency,
+                                     .target = profile.capabilities(),
+                                     .bulk = config.target.bulk,
+                                     .case_sensitive_keys = config.case_sensitive_keys,
+                                     .max_operations = config.target.operations_per_run,
+                                     .deadline = std::nullopt,
+                                     .budget_setting = config.target.operations_per_run
+                                                           ? "target.budget.operations_per_run"
+                                                           : "target.budget.run_time"};
+    if (config.target.run_time)
+        settings.deadline = std::chrono::steady_clock::now() + *config.target.run_time;
     apply::Executor executor(send.client, progress, owners_of(snapshot, config.case_sensitive_keys),
-                             {config.target.breaker, config.target.max_concurrency,
-                              profile.capabilities(), config.target.bulk,
-                              config.case_sensitive_keys});
+                             settings);
     Sent sent;
-    sent.outcomes = executor.run(plan);
+    // Offboarding first: the deactivations and deletions, then the group member removals
+    // (members the state knows), then everything else; members added need the ids the users'
+    // run recorded.
+    const bool has_groups = groups && !groups->operations.empty();
+    std::vector<apply::GroupOutcome> group_outcomes;
+    const std::set<apply::Urgency> removals{apply::Urgency::restrict};
+    sent.outcomes = executor.run(plan, [&] {
+        if (!has_groups) return;
+        group_outcomes = executor.run_groups(
+            *groups, send.store.snapshot(config.target.name, false).resources, removals);
+    });
     sent.tally = apply::tally(sent.outcomes, executor.abandoned());
-    if (groups && !groups->operations.empty()) // members need the ids the users' run recorded
-        sent.groups = apply::tally(
-            executor.run_groups(*groups, send.store.snapshot(config.target.name, false).resources));
+    if (has_groups) {
+        auto rest = executor.run_groups(
+            *groups, send.store.snapshot(config.target.name, false).resources,
+            {apply::Urgency::revoke, apply::Urgency::change, apply::Urgency::grant});
+        std::ranges::move(rest, std::back_inserter(group_outcomes));
+        sent.groups = apply::tally(group_outcomes);
+    }
     if (const auto learnt = executor.learnt(); !learnt.empty())
         keep_learnt(learnt, profile, send.recorder, out);
     return sent;

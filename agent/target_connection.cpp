@@ -13,7 +13,7 @@ Connection::Connection(const Config& config, const http::Credentials& credential
              http,
              http::RetryPolicy{config.target.max_retries + 1, std::chrono::milliseconds(500),
                                std::chrono::seconds(60), std::chrono::seconds(300)},
-             config.target.requests_per_second) {}
+             config.target.budget) {}
 
 // The target is asked what it is before anything is sent; target.profile overrides it.
 std::optional<scim::TargetProfile> preflight(const TargetConfig& target, scim::ScimClient& client,

@@ -187,14 +187,18 @@ BulkItem Executor::bulk_item(const state::Operation& operation, size_t index) co
 
 void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
     std::vector<size_t> taken, others;
-    while (!schedule.ready.empty()) {
+    // What this phase may take, most urgent first, within the run's budget.
+    const size_t room = m_max_operations
+                            ? *m_max_operations - std::min(m_started, *m_max_operations)
+                            : plan.operations.size();
+    while (schedule.takeable()) {
         const size_t index = schedule.ready.top();
         schedule.ready.pop();
-        (bulkable(plan.operations[index]) ? taken : others).push_back(index);
+        (bulkable(plan.operations[index]) && taken.size() < room ? taken : others).push_back(index);
     }
     for (size_t index : others)
         schedule.ready.push(index);
-    if (taken.size() < 2) {
+    if (taken.size() < 2 || over_budget()) {
         for (size_t index : taken)
             schedule.ready.push(index);
         return;
@@ -231,6 +235,15 @@ void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
                     schedule.ready.push(item.index);
             batches.clear();
         };
+        bool spent = false;
+        {
+            std::lock_guard lock(m_mutex);
+            spent = over_budget().has_value();
+        }
+        if (spent) { // the run's time is spent: the workers say so for each operation
+            push_back_all();
+            return;
+        }
         // Only a reference to a create earlier in this same request is kept.
         std::set<std::string> earlier;
         std::map<std::string, std::string> referenced; // report bulkId -> manager bulkId
@@ -247,6 +260,7 @@ void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
         }
         {
             std::lock_guard lock(m_mutex);
+            m_started += batch.size();
             for (const auto& item : batch)
                 if (item.method == "POST") m_sink.journal_create(operations[item.index], item.data);
         }

@@ -15,6 +15,7 @@ Tally tally(const std::vector<Outcome>& outcomes, const std::optional<std::strin
     for (const auto& outcome : outcomes) {
         if (outcome.result == Result::skipped) {
             ++counts.skipped;
+            counts.deferred += outcome.deferred ? 1 : 0;
             continue;
         }
         if (outcome.result != Result::done) {
@@ -61,16 +62,34 @@ Executor::Executor(scim::ScimClient& client, OutcomeSink& sink, AccountOwners ow
                               ? 100
                               : std::min<size_t>(100, settings.target.max_results)),
       m_owners(std::move(owners)), m_breaker(settings.breaker),
-      m_case_sensitive_keys(settings.case_sensitive_keys),
-      m_member_cap(settings.target.member_cap) {}
+      m_case_sensitive_keys(settings.case_sensitive_keys), m_member_cap(settings.target.member_cap),
+      m_max_operations(settings.max_operations), m_deadline(settings.deadline),
+      m_budget_setting(settings.budget_setting) {}
 
 Learnt Executor::learnt() const {
     std::lock_guard lock(m_mutex);
     return m_learnt;
 }
 
-std::vector<Outcome> Executor::run(const state::Plan& plan) {
+std::vector<Outcome> Executor::run(const state::Plan& plan,
+                                   const std::function<void()>& after_revocations) {
     Schedule schedule(plan, m_owners);
+    run_phase(plan, schedule, Urgency::revoke);
+    if (after_revocations) after_revocations();
+    run_phase(plan, schedule, Urgency::grant);
+    std::vector<Outcome> outcomes;
+    outcomes.reserve(plan.operations.size());
+    for (auto& outcome : schedule.outcomes)
+        outcomes.push_back(std::move(*outcome));
+    return outcomes;
+}
+
+void Executor::run_phase(const state::Plan& plan, Schedule& schedule, Urgency limit) {
+    {
+        std::lock_guard lock(m_mutex);
+        schedule.limit = limit;
+        if (!schedule.takeable()) return;
+    }
     if (m_bulk) run_bulk(plan, schedule);
     const size_t workers = std::min(m_concurrency, plan.operations.size());
     if (workers <= 1) {
@@ -82,22 +101,25 @@ std::vector<Outcome> Executor::run(const state::Plan& plan) {
             threads.emplace_back([&] { work(plan, schedule); });
     }
     if (schedule.error) std::rethrow_exception(schedule.error);
-    std::vector<Outcome> outcomes;
-    outcomes.reserve(plan.operations.size());
-    for (auto& outcome : schedule.outcomes)
-        outcomes.push_back(std::move(*outcome));
-    return outcomes;
+}
+
+std::optional<std::string> Executor::over_budget() const {
+    if (m_max_operations && m_started >= *m_max_operations)
+        return "waits for the next run: this run's budget of " + std::to_string(*m_max_operations) +
+               " operations (" + m_budget_setting + ") is spent";
+    if (m_deadline && std::chrono::steady_clock::now() >= *m_deadline)
+        return "waits for the next run: this run's time (" + m_budget_setting + ") is spent";
+    return std::nullopt;
 }
 
 // One worker: takes the next ready operation, sends it without holding the lock, records it.
+// It stops when nothing this phase may take is ready and nothing running could make it so.
 void Executor::work(const state::Plan& plan, Schedule& schedule) {
     std::unique_lock lock(m_mutex);
     for (;;) {
-        schedule.changed.wait(lock, [&] {
-            return schedule.error || !schedule.ready.empty() ||
-                   schedule.finished == plan.operations.size();
-        });
-        if (schedule.error || schedule.ready.empty()) return;
+        schedule.changed.wait(
+            lock, [&] { return schedule.error || schedule.takeable() || schedule.in_flight == 0; });
+        if (schedule.error || !schedule.takeable()) return;
         const size_t index = schedule.ready.top();
         schedule.ready.pop();
         const auto& operation = plan.operations[index];
@@ -109,23 +131,38 @@ void Executor::work(const state::Plan& plan, Schedule& schedule) {
             outcome = failure(operation, Result::skipped,
                               "not sent: the target was abandoned (" + *why + ")");
         } else if (!dependencies_met) {
+            const bool waits_for_deferred = std::ranges::any_of(
+                operation.depends_on, [&](size_t id) { return m_deferred.contains(id); });
             outcome = failure(operation, Result::skipped,
-                              "waits for a later run: an operation it depends on did not succeed");
+                              waits_for_deferred
+                                  ? "waits for the next run: an operation it depends on was "
+                                    "left for it"
+                                  : "waits for a later run: an operation it depends on did not "
+                                    "succeed");
+            outcome.deferred = waits_for_deferred;
+        } else if (auto spent = over_budget()) {
+            outcome = failure(operation, Result::skipped, std::move(*spent));
+            outcome.deferred = true;
         } else {
+            ++m_started;
+            ++schedule.in_flight;
             lock.unlock();
             try {
                 outcome = execute(operation);
             } catch (...) {
                 lock.lock();
+                --schedule.in_flight;
                 schedule.error = std::current_exception();
                 schedule.changed.notify_all();
                 return;
             }
             lock.lock();
+            --schedule.in_flight;
             m_breaker.note(outcome.result, outcome.message);
             // Requests of other operations still waiting to be retried stop now.
             if (const auto& reason = m_breaker.tripped()) m_client.abandon(*reason);
         }
+        if (outcome.deferred) m_deferred.insert(operation.id);
         try {
             finish(operation, std::move(outcome), schedule, index);
         } catch (...) {
@@ -137,12 +174,14 @@ void Executor::work(const state::Plan& plan, Schedule& schedule) {
 }
 
 std::vector<GroupOutcome> Executor::run_groups(const state::GroupPlan& plan,
-                                               const std::vector<state::StoredResource>& users) {
+                                               const std::vector<state::StoredResource>& users,
+                                               const std::set<Urgency>& only) {
     GroupOperations handler(m_client, m_sink, m_mutex, users, m_case_sensitive_keys, m_member_cap);
     // Each group's operations, in plan order; groups being deleted go first.
     std::vector<std::vector<size_t>> groups;
     std::map<std::string, size_t> group_of;
     for (size_t index = 0; index < plan.operations.size(); ++index) {
+        if (!only.empty() && !only.contains(urgency(plan.operations[index]))) continue;
         auto [at, added] = group_of.try_emplace(plan.operations[index].key, groups.size());
         if (added) groups.emplace_back();
         groups[at->second].push_back(index);
@@ -165,16 +204,20 @@ std::vector<GroupOutcome> Executor::run_groups(const state::GroupPlan& plan,
                     const auto& operation = plan.operations[index];
                     GroupOutcome outcome;
                     std::optional<std::string> tripped;
+                    std::optional<std::string> spent;
                     {
                         std::lock_guard lock(m_mutex);
                         if (error) return;
                         tripped = m_breaker.tripped();
+                        spent = tripped ? std::nullopt : over_budget();
+                        if (!tripped && !spent) ++m_started;
                     }
-                    if (tripped) {
+                    if (tripped || spent) {
                         outcome.operation = &operation;
                         outcome.result = Result::skipped;
                         outcome.not_sent = true;
-                        outcome.message = *tripped;
+                        outcome.deferred = spent.has_value();
+                        outcome.message = tripped ? *tripped : *spent;
                     } else {
                         try {
                             outcome = handler.run(operation);
@@ -217,7 +260,7 @@ std::vector<GroupOutcome> Executor::run_groups(const state::GroupPlan& plan,
     std::vector<GroupOutcome> out;
     out.reserve(outcomes.size());
     for (auto& outcome : outcomes)
-        out.push_back(std::move(*outcome));
+        if (outcome) out.push_back(std::move(*outcome));
     return out;
 }
 

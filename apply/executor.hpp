@@ -12,12 +12,15 @@
 #include "apply/outcome.hpp"
 #include "apply/recorder.hpp"
 #include "apply/user_directory.hpp"
+#include "apply/work_order.hpp"
 #include "scim/discovery.hpp"
 #include "scim/scim_client.hpp"
 #include "state/plan.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -40,6 +43,11 @@ struct ExecutorSettings {
     bool bulk = true;
     // How group members' keys compare with the state's users.
     bool case_sensitive_keys = false;
+    // A run's own budget (target.budget.operations_per_run, run_time): what does not fit is
+    // not sent and waits for the next run (Outcome::deferred), the most urgent sent first.
+    std::optional<size_t> max_operations;
+    std::optional<std::chrono::steady_clock::time_point> deadline;
+    std::string budget_setting; // names the setting that deferred an operation, for its message
 };
 
 // What a run learnt about the target from its answers, for the state (scim::Capabilities).
@@ -58,6 +66,7 @@ struct Tally {
     size_t created = 0, updated = 0, deactivated = 0, reactivated = 0, deleted = 0, linked = 0;
     size_t adopted = 0, recreated = 0, failed = 0, skipped = 0;
     size_t not_taken = 0; // answered 2xx without taking every value (counted in failed too)
+    size_t deferred = 0;  // left for the next run by the run's budget (counted in skipped too)
     std::optional<std::string> abandoned; // why the target was given up, when it was
 };
 
@@ -69,12 +78,18 @@ class Executor {
     Executor(scim::ScimClient& client, OutcomeSink& sink, AccountOwners owners,
              const ExecutorSettings& settings);
 
-    [[nodiscard]] std::vector<Outcome> run(const state::Plan& plan);
+    // Offboarding first (apply/work_order.hpp): the deactivations and deletions go first, then
+    // `after_revocations` runs (the group member removals), then everything else.
+    [[nodiscard]] std::vector<Outcome> run(const state::Plan& plan,
+                                           const std::function<void()>& after_revocations = {});
     // The group operations, after the users' (members need their ids): one group's operations
     // in plan order, groups concurrently (groups being deleted first, so that a name they free
     // can be taken), under the same breaker. `users`: the state's users after run(plan).
+    // `only`: just the operations of these urgencies (the removals may go before the users'
+    // other changes); everything when empty.
     [[nodiscard]] std::vector<GroupOutcome>
-    run_groups(const state::GroupPlan& plan, const std::vector<state::StoredResource>& users);
+    run_groups(const state::GroupPlan& plan, const std::vector<state::StoredResource>& users,
+               const std::set<Urgency>& only = {});
     // Why the target was abandoned during the run, if it was.
     [[nodiscard]] std::optional<std::string> abandoned() const { return m_breaker.tripped(); }
     // What the answers taught about the target (for the next runs).
@@ -83,6 +98,10 @@ class Executor {
   private:
     struct Schedule;
     void work(const state::Plan& plan, Schedule& schedule);
+    // Runs what the schedule's phase may take, concurrently, until none of it is left.
+    void run_phase(const state::Plan& plan, Schedule& schedule, Urgency limit);
+    // Why an operation must wait for the next run (the run's budget is spent), if it must.
+    [[nodiscard]] std::optional<std::string> over_budget() const;
     // Sends the ready operations a Bulk request can carry, in batches; what it cannot settle
     // (a 409 on a create, a 404 on an update, ...) goes back to the ready queue.
     void run_bulk(const state::Plan& plan, Schedule& schedule);
@@ -197,6 +216,12 @@ class Executor {
     Learnt m_learnt;
     bool m_case_sensitive_keys;
     size_t m_member_cap; // members per group PATCH (0: as planned)
+    // The run's own budget: how many operations were started, and what may be.
+    size_t m_started = 0;
+    std::optional<size_t> m_max_operations;
+    std::optional<std::chrono::steady_clock::time_point> m_deadline;
+    std::string m_budget_setting;
+    std::set<size_t> m_deferred; // operation ids left for the next run
 };
 
 } // namespace hr2scim::apply

@@ -4,6 +4,7 @@
 // apply/bulk_sender.cpp.
 
 #include "apply/executor.hpp"
+#include "apply/work_order.hpp"
 #include "http/log_fields.hpp"
 #include "http/url.hpp"
 #include "scim/body_path.hpp"
@@ -128,15 +129,33 @@ struct Executor::Schedule {
     std::vector<std::vector<size_t>> dependents;
     std::vector<size_t> waiting_on;
     std::vector<bool> unmet; // depends on an operation that is not before it in the plan
-    std::priority_queue<size_t, std::vector<size_t>, std::greater<>> ready;
+    std::vector<Urgency> urgency;
+    // The ready operations, most urgent first (offboarding first), then in plan order.
+    struct LaterFirst {
+        const std::vector<Urgency>* urgency;
+        bool operator()(size_t a, size_t b) const {
+            return std::pair((*urgency)[a], a) > std::pair((*urgency)[b], b);
+        }
+    };
+    std::priority_queue<size_t, std::vector<size_t>, LaterFirst> ready;
+    // What this phase of the run may take: nothing less urgent than this.
+    Urgency limit = Urgency::grant;
+    size_t in_flight = 0;
     size_t finished = 0;
     std::condition_variable changed;
     std::exception_ptr error; // a failure of the agent itself (the state): every worker stops
 
+    // The next ready operation this phase may take, if any.
+    [[nodiscard]] bool takeable() const { return !ready.empty() && urgency[ready.top()] <= limit; }
+
     Schedule(const state::Plan& plan, const AccountOwners& owners)
         : outcomes(plan.operations.size()), dependents(plan.operations.size()),
-          waiting_on(plan.operations.size(), 0), unmet(plan.operations.size(), false) {
+          waiting_on(plan.operations.size(), 0), unmet(plan.operations.size(), false),
+          ready(LaterFirst{&urgency}) {
         const auto& operations = plan.operations;
+        urgency.reserve(operations.size());
+        for (const auto& operation : operations)
+            urgency.push_back(apply::urgency(operation));
         std::unordered_map<size_t, size_t> index_of_id;
         std::unordered_map<std::string, size_t> last_of_person;
         for (size_t index = 0; index < operations.size(); ++index) {

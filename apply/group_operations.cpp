@@ -142,6 +142,10 @@ GroupResults tally(const std::vector<GroupOutcome>& outcomes) {
         if (outcome.taken_over) ++results.taken_over;
         if (outcome.renamed) ++results.renamed;
         results.members_added += outcome.added_keys.size();
+        if (outcome.deferred) {
+            ++results.deferred;
+            continue;
+        }
         if (outcome.not_sent) {
             ++results.not_sent;
             results.not_sent_because = outcome.message;

@@ -26,6 +26,7 @@ struct GroupOutcome {
     bool forget = false;                    // the group is gone (or never was created)
     // Not sent: the target was abandoned or the run asked to stop (message says which).
     bool not_sent = false;
+    bool deferred = false; // not sent because the run's budget was spent: the next run sends it
 
     std::string note;                // a group taken over, a create without a look-up
     bool taken_over = false;         // an existing group became this rule's
@@ -48,6 +49,7 @@ struct GroupResults {
     // Operations never sent because the target was abandoned (or the run asked to stop), and why.
     size_t not_sent = 0;
     std::optional<std::string> not_sent_because;
+    size_t deferred = 0; // left for the next run by the run's budget (not a failure)
 };
 
 [[nodiscard]] GroupResults tally(const std::vector<GroupOutcome>& outcomes);

@@ -68,6 +68,7 @@ struct Outcome {
 
     std::string adoption;   // "took over the existing account <id>, matched by userName"
     bool recreated = false; // the account had been deleted on the target and was created again
+    bool deferred = false;  // skipped: the run's budget was spent; the next run sends it
 };
 
 } // namespace hr2scim::apply

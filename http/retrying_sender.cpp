@@ -29,8 +29,9 @@ Sent send_with_retries(Transport& client, const Request& request, const RetryPol
                        Throttle* throttle) {
     std::chrono::milliseconds waited{0};
     int counted = 0; // attempts that count against max_attempts: a rate limit's 429 does not
+    const auto kind = request_kind(request.method);
     for (int attempt = 1;; ++attempt) {
-        if (throttle && !throttle->acquire()) {
+        if (throttle && !throttle->acquire(kind)) {
             Sent sent{tl::unexpected(TransportError{"not sent: the target was abandoned"}),
                       attempt - 1,
                       {}};
@@ -57,6 +58,7 @@ Sent send_with_retries(Transport& client, const Request& request, const RetryPol
             reason = result.error().message;
         }
         const bool rate_limited = result && result->status == 429 && told;
+        if (throttle && result && result->status == 429) throttle->rate_limited(kind);
         if (!rate_limited) ++counted;
         if (counted >= policy.max_attempts || attempt >= k_most_attempts)
             return {std::move(result), attempt, {}};

@@ -47,9 +47,12 @@ std::optional<std::string> id_in_location(ResourceType type, std::string_view lo
 
 ScimClient::ScimClient(TargetEndpoint endpoint, http::Transport& http, http::RetryPolicy retry,
                        double requests_per_second)
-    : m_endpoint(std::move(endpoint)), m_http(http), m_retry(retry),
-      m_throttle(requests_per_second), m_auth(m_endpoint.credentials, http, retry),
-      m_log(logger_for(m_endpoint.name)) {
+    : ScimClient(std::move(endpoint), http, retry, http::Budget{{}, {}, requests_per_second, {}}) {}
+
+ScimClient::ScimClient(TargetEndpoint endpoint, http::Transport& http, http::RetryPolicy retry,
+                       const http::Budget& budget)
+    : m_endpoint(std::move(endpoint)), m_http(http), m_retry(retry), m_throttle(budget),
+      m_auth(m_endpoint.credentials, http, retry), m_log(logger_for(m_endpoint.name)) {
     m_endpoint.base_url = trim_trailing_slash(m_endpoint.base_url);
 }
 

@@ -49,6 +49,9 @@ class ScimClient {
     // requests_per_second: the target's rate limit, shared by every thread using this client.
     ScimClient(TargetEndpoint endpoint, http::Transport& http, http::RetryPolicy retry,
                double requests_per_second = 0);
+    // budget: the target's request budgets (writes, reads), paced and adapted to its 429s.
+    ScimClient(TargetEndpoint endpoint, http::Transport& http, http::RetryPolicy retry,
+               const http::Budget& budget);
 
     // POST to the type's collection. A 201 without a body is read back from its Location.
     [[nodiscard]] CallResult<nlohmann::json> create(ResourceType type, const nlohmann::json& body);
@@ -88,6 +91,8 @@ class ScimClient {
     [[nodiscard]] PatchStyle patch_style() const { return m_endpoint.patch_style; }
     // Nothing more is sent; requests waiting to be retried give up.
     void abandon(std::string why) { m_throttle.abandon(std::move(why)); }
+    // What pacing did so far: 429s seen, times the pace was lowered, the pace writes go at.
+    [[nodiscard]] http::PaceReport pace_report() const { return m_throttle.report(); }
 
   private:
     static std::string path_of(ResourceType type, const std::string& id);
