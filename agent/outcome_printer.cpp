@@ -1,5 +1,7 @@
 #include "agent/outcome_printer.hpp"
 
+#include "agent/pace_estimate.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 
@@ -21,7 +23,7 @@ void print_outcomes(std::ostream& out, const std::vector<apply::Outcome>& outcom
         const bool abandoned_skip =
             result.abandoned && outcome.result == apply::Result::skipped &&
             outcome.message.starts_with("not sent: the target was abandoned");
-        if (outcome.result == apply::Result::done || abandoned_skip) continue;
+        if (outcome.result == apply::Result::done || abandoned_skip || outcome.deferred) continue;
         ++failures;
         if (shown++ < std::max<size_t>(show, k_failures_always_shown))
             out << "  ! " << state::verb(outcome.operation->kind) << " " << outcome.operation->key
@@ -30,6 +32,17 @@ void print_outcomes(std::ostream& out, const std::vector<apply::Outcome>& outcom
     if (failures > std::max<size_t>(show, k_failures_always_shown))
         out << "  ... and " << failures - std::max<size_t>(show, k_failures_always_shown)
             << " more failures (each is in the log)\n";
+    if (result.deferred > 0)
+        out << count_text(result.deferred)
+            << " operations wait for the next run: this run's budget was spent (the most urgent, "
+               "deactivations first, went).\n";
+    if (result.pace.rate_limited > 0)
+        out << "The target answered 429 (rate limited) " << result.pace.rate_limited
+            << " times; the pace was lowered " << result.pace.slowed_down << " times"
+            << (result.pace.write_pace > 0
+                    ? fmt::format(", to {:.2f} writes/s at the end", result.pace.write_pace)
+                    : std::string())
+            << ".\n";
     if (result.abandoned) {
         size_t not_sent = 0;
         for (const auto& outcome : outcomes)
@@ -45,13 +58,14 @@ void print_summary(std::ostream& out, const std::string& target, const state::Ru
     out << fmt::format(
         "\nApplied to target \"{}\" in {:.2f} s: {} created, {} updated, {} deactivated, {} "
         "reactivated, "
-        "{}{}{} unchanged, {} rejected, {} failed{}.\n",
+        "{}{}{} unchanged, {} rejected, {} failed{}{}.\n",
         target, seconds, counts.created, counts.updated, counts.deactivated, counts.reactivated,
         result.deleted ? fmt::format("{} deleted, ", result.deleted) : "",
         result.linked ? fmt::format("{} managers linked, ", result.linked) : "", counts.unchanged,
         counts.rejected, counts.failed,
         counts.withheld ? fmt::format(", {} deactivations and deletions withheld", counts.withheld)
-                        : "");
+                        : "",
+        result.deferred ? fmt::format(", {} left for the next run", result.deferred) : "");
 }
 
 } // namespace hr2scim::agent

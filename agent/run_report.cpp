@@ -67,12 +67,20 @@ nlohmann::ordered_json run_report(const RunReportInputs& inputs) {
                              {"deactivated", tally.deactivated}, {"reactivated", tally.reactivated},
                              {"deleted", tally.deleted},         {"failed", tally.failed},
                              {"skipped", tally.skipped}};
+        if (tally.deferred > 0) report["applied"]["deferred"] = tally.deferred;
+        if (tally.pace.rate_limited > 0 || tally.pace.write_pace > 0)
+            report["pace"] = {{"rate_limited", tally.pace.rate_limited},
+                              {"slowed_down", tally.pace.slowed_down},
+                              {"writes_per_second_at_end", tally.pace.write_pace},
+                              {"lowest_writes_per_second", tally.pace.lowest_write_pace}};
         if (tally.abandoned) report["abandoned"] = *tally.abandoned;
     }
     auto failures = nlohmann::ordered_json::array();
     if (inputs.outcomes)
         for (const auto& outcome : *inputs.outcomes) {
-            if (outcome.result == apply::Result::done || outcome.operation == nullptr) continue;
+            if (outcome.result == apply::Result::done || outcome.operation == nullptr ||
+                outcome.deferred)
+                continue;
             auto entry = operation_entry(*outcome.operation);
             entry["result"] = std::string(apply::to_string(outcome.result));
             entry["message"] = outcome.message;

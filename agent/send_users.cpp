@@ -75,6 +75,7 @@ Sent send_users(const SendUsers& send, const state::StateSnapshot& snapshot,
             *groups, send.store.snapshot(config.target.name, false).resources, removals);
     });
     sent.tally = apply::tally(sent.outcomes, executor.abandoned());
+    sent.tally.pace = send.client.pace_report();
     if (has_groups) {
         auto rest = executor.run_groups(
             *groups, send.store.snapshot(config.target.name, false).resources,

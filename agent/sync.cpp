@@ -6,6 +6,7 @@
 #include "agent/hand_over.hpp"
 #include "agent/left_out_attributes.hpp"
 #include "agent/outcome_printer.hpp"
+#include "agent/pace_estimate.hpp"
 #include "agent/plan_files.hpp"
 #include "agent/plan_policy.hpp"
 #include "agent/plan_printer.hpp"
@@ -274,6 +275,9 @@ void PlanOrSync::print_plans() {
     if (m_group_plan)
         print_group_plan(m_out, m_prepared.mapping, tally_groups(m_mapped.desired), *m_group_plan);
     print_withheld_set(m_out, m_plan, m_group_plan ? &*m_group_plan : nullptr);
+    print_pace(m_out, estimate_pace(m_plan.operations.size() +
+                                        (m_group_plan ? m_group_plan->operations.size() : 0),
+                                    m_config.target));
 }
 
 ExitCode PlanOrSync::finish_plan() {
@@ -357,7 +361,7 @@ state::RunCounts PlanOrSync::run_counts(const apply::Tally& result) const {
             result.reactivated,
             m_plan.unchanged,
             m_mapped.rejections.size(),
-            result.failed + result.skipped,
+            result.failed + result.skipped - result.deferred,
             m_plan.withheld.size(),
             m_mapped.read.complete()};
 }
@@ -369,7 +373,8 @@ RunFacts PlanOrSync::sync_facts(const apply::Tally& result,
             .groups_not_sent = groups && groups->not_sent > 0,
             .gate_stopped = m_plan.stopped_by_gate,
             .groups_withheld = m_group_plan && !m_group_plan->withheld.empty(),
-            .failed_operations = result.failed + result.skipped,
+            // Left for the next run by the run's own budget: not a failure.
+            .failed_operations = result.failed + result.skipped - result.deferred,
             .failed_group_changes = groups ? groups->failed : 0,
             .rejected_records = m_mapped.rejections.size(),
             .failed_joins = m_mapped.failed_joins.size(),

@@ -13,6 +13,7 @@
 #include "apply/recorder.hpp"
 #include "apply/user_directory.hpp"
 #include "apply/work_order.hpp"
+#include "http/throttle.hpp"
 #include "scim/discovery.hpp"
 #include "scim/scim_client.hpp"
 #include "state/plan.hpp"
@@ -65,8 +66,9 @@ struct Learnt {
 struct Tally {
     size_t created = 0, updated = 0, deactivated = 0, reactivated = 0, deleted = 0, linked = 0;
     size_t adopted = 0, recreated = 0, failed = 0, skipped = 0;
-    size_t not_taken = 0; // answered 2xx without taking every value (counted in failed too)
-    size_t deferred = 0;  // left for the next run by the run's budget (counted in skipped too)
+    size_t not_taken = 0;  // answered 2xx without taking every value (counted in failed too)
+    size_t deferred = 0;   // left for the next run by the run's budget (counted in skipped too)
+    http::PaceReport pace; // what pacing to the target's budget did (set by the caller)
     std::optional<std::string> abandoned; // why the target was given up, when it was
 };
 

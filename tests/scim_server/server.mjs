@@ -54,6 +54,15 @@ let faults = [];
 //   {rateLimit: {perSecond: N, style: "seconds"|"date"|"reset"}}
 //                                more than N SCIM requests in any second are answered 429 with
 //                                Retry-After in seconds, as an HTTP date, or X-RateLimit-Reset
+//   {budget: {writes: N, reads: R, windowMs: W, background: K}}
+//                                a published, shared budget as Slack's SCIM API has one
+//                                (https://docs.slack.dev/reference/scim-api/rate-limits: per-minute
+//                                limits for all SCIM apps of an org, 429 with Retry-After beyond
+//                                them): at most N writes (POST, PUT, PATCH, DELETE) and R reads
+//                                (GET) in any W ms (Slack: a minute; tests scale it down to a
+//                                second), of which other applications use K writes in every
+//                                window; beyond it 429 with Retry-After in whole seconds.
+//                                GET /test/stats counts the 429s (budget429)
 //   {noPatch: true}              PATCH answers 405
 //   {emptyCreate: true}          POST answers 201 with an empty body and a Location header
 //   {gzip: true}                 answers are gzip-compressed when the client accepts it
@@ -92,12 +101,15 @@ const defaults = () => ({ignoreFilter: false, plainList: false, noResources: fal
     tokenLifetime: 3600, revokeAfter: null, etag: false, bulk: false, bulkMaxOperations: 1000,
     bulkMaxPayload: 1048576, entraPatch: false, maxMembersPerPatch: 0, unkept: [], frozen: [],
     noDiscovery: false, patchStatus: 0, duplicateGroupNames: false,
-    hugeToken: 0});
+    hugeToken: 0,
+    budget: null});
 let versions = 0; // every stored change gets the next meta.version
 const mode = defaults();
 // How many SCIM requests were being handled at once, at most (GET /test/stats).
 let inFlight = 0, peakInFlight = 0;
 let recent = []; // arrival times (ms) of the last second's SCIM requests, for rateLimit
+// Arrival times (ms) of the writes and reads the budget let through, and its 429s.
+let budgetWrites = [], budgetReads = [], budget429 = 0;
 let hanging = 0;
 
 function scimError(status, scimType, detail) {
@@ -190,6 +202,28 @@ const AcmeGroup = new SCIMMY.Types.SchemaDefinition("AcmeGroup", "urn:ietf:param
     "Acme's own group attributes", [new SCIMMY.Types.Attribute("string", "costCenter")]);
 serve(SCIMMY.Resources.declare(SCIMMY.Resources.Group.extend(AcmeGroup, false)), groups, "Group", "displayName");
 
+// The budget mode: true when the request was answered 429 (the window is full).
+function overBudget(req, res) {
+    const {writes = Infinity, reads = Infinity, windowMs = 60000, background = 0} = mode.budget;
+    const now = Date.now();
+    budgetWrites = budgetWrites.filter((t) => t > now - windowMs);
+    budgetReads = budgetReads.filter((t) => t > now - windowMs);
+    const write = req.method !== "GET" && req.method !== "HEAD";
+    const seen = write ? budgetWrites : budgetReads;
+    const limit = write ? writes - background : reads;
+    if (seen.length >= limit) {
+        budget429++;
+        const waitMs = seen.length > 0 ? seen[0] + windowMs - now : windowMs;
+        res.set("Retry-After", String(Math.max(1, Math.ceil(waitMs / 1000))));
+        res.status(429).type("application/scim+json").send(JSON.stringify({
+            schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "429",
+            detail: "rate limited: the org's SCIM budget is spent"}));
+        return true;
+    }
+    seen.push(now);
+    return false;
+}
+
 const app = express();
 
 // Every request is logged once its answer is sent, so tests count what the server saw.
@@ -197,7 +231,7 @@ app.use((req, res, next) => {
     const path = req.originalUrl.split("?")[0];
     if (!path.startsWith("/test/"))
         res.on("finish", () => requests.push({method: req.method, path, status: res.statusCode,
-            bytes: Number(req.headers["content-length"] ?? 0)}));
+            bytes: Number(req.headers["content-length"] ?? 0), at: Date.now()}));
     next();
 });
 
@@ -222,6 +256,7 @@ app.use("/scim", (req, res, next) => {
         }
         recent.push(now);
     }
+    if (mode.budget && overBudget(req, res)) return;
     if (mode.gzip && /gzip/.test(req.headers["accept-encoding"] ?? "")) {
         const send = res.send.bind(res);
         res.send = (body) => {
@@ -442,6 +477,7 @@ testApi.get("/users", (req, res) => res.json([...users.values()]));
 testApi.get("/groups", (req, res) => res.json([...groups.values()]));
 testApi.post("/reset", (req, res) => {
     users.clear(); groups.clear(); requests.length = 0; faults = []; hanging = 0; peakInFlight = 0; recent = [];
+    budgetWrites = []; budgetReads = []; budget429 = 0;
     Object.assign(mode, defaults());
     res.status(204).end();
 });
@@ -451,7 +487,7 @@ testApi.post("/faults", (req, res) => {
 });
 testApi.post("/mode", (req, res) => { Object.assign(mode, req.body); res.status(204).end(); });
 testApi.get("/hanging", (req, res) => res.json({count: hanging}));
-testApi.get("/stats", (req, res) => res.json({peakInFlight, tokenRequests}));
+testApi.get("/stats", (req, res) => res.json({peakInFlight, tokenRequests, budget429}));
 app.use("/test", testApi);
 
 const clientCa = args["tls-client-ca"]

@@ -78,6 +78,10 @@ int ScimTestServer::token_requests() {
     return nlohmann::json::parse(test_api("GET", "/stats").body)["tokenRequests"].get<int>();
 }
 
+int ScimTestServer::budget_rate_limited() {
+    return nlohmann::json::parse(test_api("GET", "/stats").body)["budget429"].get<int>();
+}
+
 int ScimTestServer::peak_in_flight() {
     return nlohmann::json::parse(test_api("GET", "/stats").body)["peakInFlight"].get<int>();
 }

@@ -61,6 +61,8 @@ class ScimTestServer {
     [[nodiscard]] int hanging();
     // The most SCIM requests the server was handling at once since it started (or reset).
     [[nodiscard]] int peak_in_flight();
+    // 429s the budget mode answered since it started (or reset).
+    [[nodiscard]] int budget_rate_limited();
     // A SCIM call made directly, as another client of the target would.
     http::Response scim(const std::string& method, const std::string& path,
                         const std::string& body = {});

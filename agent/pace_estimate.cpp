@@ -1,0 +1,85 @@
+#include "agent/pace_estimate.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace hr2scim::agent {
+
+std::string count_text(size_t count) {
+    std::string digits = std::to_string(count);
+    for (auto at = static_cast<std::ptrdiff_t>(digits.size()) - 3; at > 0; at -= 3)
+        digits.insert(static_cast<size_t>(at), ",");
+    return digits;
+}
+
+std::string duration_text(std::chrono::seconds duration) {
+    const long long minutes = (duration.count() + 59) / 60;
+    if (minutes <= 1) return duration.count() < 60 ? "under a minute" : "about 1 min";
+    if (minutes < 60) return "about " + std::to_string(minutes) + " min";
+    const long long hours = minutes / 60;
+    if (hours < 48) {
+        const long long rest = minutes % 60;
+        return "about " + std::to_string(hours) + " h" +
+               (rest > 0 ? " " + std::to_string(rest) + " min" : "");
+    }
+    const long long days = hours / 24;
+    const long long rest = hours % 24;
+    return "about " + std::to_string(days) + " days" +
+           (rest > 0 ? " " + std::to_string(rest) + " h" : "");
+}
+
+PaceEstimate estimate_pace(size_t operations, const TargetConfig& target) {
+    PaceEstimate estimate;
+    estimate.operations = operations;
+    const auto& budget = target.budget;
+    const auto per_second = budget.writes_per_second();
+    if (per_second) {
+        const bool by_writes =
+            budget.writes && (budget.requests_per_second <= 0 ||
+                              budget.writes->per_second() <= budget.requests_per_second);
+        estimate.pace =
+            by_writes ? budget.writes->text() + " (" + budget.source + ")"
+                      : http::Rate{budget.requests_per_second, std::chrono::seconds(1)}.text() +
+                            " (target.requests_per_second)";
+        estimate.takes = std::chrono::seconds(
+            static_cast<long long>(std::ceil(static_cast<double>(operations) / *per_second)));
+    }
+    if (target.operations_per_run) {
+        estimate.this_run = std::min(operations, *target.operations_per_run);
+        estimate.run_limit = "target.budget.operations_per_run";
+    }
+    if (target.run_time && per_second) {
+        const auto fits =
+            static_cast<size_t>(static_cast<double>(target.run_time->count()) * *per_second);
+        if (!estimate.this_run || fits < *estimate.this_run) {
+            estimate.this_run = std::min(operations, fits);
+            estimate.run_limit = "target.budget.run_time";
+        }
+    }
+    return estimate;
+}
+
+void print_pace(std::ostream& out, const PaceEstimate& estimate) {
+    if (estimate.operations == 0) return;
+    if (estimate.takes)
+        out << "Pace: " << count_text(estimate.operations) << " operations at " << estimate.pace
+            << ": " << duration_text(*estimate.takes) << ".\n";
+    if (estimate.this_run && *estimate.this_run < estimate.operations)
+        out << "This run sends " << (estimate.run_limit == "target.budget.run_time" ? "about " : "")
+            << count_text(*estimate.this_run) << " of them (" << estimate.run_limit
+            << "), deactivations first; the other "
+            << count_text(estimate.operations - *estimate.this_run) << " wait for the next runs.\n";
+}
+
+nlohmann::ordered_json to_json(const PaceEstimate& estimate) {
+    nlohmann::ordered_json json{{"operations", estimate.operations}};
+    if (!estimate.pace.empty()) json["pace"] = estimate.pace;
+    if (estimate.takes) json["estimated_seconds"] = estimate.takes->count();
+    if (estimate.this_run) {
+        json["this_run"] = *estimate.this_run;
+        json["run_limit"] = estimate.run_limit;
+    }
+    return json;
+}
+
+} // namespace hr2scim::agent
