@@ -219,75 +219,131 @@ void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
         if (manager == manager_of.end()) continue;
         set_manager(item.data, {{"value", "bulkId:" + bulk_id_of[manager->second]}});
     }
+    // Batches go concurrently (up to max_concurrency): a target works through one Bulk
+    // request's operations one after another, and each create it answers is read back, so one
+    // large request at a time leaves the target and the pipeline idle. Each batch is sized so
+    // that every worker has about two, but never smaller than k_smallest_batch (a request
+    // still carries many, and a manager beside their reports is referenced by bulkId), within
+    // the target's limits.
+    constexpr size_t k_smallest_batch = 50;
+    const size_t workers = std::max<size_t>(1, std::min(m_concurrency, items.size() / 2));
+    const size_t per_batch =
+        workers == 1 ? m_bulk_max_operations
+                     : std::min(m_bulk_max_operations,
+                                std::max(k_smallest_batch,
+                                         (items.size() + 2 * workers - 1) / (2 * workers)));
     std::deque<std::vector<BulkItem>> batches;
-    for (auto& batch : bulk_batches(std::move(items), m_bulk_max_operations, m_bulk_max_payload))
+    for (auto& batch : bulk_batches(std::move(items), per_batch, m_bulk_max_payload))
         batches.push_back(std::move(batch));
-    size_t unanswered_in_a_row = 0;
-    while (!batches.empty()) {
-        auto batch = std::move(batches.front());
-        batches.pop_front();
-        auto push_back_all = [&] {
-            std::lock_guard lock(m_mutex);
-            for (const auto& item : batch)
+    size_t unanswered_in_a_row = 0; // under m_mutex
+    bool stopped = false;           // under m_mutex: everything left goes one by one
+    // Under m_mutex: the operations of `batch` and of every batch not yet sent go back to the
+    // ready queue.
+    auto push_back_all = [&](const std::vector<BulkItem>& batch) {
+        for (const auto& item : batch)
+            schedule.ready.push(item.index);
+        for (const auto& rest : batches)
+            for (const auto& item : rest)
                 schedule.ready.push(item.index);
+        batches.clear();
+        stopped = true;
+    };
+    auto send_batches = [&] {
+        for (;;) {
+            std::vector<BulkItem> batch;
+            {
+                std::lock_guard lock(m_mutex);
+                if (stopped || batches.empty() || schedule.error) return;
+                batch = std::move(batches.front());
+                batches.pop_front();
+                if (over_budget()) { // the run's time is spent: the workers say so for each
+                    push_back_all(batch);
+                    return;
+                }
+            }
+            // Only a reference to a create earlier in this same request is kept.
+            std::set<std::string> earlier;
+            std::map<std::string, std::string> referenced; // report bulkId -> manager bulkId
+            for (auto& item : batch) {
+                if (item.method != "POST") continue;
+                auto manager = manager_of.find(m_owners.id_of(operations[item.index].key));
+                if (manager != manager_of.end()) {
+                    if (earlier.contains(bulk_id_of.at(manager->second)))
+                        referenced[item.bulk_id] = bulk_id_of.at(manager->second);
+                    else
+                        item.data = operations[item.index].body; // as planned: linked afterwards
+                }
+                earlier.insert(item.bulk_id);
+            }
+            try {
+                {
+                    std::lock_guard lock(m_mutex);
+                    m_started += batch.size();
+                    for (const auto& item : batch)
+                        if (item.method == "POST")
+                            m_sink.journal_create(operations[item.index], item.data);
+                }
+                auto answer = m_client.bulk(bulk_request(batch));
+                // Not Bulk's to do (no such endpoint, too large, not implemented): one by one.
+                // A refused token, a busy target or no answer is not about Bulk.
+                if (!answer && refuses_the_request(answer_of(answer.error()))) {
+                    std::lock_guard lock(m_mutex);
+                    if (m_bulk)
+                        spdlog::warn("the target refused a Bulk request ({}); operations are "
+                                     "sent one by one",
+                                     answer.error().describe());
+                    m_bulk = false;
+                    push_back_all(batch);
+                    return;
+                }
+                if (!answer && classify(answer.error()) != Result::skipped &&
+                    unanswered(answer_of(answer.error()))) {
+                    size_t in_a_row = 0;
+                    {
+                        std::lock_guard lock(m_mutex);
+                        in_a_row = ++unanswered_in_a_row;
+                    }
+                    split_unanswered(operations, schedule, batch, batches, answer.error(),
+                                     in_a_row);
+                    continue;
+                }
+                {
+                    std::lock_guard lock(m_mutex);
+                    unanswered_in_a_row = 0;
+                }
+                settle_batch(operations, schedule, batch, answer, referenced);
+                std::lock_guard lock(m_mutex);
+                if (const auto& why = m_breaker.tripped()) {
+                    m_client.abandon(*why);
+                    push_back_all({});
+                    return;
+                }
+            } catch (...) {
+                std::lock_guard lock(m_mutex);
+                schedule.error = std::current_exception();
+                stopped = true;
+                return;
+            }
+        }
+    };
+    if (workers <= 1 || batches.size() < 2) {
+        send_batches();
+    } else {
+        std::vector<std::jthread> threads;
+        threads.reserve(std::min(workers, batches.size()));
+        for (size_t i = 0; i < std::min(workers, batches.size()); ++i)
+            threads.emplace_back(send_batches);
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_bulk || stopped) {
             for (const auto& rest : batches)
                 for (const auto& item : rest)
                     schedule.ready.push(item.index);
             batches.clear();
-        };
-        bool spent = false;
-        {
-            std::lock_guard lock(m_mutex);
-            spent = over_budget().has_value();
-        }
-        if (spent) { // the run's time is spent: the workers say so for each operation
-            push_back_all();
-            return;
-        }
-        // Only a reference to a create earlier in this same request is kept.
-        std::set<std::string> earlier;
-        std::map<std::string, std::string> referenced; // report bulkId -> manager bulkId
-        for (auto& item : batch) {
-            if (item.method != "POST") continue;
-            auto manager = manager_of.find(m_owners.id_of(operations[item.index].key));
-            if (manager != manager_of.end()) {
-                if (earlier.contains(bulk_id_of[manager->second]))
-                    referenced[item.bulk_id] = bulk_id_of[manager->second];
-                else
-                    item.data = operations[item.index].body; // as planned: linked afterwards
-            }
-            earlier.insert(item.bulk_id);
-        }
-        {
-            std::lock_guard lock(m_mutex);
-            m_started += batch.size();
-            for (const auto& item : batch)
-                if (item.method == "POST") m_sink.journal_create(operations[item.index], item.data);
-        }
-        auto answer = m_client.bulk(bulk_request(batch));
-        // Not Bulk's to do (no such endpoint, too large, not implemented): one by one. A
-        // refused token, a busy target or no answer is not about Bulk.
-        if (!answer && refuses_the_request(answer_of(answer.error()))) {
-            spdlog::warn("the target refused a Bulk request ({}); operations are sent one by one",
-                         answer.error().describe());
-            m_bulk = false;
-            push_back_all();
-            return;
-        }
-        if (!answer && classify(answer.error()) != Result::skipped &&
-            unanswered(answer_of(answer.error()))) {
-            split_unanswered(operations, schedule, batch, batches, answer.error(),
-                             ++unanswered_in_a_row);
-            continue;
-        }
-        unanswered_in_a_row = 0;
-        settle_batch(operations, schedule, batch, answer, referenced);
-        if (const auto& why = m_breaker.tripped()) {
-            m_client.abandon(*why);
-            push_back_all();
-            return;
         }
     }
+    if (schedule.error) std::rethrow_exception(schedule.error);
 }
 
 // A Bulk request without an answer is never sent whole again: its creates (which the target

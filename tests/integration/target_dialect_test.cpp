@@ -413,6 +413,11 @@ TEST_F(BulkTest, ALongChainOfManagersListedBeforeThemGoesInOneRequest) {
         csv += "C" + std::to_string(i) + ",F,L,c" + std::to_string(i) + "@example.com,T,D,C,,C" +
                std::to_string(std::min(i + 1, people - 1)) + "\n";
     write_csv(csv);
+    // One connection: Bulk requests as large as the target takes (with more, the batches are
+    // smaller and go concurrently, and a manager in another batch is linked afterwards).
+    (void)dir.write("config.yaml",
+                    replace_once(read_file(dir.path() / "config.yaml"), "timeout_seconds: 20",
+                                 "timeout_seconds: 20\n  max_concurrency: 1"));
     server.set_mode({{"bulk", true}});
     auto result = sync();
     ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
@@ -428,6 +433,24 @@ TEST_F(BulkTest, ALongChainOfManagersListedBeforeThemGoesInOneRequest) {
                   id_of["C" + std::to_string(std::min(i + 1, people - 1))])
             << user.dump();
     }
+}
+
+// Issue 24 item 7: a target works through a Bulk request's operations one after another, and
+// each create it answers is read back; batches one after another left both sides idle.
+TEST_F(BulkTest, BatchesGoConcurrentlyWithinMaxConcurrency) {
+    std::string csv = "employee_id,first_name,last_name,email,job_title,department,cost_center,"
+                      "mobile,manager_id\n";
+    for (int i = 0; i < 400; ++i) // nobody's manager: every operation is a Bulk create
+        csv += "B" + std::to_string(i) + ",F,L,b" + std::to_string(i) + "@example.com,T,D,C,,\n";
+    write_csv(csv);
+    server.set_mode({{"bulk", true}, {"latencyMs", 20}});
+    auto result = sync();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    expect_one_account_each(400);
+    EXPECT_EQ(requests_to("POST", "/scim/v2/Bulk"), 8U) << "400 creates, 50 a request";
+    EXPECT_EQ(requests_to("POST", "/scim/v2/Users"), 0U);
+    EXPECT_GE(server.peak_in_flight(), 4) << "the batches and their read-backs overlap";
+    nothing_left_to_send();
 }
 
 TEST_F(BulkTest, ABulkRequestWithoutAnAnswerIsSplitNeverSentWholeAgain) {
