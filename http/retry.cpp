@@ -17,6 +17,13 @@ Verdict classify_status(long status) {
     return Verdict::permanent;
 }
 
+bool is_rate_limit_refusal(const Response& response) {
+    if (response.status != 403) return false;
+    if (response.header("retry-after")) return true;
+    const auto* remaining = response.header("x-ratelimit-remaining");
+    return remaining && *remaining == "0";
+}
+
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
                                                       std::chrono::system_clock::time_point now) {
     if (!value.empty() && std::ranges::all_of(value, [](char c) { return c >= '0' && c <= '9'; })) {

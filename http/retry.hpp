@@ -35,6 +35,9 @@ struct Response;
 // X-RateLimit-Reset when X-RateLimit-Remaining is 0 (seconds from now, or a Unix time).
 [[nodiscard]] std::optional<std::chrono::seconds>
 server_wait(const Response& response, std::chrono::system_clock::time_point now);
+// A 403 that says it is a spent rate limit (Retry-After, or X-RateLimit-Remaining: 0), as
+// GitHub answers one: handled as the 429 it means.
+[[nodiscard]] bool is_rate_limit_refusal(const Response& response);
 
 // Exponential backoff from base_delay, unless the server said how long to wait.
 // `attempt` counts from 1 (the attempt that just failed). Nothing when the server asked for

@@ -39,6 +39,11 @@ Sent send_with_retries(Transport& client, const Request& request, const RetryPol
             return sent;
         }
         auto result = client.send(request);
+        // GitHub answers a spent rate limit with 403 and says so in its headers (Retry-After,
+        // or X-RateLimit-Remaining: 0; "Rate limits for the REST API",
+        // https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api): it is
+        // the 429 it means, not a refusal of the credentials.
+        if (result && is_rate_limit_refusal(*result)) result->status = 429;
         std::optional<std::chrono::seconds> told;
         std::string reason;
         if (result) {

@@ -181,5 +181,30 @@ TEST_F(ScimClientTest, APatchProbeIsSentOnce) {
     EXPECT_EQ(sent[0].json()["Operations"][0]["path"], "title");
 }
 
+// GitHub answers a spent rate limit with 403 and X-RateLimit-Remaining: 0: it is waited out
+// and counted as a 429, not taken for refused credentials.
+TEST(ScimClientRateLimits, A403ThatSaysTheRateLimitIsSpentIsWaitedOutLikeA429) {
+    FakeTransport fake;
+    auto spent = Reply::error(403, "API rate limit exceeded");
+    spent.headers = {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", "1"}};
+    fake.on("GET", "/Users/u1", spent, 1);
+    fake.on("GET", "/Users/u1", Reply::json(200, {{"id", "u1"}, {"userName", "ada"}}));
+    fake.on("GET", "/Users/u2", Reply::error(403, "forbidden"));
+    ScimClient client({"test", fake.base_url(), {}, PatchStyle::rfc7644}, fake,
+                      http::RetryPolicy{4, std::chrono::milliseconds(0), std::chrono::seconds(5),
+                                        std::chrono::seconds(10)});
+    const auto started = std::chrono::steady_clock::now();
+    auto read = client.get(ResourceType::user, "u1");
+    ASSERT_TRUE(read) << read.error().describe();
+    EXPECT_EQ((*read)["id"], "u1");
+    EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(900));
+    EXPECT_EQ(client.pace_report().rate_limited, 1U);
+    // A 403 that says nothing of a rate limit is the refusal it is: not retried.
+    auto refused = client.get(ResourceType::user, "u2");
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().status, 403);
+    EXPECT_EQ(fake.count("GET", "/Users/u2"), 1U);
+}
+
 } // namespace
 } // namespace hr2scim::scim
