@@ -9,7 +9,9 @@
 #   3. a server-side limit of 50 requests/s with the same limit configured: the rate reached
 #      and the 429s seen (on R users);
 #   4. steady state: requests per changed user when 1% change;
-#   5. the initial sync again with Bulk (the test server's limit, 1000 operations a request).
+#   5. the initial sync again with Bulk (the test server's limit, 1000 operations a request);
+#   6. Bulk as the default config uses it, at the same concurrency, against a Bulk-capable
+#      target with 20 ms latency, beside the server's capacity at 20 ms (row 2).
 # Rows 1-4 send single requests (target.bulk: false), as the load generator does.
 # Usage: bench/target_throughput.sh [N] [CONCURRENCY] [R]   (defaults 10000 32 1000)
 set -euo pipefail
@@ -100,6 +102,7 @@ reference="$(capacity "$concurrency")"
 test_api POST /reset >/dev/null
 test_api POST /mode '{"latencyMs": 20}' >/dev/null
 read -r rate applied wall requests <<< "$(sync_rate "$count")"
+reference_20ms="$reference"
 printf '| initial sync, %d users, 20 ms latency | %s users/s, %s req/s (%s s applying) | server capacity at %d clients, 20 ms: %s creates/s | %.2f |\n' \
   "$count" "$rate" "$requests" "$applied" "$concurrency" "$reference" "$(ratio "$rate" "$reference")"
 sequential_count=$((count / 20))
@@ -129,3 +132,11 @@ fresh_run "$count" '{"bulk": true}' "max_concurrency: $concurrency;bulk: true"
 read -r rate applied wall _ <<< "$(sync_rate "$count")"
 printf '| initial sync with Bulk, %d users | %s operations/s (%s s applying), %s requests | single requests above | %.2f |\n' \
   "$count" "$rate" "$applied" "$(requests_seen)" "$(ratio "$rate" "$first_rate")"
+
+# Bulk as the default config uses it (where the target offers it), at the same concurrency,
+# against a Bulk-capable target with 20 ms latency, beside the server's capacity at 20 ms
+# measured above.
+fresh_run "$count" '{"bulk": true, "latencyMs": 20}' "max_concurrency: $concurrency;bulk: true"
+read -r rate applied wall _ <<< "$(sync_rate "$count")"
+printf '| Bulk by default, Bulk-capable target, 20 ms latency, %d users | %s users/s (%s s applying), %s requests | server capacity at %d clients, 20 ms: %s creates/s | %.2f |\n' \
+  "$count" "$rate" "$applied" "$(requests_seen)" "$concurrency" "$reference_20ms" "$(ratio "$rate" "$reference_20ms")"
