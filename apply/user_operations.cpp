@@ -61,6 +61,21 @@ bool Executor::patch_refused(const scim::CallError& error) const {
 scim::CallResult<json> Executor::send_changes(const std::string& id,
                                               const std::vector<scim::AttributeChange>& changes,
                                               const json& body, const std::string& version) {
+    // A target that takes userName and active only each in a PATCH of its own gets them in
+    // two, in the order scim::identity_changes_apart gives; each for the version the one
+    // before made. A refusal of the first leaves the second unsent.
+    if (m_client.identity_patched_alone() && m_patch != Support::no) {
+        if (auto apart = scim::identity_changes_apart(changes); apart.size() > 1) {
+            scim::CallResult<json> answer;
+            std::string at = version;
+            for (const auto& part : apart) {
+                answer = send_changes(id, part, body, at);
+                if (!answer) return answer;
+                at = version_of(*answer).value_or(std::string());
+            }
+            return answer;
+        }
+    }
     if (m_patch != Support::no) {
         // Until one PATCH has been answered, they go one at a time: one refusal teaches the
         // run, not one per operation in flight.

@@ -21,6 +21,10 @@ struct Capabilities {
     size_t bulk_max_operations = 0;
     size_t bulk_max_payload = 0;
     bool etag = false;
+    // RFC 9865 cursor paging: listings go by `cursor`/`nextCursor` instead of startIndex (the
+    // target announces `pagination.cursor`, or its profile says so: aws_identity_center).
+    bool cursor_paging = false;
+    size_t max_page_size = 0; // pagination.maxPageSize (0: not said)
     // The User attributes the target describes, lower-cased: "title", "name.givenName",
     // "urn:...:enterprise:2.0:User:department". Nothing when it does not say.
     std::optional<std::set<std::string>> user_attributes;
