@@ -87,12 +87,28 @@ let faults = [];
 //   {patchStatus: N}             PATCH answers HTTP N (500: a server with no PATCH that fails
 //                                instead of answering 405)
 //   {hugeToken: N}               OAuth2 tokens issued are N bytes long
+//   {aws: true}                  AWS IAM Identity Center's SCIM, as its developer guide documents
+//                                it: a list ignores startIndex and gives at most 100 a page
+//                                (count above 100 is refused); with `cursor` it pages by cursor
+//                                (RFC 9865: itemsPerPage, Resources, nextCursor until the last
+//                                page), without it answers the non-paginated shape, from the
+//                                start whatever startIndex says (ListUsers, ListGroups:
+//                                https://docs.aws.amazon.com/singlesignon/latest/developerguide/listusers.html);
+//                                a PATCH with operations on both userName and active, or more
+//                                than one on either, is refused with 400 ValidationException
+//                                (PatchUser: .../patchuser.html); a create or PUT without
+//                                givenName, familyName, displayName or userName is refused with
+//                                400 ValidationException (CreateUser, PutUser: .../createuser.html,
+//                                .../putuser.html); /Bulk is not supported (Limitations:
+//                                .../limitations.html): the configuration says so, /Bulk answers 501
 const defaults = () => ({ignoreFilter: false, plainList: false, noResources: false, latencyMs: 0,
     rateLimit: null, noPatch: false, emptyCreate: false, gzip: false, pageCap: 0, lacks: [],
     tokenLifetime: 3600, revokeAfter: null, etag: false, bulk: false, bulkMaxOperations: 1000,
     bulkMaxPayload: 1048576, entraPatch: false, maxMembersPerPatch: 0, unkept: [], frozen: [],
     noDiscovery: false, patchStatus: 0, duplicateGroupNames: false,
-    hugeToken: 0});
+    hugeToken: 0,
+    aws: false,
+});
 let versions = 0; // every stored change gets the next meta.version
 const mode = defaults();
 // How many SCIM requests were being handled at once, at most (GET /test/stats).
@@ -402,6 +418,89 @@ app.use("/scim/v2/Users", (req, res, next) => {
     }
     next();
 });
+
+// aws: AWS IAM Identity Center (the mode list above cites its pages). Kept in one block.
+const awsCursors = new Map(); // cursor handed out -> offset of the page it opens
+
+function awsValidation(res, detail) {
+    return res.status(400).type("application/scim+json").send(JSON.stringify({
+        schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "400",
+        detail: `ValidationException: ${detail}`}));
+}
+
+// ListUsers, ListGroups: scimmy filters the whole collection (startIndex is dropped, as AWS
+// ignores it); the page is cut here, by cursor or from the start.
+app.use("/scim/v2", (req, res, next) => {
+    if (!mode.aws || req.method !== "GET" || !["/Users", "/Groups"].includes(req.path)) return next();
+    const count = req.query.count === undefined ? 100 : Number(req.query.count);
+    if (!Number.isInteger(count) || count < 1 || count > 100)
+        return awsValidation(res, `count must be between 1 and 100, not ${req.query.count}`);
+    const paged = req.query.cursor !== undefined;
+    const offset = paged && req.query.cursor !== "" ? awsCursors.get(req.query.cursor) : 0;
+    if (offset === undefined) return awsValidation(res, "the cursor is not valid");
+    // Express parsed the query once: scimmy reads it from there.
+    delete req.query.cursor;
+    req.query.startIndex = "1";
+    req.query.count = "1000000";
+    const send = res.send.bind(res);
+    res.send = (body) => {
+        let parsed;
+        try { parsed = JSON.parse(asText(res, body)); } catch { return send(body); }
+        if (!Array.isArray(parsed.Resources)) return send(body);
+        const all = parsed.Resources;
+        const page = all.slice(offset, offset + count);
+        if (!paged)
+            return send(JSON.stringify({schemas: parsed.schemas, totalResults: all.length,
+                itemsPerPage: page.length, startIndex: 1, Resources: page}));
+        const answer = {schemas: parsed.schemas, itemsPerPage: page.length, Resources: page};
+        if (offset + count < all.length) {
+            // Opaque, and within AWS's pattern [-a-zA-Z0-9+=/:_]*: + / = must be URL-encoded.
+            const cursor = "c:" + crypto.randomBytes(18).toString("base64");
+            awsCursors.set(cursor, offset + count);
+            answer.nextCursor = cursor;
+        }
+        return send(JSON.stringify(answer));
+    };
+    next();
+});
+
+// Bodies are read here only in this mode; other modes leave them to scimmy.
+const awsJson = (req, res, next) => mode.aws
+    ? express.json({type: ["application/scim+json", "application/json"], limit: "10mb"})(req, res, next) : next();
+
+// PatchUser: "Multiple PATCH operations on userName or active attribute" are not supported.
+app.patch("/scim/v2/Users/:id", awsJson, (req, res, next) => {
+    if (!mode.aws) return next();
+    const touched = {username: 0, active: 0};
+    for (const operation of req.body?.Operations ?? []) {
+        const names = operation.path ? [operation.path]
+            : Object.keys(typeof operation.value === "object" && operation.value ? operation.value : {});
+        for (const name of names) {
+            const key = String(name).toLowerCase();
+            if (key in touched) touched[key]++;
+        }
+    }
+    if ((touched.username > 0 && touched.active > 0) || touched.username > 1 || touched.active > 1)
+        return awsValidation(res, "Multiple PATCH operations on userName or active attribute are not supported");
+    next();
+});
+
+// CreateUser, PutUser: givenName, familyName, userName and displayName are required.
+function awsRequired(req, res, next) {
+    if (!mode.aws) return next();
+    const user = req.body ?? {};
+    const missing = [["userName", user.userName], ["displayName", user.displayName],
+        ["name.givenName", user.name?.givenName], ["name.familyName", user.name?.familyName]]
+        .filter(([, value]) => typeof value !== "string" || value.trim() === "").map(([name]) => name);
+    if (missing.length) return awsValidation(res, `${missing.join(", ")} required`);
+    next();
+}
+app.post("/scim/v2/Users", awsJson, awsRequired);
+app.put("/scim/v2/Users/:id", awsJson, awsRequired);
+app.post("/scim/v2/Bulk", (req, res, next) => mode.aws
+    ? res.status(501).type("application/scim+json").send(JSON.stringify({
+        schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "501", detail: "Bulk is not supported"}))
+    : next());
 
 app.post("/oauth/token", express.urlencoded({extended: false}), (req, res) => {
     tokenRequests++;
