@@ -289,10 +289,21 @@ std::vector<std::string> drop_unknown_attributes(json& body, const std::set<std:
 }
 
 tl::expected<Capabilities, std::string> discover(ScimClient& client) {
-    auto config = client.get_json("/ServiceProviderConfig");
+    std::string described_by = "/ServiceProviderConfig";
+    auto config = client.get_json(described_by);
+    // Salesforce serves it at the plural path, as SCIM 1.1 named it ("GET
+    // /services/scim/v2/ServiceProviderConfigs", Understand the SCIM Implementation,
+    // https://help.salesforce.com/s/articleView?id=xcloud.identity_scim_implementation.htm).
+    if (!config && config.error().status == 404) {
+        auto plural = client.get_json("/ServiceProviderConfigs");
+        if (plural && plural->is_object()) {
+            config = std::move(plural);
+            described_by = "/ServiceProviderConfigs";
+        }
+    }
     if (config && config->is_object()) {
         Capabilities capabilities = capabilities_from(*config);
-        capabilities.described_by = "/ServiceProviderConfig";
+        capabilities.described_by = described_by;
         capabilities.self_described = true;
         if (auto schemas = client.get_json("/Schemas"))
             capabilities.user_attributes = user_attributes_from(*schemas);

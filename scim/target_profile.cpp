@@ -7,13 +7,17 @@
 namespace hr2scim::scim {
 namespace {
 
-constexpr std::array<std::pair<Dialect, std::string_view>, 6> k_dialects{{
+constexpr std::array<std::pair<Dialect, std::string_view>, 10> k_dialects{{
     {Dialect::automatic, "auto"},
     {Dialect::rfc7644, "rfc7644"},
     {Dialect::put_only, "put_only"},
     {Dialect::minimal, "minimal"},
     {Dialect::entra, "entra"},
     {Dialect::aws_identity_center, "aws_identity_center"},
+    {Dialect::atlassian, "atlassian"},
+    {Dialect::salesforce, "salesforce"},
+    {Dialect::github, "github"},
+    {Dialect::slack, "slack"},
 }};
 
 // AWS IAM Identity Center: "The givenName, familyName, userName, and displayName fields are
@@ -65,6 +69,10 @@ void override_by(Dialect dialect, Capabilities& capabilities) {
         break;
     case Dialect::automatic:
     case Dialect::entra:
+    case Dialect::atlassian:
+    case Dialect::salesforce:
+    case Dialect::github:
+    case Dialect::slack:
         break;
     }
 }
@@ -98,6 +106,27 @@ bool TargetProfile::identity_patched_alone(Dialect dialect) {
     // PatchUser: "Not supported: Multiple PATCH operations on userName or active attribute"
     // (https://docs.aws.amazon.com/singlesignon/latest/developerguide/patchuser.html).
     return dialect == Dialect::aws_identity_center;
+}
+
+bool TargetProfile::deletes_by_default(Dialect dialect) {
+    switch (dialect) {
+    case Dialect::atlassian:
+        // "Deleting a user via the SCIM APIs will ... deactivate the user ... The deleted user
+        // is not available for future requests" (jira.js quoting the user provisioning API,
+        // https://mrrefactoring.github.io/jira.js/api/functions/userProvisioning.deleteUser.html;
+        // 404 afterwards: https://docs.go-atlassian.io/atlassian-admin-cloud/scim/users).
+    case Dialect::salesforce:
+        // "you deactivate user objects rather than deleting them" (Examples: Deactivate and
+        // Reactivate Users with SCIM, https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.
+        // identity_scim_deactivate_reactivate_user.htm).
+    case Dialect::github:
+        // DELETE "Suspends a SCIM user permanently ... This action is irreversible" (REST API
+        // endpoints for SCIM, docs.github.com/en/enterprise-cloud@latest/rest/enterprise-admin/
+        // scim); active:false is the reversible soft deprovisioning.
+        return false;
+    default:
+        return true;
+    }
 }
 
 std::vector<std::string_view> TargetProfile::required_user_attributes(Dialect dialect) {

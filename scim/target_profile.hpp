@@ -18,9 +18,21 @@ namespace hr2scim::scim {
 
 // target.profile: auto (what the target says about itself), rfc7644 (PATCH and filters
 // whatever it says), put_only (no PATCH), minimal (no PATCH, no filters), entra (PATCH
-// written as Microsoft Entra ID writes it), aws_identity_center (AWS IAM Identity Center's
-// SCIM: cursor paging, userName and active each PATCHed alone, names required).
-enum class Dialect { automatic, rfc7644, put_only, minimal, entra, aws_identity_center };
+// written as Microsoft Entra ID writes it), and the SaaS applications as their pages document
+// them: aws_identity_center (cursor paging, userName and active each PATCHed alone, names
+// required), atlassian, salesforce and github (no DELETE unless the config asks for it), slack.
+enum class Dialect {
+    automatic,
+    rfc7644,
+    put_only,
+    minimal,
+    entra,
+    aws_identity_center,
+    atlassian,
+    salesforce,
+    github,
+    slack
+};
 
 // "auto", "rfc7644", ...: the names target.profile takes.
 [[nodiscard]] std::string_view dialect_name(Dialect dialect);
@@ -35,6 +47,9 @@ class TargetProfile {
     // Whether userName and active must each go in a PATCH request of their own (known before
     // the target is asked, like patch_style).
     [[nodiscard]] static bool identity_patched_alone(Dialect dialect);
+    // Whether a leaver past lifecycle.delete_after_days is DELETEd when target.operations.delete
+    // is not set: not where DELETE only deactivates for good or cannot be undone.
+    [[nodiscard]] static bool deletes_by_default(Dialect dialect);
     // The User attributes every create and PUT must carry ("name.givenName", ...); none for
     // most profiles.
     [[nodiscard]] static std::vector<std::string_view> required_user_attributes(Dialect dialect);

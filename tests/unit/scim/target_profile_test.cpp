@@ -88,3 +88,22 @@ TEST(TargetProfile, ALeaverIsNeverRefusedForWhatTheirRecordLacks) {
 
 } // namespace
 } // namespace hr2scim::scim
+
+namespace hr2scim::scim {
+namespace {
+
+TEST(TargetProfile, TheSaasProfilesAreNamed) {
+    for (const char* name : {"atlassian", "salesforce", "github", "slack"}) {
+        auto dialect = dialect_named(name);
+        ASSERT_TRUE(dialect) << name;
+        EXPECT_EQ(dialect_name(*dialect), name);
+    }
+    EXPECT_FALSE(TargetProfile::deletes_by_default(Dialect::atlassian));
+    EXPECT_FALSE(TargetProfile::deletes_by_default(Dialect::salesforce));
+    EXPECT_FALSE(TargetProfile::deletes_by_default(Dialect::github));
+    EXPECT_TRUE(TargetProfile::deletes_by_default(Dialect::slack));
+    EXPECT_TRUE(TargetProfile::deletes_by_default(Dialect::automatic));
+}
+
+} // namespace
+} // namespace hr2scim::scim
