@@ -174,3 +174,170 @@ TEST_F(AwsProfileTest, APersonWithoutARequiredAttributeIsRejectedByNameNotSent) 
 
 } // namespace
 } // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+const std::string k_lifecycle_header = "employee_id,first_name,last_name,email,worker_type,start_"
+                                       "date,end_date,time_zone,manager_id,city,country,badge\n";
+const std::string k_ada = "E1,Ada,Lovelace,ada@example.com,Employee,2019-01-01,,,,London,GB,B-1\n";
+const std::string k_charles =
+    "E2,Charles,Babbage,charles@example.com,Employee,2020-01-01,,,E1,London,GB,B-2\n";
+const std::string k_grace =
+    "E3,Grace,Hopper,grace@example.com,Employee,2021-01-01,,,E1,Arlington,US,B-3\n";
+
+// The SaaS profiles whose DELETE is not a plain delete, through a first load, a change, a
+// leaver, the leaver past lifecycle.delete_after_days (30) and a re-hire, with the run's clock
+// fixed by --as-of (tests/data/lifecycle_mapping.yaml, userName the e-mail).
+class SaasLifecycleTest : public SyncTest {
+  protected:
+    void use(const std::string& profile, const std::string& operations = {}) {
+        write_config();
+        // userName is the e-mail, without unique()'s fallbacks: a refused userName stays refused.
+        (void)dir.write(
+            "mapping.yaml",
+            replace_once(
+                read_file(std::string(HR2SCIM_SOURCE_DIR) + "/tests/data/lifecycle_mapping.yaml"),
+                "userName: '{unique(lower(email), lower(concat(first_name, \".\", "
+                "last_name, \"@corp.example.com\")))}'",
+                "userName: '{lower(email)}'"));
+        std::string config =
+            replace_once(read_file(dir.path() / "config.yaml"),
+                         std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml",
+                         (dir.path() / "mapping.yaml").string());
+        config = replace_once(config, "timeout_seconds: 20",
+                              "timeout_seconds: 20\n  profile: " + profile + operations);
+        (void)dir.write("config.yaml", config);
+        server.set_mode({{profile, true}});
+        write_csv(k_lifecycle_header + k_ada + k_charles + k_grace);
+    }
+
+    ProcessResult sync_at(const std::string& instant) {
+        return hr2scim({"sync", "--as-of", instant, "--max-deactivations", "1"}, server.token());
+    }
+
+    json user(const std::string& external_id) { return server.user_with_external_id(external_id); }
+
+    size_t count(const std::string& method) {
+        size_t sent = 0;
+        for (const auto& request : server.requests())
+            sent += request["method"] == method ? 1 : 0;
+        return sent;
+    }
+
+    // First load, a change, Grace leaving on 2026-11-25, and 40 days later.
+    void first_load_change_and_leaver() {
+        auto result = sync_at("2026-11-22T12:00:00Z");
+        ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+        ASSERT_EQ(server.users().size(), 3U);
+        write_csv(k_lifecycle_header + k_ada +
+                  replace_once(k_charles, "London,GB", "Cambridge,GB") + k_grace);
+        result = sync_at("2026-11-23T12:00:00Z");
+        ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+        EXPECT_EQ(user("E2")["addresses"][0]["locality"], "Cambridge");
+        write_csv(k_lifecycle_header + k_ada +
+                  replace_once(k_charles, "London,GB", "Cambridge,GB") +
+                  replace_once(k_grace, "2021-01-01,,", "2021-01-01,2026-11-25,"));
+        result = sync_at("2026-11-26T12:00:00Z");
+        ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+        EXPECT_EQ(user("E3")["active"], false);
+        server.clear_requests();
+        result = sync_at("2027-01-05T12:00:00Z");
+        ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    }
+
+    // Grace back, with a new e-mail.
+    ProcessResult rehire() {
+        write_csv(k_lifecycle_header + k_ada +
+                  replace_once(k_charles, "London,GB", "Cambridge,GB") +
+                  replace_once(k_grace, "grace@example.com", "grace.hopper@example.com"));
+        server.clear_requests();
+        return sync_at("2027-01-06T12:00:00Z");
+    }
+};
+
+class NeverDeletedTest : public SaasLifecycleTest,
+                         public ::testing::WithParamInterface<const char*> {};
+
+// atlassian, salesforce, github: a leaver past delete_after_days stays deactivated (no DELETE
+// unless target.operations.delete says so), and a re-hire gets the same account back.
+TEST_P(NeverDeletedTest, ALeaverIsDeactivatedNeverDeletedAndAReHireGetsTheAccountBack) {
+    use(GetParam());
+    const auto grace_id = [&] {
+        first_load_change_and_leaver();
+        return user("E3")["id"];
+    }();
+    EXPECT_EQ(count("DELETE"), 0U) << "past delete_after_days, still no DELETE";
+    ASSERT_FALSE(user("E3").is_null());
+    EXPECT_EQ(user("E3")["active"], false);
+    auto result = rehire();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_EQ(user("E3")["id"], grace_id) << "the same account";
+    EXPECT_EQ(user("E3")["active"], true);
+    EXPECT_EQ(user("E3")["userName"], "grace.hopper@example.com");
+    EXPECT_EQ(count("POST"), 0U);
+}
+
+INSTANTIATE_TEST_SUITE_P(Profiles, NeverDeletedTest,
+                         ::testing::Values("atlassian", "salesforce", "github"));
+
+// Slack's DELETE deactivates: the default (DELETE past delete_after_days) stands, and the user
+// stays on the target, inactive.
+TEST_F(SaasLifecycleTest, SlackDeletesByDefaultAndItsDeleteDeactivates) {
+    use("slack");
+    first_load_change_and_leaver();
+    EXPECT_EQ(count("DELETE"), 1U);
+    ASSERT_EQ(server.users().size(), 3U);
+    EXPECT_EQ(user("E3")["active"], false);
+}
+
+// Atlassian with target.operations.delete set: the DELETE only deactivated, the account is
+// gone for every later request, and a re-hire under the same userName is refused as taken
+// with nobody to find: reported once a run, naming what the target said, never looped.
+TEST_F(SaasLifecycleTest, AtlassianReHireAfterAnExplicitDeleteIsReportedNotLooped) {
+    use("atlassian", "\n  operations: { delete: true }");
+    first_load_change_and_leaver();
+    ASSERT_EQ(count("DELETE"), 1U);
+    EXPECT_EQ(user("E3")["active"], false) << "deactivated, not deleted";
+    write_csv(k_lifecycle_header + k_ada + replace_once(k_charles, "London,GB", "Cambridge,GB") +
+              k_grace);
+    server.clear_requests();
+    auto result = sync_at("2027-01-06T12:00:00Z");
+    EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
+    EXPECT_NE(result.out.find("refuses the create as taken"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("names the account taken by userName grace@example.com"),
+              std::string::npos)
+        << result.out;
+    EXPECT_EQ(count("POST"), 1U) << "one attempt a run";
+    EXPECT_EQ(server.users().size(), 3U);
+}
+
+// GitHub: a User-Agent always goes (requests without one are refused), and a 409 for a
+// userName that normalises to another person's names nobody: a refused create that says so,
+// never a take-over.
+TEST_F(SaasLifecycleTest, GitHubA409ForANormalisedCollisionIsARefusedCreateNamingNobody) {
+    use("github");
+    write_csv(k_lifecycle_header + k_ada +
+              "E7,Ada,Other,ada@other.example.com,Employee,2019-01-01,,,,Paris,FR,B-7\n");
+    auto result = sync_at("2026-11-22T12:00:00Z");
+    EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
+    EXPECT_NE(result.out.find("the target gave no identity of the existing account"),
+              std::string::npos)
+        << result.out;
+    ASSERT_EQ(server.users().size(), 1U);
+    EXPECT_FALSE(user("E1").is_null() && user("E7").is_null());
+    for (const auto& request : server.all_requests())
+        EXPECT_NE(request["status"], 403) << "every request carried a User-Agent";
+}
+
+// Salesforce: the configuration is found at the plural path.
+TEST_F(SaasLifecycleTest, SalesforceIsDescribedByServiceProviderConfigs) {
+    use("salesforce");
+    auto result = sync_at("2026-11-22T12:00:00Z");
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_NE(result.err.find("(/ServiceProviderConfigs)"), std::string::npos) << result.err;
+    EXPECT_EQ(server.users().size(), 3U);
+}
+
+} // namespace
+} // namespace hr2scim::testing
