@@ -161,6 +161,10 @@ TargetProfile TargetProfile::make(const std::string& name, Dialect dialect, Capa
                      "Say `target.profile: put_only` in the config to make it explicit",
                      name, discovered.patch_refused);
     override_by(dialect, discovered);
+    // RFC 9865 §4 maxPageSize bounds a cursor page as filter.maxResults bounds any page.
+    if (discovered.cursor_paging && discovered.max_page_size > 0 &&
+        (discovered.max_results == 0 || discovered.max_page_size < discovered.max_results))
+        discovered.max_results = discovered.max_page_size;
     spdlog::info("target {} ({}): {}, {}{}{}", name, discovered.described_by,
                  discovered.patch ? "PATCH" : "no PATCH (PUT)",
                  discovered.filter ? "filters" : "no filters (users listed once)",

@@ -93,6 +93,21 @@ TEST_F(AwsProfileTest, AFirstLoadOverAListingOfMoreThan100IsPagedByCursor) {
     EXPECT_EQ(requests_for("POST", "/scim/v2/Users"), 250U);
 }
 
+// Without the profile, a target that announces cursor paging in /ServiceProviderConfig
+// (RFC 9865 §4) is listed by cursor too.
+TEST_F(AwsProfileTest, ATargetThatAnnouncesCursorPagingIsListedByCursorWithoutTheProfile) {
+    use_profile("auto");
+    made_by_hand(150);
+    write_csv(people(150, "Engineer"));
+    server.set_mode({{"aws", true}, {"ignoreFilter", true}, {"announceCursor", true}});
+    auto result = sync();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_NE(result.err.find("cursor paging (RFC 9865)"), std::string::npos) << result.err;
+    ASSERT_EQ(server.users().size(), 150U);
+    for (const auto& user : server.users())
+        EXPECT_EQ(user.value("title", ""), "Engineer") << user.dump();
+}
+
 // The same target spoken to by index, as before this profile (auto: nothing announces
 // cursors): the listing does not add up, so nobody is taken over and nobody is created twice;
 // the run says so. (Paging by index and trusting the pages would have called 150 people

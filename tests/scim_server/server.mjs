@@ -101,6 +101,10 @@ let faults = [];
 //                                400 ValidationException (CreateUser, PutUser: .../createuser.html,
 //                                .../putuser.html); /Bulk is not supported (Limitations:
 //                                .../limitations.html): the configuration says so, /Bulk answers 501
+//   {announceCursor: true}       /ServiceProviderConfig announces RFC 9865 cursor paging only
+//                                ("pagination": {"cursor": true, "index": false, ...}; RFC 9865
+//                                §4, https://www.rfc-editor.org/rfc/rfc9865.html); with aws, the
+//                                lists then page as that mode says
 //   {atlassian: true}            Atlassian user provisioning: DELETE /Users/<id> only deactivates
 //                                the account, and every later request on that id answers 404;
 //                                look-ups no longer show it, and a create of its userName
@@ -131,6 +135,7 @@ const defaults = () => ({ignoreFilter: false, plainList: false, noResources: fal
     noDiscovery: false, patchStatus: 0, duplicateGroupNames: false,
     hugeToken: 0,
     aws: false,
+    announceCursor: false,
     atlassian: false, salesforce: false, github: false, slack: false,
 });
 let versions = 0; // every stored change gets the next meta.version
@@ -451,6 +456,19 @@ function awsValidation(res, detail) {
         schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "400",
         detail: `ValidationException: ${detail}`}));
 }
+
+app.use("/scim/v2/ServiceProviderConfig", (req, res, next) => {
+    if (!mode.announceCursor) return next();
+    const send = res.send.bind(res);
+    res.send = (body) => {
+        let parsed;
+        try { parsed = JSON.parse(asText(res, body)); } catch { return send(body); }
+        parsed.pagination = {cursor: true, index: false, defaultPaginationMethod: "cursor",
+            defaultPageSize: 100, maxPageSize: 100, cursorTimeout: 3600};
+        return send(JSON.stringify(parsed));
+    };
+    next();
+});
 
 // ListUsers, ListGroups: scimmy filters the whole collection (startIndex is dropped, as AWS
 // ignores it); the page is cut here, by cursor or from the start.

@@ -48,6 +48,14 @@ TEST(TargetProfile, CursorPagingIsUsedWhereTheTargetAnnouncesIt) {
     EXPECT_EQ(announced.max_page_size, 250U);
     EXPECT_EQ(TargetProfile::make("t", Dialect::automatic, announced, std::nullopt).paging(),
               Paging::cursor);
+    auto smaller = announced;
+    smaller.max_page_size = 50;
+    smaller.max_results = 200;
+    EXPECT_EQ(TargetProfile::make("t", Dialect::automatic, smaller, std::nullopt)
+                  .capabilities()
+                  .max_results,
+              50U)
+        << "a cursor page no larger than maxPageSize";
     auto index_only = capabilities_from(json::parse(R"({"pagination": {"cursor": false}})"));
     EXPECT_EQ(TargetProfile::make("t", Dialect::automatic, index_only, std::nullopt).paging(),
               Paging::index);
