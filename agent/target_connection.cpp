@@ -20,7 +20,8 @@ Connection::Connection(const Config& config, const http::Credentials& credential
 std::optional<scim::TargetProfile> preflight(const TargetConfig& target, scim::ScimClient& client,
                                              std::ostream& out,
                                              const std::optional<nlohmann::json>& earlier) {
-    auto found = scim::discover(client);
+    auto found =
+        scim::discover(client, scim::TargetProfile::configuration_plural_too(target.profile));
     if (!found) {
         out << "NOT SENT: " << found.error() << "\n";
         spdlog::error("target {}: {}", target.name, found.error());

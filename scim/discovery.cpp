@@ -288,13 +288,11 @@ std::vector<std::string> drop_unknown_attributes(json& body, const std::set<std:
     return dropped;
 }
 
-tl::expected<Capabilities, std::string> discover(ScimClient& client) {
+tl::expected<Capabilities, std::string> discover(ScimClient& client, bool plural_too) {
     std::string described_by = "/ServiceProviderConfig";
     auto config = client.get_json(described_by);
-    // Salesforce serves it at the plural path, as SCIM 1.1 named it ("GET
-    // /services/scim/v2/ServiceProviderConfigs", Understand the SCIM Implementation,
-    // https://help.salesforce.com/s/articleView?id=xcloud.identity_scim_implementation.htm).
-    if (!config && config.error().status == 404) {
+    // Salesforce serves it at the plural path, as SCIM 1.1 named it (its profile asks for it).
+    if (plural_too && !config && config.error().status == 404) {
         auto plural = client.get_json("/ServiceProviderConfigs");
         if (plural && plural->is_object()) {
             config = std::move(plural);

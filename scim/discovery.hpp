@@ -51,7 +51,10 @@ void carry_learnt(Capabilities& fresh, const Capabilities& earlier);
 // Reads the target's own description; a target without /ServiceProviderConfig is proven with
 // one GET /Users and assumed to follow RFC 7644. An unusable target (wrong URL, refused
 // credentials, no answer, not SCIM) is one error naming the request and what came back.
-[[nodiscard]] tl::expected<Capabilities, std::string> discover(ScimClient& client);
+// `plural_too`: a 404 at /ServiceProviderConfig is followed by /ServiceProviderConfigs (the
+// profile says where: scim/target_profile.hpp).
+[[nodiscard]] tl::expected<Capabilities, std::string> discover(ScimClient& client,
+                                                               bool plural_too = false);
 
 // Reads a ServiceProviderConfig document (exposed for tests).
 [[nodiscard]] Capabilities capabilities_from(const nlohmann::json& config);

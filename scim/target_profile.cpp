@@ -108,6 +108,12 @@ bool TargetProfile::identity_patched_alone(Dialect dialect) {
     return dialect == Dialect::aws_identity_center;
 }
 
+bool TargetProfile::configuration_plural_too(Dialect dialect) {
+    // "GET /services/scim/v2/ServiceProviderConfigs" (Understand the SCIM Implementation,
+    // https://help.salesforce.com/s/articleView?id=xcloud.identity_scim_implementation.htm).
+    return dialect == Dialect::salesforce;
+}
+
 bool TargetProfile::deletes_by_default(Dialect dialect) {
     switch (dialect) {
     case Dialect::atlassian:

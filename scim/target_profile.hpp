@@ -47,6 +47,8 @@ class TargetProfile {
     // Whether userName and active must each go in a PATCH request of their own (known before
     // the target is asked, like patch_style).
     [[nodiscard]] static bool identity_patched_alone(Dialect dialect);
+    // Whether discovery looks at /ServiceProviderConfigs (plural) when the singular answers 404.
+    [[nodiscard]] static bool configuration_plural_too(Dialect dialect);
     // Whether a leaver past lifecycle.delete_after_days is DELETEd when target.operations.delete
     // is not set: not where DELETE only deactivates for good or cannot be undone.
     [[nodiscard]] static bool deletes_by_default(Dialect dialect);

@@ -115,3 +115,15 @@ TEST(TargetProfile, TheSaasProfilesAreNamed) {
 
 } // namespace
 } // namespace hr2scim::scim
+
+namespace hr2scim::scim {
+namespace {
+
+TEST(TargetProfile, OnlySalesforceIsLookedForAtThePluralPath) {
+    EXPECT_TRUE(TargetProfile::configuration_plural_too(Dialect::salesforce));
+    EXPECT_FALSE(TargetProfile::configuration_plural_too(Dialect::automatic));
+    EXPECT_FALSE(TargetProfile::configuration_plural_too(Dialect::slack));
+}
+
+} // namespace
+} // namespace hr2scim::scim
