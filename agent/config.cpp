@@ -401,6 +401,11 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
     read_auth(reader, node, target);
     read_connection(reader, node, target);
     if (const auto& operations = node["operations"]) read_operations(reader, operations, target);
+    // A profile whose DELETE only deactivates for good, or cannot be undone, gets none unless
+    // target.operations.delete says so: leavers stay deactivated.
+    const bool delete_said = node["operations"] && node["operations"]["delete"];
+    if (!delete_said && !scim::TargetProfile::deletes_by_default(target.profile))
+        target.operations.remove = false;
 }
 
 // An interval with its unit: 30m, 12h, 7d.

@@ -5,6 +5,7 @@
 #include "http/log_fields.hpp"
 #include "mappings/mapper.hpp"
 #include "mappings/parallel_mapper.hpp"
+#include "scim/target_profile.hpp"
 #include "state/source_key.hpp"
 
 #include <algorithm>
@@ -160,6 +161,12 @@ void map_into(const Prepared& prepared, connectors::Record& record,
     auto mapped = mappings::map_record(prepared.mapping, record, prepared.now);
     if (!mapped) {
         rejections.push_back({record.origin, record.key, mapped.error()});
+        return;
+    }
+    // A person the target's profile would refuse (a required attribute missing) is rejected
+    // here, by name, rather than sent to fail on every run.
+    if (auto refused = scim::TargetProfile::refusal(prepared.config.target.profile, *mapped)) {
+        rejections.push_back({record.origin, record.key, *refused});
         return;
     }
     if (finish) finish(*mapped, kept_paths);

@@ -9,7 +9,8 @@ Connection::Connection(const Config& config, const http::Credentials& credential
             config.target.max_concurrency, config.target.client_certificate,
             config.target.client_key}),
       client({config.target.name, config.target.url, credentials,
-              scim::TargetProfile::patch_style(config.target.profile)},
+              scim::TargetProfile::patch_style(config.target.profile),
+              scim::TargetProfile::identity_patched_alone(config.target.profile)},
              http,
              http::RetryPolicy{config.target.max_retries + 1, std::chrono::milliseconds(500),
                                std::chrono::seconds(60), std::chrono::seconds(300)},
@@ -19,15 +20,19 @@ Connection::Connection(const Config& config, const http::Credentials& credential
 std::optional<scim::TargetProfile> preflight(const TargetConfig& target, scim::ScimClient& client,
                                              std::ostream& out,
                                              const std::optional<nlohmann::json>& earlier) {
-    auto found = scim::discover(client);
+    auto found =
+        scim::discover(client, scim::TargetProfile::configuration_plural_too(target.profile));
     if (!found) {
         out << "NOT SENT: " << found.error() << "\n";
         spdlog::error("target {}: {}", target.name, found.error());
         return std::nullopt;
     }
-    return scim::TargetProfile::make(
+    auto profile = scim::TargetProfile::make(
         target.name, target.profile, std::move(*found),
         earlier ? std::optional(scim::capabilities_from_state(*earlier)) : std::nullopt);
+    // Known only now (the target may announce cursor paging): before anything is listed.
+    client.use_paging(profile.paging());
+    return profile;
 }
 
 } // namespace hr2scim::agent

@@ -1,7 +1,7 @@
 #pragma once
 // Every user on the target, listed once per run, for targets that cannot filter (they say
 // so, or answer a filtered look-up with users who do not match). The listing is a claim to
-// check: pages must add up to the total the target gives, or nothing is concluded from it.
+// check (apply/resource_listing.hpp): when it does not add up, nothing is concluded from it.
 
 #include "scim/attribute_path.hpp"
 #include "scim/scim_client.hpp"

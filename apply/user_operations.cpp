@@ -5,6 +5,34 @@
 #include "apply/executor_internal.hpp"
 
 namespace hr2scim::apply {
+namespace {
+
+// A 409 the look-up matched to nobody: what the target said, and which of this person's
+// identifying values it named as taken (an account of someone else normalised to the same
+// name, one hidden from look-ups), or that it named none.
+std::string taken_by_nobody_found(const json& body, const scim::CallError& error) {
+    std::vector<std::string> sent;
+    for (const char* attribute : {"userName", "externalId"})
+        if (auto value = body.find(attribute); value != body.end() && value->is_string())
+            sent.push_back(std::string(attribute) + " " + value->get<std::string>());
+    if (auto emails = body.find("emails"); emails != body.end() && emails->is_array())
+        for (const auto& email : *emails)
+            if (email.is_object() && email.contains("value") && email["value"].is_string())
+                sent.push_back("e-mail " + email["value"].get<std::string>());
+    std::string named;
+    for (const auto& each : sent) {
+        const std::string value = each.substr(each.find(' ') + 1);
+        if (!value.empty() && error.detail.find(value) != std::string::npos)
+            named += (named.empty() ? "" : ", ") + each;
+    }
+    return "the target refuses the create as taken (" + error.describe() +
+           ") and no account it shows holds this person's externalId or userName; " +
+           (named.empty() ? "the target gave no identity of the existing account"
+                          : "the target names the account taken by " + named) +
+           ". Not created and not taken over; tried again next run";
+}
+
+} // namespace
 
 scim::CallResult<std::vector<json>> Executor::users_holding(const scim::AttributePath& path,
                                                             const std::string& value) {
@@ -61,6 +89,21 @@ bool Executor::patch_refused(const scim::CallError& error) const {
 scim::CallResult<json> Executor::send_changes(const std::string& id,
                                               const std::vector<scim::AttributeChange>& changes,
                                               const json& body, const std::string& version) {
+    // A target that takes userName and active only each in a PATCH of its own gets them in
+    // two, in the order scim::identity_changes_apart gives; each for the version the one
+    // before made. A refusal of the first leaves the second unsent.
+    if (m_client.identity_patched_alone() && m_patch != Support::no) {
+        if (auto apart = scim::identity_changes_apart(changes); apart.size() > 1) {
+            scim::CallResult<json> answer;
+            std::string at = version;
+            for (const auto& part : apart) {
+                answer = send_changes(id, part, body, at);
+                if (!answer) return answer;
+                at = version_of(*answer).value_or(std::string());
+            }
+            return answer;
+        }
+    }
     if (m_patch != Support::no) {
         // Until one PATCH has been answered, they go one at a time: one refusal teaches the
         // run, not one per operation in flight.
@@ -325,6 +368,8 @@ Outcome Executor::create(const state::Operation& operation) {
             failed.effect = Effect::forget;
             return failed;
         }
+        return failure(operation, Result::conflict, taken_by_nobody_found(operation.body, error),
+                       Effect::forget);
     }
     Outcome outcome = call_failure(operation, error);
     if (definitely_not_created(error)) outcome.effect = Effect::forget;

@@ -67,6 +67,15 @@ Capabilities capabilities_from(const json& config) {
     capabilities.bulk_max_operations = whole_number(config, "bulk", "maxOperations");
     capabilities.bulk_max_payload = whole_number(config, "bulk", "maxPayloadSize");
     capabilities.etag = supported(config, "etag", false);
+    // RFC 9865 §4: "pagination": {"cursor": true, ...} announces cursor paging. Unlike the
+    // RFC 7644 features, it is a plain boolean and absent means index paging only.
+    if (auto pagination = config.find("pagination");
+        pagination != config.end() && pagination->is_object()) {
+        auto cursor = pagination->find("cursor");
+        capabilities.cursor_paging =
+            cursor != pagination->end() && cursor->is_boolean() && cursor->get<bool>();
+        capabilities.max_page_size = whole_number(config, "pagination", "maxPageSize");
+    }
     return capabilities;
 }
 
@@ -113,6 +122,8 @@ json to_json(const Capabilities& capabilities) {
                    {"bulk_max_operations", capabilities.bulk_max_operations},
                    {"bulk_max_payload", capabilities.bulk_max_payload},
                    {"etag", capabilities.etag},
+                   {"cursor_paging", capabilities.cursor_paging},
+                   {"max_page_size", capabilities.max_page_size},
                    {"described_by", capabilities.described_by},
                    {"self_described", capabilities.self_described}};
     if (capabilities.user_attributes) stored["user_attributes"] = *capabilities.user_attributes;
@@ -143,6 +154,8 @@ Capabilities capabilities_from_state(const json& stored) {
     capabilities.bulk_max_operations = count("bulk_max_operations");
     capabilities.bulk_max_payload = count("bulk_max_payload");
     capabilities.etag = flag("etag", false);
+    capabilities.cursor_paging = flag("cursor_paging", false);
+    capabilities.max_page_size = count("max_page_size");
     if (auto described = stored.find("described_by");
         described != stored.end() && described->is_string())
         capabilities.described_by = described->get<std::string>();
@@ -275,11 +288,20 @@ std::vector<std::string> drop_unknown_attributes(json& body, const std::set<std:
     return dropped;
 }
 
-tl::expected<Capabilities, std::string> discover(ScimClient& client) {
-    auto config = client.get_json("/ServiceProviderConfig");
+tl::expected<Capabilities, std::string> discover(ScimClient& client, bool plural_too) {
+    std::string described_by = "/ServiceProviderConfig";
+    auto config = client.get_json(described_by);
+    // Salesforce serves it at the plural path, as SCIM 1.1 named it (its profile asks for it).
+    if (plural_too && !config && config.error().status == 404) {
+        auto plural = client.get_json("/ServiceProviderConfigs");
+        if (plural && plural->is_object()) {
+            config = std::move(plural);
+            described_by = "/ServiceProviderConfigs";
+        }
+    }
     if (config && config->is_object()) {
         Capabilities capabilities = capabilities_from(*config);
-        capabilities.described_by = "/ServiceProviderConfig";
+        capabilities.described_by = described_by;
         capabilities.self_described = true;
         if (auto schemas = client.get_json("/Schemas"))
             capabilities.user_attributes = user_attributes_from(*schemas);

@@ -21,6 +21,10 @@ struct Capabilities {
     size_t bulk_max_operations = 0;
     size_t bulk_max_payload = 0;
     bool etag = false;
+    // RFC 9865 cursor paging: listings go by `cursor`/`nextCursor` instead of startIndex (the
+    // target announces `pagination.cursor`, or its profile says so: aws_identity_center).
+    bool cursor_paging = false;
+    size_t max_page_size = 0; // pagination.maxPageSize (0: not said)
     // The User attributes the target describes, lower-cased: "title", "name.givenName",
     // "urn:...:enterprise:2.0:User:department". Nothing when it does not say.
     std::optional<std::set<std::string>> user_attributes;
@@ -47,7 +51,10 @@ void carry_learnt(Capabilities& fresh, const Capabilities& earlier);
 // Reads the target's own description; a target without /ServiceProviderConfig is proven with
 // one GET /Users and assumed to follow RFC 7644. An unusable target (wrong URL, refused
 // credentials, no answer, not SCIM) is one error naming the request and what came back.
-[[nodiscard]] tl::expected<Capabilities, std::string> discover(ScimClient& client);
+// `plural_too`: a 404 at /ServiceProviderConfig is followed by /ServiceProviderConfigs (the
+// profile says where: scim/target_profile.hpp).
+[[nodiscard]] tl::expected<Capabilities, std::string> discover(ScimClient& client,
+                                                               bool plural_too = false);
 
 // Reads a ServiceProviderConfig document (exposed for tests).
 [[nodiscard]] Capabilities capabilities_from(const nlohmann::json& config);

@@ -2,8 +2,10 @@
 
 #include "scim/schema.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <set>
+#include <string_view>
 
 namespace hr2scim::scim {
 namespace {
@@ -99,6 +101,28 @@ void apply_change(json& body, const AttributeChange& change) {
     auto& complex = body[path.substr(0, dot)];
     put(complex, path.substr(dot + 1));
     if (complex.is_object() && complex.empty()) body.erase(path.substr(0, dot));
+}
+
+std::vector<std::vector<AttributeChange>>
+identity_changes_apart(const std::vector<AttributeChange>& changes) {
+    auto named = [](const AttributeChange& change, std::string_view name) {
+        return std::ranges::equal(change.path, name, [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) ==
+                   std::tolower(static_cast<unsigned char>(b));
+        });
+    };
+    const bool user_name = std::ranges::any_of(
+        changes, [&](const AttributeChange& change) { return named(change, "userName"); });
+    auto active = std::ranges::find_if(
+        changes, [&](const AttributeChange& change) { return named(change, "active"); });
+    if (!user_name || active == changes.end()) return {changes};
+    std::vector<AttributeChange> rest;
+    for (const auto& change : changes)
+        if (!named(change, "active")) rest.push_back(change);
+    const bool deactivation =
+        active->after && active->after->is_boolean() && !active->after->get<bool>();
+    if (deactivation) return {{*active}, rest};
+    return {rest, {*active}};
 }
 
 std::vector<PatchOperation> to_patch_operations(const std::vector<AttributeChange>& changes) {

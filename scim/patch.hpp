@@ -32,6 +32,13 @@ struct PatchOperation {
 [[nodiscard]] std::vector<PatchOperation>
 to_patch_operations(const std::vector<AttributeChange>& changes);
 
+// The changes as requests for a target that takes userName and active only each in a PATCH of
+// its own (AWS IAM Identity Center, PatchUser page): when both change, active goes alone,
+// first when it becomes false (the person loses access before anything else is sent), last
+// otherwise (a re-hire gets their new userName, then is let in). Otherwise one request.
+[[nodiscard]] std::vector<std::vector<AttributeChange>>
+identity_changes_apart(const std::vector<AttributeChange>& changes);
+
 // Applies one change (as diff_bodies makes them) to a body: sets or removes the value at its
 // path ("title", "name.givenName", "<URN>", "<URN>:department").
 void apply_change(nlohmann::json& body, const AttributeChange& change);

@@ -133,29 +133,47 @@ CallResult<nlohmann::json> ScimClient::get_json(const std::string& path) {
     return call_json("GET", path, nullptr);
 }
 
-CallResult<ScimClient::UserPage> ScimClient::list_users(size_t start_index, size_t count) {
-    auto list = call_json("GET",
-                          std::string(endpoint(ResourceType::user)) + "?startIndex=" +
-                              std::to_string(start_index) + "&count=" + std::to_string(count),
-                          nullptr);
+CallResult<ListPage> ScimClient::list_page(ResourceType type, const PageRequest& request) {
+    // RFC 9865 §2: the first page is asked for with an empty cursor; a target that pages
+    // both ways (AWS: ListUsers page) answers by cursor only when the parameter is there.
+    std::string query = "?";
+    if (request.cursor)
+        query += "cursor=" + http::url_encode(*request.cursor) + "&";
+    else if (request.start_index)
+        query += "startIndex=" + std::to_string(*request.start_index) + "&";
+    query += "count=" + std::to_string(request.count);
+    auto list = call_json("GET", std::string(endpoint(type)) + query, nullptr);
     if (!list) return tl::unexpected(list.error());
-    UserPage page;
+    ListPage page;
     if (list->is_array()) { // a bare list: everything, in one answer
         page.resources.assign(list->begin(), list->end());
         page.total = page.resources.size();
         return page;
     }
+    auto count_at = [&](const char* name) -> std::optional<size_t> {
+        auto found = list->find(name);
+        if (found != list->end() && found->is_number_unsigned()) return found->get<size_t>();
+        if (found != list->end() && found->is_number_integer() && found->get<long long>() >= 0)
+            return static_cast<size_t>(found->get<long long>());
+        return std::nullopt;
+    };
+    page.total = count_at("totalResults");
+    if (auto next = list->find("nextCursor"); next != list->end() && !next->is_null()) {
+        if (!next->is_string())
+            return tl::unexpected(
+                CallError{200, {}, "the listing's nextCursor is not a string", 1});
+        page.next_cursor = next->get<std::string>();
+    }
     auto resources = list->find("Resources");
-    auto total = list->find("totalResults");
-    if (total != list->end() && total->is_number_unsigned())
-        page.total = total->get<size_t>();
-    else if (total != list->end() && total->is_number_integer() && total->get<long long>() >= 0)
-        page.total = static_cast<size_t>(total->get<long long>());
     if (resources != list->end() && resources->is_array())
         page.resources.assign(resources->begin(), resources->end());
-    else if (page.total != 0)
-        return tl::unexpected(
-            CallError{200, {}, "the list of users is neither a ListResponse nor a list", 1});
+    // Without Resources, only a page that says it holds nobody is an empty page.
+    else if (page.total != 0 && count_at("itemsPerPage") != 0)
+        return tl::unexpected(CallError{200,
+                                        {},
+                                        "the list of " + std::string(type_name(type)) +
+                                            "s is neither a ListResponse nor a list",
+                                        1});
     return page;
 }
 

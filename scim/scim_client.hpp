@@ -33,6 +33,27 @@ struct TargetEndpoint {
     std::string base_url;          // e.g. https://app.example.com/scim/v2
     http::Credentials credentials; // bearer, basic or OAuth2; never logged
     PatchStyle patch_style = PatchStyle::rfc7644;
+    // userName and active each go in a PATCH of their own, never together or twice in one
+    // request (AWS IAM Identity Center, whose profile sets it; scim/target_profile.cpp).
+    bool identity_patched_alone = false;
+};
+
+// How a listing pages: by startIndex (RFC 7644 §3.4.2.4) or by cursor (RFC 9865: `cursor` in
+// the request, `nextCursor` in the answer until the last page).
+enum class Paging { index, cursor };
+
+// One page asked for: by index (start_index, counting from 1) or by cursor (empty: the first).
+struct PageRequest {
+    size_t count = 100;
+    std::optional<size_t> start_index;
+    std::optional<std::string> cursor;
+};
+
+// One page as the target answered it.
+struct ListPage {
+    std::vector<nlohmann::json> resources;
+    std::optional<size_t> total;            // totalResults, when given
+    std::optional<std::string> next_cursor; // nextCursor, when given (RFC 9865)
 };
 
 using http::Sleeper;
@@ -79,12 +100,13 @@ class ScimClient {
     [[nodiscard]] CallResult<nlohmann::json> bulk(const nlohmann::json& request);
     // Any JSON resource under the base URL ("/ServiceProviderConfig", "/Schemas").
     [[nodiscard]] CallResult<nlohmann::json> get_json(const std::string& path);
-    // One page of all users (startIndex counts from 1). `total` is totalResults when given.
-    struct UserPage {
-        std::vector<nlohmann::json> resources;
-        std::optional<size_t> total;
-    };
-    [[nodiscard]] CallResult<UserPage> list_users(size_t start_index, size_t count);
+    // One page of every resource of the type (scim/list_pager.hpp walks them all).
+    [[nodiscard]] CallResult<ListPage> list_page(ResourceType type, const PageRequest& request);
+    // How this target's listings page: set once its profile is known, before any listing
+    // (agent/target_connection.cpp), and read by whoever lists.
+    void use_paging(Paging paging) { m_paging = paging; }
+    [[nodiscard]] Paging paging() const { return m_paging; }
+    [[nodiscard]] bool identity_patched_alone() const { return m_endpoint.identity_patched_alone; }
 
     [[nodiscard]] const std::string& name() const { return m_endpoint.name; }
     [[nodiscard]] const std::string& base_url() const { return m_endpoint.base_url; }
@@ -110,6 +132,7 @@ class ScimClient {
     http::Throttle m_throttle;
     http::Authenticator m_auth;
     std::shared_ptr<spdlog::logger> m_log;
+    Paging m_paging = Paging::index;
 };
 
 } // namespace hr2scim::scim

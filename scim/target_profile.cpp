@@ -7,13 +7,41 @@
 namespace hr2scim::scim {
 namespace {
 
-constexpr std::array<std::pair<Dialect, std::string_view>, 5> k_dialects{{
+constexpr std::array<std::pair<Dialect, std::string_view>, 10> k_dialects{{
     {Dialect::automatic, "auto"},
     {Dialect::rfc7644, "rfc7644"},
     {Dialect::put_only, "put_only"},
     {Dialect::minimal, "minimal"},
     {Dialect::entra, "entra"},
+    {Dialect::aws_identity_center, "aws_identity_center"},
+    {Dialect::atlassian, "atlassian"},
+    {Dialect::salesforce, "salesforce"},
+    {Dialect::github, "github"},
+    {Dialect::slack, "slack"},
 }};
+
+// AWS IAM Identity Center: "The givenName, familyName, userName, and displayName fields are
+// required" (CreateUser, https://docs.aws.amazon.com/singlesignon/latest/developerguide/
+// createuser.html; the same four for PutUser, .../putuser.html).
+constexpr std::array<std::string_view, 4> k_aws_required{"userName", "name.givenName",
+                                                         "name.familyName", "displayName"};
+
+// The value at "name.givenName" (one level of sub-attribute at most), when it is text with
+// something in it.
+bool holds_text(const nlohmann::json& body, std::string_view path) {
+    const nlohmann::json* at = &body;
+    while (!path.empty()) {
+        const auto dot = path.find('.');
+        const std::string name(path.substr(0, dot));
+        if (!at->is_object()) return false;
+        auto found = at->find(name);
+        if (found == at->end()) return false;
+        at = &*found;
+        path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
+    }
+    return at->is_string() &&
+           at->get_ref<const std::string&>().find_first_not_of(" \t") != std::string::npos;
+}
 
 // What the config's dialect says over what the target said.
 void override_by(Dialect dialect, Capabilities& capabilities) {
@@ -27,8 +55,24 @@ void override_by(Dialect dialect, Capabilities& capabilities) {
     case Dialect::minimal:
         capabilities.patch = capabilities.filter = false;
         break;
+    case Dialect::aws_identity_center:
+        // ListUsers/ListGroups ignore startIndex and page by cursor, at most 100 a page
+        // (https://docs.aws.amazon.com/singlesignon/latest/developerguide/listusers.html).
+        capabilities.cursor_paging = true;
+        if (capabilities.max_page_size == 0 || capabilities.max_page_size > 100)
+            capabilities.max_page_size = 100;
+        if (capabilities.max_results == 0 || capabilities.max_results > 100)
+            capabilities.max_results = 100;
+        // "/Bulk ... not supported" (Limitations, https://docs.amazonaws.cn/en_us/singlesignon/
+        // latest/developerguide/limitations.html).
+        capabilities.bulk = false;
+        break;
     case Dialect::automatic:
     case Dialect::entra:
+    case Dialect::atlassian:
+    case Dialect::salesforce:
+    case Dialect::github:
+    case Dialect::slack:
         break;
     }
 }
@@ -58,6 +102,62 @@ PatchStyle TargetProfile::patch_style(Dialect dialect) {
     return dialect == Dialect::entra ? PatchStyle::entra : PatchStyle::rfc7644;
 }
 
+bool TargetProfile::identity_patched_alone(Dialect dialect) {
+    // PatchUser: "Not supported: Multiple PATCH operations on userName or active attribute"
+    // (https://docs.aws.amazon.com/singlesignon/latest/developerguide/patchuser.html).
+    return dialect == Dialect::aws_identity_center;
+}
+
+bool TargetProfile::configuration_plural_too(Dialect dialect) {
+    // "GET /services/scim/v2/ServiceProviderConfigs" (Understand the SCIM Implementation,
+    // https://help.salesforce.com/s/articleView?id=xcloud.identity_scim_implementation.htm).
+    return dialect == Dialect::salesforce;
+}
+
+bool TargetProfile::deletes_by_default(Dialect dialect) {
+    switch (dialect) {
+    case Dialect::atlassian:
+        // "Deleting a user via the SCIM APIs will ... deactivate the user ... The deleted user
+        // is not available for future requests" (jira.js quoting the user provisioning API,
+        // https://mrrefactoring.github.io/jira.js/api/functions/userProvisioning.deleteUser.html;
+        // 404 afterwards: https://docs.go-atlassian.io/atlassian-admin-cloud/scim/users).
+    case Dialect::salesforce:
+        // "you deactivate user objects rather than deleting them" (Examples: Deactivate and
+        // Reactivate Users with SCIM, https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.
+        // identity_scim_deactivate_reactivate_user.htm).
+    case Dialect::github:
+        // DELETE "Suspends a SCIM user permanently ... This action is irreversible" (REST API
+        // endpoints for SCIM, docs.github.com/en/enterprise-cloud@latest/rest/enterprise-admin/
+        // scim); active:false is the reversible soft deprovisioning.
+        return false;
+    default:
+        return true;
+    }
+}
+
+std::vector<std::string_view> TargetProfile::required_user_attributes(Dialect dialect) {
+    if (dialect == Dialect::aws_identity_center)
+        return {k_aws_required.begin(), k_aws_required.end()};
+    return {};
+}
+
+std::optional<std::string> TargetProfile::refusal(Dialect dialect, const DesiredResource& person) {
+    const auto required = required_user_attributes(dialect);
+    if (required.empty() || person.disposition != Disposition::provision || person.terminated)
+        return std::nullopt;
+    const nlohmann::json body = person.unpacked_body();
+    if (auto active = body.find("active");
+        active != body.end() && active->is_boolean() && !active->get<bool>())
+        return std::nullopt;
+    std::string missing;
+    for (auto path : required)
+        if (!holds_text(body, path)) missing += (missing.empty() ? "" : ", ") + std::string(path);
+    if (missing.empty()) return std::nullopt;
+    return "target.profile " + std::string(dialect_name(dialect)) + " requires " + missing +
+           " on every user it creates or replaces (AWS CreateUser and PutUser pages), and the "
+           "mapping gives this record none; not sent until the source has it";
+}
+
 TargetProfile TargetProfile::make(const std::string& name, Dialect dialect, Capabilities discovered,
                                   const std::optional<Capabilities>& earlier) {
     // What earlier runs learnt from its answers still holds.
@@ -67,9 +167,14 @@ TargetProfile TargetProfile::make(const std::string& name, Dialect dialect, Capa
                      "Say `target.profile: put_only` in the config to make it explicit",
                      name, discovered.patch_refused);
     override_by(dialect, discovered);
-    spdlog::info("target {} ({}): {}, {}{}", name, discovered.described_by,
+    // RFC 9865 §4 maxPageSize bounds a cursor page as filter.maxResults bounds any page.
+    if (discovered.cursor_paging && discovered.max_page_size > 0 &&
+        (discovered.max_results == 0 || discovered.max_page_size < discovered.max_results))
+        discovered.max_results = discovered.max_page_size;
+    spdlog::info("target {} ({}): {}, {}{}{}", name, discovered.described_by,
                  discovered.patch ? "PATCH" : "no PATCH (PUT)",
                  discovered.filter ? "filters" : "no filters (users listed once)",
+                 discovered.cursor_paging ? ", cursor paging (RFC 9865)" : "",
                  dialect == Dialect::automatic
                      ? ""
                      : ", as target.profile " + std::string(dialect_name(dialect)) + " says");

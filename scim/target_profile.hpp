@@ -4,6 +4,7 @@
 // from its answers. The only place that knows what a profile means: a dialect is a profile
 // here, not `if`s elsewhere.
 
+#include "scim/desired_resource.hpp"
 #include "scim/discovery.hpp"
 #include "scim/patch.hpp"
 
@@ -11,13 +12,27 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hr2scim::scim {
 
 // target.profile: auto (what the target says about itself), rfc7644 (PATCH and filters
 // whatever it says), put_only (no PATCH), minimal (no PATCH, no filters), entra (PATCH
-// written as Microsoft Entra ID writes it).
-enum class Dialect { automatic, rfc7644, put_only, minimal, entra };
+// written as Microsoft Entra ID writes it), and the SaaS applications as their pages document
+// them: aws_identity_center (cursor paging, userName and active each PATCHed alone, names
+// required), atlassian, salesforce and github (no DELETE unless the config asks for it), slack.
+enum class Dialect {
+    automatic,
+    rfc7644,
+    put_only,
+    minimal,
+    entra,
+    aws_identity_center,
+    atlassian,
+    salesforce,
+    github,
+    slack
+};
 
 // "auto", "rfc7644", ...: the names target.profile takes.
 [[nodiscard]] std::string_view dialect_name(Dialect dialect);
@@ -29,6 +44,23 @@ class TargetProfile {
   public:
     // How a PATCH is written, known before the target is asked (the client is made with it).
     [[nodiscard]] static PatchStyle patch_style(Dialect dialect);
+    // Whether userName and active must each go in a PATCH request of their own (known before
+    // the target is asked, like patch_style).
+    [[nodiscard]] static bool identity_patched_alone(Dialect dialect);
+    // Whether discovery looks at /ServiceProviderConfigs (plural) when the singular answers 404.
+    [[nodiscard]] static bool configuration_plural_too(Dialect dialect);
+    // Whether a leaver past lifecycle.delete_after_days is DELETEd when target.operations.delete
+    // is not set: not where DELETE only deactivates for good or cannot be undone.
+    [[nodiscard]] static bool deletes_by_default(Dialect dialect);
+    // The User attributes every create and PUT must carry ("name.givenName", ...); none for
+    // most profiles.
+    [[nodiscard]] static std::vector<std::string_view> required_user_attributes(Dialect dialect);
+    // Why `person` cannot be sent to a target of this profile (a required attribute the
+    // mapping leaves empty, named with the page that requires it); nothing when they can. Only
+    // people whose account should be active are checked: a leaver is deactivated whatever
+    // their record lacks.
+    [[nodiscard]] static std::optional<std::string> refusal(Dialect dialect,
+                                                            const DesiredResource& person);
 
     // The profile of target `name` from what it said (`discovered`), what earlier runs learnt
     // (`earlier`) and the config's `dialect`; says in the log how it will be spoken to.
@@ -42,6 +74,11 @@ class TargetProfile {
     [[nodiscard]] bool filter() const { return m_capabilities.filter; }
     [[nodiscard]] bool etag() const { return m_capabilities.etag; }
     [[nodiscard]] bool bulk() const { return m_capabilities.bulk; }
+    // How listings page: by cursor (RFC 9865) where the target announces it or the profile
+    // says so, else by index.
+    [[nodiscard]] Paging paging() const {
+        return m_capabilities.cursor_paging ? Paging::cursor : Paging::index;
+    }
     // User attributes it does not keep (learnt): left out of what is sent and compared.
     [[nodiscard]] std::set<std::string> unkept_paths() const;
     // The most members one group PATCH may name, as a refusal taught; nothing while not known.

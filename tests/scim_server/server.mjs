@@ -96,13 +96,58 @@ let faults = [];
 //   {patchStatus: N}             PATCH answers HTTP N (500: a server with no PATCH that fails
 //                                instead of answering 405)
 //   {hugeToken: N}               OAuth2 tokens issued are N bytes long
+//   {aws: true}                  AWS IAM Identity Center's SCIM, as its developer guide documents
+//                                it: a list ignores startIndex and gives at most 100 a page
+//                                (count above 100 is refused); with `cursor` it pages by cursor
+//                                (RFC 9865: itemsPerPage, Resources, nextCursor until the last
+//                                page), without it answers the non-paginated shape, from the
+//                                start whatever startIndex says (ListUsers, ListGroups:
+//                                https://docs.aws.amazon.com/singlesignon/latest/developerguide/listusers.html);
+//                                a PATCH with operations on both userName and active, or more
+//                                than one on either, is refused with 400 ValidationException
+//                                (PatchUser: .../patchuser.html); a create or PUT without
+//                                givenName, familyName, displayName or userName is refused with
+//                                400 ValidationException (CreateUser, PutUser: .../createuser.html,
+//                                .../putuser.html); /Bulk is not supported (Limitations:
+//                                .../limitations.html): the configuration says so, /Bulk answers 501
+//   {announceCursor: true}       /ServiceProviderConfig announces RFC 9865 cursor paging only
+//                                ("pagination": {"cursor": true, "index": false, ...}; RFC 9865
+//                                §4, https://www.rfc-editor.org/rfc/rfc9865.html); with aws, the
+//                                lists then page as that mode says
+//   {atlassian: true}            Atlassian user provisioning: DELETE /Users/<id> only deactivates
+//                                the account, and every later request on that id answers 404;
+//                                look-ups no longer show it, and a create of its userName
+//                                answers 409 (jira.js deleteUser, quoting the API,
+//                                https://mrrefactoring.github.io/jira.js/api/functions/userProvisioning.deleteUser.html;
+//                                https://docs.go-atlassian.io/atlassian-admin-cloud/scim/users)
+//   {salesforce: true}           Salesforce: the configuration is at /ServiceProviderConfigs
+//                                (plural; the singular answers 404), DELETE deactivates like
+//                                PATCH active:false and the user stays readable (Understand the
+//                                SCIM Implementation, https://help.salesforce.com/s/articleView?id=xcloud.identity_scim_implementation.htm;
+//                                Deactivate and Reactivate Users with SCIM,
+//                                https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.identity_scim_deactivate_reactivate_user.htm)
+//   {github: true}               GitHub Enterprise Managed Users: a request without User-Agent
+//                                is refused with 403; DELETE deprovisions for good (userName,
+//                                displayName, e-mails anonymised, externalId erased, inactive);
+//                                a create whose userName normalises (the part before @,
+//                                non-alphanumerics as -) to an existing one answers 409
+//                                "Duplicate record detected" naming nobody (REST API endpoints
+//                                for SCIM, docs.github.com/en/enterprise-cloud@latest/rest/enterprise-admin/scim;
+//                                Username considerations for external authentication,
+//                                docs.github.com/en/enterprise-cloud@latest/admin/managing-iam/iam-configuration-reference/username-considerations-for-external-authentication)
+//   {slack: true}                Slack: DELETE /Users/<id> "Sets a Slack user to deactivated"
+//                                (SCIM API reference, https://docs.slack.dev/reference/scim-api)
 const defaults = () => ({ignoreFilter: false, plainList: false, noResources: false, latencyMs: 0,
     rateLimit: null, noPatch: false, emptyCreate: false, gzip: false, pageCap: 0, lacks: [],
     tokenLifetime: 3600, revokeAfter: null, etag: false, bulk: false, bulkMaxOperations: 1000,
     bulkMaxPayload: 1048576, entraPatch: false, maxMembersPerPatch: 0, unkept: [], frozen: [],
     noDiscovery: false, patchStatus: 0, duplicateGroupNames: false,
     hugeToken: 0,
-    budget: null});
+    budget: null,
+    aws: false,
+    announceCursor: false,
+    atlassian: false, salesforce: false, github: false, slack: false,
+});
 let versions = 0; // every stored change gets the next meta.version
 const mode = defaults();
 // How many SCIM requests were being handled at once, at most (GET /test/stats).
@@ -437,6 +482,175 @@ app.use("/scim/v2/Users", (req, res, next) => {
     }
     next();
 });
+
+// aws: AWS IAM Identity Center (the mode list above cites its pages). Kept in one block.
+const awsCursors = new Map(); // cursor handed out -> offset of the page it opens
+
+function awsValidation(res, detail) {
+    return res.status(400).type("application/scim+json").send(JSON.stringify({
+        schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "400",
+        detail: `ValidationException: ${detail}`}));
+}
+
+app.use("/scim/v2/ServiceProviderConfig", (req, res, next) => {
+    if (!mode.announceCursor) return next();
+    const send = res.send.bind(res);
+    res.send = (body) => {
+        let parsed;
+        try { parsed = JSON.parse(asText(res, body)); } catch { return send(body); }
+        parsed.pagination = {cursor: true, index: false, defaultPaginationMethod: "cursor",
+            defaultPageSize: 100, maxPageSize: 100, cursorTimeout: 3600};
+        return send(JSON.stringify(parsed));
+    };
+    next();
+});
+
+// ListUsers, ListGroups: scimmy filters the whole collection (startIndex is dropped, as AWS
+// ignores it); the page is cut here, by cursor or from the start.
+app.use("/scim/v2", (req, res, next) => {
+    if (!mode.aws || req.method !== "GET" || !["/Users", "/Groups"].includes(req.path)) return next();
+    const count = req.query.count === undefined ? 100 : Number(req.query.count);
+    if (!Number.isInteger(count) || count < 1 || count > 100)
+        return awsValidation(res, `count must be between 1 and 100, not ${req.query.count}`);
+    const paged = req.query.cursor !== undefined;
+    const offset = paged && req.query.cursor !== "" ? awsCursors.get(req.query.cursor) : 0;
+    if (offset === undefined) return awsValidation(res, "the cursor is not valid");
+    // Express parsed the query once: scimmy reads it from there.
+    delete req.query.cursor;
+    req.query.startIndex = "1";
+    req.query.count = "1000000";
+    const send = res.send.bind(res);
+    res.send = (body) => {
+        let parsed;
+        try { parsed = JSON.parse(asText(res, body)); } catch { return send(body); }
+        if (!Array.isArray(parsed.Resources)) return send(body);
+        const all = parsed.Resources;
+        const page = all.slice(offset, offset + count);
+        if (!paged)
+            return send(JSON.stringify({schemas: parsed.schemas, totalResults: all.length,
+                itemsPerPage: page.length, startIndex: 1, Resources: page}));
+        const answer = {schemas: parsed.schemas, itemsPerPage: page.length, Resources: page};
+        if (offset + count < all.length) {
+            // Opaque, and within AWS's pattern [-a-zA-Z0-9+=/:_]*: + / = must be URL-encoded.
+            const cursor = "c:" + crypto.randomBytes(18).toString("base64");
+            awsCursors.set(cursor, offset + count);
+            answer.nextCursor = cursor;
+        }
+        return send(JSON.stringify(answer));
+    };
+    next();
+});
+
+// Bodies are read here only in this mode; other modes leave them to scimmy.
+const awsJson = (req, res, next) => mode.aws
+    ? express.json({type: ["application/scim+json", "application/json"], limit: "10mb"})(req, res, next) : next();
+
+// PatchUser: "Multiple PATCH operations on userName or active attribute" are not supported.
+app.patch("/scim/v2/Users/:id", awsJson, (req, res, next) => {
+    if (!mode.aws) return next();
+    const touched = {username: 0, active: 0};
+    for (const operation of req.body?.Operations ?? []) {
+        const names = operation.path ? [operation.path]
+            : Object.keys(typeof operation.value === "object" && operation.value ? operation.value : {});
+        for (const name of names) {
+            const key = String(name).toLowerCase();
+            if (key in touched) touched[key]++;
+        }
+    }
+    if ((touched.username > 0 && touched.active > 0) || touched.username > 1 || touched.active > 1)
+        return awsValidation(res, "Multiple PATCH operations on userName or active attribute are not supported");
+    next();
+});
+
+// CreateUser, PutUser: givenName, familyName, userName and displayName are required.
+function awsRequired(req, res, next) {
+    if (!mode.aws) return next();
+    const user = req.body ?? {};
+    const missing = [["userName", user.userName], ["displayName", user.displayName],
+        ["name.givenName", user.name?.givenName], ["name.familyName", user.name?.familyName]]
+        .filter(([, value]) => typeof value !== "string" || value.trim() === "").map(([name]) => name);
+    if (missing.length) return awsValidation(res, `${missing.join(", ")} required`);
+    next();
+}
+app.post("/scim/v2/Users", awsJson, awsRequired);
+app.put("/scim/v2/Users/:id", awsJson, awsRequired);
+app.post("/scim/v2/Bulk", (req, res, next) => mode.aws
+    ? res.status(501).type("application/scim+json").send(JSON.stringify({
+        schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "501", detail: "Bulk is not supported"}))
+    : next());
+
+// atlassian, salesforce, github, slack: the SaaS targets' documented differences (the mode
+// list above cites their pages). Kept in one block.
+const atlassianGone = new Set(); // ids DELETEd in atlassian mode: deactivated, then 404 for good
+
+const scimAnswer = (res, status, detail) => res.status(status).type("application/scim+json").send(JSON.stringify({
+    schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: String(status), detail}));
+
+app.use("/scim", (req, res, next) => {
+    if (mode.github && !req.headers["user-agent"])
+        return res.status(403).json({message: "Request forbidden by administrative rules. Please make sure your request has a User-Agent header"});
+    next();
+});
+
+// A deleted Atlassian account: gone from every request and look-up, kept (inactive) on the server.
+app.use("/scim/v2/Users", (req, res, next) => {
+    if (!mode.atlassian) return next();
+    const id = decodeURIComponent(req.path.slice(1));
+    if (id && atlassianGone.has(id)) return scimAnswer(res, 404, `Resource ${id} not found`);
+    if (req.method !== "GET" || req.path !== "/") return next();
+    const send = res.send.bind(res);
+    res.send = (body) => {
+        let parsed;
+        try { parsed = JSON.parse(asText(res, body)); } catch { return send(body); }
+        if (!Array.isArray(parsed.Resources)) return send(body);
+        const shown = parsed.Resources.filter((user) => !atlassianGone.has(user.id));
+        parsed.totalResults -= parsed.Resources.length - shown.length;
+        parsed.Resources = shown;
+        return send(JSON.stringify(parsed));
+    };
+    next();
+});
+
+// DELETE as each of them means it; the user is kept in the store.
+app.delete("/scim/v2/Users/:id", (req, res, next) => {
+    if (!(mode.atlassian || mode.salesforce || mode.github || mode.slack)) return next();
+    const user = users.get(req.params.id);
+    if (!user) return scimAnswer(res, 404, `Resource ${req.params.id} not found`);
+    user.active = false;
+    if (mode.github) {
+        const anonymous = "deprovisioned-" + crypto.randomBytes(6).toString("hex");
+        user.userName = anonymous;
+        user.displayName = anonymous;
+        delete user.emails;
+        delete user.externalId;
+    }
+    if (mode.atlassian) atlassianGone.add(req.params.id);
+    user.meta = {...user.meta, lastModified: new Date().toISOString(), version: `W/"${++versions}"`};
+    res.status(204).end();
+});
+
+// GitHub: userNames that normalise to one handle are one account; the 409 names nobody.
+const githubHandle = (userName) => String(userName ?? "").split("@")[0].replace(/[^A-Za-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "").toLowerCase();
+app.post("/scim/v2/Users", (req, res, next) => mode.github ? express.json({type: ["application/scim+json", "application/json"], limit: "10mb"})(req, res, next) : next(),
+    (req, res, next) => {
+        if (!mode.github) return next();
+        const handle = githubHandle(req.body?.userName);
+        const taken = [...users.values()].some((user) => githubHandle(user.userName) === handle);
+        if (taken) return scimAnswer(res, 409, "Duplicate record detected");
+        next();
+    });
+
+// Salesforce: the configuration at the plural path only.
+app.get("/scim/v2/ServiceProviderConfig", (req, res, next) => mode.salesforce
+    ? scimAnswer(res, 404, "Could not find a match for URL") : next());
+app.get("/scim/v2/ServiceProviderConfigs", (req, res, next) => mode.salesforce
+    ? res.type("application/scim+json").send(JSON.stringify({
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+        patch: {supported: true}, bulk: {supported: false, maxOperations: 0, maxPayloadSize: 0},
+        filter: {supported: true, maxResults: 200}, changePassword: {supported: true},
+        sort: {supported: false}, etag: {supported: false}, authenticationSchemes: []}))
+    : next());
 
 app.post("/oauth/token", express.urlencoded({extended: false}), (req, res) => {
     tokenRequests++;

@@ -430,3 +430,31 @@ TEST(Config, AbsenceIsConfirmedOverTwoReadsUnlessTheSafetyKeysSayOtherwise) {
 
 } // namespace
 } // namespace hr2scim::agent
+
+namespace hr2scim::agent {
+namespace {
+
+// atlassian, salesforce and github DELETE for good (or only deactivate, and the account is
+// gone): no DELETE unless target.operations.delete says so. Other profiles keep the default.
+TEST(Config, ProfilesWhoseDeleteCannotBeUndoneDeleteOnlyWhenTheConfigSaysSo) {
+    auto with = [](const std::string& lines) {
+        std::string yaml = k_valid;
+        yaml.insert(yaml.find("  token_env"), lines);
+        return parse_config(yaml, "/etc/hr2scim/c.yaml");
+    };
+    for (const char* profile : {"atlassian", "salesforce", "github"}) {
+        const std::string named = std::string("  profile: ") + profile + "\n";
+        EXPECT_FALSE(with(named).target.operations.remove) << profile;
+        EXPECT_TRUE(with(named).target.operations.deactivate) << profile;
+        EXPECT_TRUE(with(named + "  operations: { delete: true }\n").target.operations.remove)
+            << profile;
+        EXPECT_FALSE(with(named + "  operations: { create: true }\n").target.operations.remove)
+            << profile;
+    }
+    for (const char* profile : {"auto", "slack", "aws_identity_center", "entra"})
+        EXPECT_TRUE(with(std::string("  profile: ") + profile + "\n").target.operations.remove)
+            << profile;
+}
+
+} // namespace
+} // namespace hr2scim::agent

@@ -129,3 +129,57 @@ TEST(ApplyChange, ApplyingADiffTurnsOneBodyIntoTheOther) {
 
 } // namespace
 } // namespace hr2scim::scim
+
+namespace hr2scim::scim {
+namespace {
+
+std::vector<std::string> paths_of(const std::vector<AttributeChange>& changes) {
+    std::vector<std::string> paths;
+    for (const auto& change : changes)
+        paths.push_back(change.path);
+    return paths;
+}
+
+std::vector<std::vector<std::string>>
+requests_of(const std::vector<std::vector<AttributeChange>>& requests) {
+    std::vector<std::vector<std::string>> paths;
+    for (const auto& request : requests)
+        paths.push_back(paths_of(request));
+    return paths;
+}
+
+using Requests = std::vector<std::vector<std::string>>;
+
+TEST(IdentityChangesApart, AReactivationWithANewUserNameSendsTheRestFirstThenActive) {
+    const std::vector<AttributeChange> changes = {
+        {"active", json(false), json(true)},
+        {"title", json("A"), json("B")},
+        {"userName", json("old@example.com"), json("new@example.com")}};
+    EXPECT_EQ(requests_of(identity_changes_apart(changes)),
+              (Requests{{"title", "userName"}, {"active"}}));
+}
+
+TEST(IdentityChangesApart, ADeactivationWithANewUserNameSendsActiveFirst) {
+    const std::vector<AttributeChange> changes = {
+        {"userName", json("old@example.com"), json("new@example.com")},
+        {"active", json(true), json(false)}};
+    EXPECT_EQ(requests_of(identity_changes_apart(changes)), (Requests{{"active"}, {"userName"}}));
+}
+
+TEST(IdentityChangesApart, OnlyOneOfThemIsOneRequest) {
+    EXPECT_EQ(requests_of(identity_changes_apart(
+                  {{"active", json(true), json(false)}, {"title", json("A"), json("B")}})),
+              (Requests{{"active", "title"}}));
+    EXPECT_EQ(requests_of(identity_changes_apart({{"userName", json("a"), json("b")}})),
+              (Requests{{"userName"}}));
+    EXPECT_EQ(requests_of(identity_changes_apart({})), (Requests{{}}));
+}
+
+TEST(IdentityChangesApart, PathsCompareIgnoringCase) {
+    EXPECT_EQ(requests_of(identity_changes_apart(
+                  {{"ACTIVE", json(false), json(true)}, {"username", json("a"), json("b")}})),
+              (Requests{{"username"}, {"ACTIVE"}}));
+}
+
+} // namespace
+} // namespace hr2scim::scim
