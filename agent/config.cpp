@@ -406,6 +406,13 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
     const bool delete_said = node["operations"] && node["operations"]["delete"];
     if (!delete_said && !scim::TargetProfile::deletes_by_default(target.profile))
         target.operations.remove = false;
+    // The application's published budgets, where target.budget names none.
+    const auto published = scim::TargetProfile::published_budget(target.profile);
+    if (!target.budget.writes && published.writes) {
+        target.budget.writes = published.writes;
+        target.budget.source = published.source;
+    }
+    if (!target.budget.reads) target.budget.reads = published.reads;
 }
 
 // An interval with its unit: 30m, 12h, 7d.

@@ -114,6 +114,39 @@ bool TargetProfile::configuration_plural_too(Dialect dialect) {
     return dialect == Dialect::salesforce;
 }
 
+http::Budget TargetProfile::published_budget(Dialect dialect) {
+    using std::chrono::hours;
+    using std::chrono::minutes;
+    http::Budget budget;
+    switch (dialect) {
+    case Dialect::slack:
+        // Per endpoint, per minute: POST, PUT/PATCH and DELETE of Users 180 each; GET a user
+        // 300; 600 writes and 1,000 reads for all SCIM apps of the org together ("SCIM API rate
+        // limits", https://docs.slack.dev/reference/scim-api/rate-limits). Writes are paced to
+        // the per-endpoint figure: a first load is creates.
+        budget.writes = http::Rate{180, minutes(1)};
+        budget.reads = http::Rate{300, minutes(1)};
+        budget.source = "profile slack";
+        break;
+    case Dialect::github:
+        // "do not assign more than 1,000 users per hour to the SCIM integration ... attempts to
+        // provision users may fail with a 'rate limit' error" (REST API endpoints for SCIM,
+        // https://docs.github.com/en/enterprise-cloud@latest/rest/enterprise-admin/scim); a
+        // personal access token has 5,000 requests an hour ("Rate limits for the REST API",
+        // https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api):
+        // the reads get what the writes leave of it.
+        budget.writes = http::Rate{1000, hours(1)};
+        budget.reads = http::Rate{4000, hours(1)};
+        budget.source = "profile github";
+        break;
+    default:
+        // AWS IAM Identity Center, Atlassian and Salesforce publish no SCIM request budget
+        // (docs/research/saas-targets.md): their 429s teach the pace.
+        break;
+    }
+    return budget;
+}
+
 bool TargetProfile::deletes_by_default(Dialect dialect) {
     switch (dialect) {
     case Dialect::atlassian:

@@ -4,6 +4,7 @@
 // from its answers. The only place that knows what a profile means: a dialect is a profile
 // here, not `if`s elsewhere.
 
+#include "http/budget.hpp"
 #include "scim/desired_resource.hpp"
 #include "scim/discovery.hpp"
 #include "scim/patch.hpp"
@@ -52,6 +53,9 @@ class TargetProfile {
     // Whether a leaver past lifecycle.delete_after_days is DELETEd when target.operations.delete
     // is not set: not where DELETE only deactivates for good or cannot be undone.
     [[nodiscard]] static bool deletes_by_default(Dialect dialect);
+    // The budgets the application publishes (writes, reads), the defaults of target.budget;
+    // nothing where none is published.
+    [[nodiscard]] static http::Budget published_budget(Dialect dialect);
     // The User attributes every create and PUT must carry ("name.givenName", ...); none for
     // most profiles.
     [[nodiscard]] static std::vector<std::string_view> required_user_attributes(Dialect dialect);

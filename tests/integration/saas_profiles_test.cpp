@@ -220,8 +220,12 @@ class SaasLifecycleTest : public SyncTest {
             replace_once(read_file(dir.path() / "config.yaml"),
                          std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml",
                          (dir.path() / "mapping.yaml").string());
+        // The published budgets (Slack 180 writes a minute, GitHub 1,000 an hour) scaled to a
+        // second, so that the tests stay fast; BudgetTest covers pacing.
         config = replace_once(config, "timeout_seconds: 20",
-                              "timeout_seconds: 20\n  profile: " + profile + operations);
+                              "timeout_seconds: 20\n  budget: { writes: 200/s, reads: 200/s }\n"
+                              "  profile: " +
+                                  profile + operations);
         (void)dir.write("config.yaml", config);
         server.set_mode({{profile, true}});
         write_csv(k_lifecycle_header + k_ada + k_charles + k_grace);

@@ -456,5 +456,49 @@ TEST(Config, ProfilesWhoseDeleteCannotBeUndoneDeleteOnlyWhenTheConfigSaysSo) {
             << profile;
 }
 
+// A target's budget: what the config says, else what the application publishes.
+TEST(Config, BudgetsComeFromTheConfigOrTheProfilesPublishedFigures) {
+    using std::chrono::hours;
+    using std::chrono::minutes;
+    auto with = [](const std::string& lines) {
+        std::string yaml = k_valid;
+        yaml.insert(yaml.find("  token_env"), lines);
+        return parse_config(yaml, "/etc/hr2scim/c.yaml").target;
+    };
+    auto plain = with("");
+    EXPECT_FALSE(plain.budget.writes);
+    EXPECT_FALSE(plain.operations_per_run);
+
+    auto slack = with("  profile: slack\n");
+    EXPECT_EQ(slack.budget.writes, (http::Rate{180, minutes(1)}));
+    EXPECT_EQ(slack.budget.reads, (http::Rate{300, minutes(1)}));
+    EXPECT_EQ(slack.budget.source, "profile slack");
+    EXPECT_EQ(with("  profile: github\n").budget.writes, (http::Rate{1000, hours(1)}));
+    EXPECT_FALSE(with("  profile: aws_identity_center\n").budget.writes) << "none published";
+
+    auto own = with("  profile: slack\n  budget:\n    writes: 100/min\n    operations_per_run: "
+                    "500\n    run_time: 45m\n  requests_per_second: 2\n");
+    EXPECT_EQ(own.budget.writes, (http::Rate{100, minutes(1)}));
+    EXPECT_EQ(own.budget.reads, (http::Rate{300, minutes(1)})) << "the profile's, unsaid";
+    EXPECT_EQ(own.budget.source, "target.budget");
+    EXPECT_DOUBLE_EQ(own.budget.requests_per_second, 2.0);
+    EXPECT_EQ(own.operations_per_run, 500U);
+    EXPECT_EQ(own.run_time, minutes(45));
+
+    for (const char* wrong :
+         {"  budget:\n    writes: 180/fortnight\n", "  budget:\n    writes: fast\n",
+          "  budget:\n    operations_per_run: 0\n", "  budget:\n    run_time: soon\n",
+          "  budget:\n    write: 180/min\n"}) {
+        try {
+            (void)with(wrong);
+            ADD_FAILURE() << "accepted: " << wrong;
+        } catch (const ConfigError& error) {
+            EXPECT_NE(std::string(error.what()).find("target.budget"), std::string::npos)
+                << error.what();
+            EXPECT_NE(std::string(error.what()).find("c.yaml:"), std::string::npos) << error.what();
+        }
+    }
+}
+
 } // namespace
 } // namespace hr2scim::agent
