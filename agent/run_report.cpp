@@ -75,6 +75,7 @@ nlohmann::ordered_json run_report(const RunReportInputs& inputs) {
                               {"lowest_writes_per_second", tally.pace.lowest_write_pace}};
         if (tally.abandoned) report["abandoned"] = *tally.abandoned;
     }
+    if (!inputs.estimate.is_null()) report["estimate"] = inputs.estimate;
     auto failures = nlohmann::ordered_json::array();
     if (inputs.outcomes)
         for (const auto& outcome : *inputs.outcomes) {

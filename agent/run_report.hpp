@@ -32,6 +32,9 @@ struct RunReportInputs {
     const std::vector<apply::Outcome>* outcomes = nullptr; // none when nothing was sent
     const apply::Tally* tally = nullptr;
     std::optional<std::string> stopped_because{}; // why it stopped before sending
+    // How long the plan takes at the target's budget, and what of it this run sends
+    // (agent/pace_estimate.hpp); null without a budget.
+    nlohmann::ordered_json estimate{};
 };
 
 [[nodiscard]] nlohmann::ordered_json run_report(const RunReportInputs& inputs);

@@ -1,6 +1,7 @@
 #include "agent/run_session.hpp"
 
 #include "agent/output_file.hpp"
+#include "agent/pace_estimate.hpp"
 #include "agent/run_metrics.hpp"
 #include "agent/run_report.hpp"
 #include "state/run_history.hpp"
@@ -42,6 +43,13 @@ ExitCode RunSession::close(const ClosingRun& run) {
     return code;
 }
 
+// The plan's estimate at the target's budget, for the report; null without a budget or a plan.
+nlohmann::ordered_json RunSession::pace_estimate_json(const state::Plan* plan) const {
+    if (!plan || (m_config.target.budget.empty() && !m_config.target.operations_per_run))
+        return nullptr;
+    return to_json(estimate_pace(plan->operations.size(), m_config.target));
+}
+
 void RunSession::write_outputs(const ClosingRun& run, ExitCode code) const {
     const RunReportInputs report{.target = m_config.target.name,
                                  .command = m_report_command,
@@ -55,7 +63,8 @@ void RunSession::write_outputs(const ClosingRun& run, ExitCode code) const {
                                  .plan = run.plan,
                                  .outcomes = run.outcomes,
                                  .tally = run.tally,
-                                 .stopped_because = run.stopped_because};
+                                 .stopped_because = run.stopped_because,
+                                 .estimate = pace_estimate_json(run.plan)};
     try {
         if (!m_report.empty()) write_run_report(m_report, report);
         if (!m_config.metrics_textfile.empty())

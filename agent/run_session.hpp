@@ -68,6 +68,7 @@ class RunSession {
     ExitCode close(const ClosingRun& run);
 
   private:
+    [[nodiscard]] nlohmann::ordered_json pace_estimate_json(const state::Plan* plan) const;
     void write_outputs(const ClosingRun& run, ExitCode code) const;
 
     const Config& m_config;

@@ -142,7 +142,10 @@ TEST_F(BudgetTest, AFirstLoadSpreadOverRunsSendsEachPersonOnceAndSaysWhatIsLeft)
         << planned.out;
     std::vector<size_t> held_after;
     for (int run = 0; run < 4; ++run) {
-        auto result = sync();
+        auto result = run == 0
+                          ? hr2scim({"sync", "--report", (dir.path() / "report.json").string()},
+                                    server.token())
+                          : sync();
         ASSERT_EQ(result.exit_code, 0) << "left for the next run is not a failure\n"
                                        << result.out << result.err;
         held_after.push_back(server.users().size());
@@ -152,6 +155,13 @@ TEST_F(BudgetTest, AFirstLoadSpreadOverRunsSendsEachPersonOnceAndSaysWhatIsLeft)
         }
     }
     EXPECT_EQ(held_after, (std::vector<size_t>{10, 20, 25, 25}));
+    const auto report = json::parse(read_file(dir.path() / "report.json"));
+    EXPECT_EQ(report["applied"]["created"], 10) << report.dump();
+    EXPECT_EQ(report["applied"]["deferred"], 15) << report.dump();
+    EXPECT_EQ(report["applied"]["failed"], 0) << report.dump();
+    EXPECT_EQ(report["estimate"]["operations"], 25) << report.dump();
+    EXPECT_EQ(report["estimate"]["this_run"], 10) << report.dump();
+    EXPECT_EQ(report["estimate"]["pace"], "50/s (target.budget)") << report.dump();
     EXPECT_EQ(server.count_requests("POST"), 25U) << "no create sent twice";
     for (const auto& [id, count] : accounts_by_external_id())
         EXPECT_EQ(count, 1) << id;
