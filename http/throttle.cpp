@@ -11,10 +11,13 @@ using Clock = Throttle::Clock;
 // Paced at 98% of the limit: a request that travels a little faster than the one before
 // must not make the 51st of 50 in the target's window.
 constexpr double k_pace_share = 0.98;
-// After a 429 the pace is cut to this share of what it was...
-constexpr double k_decrease = 0.7;
-// ...and climbs back by this share of the budget every adaptation period without a 429.
-constexpr double k_increase = 0.02;
+// After a 429 the pace is cut to this share of what the target let through over the last
+// period (as sent), and by at least k_decrease of what it was...
+constexpr double k_let_through = 0.95;
+constexpr double k_decrease = 0.9;
+// ...and climbs back by this share of the budget every adaptation period without a 429: slowly,
+// so that the next 429 (the climb finding the limit again) is many periods away.
+constexpr double k_increase = 0.005;
 // Never slower than this share of the budget: a pace of zero would never finish.
 constexpr double k_floor = 0.05;
 // A kind without a budget learns one from what it sent over this long before its first 429.
@@ -49,11 +52,11 @@ class Throttle::Pacer {
     // A request goes at `slot`.
     void take(Clock::time_point slot) {
         m_next = m_pace ? slot + interval_of(*m_pace) : slot;
-        if (!m_ceiling) { // learning what the target takes
-            m_sent.push_back(slot);
-            while (!m_sent.empty() && m_sent.front() < slot - k_learning_window)
-                m_sent.pop_front();
-        }
+        // What was sent over the last period (or the learning window): what a 429 measures.
+        m_sent.push_back(slot);
+        const auto kept = m_ceiling ? m_period : Clock::duration(k_learning_window);
+        while (!m_sent.empty() && m_sent.front() < slot - kept)
+            m_sent.pop_front();
     }
 
     // Additive increase: the pace climbs back while no 429 comes.
@@ -70,6 +73,7 @@ class Throttle::Pacer {
     // True when the pace was lowered.
     bool cut(Clock::time_point now) {
         if (m_pace && now - m_last_cut < m_period) return false;
+        double let_through = 0;
         if (!m_ceiling) {
             // No budget: what was sent over the last seconds is what the target would not take.
             if (m_sent.size() < 2) return false;
@@ -78,9 +82,17 @@ class Throttle::Pacer {
             m_ceiling = seen;
             m_pace = seen;
             m_period = std::chrono::seconds(10);
-            m_sent.clear();
+            let_through = seen * k_decrease;
+        } else {
+            // The target's window filled with what this pace sent over the last period (and
+            // what others sent): that much is what it lets through now.
+            while (!m_sent.empty() && m_sent.front() < now - m_period)
+                m_sent.pop_front();
+            const std::chrono::duration<double> period = m_period;
+            let_through = static_cast<double>(m_sent.size()) / period.count() * k_let_through;
         }
-        m_pace = std::max(*m_pace * k_decrease, *m_ceiling * k_floor);
+        m_sent.clear();
+        m_pace = std::max(std::min(*m_pace * k_decrease, let_through), *m_ceiling * k_floor);
         m_lowest = std::min(m_lowest.value_or(*m_pace), *m_pace);
         m_last_cut = now;
         m_last_change = now;
@@ -101,7 +113,7 @@ class Throttle::Pacer {
     Clock::time_point m_next{};
     Clock::time_point m_last_cut{};
     Clock::time_point m_last_change{};
-    std::deque<Clock::time_point> m_sent;
+    std::deque<Clock::time_point> m_sent; // when requests went, over the last period
 };
 
 Throttle::Throttle(double requests_per_second)

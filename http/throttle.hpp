@@ -4,9 +4,10 @@
 //   top of both; a token bucket without burst, so that the target's own limiter never sees more
 //   than it allows;
 // - adaptation: a 429 means someone (possibly another application sharing the budget) used
-//   what was left, so the pace of that kind of request drops (multiplicative decrease, at most
-//   once per adaptation period) and climbs back slowly while no 429 comes (additive increase),
-//   never above the budget. A kind without a budget learns one from the pace that met the 429;
+//   what was left, so the pace of that kind of request drops to a little under what the target
+//   let through over the last period, and by at least a tenth (at most once per adaptation
+//   period), and climbs back slowly while no 429 comes (additive increase), never above the
+//   budget. A kind without a budget learns one from the pace that met the 429;
 // - a pause the whole target observes when it said to wait (429 or 503 with Retry-After,
 //   X-RateLimit-Remaining: 0): the target is slowed down, not one request;
 // - abandonment: once the run gives the target up, nothing more is sent, and requests

@@ -50,29 +50,40 @@ TEST(Throttle, WritesArePacedToTheirBudgetAndReadsAreNot) {
     EXPECT_NEAR(throttle.report().write_pace, 49.0, 0.01);
 }
 
-TEST(Throttle, A429LowersThePaceOncePerPeriodAndItClimbsBackWithoutOne) {
+TEST(Throttle, A429LowersThePaceToWhatTheTargetLetThroughAndItClimbsBackWithoutOne) {
     Throttle throttle(Budget{Rate{50, 1s}, std::nullopt, 0, {}});
-    ASSERT_TRUE(throttle.acquire(RequestKind::write));
+    for (int i = 0; i < 20; ++i) // about 0.4 s at 49/s: 20 went in the last second
+        ASSERT_TRUE(throttle.acquire(RequestKind::write));
     throttle.rate_limited(RequestKind::write);
     auto report = throttle.report();
     EXPECT_EQ(report.rate_limited, 1U);
     EXPECT_EQ(report.slowed_down, 1U);
-    EXPECT_NEAR(report.write_pace, 49.0 * 0.7, 0.01);
+    // The target's window filled at 20 a second (others used the rest): 95 % of that.
+    EXPECT_NEAR(report.write_pace, 20 * 0.95, 0.01);
     // A burst of 429s (every request in flight meets the same full window) is one signal.
     throttle.rate_limited(RequestKind::write);
     throttle.rate_limited(RequestKind::write);
     report = throttle.report();
     EXPECT_EQ(report.rate_limited, 3U);
     EXPECT_EQ(report.slowed_down, 1U);
-    EXPECT_NEAR(report.write_pace, 49.0 * 0.7, 0.01);
+    EXPECT_NEAR(report.write_pace, 19.0, 0.01);
     // A read's 429 does not slow the writes.
     throttle.rate_limited(RequestKind::read);
-    EXPECT_NEAR(throttle.report().write_pace, 49.0 * 0.7, 0.01);
-    // After a period without a 429 the pace climbs by 2% of the budget, never past it.
+    EXPECT_NEAR(throttle.report().write_pace, 19.0, 0.01);
+    // After a period without a 429 the pace climbs by 0.5 % of the budget, never past it.
     std::this_thread::sleep_for(1100ms);
     ASSERT_TRUE(throttle.acquire(RequestKind::write));
-    EXPECT_NEAR(throttle.report().write_pace, 49.0 * 0.72, 0.01);
-    EXPECT_NEAR(throttle.report().lowest_write_pace, 49.0 * 0.7, 0.01);
+    EXPECT_NEAR(throttle.report().write_pace, 19.0 + 49 * 0.005, 0.01);
+    EXPECT_NEAR(throttle.report().lowest_write_pace, 19.0, 0.01);
+}
+
+TEST(Throttle, A429AtTheBudgetsOwnPaceCutsItByATenth) {
+    Throttle throttle(Budget{Rate{20, 1s}, std::nullopt, 0, {}});
+    const auto started = Clock::now();
+    while (Clock::now() - started < 1100ms) // a whole window at the budget's pace
+        ASSERT_TRUE(throttle.acquire(RequestKind::write));
+    throttle.rate_limited(RequestKind::write);
+    EXPECT_NEAR(throttle.report().write_pace, 19.6 * 0.9, 0.01);
 }
 
 TEST(Throttle, WithoutABudgetA429TeachesOneFromWhatWasSent) {
@@ -83,8 +94,8 @@ TEST(Throttle, WithoutABudgetA429TeachesOneFromWhatWasSent) {
     throttle.rate_limited(RequestKind::write);
     const auto report = throttle.report();
     EXPECT_EQ(report.slowed_down, 1U);
-    // 30 requests in well under a second count as 30/s: paced at 70% of that.
-    EXPECT_NEAR(report.write_pace, 21.0, 0.01);
+    // 30 requests in well under a second count as 30/s: paced at 90% of that.
+    EXPECT_NEAR(report.write_pace, 27.0, 0.01);
 }
 
 } // namespace
