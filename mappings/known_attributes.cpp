@@ -67,13 +67,31 @@ tl::expected<ValueType, std::string> check_address(const scim::AttributePath& pa
                           " or .primary, for example " + std::string(example));
 }
 
+// entitlements, roles (RFC 7643 §4.1.2): a list of values, optionally of one type; their
+// types are the target's own (a Salesforce profile, a permission set), not a fixed list.
+tl::expected<ValueType, std::string> check_value_list(const scim::AttributePath& path) {
+    const std::string example = path.attribute + ": '{split(" + path.attribute + ", \";\")}' or " +
+                                path.attribute + "[type eq \"profile\"]: { column: profile_id }";
+    if (path.filter && (path.filter->attribute != "type" || path.filter->value.empty()))
+        return tl::unexpected(path.attribute +
+                              " takes only a [type eq \"...\"] filter, for example " + example);
+    if (!path.sub_attribute.empty() && path.sub_attribute != "value")
+        return tl::unexpected(path.attribute + " is mapped as a list of values (" + example +
+                              "); display and primary are keys of the rule, not ." +
+                              path.sub_attribute);
+    return ValueType::value_list;
+}
+
 tl::expected<ValueType, std::string> check_core(const scim::AttributePath& path) {
     if (path.attribute == "emails") return check_typed_multi_valued(path, k_email_types);
     if (path.attribute == "phoneNumbers") return check_typed_multi_valued(path, k_phone_types);
     if (path.attribute == "addresses") return check_address(path);
+    if (path.attribute == "entitlements" || path.attribute == "roles")
+        return check_value_list(path);
     if (path.filter)
-        return tl::unexpected(
-            std::string("only emails, phoneNumbers and addresses take a [type eq ...] filter"));
+        return tl::unexpected(std::string(
+            "only emails, phoneNumbers, addresses, entitlements and roles take a [type eq ...] "
+            "filter"));
     if (path.attribute == "name") {
         if (contains(k_name_parts, path.sub_attribute)) return ValueType::string;
         return tl::unexpected("name takes one of " + listed(k_name_parts));
@@ -84,7 +102,8 @@ tl::expected<ValueType, std::string> check_core(const scim::AttributePath& path)
     if (contains(k_core_strings, path.attribute)) return ValueType::string;
     return tl::unexpected(
         "'" + path.attribute + "' is not a User attribute that can be mapped (" +
-        listed(k_core_strings) + ", active, name.*, emails, phoneNumbers, addresses, or " +
+        listed(k_core_strings) +
+        ", active, name.*, emails, phoneNumbers, addresses, entitlements, roles, or " +
         std::string(scim::k_enterprise_user_schema) + ":" + listed(k_enterprise) + ")");
 }
 

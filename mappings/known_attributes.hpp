@@ -10,7 +10,8 @@
 namespace hr2scim::mappings {
 
 // manager_key: the source key of the person's manager, resolved to their SCIM id when planning.
-enum class ValueType { string, boolean, manager_key };
+// value_list: entitlements, roles: each value of a list becomes an item {"value": ...}.
+enum class ValueType { string, boolean, manager_key, value_list };
 
 // The type of a mappable attribute, or why the path cannot be mapped.
 [[nodiscard]] tl::expected<ValueType, std::string> check_target(const scim::AttributePath& path);

@@ -6,6 +6,7 @@
 #include "mappings/value.hpp"
 #include "scim/body_path.hpp"
 #include "scim/schema.hpp"
+#include "scim/value_set.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -80,6 +81,66 @@ std::vector<std::string> unique_candidates(const AttributeRule& rule,
     return candidates;
 }
 
+// entitlements, roles: each trimmed item of the value becomes {"value": ..., "type": the rule's
+// filter, "display": ..., "primary": ...} in the body's list; an empty item gives none, an item
+// already there (the same value and type) is not added twice.
+tl::expected<void, std::string> add_list_items(const AttributeRule& rule, const Value& value,
+                                               const connectors::Record& record, Instant now,
+                                               json& body) {
+    std::vector<std::string> items;
+    for (const auto& item : value.list()) {
+        std::string text = trimmed(item);
+        if (!text.empty() && std::ranges::find(items, text) == items.end())
+            items.push_back(std::move(text));
+    }
+    if (rule.primary && items.size() > 1)
+        return tl::unexpected(rule.target.to_string() +
+                              ": primary: true, but the value is a list of " +
+                              std::to_string(items.size()) + " values; only one can be primary");
+    json& list = body[rule.target.attribute];
+    if (!list.is_array()) list = json::array();
+    for (auto& text : items) {
+        auto converted = to_json(rule, Value(text));
+        if (!converted) return tl::unexpected(converted.error());
+        json element = {{"value", std::move(*converted)}};
+        if (rule.target.filter) element["type"] = rule.target.filter->value;
+        const bool seen = std::ranges::any_of(list, [&](const json& other) {
+            return other.at("value") == element.at("value") &&
+                   other.value("type", "") == element.value("type", "");
+        });
+        if (seen) continue;
+        if (rule.display) {
+            std::string display;
+            try {
+                display = trimmed(evaluate(*rule.display, record, now, Value(text)).text());
+            } catch (const EvaluationError& error) {
+                return tl::unexpected(rule.target.to_string() + ": display: " + error.what());
+            }
+            if (!display.empty()) element["display"] = std::move(display);
+        }
+        if (rule.primary) element["primary"] = true;
+        list.push_back(std::move(element));
+    }
+    if (list.empty()) body.erase(rule.target.attribute);
+    return {};
+}
+
+// entitlements and roles in one order whatever order the source lists them in (so a reordered
+// source is no change, and the state's fingerprint stays the same), at most one primary.
+tl::expected<void, std::string> settle_value_lists(json& body) {
+    for (const char* name : {"entitlements", "roles"}) {
+        auto list = body.find(name);
+        if (list == body.end()) continue;
+        scim::sort_value_set(*list);
+        const auto primaries = std::ranges::count_if(
+            *list, [](const json& item) { return item.value("primary", false); });
+        if (primaries > 1)
+            return tl::unexpected(std::string(name) + ": " + std::to_string(primaries) +
+                                  " items are primary; at most one can be");
+    }
+    return {};
+}
+
 tl::expected<scim::DesiredResource, std::string>
 build(const Mapping& mapping, const connectors::Record& record, Instant now) {
     scim::DesiredResource desired;
@@ -106,6 +167,11 @@ build(const Mapping& mapping, const connectors::Record& record, Instant now) {
                 desired.keep_as_sent.push_back(rule.target);
             continue;
         }
+        if (rule.type == ValueType::value_list) {
+            auto added = add_list_items(rule, value, record, now, desired.body);
+            if (!added) return tl::unexpected(added.error());
+            continue;
+        }
         auto converted = to_json(rule, value);
         if (!converted) return tl::unexpected(converted.error());
         if (rule.type == ValueType::manager_key) {
@@ -116,6 +182,7 @@ build(const Mapping& mapping, const connectors::Record& record, Instant now) {
     }
     json& body = desired.body;
     drop_valueless_elements(body);
+    if (auto settled = settle_value_lists(body); !settled) return tl::unexpected(settled.error());
     if (!body.contains("userName")) return tl::unexpected(std::string("userName is empty"));
     // Everyone in the source is active unless the mapping says otherwise.
     if (!body.contains("active")) body["active"] = true;
@@ -160,6 +227,8 @@ std::vector<RuleOutcome> trace_record(const Mapping& mapping, const connectors::
         if (value.is_empty()) {
             add_note(rule.leave_when_empty ? "empty: the target keeps its value"
                                            : "empty: the attribute is cleared");
+        } else if (rule.type == ValueType::value_list) {
+            add_note("a list: one item per value");
         } else if (auto converted = to_json(rule, value); !converted) {
             add_note("REJECTS THE RECORD: " + converted.error());
         }

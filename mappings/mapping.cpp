@@ -179,6 +179,8 @@ class Loader : private MappingText {
         if (!type) throw MappingError(where(key.Mark()) + type.error());
         rule.target = std::move(*path);
         rule.type = *type;
+        // entitlements.value is the list itself: one spelling, so that "mapped twice" sees it.
+        if (rule.type == ValueType::value_list) rule.target.sub_attribute.clear();
         if (value.IsScalar()) {
             rule.source_text = value.Scalar();
             rule.value = parse(value.Scalar(), position_of(value));
@@ -209,6 +211,8 @@ class Loader : private MappingText {
                 load_value(name, text, operand, rule);
             } else if (name == "default") {
                 rule.default_value = parse(text, position_of(operand));
+            } else if (rule.type == ValueType::value_list) {
+                load_value_list_key(key, operand, rule);
             } else if (name == "apply") {
                 if (text != "always" && text != "on_create")
                     throw MappingError(where(operand.Mark()) + "apply takes always or on_create");
@@ -225,6 +229,34 @@ class Loader : private MappingText {
         }
         if (!has_value)
             throw MappingError(where(map.Mark()) + "give one of column, value, template or expr");
+    }
+
+    // The keys of an entitlements or roles rule besides its value and default. Such a rule owns
+    // the whole list with the other rules of its attribute, so it is applied always and an empty
+    // value clears its items: apply and when_empty are refused rather than half kept.
+    void load_value_list_key(const YAML::Node& key, const YAML::Node& operand,
+                             AttributeRule& rule) {
+        const std::string& name = key.Scalar();
+        const std::string& text = operand.Scalar();
+        const std::string attribute = rule.target.attribute;
+        if (name == "display") {
+            rule.display = parse(text, position_of(operand));
+            rule.display_text = text;
+        } else if (name == "primary") {
+            auto flag = parse_boolean(text);
+            if (!flag)
+                throw MappingError(where(operand.Mark()) + "'" + text + "' is not true or false");
+            rule.primary = *flag;
+        } else if (name == "apply" || name == "when_empty") {
+            throw MappingError(where(key.Mark()) + attribute +
+                               " are a set the mapping owns: always applied, and an empty value "
+                               "gives no " +
+                               attribute + "; " + name + " is not supported here");
+        } else {
+            throw MappingError(where(key.Mark()) + "unknown key '" + name +
+                               "' (expected: column, value, template or expr; default, display, "
+                               "primary)");
+        }
     }
 
     // unique(...) is a whole rule of a text attribute, never part of one: its candidates are
@@ -292,6 +324,7 @@ std::vector<scim::AttributePath> targets_reading(const Mapping& mapping, std::st
         std::vector<std::pair<std::string, Position>> refs;
         collect_attribute_refs(*rule.value, refs);
         if (rule.default_value) collect_attribute_refs(*rule.default_value, refs);
+        if (rule.display) collect_attribute_refs(*rule.display, refs);
         if (std::ranges::any_of(refs,
                                 [&](const auto& ref) { return ref.first.starts_with(prefix); }))
             targets.push_back(rule.target);
@@ -334,6 +367,14 @@ check_source_attributes(const Mapping& mapping, const std::vector<std::string>& 
     std::vector<std::pair<std::string, Position>> refs;
     for (const auto* expression : expressions)
         collect_attribute_refs(*expression, refs);
+    for (const auto& rule : mapping.rules) {
+        if (!rule.display) continue;
+        std::vector<std::pair<std::string, Position>> display_refs;
+        collect_attribute_refs(*rule.display, display_refs);
+        // `each` is the item's value, not a source attribute
+        std::erase_if(display_refs, [](const auto& ref) { return ref.first == k_each; });
+        std::ranges::move(display_refs, std::back_inserter(refs));
+    }
     for (const auto& group : mapping.groups) {
         std::vector<std::pair<std::string, Position>> group_refs;
         for (const auto& expression :

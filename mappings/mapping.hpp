@@ -6,6 +6,8 @@
 //     externalId: { column: employee_id }          # one source attribute, as it is
 //     active: { value: true }                      # a constant
 //     emails[type eq "work"].value: "{email}"
+//     entitlements: '{split(entitlements, ";")}'   # a list: one {"value": ...} per item
+//     roles[type eq "app"]: { column: role, display: "Role {each}", primary: true }
 //   scope:                                         # optional: who is provisioned
 //     include: 'worker_type == "Employee"'
 //     out_of_scope: deactivate                     # or remove, leave
@@ -47,6 +49,11 @@ struct AttributeRule {
     ExpressionPtr default_value;   // default: used when the value is empty
     bool leave_when_empty = false; // when_empty: leave keeps the target's value; clear removes it
     bool unique = false; // unique(a, b, ...): the first candidate free on the target, on create
+    // entitlements, roles (ValueType::value_list): each item's display, a template where `each`
+    // is the item's value (null: none), and whether the rule's item is the primary one.
+    ExpressionPtr display;
+    std::string display_text;
+    bool primary = false;
 };
 
 // Who is provisioned at all (`scope:`), and what happens to those who are not.

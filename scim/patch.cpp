@@ -1,6 +1,7 @@
 #include "scim/patch.hpp"
 
 #include "scim/schema.hpp"
+#include "scim/value_set.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -70,6 +71,9 @@ std::vector<AttributeChange> diff_bodies(const json& before, const json& after) 
             static const json k_empty = json::object();
             diff_members(old_value ? *old_value : k_empty, new_value ? *new_value : k_empty,
                          key + ":", changes);
+        } else if (is_value_set(key) && old_value && new_value &&
+                   same_value_set(*old_value, *new_value)) {
+            continue; // entitlements and roles are sets: another order is no change
         } else {
             diff_attribute(old_value, new_value, key, key + ".", changes);
         }

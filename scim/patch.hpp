@@ -25,7 +25,9 @@ struct PatchOperation {
 
 // Changed leaves of two bodies. Single-valued attributes and sub-attributes of complex ones
 // (name.*, extension attributes) change one by one; a multi-valued attribute (emails) is
-// replaced whole, because `add` into it duplicates values on some servers.
+// replaced whole, because `add` into it duplicates values on some servers. `entitlements` and
+// `roles` are sets: the same items in another order are no change; any other change replaces
+// the whole list.
 [[nodiscard]] std::vector<AttributeChange> diff_bodies(const nlohmann::json& before,
                                                        const nlohmann::json& after);
 

@@ -1,5 +1,7 @@
 #include "scim/write_check.hpp"
 
+#include "scim/value_set.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -78,6 +80,10 @@ class Checker {
             complex(path, *held, sent);
             return;
         }
+        if (sent.is_array() && is_value_set(path)) {
+            value_set(path, *held, sent);
+            return;
+        }
         if (sent.is_array()) {
             multi_valued(path, *held, sent);
             return;
@@ -105,6 +111,33 @@ class Checker {
             if (!same_value(*found, value, false))
                 m_check.kept.push_back({in_extension ? path : shown, shown, *found, value});
         }
+    }
+
+    // entitlements, roles: the same set, in any order. An item is the same by its value (and its
+    // type when one was sent); one the target holds that was not sent (a removal it did not
+    // take) counts as much as one it lacks.
+    void value_set(const std::string& path, const json& held, const json& sent) {
+        auto same_item = [](const json& held_item, const json& sent_item) {
+            if (!held_item.is_object() || !sent_item.is_object()) return false;
+            for (const char* member : {"value", "type"}) {
+                auto wanted = sent_item.find(member);
+                if (wanted == sent_item.end()) continue;
+                auto found = held_item.find(member);
+                if (found == held_item.end() || !same_value(*found, *wanted, false)) return false;
+            }
+            return true;
+        };
+        auto in = [&](const json& list, const json& item, bool item_is_held) {
+            return std::any_of(list.begin(), list.end(), [&](const json& other) {
+                return item_is_held ? same_item(item, other) : same_item(other, item);
+            });
+        };
+        const bool taken = held.is_array() &&
+                           std::all_of(sent.begin(), sent.end(),
+                                       [&](const json& item) { return in(held, item, false); }) &&
+                           std::all_of(held.begin(), held.end(),
+                                       [&](const json& item) { return in(sent, item, true); });
+        if (!taken) m_check.kept.push_back({path, path, held, sent});
     }
 
     // By type where every sent item has one; otherwise the whole list, in any order.
@@ -174,7 +207,7 @@ json merge_managed(const json& held, const json& body,
     for (const auto& change : changes) {
         if (change.after) continue;
         if (change.before && typed_items(*change.before) && !is_extension(change.path) &&
-            change.path.find('.') == std::string::npos) {
+            change.path.find('.') == std::string::npos && !is_value_set(change.path)) {
             removed_types[change.path] = types_of(*change.before);
             continue;
         }
@@ -187,7 +220,8 @@ json merge_managed(const json& held, const json& body,
         if (value.is_object() && held_value != merged.end() && held_value->is_object()) {
             for (const auto& [member, member_value] : value.items())
                 (*held_value)[member] = member_value;
-        } else if (typed_items(value) && held_value != merged.end() && held_value->is_array()) {
+        } else if (typed_items(value) && !is_value_set(name) && held_value != merged.end() &&
+                   held_value->is_array()) {
             auto managed = types_of(value);
             if (auto removed = removed_types.find(name); removed != removed_types.end())
                 managed.insert(removed->second.begin(), removed->second.end());

@@ -17,7 +17,8 @@ namespace hr2scim::scim {
 // The body of a read-modify-write PUT: `held` (as the target answered a GET) with the
 // attributes of `body` set, and those `changes` remove cleared (sent as null, for targets whose
 // PUT merges). A multi-valued attribute whose items all carry a type changes only the items of
-// the types hr2scim sends or removes: the app's own `home` e-mail stays. Read-only `meta` is
+// the types hr2scim sends or removes: the app's own `home` e-mail stays (but `entitlements` and
+// `roles`, sets the mapping owns, are sent whole). Read-only `meta` is
 // left out; every other attribute is sent back exactly as read.
 [[nodiscard]] nlohmann::json merge_managed(const nlohmann::json& held, const nlohmann::json& body,
                                            const std::vector<AttributeChange>& changes);
@@ -39,7 +40,8 @@ struct WriteCheck {
     [[nodiscard]] bool clean() const { return kept.empty() && dropped.empty(); }
 };
 
-// Compares the managed values of `sent` with the resource `answered`. Strings compare ignoring
+// Compares the managed values of `sent` with the resource `answered` (`entitlements` and `roles`
+// as sets: in any order, nothing more, nothing less). Strings compare ignoring
 // case (RFC 7643: caseExact false) but externalId; booleans also as "True"/"False" strings;
 // write-only `password`, `id`, `meta` and `schemas` are not compared.
 [[nodiscard]] WriteCheck check_written(const nlohmann::json& sent, const nlohmann::json& answered);

@@ -20,7 +20,7 @@ TEST(MappingFile, ErrorsNameFileLineAndColumn) {
               "externalId, displayName, "
               "nickName, profileUrl, title, userType, preferredLanguage, locale, timezone, active, "
               "name.*, emails, "
-              "phoneNumbers, addresses, or "
+              "phoneNumbers, addresses, entitlements, roles, or "
               "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber, "
               "costCenter, organization, division, department)");
     EXPECT_EQ(load_error("attributes:\n  userName: \"{lowr(mail)}\"\n")

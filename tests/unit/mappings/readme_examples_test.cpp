@@ -4,6 +4,7 @@
 // example) fails here.
 #include "documented_example.hpp"
 #include "mappings/expression_parser.hpp"
+#include "mappings/mapper.hpp"
 #include "mappings/mapping.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -70,8 +71,8 @@ std::vector<std::string> yaml_blocks(const std::string& text) {
 TEST(ReadmeExamples, TheMappingSectionsYamlLoadsAsOneMapping) {
     std::string mapping_section = section(read_readme(), "## Mapping", "## ");
     std::vector<std::string> blocks = yaml_blocks(mapping_section);
-    ASSERT_EQ(blocks.size(), 4U) << "attributes, scope, lifecycle and groups";
-    std::string whole = blocks[0] + blocks[1] + blocks[2] + blocks[3];
+    ASSERT_EQ(blocks.size(), 5U) << "attributes, entitlements, scope, lifecycle and groups";
+    std::string whole = blocks[0] + blocks[2] + blocks[3] + blocks[4];
     try {
         Mapping mapping = parse_mapping(whole, "README.md");
         EXPECT_EQ(mapping.rules.size(), 11U);
@@ -87,6 +88,31 @@ TEST(ReadmeExamples, TheMappingSectionsYamlLoadsAsOneMapping) {
     } catch (const MappingError& error) {
         ADD_FAILURE() << error.what() << "\nin:\n" << whole;
     }
+}
+
+// The entitlements example maps what the text under it says.
+TEST(ReadmeExamples, TheEntitlementsExampleMapsAsSaid) {
+    std::string mapping_section = section(read_readme(), "## Mapping", "## ");
+    std::vector<std::string> blocks = yaml_blocks(mapping_section);
+    ASSERT_GE(blocks.size(), 2U);
+    Mapping mapping = parse_mapping(blocks[1], "README.md");
+    const connectors::Record person{"E1",
+                                    {{"email", {"Ada@X.org"}},
+                                     {"permission_sets", {"0PS2;0PS1;;0PS1"}},
+                                     {"profile_id", {"00e1"}},
+                                     {"is_manager", {"yes"}}},
+                                    "README.md"};
+    auto desired = map_record(mapping, person, *parse_instant("2026-11-22T13:05:00Z"));
+    ASSERT_TRUE(desired) << desired.error();
+    const std::string said =
+        R"("entitlements": [{"value": "00e1", "type": "profile", "display": "Profile 00e1",
+"primary": true}, {"value": "0PS1"}, {"value": "0PS2"}]` and `"roles": [{"value": "manager"}]`)";
+    ASSERT_NE(mapping_section.find(said), std::string::npos) << "the README's words changed";
+    EXPECT_EQ(
+        desired->body["entitlements"],
+        nlohmann::json::parse(R"([{"value": "00e1", "type": "profile", "display": "Profile 00e1",
+"primary": true}, {"value": "0PS1"}, {"value": "0PS2"}])"));
+    EXPECT_EQ(desired->body["roles"], nlohmann::json::parse(R"([{"value": "manager"}])"));
 }
 
 } // namespace
