@@ -326,12 +326,14 @@ void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
             }
         }
     };
-    if (workers <= 1 || batches.size() < 2) {
+    // Counted before any sender starts: the senders take batches off the queue as they go.
+    const size_t senders = std::min(workers, batches.size());
+    if (senders <= 1) {
         send_batches();
     } else {
         std::vector<std::jthread> threads;
-        threads.reserve(std::min(workers, batches.size()));
-        for (size_t i = 0; i < std::min(workers, batches.size()); ++i)
+        threads.reserve(senders);
+        for (size_t i = 0; i < senders; ++i)
             threads.emplace_back(send_batches);
     }
     {
