@@ -61,23 +61,25 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo "hr2scim budgets: $(nproc) cores, $(date -u +%F)"
 echo
 
-# 1. The whole budget.
+# A first load at a budget of $budget writes/s of which others use $1; prints
+# "<writes> <writes/s> <429s>".
+budget_run() {
+  test_api POST /reset >/dev/null
+  test_api POST /mode "{\"budget\": {\"writes\": $budget, \"windowMs\": 1000, \"background\": $1}}" >/dev/null
+  write_config "    writes: $budget/s"
+  sync
+  writes_seen
+}
 make_csv "$count" > "$work/hr.csv"
-test_api POST /reset >/dev/null
-test_api POST /mode "{\"budget\": {\"writes\": $budget, \"windowMs\": 1000}}" >/dev/null
-write_config "    writes: $budget/s"
-sync
-read -r writes rate limited < <(writes_seen)
+
+# 1. The whole budget.
+read -r writes rate limited < <(budget_run 0)
 echo "1. first load of $count at a budget of $budget writes/s: $writes writes at $rate/s = $(ratio "$rate" "$budget") of the budget, $limited 429s"
 
 # 2. A budget shared with other applications using 40 % of it.
 background=$((budget * 2 / 5))
 left=$((budget - background))
-test_api POST /reset >/dev/null
-test_api POST /mode "{\"budget\": {\"writes\": $budget, \"windowMs\": 1000, \"background\": $background}}" >/dev/null
-write_config "    writes: $budget/s"
-sync
-read -r writes rate limited < <(writes_seen)
+read -r writes rate limited < <(budget_run "$background")
 echo "2. the same, others using $background of the $budget writes/s: $writes writes at $rate/s = $(ratio "$rate" "$left") of the $left left, $limited 429s"
 
 # 3. Time to the first deactivations: 5 leavers behind 2,000 joiners, at 180 writes a minute.
