@@ -3,6 +3,8 @@
 #include "apply/executor.hpp"
 #include "apply/executor_internal.hpp"
 
+#include <list>
+
 namespace hr2scim::apply {
 
 bool Executor::bulkable(const state::Operation& operation) const {
@@ -237,6 +239,13 @@ void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
         batches.push_back(std::move(batch));
     size_t unanswered_in_a_row = 0; // under m_mutex
     bool stopped = false;           // under m_mutex: everything left goes one by one
+    // Under m_mutex: answered batches waiting for their read-backs, the read-backs any sender
+    // may take (before sending another batch), and the Bulk requests not yet settled (a
+    // sender with nothing to do waits for their read-backs rather than leave them to one).
+    std::list<AnsweredBatch> answered_batches;
+    std::deque<std::pair<std::list<AnsweredBatch>::iterator, size_t>> read_backs;
+    size_t sending = 0;
+    std::condition_variable work_changed;
     // Under m_mutex: the operations of `batch` and of every batch not yet sent go back to the
     // ready queue.
     auto push_back_all = [&](const std::vector<BulkItem>& batch) {
@@ -248,86 +257,123 @@ void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
         batches.clear();
         stopped = true;
     };
-    auto send_batches = [&] {
-        for (;;) {
-            std::vector<BulkItem> batch;
-            {
-                std::lock_guard lock(m_mutex);
-                if (stopped || batches.empty() || schedule.error) return;
-                batch = std::move(batches.front());
-                batches.pop_front();
-                if (over_budget()) { // the run's time is spent: the workers say so for each
-                    push_back_all(batch);
-                    return;
-                }
-            }
-            // Only a reference to a create earlier in this same request is kept.
-            std::set<std::string> earlier;
-            std::map<std::string, std::string> referenced; // report bulkId -> manager bulkId
-            for (auto& item : batch) {
-                if (item.method != "POST") continue;
-                auto manager = manager_of.find(m_owners.id_of(operations[item.index].key));
-                if (manager != manager_of.end()) {
-                    if (earlier.contains(bulk_id_of.at(manager->second)))
-                        referenced[item.bulk_id] = bulk_id_of.at(manager->second);
-                    else
-                        item.data = operations[item.index].body; // as planned: linked afterwards
-                }
-                earlier.insert(item.bulk_id);
-            }
-            try {
-                {
-                    std::lock_guard lock(m_mutex);
-                    m_started += batch.size();
-                    for (const auto& item : batch)
-                        if (item.method == "POST")
-                            m_sink.journal_create(operations[item.index], item.data);
-                }
-                auto answer = m_client.bulk(bulk_request(batch));
-                // Not Bulk's to do (no such endpoint, too large, not implemented): one by one.
-                // A refused token, a busy target or no answer is not about Bulk.
-                if (!answer && refuses_the_request(answer_of(answer.error()))) {
-                    std::lock_guard lock(m_mutex);
-                    if (m_bulk)
-                        spdlog::warn("the target refused a Bulk request ({}); operations are "
-                                     "sent one by one",
-                                     answer.error().describe());
-                    m_bulk = false;
-                    push_back_all(batch);
-                    return;
-                }
-                if (!answer && classify(answer.error()) != Result::skipped &&
-                    unanswered(answer_of(answer.error()))) {
-                    size_t in_a_row = 0;
-                    {
-                        std::lock_guard lock(m_mutex);
-                        in_a_row = ++unanswered_in_a_row;
-                    }
-                    split_unanswered(operations, schedule, batch, batches, answer.error(),
-                                     in_a_row);
-                    continue;
-                }
-                {
-                    std::lock_guard lock(m_mutex);
-                    unanswered_in_a_row = 0;
-                }
-                settle_batch(operations, schedule, batch, answer, referenced);
-                std::lock_guard lock(m_mutex);
-                if (const auto& why = m_breaker.tripped()) {
-                    m_client.abandon(*why);
-                    push_back_all({});
-                    return;
-                }
-            } catch (...) {
-                std::lock_guard lock(m_mutex);
-                schedule.error = std::current_exception();
-                stopped = true;
-                return;
-            }
+    // Under m_mutex: records a batch whose read-backs are all done; a breaker tripped by it
+    // stops the sending.
+    auto finish_batch = [&](std::list<AnsweredBatch>::iterator answered) {
+        finish_answered(operations, schedule, *answered);
+        answered_batches.erase(answered);
+        if (const auto& why = m_breaker.tripped()) {
+            m_client.abandon(*why);
+            push_back_all({});
         }
     };
-    // Counted before any sender starts: the senders take batches off the queue as they go.
-    const size_t senders = std::min(workers, batches.size());
+    auto read_back = [&](std::unique_lock<std::mutex>& lock) {
+        auto [answered, k] = read_backs.front();
+        read_backs.pop_front();
+        lock.unlock();
+        verify_answered(operations, *answered, answered->to_read_back[k]);
+        lock.lock();
+        if (--answered->unverified == 0) finish_batch(answered);
+    };
+    // Sends one batch and settles its answer; its read-backs are left for whoever is free.
+    auto send_batch = [&](std::vector<BulkItem> batch, std::unique_lock<std::mutex>& lock) {
+        // Only a reference to a create earlier in this same request is kept.
+        std::set<std::string> earlier;
+        std::map<std::string, std::string> referenced; // report bulkId -> manager bulkId
+        for (auto& item : batch) {
+            if (item.method != "POST") continue;
+            auto manager = manager_of.find(m_owners.id_of(operations[item.index].key));
+            if (manager != manager_of.end()) {
+                if (earlier.contains(bulk_id_of.at(manager->second)))
+                    referenced[item.bulk_id] = bulk_id_of.at(manager->second);
+                else
+                    item.data = operations[item.index].body; // as planned: linked afterwards
+            }
+            earlier.insert(item.bulk_id);
+        }
+        m_started += batch.size();
+        for (const auto& item : batch)
+            if (item.method == "POST") m_sink.journal_create(operations[item.index], item.data);
+        lock.unlock();
+        auto answer = m_client.bulk(bulk_request(batch));
+        // Not Bulk's to do (no such endpoint, too large, not implemented): one by one.
+        // A refused token, a busy target or no answer is not about Bulk.
+        if (!answer && refuses_the_request(answer_of(answer.error()))) {
+            lock.lock();
+            if (m_bulk)
+                spdlog::warn("the target refused a Bulk request ({}); operations are sent one "
+                             "by one",
+                             answer.error().describe());
+            m_bulk = false;
+            push_back_all(batch);
+            return;
+        }
+        if (!answer && classify(answer.error()) != Result::skipped &&
+            unanswered(answer_of(answer.error()))) {
+            size_t in_a_row = 0;
+            {
+                std::lock_guard count(m_mutex);
+                in_a_row = ++unanswered_in_a_row;
+            }
+            split_unanswered(operations, schedule, batch, batches, answer.error(), in_a_row);
+            lock.lock();
+            return;
+        }
+        lock.lock();
+        unanswered_in_a_row = 0;
+        auto answered = answered_batches.insert(answered_batches.end(), AnsweredBatch{});
+        answered->batch = std::move(batch);
+        answered->referenced = std::move(referenced);
+        settle_answer(operations, schedule, *answered, answer);
+        if (answered->unverified == 0) {
+            finish_batch(answered);
+            return;
+        }
+        for (size_t k = 0; k < answered->to_read_back.size(); ++k)
+            read_backs.emplace_back(answered, k);
+    };
+    auto send_batches = [&] {
+        std::unique_lock lock(m_mutex);
+        for (;;) {
+            const auto can_send = [&] { return !stopped && !batches.empty(); };
+            work_changed.wait(lock, [&] {
+                return schedule.error || !read_backs.empty() || can_send() || sending == 0;
+            });
+            if (schedule.error) break;
+            try {
+                if (!read_backs.empty()) {
+                    read_back(lock);
+                } else if (can_send()) {
+                    std::vector<BulkItem> batch = std::move(batches.front());
+                    batches.pop_front();
+                    if (over_budget()) { // the run's time is spent: the workers say so for each
+                        push_back_all(batch);
+                    } else {
+                        ++sending;
+                        try {
+                            send_batch(std::move(batch), lock);
+                        } catch (...) {
+                            if (!lock.owns_lock()) lock.lock();
+                            --sending;
+                            throw;
+                        }
+                        --sending;
+                    }
+                } else {
+                    break; // nothing to send, nothing to read back, nothing coming
+                }
+            } catch (...) {
+                if (!lock.owns_lock()) lock.lock();
+                schedule.error = std::current_exception();
+                stopped = true;
+            }
+            work_changed.notify_all();
+        }
+        work_changed.notify_all();
+    };
+    // Every worker, though there may be fewer batches: a batch answered leaves read-backs
+    // for all of them. Counted before any sender starts (they take batches as they go).
+    const size_t senders = batches.empty() ? 0 : workers;
     if (senders <= 1) {
         send_batches();
     } else {
@@ -387,90 +433,6 @@ void Executor::split_unanswered(const std::vector<state::Operation>& operations,
                           std::make_move_iterator(rest.end()));
     batches.emplace_front(std::make_move_iterator(rest.begin()),
                           std::make_move_iterator(rest.begin() + half));
-}
-
-// What a Bulk answer means for each of its operations: the creates' ids are verified (read
-// back as this person) and each change's answer compared with what was sent, before the
-// outcomes reach the state.
-void Executor::settle_batch(const std::vector<state::Operation>& operations, Schedule& schedule,
-                            const std::vector<BulkItem>& batch,
-                            const scim::CallResult<json>& answer,
-                            const std::map<std::string, std::string>& referenced) {
-    std::vector<std::optional<BulkResult>> results(batch.size());
-    std::string unreadable;
-    if (answer) {
-        if (auto read = bulk_results(*answer, batch); !read)
-            unreadable = read.error();
-        else
-            results = std::move(*read);
-    }
-    std::vector<std::pair<size_t, Outcome>> settled;
-    {
-        std::lock_guard lock(m_mutex);
-        for (size_t i = 0; i < batch.size(); ++i) {
-            const auto& item = batch[i];
-            const auto& operation = operations[item.index];
-            bool retry_alone = false;
-            Outcome outcome;
-            if (!answer) {
-                outcome = call_failure(operation, answer.error(), "the Bulk request: ");
-            } else if (!unreadable.empty()) {
-                outcome = failure(operation, Result::unknown,
-                                  "the Bulk answer could not be read: " + unreadable);
-            } else {
-                outcome = bulk_outcome(operation, results[i], retry_alone);
-            }
-            if (retry_alone) {
-                schedule.ready.push(item.index);
-                continue;
-            }
-            settled.emplace_back(i, std::move(outcome));
-        }
-    }
-    // Without the lock: reading back is a request.
-    std::map<std::string, std::string> id_of_bulk; // creates verified here
-    std::map<std::string, json> read_of_bulk;
-    for (auto& [i, outcome] : settled) {
-        const auto& item = batch[i];
-        const auto& operation = operations[item.index];
-        if (outcome.result != Result::done || outcome.effect != Effect::save) continue;
-        if (item.method == "POST") {
-            json read;
-            if (auto wrong = unverified_create(operation, outcome.scim_id, outcome.body, read)) {
-                outcome = std::move(*wrong);
-                continue;
-            }
-            const std::string id = outcome.scim_id;
-            outcome = verified(operation, id, outcome.body, operation.body, read, true);
-            id_of_bulk[item.bulk_id] = id;
-            read_of_bulk[item.bulk_id] = std::move(read);
-        } else if (item.method == "PATCH") {
-            const json answered = results[i] ? results[i]->response : json();
-            auto status = outcome.status;
-            outcome = verified(operation, outcome.scim_id, outcome.body, changed(operation.changes),
-                               answered, false, status);
-        }
-    }
-    std::lock_guard lock(m_mutex);
-    for (auto& [i, outcome] : settled) {
-        const auto& item = batch[i];
-        // The manager reference as the target resolved it: linked only when it reads back as
-        // the manager's id; otherwise the link after the creates sets it.
-        if (auto manager = referenced.find(item.bulk_id);
-            manager != referenced.end() && outcome.result == Result::done) {
-            auto id = id_of_bulk.find(manager->second);
-            const json* held = scim::value_at_change_path(
-                read_of_bulk[item.bulk_id],
-                std::string(scim::k_enterprise_user_schema) + ":manager");
-            if (id != id_of_bulk.end() && held && held->is_object() &&
-                held->value("value", json()) == json(id->second)) {
-                set_manager(outcome.body, {{"value", id->second}});
-                m_linked_in_bulk.insert(m_owners.id_of(operations[item.index].key));
-            }
-        }
-        m_breaker.note(outcome.result, outcome.message);
-        finish(operations[item.index], std::move(outcome), schedule, item.index);
-    }
 }
 
 } // namespace hr2scim::apply

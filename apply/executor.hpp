@@ -115,10 +115,18 @@ class Executor {
     void split_unanswered(const std::vector<state::Operation>& operations, Schedule& schedule,
                           std::vector<BulkItem>& batch, std::deque<std::vector<BulkItem>>& batches,
                           const scim::CallError& error, size_t unanswered_in_a_row);
-    void settle_batch(const std::vector<state::Operation>& operations, Schedule& schedule,
-                      const std::vector<BulkItem>& batch,
-                      const scim::CallResult<nlohmann::json>& answer,
-                      const std::map<std::string, std::string>& referenced);
+    // A Bulk request answered: its operations' outcomes, some waiting to be read back.
+    struct AnsweredBatch;
+    // Under m_mutex: what the answer says of each operation; what the target cannot settle in
+    // Bulk goes back to the ready queue; the creates and changes to read back are counted.
+    void settle_answer(const std::vector<state::Operation>& operations, Schedule& schedule,
+                       AnsweredBatch& answered, const scim::CallResult<nlohmann::json>& answer);
+    // Without m_mutex (a request): verifies the answered batch's `k`th settled operation.
+    void verify_answered(const std::vector<state::Operation>& operations, AnsweredBatch& answered,
+                         size_t k);
+    // Under m_mutex, once every read-back of the batch is done: records its outcomes.
+    void finish_answered(const std::vector<state::Operation>& operations, Schedule& schedule,
+                         AnsweredBatch& answered);
     [[nodiscard]] bool bulkable(const state::Operation& operation) const;
     [[nodiscard]] Outcome bulk_outcome(const state::Operation& operation,
                                        const std::optional<BulkResult>& result, bool& retry_alone);

@@ -182,4 +182,16 @@ struct Executor::Schedule {
     }
 };
 
+struct Executor::AnsweredBatch {
+    std::vector<BulkItem> batch;
+    std::map<std::string, std::string> referenced; // report bulkId -> manager bulkId
+    std::vector<std::optional<BulkResult>> results;
+    std::vector<std::pair<size_t, Outcome>> settled; // batch position, outcome
+    std::vector<size_t> to_read_back;                // positions in `settled`
+    // Under m_mutex: the creates verified so far (bulkId -> id, and what reads back).
+    std::map<std::string, std::string> id_of_bulk;
+    std::map<std::string, nlohmann::json> read_of_bulk;
+    size_t unverified = 0; // under m_mutex: read-backs not yet done
+};
+
 } // namespace hr2scim::apply

@@ -11,7 +11,8 @@
 #   4. steady state: requests per changed user when 1% change;
 #   5. the initial sync again with Bulk (the test server's limit, 1000 operations a request);
 #   6. Bulk as the default config uses it, at the same concurrency, against a Bulk-capable
-#      target with 20 ms latency, beside the server's capacity at 20 ms (row 2).
+#      target with 20 ms latency, beside the server's capacity at 20 ms (row 2): for bare
+#      creates, and for verified creates (each read back, as hr2scim does; in brackets).
 # Rows 1-4 send single requests (target.bulk: false), as the load generator does.
 # Usage: bench/target_throughput.sh [N] [CONCURRENCY] [R]   (defaults 10000 32 1000)
 set -euo pipefail
@@ -71,10 +72,12 @@ requests_seen() { test_api GET /requests | node -e '
     const r = JSON.parse(t).filter((x) => !/ServiceProviderConfig|Schemas|ResourceTypes/.test(x.path));
     const s = process.argv[1]; console.log(s ? r.filter((x) => x.status == s).length : r.length); });' "${1:-}"; }
 # The server's capacity for the very creates hr2scim sends (from `plan --out`), at $1 clients.
-capacity() { # $1: concurrency -> requests/s
+# With $2 = yes, each create is read back as hr2scim verifies it: the capacity for verified
+# creates (users/s, each a POST and a GET).
+capacity() { # $1: concurrency, $2: verify (yes/no) -> creates/s
   build/agent/hr2scim plan -c "$work/config.yaml" --out "$work/plan.json" >/dev/null 2>&1 || true
   node bench/load_generator.mjs --url "$base/scim/v2" --token-env BENCH_TOKEN \
-    --plan "$work/plan.json" --concurrency "$1" | node -e '
+    --plan "$work/plan.json" --concurrency "$1" --verify "${2:-no}" | node -e '
     let t = ""; process.stdin.on("data", (d) => t += d).on("end", () => console.log(Math.round(JSON.parse(t).per_second)));'
 }
 
@@ -101,10 +104,14 @@ test_api POST /mode '{"latencyMs": 20}' >/dev/null
 reference="$(capacity "$concurrency")"
 test_api POST /reset >/dev/null
 test_api POST /mode '{"latencyMs": 20}' >/dev/null
+verified_20ms="$(capacity "$concurrency" yes)"
+test_api POST /reset >/dev/null
+test_api POST /mode '{"latencyMs": 20}' >/dev/null
 read -r rate applied wall requests <<< "$(sync_rate "$count")"
 reference_20ms="$reference"
-printf '| initial sync, %d users, 20 ms latency | %s users/s, %s req/s (%s s applying) | server capacity at %d clients, 20 ms: %s creates/s | %.2f |\n' \
-  "$count" "$rate" "$requests" "$applied" "$concurrency" "$reference" "$(ratio "$rate" "$reference")"
+printf '| initial sync, %d users, 20 ms latency | %s users/s, %s req/s (%s s applying) | server capacity at %d clients, 20 ms: %s creates/s; %s verified creates/s | %.2f (%.2f) |\n' \
+  "$count" "$rate" "$requests" "$applied" "$concurrency" "$reference" "$verified_20ms" \
+  "$(ratio "$rate" "$reference")" "$(ratio "$rate" "$verified_20ms")"
 sequential_count=$((count / 20))
 fresh_run "$sequential_count" '{"latencyMs": 20}' "max_concurrency: 1"
 read -r sequential _ _ _ <<< "$(sync_rate "$sequential_count")"
@@ -138,5 +145,6 @@ printf '| initial sync with Bulk, %d users | %s operations/s (%s s applying), %s
 # measured above.
 fresh_run "$count" '{"bulk": true, "latencyMs": 20}' "max_concurrency: $concurrency;bulk: true"
 read -r rate applied wall _ <<< "$(sync_rate "$count")"
-printf '| Bulk by default, Bulk-capable target, 20 ms latency, %d users | %s users/s (%s s applying), %s requests | server capacity at %d clients, 20 ms: %s creates/s | %.2f |\n' \
-  "$count" "$rate" "$applied" "$(requests_seen)" "$concurrency" "$reference_20ms" "$(ratio "$rate" "$reference_20ms")"
+printf '| Bulk by default, Bulk-capable target, 20 ms latency, %d users | %s users/s (%s s applying), %s requests | server capacity at %d clients, 20 ms: %s creates/s; %s verified creates/s | %.2f (%.2f) |\n' \
+  "$count" "$rate" "$applied" "$(requests_seen)" "$concurrency" "$reference_20ms" "$verified_20ms" \
+  "$(ratio "$rate" "$reference_20ms")" "$(ratio "$rate" "$verified_20ms")"

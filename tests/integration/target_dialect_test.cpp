@@ -453,6 +453,32 @@ TEST_F(BulkTest, BatchesGoConcurrentlyWithinMaxConcurrency) {
     nothing_left_to_send();
 }
 
+TEST_F(BulkTest, AnsweredBatchesAreReadBackByEveryWorker) {
+    std::string csv = "employee_id,first_name,last_name,email,job_title,department,cost_center,"
+                      "mobile,manager_id\n";
+    for (int i = 0; i < 100; ++i)
+        csv += "R" + std::to_string(i) + ",F,L,r" + std::to_string(i) + "@example.com,T,D,C,,\n";
+    write_csv(csv);
+    (void)dir.write("config.yaml",
+                    replace_once(read_file(dir.path() / "config.yaml"), "timeout_seconds: 20",
+                                 "timeout_seconds: 20\n  max_concurrency: 8"));
+    server.set_mode({{"bulk", true}, {"latencyMs", 40}});
+    auto result = sync();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    expect_one_account_each(100);
+    // Two requests of 50; each create read back. With a sender per batch, two reads at a time
+    // (a hundred round trips one after another); every worker takes them now.
+    EXPECT_EQ(requests_to("POST", "/scim/v2/Bulk"), 2U);
+    size_t read_backs = 0;
+    for (const auto& request : server.requests())
+        read_backs += request["method"] == "GET" &&
+                      request["path"].get<std::string>().starts_with("/scim/v2/Users/");
+    EXPECT_EQ(read_backs, 100U) << "each create read back once";
+    EXPECT_GE(server.peak_in_flight(), 6) << "the read-backs go on every worker";
+    EXPECT_LE(server.peak_in_flight(), 8) << "never more than target.max_concurrency";
+    nothing_left_to_send();
+}
+
 TEST_F(BulkTest, ABulkRequestWithoutAnAnswerIsSplitNeverSentWholeAgain) {
     write_people(12);
     (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"),
