@@ -9,7 +9,8 @@ namespace {
 
 // A 409 the look-up matched to nobody: what the target said, and which of this person's
 // identifying values it named as taken (an account of someone else normalised to the same
-// name, one hidden from look-ups), or that it named none.
+// name, one hidden from look-ups), or that it named none. A 409 naming none of them is not
+// taken to mean an account exists (Salesforce answers 409 for a create without a profile).
 std::string taken_by_nobody_found(const json& body, const scim::CallError& error) {
     std::vector<std::string> sent;
     for (const char* attribute : {"userName", "externalId"})
@@ -25,11 +26,15 @@ std::string taken_by_nobody_found(const json& body, const scim::CallError& error
         if (!value.empty() && error.detail.find(value) != std::string::npos)
             named += (named.empty() ? "" : ", ") + each;
     }
+    if (named.empty())
+        return "the target refuses the create (" + error.describe() +
+               ") and no account it shows holds this person's externalId or userName; its answer "
+               "names none of this person's values, so it is not taken as an existing account. "
+               "Not created and not taken over; tried again next run";
     return "the target refuses the create as taken (" + error.describe() +
-           ") and no account it shows holds this person's externalId or userName; " +
-           (named.empty() ? "the target gave no identity of the existing account"
-                          : "the target names the account taken by " + named) +
-           ". Not created and not taken over; tried again next run";
+           ") and no account it shows holds this person's externalId or userName; the target "
+           "names the account taken by " +
+           named + ". Not created and not taken over; tried again next run";
 }
 
 } // namespace
