@@ -88,6 +88,9 @@ Outcome Executor::bulk_outcome(const state::Operation& operation,
             detail != result->response.end() && detail->is_string())
             error.detail = detail->get<std::string>().substr(0, 300);
     }
+    if (change && answer == Answer::exists)
+        return failure(operation, Result::conflict,
+                       "in a Bulk request: " + refused_change(operation.changes, error));
     Outcome outcome = call_failure(operation, error, "in a Bulk request: ");
     if (kind == OperationKind::create && definitely_not_created(error))
         outcome.effect = Effect::forget;

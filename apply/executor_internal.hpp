@@ -120,6 +120,13 @@ inline std::string filter_for(const scim::AttributePath& path, const std::string
     return scim::eq_filter(attribute, value);
 }
 
+// A 409 answering a change (PATCH or PUT, alone or in a Bulk request) of an existing user:
+// which identifying value being set (userName, externalId, an e-mail) collided, as far as the
+// target's answer tells, and what it said. The request as a whole was refused, so the user
+// keeps what it held; the change stays planned and is sent again next run.
+std::string refused_change(const std::vector<scim::AttributeChange>& changes,
+                           const scim::CallError& error);
+
 } // namespace executor_detail
 
 using namespace executor_detail;

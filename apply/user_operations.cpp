@@ -9,7 +9,8 @@ namespace {
 
 // A 409 the look-up matched to nobody: what the target said, and which of this person's
 // identifying values it named as taken (an account of someone else normalised to the same
-// name, one hidden from look-ups), or that it named none.
+// name, one hidden from look-ups), or that it named none. A 409 naming none of them is not
+// taken to mean an account exists (Salesforce answers 409 for a create without a profile).
 std::string taken_by_nobody_found(const json& body, const scim::CallError& error) {
     std::vector<std::string> sent;
     for (const char* attribute : {"userName", "externalId"})
@@ -25,14 +26,74 @@ std::string taken_by_nobody_found(const json& body, const scim::CallError& error
         if (!value.empty() && error.detail.find(value) != std::string::npos)
             named += (named.empty() ? "" : ", ") + each;
     }
+    if (named.empty())
+        return "the target refuses the create (" + error.describe() +
+               ") and no account it shows holds this person's externalId or userName; its answer "
+               "names none of this person's values, so it is not taken as an existing account. "
+               "Not created and not taken over; tried again next run";
     return "the target refuses the create as taken (" + error.describe() +
-           ") and no account it shows holds this person's externalId or userName; " +
-           (named.empty() ? "the target gave no identity of the existing account"
-                          : "the target names the account taken by " + named) +
-           ". Not created and not taken over; tried again next run";
+           ") and no account it shows holds this person's externalId or userName; the target "
+           "names the account taken by " +
+           named + ". Not created and not taken over; tried again next run";
+}
+
+// The identifying values a change sets, as "userName to x" or "emails to a@x, b@x".
+std::vector<std::pair<std::string, std::string>>
+identity_values_set(const std::vector<scim::AttributeChange>& changes) {
+    std::vector<std::pair<std::string, std::string>> set;
+    for (const auto& change : changes) {
+        if (!change.after) continue;
+        const auto& after = *change.after;
+        if ((change.path == "userName" || change.path == "externalId") && after.is_string()) {
+            set.emplace_back(change.path, after.get<std::string>());
+        } else if (change.path == "emails" && after.is_array()) {
+            for (const auto& email : after)
+                if (email.is_object() && email.contains("value") && email["value"].is_string())
+                    set.emplace_back("emails", email["value"].get<std::string>());
+        } else if (change.path.starts_with("emails") && after.is_string()) {
+            set.emplace_back("emails", after.get<std::string>());
+        }
+    }
+    return set;
 }
 
 } // namespace
+
+std::string executor_detail::refused_change(const std::vector<scim::AttributeChange>& changes,
+                                            const scim::CallError& error) {
+    const auto set = identity_values_set(changes);
+    // Values the answer names; of those, the ones whose attribute it names too, when it does
+    // ("userName x is already taken" names userName, not the e-mail that is also x).
+    const auto mentions = [&](const std::string& path) {
+        const std::string word = path == "emails" ? "mail" : path;
+        const auto same = [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) ==
+                   std::tolower(static_cast<unsigned char>(b));
+        };
+        return std::search(error.detail.begin(), error.detail.end(), word.begin(), word.end(),
+                           same) != error.detail.end();
+    };
+    std::string named, named_with_attribute, all;
+    for (const auto& [path, value] : set) {
+        const std::string each = path + " to " + value;
+        all += (all.empty() ? "" : ", ") + each;
+        if (value.empty() || error.detail.find(value) == std::string::npos) continue;
+        named += (named.empty() ? "" : ", ") + each;
+        if (mentions(path))
+            named_with_attribute += (named_with_attribute.empty() ? "" : ", ") + each;
+    }
+    if (!named_with_attribute.empty()) named = named_with_attribute;
+    std::string what;
+    if (!named.empty())
+        what = "changing " + named;
+    else if (!all.empty())
+        what = "the change (it sets " + all + "; its answer names none of them)";
+    else
+        what = "the change (it sets no userName, externalId or e-mail)";
+    return "the target refused " + what + " (" + error.describe() +
+           "); another account holds the value, or the target reserves it: nothing was changed. "
+           "Resolve the other account; the change is sent again next run";
+}
 
 scim::CallResult<std::vector<json>> Executor::users_holding(const scim::AttributePath& path,
                                                             const std::string& value) {
@@ -469,6 +530,9 @@ Outcome Executor::update(const state::Operation& operation) {
         outcome.recreated = outcome.result == Result::done;
         return outcome;
     }
+    if (!patched && answer_of(patched.error()) == Answer::exists)
+        return failure(operation, Result::conflict,
+                       refused_change(operation.changes, patched.error()));
     if (!patched) return call_failure(operation, patched.error());
     return verified(operation, operation.scim_id, operation.body, changed(operation.changes),
                     *patched, false);
@@ -498,6 +562,9 @@ Outcome Executor::deactivate(const state::Operation& operation) {
         outcome.effect = Effect::forget;
         return outcome;
     }
+    if (!patched && answer_of(patched.error()) == Answer::exists)
+        return failure(operation, Result::conflict,
+                       refused_change(operation.changes, patched.error()));
     if (!patched) return call_failure(operation, patched.error());
     return verified(operation, scim_id, operation.body, changed(operation.changes), *patched, false,
                     ResourceStatus::deactivated);

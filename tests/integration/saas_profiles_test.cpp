@@ -2,6 +2,7 @@
 // (tests/scim_server/server.mjs, its modes cite the vendor pages). Every result is read on the
 // server's side: what it holds, and what its request log says it answered.
 
+#include "state/state_store.hpp"
 #include "tests/integration/sync_fixture.hpp"
 
 #include <gtest/gtest.h>
@@ -206,16 +207,15 @@ const std::string k_grace =
 // fixed by --as-of (tests/data/lifecycle_mapping.yaml, userName the e-mail).
 class SaasLifecycleTest : public SyncTest {
   protected:
-    void use(const std::string& profile, const std::string& operations = {}) {
+    // Salesforce's users are given a profile (an entitlement: its creates are refused without
+    // one) unless `profile_rule` says otherwise; the rule is one line of the mapping.
+    void use(const std::string& profile, const std::string& operations = {},
+             std::optional<std::string> profile_rule = std::nullopt) {
         write_config();
-        // userName is the e-mail, without unique()'s fallbacks: a refused userName stays refused.
-        (void)dir.write(
-            "mapping.yaml",
-            replace_once(
-                read_file(std::string(HR2SCIM_SOURCE_DIR) + "/tests/data/lifecycle_mapping.yaml"),
-                "userName: '{unique(lower(email), lower(concat(first_name, \".\", "
-                "last_name, \"@corp.example.com\")))}'",
-                "userName: '{lower(email)}'"));
+        write_mapping(profile_rule.value_or(
+            profile == "salesforce"
+                ? "entitlements[type eq \"profile\"]: { value: 00e000000000001 }"
+                : ""));
         std::string config =
             replace_once(read_file(dir.path() / "config.yaml"),
                          std::string(HR2SCIM_SOURCE_DIR) + "/examples/mapping.yaml",
@@ -229,6 +229,18 @@ class SaasLifecycleTest : public SyncTest {
         (void)dir.write("config.yaml", config);
         server.set_mode({{profile, true}});
         write_csv(k_lifecycle_header + k_ada + k_charles + k_grace);
+    }
+
+    // tests/data/lifecycle_mapping.yaml with userName the e-mail, without unique()'s fallbacks
+    // (a refused userName stays refused), and `rule` (one more line, when not empty).
+    void write_mapping(const std::string& rule) {
+        (void)dir.write(
+            "mapping.yaml",
+            replace_once(
+                read_file(std::string(HR2SCIM_SOURCE_DIR) + "/tests/data/lifecycle_mapping.yaml"),
+                "userName: '{unique(lower(email), lower(concat(first_name, \".\", "
+                "last_name, \"@corp.example.com\")))}'",
+                "userName: '{lower(email)}'" + (rule.empty() ? "" : "\n  " + rule)));
     }
 
     ProcessResult sync_at(const std::string& instant) {
@@ -340,9 +352,11 @@ TEST_F(SaasLifecycleTest, GitHubA409ForANormalisedCollisionIsARefusedCreateNamin
               "E7,Ada,Other,ada@other.example.com,Employee,2019-01-01,,,,Paris,FR,B-7\n");
     auto result = sync_at("2026-11-22T12:00:00Z");
     EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
-    EXPECT_NE(result.out.find("the target gave no identity of the existing account"),
+    EXPECT_NE(result.out.find("the target refuses the create (HTTP 409: Duplicate record "
+                              "detected)"),
               std::string::npos)
         << result.out;
+    EXPECT_NE(result.out.find("not taken as an existing account"), std::string::npos) << result.out;
     ASSERT_EQ(server.users().size(), 1U);
     EXPECT_FALSE(user("E1").is_null() && user("E7").is_null());
     for (const auto& request : server.all_requests())
@@ -356,6 +370,58 @@ TEST_F(SaasLifecycleTest, SalesforceIsDescribedByServiceProviderConfigs) {
     ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
     EXPECT_NE(result.err.find("(/ServiceProviderConfigs)"), std::string::npos) << result.err;
     EXPECT_EQ(server.users().size(), 3U);
+}
+
+// Salesforce refuses a create without a profile (an entitlement) with 409: a refused create
+// that says what Salesforce said, never taken as "this person exists" (nobody taken over,
+// nothing in the state or on the server), tried again on the next run; with the profile mapped,
+// the users are created.
+TEST_F(SaasLifecycleTest, SalesforceRefusesACreateWithoutAProfileAndTheRunSaysWhy) {
+    use("salesforce", {}, "");
+    std::string csv = replace_once(k_lifecycle_header, "badge\n", "badge,profile_id\n");
+    for (const auto* person : {&k_ada, &k_charles, &k_grace})
+        csv += person->substr(0, person->size() - 1) + ",00e000000000001\n";
+    write_csv(csv);
+    const auto report_path = (dir.path() / "report.json").string();
+    const std::string salesforce_said =
+        "REQUIRED_FIELD_MISSING:user_must_have_one_entitlement_which_must_be_a_profileid;";
+    for (int run = 1; run <= 2; ++run) {
+        server.clear_requests();
+        auto refused = hr2scim({"sync", "--as-of", "2026-11-22T12:00:00Z", "--report", report_path},
+                               server.token());
+        EXPECT_EQ(refused.exit_code, 2) << run << refused.out << refused.err;
+        EXPECT_EQ(count("POST"), 3U) << "each create tried on each run: " << run;
+        EXPECT_NE(refused.out.find("create E1: the target refuses the create (HTTP 409: " +
+                                   salesforce_said + ")"),
+                  std::string::npos)
+            << refused.out;
+        EXPECT_NE(refused.out.find("not taken as an existing account"), std::string::npos)
+            << refused.out;
+        EXPECT_EQ(refused.out.find("as taken"), std::string::npos) << refused.out;
+        EXPECT_EQ(refused.out.find("took over"), std::string::npos) << refused.out;
+        const json report = json::parse(read_file(report_path));
+        size_t creates = 0;
+        for (const auto& failure : report["failures"]) {
+            if (failure["operation"] != "create") continue;
+            ++creates;
+            EXPECT_NE(failure["message"].get<std::string>().find(salesforce_said),
+                      std::string::npos)
+                << failure.dump();
+        }
+        EXPECT_EQ(creates, 3U) << report.dump(2);
+        EXPECT_EQ(server.users().size(), 0U) << server.users().dump();
+        EXPECT_EQ(state::StateStore::read_snapshot(state_file(), "test").resources.size(), 0U)
+            << "no user recorded, none journaled as made";
+    }
+
+    write_mapping("entitlements[type eq \"profile\"]: { column: profile_id }");
+    auto fixed = sync_at("2026-11-22T12:00:00Z");
+    ASSERT_EQ(fixed.exit_code, 0) << fixed.out << fixed.err;
+    ASSERT_EQ(server.users().size(), 3U);
+    for (const char* key : {"E1", "E2", "E3"})
+        EXPECT_EQ(user(key)["entitlements"],
+                  json::array({{{"value", "00e000000000001"}, {"type", "profile"}}}))
+            << key;
 }
 
 } // namespace

@@ -125,7 +125,18 @@ let faults = [];
 //                                PATCH active:false and the user stays readable (Understand the
 //                                SCIM Implementation, https://help.salesforce.com/s/articleView?id=xcloud.identity_scim_implementation.htm;
 //                                Deactivate and Reactivate Users with SCIM,
-//                                https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.identity_scim_deactivate_reactivate_user.htm)
+//                                https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.identity_scim_deactivate_reactivate_user.htm);
+//                                a create must give the user's profile id as an entitlement
+//                                `value` (no `type` needed: Example: Create Users with SCIM,
+//                                https://help.salesforce.com/s/articleView?id=xcloud.identity_scim_create_users.htm;
+//                                "a user account must have a profile and only one", Netwrix,
+//                                https://docs.netwrix.com/docs/identitymanager/saas/connectors/how-to/exports/scim-salesforce):
+//                                a POST /Users whose entitlements hold no item with a value is
+//                                refused with 409, no scimType, detail "REQUIRED_FIELD_MISSING:
+//                                user_must_have_one_entitlement_which_must_be_a_profileid;" (the
+//                                answer as quoted in a Microsoft Q&A thread, third-party:
+//                                https://learn.microsoft.com/en-us/answers/questions/5828857/scim-integration-in-entra-for-salesforce;
+//                                Salesforce's own pages do not document this status)
 //   {github: true}               GitHub Enterprise Managed Users: a request without User-Agent
 //                                is refused with 403; DELETE deprovisions for good (userName,
 //                                displayName, e-mails anonymised, externalId erased, inactive);
@@ -638,6 +649,18 @@ app.post("/scim/v2/Users", (req, res, next) => mode.github ? express.json({type:
         const handle = githubHandle(req.body?.userName);
         const taken = [...users.values()].some((user) => githubHandle(user.userName) === handle);
         if (taken) return scimAnswer(res, 409, "Duplicate record detected");
+        next();
+    });
+
+// Salesforce: a create without a profile (an entitlement item with a value) is refused, with the
+// answer the mode list above quotes.
+app.post("/scim/v2/Users", (req, res, next) => mode.salesforce ? express.json({type: ["application/scim+json", "application/json"], limit: "10mb"})(req, res, next) : next(),
+    (req, res, next) => {
+        if (!mode.salesforce) return next();
+        const entitlements = req.body?.entitlements;
+        const profiled = Array.isArray(entitlements) &&
+            entitlements.some((item) => typeof item?.value === "string" && item.value !== "");
+        if (!profiled) return scimAnswer(res, 409, "REQUIRED_FIELD_MISSING:user_must_have_one_entitlement_which_must_be_a_profileid;");
         next();
     });
 
