@@ -243,6 +243,25 @@ TEST_F(BudgetTest, ADailyWriteCapHoldsAcrossRunsAndTheNextDayContinuesWithoutDup
         EXPECT_EQ(count, 1) << id;
 }
 
+// `apply FILE` is held to the cap and records what it sent, so that the sync after it is too.
+TEST_F(BudgetTest, ADailyCapHoldsForAReviewedPlanFileAndCountsWhatItSent) {
+    write_csv(people(25));
+    use_budget("    writes_per_day: 12\n");
+    const auto plan_file = dir.path() / "plan.json";
+    ASSERT_EQ(hr2scim({"plan", "--out", plan_file.string()}, server.token()).exit_code, 0);
+    auto applied = hr2scim({"apply", plan_file.string()}, server.token());
+    EXPECT_EQ(writes_seen(), 12U) << applied.out << applied.err;
+    EXPECT_EQ(server.users().size(), 12U);
+    server.clear_requests();
+    auto next = sync();
+    ASSERT_EQ(next.exit_code, 0) << next.out << next.err;
+    EXPECT_EQ(requests_seen(), 0U) << next.out;
+    EXPECT_NE(next.out.find("The daily cap of 12 writes (target.budget.writes_per_day) is spent: "
+                            "12 sent since "),
+              std::string::npos)
+        << next.out;
+}
+
 // A cap on every request: preflight's reads and each create's read-back count too.
 TEST_F(BudgetTest, ADailyRequestCapCountsTheReadsAndIsNeverPassed) {
     write_csv(people(25));
