@@ -74,21 +74,39 @@ ExitCode send_plan(const Prepared& prepared, const RunOptions& options, state::P
     const auto started = std::chrono::steady_clock::now();
     apply::RunRecorder recorder(store, config.target.name, config.audit_sensitive);
     RunSession session(config, recorder, "apply", "", options.report);
+    const auto caps =
+        daily_caps(config.target, store,
+                   std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+    if (const auto* spent = caps.spent()) {
+        out << "NOT APPLIED: " << spent->spent_text() << " Nothing was sent.\n";
+        return session.close({.facts = {.failed_operations = file.plan.operations.size()},
+                              .plan = &file.plan,
+                              .stopped_because = spent->spent_text(),
+                              .caps = &caps});
+    }
     Connection target(config, credentials);
+    target.client.allow(caps.allowance()); // before the first request, preflight's
     auto profile = preflight(config.target, target.client, out, snapshot.target_capabilities);
+    const auto sent = target.client.requests_sent();
     if (!profile)
         return session.close(
             {.facts = {.target_unusable = true},
+             .counts = {.requests_sent = sent.requests, .writes_sent = sent.writes},
              .plan = &file.plan,
-             .stopped_because = "the target could not be used (the log says why)"});
-    auto [outcomes, result, groups_sent] = send_users(
-        {config, target.client, recorder, session.id(), file.origin.as_of, options.quiet, store},
-        snapshot, file.plan, &file.groups, *profile, out);
+             .stopped_because = "the target could not be used (the log says why)",
+             .caps = &caps});
+    auto [outcomes, result, groups_sent] =
+        send_users({config, target.client, recorder, session.id(), file.origin.as_of, options.quiet,
+                    store, caps},
+                   snapshot, file.plan, &file.groups, *profile, out);
+    const auto all_sent = target.client.requests_sent();
     const state::RunCounts counts{.created = result.created,
                                   .updated = result.updated,
                                   .deactivated = result.deactivated,
                                   .reactivated = result.reactivated,
-                                  .failed = result.failed + result.skipped};
+                                  .failed = result.failed + result.skipped,
+                                  .requests_sent = all_sent.requests,
+                                  .writes_sent = all_sent.writes};
     const auto code =
         session.close({.facts = {.abandoned = result.abandoned.has_value(),
                                  .groups_not_sent = groups_sent && groups_sent->not_sent > 0,
@@ -97,7 +115,8 @@ ExitCode send_plan(const Prepared& prepared, const RunOptions& options, state::P
                        .counts = counts,
                        .plan = &file.plan,
                        .outcomes = &outcomes,
-                       .tally = &result});
+                       .tally = &result,
+                       .caps = &caps});
     print_summary(
         out, config.target.name, counts, result,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

@@ -218,9 +218,12 @@ void read_reconcile_every(const Reader& reader, const YAML::Node& node, TargetCo
 }
 
 // target.budget: writes and reads as "N/min" (the vendor's published budget), operations_per_run
-// and run_time (a first load spread over runs).
+// and run_time (a first load spread over runs), writes_per_day and requests_per_day (a vendor's
+// rolling 24-hour allocation, held across runs).
 void read_budget(const Reader& reader, const YAML::Node& node, TargetConfig& target) {
-    reader.check_keys(node, "target.budget", {"writes", "reads", "operations_per_run", "run_time"});
+    reader.check_keys(node, "target.budget",
+                      {"writes", "reads", "operations_per_run", "run_time", "writes_per_day",
+                       "requests_per_day"});
     auto rate = [&](const char* name) -> std::optional<http::Rate> {
         if (!node[name]) return std::nullopt;
         auto parsed =
@@ -236,6 +239,11 @@ void read_budget(const Reader& reader, const YAML::Node& node, TargetConfig& tar
     if (node["operations_per_run"])
         target.operations_per_run = reader.number<size_t>(
             node["operations_per_run"], "target.budget.operations_per_run", 1, 100'000'000);
+    for (auto [name, cap] : {std::pair{"writes_per_day", &target.writes_per_day},
+                             std::pair{"requests_per_day", &target.requests_per_day}})
+        if (node[name])
+            *cap = reader.number<size_t>(node[name], std::string("target.budget.") + name, 1,
+                                         1'000'000'000);
     if (const auto& time = node["run_time"]) {
         const std::string text = reader.text(time, "target.budget.run_time");
         char* end = nullptr;

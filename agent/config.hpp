@@ -59,6 +59,10 @@ struct TargetConfig {
     // or for at most this long; the rest waits for the next run (offboarding first).
     std::optional<size_t> operations_per_run;
     std::optional<std::chrono::seconds> run_time;
+    // target.budget.writes_per_day / requests_per_day: what the vendor allows in a rolling 24
+    // hours (requests: reads and writes). Counted in the state across runs (agent/daily_cap.hpp).
+    std::optional<size_t> writes_per_day;
+    std::optional<size_t> requests_per_day;
     // target.profile: how to talk to it (scim/target_profile.hpp says what each means).
     scim::Dialect profile = scim::Dialect::automatic;
     bool bulk = true; // target.bulk: use Bulk requests where the target supports them

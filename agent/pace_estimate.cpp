@@ -28,9 +28,10 @@ std::string duration_text(std::chrono::seconds duration) {
            (rest > 0 ? " " + std::to_string(rest) + " h" : "");
 }
 
-PaceEstimate estimate_pace(size_t operations, const TargetConfig& target) {
+PaceEstimate estimate_pace(size_t operations, const TargetConfig& target, const DailyCaps& daily) {
     PaceEstimate estimate;
     estimate.operations = operations;
+    estimate.daily = daily;
     const auto& budget = target.budget;
     const auto per_second = budget.writes_per_second();
     if (per_second) {
@@ -56,6 +57,11 @@ PaceEstimate estimate_pace(size_t operations, const TargetConfig& target) {
             estimate.run_limit = "target.budget.run_time";
         }
     }
+    if (const auto left = daily.operations_left({});
+        left && (!estimate.this_run || left->first < *estimate.this_run)) {
+        estimate.this_run = std::min(operations, left->first);
+        estimate.run_limit = left->second;
+    }
     return estimate;
 }
 
@@ -64,6 +70,16 @@ void print_pace(std::ostream& out, const PaceEstimate& estimate) {
     if (estimate.takes)
         out << "Pace: " << count_text(estimate.operations) << " operations at " << estimate.pace
             << ": " << duration_text(*estimate.takes) << ".\n";
+    if (const auto* spent = estimate.daily.spent()) {
+        out << spent->spent_text() << " Nothing is sent until then; the "
+            << count_text(estimate.operations) << " operations wait.\n";
+        return;
+    }
+    for (const auto* cap : {&estimate.daily.writes, &estimate.daily.requests})
+        if (*cap)
+            out << "Daily cap: " << count_text((*cap)->left()) << " of " << count_text((*cap)->cap)
+                << " " << (*cap)->kind << " left in the last 24 hours (" << (*cap)->setting
+                << ").\n";
     if (estimate.this_run && *estimate.this_run < estimate.operations)
         out << "This run sends " << (estimate.run_limit == "target.budget.run_time" ? "about " : "")
             << count_text(*estimate.this_run) << " of them (" << estimate.run_limit
@@ -78,6 +94,13 @@ nlohmann::ordered_json to_json(const PaceEstimate& estimate) {
     if (estimate.this_run) {
         json["this_run"] = *estimate.this_run;
         json["run_limit"] = estimate.run_limit;
+    }
+    if (estimate.daily.any()) {
+        auto& caps = json["daily_caps"] = nlohmann::ordered_json::object();
+        if (estimate.daily.writes) caps["writes"] = to_json(*estimate.daily.writes);
+        if (estimate.daily.requests) caps["requests"] = to_json(*estimate.daily.requests);
+        if (const auto* spent = estimate.daily.spent())
+            json["daily_cap_spent"] = spent->spent_text();
     }
     return json;
 }

@@ -4,6 +4,7 @@
 // Shown by plan and sync, and kept in the run report.
 
 #include "agent/config.hpp"
+#include "agent/daily_cap.hpp"
 
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -19,9 +20,12 @@ struct PaceEstimate {
     std::optional<std::chrono::seconds> takes; // at that pace
     std::optional<size_t> this_run;            // what fits in this run, when it has a budget
     std::string run_limit;                     // the setting that says so
+    // The target's daily caps as the state counts them: what is left, or that one is spent.
+    DailyCaps daily;
 };
 
-[[nodiscard]] PaceEstimate estimate_pace(size_t operations, const TargetConfig& target);
+[[nodiscard]] PaceEstimate estimate_pace(size_t operations, const TargetConfig& target,
+                                         const DailyCaps& daily = {});
 // "about 52 min", "about 9 h 12 min", "about 3 days 4 h", "under a minute".
 [[nodiscard]] std::string duration_text(std::chrono::seconds duration);
 // 9412 -> "9,412".

@@ -44,10 +44,13 @@ ExitCode RunSession::close(const ClosingRun& run) {
 }
 
 // The plan's estimate at the target's budget, for the report; null without a budget or a plan.
-nlohmann::ordered_json RunSession::pace_estimate_json(const state::Plan* plan) const {
-    if (!plan || (m_config.target.budget.empty() && !m_config.target.operations_per_run))
+nlohmann::ordered_json RunSession::pace_estimate_json(const state::Plan* plan,
+                                                      const DailyCaps* caps) const {
+    const bool capped = caps && caps->any();
+    if (!plan || (m_config.target.budget.empty() && !m_config.target.operations_per_run && !capped))
         return nullptr;
-    return to_json(estimate_pace(plan->operations.size(), m_config.target));
+    return to_json(
+        estimate_pace(plan->operations.size(), m_config.target, capped ? *caps : DailyCaps()));
 }
 
 void RunSession::write_outputs(const ClosingRun& run, ExitCode code) const {
@@ -64,7 +67,7 @@ void RunSession::write_outputs(const ClosingRun& run, ExitCode code) const {
                                  .outcomes = run.outcomes,
                                  .tally = run.tally,
                                  .stopped_because = run.stopped_because,
-                                 .estimate = pace_estimate_json(run.plan)};
+                                 .estimate = pace_estimate_json(run.plan, run.caps)};
     try {
         if (!m_report.empty()) write_run_report(m_report, report);
         if (!m_config.metrics_textfile.empty())

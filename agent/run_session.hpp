@@ -4,6 +4,7 @@
 // operations it sent, audit pruning, the run report and the metrics.
 
 #include "agent/config.hpp"
+#include "agent/daily_cap.hpp"
 #include "agent/exit_codes.hpp"
 #include "apply/executor.hpp"
 #include "apply/run_recorder.hpp"
@@ -49,6 +50,7 @@ struct ClosingRun {
     const apply::Tally* tally = nullptr;
     const std::vector<connectors::Rejection>* rejections = nullptr;
     std::optional<std::string> stopped_because{}; // why it stopped before sending
+    const DailyCaps* caps = nullptr; // the target's daily caps at the run's start, if any
 };
 
 class RunSession {
@@ -68,7 +70,8 @@ class RunSession {
     ExitCode close(const ClosingRun& run);
 
   private:
-    [[nodiscard]] nlohmann::ordered_json pace_estimate_json(const state::Plan* plan) const;
+    [[nodiscard]] nlohmann::ordered_json pace_estimate_json(const state::Plan* plan,
+                                                            const DailyCaps* caps) const;
     void write_outputs(const ClosingRun& run, ExitCode code) const;
 
     const Config& m_config;

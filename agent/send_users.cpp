@@ -39,6 +39,20 @@ void keep_learnt(const apply::Learnt& learnt, const scim::TargetProfile& profile
     recorder.remember_capabilities(scim::to_json(kept));
 }
 
+// The run's own budget: operations_per_run, or what the daily caps leave once the requests
+// sent so far (preflight, read-back) are counted, whichever is smaller.
+void limit_operations(const SendUsers& send, apply::ExecutorSettings& settings) {
+    const auto& target = send.config.target;
+    settings.max_operations = target.operations_per_run;
+    settings.budget_setting =
+        target.operations_per_run ? "target.budget.operations_per_run" : "target.budget.run_time";
+    const auto left = send.caps.operations_left(send.client.requests_sent());
+    if (left && (!settings.max_operations || left->first < *settings.max_operations)) {
+        settings.max_operations = left->first;
+        settings.budget_setting = left->second;
+    }
+}
+
 } // namespace
 
 Sent send_users(const SendUsers& send, const state::StateSnapshot& snapshot,
@@ -53,11 +67,10 @@ Sent send_users(const SendUsers& send, const state::StateSnapshot& snapshot,
                                      .target = profile.capabilities(),
                                      .bulk = config.target.bulk,
                                      .case_sensitive_keys = config.case_sensitive_keys,
-                                     .max_operations = config.target.operations_per_run,
+                                     .max_operations = std::nullopt,
                                      .deadline = std::nullopt,
-                                     .budget_setting = config.target.operations_per_run
-                                                           ? "target.budget.operations_per_run"
-                                                           : "target.budget.run_time"};
+                                     .budget_setting = {}};
+    limit_operations(send, settings);
     if (config.target.run_time)
         settings.deadline = std::chrono::steady_clock::now() + *config.target.run_time;
     apply::Executor executor(send.client, progress, owners_of(snapshot, config.case_sensitive_keys),

@@ -4,6 +4,7 @@
 // taught is kept for later runs.
 
 #include "agent/config.hpp"
+#include "agent/daily_cap.hpp"
 #include "apply/executor.hpp"
 #include "apply/run_recorder.hpp"
 #include "mappings/mapping.hpp"
@@ -27,6 +28,7 @@ struct SendUsers {
     mappings::Instant now;    // dates deactivations
     bool quiet;               // no progress line
     state::StateStore& store; // read (never written) for the users' ids before the groups
+    const DailyCaps& caps;    // what the target's daily caps leave the run
 };
 
 // What a run sent: the users' outcomes, and the groups' where there were group operations.

@@ -1,6 +1,7 @@
 #include "agent/sync.hpp"
 
 #include "agent/approval.hpp"
+#include "agent/daily_cap.hpp"
 #include "agent/drift_repair.hpp"
 #include "agent/group_report.hpp"
 #include "agent/hand_over.hpp"
@@ -66,6 +67,10 @@ class PlanOrSync {
     [[nodiscard]] std::string run_command() const {
         return m_reconciling ? "sync --reconcile" : "sync";
     }
+    // A daily cap of the target is spent: nothing is sent, not even a read.
+    [[nodiscard]] bool cap_spent() const { return m_caps.spent() != nullptr; }
+    [[nodiscard]] state::RunCounts with_requests_sent(state::RunCounts counts) const;
+    void defer_for_the_cap(std::vector<apply::Outcome>& outcomes, apply::Tally& result) const;
 
     const Prepared& m_prepared;
     const Config& m_config;
@@ -91,6 +96,7 @@ class PlanOrSync {
     std::optional<Drift> m_drift;
     state::Plan m_plan;
     std::optional<state::GroupPlan> m_group_plan;
+    DailyCaps m_caps; // what the runs of the last 24 hours left the target's daily caps
 };
 
 ExitCode PlanOrSync::run() {
@@ -108,7 +114,7 @@ ExitCode PlanOrSync::run() {
     guard_completeness(m_mapped, m_snapshot.last_complete_read(m_prepared.source->describe()),
                        m_config.source_guards, m_options.allow_shrink);
     m_plan = make_plan();
-    if (m_sync && !m_target && needs_target()) {
+    if (m_sync && !m_target && needs_target() && !cap_spent()) {
         if (!connect()) return close_unusable(&m_plan);
         plan_again_for_target();
     }
@@ -117,7 +123,8 @@ ExitCode PlanOrSync::run() {
     const bool approved = approve_withheld(
         m_plan, m_group_plan, [this] { return plan_groups(); }, m_options, m_out);
     print_plans();
-    if (m_sync && !m_target && m_group_plan && !m_group_plan->operations.empty() && !connect())
+    if (m_sync && !m_target && m_group_plan && !m_group_plan->operations.empty() && !cap_spent() &&
+        !connect())
         return close_unusable(&m_plan);
     if (!m_options.approve_withheld.empty() && !approved)
         refuse_approval(m_plan, m_group_plan ? &*m_group_plan : nullptr, m_options, m_out);
@@ -139,8 +146,13 @@ void PlanOrSync::open_state() {
         m_recorder.emplace(*m_store, m_config.target.name, m_config.audit_sensitive);
     }
     m_wall_started = std::chrono::system_clock::now();
+    const auto now = std::chrono::floor<std::chrono::seconds>(m_wall_started);
+    m_caps = m_store ? daily_caps(m_config.target, *m_store, now)
+                     : daily_caps(m_config.target, m_config.state, now);
+    // Reading back is requests too: with a cap spent it waits (and stays due).
     m_reconciling =
-        m_sync && (m_options.reconcile || reconcile_due(m_config.target, *m_store, m_prepared.now));
+        m_sync && !cap_spent() &&
+        (m_options.reconcile || reconcile_due(m_config.target, *m_store, m_prepared.now));
     // At scale: the state is read without bodies, each person is packed with a fingerprint as
     // soon as mapped, and only those whose fingerprint differs from the state's are diffed.
     // Reconciling compares every body, and hand-overs move keys: both read everything.
@@ -198,6 +210,7 @@ void PlanOrSync::hand_over() {
 bool PlanOrSync::connect() {
     if (!m_target) {
         m_target.emplace(m_config, m_credentials);
+        m_target->client.allow(m_caps.allowance()); // before the first request, preflight's
         m_profile =
             preflight(m_config.target, m_target->client, m_out, m_snapshot.target_capabilities);
         if (m_profile) m_recorder->remember_capabilities(scim::to_json(m_profile->capabilities()));
@@ -277,7 +290,7 @@ void PlanOrSync::print_plans() {
     print_withheld_set(m_out, m_plan, m_group_plan ? &*m_group_plan : nullptr);
     print_pace(m_out, estimate_pace(m_plan.operations.size() +
                                         (m_group_plan ? m_group_plan->operations.size() : 0),
-                                    m_config.target));
+                                    m_config.target, m_caps));
 }
 
 ExitCode PlanOrSync::finish_plan() {
@@ -302,10 +315,11 @@ ExitCode PlanOrSync::close_unusable(const state::Plan* plan) {
     counts.rejected = m_mapped.rejections.size();
     counts.source_complete = m_mapped.read.complete();
     return session.close({.facts = {.target_unusable = true},
-                          .counts = counts,
+                          .counts = with_requests_sent(counts),
                           .plan = plan,
                           .rejections = &m_mapped.rejections,
-                          .stopped_because = "the target could not be used (the log says why)"});
+                          .stopped_because = "the target could not be used (the log says why)",
+                          .caps = &m_caps});
 }
 
 ExitCode PlanOrSync::send() {
@@ -318,21 +332,24 @@ ExitCode PlanOrSync::send() {
     if (m_target) { // nothing to send otherwise
         m_plan.unpack_bodies();
         auto sent = send_users({m_config, m_target->client, *m_recorder, session.id(),
-                                m_prepared.now, m_options.quiet, *m_store},
+                                m_prepared.now, m_options.quiet, *m_store, m_caps},
                                m_snapshot, m_plan, m_group_plan ? &*m_group_plan : nullptr,
                                *m_profile, m_out);
         outcomes = std::move(sent.outcomes);
         result = sent.tally;
         groups_sent = std::move(sent.groups);
+    } else if (cap_spent()) {
+        defer_for_the_cap(outcomes, result);
     }
     record_reads();
-    const auto counts = run_counts(result);
+    const auto counts = with_requests_sent(run_counts(result));
     const auto code = session.close({.facts = sync_facts(result, groups_sent),
                                      .counts = counts,
                                      .plan = &m_plan,
                                      .outcomes = &outcomes,
                                      .tally = &result,
-                                     .rejections = &m_mapped.rejections});
+                                     .rejections = &m_mapped.rejections,
+                                     .caps = &m_caps});
     print_summary(
         m_out, m_config.target.name, counts, result,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -351,6 +368,32 @@ void PlanOrSync::record_reads() {
     if (m_plan.absences_counted) m_recorder->record_absences(m_plan.absences);
     for (const auto& [id, count] : m_mapped.complete_reads)
         m_recorder->record_complete_read(id, count);
+}
+
+// What the run sent to the target, for the daily caps of the next runs.
+state::RunCounts PlanOrSync::with_requests_sent(state::RunCounts counts) const {
+    if (m_target) {
+        const auto sent = m_target->client.requests_sent();
+        counts.requests_sent = sent.requests;
+        counts.writes_sent = sent.writes;
+    }
+    return counts;
+}
+
+// A spent cap: every operation waits for a later run, as one the run's budget left over does
+// (deferred, not failed). The groups' operations are planned again then.
+void PlanOrSync::defer_for_the_cap(std::vector<apply::Outcome>& outcomes,
+                                   apply::Tally& result) const {
+    const std::string why = "waits for the next run: " + m_caps.spent()->spent_text();
+    for (const auto& operation : m_plan.operations) {
+        apply::Outcome outcome;
+        outcome.operation = &operation;
+        outcome.result = apply::Result::skipped;
+        outcome.message = why;
+        outcome.deferred = true;
+        outcomes.push_back(std::move(outcome));
+    }
+    result = apply::tally(outcomes, std::nullopt);
 }
 
 state::RunCounts PlanOrSync::run_counts(const apply::Tally& result) const {

@@ -8,6 +8,15 @@
 #include "apply/group_operations.hpp"
 
 namespace hr2scim::apply {
+namespace {
+
+// "the daily cap of 12 writes (...) is reached; it frees up ...", from an outcome's message.
+std::string daily_cap_reason(const std::string& message) {
+    const auto at = message.find(http::k_daily_cap_refusal);
+    return message.substr(at + std::string_view("not sent: ").size());
+}
+
+} // namespace
 
 Tally tally(const std::vector<Outcome>& outcomes, const std::optional<std::string>& abandoned) {
     Tally counts;
@@ -109,6 +118,7 @@ std::optional<std::string> Executor::over_budget() const {
                " operations (" + m_budget_setting + ") is spent";
     if (m_deadline && std::chrono::steady_clock::now() >= *m_deadline)
         return "waits for the next run: this run's time (" + m_budget_setting + ") is spent";
+    if (m_daily_cap_reached) return "waits for the next run: " + *m_daily_cap_reached;
     return std::nullopt;
 }
 
@@ -228,6 +238,12 @@ std::vector<GroupOutcome> Executor::run_groups(const state::GroupPlan& plan,
                         }
                     }
                     std::lock_guard lock(m_mutex);
+                    if (outcome.result == Result::skipped &&
+                        http::refused_by_daily_cap(outcome.message)) {
+                        outcome.deferred = true; // the daily cap: for a later run
+                        if (!m_daily_cap_reached)
+                            m_daily_cap_reached = daily_cap_reason(outcome.message);
+                    }
                     try {
                         if (!outcome.not_sent) {
                             m_breaker.note(outcome.result, outcome.message);
@@ -267,6 +283,14 @@ std::vector<GroupOutcome> Executor::run_groups(const state::GroupPlan& plan,
 // Under the lock: the outcome reaches the state, and what waited for it may start.
 void Executor::finish(const state::Operation& operation, Outcome outcome, Schedule& schedule,
                       size_t index) {
+    // A request the target's daily cap left no room for was never sent: the operation waits
+    // for a later run (it did not fail, and says nothing about the target), and so does every
+    // operation not started yet.
+    if (outcome.result == Result::skipped && http::refused_by_daily_cap(outcome.message)) {
+        outcome.deferred = true;
+        if (!m_daily_cap_reached) m_daily_cap_reached = daily_cap_reason(outcome.message);
+    }
+    if (outcome.deferred) m_deferred.insert(operation.id);
     m_succeeded[operation.id] = outcome.result == Result::done;
     if (outcome.result == Result::done && outcome.effect == Effect::save) {
         m_created[m_owners.id_of(operation.key)] = {outcome.scim_id, outcome.body};

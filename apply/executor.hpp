@@ -232,6 +232,8 @@ class Executor {
     std::optional<std::chrono::steady_clock::time_point> m_deadline;
     std::string m_budget_setting;
     std::set<size_t> m_deferred; // operation ids left for the next run
+    // Why the client refused a request: the target's daily cap is reached (nothing more starts).
+    std::optional<std::string> m_daily_cap_reached;
 };
 
 } // namespace hr2scim::apply

@@ -38,6 +38,10 @@ Sent send_with_retries(Transport& client, const Request& request, const RetryPol
             sent.gave_up = "the target was abandoned (" + throttle->abandoned().value_or("") + ")";
             return sent;
         }
+        // Counted here, as it goes: a retry is a request the target counts too.
+        if (throttle)
+            if (auto refused = throttle->counter().take(kind))
+                return {tl::unexpected(TransportError{std::move(*refused)}), attempt - 1, {}};
         auto result = client.send(request);
         // GitHub answers a spent rate limit with 403 and says so in its headers (Retry-After,
         // or X-RateLimit-Remaining: 0; "Rate limits for the REST API",

@@ -30,10 +30,6 @@ Clock::duration interval_of(double per_second) {
 
 } // namespace
 
-RequestKind request_kind(std::string_view method) {
-    return method == "GET" || method == "HEAD" ? RequestKind::read : RequestKind::write;
-}
-
 // One pace (requests/s), adapted to 429s; used under the throttle's lock.
 class Throttle::Pacer {
   public:

@@ -11,9 +11,13 @@
 // - a pause the whole target observes when it said to wait (429 or 503 with Retry-After,
 //   X-RateLimit-Remaining: 0): the target is slowed down, not one request;
 // - abandonment: once the run gives the target up, nothing more is sent, and requests
-//   waiting to be retried stop waiting.
+//   waiting to be retried stop waiting;
+// - the daily caps: what the run sends is counted, and nothing goes beyond its allowance
+//   (http/request_counter.hpp).
 
 #include "http/budget.hpp"
+#include "http/request_counter.hpp"
+#include "http/request_kind.hpp"
 
 #include <chrono>
 #include <condition_variable>
@@ -23,11 +27,6 @@
 #include <string>
 
 namespace hr2scim::http {
-
-enum class RequestKind { read, write };
-
-// POST, PUT, PATCH and DELETE write; GET and HEAD read.
-[[nodiscard]] RequestKind request_kind(std::string_view method);
 
 // What the pacing did during a run, for the report.
 struct PaceReport {
@@ -60,6 +59,9 @@ class Throttle {
     void abandon(std::string why);
     [[nodiscard]] std::optional<std::string> abandoned() const;
     [[nodiscard]] PaceReport report() const;
+    // The run's daily allowance, counted at the moment each request goes (retries too).
+    [[nodiscard]] RequestCounter& counter() { return m_counter; }
+    [[nodiscard]] const RequestCounter& counter() const { return m_counter; }
 
   private:
     class Pacer;
@@ -73,6 +75,7 @@ class Throttle {
     std::optional<std::string> m_abandoned;
     size_t m_rate_limited = 0;
     size_t m_slowed_down = 0;
+    RequestCounter m_counter;
 };
 
 } // namespace hr2scim::http

@@ -115,6 +115,10 @@ class ScimClient {
     void abandon(std::string why) { m_throttle.abandon(std::move(why)); }
     // What pacing did so far: 429s seen, times the pace was lowered, the pace writes go at.
     [[nodiscard]] http::PaceReport pace_report() const { return m_throttle.report(); }
+    // What the target's daily caps leave this run (set before the first request), and what
+    // the run sent so far, retries included.
+    void allow(http::Allowance allowance) { m_throttle.counter().allow(std::move(allowance)); }
+    [[nodiscard]] http::RequestCounts requests_sent() const { return m_throttle.counter().sent(); }
 
   private:
     static std::string path_of(ResourceType type, const std::string& id);

@@ -120,6 +120,13 @@ CREATE TABLE absences (
     PRIMARY KEY (target, source_key)
 );
 )sql",
+    // 9: the requests each run sent to its target (retries included), writes among them: a
+    // vendor's daily cap (target.budget.writes_per_day, requests_per_day) spans runs. NULL for
+    // runs before it, and for runs that never closed.
+    R"sql(
+ALTER TABLE runs ADD COLUMN requests_sent INTEGER;
+ALTER TABLE runs ADD COLUMN writes_sent INTEGER;
+)sql",
 };
 
 int current_version(Database& db) {

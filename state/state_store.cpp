@@ -359,7 +359,7 @@ void StateStore::finish_run(std::int64_t run_id, const RunCounts& counts, int ex
     m_db.prepare("UPDATE runs SET finished_at = " + std::string(k_sql_now) +
                  ", exit_code = ?, source_complete = ?, records = ?, created = ?, updated = ?, "
                  "deactivated = ?, reactivated = ?, unchanged = ?, rejected = ?, failed = ?, "
-                 "withheld = ? "
+                 "withheld = ?, requests_sent = ?, writes_sent = ? "
                  "WHERE id = ?")
         .bind(1, std::int64_t{exit_code})
         .bind(2, std::int64_t{counts.source_complete ? 1 : 0})
@@ -372,7 +372,9 @@ void StateStore::finish_run(std::int64_t run_id, const RunCounts& counts, int ex
         .bind(9, as_integer(counts.rejected))
         .bind(10, as_integer(counts.failed))
         .bind(11, as_integer(counts.withheld))
-        .bind(12, run_id)
+        .bind(12, as_integer(counts.requests_sent))
+        .bind(13, as_integer(counts.writes_sent))
+        .bind(14, run_id)
         .run();
 }
 
@@ -400,6 +402,11 @@ std::vector<RunRow> StateStore::recent_runs(const std::string& target, int limit
                          count(10), count(11), query.integer(12) != 0}});
     }
     return rows;
+}
+
+std::vector<RunRequests> StateStore::runs_sending_since(const std::string& target,
+                                                        std::chrono::sys_seconds since) {
+    return state::runs_sending_since(m_db, target, since);
 }
 
 } // namespace hr2scim::state

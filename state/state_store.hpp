@@ -4,6 +4,7 @@
 
 #include "state/audit.hpp"
 #include "state/plan.hpp"
+#include "state/run_requests.hpp"
 #include "state/sqlite.hpp"
 #include "state/stored_group.hpp"
 #include "state/stored_resource.hpp"
@@ -30,6 +31,9 @@ struct RunCounts {
     size_t failed = 0;
     size_t withheld = 0;
     bool source_complete = true;
+    // Requests sent to the target, retries included, and the writes among them (daily caps).
+    size_t requests_sent = 0;
+    size_t writes_sent = 0;
 };
 
 struct RunRow {
@@ -138,6 +142,9 @@ class StateStore {
     // The run's operations by kind and outcome: {"create": {"done": 10, "refused": 1}}.
     void record_run_outcomes(std::int64_t run_id, const nlohmann::json& outcomes);
     [[nodiscard]] std::vector<RunRow> recent_runs(const std::string& target, int limit);
+    // What the target's runs sent, for its daily caps (state/run_requests.hpp).
+    [[nodiscard]] std::vector<RunRequests> runs_sending_since(const std::string& target,
+                                                              std::chrono::sys_seconds since);
 
   private:
     Database m_db;

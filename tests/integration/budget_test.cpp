@@ -1,6 +1,7 @@
 // A target's published budget (the test server's budget mode, Slack's shape scaled from a
 // minute to a second), offboarding first, and a first load spread over runs: each checked on
 // the server's side (what it holds, the requests it saw and when, the 429s it answered).
+#include "state/sqlite.hpp"
 #include "sync_fixture.hpp"
 
 #include <algorithm>
@@ -49,6 +50,23 @@ class BudgetTest : public SyncTest {
             most = std::max(most, last - first + 1);
         }
         return most;
+    }
+
+    // Everything the server saw since it was last cleared, discovery included, and the writes.
+    size_t requests_seen() { return server.all_requests().size(); }
+    size_t writes_seen() {
+        size_t count = 0;
+        for (const auto& request : server.all_requests())
+            count += request["method"] == "GET" || request["method"] == "HEAD" ? 0 : 1;
+        return count;
+    }
+
+    // Every run recorded so far, 25 hours older: the vendor's 24-hour window has passed them.
+    void age_recorded_runs() {
+        state::Database db(state_file());
+        db.execute("UPDATE runs SET "
+                   "started_at = strftime('%Y-%m-%dT%H:%M:%fZ', started_at, '-25 hours'), "
+                   "finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', finished_at, '-25 hours')");
     }
 
     std::map<std::string, int> accounts_by_external_id() {
@@ -166,6 +184,105 @@ TEST_F(BudgetTest, AFirstLoadSpreadOverRunsSendsEachPersonOnceAndSaysWhatIsLeft)
     for (const auto& [id, count] : accounts_by_external_id())
         EXPECT_EQ(count, 1) << id;
     EXPECT_NE(plan().out.find("No changes"), std::string::npos);
+}
+
+TEST_F(BudgetTest, ADailyWriteCapHoldsAcrossRunsAndTheNextDayContinuesWithoutDuplicates) {
+    write_csv(people(25));
+    use_budget("    writes_per_day: 12\n");
+    auto planned = plan();
+    EXPECT_NE(planned.out.find("Daily cap: 12 of 12 writes left in the last 24 hours "
+                               "(target.budget.writes_per_day)."),
+              std::string::npos)
+        << planned.out;
+    EXPECT_NE(planned.out.find("This run sends 12 of them (target.budget.writes_per_day)"),
+              std::string::npos)
+        << planned.out;
+
+    auto first =
+        hr2scim({"sync", "--report", (dir.path() / "report.json").string()}, server.token());
+    ASSERT_EQ(first.exit_code, 0) << "left for tomorrow is not a failure\n"
+                                  << first.out << first.err;
+    EXPECT_EQ(writes_seen(), 12U) << "the cap, and no more";
+    EXPECT_EQ(server.users().size(), 12U);
+    EXPECT_NE(first.out.find("13 operations wait for the next run"), std::string::npos)
+        << first.out;
+    const auto report = json::parse(read_file(dir.path() / "report.json"));
+    EXPECT_EQ(report["applied"]["deferred"], 13) << report.dump();
+    EXPECT_EQ(report["applied"]["failed"], 0) << report.dump();
+    EXPECT_EQ(report["estimate"]["this_run"], 12) << report.dump();
+    EXPECT_EQ(report["estimate"]["run_limit"], "target.budget.writes_per_day") << report.dump();
+    EXPECT_EQ(report["estimate"]["daily_caps"]["writes"]["left"], 12) << report.dump();
+    size_t posts = server.count_requests("POST");
+
+    // Straight after: the cap is spent, and nothing at all reaches the target.
+    server.clear_requests();
+    auto second = sync();
+    ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
+    EXPECT_EQ(requests_seen(), 0U) << "not even a read";
+    EXPECT_NE(second.out.find("The daily cap of 12 writes (target.budget.writes_per_day) is "
+                              "spent: 12 sent since "),
+              std::string::npos)
+        << second.out;
+    EXPECT_NE(second.out.find("; the next run continues after "), std::string::npos) << second.out;
+    EXPECT_EQ(server.users().size(), 12U);
+
+    // A day later the cap is whole again: the next 12, then the last one.
+    for (const size_t held : {24U, 25U}) {
+        age_recorded_runs();
+        server.clear_requests();
+        auto next = sync();
+        ASSERT_EQ(next.exit_code, 0) << next.out << next.err;
+        EXPECT_LE(writes_seen(), 12U);
+        EXPECT_EQ(server.users().size(), held) << next.out;
+        posts += server.count_requests("POST");
+    }
+    EXPECT_EQ(posts, 25U) << "each person created once";
+    const auto accounts = accounts_by_external_id();
+    EXPECT_EQ(accounts.size(), 25U);
+    for (const auto& [id, count] : accounts)
+        EXPECT_EQ(count, 1) << id;
+}
+
+// `apply FILE` is held to the cap and records what it sent, so that the sync after it is too.
+TEST_F(BudgetTest, ADailyCapHoldsForAReviewedPlanFileAndCountsWhatItSent) {
+    write_csv(people(25));
+    use_budget("    writes_per_day: 12\n");
+    const auto plan_file = dir.path() / "plan.json";
+    ASSERT_EQ(hr2scim({"plan", "--out", plan_file.string()}, server.token()).exit_code, 0);
+    auto applied = hr2scim({"apply", plan_file.string()}, server.token());
+    EXPECT_EQ(writes_seen(), 12U) << applied.out << applied.err;
+    EXPECT_EQ(server.users().size(), 12U);
+    server.clear_requests();
+    auto next = sync();
+    ASSERT_EQ(next.exit_code, 0) << next.out << next.err;
+    EXPECT_EQ(requests_seen(), 0U) << next.out;
+    EXPECT_NE(next.out.find("The daily cap of 12 writes (target.budget.writes_per_day) is spent: "
+                            "12 sent since "),
+              std::string::npos)
+        << next.out;
+}
+
+// A cap on every request: preflight's reads and each create's read-back count too.
+TEST_F(BudgetTest, ADailyRequestCapCountsTheReadsAndIsNeverPassed) {
+    write_csv(people(25));
+    use_budget("    requests_per_day: 20\n");
+    auto first = sync();
+    ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+    const auto seen = requests_seen();
+    EXPECT_LE(seen, 20U) << first.out;
+    const size_t created = server.users().size();
+    EXPECT_GE(created, 5U) << "what preflight left went to creates";
+    EXPECT_EQ(server.count_requests("GET"), created) << "every create was read back, counted";
+    server.clear_requests();
+    auto second = sync();
+    ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
+    EXPECT_EQ(requests_seen(), 0U) << second.out << second.err;
+    // Spent, or too little left for preflight and one create: either way nothing goes.
+    EXPECT_NE(second.out.find("The daily cap of 20 requests (target.budget.requests_per_day) "),
+              std::string::npos)
+        << second.out;
+    EXPECT_NE(second.out.find(": " + std::to_string(seen) + " sent since "), std::string::npos)
+        << second.out;
 }
 
 TEST_F(BudgetTest, AMistypedBudgetNamesTheSettingAndTheFormsItTakes) {

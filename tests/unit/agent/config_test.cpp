@@ -456,6 +456,37 @@ TEST(Config, ProfilesWhoseDeleteCannotBeUndoneDeleteOnlyWhenTheConfigSaysSo) {
             << profile;
 }
 
+// A vendor's rolling 24-hour allocation: a count, held across runs; a bad one names its key.
+TEST(Config, BudgetsDailyCapsAreCountsNamedWhereWrong) {
+    auto with = [](const std::string& lines) {
+        std::string yaml = k_valid;
+        yaml.insert(yaml.find("  token_env"), lines);
+        return parse_config(yaml, "/etc/hr2scim/c.yaml").target;
+    };
+    auto plain = with("");
+    EXPECT_FALSE(plain.writes_per_day);
+    EXPECT_FALSE(plain.requests_per_day);
+    auto capped = with("  budget:\n    writes_per_day: 5000\n    requests_per_day: 100000\n");
+    EXPECT_EQ(capped.writes_per_day, 5000U);
+    EXPECT_EQ(capped.requests_per_day, 100000U);
+
+    for (auto [wrong, key] :
+         {std::pair{"  budget:\n    writes_per_day: 0\n", "target.budget.writes_per_day"},
+          std::pair{"  budget:\n    writes_per_day: lots\n", "target.budget.writes_per_day"},
+          std::pair{"  budget:\n    requests_per_day: -5\n", "target.budget.requests_per_day"},
+          std::pair{"  budget:\n    requests_per_day: 5000/day\n",
+                    "target.budget.requests_per_day"},
+          std::pair{"  budget:\n    writes_a_day: 10\n", "writes_per_day"}}) {
+        try {
+            (void)with(wrong);
+            ADD_FAILURE() << "accepted: " << wrong;
+        } catch (const ConfigError& error) {
+            EXPECT_NE(std::string(error.what()).find(key), std::string::npos) << error.what();
+            EXPECT_NE(std::string(error.what()).find("c.yaml:"), std::string::npos) << error.what();
+        }
+    }
+}
+
 // A target's budget: what the config says, else what the application publishes.
 TEST(Config, BudgetsComeFromTheConfigOrTheProfilesPublishedFigures) {
     using std::chrono::hours;

@@ -150,6 +150,38 @@ TEST_F(ExecutorOrderTest, AManagerLinkWaitingForADeferredCreateIsDeferredToo) {
     EXPECT_EQ(tally(outcomes, std::nullopt).deferred, 2U);
 }
 
+// The client's hard stop at the daily cap (the run's operation budget aside): the write over
+// it is never sent, and its operation and the rest wait for a later run, not failed, and the
+// target is not given up for it.
+TEST_F(ExecutorOrderTest, AWriteOverTheDailyCapIsNotSentAndItsOperationWaitsForALaterRun) {
+    ada_deactivated(fake);
+    http::Allowance allowance;
+    allowance.writes = 2;
+    allowance.writes_spent = std::string(http::k_daily_cap_refusal) +
+                             " of 2 writes (target.budget.writes_per_day) is reached";
+    client.allow(allowance);
+    auto outcomes = run({create_of("E2", person("E2"), 0), create_of("E3", person("E3"), 1),
+                         create_of("E4", person("E4"), 2), deactivate_ada(3)});
+    EXPECT_EQ(writes(), (Lines{"PATCH /Users/u1", "POST /Users"}));
+    ASSERT_EQ(outcomes.size(), 4U);
+    EXPECT_EQ(outcomes[3].result, Result::done) << "the deactivation first";
+    EXPECT_EQ(outcomes[0].result, Result::done);
+    for (size_t i : {1U, 2U}) {
+        EXPECT_EQ(outcomes[i].result, Result::skipped) << outcomes[i].message;
+        EXPECT_TRUE(outcomes[i].deferred) << outcomes[i].message;
+        EXPECT_NE(outcomes[i].message.find("target.budget.writes_per_day"), std::string::npos)
+            << outcomes[i].message;
+    }
+    const auto counts = tally(outcomes, executor->abandoned());
+    EXPECT_EQ(counts.failed, 0U);
+    EXPECT_EQ(counts.deferred, 2U);
+    EXPECT_FALSE(counts.abandoned) << "a spent cap is not a target down";
+    // Counted as sent: the two writes and the create's read-back.
+    EXPECT_EQ(client.requests_sent().writes, 2U);
+    EXPECT_EQ(client.requests_sent().requests, fake.lines().size());
+    EXPECT_GE(fake.lines().size(), 3U) << "the create was read back";
+}
+
 TEST_F(ExecutorOrderTest, ASpentRunTimeSendsNothingMore) {
     settings.deadline = std::chrono::steady_clock::now();
     settings.budget_setting = "target.budget.run_time";

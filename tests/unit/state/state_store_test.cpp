@@ -70,6 +70,32 @@ TEST(StateStore, SurvivesReopeningAndRecordsRuns) {
     EXPECT_EQ(runs[0].counts.rejected, 1U);
 }
 
+// The daily caps count what the runs of the last 24 hours sent, closed runs only, per target.
+TEST(StateStore, RecordsWhatEachRunSentForTheDailyCaps) {
+    testing::TempDir dir;
+    auto file = dir.path() / "state.db";
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    {
+        StateStore store(file);
+        RunCounts sent;
+        sent.requests_sent = 30;
+        sent.writes_sent = 12;
+        store.finish_run(store.begin_run("t", "sync"), sent, 0);
+        (void)store.begin_run("t", "sync"); // never closed: its counts are not known
+        sent.requests_sent = 7;
+        store.finish_run(store.begin_run("other", "sync"), sent, 0);
+    }
+    StateStore reopened(file);
+    auto runs = reopened.runs_sending_since("t", now - std::chrono::hours(24));
+    ASSERT_EQ(runs.size(), 1U);
+    EXPECT_EQ(runs[0].requests, 30U);
+    EXPECT_EQ(runs[0].writes, 12U);
+    EXPECT_GE(runs[0].finished, now - std::chrono::minutes(1));
+    EXPECT_EQ(runs_sending_since(file, "t", now - std::chrono::hours(24)).size(), 1U)
+        << "read-only, as plan reads it";
+    EXPECT_TRUE(reopened.runs_sending_since("t", now + std::chrono::hours(1)).empty());
+}
+
 TEST(StateStore, MigratesAVersionOneFileKeepingItsRows) {
     testing::TempDir dir;
     auto file = dir.path() / "state.db";
@@ -84,6 +110,8 @@ TEST(StateStore, MigratesAVersionOneFileKeepingItsRows) {
                    "DROP TABLE targets; ALTER TABLE resources DROP COLUMN version; "
                    "DROP TABLE groups; DROP TABLE group_members; DROP TABLE audit; "
                    "ALTER TABLE runs DROP COLUMN outcomes; DROP TABLE absences; "
+                   "ALTER TABLE runs DROP COLUMN requests_sent; "
+                   "ALTER TABLE runs DROP COLUMN writes_sent; "
                    "UPDATE schema_version SET version = 1");
     }
     StateStore store(file);
@@ -123,7 +151,7 @@ TEST(StateStore, RefusesAFileFromANewerVersion) {
     } catch (const StateError& error) {
         EXPECT_STREQ(
             error.what(),
-            "the state file has schema version 99, newer than this hr2scim understands (8); "
+            "the state file has schema version 99, newer than this hr2scim understands (9); "
             "upgrade hr2scim");
     }
 }
