@@ -104,7 +104,9 @@ ExitCode send_plan(const Prepared& prepared, const RunOptions& options, state::P
                                   .updated = result.updated,
                                   .deactivated = result.deactivated,
                                   .reactivated = result.reactivated,
-                                  .failed = result.failed + result.skipped,
+                                  // Left for a later run by a budget: not a failure,
+                                  // as for sync.
+                                  .failed = result.failed + result.skipped - result.deferred,
                                   .requests_sent = all_sent.requests,
                                   .writes_sent = all_sent.writes};
     const auto code =
