@@ -13,7 +13,7 @@ std::string count_text(size_t count) {
 }
 
 std::string duration_text(std::chrono::seconds duration) {
-    const long long minutes = (duration.count() + 59) / 60;
+    const long long minutes = (duration.count() + 30) / 60; // to the nearest minute
     if (minutes <= 1) return duration.count() < 60 ? "under a minute" : "about 1 min";
     if (minutes < 60) return "about " + std::to_string(minutes) + " min";
     const long long hours = minutes / 60;
@@ -28,22 +28,44 @@ std::string duration_text(std::chrono::seconds duration) {
            (rest > 0 ? " " + std::to_string(rest) + " h" : "");
 }
 
-PaceEstimate estimate_pace(size_t operations, const TargetConfig& target, const DailyCaps& daily) {
+Workload workload_of(const state::Plan& plan) {
+    Workload work{.operations = plan.operations.size()};
+    for (const auto& operation : plan.operations)
+        work.read_backs += operation.kind == state::OperationKind::create ? 1 : 0;
+    return work;
+}
+
+PaceEstimate estimate_pace(Workload work, const TargetConfig& target, const DailyCaps& daily) {
+    const size_t operations = work.operations;
     PaceEstimate estimate;
     estimate.operations = operations;
     estimate.daily = daily;
     const auto& budget = target.budget;
-    const auto per_second = budget.writes_per_second();
-    if (per_second) {
-        const bool by_writes =
-            budget.writes && (budget.requests_per_second <= 0 ||
-                              budget.writes->per_second() <= budget.requests_per_second);
-        estimate.pace =
-            by_writes ? budget.writes->text() + " (" + budget.source + ")"
-                      : http::Rate{budget.requests_per_second, std::chrono::seconds(1)}.text() +
-                            " (target.requests_per_second)";
-        estimate.takes = std::chrono::seconds(
-            static_cast<long long>(std::ceil(static_cast<double>(operations) / *per_second)));
+    // Seconds each budget needs for its share of the requests; the longest binds.
+    double seconds = 0;
+    auto consider = [&](double requests, double per_second, std::string pace) {
+        if (per_second <= 0 || requests <= 0) return;
+        if (const double needed = requests / per_second;
+            needed > seconds || estimate.pace.empty()) {
+            seconds = std::max(seconds, needed);
+            estimate.pace = std::move(pace);
+        }
+    };
+    if (budget.writes)
+        consider(static_cast<double>(operations), budget.writes->per_second(),
+                 budget.writes->text() + " (" + budget.source + ")");
+    if (budget.reads)
+        consider(static_cast<double>(work.read_backs), budget.reads->per_second(),
+                 budget.reads->text() + " for the creates' read-backs (" + budget.source + ")");
+    if (budget.requests_per_second > 0)
+        consider(static_cast<double>(operations + work.read_backs), budget.requests_per_second,
+                 http::Rate{budget.requests_per_second, std::chrono::seconds(1)}.text() +
+                     (work.read_backs > 0 ? " with the creates' read-backs" : "") +
+                     " (target.requests_per_second)");
+    std::optional<double> per_second; // operations a second at the binding budget
+    if (!estimate.pace.empty() && operations > 0) {
+        estimate.takes = std::chrono::seconds(static_cast<long long>(std::ceil(seconds)));
+        per_second = static_cast<double>(operations) / std::max(seconds, 1e-9);
     }
     if (target.operations_per_run) {
         estimate.this_run = std::min(operations, *target.operations_per_run);

@@ -5,6 +5,7 @@
 
 #include "agent/config.hpp"
 #include "agent/daily_cap.hpp"
+#include "state/plan.hpp"
 
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -24,7 +25,17 @@ struct PaceEstimate {
     DailyCaps daily;
 };
 
-[[nodiscard]] PaceEstimate estimate_pace(size_t operations, const TargetConfig& target,
+// What a plan asks of the target: a write per operation, and a read per create (every
+// create is read back by its id: "Writes are verified").
+struct Workload {
+    size_t operations = 0;
+    size_t read_backs = 0;
+};
+[[nodiscard]] Workload workload_of(const state::Plan& plan);
+
+// The estimate at whichever budget binds: writes for the operations, reads for the
+// read-backs, requests_per_second for both together.
+[[nodiscard]] PaceEstimate estimate_pace(Workload work, const TargetConfig& target,
                                          const DailyCaps& daily = {});
 // "about 52 min", "about 9 h 12 min", "about 3 days 4 h", "under a minute".
 [[nodiscard]] std::string duration_text(std::chrono::seconds duration);

@@ -50,7 +50,7 @@ nlohmann::ordered_json RunSession::pace_estimate_json(const state::Plan* plan,
     if (!plan || (m_config.target.budget.empty() && !m_config.target.operations_per_run && !capped))
         return nullptr;
     return to_json(
-        estimate_pace(plan->operations.size(), m_config.target, capped ? *caps : DailyCaps()));
+        estimate_pace(workload_of(*plan), m_config.target, capped ? *caps : DailyCaps()));
 }
 
 void RunSession::write_outputs(const ClosingRun& run, ExitCode code) const {

@@ -62,14 +62,18 @@ Sent send_users(const SendUsers& send, const state::StateSnapshot& snapshot,
     auto to_state = send.recorder.outcomes(send.run_id, send.now);
     ProgressLine progress(to_state, plan.operations.size(),
                           !send.quiet && ProgressLine::stderr_is_terminal(), stderr);
-    apply::ExecutorSettings settings{.breaker = config.target.breaker,
-                                     .concurrency = config.target.max_concurrency,
-                                     .target = profile.capabilities(),
-                                     .bulk = config.target.bulk,
-                                     .case_sensitive_keys = config.case_sensitive_keys,
-                                     .max_operations = std::nullopt,
-                                     .deadline = std::nullopt,
-                                     .budget_setting = {}};
+    apply::ExecutorSettings settings{
+        .breaker = config.target.breaker,
+        .concurrency = config.target.max_concurrency,
+        .target = profile.capabilities(),
+        .bulk = config.target.bulk,
+        .requests_counted = config.target.budget.writes ||
+                            config.target.budget.requests_per_second > 0 ||
+                            config.target.writes_per_day || config.target.requests_per_day,
+        .case_sensitive_keys = config.case_sensitive_keys,
+        .max_operations = std::nullopt,
+        .deadline = std::nullopt,
+        .budget_setting = {}};
     limit_operations(send, settings);
     if (config.target.run_time)
         settings.deadline = std::chrono::steady_clock::now() + *config.target.run_time;

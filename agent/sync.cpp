@@ -288,9 +288,9 @@ void PlanOrSync::print_plans() {
     if (m_group_plan)
         print_group_plan(m_out, m_prepared.mapping, tally_groups(m_mapped.desired), *m_group_plan);
     print_withheld_set(m_out, m_plan, m_group_plan ? &*m_group_plan : nullptr);
-    print_pace(m_out, estimate_pace(m_plan.operations.size() +
-                                        (m_group_plan ? m_group_plan->operations.size() : 0),
-                                    m_config.target, m_caps));
+    auto work = workload_of(m_plan);
+    work.operations += m_group_plan ? m_group_plan->operations.size() : 0;
+    print_pace(m_out, estimate_pace(work, m_config.target, m_caps));
 }
 
 ExitCode PlanOrSync::finish_plan() {

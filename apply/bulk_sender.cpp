@@ -226,17 +226,17 @@ void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
     }
     // Batches go concurrently (up to max_concurrency): a target works through one Bulk
     // request's operations one after another, and each create it answers is read back, so one
-    // large request at a time leaves the target and the pipeline idle. Each batch is sized so
-    // that every worker has about two, but never smaller than k_smallest_batch (a request
-    // still carries many, and a manager beside their reports is referenced by bulkId), within
-    // the target's limits.
-    constexpr size_t k_smallest_batch = 50;
+    // large request at a time leaves the target and the pipeline idle. Small batches (as the
+    // target allows, k_batch) keep many in flight and let the target interleave their
+    // read-backs; measured against the test server at 10,000 users and 20 ms, batches of 50
+    // gave 310-313 users/s where batches of 157 gave 278-295 (single requests: 312). Where
+    // requests are counted (a budget, a daily cap), or with one worker, each request carries as
+    // many as the target takes.
+    constexpr size_t k_batch = 50;
     const size_t workers = std::max<size_t>(1, std::min(m_concurrency, items.size() / 2));
-    const size_t per_batch =
-        workers == 1 ? m_bulk_max_operations
-                     : std::min(m_bulk_max_operations,
-                                std::max(k_smallest_batch,
-                                         (items.size() + 2 * workers - 1) / (2 * workers)));
+    const size_t per_batch = workers == 1 || m_requests_counted
+                                 ? m_bulk_max_operations
+                                 : std::min(m_bulk_max_operations, k_batch);
     std::deque<std::vector<BulkItem>> batches;
     for (auto& batch : bulk_batches(std::move(items), per_batch, m_bulk_max_payload))
         batches.push_back(std::move(batch));

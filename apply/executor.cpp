@@ -66,6 +66,7 @@ Executor::Executor(scim::ScimClient& client, OutcomeSink& sink, AccountOwners ow
       m_etag(settings.target.etag),
       m_bulk(settings.bulk && settings.target.bulk && settings.target.bulk_max_operations > 1),
       m_bulk_max_operations(settings.target.bulk_max_operations),
+      m_requests_counted(settings.requests_counted),
       m_bulk_max_payload(settings.target.bulk_max_payload),
       m_directory(client, settings.target.max_results == 0
                               ? 100

@@ -42,6 +42,10 @@ struct ExecutorSettings {
     scim::Capabilities target;
     // Use Bulk where the target supports it (target.bulk).
     bool bulk = true;
+    // The target counts requests (a budget of writes or requests, a daily cap): each Bulk
+    // request carries as many operations as it allows. Otherwise batches stay small, so that
+    // many go at once and the target works through them interleaved with their read-backs.
+    bool requests_counted = false;
     // How group members' keys compare with the state's users.
     bool case_sensitive_keys = false;
     // A run's own budget (target.budget.operations_per_run, run_time): what does not fit is
@@ -205,6 +209,7 @@ class Executor {
     bool m_etag;
     bool m_bulk;
     size_t m_bulk_max_operations;
+    bool m_requests_counted;
     size_t m_bulk_max_payload;
     // Reports whose manager reference a Bulk create set through the manager's bulkId: their
     // manager link needs no request of its own.

@@ -453,6 +453,33 @@ TEST_F(BulkTest, BatchesGoConcurrentlyWithinMaxConcurrency) {
     nothing_left_to_send();
 }
 
+// Small batches where nothing counts requests; as large as the target takes where a budget
+// does, since there every request is spent from it.
+TEST_F(BulkTest, BatchesAreSmallUnlessTheTargetCountsRequests) {
+    std::string csv = "employee_id,first_name,last_name,email,job_title,department,cost_center,"
+                      "mobile,manager_id\n";
+    for (int i = 0; i < 120; ++i)
+        csv += "C" + std::to_string(i) + ",F,L,c" + std::to_string(i) + "@example.com,T,D,C,,\n";
+    write_csv(csv);
+    server.set_mode({{"bulk", true}});
+    auto small = sync();
+    ASSERT_EQ(small.exit_code, 0) << small.out << small.err;
+    EXPECT_EQ(requests_to("POST", "/scim/v2/Bulk"), 3U) << "120 creates, 50 a request";
+    expect_one_account_each(120);
+
+    server.reset();
+    server.set_mode({{"bulk", true}});
+    for (const char* suffix : {"", "-wal", "-shm"}) // a fresh start against an empty target
+        std::filesystem::remove(state_file().string() + suffix);
+    (void)dir.write("config.yaml",
+                    replace_once(read_file(dir.path() / "config.yaml"), "timeout_seconds: 20",
+                                 "timeout_seconds: 20\n  budget:\n    writes: 50/s"));
+    auto counted = sync();
+    ASSERT_EQ(counted.exit_code, 0) << counted.out << counted.err;
+    EXPECT_EQ(requests_to("POST", "/scim/v2/Bulk"), 1U) << "one request: the budget counts it";
+    expect_one_account_each(120);
+}
+
 TEST_F(BulkTest, AnsweredBatchesAreReadBackByEveryWorker) {
     std::string csv = "employee_id,first_name,last_name,email,job_title,department,cost_center,"
                       "mobile,manager_id\n";
