@@ -11,13 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-size_t count(const json& requests, const std::string& method, int status) {
-    size_t found = 0;
-    for (const auto& seen : requests)
-        found += seen["method"] == method && seen["status"] == status;
-    return found;
-}
-
 TEST_F(SyncTest, AnErrorThatEchoesTheRequestDoesNotShowTheToken) {
     server.add_fault({{"method", "POST"}, {"status", 400}, {"echo", true}});
     auto result = hr2scim({"sync", "--log-level", "trace"}, server.token());
@@ -76,7 +69,7 @@ TEST_F(SyncTest, ACreateAnsweredWithoutAnIdIsLookedUpNextRunNotDuplicated) {
     result = sync();
     EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
     EXPECT_EQ(server.users().size(), 10U) << "no duplicate";
-    EXPECT_EQ(count(server.requests(), "POST", 201), 0U) << "found by look-up, not created again";
+    EXPECT_EQ(server.count_answered("POST", 201), 0U) << "found by look-up, not created again";
     server.clear_requests();
     EXPECT_EQ(sync().exit_code, 0);
     EXPECT_EQ(server.requests().size(), 0U);
@@ -90,7 +83,7 @@ TEST_F(SyncTest, AnAbsurdRetryAfterGivesUpOnThatRequestAtOnce) {
     EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
     EXPECT_NE(result.out.find("longer than a retry may wait"), std::string::npos) << result.out;
     EXPECT_EQ(server.users().size(), 8U) << "two gave up, the rest were created";
-    EXPECT_EQ(count(server.requests(), "POST", 429) + count(server.requests(), "POST", 503), 2U)
+    EXPECT_EQ(server.count_answered("POST", 429) + server.count_answered("POST", 503), 2U)
         << "not retried";
 }
 

@@ -12,13 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-size_t count(const json& requests, const std::string& method, int status) {
-    size_t found = 0;
-    for (const auto& seen : requests)
-        found += seen["method"] == method && seen["status"] == status;
-    return found;
-}
-
 TEST_F(SyncTest, AUserNameChangeToOneAnotherAccountHoldsIsReportedByAttributeAndValue) {
     auto first = sync();
     ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
@@ -41,7 +34,7 @@ TEST_F(SyncTest, AUserNameChangeToOneAnotherAccountHoldsIsReportedByAttributeAnd
         server.clear_requests();
         auto refused = sync();
         EXPECT_EQ(refused.exit_code, 2) << run << refused.out << refused.err;
-        EXPECT_EQ(count(server.requests(), "PATCH", 409), 1U)
+        EXPECT_EQ(server.count_answered("PATCH", 409), 1U)
             << "sent again on each run, once: " << run << server.requests().dump();
         EXPECT_NE(refused.out.find("update E1001: the target refused changing userName to "
                                    "ada.byron@example.com (HTTP 409 uniqueness: userName "

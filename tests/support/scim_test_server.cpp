@@ -111,6 +111,13 @@ size_t ScimTestServer::count_requests(const std::string& method) {
     return count;
 }
 
+size_t ScimTestServer::count_answered(const std::string& method, int status) {
+    size_t count = 0;
+    for (const auto& request : requests())
+        count += request["method"] == method && request["status"] == status ? 1 : 0;
+    return count;
+}
+
 void ScimTestServer::clear_requests() {
     test_api("DELETE", "/requests");
 }

@@ -51,6 +51,8 @@ class ScimTestServer {
     [[nodiscard]] nlohmann::json all_requests();
     [[nodiscard]] static bool is_discovery(const std::string& path);
     [[nodiscard]] size_t count_requests(const std::string& method);
+    // Requests of this method the server answered with this status.
+    [[nodiscard]] size_t count_answered(const std::string& method, int status);
     void clear_requests();
     void add_fault(const nlohmann::json& fault);
     // Switches a behaviour of real targets on or off, e.g. {"ignoreFilter": true}.
