@@ -239,12 +239,7 @@ std::vector<GroupOutcome> Executor::run_groups(const state::GroupPlan& plan,
                         }
                     }
                     std::lock_guard lock(m_mutex);
-                    if (outcome.result == Result::skipped &&
-                        http::refused_by_daily_cap(outcome.message)) {
-                        outcome.deferred = true; // the daily cap: for a later run
-                        if (!m_daily_cap_reached)
-                            m_daily_cap_reached = daily_cap_reason(outcome.message);
-                    }
+                    if (held_by_daily_cap(outcome.result, outcome.message)) outcome.deferred = true;
                     try {
                         if (!outcome.not_sent) {
                             m_breaker.note(outcome.result, outcome.message);
@@ -281,16 +276,19 @@ std::vector<GroupOutcome> Executor::run_groups(const state::GroupPlan& plan,
     return out;
 }
 
+// A request the target's daily cap left no room for was never sent: the operation waits for
+// a later run (it did not fail, and says nothing about the target), and so does every operation
+// not started yet.
+bool Executor::held_by_daily_cap(Result result, const std::string& message) {
+    if (result != Result::skipped || !http::refused_by_daily_cap(message)) return false;
+    if (!m_daily_cap_reached) m_daily_cap_reached = daily_cap_reason(message);
+    return true;
+}
+
 // Under the lock: the outcome reaches the state, and what waited for it may start.
 void Executor::finish(const state::Operation& operation, Outcome outcome, Schedule& schedule,
                       size_t index) {
-    // A request the target's daily cap left no room for was never sent: the operation waits
-    // for a later run (it did not fail, and says nothing about the target), and so does every
-    // operation not started yet.
-    if (outcome.result == Result::skipped && http::refused_by_daily_cap(outcome.message)) {
-        outcome.deferred = true;
-        if (!m_daily_cap_reached) m_daily_cap_reached = daily_cap_reason(outcome.message);
-    }
+    if (held_by_daily_cap(outcome.result, outcome.message)) outcome.deferred = true;
     if (outcome.deferred) m_deferred.insert(operation.id);
     m_succeeded[operation.id] = outcome.result == Result::done;
     if (outcome.result == Result::done && outcome.effect == Effect::save) {

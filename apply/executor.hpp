@@ -136,6 +136,9 @@ class Executor {
                                        const std::optional<BulkResult>& result, bool& retry_alone);
     void finish(const state::Operation& operation, Outcome outcome, Schedule& schedule,
                 size_t index);
+    // Under m_mutex: whether the client refused this request for the daily cap (then nothing
+    // more starts in this run).
+    bool held_by_daily_cap(Result result, const std::string& message);
     Outcome execute(const state::Operation& operation);
     Outcome create(const state::Operation& operation);
     Outcome create_with_unique(state::Operation picked, const state::Operation& operation);

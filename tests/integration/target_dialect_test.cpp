@@ -284,6 +284,18 @@ class BulkTest : public DialectTest {
         use_mapping((dir.path() / "mapping.yaml").string());
     }
 
+    // `count` people, nobody's manager (every operation a Bulk create): P0, P1, ... for a
+    // prefix P, with e-mails p0@example.com, ... (the mapping lowers them).
+    void write_unmanaged_people(const std::string& prefix, int count) {
+        std::string csv = "employee_id,first_name,last_name,email,job_title,department,"
+                          "cost_center,mobile,manager_id\n";
+        for (int i = 0; i < count; ++i) {
+            const std::string id = prefix + std::to_string(i);
+            csv += id + ",F,L," + id + "@example.com,T,D,C,,\n";
+        }
+        write_csv(csv);
+    }
+
     size_t requests_to(const std::string& method, const std::string& path) {
         size_t count = 0;
         for (const auto& request : server.requests())
@@ -438,11 +450,7 @@ TEST_F(BulkTest, ALongChainOfManagersListedBeforeThemGoesInOneRequest) {
 // Issue 24 item 7: a target works through a Bulk request's operations one after another, and
 // each create it answers is read back; batches one after another left both sides idle.
 TEST_F(BulkTest, BatchesGoConcurrentlyWithinMaxConcurrency) {
-    std::string csv = "employee_id,first_name,last_name,email,job_title,department,cost_center,"
-                      "mobile,manager_id\n";
-    for (int i = 0; i < 400; ++i) // nobody's manager: every operation is a Bulk create
-        csv += "B" + std::to_string(i) + ",F,L,b" + std::to_string(i) + "@example.com,T,D,C,,\n";
-    write_csv(csv);
+    write_unmanaged_people("B", 400);
     server.set_mode({{"bulk", true}, {"latencyMs", 20}});
     auto result = sync();
     ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
@@ -456,11 +464,7 @@ TEST_F(BulkTest, BatchesGoConcurrentlyWithinMaxConcurrency) {
 // Small batches where nothing counts requests; as large as the target takes where a budget
 // does, since there every request is spent from it.
 TEST_F(BulkTest, BatchesAreSmallUnlessTheTargetCountsRequests) {
-    std::string csv = "employee_id,first_name,last_name,email,job_title,department,cost_center,"
-                      "mobile,manager_id\n";
-    for (int i = 0; i < 120; ++i)
-        csv += "C" + std::to_string(i) + ",F,L,c" + std::to_string(i) + "@example.com,T,D,C,,\n";
-    write_csv(csv);
+    write_unmanaged_people("C", 120);
     server.set_mode({{"bulk", true}});
     auto small = sync();
     ASSERT_EQ(small.exit_code, 0) << small.out << small.err;
@@ -481,11 +485,7 @@ TEST_F(BulkTest, BatchesAreSmallUnlessTheTargetCountsRequests) {
 }
 
 TEST_F(BulkTest, AnsweredBatchesAreReadBackByEveryWorker) {
-    std::string csv = "employee_id,first_name,last_name,email,job_title,department,cost_center,"
-                      "mobile,manager_id\n";
-    for (int i = 0; i < 100; ++i)
-        csv += "R" + std::to_string(i) + ",F,L,r" + std::to_string(i) + "@example.com,T,D,C,,\n";
-    write_csv(csv);
+    write_unmanaged_people("R", 100);
     (void)dir.write("config.yaml",
                     replace_once(read_file(dir.path() / "config.yaml"), "timeout_seconds: 20",
                                  "timeout_seconds: 20\n  max_concurrency: 8"));
