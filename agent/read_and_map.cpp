@@ -157,8 +157,9 @@ void reject_repeated_keys(MappedSource& mapped, size_t first_mapping_rejection) 
 void map_into(const Prepared& prepared, connectors::Record& record,
               std::vector<scim::DesiredResource>& desired,
               std::vector<connectors::Rejection>& rejections, const FinishMapped& finish,
-              const std::vector<scim::AttributePath>& kept_paths) {
-    auto mapped = mappings::map_record(prepared.mapping, record, prepared.now);
+              const std::vector<scim::AttributePath>& kept_paths, const CompiledPath* compiled) {
+    auto mapped = compiled ? compiled->program->map(record, prepared.now, compiled->manager_id)
+                           : mappings::map_record(prepared.mapping, record, prepared.now);
     if (!mapped) {
         rejections.push_back({record.origin, record.key, mapped.error()});
         return;
@@ -175,14 +176,16 @@ void map_into(const Prepared& prepared, connectors::Record& record,
 
 // Without joined sources, records are mapped on every core as they are read, and none is held
 // after it is mapped.
-void stream_and_map(const Prepared& prepared, MappedSource& mapped, const FinishMapped& finish) {
+void stream_and_map(const Prepared& prepared, MappedSource& mapped, const FinishMapped& finish,
+                    const CompiledPath* compiled) {
     size_t records = 0;
     std::vector<connectors::Rejection> mapping_rejections;
     const std::vector<scim::AttributePath> no_kept_paths;
     mappings::ParallelMapper mapper(
         [&](mappings::MappedBatch& batch) {
             for (auto& record : batch.records)
-                map_into(prepared, record, batch.desired, batch.rejections, finish, no_kept_paths);
+                map_into(prepared, record, batch.desired, batch.rejections, finish, no_kept_paths,
+                         compiled);
             std::vector<connectors::Record>().swap(batch.records);
         },
         [&](mappings::MappedBatch& batch) {
@@ -206,12 +209,12 @@ void stream_and_map(const Prepared& prepared, MappedSource& mapped, const Finish
 } // namespace
 
 MappedSource read_and_map(const Prepared& prepared, const LastRead& last_read, bool keep_records,
-                          const FinishMapped& finish) {
+                          const FinishMapped& finish, const CompiledPath* compiled) {
     auto started = std::chrono::steady_clock::now();
     MappedSource mapped{{}, 0, 0, {}, {}, {}, {}, {}, {}};
     auto& read = mapped.read;
     if (prepared.joins.empty() && !keep_records) {
-        stream_and_map(prepared, mapped, finish);
+        stream_and_map(prepared, mapped, finish, compiled);
     } else {
         read = prepared.source->read();
         check_mapping_against_sources(prepared, mapped);
@@ -222,8 +225,8 @@ MappedSource read_and_map(const Prepared& prepared, const LastRead& last_read, b
         mapped.rejections = std::move(read.rejections);
         mapped.records = read.records.size();
         for (auto& record : read.records) {
-            map_into(prepared, record, mapped.desired, mapped.rejections, finish,
-                     mapped.kept_paths);
+            map_into(prepared, record, mapped.desired, mapped.rejections, finish, mapped.kept_paths,
+                     compiled);
             // Once mapped, a record's attributes are not needed again (explain keeps them).
             if (!keep_records) connectors::Attributes().swap(record.attributes);
         }

@@ -4,11 +4,13 @@
 
 #include "agent/prepare.hpp"
 #include "connectors/source.hpp"
+#include "mappings/compiled_mapping.hpp"
 #include "scim/desired_resource.hpp"
 #include "state/source_guard.hpp"
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -38,9 +40,18 @@ using LastRead = std::function<std::optional<size_t>(const std::string& source_i
 using FinishMapped =
     std::function<void(scim::DesiredResource&, const std::vector<scim::AttributePath>& kept_paths)>;
 
+// Plan and sync at a glance map with the mapping compiled: each body is written as its packed
+// text, with the manager's id in it, and no tree (see mappings/compiled_mapping.hpp).
+struct CompiledPath {
+    std::shared_ptr<const mappings::CompiledMapping> program;
+    mappings::ManagerIdOf manager_id;
+};
+
 // `keep_records`: the source records stay in `read` after mapping (explain shows them).
+// `compiled`: when given, the program maps instead of the tree, and `finish` gets packed bodies.
 [[nodiscard]] MappedSource read_and_map(const Prepared& prepared, const LastRead& last_read,
-                                        bool keep_records = false, const FinishMapped& finish = {});
+                                        bool keep_records = false, const FinishMapped& finish = {},
+                                        const CompiledPath* compiled = nullptr);
 
 void print_rejections(std::ostream& out, const MappedSource& mapped, size_t show = SIZE_MAX);
 

@@ -87,6 +87,8 @@ class PlanOrSync {
     state::StateSnapshot m_snapshot;
     std::optional<scim::Capabilities> m_cached; // what the target said about itself last time
     std::optional<state::StoredIndex> m_index;
+    std::optional<CompiledPath>
+        m_compiled; // the mapping compiled, when plan and sync pack at a glance
     std::atomic<bool> m_released = false; // bodies of people unchanged at a glance were let go
     MappedSource m_mapped;
     // The target is contacted only when there is something to read back or to send: a run
@@ -169,17 +171,34 @@ void PlanOrSync::read_state_and_source() {
 }
 
 // Each person is packed as soon as mapped; what the target said it lacks, or was seen not to
-// keep, is left out before the fingerprint is taken.
+// keep, is left out before the fingerprint is taken. The mapping is compiled when nothing it
+// writes would be left out: the program then writes each body's text with the manager's id.
 FinishMapped PlanOrSync::pack_at_a_glance(std::optional<scim::Capabilities> known) {
     m_index.emplace(m_snapshot.resources, m_config.case_sensitive_keys);
     auto unkept = known ? scim::unkept_paths(*known) : std::set<std::string>();
+    auto drops_something = [&](nlohmann::json body) {
+        if (known && known->user_attributes &&
+            !scim::drop_unknown_attributes(body, *known->user_attributes).empty())
+            return true;
+        return scim::drop_attributes(body, unkept);
+    };
+    m_compiled.reset();
+    if (auto program = mappings::CompiledMapping::compile(m_prepared.mapping);
+        program && !drops_something(program->probe_body()))
+        m_compiled = CompiledPath{std::move(program), [this](std::string_view manager_key) {
+                                      return m_index->scim_id(manager_key);
+                                  }};
     return [this, known = std::move(known), unkept = std::move(unkept)](
                scim::DesiredResource& desired, const std::vector<scim::AttributePath>& kept_paths) {
-        if (known && known->user_attributes)
-            (void)scim::drop_unknown_attributes(desired.body, *known->user_attributes);
-        (void)scim::drop_attributes(desired.body, unkept);
-        state::pack_for_planning(
-            desired, desired.manager_key ? m_index->scim_id(*desired.manager_key) : nullptr);
+        if (!desired.packed.empty()) { // written by the compiled mapping
+            state::fingerprint_packed(desired);
+        } else {
+            if (known && known->user_attributes)
+                (void)scim::drop_unknown_attributes(desired.body, *known->user_attributes);
+            (void)scim::drop_attributes(desired.body, unkept);
+            state::pack_for_planning(
+                desired, desired.manager_key ? m_index->scim_id(*desired.manager_key) : nullptr);
+        }
         // Joined sources were read first: the paths a failed one keeps are known.
         if (state::unchanged_at_a_glance(desired, *m_index, kept_paths)) {
             desired.let_go(); // planning needs its fingerprint only
@@ -189,9 +208,13 @@ FinishMapped PlanOrSync::pack_at_a_glance(std::optional<scim::Capabilities> know
 }
 
 MappedSource PlanOrSync::map_source(const std::optional<scim::Capabilities>& known) {
+    if (!m_at_a_glance)
+        return read_and_map(
+            m_prepared, [&](const std::string& id) { return m_snapshot.last_complete_read(id); });
+    auto finish = pack_at_a_glance(known);
     return read_and_map(
         m_prepared, [&](const std::string& id) { return m_snapshot.last_complete_read(id); }, false,
-        m_at_a_glance ? pack_at_a_glance(known) : FinishMapped());
+        finish, m_compiled ? &*m_compiled : nullptr);
 }
 
 void PlanOrSync::hand_over() {

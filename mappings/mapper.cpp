@@ -1,8 +1,8 @@
 #include "mappings/mapper.hpp"
 
-#include "connectors/utf8.hpp"
 #include "mappings/decisions.hpp"
 #include "mappings/group_membership.hpp"
+#include "mappings/rule_value.hpp"
 #include "mappings/value.hpp"
 #include "scim/body_path.hpp"
 #include "scim/schema.hpp"
@@ -38,22 +38,10 @@ void drop_valueless_elements(json& body) {
 
 // A value in the JSON type its attribute takes, or why it cannot be.
 tl::expected<json, std::string> to_json(const AttributeRule& rule, const Value& value) {
-    auto path = [&] { return rule.target.to_string(); }; // for messages only: not per record
-    if (value.is_list() && value.list().size() > 1)
-        return tl::unexpected(path() + ": the value is a list of " +
-                              std::to_string(value.list().size()) +
-                              " values; pick one, or join them with join()");
-    if (rule.type == ValueType::boolean) {
-        if (const auto* flag = std::get_if<bool>(&value.data)) return json(*flag);
-        auto flag = parse_boolean(value.text());
-        if (!flag) return tl::unexpected(path() + ": '" + value.text() + "' is not true or false");
-        return json(*flag);
-    }
-    std::string text = value.text();
-    if (auto bad = connectors::find_invalid_utf8(text))
-        return tl::unexpected(path() + ": the value is not valid UTF-8 (byte " +
-                              std::to_string(*bad + 1) + "), perhaps a binary attribute");
-    return json(std::move(text));
+    auto scalar = scalar_of(rule, value);
+    if (!scalar) return tl::unexpected(std::move(scalar.error()));
+    if (const auto* flag = std::get_if<bool>(&*scalar)) return json(*flag);
+    return json(std::move(std::get<std::string>(*scalar)));
 }
 
 // The rule's value, with its default when empty.

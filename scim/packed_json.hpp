@@ -7,6 +7,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 namespace hr2scim::scim {
 
@@ -22,6 +23,13 @@ class PackedJson {
             nlohmann::detail::output_adapter<char>(buffer), ' ');
         writer.dump(value, false, false, 0); // what value.dump() does, into the buffer
         m_text = std::make_shared<const std::string>(buffer);
+    }
+
+    // Text written as dump() would write it (the compiled mapping writes bodies directly).
+    [[nodiscard]] static PackedJson of_text(std::string_view text) {
+        PackedJson packed;
+        packed.m_text = std::make_shared<const std::string>(text);
+        return packed;
     }
 
     [[nodiscard]] bool empty() const { return !m_text; }

@@ -720,6 +720,10 @@ void pack_for_planning(scim::DesiredResource& desired, const std::string* manage
     desired.sent_fingerprint = text_hash(desired.packed.text());
 }
 
+void fingerprint_packed(scim::DesiredResource& desired) {
+    desired.sent_fingerprint = text_hash(desired.packed.text());
+}
+
 std::vector<size_t> resources_needing_bodies(const std::vector<scim::DesiredResource>& desired,
                                              const std::vector<StoredResource>& stored,
                                              const PlanPolicy& policy, const StoredIndex* given) {

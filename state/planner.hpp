@@ -107,6 +107,8 @@ void set_manager_id(nlohmann::json& body, const std::string& manager_id);
 // its fingerprint is the body_hash the state would hold had this body been sent. Nothing may
 // change the body afterwards without clearing the fingerprint.
 void pack_for_planning(scim::DesiredResource& desired, const std::string* manager_id);
+// A body the compiled mapping wrote as text, the manager's id in it: only the fingerprint.
+void fingerprint_packed(scim::DesiredResource& desired);
 
 // Which stored resources planning needs the bodies of (positions in `stored`): all but those
 // whose fingerprint shows them unchanged, and those the scope holds. Read these, and only
