@@ -82,11 +82,13 @@ class RecordBuilder {
             return;
         }
         Record record{row.fields[m_key_index], {}, std::move(origin)};
-        for (size_t i = 0; i < m_header.size(); ++i)
-            record.attributes.emplace(m_header[i], std::vector{std::move(row.fields[i])});
-        if (m_sink) {
+        if (m_sink) { // streamed to mapping: the row as it is, under the shared header
+            record.header = m_shared_header;
+            record.fields = std::move(row.fields);
             (*m_sink)(std::move(record));
         } else {
+            for (size_t i = 0; i < m_header.size(); ++i)
+                record.attributes.emplace(m_header[i], std::vector{std::move(row.fields[i])});
             m_read.records.push_back(std::move(record));
         }
     }
@@ -109,6 +111,7 @@ class RecordBuilder {
             return;
         }
         m_read.attribute_names = m_header;
+        m_shared_header = std::make_shared<const std::vector<std::string>>(m_header);
         const CaseInsensitiveLess less;
         auto key_at = std::find_if(m_header.begin(), m_header.end(), [&](const std::string& name) {
             return !less(name, m_key_column) && !less(m_key_column, name);
@@ -119,6 +122,7 @@ class RecordBuilder {
     std::string m_label;
     std::string m_key_column;
     std::vector<std::string> m_header;
+    std::shared_ptr<const std::vector<std::string>> m_shared_header;
     size_t m_key_index = 0;
     bool m_have_header = false;
     const RecordSink* m_sink;

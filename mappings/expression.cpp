@@ -37,10 +37,10 @@ struct Evaluator {
     Value operator()(const Literal& literal) const { return literal.value; }
     Value operator()(const AttributeRef& ref) const {
         if (each && ref.name == k_each) return *each;
-        auto found = record.attributes.find(ref.name);
-        if (found == record.attributes.end() || found->second.empty()) return {};
-        if (found->second.size() == 1) return Value(found->second.front());
-        return Value(found->second);
+        auto found = record.values(ref.name);
+        if (found.empty()) return {};
+        if (found.size() == 1) return Value(found.front());
+        return Value(List(found.begin(), found.end()));
     }
     Value operator()(const Call& call) const {
         const Function* function = call.resolved ? call.resolved : find_function(call.function);

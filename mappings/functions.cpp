@@ -58,11 +58,17 @@ std::string from_code_points(const std::vector<int32_t>& points, size_t first = 
     return out;
 }
 
-template <class Map> std::string map_code_points(const std::string& text, Map map) {
-    if (std::ranges::all_of(text, [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+bool is_ascii(std::string_view text) {
+    return std::ranges::all_of(text, [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// `map` for any code point; `ascii_map` what it does to ASCII, without a call per character.
+template <class Map, class AsciiMap>
+std::string map_code_points(const std::string& text, Map map, AsciiMap ascii_map) {
+    if (is_ascii(text)) {
         std::string ascii = text; // one byte, one code point: no decoding
         for (char& c : ascii)
-            c = static_cast<char>(map(static_cast<unsigned char>(c)));
+            c = ascii_map(c);
         return ascii;
     }
     auto points = code_points(text);
@@ -85,10 +91,12 @@ const RE2& compiled(const std::string& pattern) {
 // --- text ---
 
 Value lower(const Arguments& a) {
-    return map_code_points(a[0].text(), utf8proc_tolower);
+    return map_code_points(a[0].text(), utf8proc_tolower,
+                           [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; });
 }
 Value upper(const Arguments& a) {
-    return map_code_points(a[0].text(), utf8proc_toupper);
+    return map_code_points(a[0].text(), utf8proc_toupper,
+                           [](char c) { return c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c; });
 }
 
 Value trim(const Arguments& a) {
@@ -96,6 +104,16 @@ Value trim(const Arguments& a) {
 }
 
 Value proper_case(const Arguments& a) {
+    if (std::string text = a[0].text(); is_ascii(text)) { // the same rule, byte by byte
+        bool start = true;
+        for (char& c : text) {
+            const bool upper = c >= 'A' && c <= 'Z', letter = upper || (c >= 'a' && c <= 'z');
+            if (letter && start && !upper) c = char(c - 'a' + 'A');
+            if (letter && !start && upper) c = char(c - 'A' + 'a');
+            start = !letter && c != '\'';
+        }
+        return text;
+    }
     auto points = code_points(a[0].text());
     bool start = true;
     for (auto& point : points) {
@@ -122,6 +140,7 @@ const std::map<int32_t, std::string_view> k_letters = {
 Value normalize_diacritics(const Arguments& a) {
     utf8proc_uint8_t* stripped = nullptr;
     std::string text = a[0].text();
+    if (is_ascii(text)) return text; // nothing to compose, strip or spell out
     auto length =
         utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
                      static_cast<utf8proc_ssize_t>(text.size()), &stripped,
