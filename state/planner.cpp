@@ -717,7 +717,7 @@ void pack_for_planning(scim::DesiredResource& desired, const std::string* manage
     if (manager_id) set_manager_id(desired.body, *manager_id);
     desired.packed = scim::PackedJson(desired.body);
     desired.body = nullptr;
-    desired.sent_fingerprint = text_hash(desired.packed.text());
+    desired.sent_fingerprint = fingerprint(desired.packed.text());
 }
 
 std::vector<size_t> resources_needing_bodies(const std::vector<scim::DesiredResource>& desired,
