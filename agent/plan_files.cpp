@@ -17,7 +17,7 @@ std::string file_fingerprint(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
     std::ostringstream text;
     text << in.rdbuf();
-    return state::body_hash(nlohmann::json(text.str()));
+    return state::digest(nlohmann::json(text.str()));
 }
 
 } // namespace

@@ -264,6 +264,9 @@ state::Plan PlanOrSync::make_plan() {
 void PlanOrSync::fill_bodies(const state::PlanPolicy& policy) {
     auto which =
         state::resources_needing_bodies(m_mapped.desired, m_snapshot.resources, policy, &*m_index);
+    spdlog::debug("planning reads {} of {} stored bodies (the others are unchanged at a glance, "
+                  "or held)",
+                  which.size(), m_snapshot.resources.size());
     if (m_store) {
         m_store->fill_bodies(m_config.target.name, m_snapshot.resources, which);
     } else {

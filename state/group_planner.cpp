@@ -338,7 +338,7 @@ std::vector<std::string> withheld_items(const Plan& users, const GroupPlan* grou
 }
 
 std::string withheld_digest(const Plan& users, const GroupPlan* groups) {
-    return body_hash(nlohmann::json(withheld_items(users, groups))).substr(0, 12);
+    return digest(nlohmann::json(withheld_items(users, groups))).substr(0, 12);
 }
 
 void GroupPlan::release_withheld() {

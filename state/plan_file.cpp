@@ -160,10 +160,10 @@ class Digest {
     void add(std::string_view list, const json& item) {
         m_hashes += list;
         m_hashes += ' ';
-        m_hashes += body_hash(item);
+        m_hashes += digest(item);
         m_hashes += '\n';
     }
-    [[nodiscard]] std::string value() const { return text_hash(m_hashes); }
+    [[nodiscard]] std::string value() const { return text_digest(m_hashes); }
 
   private:
     std::string m_hashes;
@@ -371,16 +371,17 @@ std::string state_revision(const std::vector<StoredResource>& resources,
                            const std::vector<StoredGroup>& groups) {
     json rows = json::array();
     for (const auto& resource : resources)
-        rows.push_back({resource.key, resource.scim_id, std::string(to_string(resource.status)),
-                        resource.body_hash.empty() ? body_hash(resource.body) : resource.body_hash,
-                        resource.deactivated_at ? to_timestamp(*resource.deactivated_at) : ""});
-    if (groups.empty()) return body_hash(rows);
+        rows.push_back(
+            {resource.key, resource.scim_id, std::string(to_string(resource.status)),
+             resource.body_hash.empty() ? fingerprint(resource.body.dump()) : resource.body_hash,
+             resource.deactivated_at ? to_timestamp(*resource.deactivated_at) : ""});
+    if (groups.empty()) return digest(rows);
     json group_rows = json::array();
     for (const auto& group : groups)
         group_rows.push_back({group.key, group.scim_id, group.display_name, group.external_id,
                               group.extension, group.members, group.member_ids,
                               group.pending_members, group.created_by_hr2scim});
-    return body_hash(json{rows, group_rows});
+    return digest(json{rows, group_rows});
 }
 
 } // namespace hr2scim::state

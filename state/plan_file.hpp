@@ -64,6 +64,8 @@ foreign_account(const Plan& plan, const std::vector<StoredResource>& resources,
 
 // A fingerprint of what the state holds for one target: any write changes it. Groups count
 // when there are any (a state without groups has the fingerprint it had before groups).
+// It covers each row's body_hash: a plan file made before schema 10 (FNV-1a body_hash) no
+// longer matches a migrated state, and apply refuses it as "the state changed".
 [[nodiscard]] std::string state_revision(const std::vector<StoredResource>& resources,
                                          const std::vector<StoredGroup>& groups = {});
 

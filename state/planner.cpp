@@ -717,11 +717,11 @@ void pack_for_planning(scim::DesiredResource& desired, const std::string* manage
     if (manager_id) set_manager_id(desired.body, *manager_id);
     desired.packed = scim::PackedJson(desired.body);
     desired.body = nullptr;
-    desired.sent_fingerprint = text_hash(desired.packed.text());
+    desired.sent_fingerprint = fingerprint(desired.packed.text());
 }
 
 void fingerprint_packed(scim::DesiredResource& desired) {
-    desired.sent_fingerprint = text_hash(desired.packed.text());
+    desired.sent_fingerprint = fingerprint(desired.packed.text());
 }
 
 std::vector<size_t> resources_needing_bodies(const std::vector<scim::DesiredResource>& desired,

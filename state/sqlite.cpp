@@ -47,6 +47,26 @@ std::string uri_escaped(const std::string& path) {
     return out;
 }
 
+using TextFunction = std::string (*)(std::string_view);
+
+// What SQLite calls for a function of define_function: nothing may be thrown through it.
+void call_text_function(sqlite3_context* context, int /*count*/, sqlite3_value** arguments) {
+    const auto* value = sqlite3_value_text(arguments[0]);
+    if (!value) {
+        sqlite3_result_null(context);
+        return;
+    }
+    const std::string_view text(reinterpret_cast<const char*>(value),
+                                static_cast<size_t>(sqlite3_value_bytes(arguments[0])));
+    try {
+        const auto result = (*static_cast<TextFunction*>(sqlite3_user_data(context)))(text);
+        sqlite3_result_text(context, result.data(), static_cast<int>(result.size()),
+                            SQLITE_TRANSIENT);
+    } catch (...) {
+        sqlite3_result_error_nomem(context);
+    }
+}
+
 } // namespace
 
 Statement::Statement(sqlite3* db, std::string_view sql) : m_db(db) {
@@ -161,6 +181,15 @@ std::int64_t Database::last_insert_id() const {
 
 int Database::changes() const {
     return sqlite3_changes(m_db);
+}
+
+void Database::define_function(const char* name, std::string (*function)(std::string_view)) {
+    auto* user_data = new TextFunction(function); // SQLite deletes it with the connection
+    if (sqlite3_create_function_v2(
+            m_db, name, 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, user_data,
+            call_text_function, nullptr, nullptr,
+            [](void* data) { delete static_cast<TextFunction*>(data); }) != SQLITE_OK)
+        fail(m_db, std::string("cannot define the SQL function ") + name);
 }
 
 bool Database::in_transaction() const {

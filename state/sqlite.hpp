@@ -70,6 +70,9 @@ class Database {
     }
     [[nodiscard]] std::int64_t last_insert_id() const;
     [[nodiscard]] int changes() const; // rows changed by the last statement
+    // `name(text)` in this connection's SQL: a deterministic function of one text argument,
+    // for a migration that rewrites a column with our code (NULL stays NULL).
+    void define_function(const char* name, std::string (*function)(std::string_view));
 
   private:
     sqlite3* m_db = nullptr;

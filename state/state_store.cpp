@@ -17,18 +17,22 @@ std::int64_t as_integer(size_t value) {
 }
 
 // Schema 3 added deactivated_at; an older file (read without migrating it) dates a
-// deactivation from the row's last update, as migration 3 does.
+// deactivation from the row's last update, as migration 3 does. Before schema 10 body_hash
+// was FNV-1a: each row's fingerprint is taken again from its body, as migration 10 does, so
+// that plan finds an unchanged person unchanged at a glance, and a plan file made from the
+// old file still applies once sync or apply has migrated it.
 std::vector<StoredResource> load_resources(Database& db, const std::string& target,
                                            const std::string* only_key = nullptr,
                                            int version = k_schema_version, bool bodies = true) {
+    const bool old_hash = version < 10;
     const std::string deactivated_at =
         version >= 3 ? "COALESCE(deactivated_at, '')"
                      : "CASE WHEN status = 'deactivated' THEN updated_at ELSE '' END";
     const std::string stored_version = version >= 5 ? "COALESCE(version, '')" : "''";
     auto query =
         db.prepare("SELECT source_key, COALESCE(scim_id, ''), status, " +
-                   std::string(bodies ? "body" : "NULL") + ", " + deactivated_at + ", " +
-                   stored_version + ", body_hash FROM resources WHERE target = ?" +
+                   std::string(bodies || old_hash ? "body" : "NULL") + ", " + deactivated_at +
+                   ", " + stored_version + ", body_hash FROM resources WHERE target = ?" +
                    std::string(only_key ? " AND source_key = ?" : "") + " ORDER BY source_key");
     query.bind(1, target);
     if (only_key) query.bind(2, *only_key);
@@ -40,7 +44,8 @@ std::vector<StoredResource> load_resources(Database& db, const std::string& targ
         if (!status || body.is_discarded())
             throw StateError("the state row for key '" + query.text(0) + "' is damaged");
         resources.push_back({query.text(0), query.text(1), *status, std::move(body),
-                             from_timestamp(query.text(4)), query.text(5), query.text(6), bodies});
+                             from_timestamp(query.text(4)), query.text(5),
+                             old_hash ? fingerprint(query.view(3)) : query.text(6), bodies});
     }
     return resources;
 }
@@ -274,7 +279,7 @@ void StateStore::save(const std::string& target, const StoredResource& resource)
         statement.bind(3, resource.scim_id);
     }
     std::string body = resource.body.dump();
-    statement.bind(4, to_string(resource.status)).bind(5, body).bind(6, text_hash(body));
+    statement.bind(4, to_string(resource.status)).bind(5, body).bind(6, fingerprint(body));
     if (resource.status == ResourceStatus::deactivated) {
         auto since = resource.deactivated_at.value_or(
             std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));

@@ -28,9 +28,9 @@ struct StoredResource {
     std::optional<std::chrono::sys_seconds> deactivated_at;
     // The target's version of the user (its ETag) as last answered; empty: not known.
     std::string version{};
-    // body_hash(body) as saved. At scale the snapshot is read without bodies (has_body false):
-    // planning compares this with each person's fingerprint, and reads the bodies of those who
-    // differ (state::resources_needing_bodies).
+    // fingerprint(body.dump()) as saved. At scale the snapshot is read without bodies (has_body
+    // false): planning compares this with each person's fingerprint, and reads the bodies of those
+    // who differ (state::resources_needing_bodies).
     std::string body_hash{};
     bool has_body = true;
 };

@@ -3,6 +3,8 @@
 // agree: checked against `sync --reconcile`, which reads every body and the target itself,
 // and on the server's side.
 
+#include "state/body_hash.hpp"
+#include "state/sqlite.hpp"
 #include "tests/integration/sync_fixture.hpp"
 
 #include <fstream>
@@ -59,6 +61,20 @@ class AtAGlanceTest : public SyncTest {
                 found.push_back(match[2].str() + " " + match[3].str());
         }
         return found;
+    }
+
+    // The state as hr2scim left it at schema 9: each body_hash FNV-1a over the body's text.
+    void fingerprint_state_with_fnv1a() {
+        state::Database db(state_file());
+        db.define_function("fnv1a", state::text_digest);
+        db.execute("UPDATE resources SET body_hash = fnv1a(body); UPDATE schema_version SET "
+                   "version = 9");
+    }
+
+    [[nodiscard]] int schema_version() const {
+        state::Database db(state_file(), true);
+        auto query = db.prepare("SELECT version FROM schema_version");
+        return query.step() ? static_cast<int>(query.integer(0)) : 0;
     }
 };
 
@@ -202,6 +218,53 @@ TEST_F(AtAGlanceTest, AKeyTwiceInAStreamedFileIsNobodysAndProtected) {
     EXPECT_EQ(held["active"], true);
     EXPECT_EQ(server.user_with_external_id("P0005")["title"], "Engineer II");
     EXPECT_EQ(server.count_requests("PATCH"), 5U) << server.requests().dump();
+}
+
+// After the upgrade to XXH3 fingerprints (schema 10), a loaded state is still unchanged at a
+// glance: plan reads it unmigrated, sync migrates it, neither reads a body, nothing is sent.
+TEST_F(AtAGlanceTest, AStateFingerprintedWithFnv1aIsUnchangedAtAGlanceAfterTheUpgrade) {
+    write_people(12, [](int i) { return person(i); });
+    ASSERT_EQ(sync().exit_code, 0);
+    ASSERT_EQ(sync().exit_code, 0); // the manager links
+    fingerprint_state_with_fnv1a();
+    server.clear_requests();
+
+    auto planned = hr2scim({"plan", "--log-level", "debug"}, server.token());
+    ASSERT_EQ(planned.exit_code, 0) << planned.out << planned.err;
+    EXPECT_NE(planned.out.find("12 unchanged"), std::string::npos) << planned.out;
+    EXPECT_NE(planned.err.find("planning reads 0 of 12 stored bodies"), std::string::npos)
+        << planned.err;
+    EXPECT_EQ(schema_version(), 9) << "plan migrates nothing";
+
+    auto synced = hr2scim({"sync", "--log-level", "debug"}, server.token());
+    ASSERT_EQ(synced.exit_code, 0) << synced.out << synced.err;
+    EXPECT_NE(synced.out.find("12 unchanged"), std::string::npos) << synced.out;
+    EXPECT_NE(synced.err.find("planning reads 0 of 12 stored bodies"), std::string::npos)
+        << synced.err;
+    EXPECT_EQ(server.requests().size(), 0U) << server.requests().dump();
+    EXPECT_EQ(schema_version(), 10);
+}
+
+// A plan file made from a state before the upgrade (by this hr2scim, which reads it without
+// migrating) still applies after apply migrated the state.
+TEST_F(AtAGlanceTest, APlanFileMadeFromAnUnmigratedStateApplies) {
+    write_people(12, [](int i) { return person(i); });
+    ASSERT_EQ(sync().exit_code, 0);
+    ASSERT_EQ(sync().exit_code, 0);
+    fingerprint_state_with_fnv1a();
+    write_people(12, [](int i) { return i == 7 ? person(i, "Principal Engineer") : person(i); });
+    const auto plan_file = dir.path() / "reviewed.json";
+    auto planned = hr2scim({"plan", "--out", plan_file.string()}, server.token());
+    ASSERT_EQ(planned.exit_code, 0) << planned.out << planned.err;
+    server.clear_requests();
+    auto applied = hr2scim({"apply", plan_file.string()}, server.token());
+    ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
+    EXPECT_NE(applied.out.find("matches the config, the mapping and the state"), std::string::npos)
+        << applied.out;
+    EXPECT_EQ(server.user_with_external_id("P0007")["title"], "Principal Engineer");
+    EXPECT_EQ(server.count_requests("PATCH") + server.count_requests("PUT"), 1U)
+        << server.requests().dump();
+    EXPECT_EQ(schema_version(), 10);
 }
 
 } // namespace

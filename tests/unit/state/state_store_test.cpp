@@ -1,3 +1,4 @@
+#include "state/body_hash.hpp"
 #include "state/migrations.hpp"
 #include "state/state_store.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -151,7 +152,7 @@ TEST(StateStore, RefusesAFileFromANewerVersion) {
     } catch (const StateError& error) {
         EXPECT_STREQ(
             error.what(),
-            "the state file has schema version 99, newer than this hr2scim understands (9); "
+            "the state file has schema version 99, newer than this hr2scim understands (10); "
             "upgrade hr2scim");
     }
 }
@@ -201,6 +202,8 @@ TEST(StateSnapshot, ReadsAnOlderSchemaWithoutMigratingIt) {
     ASSERT_TRUE(snapshot.resources[0].deactivated_at.has_value())
         << "dated from its last update, as migration 3 does";
     EXPECT_TRUE(snapshot.complete_reads.empty());
+    EXPECT_EQ(snapshot.resources[0].body_hash, fingerprint(R"({"userName":"a"})"))
+        << "taken again from the body, as migration 10 does";
     Database db(file, true);
     auto version = db.prepare("SELECT version FROM schema_version");
     ASSERT_TRUE(version.step());
