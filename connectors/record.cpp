@@ -42,6 +42,7 @@ int cached_column_of(const std::vector<std::string>& header, std::string_view na
     thread_local std::array<Seen, 64> seen;
     auto& slot = seen[(reinterpret_cast<std::uintptr_t>(name.data()) >> 3) % seen.size()];
     if (slot.header == &header && slot.name == name.data() && slot.column >= 0 &&
+        static_cast<size_t>(slot.column) < header.size() &&
         same_name(header[static_cast<size_t>(slot.column)], name))
         return slot.column;
     slot = {&header, name.data(), column_of(header, name)};
