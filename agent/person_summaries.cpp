@@ -93,7 +93,7 @@ const char* PersonSummaries::at(size_t index) const {
     return m_chunks[at >> k_offset_bits].get() + (at & ((1U << k_offset_bits) - 1));
 }
 
-char* PersonSummaries::reserve(size_t bytes) {
+char* PersonSummaries::place_next(size_t bytes) {
     if (m_chunks.empty() || m_chunk_used + bytes > m_chunk_size) {
         if (m_chunks.size() >= (size_t{1} << (32 - k_offset_bits)))
             throw std::length_error("too many people for validate's summaries");
@@ -127,7 +127,8 @@ uint32_t PersonSummaries::membership(const scim::GroupMembership& group) {
 }
 
 void PersonSummaries::add(const scim::DesiredResource& person) {
-    std::string encoded(1, '\0');
+    auto& encoded = m_encoded;
+    encoded.assign(1, '\0');
     uint8_t flags = 0;
     put_text(encoded, person.key);
     if (person.manager_key) {
@@ -152,7 +153,7 @@ void PersonSummaries::add(const scim::DesiredResource& person) {
             put_number(encoded, membership(group));
     }
     encoded[0] = static_cast<char>(flags);
-    std::memcpy(reserve(encoded.size()), encoded.data(), encoded.size());
+    std::memcpy(place_next(encoded.size()), encoded.data(), encoded.size());
 }
 
 bool PersonSummaries::removed(size_t index) const {

@@ -40,7 +40,7 @@ class PersonSummaries {
     [[nodiscard]] std::string_view key(size_t index) const;
     [[nodiscard]] std::optional<std::string_view> manager_key(size_t index) const;
     [[nodiscard]] Person person(size_t index) const;
-    // The memory the summaries take (their arena and its index; not the tables of groups).
+    // About the memory the summaries take (their arena and its index; not the tables of groups).
     [[nodiscard]] size_t bytes() const {
         return m_chunks.size() * (size_t{1} << 20) + m_at.capacity() * sizeof(uint32_t);
     }
@@ -50,7 +50,7 @@ class PersonSummaries {
 
   private:
     [[nodiscard]] const char* at(size_t index) const;
-    char* reserve(size_t bytes);
+    char* place_next(size_t bytes); // room for the next person, indexed
     uint32_t origin_prefix(std::string_view prefix);
     uint32_t membership(const scim::GroupMembership& group);
 
@@ -64,6 +64,7 @@ class PersonSummaries {
     std::unordered_map<std::string, uint32_t> m_prefix_numbers;
     std::vector<scim::GroupMembership> m_memberships;
     std::unordered_map<std::string, uint32_t> m_membership_numbers;
+    std::string m_encoded; // the person being added, before it is placed
 };
 
 // "hr.csv:9" before "hr.csv:10".
