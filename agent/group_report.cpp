@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace hr2scim::agent {
@@ -11,37 +13,64 @@ std::string quoted(const std::string& text) {
     return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// Memberships one after another, in the order of the people who hold them.
+class Tally {
+  public:
+    void add(const scim::GroupMembership& group, std::string_view person) {
+        ++m_tally.memberships;
+        auto at = m_first.find(group.key);
+        if (at == m_first.end()) {
+            m_first.emplace(group.key, First{&group, std::string(person)});
+            return;
+        }
+        const auto& kept = *at->second.group;
+        if (at->second.reported ||
+            (kept.display_name == group.display_name && kept.extension == group.extension))
+            return;
+        at->second.reported = true;
+        m_tally.conflicts.push_back(
+            "group " + quoted(group.key) + " is " + quoted(kept.display_name) + " for " +
+            at->second.person + " but " + quoted(group.display_name) +
+            (kept.extension == group.extension ? "" : " (other attributes)") + " for " +
+            std::string(person) + " (rule " + group.rule + "); the first is kept");
+    }
+
+    GroupTally done() {
+        m_tally.groups = m_first.size();
+        std::ranges::sort(m_tally.conflicts);
+        return std::move(m_tally);
+    }
+
+  private:
+    struct First {
+        const scim::GroupMembership* group;
+        std::string person;
+        bool reported = false;
+    };
+    GroupTally m_tally;
+    std::unordered_map<std::string, First> m_first;
+};
+
 } // namespace
 
 GroupTally tally_groups(const std::vector<scim::DesiredResource>& people) {
-    struct First {
-        const scim::GroupMembership* group;
-        const std::string* person;
-        bool reported = false;
-    };
-    GroupTally tally;
-    std::unordered_map<std::string, First> first;
-    for (const auto& person : people) {
-        if (!state::holds_groups(person)) continue;
-        for (const auto& group : person.groups) {
-            ++tally.memberships;
-            auto [at, added] = first.try_emplace(group.key, First{&group, &person.key});
-            if (added) continue;
-            const auto& kept = *at->second.group;
-            if (at->second.reported ||
-                (kept.display_name == group.display_name && kept.extension == group.extension))
-                continue;
-            at->second.reported = true;
-            tally.conflicts.push_back(
-                "group " + quoted(group.key) + " is " + quoted(kept.display_name) + " for " +
-                *at->second.person + " but " + quoted(group.display_name) +
-                (kept.extension == group.extension ? "" : " (other attributes)") + " for " +
-                person.key + " (rule " + group.rule + "); the first is kept");
-        }
+    Tally tally;
+    for (const auto& person : people)
+        if (state::holds_groups(person))
+            for (const auto& group : person.groups)
+                tally.add(group, person.key);
+    return tally.done();
+}
+
+GroupTally tally_groups(const PersonSummaries& people) {
+    Tally tally;
+    for (size_t i = 0; i < people.added() && !people.memberships().empty(); ++i) {
+        if (people.removed(i)) continue;
+        const auto person = people.person(i);
+        for (auto group : person.groups)
+            tally.add(people.memberships()[group], person.key);
     }
-    tally.groups = first.size();
-    std::ranges::sort(tally.conflicts);
-    return tally;
+    return tally.done();
 }
 
 void print_group_tally(std::ostream& out, std::string_view label, const mappings::Mapping& mapping,

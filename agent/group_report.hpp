@@ -2,6 +2,7 @@
 // What the mapping's `groups:` rules made of a run's people, for validate, plan and explain:
 // how many groups, how many memberships, and groups that people's records name differently.
 
+#include "agent/person_summaries.hpp"
 #include "apply/group_outcome.hpp"
 #include "mappings/mapping.hpp"
 #include "scim/desired_resource.hpp"
@@ -22,6 +23,8 @@ struct GroupTally {
 };
 
 [[nodiscard]] GroupTally tally_groups(const std::vector<scim::DesiredResource>& people);
+// The same tally of summaries (validate).
+[[nodiscard]] GroupTally tally_groups(const PersonSummaries& people);
 
 // "Groups: 3 from 2 rules, 7 memberships ...", and any conflicts. Nothing without rules.
 void print_group_tally(std::ostream& out, std::string_view label, const mappings::Mapping& mapping,

@@ -93,30 +93,12 @@ void reject_same_identity(MappedSource& mapped, bool case_sensitive) {
             keys += (keys.empty() ? "" : ", ") + desired->key + " (" + desired->origin + ")";
         for (const auto* desired : group) {
             mapped.rejections.push_back(
-                {desired->origin, desired->key,
-                 "keys " + keys +
-                     " are one key (compared ignoring case and "
-                     "surrounding spaces; source.case_sensitive_keys says otherwise)"});
+                {desired->origin, desired->key, same_identity_reason(keys)});
             rejected.insert(desired);
         }
     }
     if (rejected.empty()) return;
     std::erase_if(mapped.desired, [&](const auto& desired) { return rejected.contains(&desired); });
-}
-
-// Each mapped person goes through `finish` as soon as it is mapped (plan and sync pack it),
-// on a mapping thread; `kept_paths` are those a failed joined source keeps as sent.
-
-// "hr.csv:9" before "hr.csv:10".
-bool earlier_origin(std::string_view a, std::string_view b) {
-    auto split = [](std::string_view origin) {
-        auto colon = origin.rfind(':');
-        size_t line = 0;
-        if (colon != std::string_view::npos)
-            std::from_chars(origin.data() + colon + 1, origin.data() + origin.size(), line);
-        return std::pair(origin.substr(0, colon), line);
-    };
-    return split(a) < split(b);
 }
 
 // A key that came more than once is nobody's for sure: every record with it is rejected (and
@@ -189,6 +171,11 @@ void stream_and_map(const Prepared& prepared, MappedSource& mapped, const Finish
             std::vector<connectors::Record>().swap(batch.records);
         },
         [&](mappings::MappedBatch& batch) {
+            if (mapped.summarized) {
+                for (const auto& desired : batch.desired)
+                    mapped.summaries.add(desired);
+                batch.desired.clear();
+            }
             std::ranges::move(batch.desired, std::back_inserter(mapped.desired));
             std::ranges::move(batch.rejections, std::back_inserter(mapping_rejections));
         });
@@ -203,15 +190,17 @@ void stream_and_map(const Prepared& prepared, MappedSource& mapped, const Finish
     mapped.rejections = std::move(mapped.read.rejections);
     const size_t first_mapping_rejection = mapped.rejections.size();
     std::ranges::move(mapping_rejections, std::back_inserter(mapped.rejections));
-    reject_repeated_keys(mapped, first_mapping_rejection);
+    if (mapped.summarized)
+        agent::reject_repeated_keys(mapped.summaries, mapped.rejections, first_mapping_rejection);
+    else
+        reject_repeated_keys(mapped, first_mapping_rejection);
 }
 
-} // namespace
-
-MappedSource read_and_map(const Prepared& prepared, const LastRead& last_read, bool keep_records,
-                          const FinishMapped& finish, const CompiledPath* compiled) {
+MappedSource map_source(const Prepared& prepared, const LastRead& last_read, bool keep_records,
+                        const FinishMapped& finish, bool summarize, const CompiledPath* compiled) {
     auto started = std::chrono::steady_clock::now();
-    MappedSource mapped{{}, 0, 0, {}, {}, {}, {}, {}, {}};
+    MappedSource mapped{};
+    mapped.summarized = summarize;
     auto& read = mapped.read;
     if (prepared.joins.empty() && !keep_records) {
         stream_and_map(prepared, mapped, finish, compiled);
@@ -227,22 +216,45 @@ MappedSource read_and_map(const Prepared& prepared, const LastRead& last_read, b
         for (auto& record : read.records) {
             map_into(prepared, record, mapped.desired, mapped.rejections, finish, mapped.kept_paths,
                      compiled);
+            if (summarize) {
+                for (const auto& desired : mapped.desired)
+                    mapped.summaries.add(desired);
+                mapped.desired.clear();
+            }
             // Once mapped, a record's attributes are not needed again (explain keeps them).
             if (!keep_records) connectors::Attributes().swap(record.attributes);
         }
     }
-    reject_same_identity(mapped, prepared.config.case_sensitive_keys);
+    if (summarize)
+        agent::reject_same_identity(mapped.summaries, mapped.rejections,
+                                    prepared.config.case_sensitive_keys);
+    else
+        reject_same_identity(mapped, prepared.config.case_sensitive_keys);
     auto elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("read {} records from {} in {:.2f} s: {} mapped, {} rejected{}", mapped.records,
-                 prepared.source->describe(), elapsed, mapped.desired.size(),
-                 mapped.rejections.size(), read.complete() ? "" : "; the source FAILED");
+                 prepared.source->describe(), elapsed, mapped.mapped(), mapped.rejections.size(),
+                 read.complete() ? "" : "; the source FAILED");
     for (const auto& rejection : mapped.rejections) {
         http::LogKey about(rejection.key);
         spdlog::warn("rejected {}{}: {}", rejection.origin,
                      rejection.key.empty() ? "" : " (key " + rejection.key + ")", rejection.reason);
     }
     return mapped;
+}
+
+} // namespace
+
+MappedSource read_and_map(const Prepared& prepared, const LastRead& last_read, bool keep_records,
+                          const FinishMapped& finish, const CompiledPath* compiled) {
+    return map_source(prepared, last_read, keep_records, finish, false, compiled);
+}
+
+MappedSource read_and_summarize(const Prepared& prepared, const LastRead& last_read) {
+    // The body goes on the mapping thread; the rest once summarized.
+    return map_source(
+        prepared, last_read, false,
+        [](scim::DesiredResource& desired, const auto&) { desired.let_go(); }, true, nullptr);
 }
 
 void print_rejections(std::ostream& out, const MappedSource& mapped, size_t show) {

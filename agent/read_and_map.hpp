@@ -2,6 +2,7 @@
 // Reading the sources and mapping each record: joins, the mapping's check against what the
 // source has, keys that repeat or differ only in case, and the completeness guards.
 
+#include "agent/person_summaries.hpp"
 #include "agent/prepare.hpp"
 #include "connectors/source.hpp"
 #include "mappings/compiled_mapping.hpp"
@@ -21,15 +22,19 @@ namespace hr2scim::agent {
 
 struct MappedSource {
     connectors::SourceRead read;
-    size_t yielded = 0; // records the source returned, readable or not
-    size_t records = 0; // readable records
-    std::vector<scim::DesiredResource> desired;
+    size_t yielded = 0;                         // records the source returned, readable or not
+    size_t records = 0;                         // readable records
+    std::vector<scim::DesiredResource> desired; // none when summarized
+    PersonSummaries summaries; // read_and_summarize: what validate keeps of each person instead
+    bool summarized = false;
     std::vector<connectors::Rejection> rejections; // from the source and from mapping
     std::vector<std::string> failed_joins;         // "name: why"; their attributes are kept as sent
     std::optional<std::string>
         decisions_unsure; // a failed join feeds the scope or the lifecycle dates
     std::vector<scim::AttributePath> kept_paths;
     std::vector<std::pair<std::string, size_t>> complete_reads; // joined sources read whole
+
+    [[nodiscard]] size_t mapped() const { return summarized ? summaries.size() : desired.size(); }
 };
 
 // The record count of a source's last complete read, when the state is at hand.
@@ -52,6 +57,10 @@ struct CompiledPath {
 [[nodiscard]] MappedSource read_and_map(const Prepared& prepared, const LastRead& last_read,
                                         bool keep_records = false, const FinishMapped& finish = {},
                                         const CompiledPath* compiled = nullptr);
+
+// read_and_map for validate: each person is summarized as soon as it is mapped and goes; the
+// same people are rejected for the same reasons, in the same order.
+[[nodiscard]] MappedSource read_and_summarize(const Prepared& prepared, const LastRead& last_read);
 
 void print_rejections(std::ostream& out, const MappedSource& mapped, size_t show = SIZE_MAX);
 

@@ -79,18 +79,17 @@ ExitCode validate(const Prepared& prepared, std::ostream& out) {
                 : std::string("not created yet (sync creates it)"))
         << '\n';
     if (location) problems.push_back(*location);
-    // validate counts people: their bodies go as soon as they are mapped.
-    auto mapped = read_and_map(
-        prepared, [&](const std::string& id) { return snapshot.last_complete_read(id); }, false,
-        [](scim::DesiredResource& desired, const auto&) { desired.let_go(); });
+    // validate keeps a summary of each person, not the person (agent/person_summaries.hpp).
+    auto mapped = read_and_summarize(
+        prepared, [&](const std::string& id) { return snapshot.last_complete_read(id); });
     guard_completeness(mapped, snapshot.last_complete_read(prepared.source->describe()),
                        config.source_guards, false);
     out << "Source  " << prepared.source->describe() << ": " << mapped.records << " records, "
-        << mapped.desired.size() << " mapped\n";
-    print_group_tally(out, "Groups  ", prepared.mapping, tally_groups(mapped.desired));
+        << mapped.mapped() << " mapped\n";
+    print_group_tally(out, "Groups  ", prepared.mapping, tally_groups(mapped.summaries));
     print_rejections(out, mapped);
     auto unknown_managers =
-        state::unknown_managers(mapped.desired, snapshot.resources, config.case_sensitive_keys);
+        agent::unknown_managers(mapped.summaries, snapshot.resources, config.case_sensitive_keys);
     state::PlanPolicy departed;
     if (note_departed_managers(departed, unknown_managers, config))
         std::erase_if(unknown_managers, [&](const state::RejectedLink& link) {

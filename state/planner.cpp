@@ -749,23 +749,6 @@ std::vector<size_t> resources_needing_bodies(const std::vector<scim::DesiredReso
     return needed;
 }
 
-std::vector<RejectedLink> unknown_managers(const std::vector<scim::DesiredResource>& desired,
-                                           const std::vector<StoredResource>& stored,
-                                           bool case_sensitive_keys) {
-    std::set<std::string> known;
-    for (const auto& person : desired)
-        known.insert(identity_key(person.key, case_sensitive_keys));
-    for (const auto& resource : stored)
-        if (!resource.scim_id.empty())
-            known.insert(identity_key(resource.key, case_sensitive_keys));
-    std::vector<RejectedLink> unknown;
-    for (const auto& person : desired)
-        if (person.manager_key &&
-            !known.contains(identity_key(*person.manager_key, case_sensitive_keys)))
-            unknown.push_back({person.key, person.origin, *person.manager_key});
-    return unknown;
-}
-
 Plan make_plan(const std::vector<scim::DesiredResource>& desired,
                const std::vector<StoredResource>& stored, const PlanPolicy& policy,
                const StoredIndex* index) {

@@ -119,12 +119,6 @@ resources_needing_bodies(const std::vector<scim::DesiredResource>& desired,
                          const std::vector<StoredResource>& stored, const PlanPolicy& policy,
                          const StoredIndex* index = nullptr);
 
-// People whose manager key no record has and the state does not know either (as plan reports
-// them, without planning): what `validate` lists.
-[[nodiscard]] std::vector<RejectedLink>
-unknown_managers(const std::vector<scim::DesiredResource>& desired,
-                 const std::vector<StoredResource>& stored, bool case_sensitive_keys);
-
 [[nodiscard]] Plan make_plan(const std::vector<scim::DesiredResource>& desired,
                              const std::vector<StoredResource>& stored, const PlanPolicy& policy,
                              const StoredIndex* index = nullptr);

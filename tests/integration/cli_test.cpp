@@ -176,6 +176,134 @@ TEST_F(SyncTest, ValidateReportsRejectedRowsWithTheirLines) {
         << result.out;
 }
 
+// A file with people provisioned, held, in groups (one group under two names), repeated keys
+// (one also rejected by the mapping), keys that are one identity and unknown managers.
+class MixedFileTest : public SyncTest {
+  protected:
+    MixedFileTest() {
+        (void)dir.write("mapping.yaml",
+                        read_file(std::string(HR2SCIM_SOURCE_DIR) + "/bench/scale_mapping.yaml") +
+                            R"(scope:
+  exclude: 'department == "Research"'
+  out_of_scope: leave
+groups:
+  departments:
+    for_each: "{department}"
+    display_name: "Dept - {each}"
+    external_id: "dept-{lower(each)}"
+  everyone:
+    display_name: All employees
+)");
+        use_mapping("mapping.yaml");
+        write_csv("employee_id,first_name,last_name,email,job_title,department,cost_center,mobile,"
+                  "manager_id\n"
+                  "E1,Ada,One,a1@example.com,T,Eng,CC,+1 1,\n"
+                  "E2,Bob,Two,b2@example.com,T,Eng,CC,,E1\n"
+                  "E3,Cy,Three,c3@example.com,T,Research,CC,,E1\n"
+                  "E2,Bob,Again,b2b@example.com,T,Eng,CC,,E1\n"
+                  "e4,Di,Four,d4@example.com,T,Eng,CC,,E1\n"
+                  "\"E4 \",Di,Four,d4b@example.com,T,Eng,CC,,E1\n"
+                  "E5,Ed,Five,e5@example.com,T,ENG,CC,,E99\n"
+                  "E6,Bad,Row\n"
+                  "E7,Flo,Seven,f7@example.com,T,Sales,CC,,e5\n"
+                  "E8,Gus,Eight,,T,Sales,CC,,E6\n"
+                  "E1,Ann,Dup,,T,Eng,CC,,\n"
+                  "E9,Hal,Nine,h9@example.com,T,SALES,CC,,e5\n");
+    }
+
+    // What validate prints, with the test's folder and target as DIR and URL.
+    std::string validated() {
+        auto result = hr2scim({"validate"}, server.token());
+        EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
+        std::string out = result.out;
+        for (const auto& [from, to] : {std::pair(dir.path().string(), std::string("DIR")),
+                                       std::pair(server.scim_url(), std::string("URL"))})
+            for (auto at = out.find(from); at != std::string::npos; at = out.find(from, at))
+                out.replace(at, from.size(), to);
+        return out;
+    }
+};
+
+// What validate prints of it, to the byte: it must not change when validate keeps less of
+// each person.
+TEST_F(MixedFileTest, ValidateCountsAndRejectsExactlyAsBefore) {
+    // Captured from validate when it kept every mapped person (commit 67a9dc9).
+    EXPECT_EQ(validated(),
+              "Config  DIR/config.yaml: valid\n"
+              "Mapping DIR/mapping.yaml: valid (13 rules)\n"
+              "Target  \"test\" URL: secret and files readable (not contacted)\n"
+              "State   DIR/state.db: not created yet (sync creates it)\n"
+              "Source  csv:DIR/hr.csv: 11 records, 4 mapped\n"
+              "Groups  3 groups from 2 rules, 6 memberships.\n"
+              "  ! group \"dept-sales\" is \"Dept - Sales\" for E7 but \"Dept - SALES\" for E9 "
+              "(rule departments); the first is kept\n"
+              "\n"
+              "Rejected 8 records (their users are left as they are):\n"
+              "  ! hr.csv:9: has 3 fields, the header has 9\n"
+              "  ! hr.csv:11: userName is empty\n"
+              "  ! hr.csv:2: key 'E1' appears more than once (hr.csv:2, hr.csv:12)\n"
+              "  ! hr.csv:12: key 'E1' appears more than once (hr.csv:2, hr.csv:12)\n"
+              "  ! hr.csv:3: key 'E2' appears more than once (hr.csv:3, hr.csv:5)\n"
+              "  ! hr.csv:5: key 'E2' appears more than once (hr.csv:3, hr.csv:5)\n"
+              "  ! hr.csv:6: keys e4 (hr.csv:6), E4  (hr.csv:7) are one key (compared ignoring "
+              "case and surrounding spaces; source.case_sensitive_keys says otherwise)\n"
+              "  ! hr.csv:7: keys e4 (hr.csv:6), E4  (hr.csv:7) are one key (compared ignoring "
+              "case and surrounding spaces; source.case_sensitive_keys says otherwise)\n"
+              "\n"
+              "Rejected manager links (the manager the target holds is kept):\n"
+              "  ! hr.csv:4: E3: manager E1 is not in the source (no record has that key, or its "
+              "record was rejected)\n"
+              "  ! hr.csv:8: E5: manager E99 is not in the source (no record has that key, or its "
+              "record was rejected)\n"
+              "Target attributes: not known yet (sync asks the target before its first write)\n"
+              "\n"
+              "Valid, with the records above rejected: sync would leave them alone.\n");
+    EXPECT_EQ(server.requests().size(), 0U);
+}
+
+// With a joined source the file is read whole and mapped record by record: the same again.
+TEST_F(MixedFileTest, ValidateWithAJoinedSourceRejectsExactlyAsBefore) {
+    (void)dir.write("directory.csv",
+                    "mail,phone\na1@example.com,111\nb2@example.com,222\nh9@example.com,999\n");
+    write_config("join:\n"
+                 "  - name: directory\n"
+                 "    on: email\n"
+                 "    match: mail\n"
+                 "    source: { type: csv, path: directory.csv, key_column: mail }\n");
+    use_mapping("mapping.yaml");
+    // Captured from validate when it kept every mapped person (commit 67a9dc9).
+    EXPECT_EQ(validated(),
+              "Config  DIR/config.yaml: valid\n"
+              "Mapping DIR/mapping.yaml: valid (13 rules)\n"
+              "Target  \"test\" URL: secret and files readable (not contacted)\n"
+              "State   DIR/state.db: not created yet (sync creates it)\n"
+              "Source  csv:DIR/hr.csv: 7 records, 4 mapped\n"
+              "Groups  3 groups from 2 rules, 6 memberships.\n"
+              "  ! group \"dept-sales\" is \"Dept - Sales\" for E7 but \"Dept - SALES\" for E9 "
+              "(rule departments); the first is kept\n"
+              "\n"
+              "Rejected 8 records (their users are left as they are):\n"
+              "  ! hr.csv:9: has 3 fields, the header has 9\n"
+              "  ! hr.csv:2: key 'E1' appears more than once (hr.csv:2, hr.csv:12)\n"
+              "  ! hr.csv:3: key 'E2' appears more than once (hr.csv:3, hr.csv:5)\n"
+              "  ! hr.csv:5: key 'E2' appears more than once (hr.csv:3, hr.csv:5)\n"
+              "  ! hr.csv:12: key 'E1' appears more than once (hr.csv:2, hr.csv:12)\n"
+              "  ! hr.csv:11: userName is empty\n"
+              "  ! hr.csv:6: keys e4 (hr.csv:6), E4  (hr.csv:7) are one key (compared ignoring "
+              "case and surrounding spaces; source.case_sensitive_keys says otherwise)\n"
+              "  ! hr.csv:7: keys e4 (hr.csv:6), E4  (hr.csv:7) are one key (compared ignoring "
+              "case and surrounding spaces; source.case_sensitive_keys says otherwise)\n"
+              "\n"
+              "Rejected manager links (the manager the target holds is kept):\n"
+              "  ! hr.csv:4: E3: manager E1 is not in the source (no record has that key, or its "
+              "record was rejected)\n"
+              "  ! hr.csv:8: E5: manager E99 is not in the source (no record has that key, or its "
+              "record was rejected)\n"
+              "Target attributes: not known yet (sync asks the target before its first write)\n"
+              "\n"
+              "Valid, with the records above rejected: sync would leave them alone.\n");
+}
+
 } // namespace
 } // namespace hr2scim::testing
 

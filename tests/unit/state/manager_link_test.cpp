@@ -121,17 +121,5 @@ TEST(ManagerLink, AManagerTheTargetDeletedAfterTheyLeftIsNotUnknown) {
         << "without that fact: unknown";
 }
 
-TEST(ManagerLink, ValidateFindsTheSameUnknownManagers) {
-    const std::vector<StoredResource> state = {
-        stored("left", body("left"), ResourceStatus::deactivated)};
-    auto typo = report_of("E999");
-    auto fine = desired("s");
-    fine.manager_key = "left";
-    auto unknown = unknown_managers({typo, fine, desired("m")}, state, false);
-    ASSERT_EQ(unknown.size(), 1U);
-    EXPECT_EQ(unknown[0].key, "r");
-    EXPECT_EQ(unknown[0].manager_key, "E999");
-}
-
 } // namespace
 } // namespace hr2scim::state
