@@ -82,6 +82,30 @@ void append_key(std::string& out, bool& first, std::string_view key) {
     out += ':';
 }
 
+// An object's members in their order: the slots that are set, an element's type, the manager.
+void append_members(std::string& out, const std::vector<Compiled::Member>& members,
+                    const std::vector<Slot>& slots, const std::string* manager,
+                    std::string_view type) {
+    out += '{';
+    bool first = true;
+    for (const auto& member : members) {
+        if (member.slot == Compiled::k_type_member) {
+            append_key(out, first, member.name);
+            scim::append_json_string(out, type);
+        } else if (member.slot == Compiled::k_manager_member) {
+            if (!manager) continue;
+            append_key(out, first, member.name);
+            out += "{\"value\":";
+            scim::append_json_string(out, *manager);
+            out += '}';
+        } else if (const auto& slot = slots[static_cast<size_t>(member.slot)]; slot.set) {
+            append_key(out, first, member.name);
+            append_member_value(out, slot);
+        }
+    }
+    out += '}';
+}
+
 } // namespace
 
 std::shared_ptr<const CompiledMapping> CompiledMapping::compile(const Mapping& mapping) {
@@ -228,14 +252,7 @@ CompiledMapping::map(const connectors::Record& record, Instant now,
                 empty = value.is_empty();
             }
             if (rule.unique) {
-                std::vector<std::string> candidates;
-                for (const auto& argument : unique_call(*rule.value)->arguments) {
-                    Value candidate = evaluate(*argument, record, now);
-                    if (candidate.is_empty()) continue;
-                    std::string candidate_text = candidate.text();
-                    if (std::ranges::find(candidates, candidate_text) == candidates.end())
-                        candidates.push_back(std::move(candidate_text));
-                }
+                auto candidates = unique_candidates(rule, record, now);
                 if (!candidates.empty()) {
                     value = Value(candidates.front());
                     is_text = false;
@@ -354,23 +371,7 @@ CompiledMapping::map(const connectors::Record& record, Instant now,
             break;
         case Kind::object:
         case Kind::extension: {
-            out += '{';
-            bool first_member = true;
-            for (const auto& member : entry.members) {
-                if (member.slot == k_manager_member) {
-                    if (!manager) continue;
-                    append_key(out, first_member, member.name);
-                    out += "{\"value\":";
-                    scim::append_json_string(out, *manager);
-                    out += '}';
-                    continue;
-                }
-                const auto& slot = slots[static_cast<size_t>(member.slot)];
-                if (!slot.set) continue;
-                append_key(out, first_member, member.name);
-                append_member_value(out, slot);
-            }
-            out += '}';
+            append_members(out, entry.members, slots, manager, {});
             break;
         }
         case Kind::typed_list: {
@@ -383,20 +384,7 @@ CompiledMapping::map(const connectors::Record& record, Instant now,
             for (size_t e = 0; e < elements.size(); ++e) {
                 if (e) out += ',';
                 const auto& element = m_elements[static_cast<size_t>(elements[e])];
-                out += '{';
-                bool first_member = true;
-                for (const auto& member : element.members) {
-                    if (member.slot == k_type_member) {
-                        append_key(out, first_member, member.name);
-                        scim::append_json_string(out, element.type);
-                        continue;
-                    }
-                    const auto& slot = slots[static_cast<size_t>(member.slot)];
-                    if (!slot.set) continue;
-                    append_key(out, first_member, member.name);
-                    append_member_value(out, slot);
-                }
-                out += '}';
+                append_members(out, element.members, slots, nullptr, element.type);
             }
             out += ']';
             break;

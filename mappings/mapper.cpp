@@ -55,20 +55,6 @@ Value value_of(const AttributeRule& rule, const connectors::Record& record, Inst
     return value;
 }
 
-// unique(a, b, ...): each candidate with a value, in order, without repeats.
-std::vector<std::string> unique_candidates(const AttributeRule& rule,
-                                           const connectors::Record& record, Instant now) {
-    std::vector<std::string> candidates;
-    for (const auto& argument : unique_call(*rule.value)->arguments) {
-        Value value = evaluate(*argument, record, now);
-        if (value.is_empty()) continue;
-        std::string text = value.text();
-        if (std::ranges::find(candidates, text) == candidates.end())
-            candidates.push_back(std::move(text));
-    }
-    return candidates;
-}
-
 // entitlements, roles: each trimmed item of the value becomes {"value": ..., "type": the rule's
 // filter, "display": ..., "primary": ...} in the body's list; an empty item gives none, an item
 // already there (the same value and type) is not added twice.

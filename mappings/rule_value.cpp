@@ -3,6 +3,8 @@
 #include "connectors/utf8.hpp"
 #include "mappings/mapper.hpp"
 
+#include <algorithm>
+
 namespace hr2scim::mappings {
 
 tl::expected<Scalar, std::string> scalar_of(const AttributeRule& rule, const Value& value) {
@@ -21,6 +23,19 @@ tl::expected<Scalar, std::string> scalar_of(const AttributeRule& rule, const Val
         return tl::unexpected(path() + ": the value is not valid UTF-8 (byte " +
                               std::to_string(*bad + 1) + "), perhaps a binary attribute");
     return Scalar(std::move(text));
+}
+
+std::vector<std::string> unique_candidates(const AttributeRule& rule,
+                                           const connectors::Record& record, Instant now) {
+    std::vector<std::string> candidates;
+    for (const auto& argument : unique_call(*rule.value)->arguments) {
+        Value value = evaluate(*argument, record, now);
+        if (value.is_empty()) continue;
+        std::string text = value.text();
+        if (std::ranges::find(candidates, text) == candidates.end())
+            candidates.push_back(std::move(text));
+    }
+    return candidates;
 }
 
 } // namespace hr2scim::mappings

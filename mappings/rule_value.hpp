@@ -8,6 +8,7 @@
 #include <string>
 #include <tl/expected.hpp>
 #include <variant>
+#include <vector>
 
 namespace hr2scim::mappings {
 
@@ -16,5 +17,9 @@ using Scalar = std::variant<std::string, bool>;
 // The reason names the rule's path ("active: 'maybe' is not true or false").
 [[nodiscard]] tl::expected<Scalar, std::string> scalar_of(const AttributeRule& rule,
                                                           const Value& value);
+
+// unique(a, b, ...): each candidate with a value, in order, without repeats.
+[[nodiscard]] std::vector<std::string>
+unique_candidates(const AttributeRule& rule, const connectors::Record& record, Instant now);
 
 } // namespace hr2scim::mappings
