@@ -217,33 +217,41 @@ CompiledMapping::map(const connectors::Record& record, Instant now,
         std::string_view text; // the value when it is one text (no list, no boolean)
         Value value;           // otherwise
         bool is_text = false;
+        std::vector<std::string> candidates;
         try {
-            switch (compiled.reading) {
-            case Reading::column: {
-                auto found = record.values(compiled.column);
-                if (found.size() > 1) {
-                    value = Value(List(found.begin(), found.end()));
-                } else {
-                    if (!found.empty()) text = found.front();
-                    is_text = true;
-                }
-                break;
-            }
-            case Reading::pieces:
-                pieces.clear();
-                for (const auto& piece : compiled.pieces) {
-                    if (piece.column.empty()) {
-                        pieces += piece.literal;
+            if (rule.unique) {
+                // unique() is coalesce(): its value is the first candidate, or nothing. The tree
+                // evaluates it and then each candidate again; once is enough.
+                candidates = unique_candidates(rule, record, now);
+                if (!candidates.empty()) value = Value(candidates.front());
+            } else {
+                switch (compiled.reading) {
+                case Reading::column: {
+                    auto found = record.values(compiled.column);
+                    if (found.size() > 1) {
+                        value = Value(List(found.begin(), found.end()));
                     } else {
-                        append_column(pieces, record, piece.column);
+                        if (!found.empty()) text = found.front();
+                        is_text = true;
                     }
+                    break;
                 }
-                text = pieces;
-                is_text = true;
-                break;
-            case Reading::evaluated:
-                value = evaluate(*rule.value, record, now);
-                break;
+                case Reading::pieces:
+                    pieces.clear();
+                    for (const auto& piece : compiled.pieces) {
+                        if (piece.column.empty()) {
+                            pieces += piece.literal;
+                        } else {
+                            append_column(pieces, record, piece.column);
+                        }
+                    }
+                    text = pieces;
+                    is_text = true;
+                    break;
+                case Reading::evaluated:
+                    value = evaluate(*rule.value, record, now);
+                    break;
+                }
             }
             bool empty = is_text ? text.empty() : value.is_empty();
             if (empty && rule.default_value) {
@@ -251,15 +259,7 @@ CompiledMapping::map(const connectors::Record& record, Instant now,
                 is_text = false;
                 empty = value.is_empty();
             }
-            if (rule.unique) {
-                auto candidates = unique_candidates(rule, record, now);
-                if (!candidates.empty()) {
-                    value = Value(candidates.front());
-                    is_text = false;
-                    empty = false;
-                }
-                desired.unique.push_back({rule.target, std::move(candidates)});
-            }
+            if (rule.unique) desired.unique.push_back({rule.target, std::move(candidates)});
             if (empty) { // an empty source value clears the attribute, or leaves the target's
                 if (rule.leave_when_empty && !rule.create_only)
                     desired.keep_as_sent.push_back(rule.target);
@@ -336,14 +336,18 @@ CompiledMapping::map(const connectors::Record& record, Instant now,
             break;
         case Kind::object:
         case Kind::extension:
-            present[i] = std::ranges::any_of(entry.members, [&](const Member& member) {
-                return member.slot >= 0 && slots[static_cast<size_t>(member.slot)].set;
-            });
+            present[i] = std::ranges::any_of(entry.members,
+                                             [&](const Member& member) {
+                                                 return member.slot >= 0 &&
+                                                        slots[static_cast<size_t>(member.slot)].set;
+                                             })
+                             ? 1
+                             : 0;
             if (entry.kind == Kind::extension && entry.key == enterprise)
                 enterprise_present = present[i] != 0;
             break;
         case Kind::typed_list:
-            present[i] = std::ranges::any_of(entry.elements, element_kept);
+            present[i] = std::ranges::any_of(entry.elements, element_kept) ? 1 : 0;
             break;
         }
     }

@@ -172,6 +172,8 @@ inline std::string draw_mapping(const Draw& draw) {
     if (user_name == 0)
         yaml +=
             "  userName: '{unique(lower(email), concat(lower(first_name), \".\", last_name))}'\n";
+    else if (user_name == 1)
+        yaml += "  userName: { template: '{unique(absent, email, title)}', apply: on_create }\n";
     else // (a mapping without userName does not load; an empty one is an error to agree on)
         yaml += "  userName: " + draw_rule(draw, false) + "\n";
     std::vector<size_t> order(paths.size()); // each path at most once, in a drawn order

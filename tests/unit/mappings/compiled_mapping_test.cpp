@@ -149,6 +149,31 @@ TEST(CompiledMapping, AManagerWithAnIdIsWrittenIntoTheEnterpriseExtension) {
     EXPECT_EQ(mapped->manager_key, "E100");
 }
 
+// unique() is evaluated once by the program (its value is its first candidate), twice by the
+// tree: the same value, candidates and refusal either way.
+TEST(CompiledMapping, AUniqueRuleGivesTheTreesValueAndCandidates) {
+    const Mapping mapping =
+        parse_mapping("attributes:\n  userName: '{unique(absent, email, title)}'\n", "m.yaml");
+    auto program = CompiledMapping::compile(mapping);
+    ASSERT_NE(program, nullptr);
+    for (const auto& attributes :
+         std::vector<connectors::Attributes>{{{"email", {"a@x.org"}}, {"title", {"Boss"}}},
+                                             {{"email", {""}}, {"title", {"Boss"}}},
+                                             {{"email", {""}}},
+                                             {{"email", {"x", "y"}}, {"title", {"x, y"}}}}) {
+        const connectors::Record record{"E1", attributes, "hr.csv:2"};
+        EXPECT_EQ(testing::compiled_difference(mapping, *program, record, k_now), std::nullopt);
+    }
+    const connectors::Record record{"E1", {{"email", {"a@x.org"}}, {"title", {"Boss"}}}, "x"};
+    auto mapped = program->map(record, k_now, testing::corpus_manager_id);
+    ASSERT_TRUE(mapped) << mapped.error();
+    EXPECT_NE(mapped->packed.text().find(R"("userName":"a@x.org")"), std::string::npos);
+    ASSERT_EQ(mapped->unique.size(), 1U);
+    EXPECT_EQ(mapped->unique[0].candidates, (std::vector<std::string>{"a@x.org", "Boss"}));
+    const connectors::Record nobody{"E1", {{"email", {""}}}, "x"};
+    EXPECT_EQ(program->map(nobody, k_now, testing::corpus_manager_id).error(), "userName is empty");
+}
+
 TEST(CompiledMapping, ListsOfValuesAndPathsInTwoShapesAreLeftToTheTree) {
     EXPECT_EQ(CompiledMapping::compile(parse_mapping(
                   "attributes:\n  userName: '{email}'\n  entitlements: '{split(ents, \";\")}'\n",
