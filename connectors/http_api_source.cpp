@@ -144,7 +144,7 @@ class Reader {
             return;
         }
         std::string key_value = key->second.front();
-        read.records.push_back({std::move(key_value), std::move(attributes), std::move(origin)});
+        read.records.emplace_back(std::move(key_value), std::move(attributes), std::move(origin));
     }
 
     tl::expected<http::Response, std::string> get(const std::string& url) {

@@ -80,7 +80,7 @@ SourceRead records_from_entries(std::vector<LdifEntry> entries, const std::strin
             key = values->second.front();
         }
         entry.attributes["dn"] = {entry.dn};
-        read.records.push_back({std::move(key), std::move(entry.attributes), std::move(origin)});
+        read.records.emplace_back(std::move(key), std::move(entry.attributes), std::move(origin));
     }
     reject_duplicate_keys(read);
     return read;
