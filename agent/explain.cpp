@@ -62,7 +62,7 @@ void print_decision(std::ostream& out, const Prepared& prepared,
     if (mapping.scope.exclude) out << "  scope exclude: " << mapping.scope.exclude_text << '\n';
     if (!mapping.lifecycle.time_zone) out << "  lifecycle: none (no dates in the mapping)\n";
     out << "  => " << disposition_name(desired.disposition);
-    if (!desired.decision.empty()) out << ": " << desired.decision;
+    if (!desired.details().decision.empty()) out << ": " << desired.details().decision;
     out << '\n';
     if (desired.manager_key) out << "  manager: source key " << *desired.manager_key << '\n';
 }

@@ -46,7 +46,7 @@ bool leave_out_unknown(const scim::Capabilities& capabilities, MappedSource& map
         auto paths = leave_out(body);
         if (!paths) continue;
         desired.packed = scim::PackedJson(body);
-        desired.sent_fingerprint.clear(); // planned the slow way
+        desired.sent_fingerprint = 0; // planned the slow way
         dropped.insert(paths->begin(), paths->end());
     }
     leave_out_of_stored(capabilities, snapshot.resources);

@@ -55,7 +55,8 @@ void print_operation(std::ostream& out, const state::Operation& operation) {
     if (!operation.origin.empty()) out << "  (" << operation.origin << ")";
     if (operation.resolve_first) out << "  [unconfirmed earlier create: looked up first]";
     out << '\n';
-    if (!operation.decision.empty()) out << "      (" << operation.decision << ")\n";
+    if (!operation.details().decision.empty())
+        out << "      (" << operation.details().decision << ")\n";
     if (operation.kind == OperationKind::link_manager) {
         out << "      manager = the SCIM id of " << operation.manager_key
             << ", created in this run\n";
@@ -64,7 +65,7 @@ void print_operation(std::ostream& out, const state::Operation& operation) {
     if (operation.kind == OperationKind::create) {
         for (const auto& change : scim::diff_bodies(json::object(), operation.full_body()))
             out << "      " << change.path << " = " << shown(*change.after) << '\n';
-        for (const auto& choice : operation.unique) {
+        for (const auto& choice : operation.details().unique) {
             out << "      " << choice.path.to_string() << " is unique: ";
             if (choice.candidates.empty()) {
                 out << "NO FREE CANDIDATE (all are held by users in the state)\n";
@@ -182,7 +183,8 @@ void print_plan(std::ostream& out, const state::Plan& plan, const std::string& t
                     : operation.kind == OperationKind::update ? "~ "
                                                               : "- ")
                 << operation.key;
-            if (operation.kind == OperationKind::update) out << " (" << operation.decision << ")";
+            if (operation.kind == OperationKind::update)
+                out << " (" << operation.details().decision << ")";
             out << '\n';
         }
         if (shown < plan.withheld.size())

@@ -214,7 +214,7 @@ MappedSource PlanOrSync::map_source(const std::optional<scim::Capabilities>& kno
     auto finish = pack_at_a_glance(known);
     return read_and_map(
         m_prepared, [&](const std::string& id) { return m_snapshot.last_complete_read(id); }, false,
-        finish, m_compiled ? &*m_compiled : nullptr);
+        finish, m_compiled ? &*m_compiled : nullptr, m_snapshot.resources.size());
 }
 
 void PlanOrSync::hand_over() {

@@ -12,7 +12,7 @@ bool Executor::bulkable(const state::Operation& operation) const {
     const bool patch = m_patch != Support::no;
     switch (operation.kind) {
     case OperationKind::create:
-        return !operation.resolve_first && operation.unique.empty() &&
+        return !operation.resolve_first && operation.details().unique.empty() &&
                !m_look_up_first.contains(operation.id);
     case OperationKind::update:
     case OperationKind::reactivate:
@@ -169,7 +169,7 @@ BulkItem Executor::bulk_item(const state::Operation& operation, size_t index) co
     BulkItem item;
     item.index = index;
     item.bulk_id = "op" + std::to_string(operation.id);
-    if (m_etag) item.version = operation.version;
+    if (m_etag) item.version = operation.details().version;
     switch (operation.kind) {
     case OperationKind::create:
         item.method = "POST";

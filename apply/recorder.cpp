@@ -116,7 +116,7 @@ state::AuditEntry audit_entry(const state::Operation& operation, const std::stri
     entry.target = target;
     entry.key = operation.key;
     entry.operation = std::string(state::verb(operation.kind));
-    entry.reason = operation.decision;
+    entry.reason = operation.details().decision;
     if (entry.reason.empty() && operation.kind == state::OperationKind::create)
         entry.reason = "new in the source";
     if (operation.repair) entry.reason += entry.reason.empty() ? "drift repair" : " (drift repair)";

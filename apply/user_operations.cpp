@@ -419,7 +419,7 @@ Outcome Executor::create(const state::Operation& operation) {
         if (auto existing = find_existing(operation, failed)) return adopt(operation, *existing);
         if (failed.operation) return failed;
     }
-    if (!operation.unique.empty()) return create_with_unique(operation, operation);
+    if (!operation.details().unique.empty()) return create_with_unique(operation, operation);
     scim::CallError error;
     if (auto posted = post(operation, operation.body, &error)) return *posted;
     if (classify(error) == Result::conflict) {
@@ -458,10 +458,11 @@ Outcome Executor::create_with_unique(state::Operation picked, const state::Opera
             return outcome;
         }
         // Drop the value refused: userName's when there is a unique userName, else each one used.
-        const bool has_user_name = std::ranges::any_of(picked.unique, [](const auto& choice) {
-            return choice.path.to_string() == "userName";
-        });
-        for (auto& choice : picked.unique) {
+        const bool has_user_name =
+            std::ranges::any_of(picked.details().unique, [](const auto& choice) {
+                return choice.path.to_string() == "userName";
+            });
+        for (auto& choice : picked.edit_details().unique) {
             if (has_user_name && choice.path.to_string() != "userName") continue;
             const json* used = scim::value_at(picked.body, choice.path);
             if (!used || !used->is_string()) continue;
@@ -474,7 +475,7 @@ Outcome Executor::create_with_unique(state::Operation picked, const state::Opera
 // The first candidate nobody on the target holds yet (the planner left out those taken in
 // the state). A look-up answer that does not hold the candidate does not make it taken.
 std::optional<Outcome> Executor::pick_unique(state::Operation& operation) {
-    for (const auto& choice : operation.unique) {
+    for (const auto& choice : operation.details().unique) {
         std::string listed;
         bool picked = false;
         for (const auto& candidate : choice.candidates) {
@@ -510,8 +511,8 @@ std::optional<Outcome> Executor::pick_unique(state::Operation& operation) {
 }
 
 Outcome Executor::update(const state::Operation& operation) {
-    auto patched =
-        send_changes(operation.scim_id, operation.changes, operation.body, operation.version);
+    auto patched = send_changes(operation.scim_id, operation.changes, operation.body,
+                                operation.details().version);
     if (!patched && answer_of(patched.error()) == Answer::not_found) {
         // Deleted on the target behind our back: the person is still in the source, so they
         // get their account again.
@@ -553,8 +554,9 @@ Outcome Executor::deactivate(const state::Operation& operation) {
             return failure(operation, Result::conflict, *problem);
         scim_id = existing->id;
     }
-    auto patched = send_changes(scim_id, operation.changes, operation.body,
-                                operation.resolve_first ? std::string() : operation.version);
+    auto patched =
+        send_changes(scim_id, operation.changes, operation.body,
+                     operation.resolve_first ? std::string() : operation.details().version);
     if (!patched && answer_of(patched.error()) == Answer::not_found) {
         spdlog::warn("deactivate {}: user {} is already gone from the target", operation.key,
                      scim_id);
@@ -571,8 +573,8 @@ Outcome Executor::deactivate(const state::Operation& operation) {
 }
 
 Outcome Executor::remove(const state::Operation& operation) {
-    auto deleted =
-        matching_version(operation.scim_id, operation.version, [&](const std::string& if_match) {
+    auto deleted = matching_version(
+        operation.scim_id, operation.details().version, [&](const std::string& if_match) {
             return m_client.remove(scim::ResourceType::user, operation.scim_id, if_match);
         });
     if (!deleted && answer_of(deleted.error()) != Answer::not_found)
@@ -589,7 +591,7 @@ Outcome Executor::remove(const state::Operation& operation) {
 // value works everywhere.
 Outcome Executor::link_manager(const state::Operation& operation) {
     std::string report_id = operation.scim_id;
-    std::string report_version = operation.version;
+    std::string report_version = operation.details().version;
     json body = operation.body;
     std::optional<std::string> manager_id;
     {

@@ -174,7 +174,7 @@ std::vector<state::StoredResource> headers(size_t count) {
                           nullptr,
                           std::nullopt,
                           {},
-                          state::fingerprint(sent.dump()),
+                          state::fingerprint_value(sent.dump()),
                           false});
     }
     return stored;

@@ -213,7 +213,7 @@ CompiledMapping::map(const connectors::Record& record, Instant now,
     desired.origin = record.origin;
     for (const auto& compiled : m_rules) {
         const AttributeRule& rule = *compiled.rule;
-        if (rule.create_only) desired.keep_as_sent.push_back(rule.target);
+        if (rule.create_only) desired.edit_details().keep_as_sent.push_back(rule.target);
         std::string_view text; // the value when it is one text (no list, no boolean)
         Value value;           // otherwise
         bool is_text = false;
@@ -259,10 +259,11 @@ CompiledMapping::map(const connectors::Record& record, Instant now,
                 is_text = false;
                 empty = value.is_empty();
             }
-            if (rule.unique) desired.unique.push_back({rule.target, std::move(candidates)});
+            if (rule.unique)
+                desired.edit_details().unique.push_back({rule.target, std::move(candidates)});
             if (empty) { // an empty source value clears the attribute, or leaves the target's
                 if (rule.leave_when_empty && !rule.create_only)
-                    desired.keep_as_sent.push_back(rule.target);
+                    desired.edit_details().keep_as_sent.push_back(rule.target);
                 continue;
             }
         } catch (const EvaluationError& error) {

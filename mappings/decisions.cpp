@@ -82,28 +82,29 @@ std::optional<std::string> decide_dates(const Lifecycle& lifecycle,
             desired.body["active"] = false;
             desired.deletable = true;
             desired.terminated = true;
-            desired.decision = "terminated: last day " + format_day(**last_day) +
-                               "; inactive since " + when(day_after, in);
+            desired.edit_details().decision = "terminated: last day " + format_day(**last_day) +
+                                              "; inactive since " + when(day_after, in);
             return std::nullopt;
         }
-        desired.decision =
+        desired.edit_details().decision =
             "last day " + format_day(**last_day) + "; deactivated from " + when(day_after, in);
     }
     if (*hire && today < **hire) {
         const Day window{date::sys_days(**hire) - date::days(lifecycle.create_days_before)};
         if (today < window) {
             desired.disposition = scim::Disposition::hold;
-            desired.decision = "joins on " + format_day(**hire) +
-                               "; the account is created (inactive) from " + when(window, in);
+            desired.edit_details().decision = "joins on " + format_day(**hire) +
+                                              "; the account is created (inactive) from " +
+                                              when(window, in);
             return std::nullopt;
         }
         desired.body["active"] = false;
-        desired.decision =
+        desired.edit_details().decision =
             "pre-hire: joins on " + format_day(**hire) + "; active from " + when(**hire, in);
         return std::nullopt;
     }
-    if (desired.decision.empty())
-        desired.decision =
+    if (desired.details().decision.empty())
+        desired.edit_details().decision =
             "active (today is " + format_day(today) + " in " + std::string(in.name()) + ")";
     return std::nullopt;
 }
@@ -114,7 +115,7 @@ std::optional<std::string> decide(const Mapping& mapping, const connectors::Reco
                                   Instant now, scim::DesiredResource& desired) {
     try {
         if (auto out_of_scope = decide_scope(mapping.scope, record, now, desired)) {
-            desired.decision = *out_of_scope;
+            desired.edit_details().decision = *out_of_scope;
             return std::nullopt;
         }
         if (!mapping.lifecycle.time_zone) return std::nullopt;

@@ -123,14 +123,15 @@ build(const Mapping& mapping, const connectors::Record& record, Instant now) {
     desired.origin = record.origin;
     for (const auto& rule : mapping.rules) {
         if (rule.create_only)
-            desired.keep_as_sent.push_back(rule.target); // applied only when the user is created
+            desired.edit_details().keep_as_sent.push_back(
+                rule.target); // applied only when the user is created
         Value value;
         try {
             value = value_of(rule, record, now);
             if (rule.unique) {
                 auto candidates = unique_candidates(rule, record, now);
                 if (!candidates.empty()) value = Value(candidates.front());
-                desired.unique.push_back({rule.target, std::move(candidates)});
+                desired.edit_details().unique.push_back({rule.target, std::move(candidates)});
             }
         } catch (const EvaluationError& error) {
             return tl::unexpected(rule.target.to_string() + ": " + error.what());
@@ -138,7 +139,7 @@ build(const Mapping& mapping, const connectors::Record& record, Instant now) {
         if (value
                 .is_empty()) { // an empty source value clears the attribute, or leaves the target's
             if (rule.leave_when_empty && !rule.create_only)
-                desired.keep_as_sent.push_back(rule.target);
+                desired.edit_details().keep_as_sent.push_back(rule.target);
             continue;
         }
         if (rule.type == ValueType::value_list) {

@@ -3,7 +3,9 @@
 
 #include "scim/attribute_path.hpp"
 #include "scim/packed_json.hpp"
+#include "scim/rare_fields.hpp"
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
@@ -36,6 +38,16 @@ struct GroupMembership {
     bool operator==(const GroupMembership&) const = default;
 };
 
+// What few people have, held apart from DesiredResource (8 bytes for those without it, 80 inline):
+// why the scope or lifecycle decided, unique() candidates, attributes kept as sent.
+struct DesiredDetails {
+    std::string decision; // why, for plans and explain ("pre-hire: starts 2026-12-01 ...")
+    std::vector<UniqueChoice> unique;
+    // Attributes that keep what the target was last sent (create-only rules, empty values a
+    // rule says to leave alone): the planner copies them from the state.
+    std::vector<AttributePath> keep_as_sent;
+};
+
 struct DesiredResource {
     std::string key;     // the source's stable key (employee id, DN, ...)
     nlohmann::json body; // the SCIM User as it should be, without id and meta; null when packed
@@ -43,20 +55,20 @@ struct DesiredResource {
     // in it when the state has one, and `sent_fingerprint` is the body_hash of that text: a
     // person whose fingerprint equals the state's is unchanged without any diff.
     PackedJson packed;
-    std::string sent_fingerprint; // empty: not known, plan the slow way
-    std::string origin;           // where the record came from, for messages ("hr.csv:12")
-    // Attributes that keep what the target was last sent (create-only rules, empty values a
-    // rule says to leave alone): the planner copies them from the state.
-    std::vector<AttributePath> keep_as_sent;
+    std::uint64_t sent_fingerprint = 0; // state::fingerprint_value; 0: not known, plan the slow way
+    std::string origin;                 // where the record came from, for messages ("hr.csv:12")
     Disposition disposition = Disposition::provision;
     bool deletable =
         false; // terminated, or out of scope with `remove`: DELETE after the grace period
     bool terminated = false; // the last working day has passed: no account is created for them
-    std::string decision;    // why, for plans and explain ("pre-hire: starts 2026-12-01 ...")
+    bool let_go_of = false;  // see let_go()
     std::optional<std::string>
-        manager_key; // the manager's source key; the planner finds the SCIM id
-    std::vector<UniqueChoice> unique;
+        manager_key;                     // the manager's source key; the planner finds the SCIM id
     std::vector<GroupMembership> groups; // by the mapping's `groups:` rules, each group once
+
+    // The decision, unique() candidates and attributes kept as sent; edit_details() makes room.
+    [[nodiscard]] const DesiredDetails& details() const { return m_details.get(); }
+    [[nodiscard]] DesiredDetails& edit_details() { return m_details.edit(); }
 
     // The body, parsed from its text when packed.
     [[nodiscard]] nlohmann::json unpacked_body() const {
@@ -71,7 +83,9 @@ struct DesiredResource {
         packed = {};
         let_go_of = true;
     }
-    bool let_go_of = false;
+
+  private:
+    RareFields<DesiredDetails> m_details;
 };
 
 } // namespace hr2scim::scim

@@ -16,7 +16,31 @@ std::string hex(std::uint64_t value) {
 } // namespace
 
 std::string fingerprint(std::string_view body_text) {
-    return hex(XXH3_64bits(body_text.data(), body_text.size()));
+    return hex(fingerprint_value(body_text));
+}
+
+std::uint64_t fingerprint_value(std::string_view body_text) {
+    return XXH3_64bits(body_text.data(), body_text.size());
+}
+
+std::string fingerprint_text(std::uint64_t value) {
+    return hex(value);
+}
+
+std::uint64_t fingerprint_from_text(std::string_view text) {
+    std::uint64_t value = 0;
+    if (text.size() != 16) return 0;
+    for (char c : text) {
+        int digit = 0;
+        if (c >= '0' && c <= '9')
+            digit = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            digit = c - 'a' + 10;
+        else
+            return 0;
+        value = value << 4U | static_cast<std::uint64_t>(digit);
+    }
+    return value;
 }
 
 std::string digest(const nlohmann::json& value) {

@@ -3,6 +3,7 @@
 
 #include "scim/desired_resource.hpp"
 #include "scim/patch.hpp"
+#include "scim/rare_fields.hpp"
 
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -25,28 +26,45 @@ enum class OperationKind {
 // "create", "update", "deactivate", "reactivate", "delete", "link manager of".
 [[nodiscard]] std::string_view verb(OperationKind kind);
 
+// What few operations have, held apart from Operation (8 bytes for those without it, 88 inline).
+struct OperationDetails {
+    std::string version;  // the user's ETag as the target last answered (If-Match); may be empty
+    std::string decision; // scope or lifecycle, when they decided this operation
+    std::vector<scim::UniqueChoice>
+        unique; // create: candidates free in the state, the body's first
+};
+
 struct Operation {
     OperationKind kind = OperationKind::create;
     std::string key;
-    std::string scim_id; // empty for a create
-    std::string version; // the user's ETag as the target last answered (If-Match); may be empty
-    std::string origin;  // the source record, for messages
-    nlohmann::json body; // the body the target should hold afterwards; null while packed
+    std::string scim_id;          // empty for a create
+    std::string origin;           // the source record, for messages
+    nlohmann::json body;          // the body the target should hold afterwards; null while packed
     scim::PackedJson packed_body; // a create's body as mapped, kept as text until it is sent
     std::vector<scim::AttributeChange> changes; // empty for a create
     // A create that was journaled before but never confirmed: look it up before sending again.
     bool resolve_first = false;
-    std::string decision; // scope or lifecycle, when they decided this operation
-    std::vector<scim::UniqueChoice>
-        unique;              // create: candidates free in the state, the body's first
+    // Drift repair (sync --reconcile): the target no longer held what hr2scim had sent.
+    bool repair = false;
     std::string manager_key; // link_manager: whose SCIM id to set
     // Its place in the plan, and the operations that must succeed before it is sent (a
     // manager link waits for both users' creates). Dependencies are explicit, never implied
     // by order, so the executor may run operations concurrently.
     size_t id = 0;
     std::vector<size_t> depends_on;
-    // Drift repair (sync --reconcile): the target no longer held what hr2scim had sent.
-    bool repair = false;
+
+    // The ETag, the decision and unique() candidates; edit_details() makes room.
+    [[nodiscard]] const OperationDetails& details() const { return m_details.get(); }
+    [[nodiscard]] OperationDetails& edit_details() { return m_details.edit(); }
+    // Makes room only for a value: most creates and manager links have neither.
+    void set_version(std::string version) {
+        if (!version.empty() || !details().version.empty())
+            edit_details().version = std::move(version);
+    }
+    void set_decision(std::string decision) {
+        if (!decision.empty() || !details().decision.empty())
+            edit_details().decision = std::move(decision);
+    }
 
     // The body, parsed from its text when packed.
     [[nodiscard]] nlohmann::json full_body() const {
@@ -58,6 +76,9 @@ struct Operation {
         body = packed_body.parse();
         packed_body = {};
     }
+
+  private:
+    scim::RareFields<OperationDetails> m_details;
 };
 
 // A person the source no longer lists (without a termination date): deactivated only once

@@ -30,14 +30,14 @@ json operation_to_json(const Operation& operation) {
                            {"has_before", change.before.has_value()},
                            {"has_after", change.after.has_value()}});
     json unique = json::array();
-    for (const auto& choice : operation.unique)
+    for (const auto& choice : operation.details().unique)
         unique.push_back({{"path", choice.path.to_string()}, {"candidates", choice.candidates}});
     return {{"id", operation.id},
             {"kind", std::string(verb(operation.kind))},
             {"key", operation.key},
             {"scim_id", operation.scim_id},
             {"origin", operation.origin},
-            {"reason", operation.decision},
+            {"reason", operation.details().decision},
             {"depends_on", operation.depends_on},
             {"resolve_first", operation.resolve_first},
             {"manager_key", operation.manager_key},
@@ -58,7 +58,7 @@ tl::expected<Operation, std::string> operation_from_json(const json& item) {
         operation.key = item.at("key").get<std::string>();
         operation.scim_id = item.at("scim_id").get<std::string>();
         operation.origin = item.at("origin").get<std::string>();
-        operation.decision = item.at("reason").get<std::string>();
+        operation.set_decision(item.at("reason").get<std::string>());
         operation.depends_on = item.at("depends_on").get<std::vector<size_t>>();
         operation.resolve_first = item.at("resolve_first").get<bool>();
         operation.manager_key = item.at("manager_key").get<std::string>();
@@ -73,7 +73,7 @@ tl::expected<Operation, std::string> operation_from_json(const json& item) {
         for (const auto& choice : item.at("unique")) {
             auto path = scim::parse_attribute_path(choice.at("path").get<std::string>());
             if (!path) return tl::unexpected(path.error());
-            operation.unique.push_back(
+            operation.edit_details().unique.push_back(
                 {*path, choice.at("candidates").get<std::vector<std::string>>()});
         }
         return operation;
@@ -371,10 +371,10 @@ std::string state_revision(const std::vector<StoredResource>& resources,
                            const std::vector<StoredGroup>& groups) {
     json rows = json::array();
     for (const auto& resource : resources)
-        rows.push_back(
-            {resource.key, resource.scim_id, std::string(to_string(resource.status)),
-             resource.body_hash.empty() ? fingerprint(resource.body.dump()) : resource.body_hash,
-             resource.deactivated_at ? to_timestamp(*resource.deactivated_at) : ""});
+        rows.push_back({resource.key, resource.scim_id, std::string(to_string(resource.status)),
+                        resource.body_hash == 0 ? fingerprint(resource.body.dump())
+                                                : fingerprint_text(resource.body_hash),
+                        resource.deactivated_at ? to_timestamp(*resource.deactivated_at) : ""});
     if (groups.empty()) return digest(rows);
     json group_rows = json::array();
     for (const auto& group : groups)

@@ -37,7 +37,7 @@ Operation operation_of(OperationKind kind, const std::string& key, std::string d
     Operation operation;
     operation.kind = kind;
     operation.key = key;
-    operation.decision = std::move(decision);
+    operation.set_decision(std::move(decision));
     return operation;
 }
 
@@ -47,7 +47,7 @@ Operation deactivation_of(const StoredResource& resource, std::string decision) 
     Operation operation =
         operation_of(OperationKind::deactivate, resource.key, std::move(decision));
     operation.scim_id = resource.scim_id;
-    operation.version = resource.version;
+    operation.set_version(resource.version);
     operation.body = body;
     operation.changes = scim::diff_bodies(body_of(resource), body);
     if (operation.changes.empty())
@@ -60,7 +60,7 @@ Operation deactivation_of(const StoredResource& resource, std::string decision) 
 Operation removal_of(const StoredResource& resource, std::string decision) {
     Operation operation = operation_of(OperationKind::remove, resource.key, std::move(decision));
     operation.scim_id = resource.scim_id;
-    operation.version = resource.version;
+    operation.set_version(resource.version);
     operation.body = body_of(resource);
     return operation;
 }
@@ -95,12 +95,26 @@ StoredIndex::StoredIndex(const std::vector<StoredResource>& stored, bool case_se
     m_ordered.reserve(stored.size());
     for (size_t i = 0; i < stored.size(); ++i)
         if (!m_by_id.insert(i, true)) // with two rows for one person, the last one wins
-            m_ordered.emplace_back(identity_key(stored[i].key, case_sensitive), &stored[i]);
-    // Usually read in key order already.
-    if (!std::ranges::is_sorted(m_ordered, {}, &Entry::first))
-        std::ranges::sort(m_ordered, {}, &Entry::first);
-    for (auto& [id, resource] : m_ordered)
-        resource = find(id);
+            m_ordered.push_back(&stored[i]);
+    // Usually read in key order already: checked pair by pair, and only when not are the
+    // identity keys held, for the sort.
+    auto identity = [case_sensitive](const StoredResource* resource) {
+        return identity_key(resource->key, case_sensitive);
+    };
+    const bool in_order = std::ranges::adjacent_find(m_ordered, [&](auto* left, auto* right) {
+                              return identity(right) < identity(left);
+                          }) == m_ordered.end();
+    if (!in_order) {
+        std::vector<std::pair<std::string, const StoredResource*>> keyed;
+        keyed.reserve(m_ordered.size());
+        for (const auto* resource : m_ordered)
+            keyed.emplace_back(identity(resource), resource);
+        std::ranges::sort(keyed, {}, &std::pair<std::string, const StoredResource*>::first);
+        for (size_t i = 0; i < keyed.size(); ++i)
+            m_ordered[i] = keyed[i].second;
+    }
+    for (auto& resource : m_ordered)
+        resource = find(resource->key);
 }
 
 const StoredResource* StoredIndex::find(std::string_view key) const {
@@ -115,11 +129,11 @@ const std::string* StoredIndex::scim_id(std::string_view key) const {
 
 bool unchanged_at_a_glance(const scim::DesiredResource& desired, const StoredIndex& stored,
                            const std::vector<scim::AttributePath>& kept_paths) {
-    if (desired.sent_fingerprint.empty()) return false;
+    if (desired.sent_fingerprint == 0) return false;
     const auto* resource = stored.find(desired.key);
     return resource && desired.sent_fingerprint == resource->body_hash &&
            desired.disposition == Disposition::provision && !desired.deletable &&
-           desired.keep_as_sent.empty() && kept_paths.empty() &&
+           desired.details().keep_as_sent.empty() && kept_paths.empty() &&
            resource->status != ResourceStatus::pending_create && !resource->scim_id.empty() &&
            (!desired.manager_key || stored.scim_id(*desired.manager_key));
 }
@@ -129,13 +143,15 @@ namespace {
 Operation operation_for(const scim::DesiredResource& desired, json body,
                         const StoredResource* stored,
                         const std::vector<scim::AttributePath>& kept) {
-    Operation operation = operation_of(OperationKind::create, desired.key, desired.decision);
+    Operation operation =
+        operation_of(OperationKind::create, desired.key, desired.details().decision);
     operation.origin = desired.origin;
     operation.body = std::move(body);
     if (!stored) return operation;
     operation.key = stored->key; // the state's spelling of the key: one row per person
     std::vector<scim::AttributePath> all_kept = kept;
-    all_kept.insert(all_kept.end(), desired.keep_as_sent.begin(), desired.keep_as_sent.end());
+    all_kept.insert(all_kept.end(), desired.details().keep_as_sent.begin(),
+                    desired.details().keep_as_sent.end());
     if (!all_kept.empty())
         operation.body = with_kept_paths(operation.body, body_of(*stored), all_kept);
     if (stored->status == ResourceStatus::pending_create) {
@@ -143,7 +159,7 @@ Operation operation_for(const scim::DesiredResource& desired, json body,
         return operation;
     }
     operation.scim_id = stored->scim_id;
-    operation.version = stored->version;
+    operation.set_version(stored->version);
     operation.changes = scim::diff_bodies(body_of(*stored), operation.body);
     if (stored->status != ResourceStatus::deactivated) {
         // Dates or a mapped `active` turning someone off count against the gates like a leaver.
@@ -225,7 +241,7 @@ class Planner {
         m_plan.operations.reserve(most);
         for (const auto* resource : ordered)
             plan_desired(*resource);
-        for (const auto& [id, resource] : m_stored.ordered())
+        for (const auto* resource : m_stored.ordered())
             plan_unseen(*resource);
         for (const auto* linked : m_links) {
             Operation link = operation_of(OperationKind::link_manager, linked->key, {});
@@ -262,13 +278,13 @@ class Planner {
                 link.body = report.body;
                 link.packed_body = report.packed_body;
                 link.scim_id = report.scim_id;
-                link.version = report.version;
+                link.set_version(report.details().version);
                 if (report.kind == OperationKind::create) link.depends_on.push_back(report.id);
             } else if (const auto* resource = stored(link.key)) {
                 link.key = resource->key;
                 link.body = body_of(*resource);
                 link.scim_id = resource->scim_id;
-                link.version = resource->version;
+                link.set_version(resource->version);
             }
         }
     }
@@ -366,7 +382,7 @@ class Planner {
     const std::set<std::string>& known_ids() {
         if (!m_known_ids) {
             m_known_ids.emplace();
-            for (const auto& [id, resource] : m_stored.ordered())
+            for (const auto* resource : m_stored.ordered())
                 if (!resource->scim_id.empty()) m_known_ids->insert(resource->scim_id);
         }
         return *m_known_ids;
@@ -375,7 +391,7 @@ class Planner {
     // Candidates already held by someone else in the state, or picked by an earlier create, are
     // out.
     void choose_unique(const scim::DesiredResource& desired, Operation& operation) {
-        for (const auto& choice : desired.unique) {
+        for (const auto& choice : desired.details().unique) {
             auto& taken = taken_values(choice.path);
             std::vector<std::string> free;
             if (const json* kept = scim::value_at(operation.body, choice.path);
@@ -391,7 +407,7 @@ class Planner {
                 scim::set_value(operation.body, choice.path, free.front());
                 taken.insert(folded(free.front()));
             }
-            operation.unique.push_back({choice.path, std::move(free)});
+            operation.edit_details().unique.push_back({choice.path, std::move(free)});
         }
     }
 
@@ -400,7 +416,7 @@ class Planner {
         auto found = m_taken.find(name);
         if (found != m_taken.end()) return found->second;
         auto& taken = m_taken[name];
-        for (const auto& [id, resource] : m_stored.ordered())
+        for (const auto* resource : m_stored.ordered())
             if (const json* value = scim::value_at(body_of(*resource), path);
                 value && value->is_string())
                 taken.insert(folded(value->get<std::string>()));
@@ -422,20 +438,20 @@ class Planner {
             return;
         }
         if (resource && desired.deletable && deletion_due(*resource)) {
-            m_destructive.push_back(removal_of(*resource, desired.decision));
+            m_destructive.push_back(removal_of(*resource, desired.details().decision));
             return;
         }
         if (unchanged_at_a_glance(desired, m_stored, m_policy.kept_paths)) {
             ++m_plan.unchanged;
             return;
         }
-        if (!resource && !desired.packed.empty() && desired.unique.empty()) {
+        if (!resource && !desired.packed.empty() && desired.details().unique.empty()) {
             // A create as mapped: the body stays packed, the manager's id already in it.
             m_unknown_manager = false;
             (void)manager_id(desired);
             if (m_unknown_manager) reject_link(desired);
             Operation operation =
-                operation_of(OperationKind::create, desired.key, desired.decision);
+                operation_of(OperationKind::create, desired.key, desired.details().decision);
             operation.origin = desired.origin;
             operation.packed_body = desired.packed;
             m_plan.operations.push_back(std::move(operation));
@@ -462,6 +478,10 @@ class Planner {
         if (operation.kind == OperationKind::deactivate) {
             m_destructive.push_back(std::move(operation));
         } else {
+            // Held as text until sent (a tree is six times its text): a plan holds memory in
+            // proportion to its changes, not to the trees they were found with.
+            operation.packed_body = scim::PackedJson(operation.body);
+            operation.body = nullptr;
             m_plan.operations.push_back(std::move(operation));
         }
     }
@@ -475,7 +495,7 @@ class Planner {
             ++m_plan.protected_keys;
             return;
         }
-        std::string decision = desired ? desired->decision : "not in the source";
+        std::string decision = desired ? desired->details().decision : "not in the source";
         if (resource.status != ResourceStatus::deactivated) {
             if (!desired && !absence_confirmed(resource)) return;
             m_destructive.push_back(deactivation_of(resource, std::move(decision)));
@@ -535,7 +555,7 @@ class Planner {
         switch_off(m_destructive);
         // Active users before this run: everyone in the state not yet deactivated.
         size_t active_before = 0;
-        for (const auto& [id, resource] : m_stored.ordered())
+        for (const auto* resource : m_stored.ordered())
             if (resource->status != ResourceStatus::deactivated) ++active_before;
         auto clears = gate_clears(active_before);
         std::optional<std::string> reason = m_policy.source_incomplete;
@@ -581,7 +601,7 @@ class Planner {
         for (auto& operation : m_plan.operations) {
             Operation clear = operation;
             clear.kind = OperationKind::update;
-            clear.decision = "clears " + join_paths(operation.changes, gated);
+            clear.set_decision("clears " + join_paths(operation.changes, gated));
             std::erase_if(clear.changes, [&](const auto& change) {
                 return !gated.contains(change.path) || change.after;
             });
@@ -589,6 +609,7 @@ class Planner {
             std::erase_if(operation.changes, [&](const auto& change) {
                 return gated.contains(change.path) && !change.after;
             });
+            operation.unpack();
             for (const auto& change : clear.changes)
                 keep_value(operation.body, change.path, *change.before);
             m_plan.withheld.push_back(std::move(clear));
@@ -717,18 +738,18 @@ void pack_for_planning(scim::DesiredResource& desired, const std::string* manage
     if (manager_id) set_manager_id(desired.body, *manager_id);
     desired.packed = scim::PackedJson(desired.body);
     desired.body = nullptr;
-    desired.sent_fingerprint = fingerprint(desired.packed.text());
+    desired.sent_fingerprint = fingerprint_value(desired.packed.text());
 }
 
 void fingerprint_packed(scim::DesiredResource& desired) {
-    desired.sent_fingerprint = fingerprint(desired.packed.text());
+    desired.sent_fingerprint = fingerprint_value(desired.packed.text());
 }
 
 std::vector<size_t> resources_needing_bodies(const std::vector<scim::DesiredResource>& desired,
                                              const std::vector<StoredResource>& stored,
                                              const PlanPolicy& policy, const StoredIndex* given) {
     const bool unique =
-        std::ranges::any_of(desired, [](const auto& d) { return !d.unique.empty(); });
+        std::ranges::any_of(desired, [](const auto& d) { return !d.details().unique.empty(); });
     std::vector<size_t> needed;
     if (unique) { // unique() compares with what everyone holds
         for (size_t i = 0; i < stored.size(); ++i)

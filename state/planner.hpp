@@ -76,12 +76,12 @@ struct PlanPolicy {
 class StoredIndex {
   public:
     StoredIndex(const std::vector<StoredResource>& stored, bool case_sensitive);
-    using Entry = std::pair<std::string, const StoredResource*>;
 
     [[nodiscard]] const StoredResource* find(std::string_view key) const;
     // The SCIM id the state has for a key; nothing while pending or unknown.
     [[nodiscard]] const std::string* scim_id(std::string_view key) const;
-    [[nodiscard]] const std::vector<Entry>& ordered() const { return m_ordered; }
+    // Each person once (the last row read for them), by identity key.
+    [[nodiscard]] const std::vector<const StoredResource*>& ordered() const { return m_ordered; }
 
   private:
     struct KeyOf {
@@ -90,7 +90,7 @@ class StoredIndex {
     };
     const std::vector<StoredResource>& m_stored;
     IdentityTable<KeyOf> m_by_id;
-    std::vector<Entry> m_ordered;
+    std::vector<const StoredResource*> m_ordered; // 8 bytes a person; the keys are in m_stored
 };
 
 // Unchanged, known from fingerprints alone: the body the planner would send is the one the

@@ -2,6 +2,7 @@
 // What the state remembers of one source key on one target.
 
 #include <chrono>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -28,10 +29,10 @@ struct StoredResource {
     std::optional<std::chrono::sys_seconds> deactivated_at;
     // The target's version of the user (its ETag) as last answered; empty: not known.
     std::string version{};
-    // fingerprint(body.dump()) as saved. At scale the snapshot is read without bodies (has_body
-    // false): planning compares this with each person's fingerprint, and reads the bodies of those
-    // who differ (state::resources_needing_bodies).
-    std::string body_hash{};
+    // fingerprint_value(body.dump()) as saved (the body_hash column's hex digits). At scale the
+    // snapshot is read without bodies (has_body false): planning compares this with each person's
+    // fingerprint, and reads the bodies of those who differ (state::resources_needing_bodies).
+    std::uint64_t body_hash = 0; // 0: not known
     bool has_body = true;
 };
 

@@ -243,18 +243,20 @@ inline std::optional<std::string> compiled_difference(const mappings::Mapping& m
                "\n  compiled: " + (compiled->packed.empty() ? "(none)" : compiled->packed.text());
     if (!compiled->body.is_null()) return "the compiled program built a tree";
     if (tree->key != compiled->key || tree->origin != compiled->origin) return "key or origin";
-    if (tree->keep_as_sent != compiled->keep_as_sent) return "keep_as_sent differs";
+    if (tree->details().keep_as_sent != compiled->details().keep_as_sent)
+        return "keep_as_sent differs";
     if (tree->disposition != compiled->disposition || tree->deletable != compiled->deletable ||
         tree->terminated != compiled->terminated)
         return "disposition differs";
-    if (tree->decision != compiled->decision)
-        return "decision: '" + tree->decision + "' and '" + compiled->decision + "'";
+    if (tree->details().decision != compiled->details().decision)
+        return "decision: '" + tree->details().decision + "' and '" + compiled->details().decision +
+               "'";
     if (tree->manager_key != compiled->manager_key) return "manager_key differs";
     if (tree->groups != compiled->groups) return "groups differ";
-    if (tree->unique.size() != compiled->unique.size()) return "unique differs";
-    for (size_t i = 0; i < tree->unique.size(); ++i)
-        if (tree->unique[i].path != compiled->unique[i].path ||
-            tree->unique[i].candidates != compiled->unique[i].candidates)
+    if (tree->details().unique.size() != compiled->details().unique.size()) return "unique differs";
+    for (size_t i = 0; i < tree->details().unique.size(); ++i)
+        if (tree->details().unique[i].path != compiled->details().unique[i].path ||
+            tree->details().unique[i].candidates != compiled->details().unique[i].candidates)
             return "unique candidates differ";
     return std::nullopt;
 }

@@ -382,7 +382,7 @@ INSTANTIATE_TEST_SUITE_P(Statuses, FirstPatchRefused, ::testing::Values(400L, 40
 TEST_F(ExecutorTest, A412WithIfMatchReadsTheUserAgainAndSendsOnceMore) {
     settings.target.etag = true;
     auto operation = promote_ada();
-    operation.version = "W/\"1\"";
+    operation.set_version("W/\"1\"");
     fake.on("PATCH", "/Users/u1", Reply::error(412, "changed"), 1);
     fake.on("GET", "/Users/u1", Reply::json(200, held(ada(), "u1", "W/\"2\"")));
     fake.on("PATCH", "/Users/u1",
@@ -398,7 +398,7 @@ TEST_F(ExecutorTest, A412WithIfMatchReadsTheUserAgainAndSendsOnceMore) {
 TEST_F(ExecutorTest, A412AgainAfterReadingIsRefused) {
     settings.target.etag = true;
     auto operation = promote_ada();
-    operation.version = "W/\"1\"";
+    operation.set_version("W/\"1\"");
     fake.on("PATCH", "/Users/u1", Reply::error(412, "changed"));
     fake.on("GET", "/Users/u1", Reply::json(200, held(ada(), "u1", "W/\"2\"")));
     auto outcome = run_one(operation);
@@ -409,7 +409,7 @@ TEST_F(ExecutorTest, A412AgainAfterReadingIsRefused) {
 
 TEST_F(ExecutorTest, AVersionIsNotSentToATargetWithoutETags) {
     auto operation = promote_ada();
-    operation.version = "W/\"1\"";
+    operation.set_version("W/\"1\"");
     fake.on("PATCH", "/Users/u1", Reply::json(200, held(with(ada(), "title", "Lead"), "u1")));
     auto outcome = run_one(operation);
     EXPECT_EQ(fake.requests()[0].header("If-Match"), std::nullopt);
@@ -533,7 +533,7 @@ TEST_F(ExecutorTest, ADeleteOfAUserAlreadyGoneIsDone) {
 TEST_F(ExecutorTest, A412OnDeleteReadsTheUserAgainAndDeletesOnceMore) {
     settings.target.etag = true;
     auto operation = delete_ada();
-    operation.version = "W/\"1\"";
+    operation.set_version("W/\"1\"");
     fake.on("DELETE", "/Users/u1", Reply::error(412, "changed"), 1);
     fake.on("GET", "/Users/u1", Reply::json(200, held(ada(), "u1", "W/\"2\"")));
     fake.on("DELETE", "/Users/u1", Reply::empty(204));

@@ -168,8 +168,9 @@ TEST(CompiledMapping, AUniqueRuleGivesTheTreesValueAndCandidates) {
     auto mapped = program->map(record, k_now, testing::corpus_manager_id);
     ASSERT_TRUE(mapped) << mapped.error();
     EXPECT_NE(mapped->packed.text().find(R"("userName":"a@x.org")"), std::string::npos);
-    ASSERT_EQ(mapped->unique.size(), 1U);
-    EXPECT_EQ(mapped->unique[0].candidates, (std::vector<std::string>{"a@x.org", "Boss"}));
+    ASSERT_EQ(mapped->details().unique.size(), 1U);
+    EXPECT_EQ(mapped->details().unique[0].candidates,
+              (std::vector<std::string>{"a@x.org", "Boss"}));
     const connectors::Record nobody{"E1", {{"email", {""}}}, "x"};
     EXPECT_EQ(program->map(nobody, k_now, testing::corpus_manager_id).error(), "userName is empty");
 }

@@ -41,11 +41,11 @@ json map_all(const std::string& mapping_file, const std::string& csv_file, const
             continue;
         }
         json entry = {{"disposition", disposition_name(desired->disposition)},
-                      {"decision", desired->decision},
+                      {"decision", desired->details().decision},
                       {"deletable", desired->deletable},
                       {"body", desired->body}};
         if (desired->manager_key) entry["manager_key"] = *desired->manager_key;
-        for (const auto& choice : desired->unique)
+        for (const auto& choice : desired->details().unique)
             entry["unique"][choice.path.to_string()] = choice.candidates;
         out[record.key] = std::move(entry);
     }

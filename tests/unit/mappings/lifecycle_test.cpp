@@ -54,8 +54,9 @@ bool active(const scim::DesiredResource& desired) {
 TEST(Lifecycle, BeforeThePreHireWindowNothingIsCreated) {
     auto desired = decided(person("2026-12-10"), "2026-11-22T13:00:00Z");
     EXPECT_EQ(desired.disposition, Disposition::hold);
-    EXPECT_EQ(desired.decision, "joins on 2026-12-10; the account is created (inactive) from "
-                                "2026-12-03 00:00 Europe/Berlin (2026-12-02T23:00:00Z)");
+    EXPECT_EQ(desired.details().decision,
+              "joins on 2026-12-10; the account is created (inactive) from "
+              "2026-12-03 00:00 Europe/Berlin (2026-12-02T23:00:00Z)");
 }
 
 TEST(Lifecycle, InThePreHireWindowTheAccountExistsInactive) {
@@ -63,7 +64,7 @@ TEST(Lifecycle, InThePreHireWindowTheAccountExistsInactive) {
         decided(person("2026-12-10"), "2026-12-02T23:00:00Z"); // 00:00 on the 3rd in Berlin
     EXPECT_EQ(desired.disposition, Disposition::provision);
     EXPECT_FALSE(active(desired));
-    EXPECT_EQ(desired.decision,
+    EXPECT_EQ(desired.details().decision,
               "pre-hire: joins on 2026-12-10; active from 2026-12-10 00:00 Europe/Berlin "
               "(2026-12-09T23:00:00Z)");
     EXPECT_EQ(decided(person("2026-12-10"), "2026-12-02T22:59:59Z").disposition, Disposition::hold)
@@ -80,7 +81,7 @@ TEST(Lifecycle, TheLastDayEndsAtMidnightInThePersonsZone) {
     auto still =
         decided(person("2020-01-01", "2026-11-30", "America/Los_Angeles"), "2026-12-01T07:59:59Z");
     EXPECT_TRUE(active(still));
-    EXPECT_EQ(still.decision,
+    EXPECT_EQ(still.details().decision,
               "last day 2026-11-30; deactivated from 2026-12-01 00:00 America/Los_Angeles "
               "(2026-12-01T08:00:00Z)");
     auto gone =
@@ -104,12 +105,12 @@ TEST(Lifecycle, ScopeDecidesBeforeDates) {
     auto contractor = decided(person("2020-01-01", "", "", "Contractor"), "2026-11-22T13:00:00Z");
     EXPECT_EQ(contractor.disposition, Disposition::out_of_scope);
     EXPECT_TRUE(contractor.deletable) << "out_of_scope: remove";
-    EXPECT_EQ(contractor.decision,
+    EXPECT_EQ(contractor.details().decision,
               "out of scope: include (type == \"Employee\" or type == \"Intern\") is false; "
               "deactivated, deleted after the grace period");
     auto record = person("2020-01-01");
     record.attributes["mail"] = {"bob@external.example.com"};
-    EXPECT_EQ(decided(record, "2026-11-22T13:00:00Z").decision,
+    EXPECT_EQ(decided(record, "2026-11-22T13:00:00Z").details().decision,
               "out of scope: exclude (mail =~ \"@external\\\\.\") is true; deactivated, deleted "
               "after the grace period");
     EXPECT_EQ(decided(person("2020-01-01", "", "", "Intern"), "2026-11-22T13:00:00Z").disposition,

@@ -156,9 +156,9 @@ TEST(Mapper, FlowRulesMarkWhatKeepsItsValue) {
         << "create-only rules still give the value for a create";
     EXPECT_EQ(desired->body["nickName"], "Ada");
     EXPECT_FALSE(desired->body.contains("title"));
-    ASSERT_EQ(desired->keep_as_sent.size(), 2U);
-    EXPECT_EQ(desired->keep_as_sent[0].to_string(), "displayName");
-    EXPECT_EQ(desired->keep_as_sent[1].to_string(), "title");
+    ASSERT_EQ(desired->details().keep_as_sent.size(), 2U);
+    EXPECT_EQ(desired->details().keep_as_sent[0].to_string(), "displayName");
+    EXPECT_EQ(desired->details().keep_as_sent[1].to_string(), "title");
 }
 
 TEST(Mapper, ListsAndBooleansMeetTheirAttributeTypes) {

@@ -72,7 +72,7 @@ TEST(AbsencePlan, AbsentFromTheNextReadTooIsDeactivated) {
     auto plan = make_plan(source_without(1), state_of_ten(), policy);
     ASSERT_EQ(plan.count(OperationKind::deactivate), 1U);
     EXPECT_EQ(plan.operations[0].key, "k0");
-    EXPECT_EQ(plan.operations[0].decision, "not in the source");
+    EXPECT_EQ(plan.operations[0].details().decision, "not in the source");
     ASSERT_EQ(plan.absences.size(), 1U);
     EXPECT_TRUE(plan.absences[0].confirmed);
     EXPECT_EQ(plan.absences[0].reads, 2U);
@@ -135,7 +135,7 @@ TEST(AbsencePlan, AnIncompleteReadCountsForNothingAndDeactivatesNobody) {
 TEST(AbsencePlan, ScopeAndLifecycleDecisionsAreNotDelayed) {
     auto source = source_without(0);
     source[0].disposition = scim::Disposition::out_of_scope; // scope change, or terminated
-    source[0].decision = "terminated 2026-12-01";
+    source[0].edit_details().decision = "terminated 2026-12-01";
     source[1].body["active"] = false; // an explicit status through the mapping
     auto plan = make_plan(source, state_of_ten(), policy_now());
     EXPECT_EQ(plan.count(OperationKind::deactivate), 2U);

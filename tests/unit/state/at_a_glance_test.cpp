@@ -21,7 +21,7 @@ json body(const std::string& key, const std::string& title = "Engineer") {
 // What the state holds after `key` was sent `sent`, read without its body.
 StoredResource header_only(const std::string& key, const json& sent) {
     StoredResource resource{key, "id-" + key, ResourceStatus::active, sent, std::nullopt};
-    resource.body_hash = fingerprint(sent.dump());
+    resource.body_hash = fingerprint_value(sent.dump());
     resource.body = nullptr;
     resource.has_body = false;
     return resource;
@@ -44,7 +44,7 @@ TEST(AtAGlance, TheFingerprintIsTheBodyHashOfWhatWouldBeSentManagerIncluded) {
     auto desired = packed("a", body("a"), &manager, "m");
     json sent = body("a");
     set_manager_id(sent, manager);
-    EXPECT_EQ(desired.sent_fingerprint, fingerprint(sent.dump()));
+    EXPECT_EQ(desired.sent_fingerprint, fingerprint_value(sent.dump()));
     EXPECT_TRUE(desired.body.is_null());
     EXPECT_EQ(desired.unpacked_body(), sent);
     EXPECT_EQ(sent["schemas"].back(), k_enterprise);

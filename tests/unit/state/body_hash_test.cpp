@@ -33,6 +33,20 @@ TEST(Fingerprint, IsXxh3SixtyFourAsSixteenHexDigits) {
         EXPECT_EQ(fingerprint(sanity_bytes(length)), expected) << length << " bytes";
 }
 
+// Planning holds the fingerprint as a number; the state keeps its hex digits. Anything else in
+// the column is "not known" (0), which plans the person by a diff rather than trusting it.
+TEST(Fingerprint, ItsNumberAndItsDigitsAreTheSameFingerprint) {
+    for (const auto* text : {"", "{\"userName\":\"a\"}", "\xc3\xa9t\xc3\xa9"}) {
+        EXPECT_EQ(fingerprint_text(fingerprint_value(text)), fingerprint(text)) << text;
+        EXPECT_EQ(fingerprint_from_text(fingerprint(text)), fingerprint_value(text)) << text;
+    }
+    EXPECT_EQ(fingerprint_from_text("00000000000000ff"), 255U);
+    EXPECT_EQ(fingerprint_from_text("ffffffffffffffff"), UINT64_MAX);
+    for (const auto* not_one : {"", "2d06800538d394c", "2d06800538d394c2a", "2D06800538D394C2",
+                                "2d06800538d394g2", " d06800538d394c2"})
+        EXPECT_EQ(fingerprint_from_text(not_one), 0U) << '"' << not_one << '"';
+}
+
 // Plan files and approvals made before the state's fingerprint changed must still verify.
 TEST(Digest, StaysFnv1aSixtyFour) {
     EXPECT_EQ(text_digest(""), "cbf29ce484222325");

@@ -127,7 +127,7 @@ TEST(LifecyclePlan, ATerminatedPersonStillInTheSourceIsDeletedAfterTheGrace) {
 TEST(LifecyclePlan, APreHireIsCreatedInactiveAndActivatedLaterAsAnUpdate) {
     auto plan = make_plan({desired("p", false)}, {}, {});
     ASSERT_EQ(plan.count(OperationKind::create), 1U);
-    EXPECT_EQ(plan.operations[0].body["active"], false);
+    EXPECT_EQ(plan.operations[0].full_body()["active"], false);
     auto later =
         make_plan({desired("p", true)}, {stored("p", ResourceStatus::deactivated, k_now)}, {});
     ASSERT_EQ(later.count(OperationKind::reactivate), 1U);
@@ -156,9 +156,9 @@ TEST(LifecyclePlan, AManagerInTheStateIsReferencedByTheirScimId) {
     report.manager_key = "m";
     auto plan = make_plan({report, desired("m")}, {stored("m")}, {});
     ASSERT_EQ(plan.count(OperationKind::create), 1U);
-    EXPECT_EQ(plan.operations[0].body[scim::k_enterprise_user_schema]["manager"],
+    EXPECT_EQ(plan.operations[0].full_body()[scim::k_enterprise_user_schema]["manager"],
               json({{"value", "id-m"}}));
-    EXPECT_EQ(plan.operations[0].body["schemas"].size(), 2U);
+    EXPECT_EQ(plan.operations[0].full_body()["schemas"].size(), 2U);
     EXPECT_EQ(plan.count(OperationKind::link_manager), 0U);
 }
 
@@ -168,7 +168,7 @@ TEST(LifecyclePlan, AManagerCreatedInTheSameRunIsLinkedAfterTheCreates) {
     auto plan = make_plan({report, desired("z-manager")}, {}, {});
     ASSERT_EQ(plan.operations.size(), 3U);
     EXPECT_EQ(plan.operations[0].kind, OperationKind::create);
-    EXPECT_FALSE(plan.operations[0].body.contains(scim::k_enterprise_user_schema));
+    EXPECT_FALSE(plan.operations[0].full_body().contains(scim::k_enterprise_user_schema));
     EXPECT_EQ(plan.operations[1].kind, OperationKind::create);
     EXPECT_EQ(plan.operations[2].kind, OperationKind::link_manager);
     EXPECT_EQ(plan.operations[2].key, "a-report");
@@ -182,7 +182,7 @@ TEST(LifecyclePlan, AManagerWhoIsNotProvisionedIsReportedAndLeftEmpty) {
     auto manager = desired("nobody");
     manager.disposition = scim::Disposition::out_of_scope;
     auto plan = make_plan({report, manager}, {}, {});
-    EXPECT_FALSE(plan.operations[0].body.contains(scim::k_enterprise_user_schema));
+    EXPECT_FALSE(plan.operations[0].full_body().contains(scim::k_enterprise_user_schema));
     ASSERT_EQ(plan.unlinked_managers.size(), 1U);
     EXPECT_EQ(plan.unlinked_managers[0], "r: manager nobody is not provisioned (not in the source, "
                                          "out of scope or rejected); linked when they are");
@@ -191,17 +191,17 @@ TEST(LifecyclePlan, AManagerWhoIsNotProvisionedIsReportedAndLeftEmpty) {
 TEST(LifecyclePlan, UniqueSkipsValuesTheStateAndEarlierCreatesHold) {
     auto path = *scim::parse_attribute_path("userName");
     auto first = desired("a");
-    first.unique = {{path, {"ada@x", "ada.l@x", "ada.l2@x"}}};
+    first.edit_details().unique = {{path, {"ada@x", "ada.l@x", "ada.l2@x"}}};
     auto second = desired("b");
-    second.unique = {{path, {"ada@x", "ada.l@x", "ada.l2@x"}}};
+    second.edit_details().unique = {{path, {"ada@x", "ada.l@x", "ada.l2@x"}}};
     auto existing = stored("z");
     existing.body["userName"] = "ADA@x"; // taken, in another case
     auto plan = make_plan({first, second}, {existing}, {});
     ASSERT_EQ(plan.operations.size(), 2U);
-    EXPECT_EQ(plan.operations[0].body["userName"], "ada.l@x");
-    EXPECT_EQ(plan.operations[0].unique[0].candidates,
+    EXPECT_EQ(plan.operations[0].full_body()["userName"], "ada.l@x");
+    EXPECT_EQ(plan.operations[0].details().unique[0].candidates,
               (std::vector<std::string>{"ada.l@x", "ada.l2@x"}));
-    EXPECT_EQ(plan.operations[1].body["userName"], "ada.l2@x");
+    EXPECT_EQ(plan.operations[1].full_body()["userName"], "ada.l2@x");
 }
 
 } // namespace

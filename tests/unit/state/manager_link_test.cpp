@@ -59,7 +59,7 @@ TEST(ManagerLink, OtherChangesStillGoAndKeepTheManagerLastSent) {
     EXPECT_EQ(update.kind, OperationKind::update);
     ASSERT_EQ(update.changes.size(), 1U);
     EXPECT_EQ(update.changes[0].path, "title");
-    EXPECT_EQ(update.body[scim::k_enterprise_user_schema]["manager"]["value"], "id-m");
+    EXPECT_EQ(update.full_body()[scim::k_enterprise_user_schema]["manager"]["value"], "id-m");
     EXPECT_EQ(plan.rejected_links.size(), 1U);
 }
 

@@ -124,11 +124,11 @@ TEST(FingerprintMigration, AnOlderStateReadWithoutMigratingHasTheNewFingerprints
     ASSERT_EQ(before.resources.size(), 3U);
     for (size_t i = 0; i < before.resources.size(); ++i) {
         EXPECT_FALSE(before.resources[i].has_body);
-        EXPECT_EQ(before.resources[i].body_hash, fingerprint(sent(people()[i]).dump()));
+        EXPECT_EQ(before.resources[i].body_hash, fingerprint_value(sent(people()[i]).dump()));
     }
     auto made_by_older = StateStore::read_snapshot(file, "t", true).resources;
     for (auto& resource : made_by_older)
-        resource.body_hash = text_digest(resource.body.dump());
+        resource.body_hash = fingerprint_from_text(text_digest(resource.body.dump()));
 
     { StateStore store(file); }
     const auto after = StateStore::read_snapshot(file, "t", false);

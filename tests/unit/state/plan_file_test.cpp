@@ -15,7 +15,7 @@ TEST(PlanFile, RoundTripsEveryOperationField) {
     update.key = "E1";
     update.scim_id = "id-1";
     update.origin = "hr.csv:2";
-    update.decision = "active";
+    update.set_decision("active");
     update.body = {{"userName", "a"}, {"title", "New"}};
     update.changes = {{"title", json("Old"), json("New")}, {"nickName", json("x"), std::nullopt}};
     update.id = 0;
@@ -29,7 +29,7 @@ TEST(PlanFile, RoundTripsEveryOperationField) {
     create.kind = OperationKind::create;
     create.key = "E3";
     create.resolve_first = true;
-    create.unique = {{*scim::parse_attribute_path("userName"), {"a@x", "b@x"}}};
+    create.edit_details().unique = {{*scim::parse_attribute_path("userName"), {"a@x", "b@x"}}};
     plan.operations = {update, link};
     plan.withheld = {create};
     const PlanOrigin origin{"okta", "c1", "m1", "s1",
@@ -43,12 +43,12 @@ TEST(PlanFile, RoundTripsEveryOperationField) {
     EXPECT_EQ(read->origin.as_of, origin.as_of);
     ASSERT_EQ(read->plan.operations.size(), 2U);
     EXPECT_EQ(read->plan.operations[0].changes, update.changes) << "a removal stays a removal";
-    EXPECT_EQ(read->plan.operations[0].body, update.body);
+    EXPECT_EQ(read->plan.operations[0].full_body(), update.body);
     EXPECT_EQ(read->plan.operations[1].depends_on, std::vector<size_t>{0});
     EXPECT_EQ(read->plan.operations[1].manager_key, "E1");
     ASSERT_EQ(read->plan.withheld.size(), 1U);
     EXPECT_TRUE(read->plan.withheld[0].resolve_first);
-    EXPECT_EQ(read->plan.withheld[0].unique[0].candidates,
+    EXPECT_EQ(read->plan.withheld[0].details().unique[0].candidates,
               (std::vector<std::string>{"a@x", "b@x"}));
 }
 

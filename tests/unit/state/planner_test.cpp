@@ -73,7 +73,7 @@ TEST(Planner, KeysThatLeftAreDeactivatedAndDeactivatedOnesStayAlone) {
     ASSERT_EQ(plan.operations.size(), 1U);
     EXPECT_EQ(plan.operations[0].kind, OperationKind::deactivate);
     EXPECT_EQ(plan.operations[0].key, "k100");
-    EXPECT_EQ(plan.operations[0].body["active"], false);
+    EXPECT_EQ(plan.operations[0].full_body()["active"], false);
 
     auto again =
         make_plan(desired_population(10, 1), {stored("k100", ResourceStatus::deactivated)}, {});
@@ -165,7 +165,7 @@ TEST(Planner, KeptPathsKeepTheValueLastSent) {
     ASSERT_EQ(plan.operations.size(), 1U);
     ASSERT_EQ(plan.operations[0].changes.size(), 1U);
     EXPECT_EQ(plan.operations[0].changes[0].path, "displayName");
-    EXPECT_EQ(plan.operations[0].body["title"], "Engineer")
+    EXPECT_EQ(plan.operations[0].full_body()["title"], "Engineer")
         << "the state keeps what the target holds";
 }
 

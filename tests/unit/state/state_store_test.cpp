@@ -202,7 +202,7 @@ TEST(StateSnapshot, ReadsAnOlderSchemaWithoutMigratingIt) {
     ASSERT_TRUE(snapshot.resources[0].deactivated_at.has_value())
         << "dated from its last update, as migration 3 does";
     EXPECT_TRUE(snapshot.complete_reads.empty());
-    EXPECT_EQ(snapshot.resources[0].body_hash, fingerprint(R"({"userName":"a"})"))
+    EXPECT_EQ(snapshot.resources[0].body_hash, fingerprint_value(R"({"userName":"a"})"))
         << "taken again from the body, as migration 10 does";
     Database db(file, true);
     auto version = db.prepare("SELECT version FROM schema_version");
