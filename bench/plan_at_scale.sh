@@ -20,16 +20,7 @@ export BENCH_TOKEN="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
 
 # $1: every how many people one has a new title (0: nobody); $2: every how many one left.
 generate() {
-  awk -v n="$count" -v changed="$1" -v left="$2" 'BEGIN {
-    print "employee_id,first_name,last_name,email,job_title,department,cost_center,mobile,manager_id"
-    for (i = 1; i <= n; i++) {
-      if (left && i % left == 0) continue
-      title = (changed && i % changed == 0) ? "Senior Engineer" : "Engineer"
-      manager = i > 1 ? sprintf("E%07d", int(i / 10) + 1) : ""
-      printf "E%07d,First%d,Last%d,person%d@example.com,%s,Dept%d,CC-%d,+1 555 %07d,%s\n",
-             i, i % 977, i % 991, i, title, i % 40, i % 12, i, manager
-    }
-  }'
+  awk -v n="$count" -v changed="$1" -v left="$2" -f bench/generate_people.awk
 }
 generate 0 0 > "$work/base.csv"
 generate 100 1000 > "$work/next.csv"

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # `hr2scim validate` at scale: the memory of a validate that streams. For N generated people
-# (default 10,000,000; the generator of bench/plan_at_scale.sh, deterministic, 9 columns,
-# everyone but the first with a manager), times with GNU time (wall, peak RSS):
+# (default 10,000,000; bench/generate_people.awk, as bench/plan_at_scale.sh), times with GNU
+# time (wall, peak RSS):
 #   - sha256sum of the export: reading the file once, the floor;
 #   - hr2scim validate (reads and maps everyone; the target is not contacted);
 #   - hr2scim plan with an empty state (N creates), unless VALIDATE_ONLY=1.
-# The CSV (255 MB at 10,000,000) is written under $TMPDIR and deleted at the end.
+# The CSV (965 MB at 10,000,000) is written under $TMPDIR and deleted at the end.
 # Usage: bench/validate_at_scale.sh [N]   (builds first; needs scripts/install-deps)
 #        HR2SCIM=/path/to/hr2scim VALIDATE_ONLY=1 bench/validate_at_scale.sh 1000000
 set -euo pipefail
@@ -18,14 +18,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export BENCH_TOKEN="bench-not-sent"
 
-awk -v n="$count" 'BEGIN {
-  print "employee_id,first_name,last_name,email,job_title,department,cost_center,mobile,manager_id"
-  for (i = 1; i <= n; i++) {
-    manager = i > 1 ? sprintf("E%07d", int(i / 10) + 1) : ""
-    printf "E%07d,First%d,Last%d,person%d@example.com,%s,Dept%d,CC-%d,+1 555 %07d,%s\n",
-           i, i % 977, i % 991, i, "Engineer", i % 40, i % 12, i, manager
-  }
-}' > "$work/base.csv"
+awk -v n="$count" -f bench/generate_people.awk > "$work/base.csv"
 
 # Nothing listens there: validate does not contact the target, and plan does not either.
 cat > "$work/config.yaml" <<YAML
