@@ -6,6 +6,8 @@
 #include <chrono>
 #include <csignal>
 #include <fcntl.h>
+#include <fstream>
+#include <iterator>
 #include <netinet/in.h>
 #include <stdexcept>
 #include <sys/socket.h>
@@ -146,17 +148,34 @@ void LdapTestServer::load_people(int people) const {
 }
 
 void LdapTestServer::start() {
+    // A free port is free when asked, not when slapd binds it: a test server started
+    // beside this one (ctest -j) can take it in between. Such a start ends at once and
+    // is tried again on new ports; any other failure says what slapd said.
+    constexpr int k_attempts = 5;
+    std::string said;
+    for (int attempt = 1; attempt <= k_attempts; ++attempt) {
+        if (start_on_free_ports(said)) return;
+        if (said.find("Address already in use") == std::string::npos) break;
+    }
+    throw std::runtime_error("slapd exited at start: " + said);
+}
+
+bool LdapTestServer::start_on_free_ports(std::string& said) {
     m_ldap_port = free_loopback_port();
-    m_ldaps_port = free_loopback_port();
+    do
+        m_ldaps_port = free_loopback_port();
+    while (m_ldaps_port == m_ldap_port);
     std::string urls = ldap_url() + "/ " + ldaps_url() + "/";
     std::string config = (m_dir.path() / "slapd.conf").string();
+    std::string log = (m_dir.path() / "slapd.log").string();
     m_pid = ::fork();
     if (m_pid == 0) {
         int null = ::open("/dev/null", O_RDWR);
+        int errors = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         ::dup2(null, 0);
         ::dup2(null, 1);
-        ::dup2(null, 2);
-        ::execl("/usr/sbin/slapd", "slapd", "-f", config.c_str(), "-h", urls.c_str(), "-d", "0",
+        ::dup2(errors >= 0 ? errors : null, 2);
+        ::execl("/usr/sbin/slapd", "slapd", "-f", config.c_str(), "-h", urls.c_str(), "-d", "none",
                 nullptr);
         ::_exit(127);
     }
@@ -166,12 +185,16 @@ void LdapTestServer::start() {
         int status = 0;
         if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
             m_pid = -1;
-            throw std::runtime_error("slapd exited at start");
+            std::ifstream in(log);
+            said.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+            if (said.empty()) said = "(nothing on its standard error)";
+            return false;
         }
         if (std::chrono::steady_clock::now() > deadline)
             throw std::runtime_error("slapd did not start");
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
+    return true;
 }
 
 std::filesystem::path LdapTestServer::slapcat(const std::filesystem::path& destination) const {

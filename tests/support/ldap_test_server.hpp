@@ -38,6 +38,8 @@ class LdapTestServer {
     void write_config() const;
     void load_people(int people) const;
     void start();
+    // One start on two ports free when asked; false, with what slapd said, if it exited.
+    bool start_on_free_ports(std::string& said);
 
     TempDir m_dir;
     int m_ldap_port = 0;
