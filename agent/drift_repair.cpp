@@ -48,9 +48,8 @@ void mark_repairs(state::Plan& plan, const Drift& drift, apply::RunRecorder& rec
         const bool vanished = drift.vanished.contains(operation.key);
         if (!vanished && !drift.changed.contains(operation.key)) continue;
         operation.repair = true;
-        operation.edit_details().decision = vanished
-                                                ? "vanished from the target; created again"
-                                                : "drift: the target no longer held what was sent";
+        operation.set_decision(vanished ? "vanished from the target; created again"
+                                        : "drift: the target no longer held what was sent");
         if (vanished) recreated.insert(operation.key);
     }
     for (const auto& key : drift.vanished)

@@ -5,18 +5,9 @@
 #include <xxhash.h>
 
 namespace hr2scim::state {
-namespace {
-
-std::string hex(std::uint64_t value) {
-    char text[17];
-    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
-    return text;
-}
-
-} // namespace
 
 std::string fingerprint(std::string_view body_text) {
-    return hex(fingerprint_value(body_text));
+    return fingerprint_text(fingerprint_value(body_text));
 }
 
 std::uint64_t fingerprint_value(std::string_view body_text) {
@@ -24,7 +15,9 @@ std::uint64_t fingerprint_value(std::string_view body_text) {
 }
 
 std::string fingerprint_text(std::uint64_t value) {
-    return hex(value);
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
+    return text;
 }
 
 std::uint64_t fingerprint_from_text(std::string_view text) {
@@ -53,7 +46,7 @@ std::string text_digest(std::string_view text) {
         hash ^= c;
         hash *= 1099511628211ULL;
     }
-    return hex(hash);
+    return fingerprint_text(hash);
 }
 
 } // namespace hr2scim::state
