@@ -55,9 +55,9 @@ void limit_operations(const SendUsers& send, apply::ExecutorSettings& settings) 
 
 } // namespace
 
-Sent send_users(const SendUsers& send, const state::StateSnapshot& snapshot,
-                const state::Plan& plan, const state::GroupPlan* groups,
-                const scim::TargetProfile& profile, std::ostream& out) {
+Sent send_users(const SendUsers& send, const state::StateSnapshot& snapshot, state::Plan& plan,
+                const state::GroupPlan* groups, const scim::TargetProfile& profile,
+                std::ostream& out) {
     const auto& config = send.config;
     auto to_state = send.recorder.outcomes(send.run_id, send.now);
     ProgressLine progress(to_state, plan.operations.size(),

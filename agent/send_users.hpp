@@ -39,7 +39,7 @@ struct Sent {
 };
 
 [[nodiscard]] Sent send_users(const SendUsers& send, const state::StateSnapshot& snapshot,
-                              const state::Plan& plan, const state::GroupPlan* groups,
+                              state::Plan& plan, const state::GroupPlan* groups,
                               const scim::TargetProfile& profile, std::ostream& out);
 
 } // namespace hr2scim::agent

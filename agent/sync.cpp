@@ -356,7 +356,6 @@ ExitCode PlanOrSync::send() {
     apply::Tally result;
     std::optional<apply::GroupResults> groups_sent;
     if (m_target) { // nothing to send otherwise
-        m_plan.unpack_bodies();
         auto sent = send_users({m_config, m_target->client, *m_recorder, session.id(),
                                 m_prepared.now, m_options.quiet, *m_store, m_caps},
                                m_snapshot, m_plan, m_group_plan ? &*m_group_plan : nullptr,

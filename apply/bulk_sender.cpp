@@ -190,7 +190,7 @@ BulkItem Executor::bulk_item(const state::Operation& operation, size_t index) co
     return item;
 }
 
-void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
+void Executor::run_bulk(state::Plan& plan, Schedule& schedule) {
     std::vector<size_t> taken, others;
     // What this phase may take, most urgent first, within the run's budget.
     const size_t room = m_max_operations
@@ -208,6 +208,8 @@ void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
             schedule.ready.push(index);
         return;
     }
+    for (size_t index : taken) // parsed until their outcome is recorded
+        plan.operations[index].parse_for_sending();
     const auto& operations = plan.operations;
     const auto manager_of = order_creates(plan, taken);
     std::vector<BulkItem> items;
@@ -264,6 +266,8 @@ void Executor::run_bulk(const state::Plan& plan, Schedule& schedule) {
     // stops the sending.
     auto finish_batch = [&](std::list<AnsweredBatch>::iterator answered) {
         finish_answered(operations, schedule, *answered);
+        for (const auto& settled : answered->settled)
+            plan.operations[answered->batch[settled.first].index].let_go_of_parsed();
         answered_batches.erase(answered);
         if (const auto& why = m_breaker.tripped()) {
             m_client.abandon(*why);

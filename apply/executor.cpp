@@ -81,20 +81,16 @@ Learnt Executor::learnt() const {
     return m_learnt;
 }
 
-std::vector<Outcome> Executor::run(const state::Plan& plan,
+std::vector<Outcome> Executor::run(state::Plan& plan,
                                    const std::function<void()>& after_revocations) {
     Schedule schedule(plan, m_owners);
     run_phase(plan, schedule, Urgency::revoke);
     if (after_revocations) after_revocations();
     run_phase(plan, schedule, Urgency::grant);
-    std::vector<Outcome> outcomes;
-    outcomes.reserve(plan.operations.size());
-    for (auto& outcome : schedule.outcomes)
-        outcomes.push_back(std::move(*outcome));
-    return outcomes;
+    return std::move(schedule.outcomes);
 }
 
-void Executor::run_phase(const state::Plan& plan, Schedule& schedule, Urgency limit) {
+void Executor::run_phase(state::Plan& plan, Schedule& schedule, Urgency limit) {
     {
         std::lock_guard lock(m_mutex);
         schedule.limit = limit;
@@ -125,7 +121,7 @@ std::optional<std::string> Executor::over_budget() const {
 
 // One worker: takes the next ready operation, sends it without holding the lock, records it.
 // It stops when nothing this phase may take is ready and nothing running could make it so.
-void Executor::work(const state::Plan& plan, Schedule& schedule) {
+void Executor::work(state::Plan& plan, Schedule& schedule) {
     std::unique_lock lock(m_mutex);
     for (;;) {
         schedule.changed.wait(
@@ -133,7 +129,7 @@ void Executor::work(const state::Plan& plan, Schedule& schedule) {
         if (schedule.error || !schedule.takeable()) return;
         const size_t index = schedule.ready.top();
         schedule.ready.pop();
-        const auto& operation = plan.operations[index];
+        auto& operation = plan.operations[index];
         const bool dependencies_met =
             !schedule.unmet[index] &&
             std::ranges::all_of(operation.depends_on, [&](size_t id) { return m_succeeded[id]; });
@@ -159,6 +155,7 @@ void Executor::work(const state::Plan& plan, Schedule& schedule) {
             ++schedule.in_flight;
             lock.unlock();
             try {
+                operation.parse_for_sending(); // this worker's alone until finished
                 outcome = execute(operation);
             } catch (...) {
                 lock.lock();
@@ -176,6 +173,7 @@ void Executor::work(const state::Plan& plan, Schedule& schedule) {
         if (outcome.deferred) m_deferred.insert(operation.id);
         try {
             finish(operation, std::move(outcome), schedule, index);
+            operation.let_go_of_parsed();
         } catch (...) {
             schedule.error = std::current_exception();
             schedule.changed.notify_all();
@@ -292,14 +290,22 @@ void Executor::finish(const state::Operation& operation, Outcome outcome, Schedu
     if (outcome.deferred) m_deferred.insert(operation.id);
     m_succeeded[operation.id] = outcome.result == Result::done;
     if (outcome.result == Result::done && outcome.effect == Effect::save) {
-        m_created[m_owners.id_of(operation.key)] = {outcome.scim_id, outcome.body};
+        // As text (a link later in the run parses the one it needs): the create's own text
+        // when the target holds what was sent, as it mostly does.
+        m_created[m_owners.id_of(operation.key)] = {
+            outcome.scim_id, !operation.packed_body.empty() && outcome.body == operation.body
+                                 ? operation.packed_body
+                                 : scim::PackedJson(outcome.body)};
         m_versions[outcome.scim_id] = outcome.version;
         m_owners.claim(outcome.scim_id, operation.key);
-        json held = outcome.body;
-        held["id"] = outcome.scim_id;
-        m_directory.add(held);
+        if (m_directory.listed()) {
+            json held = outcome.body;
+            held["id"] = outcome.scim_id;
+            m_directory.add(held);
+        }
     }
     m_sink.record(outcome);
+    outcome.body = nullptr; // in the state now; nothing after the run reads it
     schedule.outcomes[index] = std::move(outcome);
     ++schedule.finished;
     for (size_t next : schedule.dependents[index])

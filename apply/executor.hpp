@@ -15,6 +15,7 @@
 #include "apply/work_order.hpp"
 #include "http/throttle.hpp"
 #include "scim/discovery.hpp"
+#include "scim/packed_json.hpp"
 #include "scim/scim_client.hpp"
 #include "state/plan.hpp"
 
@@ -86,7 +87,7 @@ class Executor {
 
     // Offboarding first (apply/work_order.hpp): the deactivations and deletions go first, then
     // `after_revocations` runs (the group member removals), then everything else.
-    [[nodiscard]] std::vector<Outcome> run(const state::Plan& plan,
+    [[nodiscard]] std::vector<Outcome> run(state::Plan& plan,
                                            const std::function<void()>& after_revocations = {});
     // The group operations, after the users' (members need their ids): one group's operations
     // in plan order, groups concurrently (groups being deleted first, so that a name they free
@@ -103,14 +104,14 @@ class Executor {
 
   private:
     struct Schedule;
-    void work(const state::Plan& plan, Schedule& schedule);
+    void work(state::Plan& plan, Schedule& schedule);
     // Runs what the schedule's phase may take, concurrently, until none of it is left.
-    void run_phase(const state::Plan& plan, Schedule& schedule, Urgency limit);
+    void run_phase(state::Plan& plan, Schedule& schedule, Urgency limit);
     // Why an operation must wait for the next run (the run's budget is spent), if it must.
     [[nodiscard]] std::optional<std::string> over_budget() const;
     // Sends the ready operations a Bulk request can carry, in batches; what it cannot settle
     // (a 409 on a create, a 404 on an update, ...) goes back to the ready queue.
-    void run_bulk(const state::Plan& plan, Schedule& schedule);
+    void run_bulk(state::Plan& plan, Schedule& schedule);
     // Orders the creates managers first; the manager of each report whose create may name
     // its manager's bulkId (never itself, never in a cycle).
     std::map<std::string, std::string> order_creates(const state::Plan& plan,
@@ -224,7 +225,7 @@ class Executor {
     CircuitBreaker m_breaker;
     std::map<size_t, bool> m_succeeded; // operation id -> done
     // Accounts made or changed in this run, by identity key: id and body.
-    std::map<std::string, std::pair<std::string, nlohmann::json>> m_created;
+    std::map<std::string, std::pair<std::string, scim::PackedJson>> m_created;
     // unique() values picked in this run, so that two creates running at once never pick one.
     std::set<std::string> m_picked_unique;
     // The version (ETag) of each account written in this run, by SCIM id.

@@ -132,7 +132,7 @@ std::string refused_change(const std::vector<scim::AttributeChange>& changes,
 using namespace executor_detail;
 
 struct Executor::Schedule {
-    std::vector<std::optional<Outcome>> outcomes;
+    std::vector<Outcome> outcomes; // by plan position; each is set once it is finished
     std::vector<std::vector<size_t>> dependents;
     std::vector<size_t> waiting_on;
     std::vector<bool> unmet; // depends on an operation that is not before it in the plan

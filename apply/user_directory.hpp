@@ -25,6 +25,11 @@ class UserDirectory {
     // A user created or taken over in this run, so that later look-ups see it.
     void add(const nlohmann::json& resource);
     [[nodiscard]] size_t pages_read() const { return m_pages; }
+    // The target was listed (it cannot filter): add() keeps what is created.
+    [[nodiscard]] bool listed() {
+        std::lock_guard lock(m_mutex);
+        return m_loaded && !m_failed;
+    }
 
   private:
     std::optional<scim::CallError> load();

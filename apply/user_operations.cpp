@@ -397,7 +397,7 @@ std::optional<Outcome> Executor::post(const state::Operation& operation, const j
     if (auto id = usable_id(*created)) {
         // The id is a claim like any look-up result: it must read back as this person.
         json read;
-        if (auto wrong = unverified_create(operation, *id, body, read)) return *wrong;
+        if (auto wrong = unverified_create(operation, *id, body, read)) return std::move(*wrong);
         return verified(operation, *id, body, body, read, true);
     }
     // The journal entry stays: the next run looks the user up instead of creating another.
@@ -421,7 +421,7 @@ Outcome Executor::create(const state::Operation& operation) {
     }
     if (!operation.details().unique.empty()) return create_with_unique(operation, operation);
     scim::CallError error;
-    if (auto posted = post(operation, operation.body, &error)) return *posted;
+    if (auto posted = post(operation, operation.body, &error)) return std::move(*posted);
     if (classify(error) == Result::conflict) {
         // Already there (made by hand, or by another tool): adopted only when verified and unowned.
         if (auto existing = find_existing(operation, failed)) return adopt(operation, *existing);
@@ -448,10 +448,10 @@ Outcome Executor::create_with_unique(state::Operation picked, const state::Opera
             failed->operation = &operation;
             if (failed->result == Result::conflict && !refused.empty())
                 failed->message += "; refused by the target as taken: " + refused;
-            return *failed;
+            return std::move(*failed);
         }
         scim::CallError error;
-        if (auto posted = post(operation, picked.body, &error)) return *posted;
+        if (auto posted = post(operation, picked.body, &error)) return std::move(*posted);
         if (classify(error) != Result::conflict) {
             Outcome outcome = call_failure(operation, error);
             if (definitely_not_created(error)) outcome.effect = Effect::forget;
@@ -599,7 +599,7 @@ Outcome Executor::link_manager(const state::Operation& operation) {
         if (auto report = m_created.find(m_owners.id_of(operation.key));
             report != m_created.end()) {
             report_id = report->second.first;
-            body = report->second.second;
+            body = report->second.second.parse();
             report_version = m_versions[report_id];
         }
         if (auto manager = m_created.find(m_owners.id_of(operation.manager_key));

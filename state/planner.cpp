@@ -721,12 +721,6 @@ size_t Plan::count(OperationKind kind) const {
     return static_cast<size_t>(std::ranges::count(operations, kind, &Operation::kind));
 }
 
-void Plan::unpack_bodies() {
-    for (auto* list : {&operations, &withheld, &switched_off})
-        for (auto& operation : *list)
-            operation.unpack();
-}
-
 void set_manager_id(json& body, const std::string& manager_id) {
     body[scim::k_enterprise_user_schema]["manager"] = {{"value", manager_id}};
     auto& schemas = body["schemas"];

@@ -53,6 +53,14 @@ class RecordingSink final : public OutcomeSink {
         std::lock_guard lock(m_mutex);
         return m_group_journal;
     }
+    // The body the state got for an operation (the executor lets the outcome's go once
+    // recorded); null when none was recorded.
+    [[nodiscard]] json body_recorded_for(const state::Operation* operation) const {
+        std::lock_guard lock(m_mutex);
+        for (auto at = m_recorded.rbegin(); at != m_recorded.rend(); ++at)
+            if (at->operation == operation) return at->body;
+        return nullptr;
+    }
     [[nodiscard]] size_t groups_recorded() const {
         std::lock_guard lock(m_mutex);
         return m_group_recorded.size();
@@ -170,6 +178,11 @@ class ExecutorTest : public ::testing::Test {
         executor.emplace(client, sink, std::move(owners), settings);
         auto outcomes = executor->run(plan);
         EXPECT_EQ(sink.recorded(), outcomes.size()) << "every outcome reaches the sink";
+        // Recorded, an outcome's body is let go of: what the tests read is what the state got.
+        for (auto& outcome : outcomes) {
+            EXPECT_TRUE(outcome.body.is_null()) << "held after it was recorded";
+            outcome.body = sink.body_recorded_for(outcome.operation);
+        }
         return outcomes;
     }
 

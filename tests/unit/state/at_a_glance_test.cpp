@@ -102,9 +102,13 @@ TEST(AtAGlance, CreatesKeepTheirBodiesPackedUntilSent) {
     EXPECT_EQ(create.kind, OperationKind::create);
     EXPECT_TRUE(create.body.is_null());
     EXPECT_FALSE(create.packed_body.empty());
-    plan.unpack_bodies();
+    create.parse_for_sending();
     EXPECT_EQ(create.body["userName"], "n@x");
     EXPECT_EQ(create.body[k_enterprise]["manager"]["value"], "id-m");
+    // Sent and recorded: the tree goes, the text stays and still reads as the body.
+    create.let_go_of_parsed();
+    EXPECT_TRUE(create.body.is_null());
+    EXPECT_EQ(create.full_body()["userName"], "n@x");
 }
 
 TEST(AtAGlance, ABodyLetGoOfIsNeverReadAsAnEmptyOne) {
