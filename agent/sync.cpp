@@ -350,6 +350,9 @@ ExitCode PlanOrSync::close_unusable(const state::Plan* plan) {
 
 ExitCode PlanOrSync::send() {
     const auto started = std::chrono::steady_clock::now();
+    // Planned and printed: the operations hold what they send (a create shares its person's
+    // text), so the mapped people are let go of before the run's longest part.
+    std::vector<scim::DesiredResource>().swap(m_mapped.desired);
     RunSession session(m_config, *m_recorder, run_command(), "", m_options.report, m_wall_started);
     m_recorder->record_held_back(session.id(), m_plan, rejected_records(m_mapped.rejections));
     std::vector<apply::Outcome> outcomes;

@@ -290,12 +290,15 @@ void Executor::finish(const state::Operation& operation, Outcome outcome, Schedu
     if (outcome.deferred) m_deferred.insert(operation.id);
     m_succeeded[operation.id] = outcome.result == Result::done;
     if (outcome.result == Result::done && outcome.effect == Effect::save) {
-        // As text (a link later in the run parses the one it needs): the create's own text
-        // when the target holds what was sent, as it mostly does.
-        m_created[m_owners.id_of(operation.key)] = {
-            outcome.scim_id, !operation.packed_body.empty() && outcome.body == operation.body
-                                 ? operation.packed_body
-                                 : scim::PackedJson(outcome.body)};
+        // As text, for the manager link later in the run (it parses the one it needs): the
+        // create's own text when the target holds what was sent, as it mostly does. A link is
+        // the last a run does to a user: what it leaves is not kept.
+        scim::PackedJson held_text;
+        if (operation.kind != state::OperationKind::link_manager)
+            held_text = !operation.packed_body.empty() && outcome.body == operation.body
+                            ? operation.packed_body
+                            : scim::PackedJson(outcome.body);
+        m_created[m_owners.id_of(operation.key)] = {outcome.scim_id, std::move(held_text)};
         m_versions[outcome.scim_id] = outcome.version;
         m_owners.claim(outcome.scim_id, operation.key);
         if (m_directory.listed()) {

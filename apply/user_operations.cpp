@@ -599,7 +599,7 @@ Outcome Executor::link_manager(const state::Operation& operation) {
         if (auto report = m_created.find(m_owners.id_of(operation.key));
             report != m_created.end()) {
             report_id = report->second.first;
-            body = report->second.second.parse();
+            if (!report->second.second.empty()) body = report->second.second.parse();
             report_version = m_versions[report_id];
         }
         if (auto manager = m_created.find(m_owners.id_of(operation.manager_key));
