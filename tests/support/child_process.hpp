@@ -22,4 +22,12 @@ void kill_process(int pid);
 ProcessResult run_process(const std::vector<std::string>& argv,
                           const std::map<std::string, std::string>& env = {});
 
+// The hr2scim binary the integration tests run (HR2SCIM_BINARY): the one built beside them, or
+// $HR2SCIM_TEST_BINARY when set, so that CI runs these tests against a ThreadSanitizer build of
+// the agent without building the tests themselves with it.
+[[nodiscard]] std::string agent_binary();
+// True when the agent is a sanitizer build (this process is built with AddressSanitizer, or
+// $HR2SCIM_TEST_BINARY is set): a few tests then try fewer of their many cases.
+[[nodiscard]] bool agent_is_instrumented();
+
 } // namespace hr2scim::testing
