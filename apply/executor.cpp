@@ -131,8 +131,9 @@ void Executor::work(state::Plan& plan, Schedule& schedule) {
         schedule.ready.pop();
         auto& operation = plan.operations[index];
         const bool dependencies_met =
-            !schedule.unmet[index] &&
-            std::ranges::all_of(operation.depends_on, [&](size_t id) { return m_succeeded[id]; });
+            !schedule.unmet[index] && std::ranges::all_of(operation.depends_on, [&](size_t id) {
+                return m_succeeded.contains(id);
+            });
         Outcome outcome;
         if (const auto& why = m_breaker.tripped()) {
             outcome = failure(operation, Result::skipped,
@@ -288,7 +289,10 @@ void Executor::finish(const state::Operation& operation, Outcome outcome, Schedu
                       size_t index) {
     if (held_by_daily_cap(outcome.result, outcome.message)) outcome.deferred = true;
     if (outcome.deferred) m_deferred.insert(operation.id);
-    m_succeeded[operation.id] = outcome.result == Result::done;
+    if (outcome.result == Result::done)
+        m_succeeded.insert(operation.id);
+    else
+        m_succeeded.erase(operation.id);
     if (outcome.result == Result::done && outcome.effect == Effect::save) {
         // As text, for the manager link later in the run (it parses the one it needs): the
         // create's own text when the target holds what was sent, as it mostly does. A link is
@@ -298,8 +302,8 @@ void Executor::finish(const state::Operation& operation, Outcome outcome, Schedu
             held_text = !operation.packed_body.empty() && outcome.body == operation.body
                             ? operation.packed_body
                             : scim::PackedJson(outcome.body);
-        m_created[m_owners.id_of(operation.key)] = {outcome.scim_id, std::move(held_text)};
-        m_versions[outcome.scim_id] = outcome.version;
+        m_created[m_owners.id_of(operation.key)] = {outcome.scim_id, outcome.version,
+                                                    std::move(held_text)};
         m_owners.claim(outcome.scim_id, operation.key);
         if (m_directory.listed()) {
             json held = outcome.body;

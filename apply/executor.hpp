@@ -28,6 +28,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace hr2scim::apply {
@@ -223,13 +224,16 @@ class Executor {
     mutable std::mutex m_mutex;
     AccountOwners m_owners;
     CircuitBreaker m_breaker;
-    std::map<size_t, bool> m_succeeded; // operation id -> done
-    // Accounts made or changed in this run, by identity key: id and body.
-    std::map<std::string, std::pair<std::string, scim::PackedJson>> m_created;
+    std::unordered_set<size_t> m_succeeded; // ids of the operations done
+    // Accounts made or changed in this run, by identity key: for the manager links that follow.
+    struct WrittenAccount {
+        std::string scim_id;
+        std::string version;   // the target's version (ETag) of it after the write, if it said
+        scim::PackedJson body; // empty after its manager link: a link is the last a run does
+    };
+    std::map<std::string, WrittenAccount> m_created;
     // unique() values picked in this run, so that two creates running at once never pick one.
     std::set<std::string> m_picked_unique;
-    // The version (ETag) of each account written in this run, by SCIM id.
-    std::map<std::string, std::string> m_versions;
     // Creates of an unanswered Bulk request: they may exist, so they are looked up first.
     std::set<size_t> m_look_up_first;
     Learnt m_learnt;

@@ -598,13 +598,13 @@ Outcome Executor::link_manager(const state::Operation& operation) {
         std::lock_guard lock(m_mutex);
         if (auto report = m_created.find(m_owners.id_of(operation.key));
             report != m_created.end()) {
-            report_id = report->second.first;
-            if (!report->second.second.empty()) body = report->second.second.parse();
-            report_version = m_versions[report_id];
+            report_id = report->second.scim_id;
+            if (!report->second.body.empty()) body = report->second.body.parse();
+            report_version = report->second.version;
         }
         if (auto manager = m_created.find(m_owners.id_of(operation.manager_key));
             manager != m_created.end())
-            manager_id = manager->second.first;
+            manager_id = manager->second.scim_id;
         // Set in the report's create already, through the manager's bulkId.
         if (m_linked_in_bulk.contains(m_owners.id_of(operation.key)) && manager_id)
             return saved(operation, report_id, body);
