@@ -16,6 +16,12 @@ std::optional<int> digits(std::string_view text, size_t at, size_t count) {
     return number;
 }
 
+// Writes number as count digits at text[at, at+count), zero-padded.
+void put_digits(std::string& text, size_t at, size_t count, int number) {
+    for (size_t i = at + count; i > at; --i, number /= 10)
+        text[i - 1] = static_cast<char>('0' + number % 10);
+}
+
 } // namespace
 
 const date::time_zone* find_time_zone(std::string_view name) {
@@ -71,12 +77,30 @@ std::optional<Instant> parse_instant(std::string_view text) {
     return zone[0] == '+' ? instant - offset : instant + offset;
 }
 
+// Years 0 to 9999, the ones people have, are written digit by digit: date::format goes through
+// an ostringstream and its locale, a tenth of mapping a person with a lifecycle. Other years
+// (and invalid days) keep date::format's spelling.
 std::string format_day(date::year_month_day day) {
-    return date::format("%F", date::sys_days(day));
+    const int year = static_cast<int>(day.year());
+    if (!day.ok() || year < 0 || year > 9999) return date::format("%F", date::sys_days(day));
+    std::string text = "0000-00-00";
+    put_digits(text, 0, 4, year);
+    put_digits(text, 5, 2, static_cast<int>(static_cast<unsigned>(day.month())));
+    put_digits(text, 8, 2, static_cast<int>(static_cast<unsigned>(day.day())));
+    return text;
 }
 
 std::string format_instant(Instant instant) {
-    return date::format("%FT%TZ", instant);
+    const auto day = date::floor<date::days>(instant);
+    const date::year_month_day ymd{day};
+    const int year = static_cast<int>(ymd.year());
+    if (!ymd.ok() || year < 0 || year > 9999) return date::format("%FT%TZ", instant);
+    std::string text = format_day(ymd) + "T00:00:00Z";
+    const auto seconds = static_cast<int>((instant - day).count()); // 0 to 86,399
+    put_digits(text, 11, 2, seconds / 3600);
+    put_digits(text, 14, 2, seconds / 60 % 60);
+    put_digits(text, 17, 2, seconds % 60);
+    return text;
 }
 
 date::year_month_day local_day(Instant now, const date::time_zone& zone) {

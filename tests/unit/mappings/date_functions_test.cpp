@@ -111,6 +111,27 @@ TEST(Dates, ParseDaysAndInstantsStrictly) {
     EXPECT_FALSE(parse_instant("2026-12-01T17:00:00+5"));
 }
 
+// format_day and format_instant write years 0-9999 themselves: the same text as date::format,
+// every day of 1900-2100 and every 97th from year -2 to 10001, with a spread of seconds.
+TEST(Dates, DaysAndInstantsAreWrittenAsDateFormatWritesThem) {
+    const auto first = date::sys_days(date::year(-2) / 1 / 1);
+    const auto last = date::sys_days(date::year(10001) / 12 / 31);
+    const auto every_day_from = date::sys_days(date::year(1900) / 1 / 1);
+    const auto every_day_to = date::sys_days(date::year(2100) / 12 / 31);
+    size_t compared = 0;
+    for (auto day = first; day <= last; ++compared) {
+        ASSERT_EQ(format_day(date::year_month_day(day)), date::format("%F", day));
+        const Instant instant = day + std::chrono::seconds(compared * 7919 % 86400);
+        ASSERT_EQ(format_instant(instant), date::format("%FT%TZ", instant));
+        day += date::days(day >= every_day_from && day <= every_day_to ? 1 : 97);
+    }
+    EXPECT_GT(compared, 100000U);
+    EXPECT_EQ(format_day(date::year(2026) / 2 / 30), "2026-03-02")
+        << "an invalid day is the day it counts to, as before";
+    EXPECT_EQ(format_instant(date::sys_days(date::year(1) / 3 / 4) + std::chrono::seconds(86399)),
+              "0001-03-04T23:59:59Z");
+}
+
 TEST(Dates, TheStartOfALocalDayFollowsTheZoneAndItsDaylightSaving) {
     const auto* berlin = find_time_zone("Europe/Berlin");
     const auto* los_angeles = find_time_zone("America/Los_Angeles");
