@@ -29,7 +29,7 @@ std::string duration_text(std::chrono::seconds duration) {
 }
 
 Workload workload_of(const state::Plan& plan) {
-    Workload work{.operations = plan.operations.size()};
+    Workload work{.operations = plan.operation_count()};
     for (const auto& operation : plan.operations)
         work.read_backs += operation.kind == state::OperationKind::create ? 1 : 0;
     return work;

@@ -121,16 +121,18 @@ void print_rejected_links(std::ostream& out, const std::vector<state::RejectedLi
 
 void print_plan(std::ostream& out, const state::Plan& plan, const std::string& target_name,
                 size_t show) {
-    if (plan.operations.empty()) {
+    if (plan.operation_count() == 0) {
         out << "No changes for target \"" << target_name << "\": " << plan.unchanged
             << " users up to date.\n";
     } else if (show > 0) {
         out << "Changes for target \"" << target_name << "\":\n\n";
-        const size_t shown = std::min(show, plan.operations.size());
+        // A plan with folded links lists no more than its leading operations (see sync.cpp).
+        const size_t shown = std::min(show, plan.folded_links > 0 ? plan.leading_operations()
+                                                                  : plan.operations.size());
         for (size_t i = 0; i < shown; ++i)
             print_operation(out, plan.operations[i]);
-        if (shown < plan.operations.size())
-            out << "  ... and " << plan.operations.size() - shown
+        if (shown < plan.operation_count())
+            out << "  ... and " << plan.operation_count() - shown
                 << " more operations, counted below (--show N or --show-all prints them)\n";
         out << '\n';
     }

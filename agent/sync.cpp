@@ -251,10 +251,14 @@ state::Plan PlanOrSync::make_plan() {
     if (m_at_a_glance) fill_bodies(policy);
     const auto started = std::chrono::steady_clock::now();
     const auto* index = m_at_a_glance ? &*m_index : nullptr;
+    // A plan that is only shown holds each manager link in its user's create, unless the links
+    // are among the operations it lists.
+    policy.fold_links = !m_sync && m_options.plan_out.empty();
     auto made = state::make_plan(m_mapped.desired, m_snapshot.resources, policy, index);
     if (note_departed_managers(policy, made.rejected_links, m_config))
         made = state::make_plan(m_mapped.desired, m_snapshot.resources, policy, index);
-    spdlog::info("planned {} operations for {} people in {:.2f} s", made.operations.size(),
+    if (m_options.show_operations > made.leading_operations()) made.unfold_links();
+    spdlog::info("planned {} operations for {} people in {:.2f} s", made.operation_count(),
                  m_mapped.desired.size(),
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return made;

@@ -83,6 +83,7 @@ Learnt Executor::learnt() const {
 
 std::vector<Outcome> Executor::run(state::Plan& plan,
                                    const std::function<void()>& after_revocations) {
+    plan.unfold_links(); // every manager link its own operation, with its dependencies
     Schedule schedule(plan, m_owners);
     run_phase(plan, schedule, Urgency::revoke);
     if (after_revocations) after_revocations();

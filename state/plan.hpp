@@ -5,16 +5,20 @@
 #include "scim/patch.hpp"
 #include "scim/rare_fields.hpp"
 
+#include <algorithm>
+#include <array>
 #include <chrono>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace hr2scim::state {
 
-enum class OperationKind {
+enum class OperationKind : std::uint8_t {
     create,
     update,
     deactivate,
@@ -25,6 +29,30 @@ enum class OperationKind {
 
 // "create", "update", "deactivate", "reactivate", "delete", "link manager of".
 [[nodiscard]] std::string_view verb(OperationKind kind);
+
+// The operations one waits for, by id: a manager link waits for its manager's operation and
+// its user's create, and nothing waits for more. Two ids inline (8 bytes), where a vector took
+// 24 and an allocation; ids of four billion and more cannot be planned (memory ends first).
+class Dependencies {
+  public:
+    void push_back(size_t id) {
+        if (size() == m_ids.size() || id >= k_none)
+            throw std::length_error("an operation waits for at most two others");
+        m_ids[size()] = static_cast<std::uint32_t>(id);
+    }
+    void clear() { m_ids.fill(k_none); }
+    [[nodiscard]] size_t size() const {
+        return static_cast<size_t>(
+            std::ranges::count_if(m_ids, [](auto id) { return id != k_none; }));
+    }
+    [[nodiscard]] bool empty() const { return m_ids[0] == k_none; }
+    [[nodiscard]] const std::uint32_t* begin() const { return m_ids.data(); }
+    [[nodiscard]] const std::uint32_t* end() const { return m_ids.data() + size(); }
+
+  private:
+    static constexpr std::uint32_t k_none = UINT32_MAX;
+    std::array<std::uint32_t, 2> m_ids{k_none, k_none}; // filled from the front
+};
 
 // What few operations have, held apart from Operation (8 bytes for those without it, 88 inline).
 struct OperationDetails {
@@ -46,12 +74,15 @@ struct Operation {
     bool resolve_first = false;
     // Drift repair (sync --reconcile): the target no longer held what hr2scim had sent.
     bool repair = false;
-    std::string manager_key; // link_manager: whose SCIM id to set
+    // A create whose manager is created in this run, its manager link folded into it while the
+    // plan is only counted and shown (Plan::folded_links; Plan::unfold_links makes the link).
+    bool link_after = false;
+    std::string manager_key; // link_manager: whose SCIM id to set (and a create with link_after)
     // Its place in the plan, and the operations that must succeed before it is sent (a
     // manager link waits for both users' creates). Dependencies are explicit, never implied
     // by order, so the executor may run operations concurrently.
     size_t id = 0;
-    std::vector<size_t> depends_on;
+    Dependencies depends_on;
 
     // The ETag, the decision and unique() candidates; edit_details() makes room.
     [[nodiscard]] const OperationDetails& details() const { return m_details.get(); }
@@ -128,6 +159,21 @@ struct Plan {
     // remembers when `absences_counted` (the read was complete and trusted).
     std::vector<Absence> absences;
     bool absences_counted = false;
+    // Manager links folded into their users' creates (PlanPolicy::fold_links): a plan of a
+    // million new people that is only printed holds half the operations. Anything that sends
+    // or writes the plan unfolds it first.
+    size_t folded_links = 0;
+    bool case_sensitive_keys = false; // as the planner compared keys, for unfold_links()
+
+    // The operations, manager links folded into creates included.
+    [[nodiscard]] size_t operation_count() const { return operations.size() + folded_links; }
+    // The operations before the first manager link, deactivation or deletion: those a folded
+    // plan lists as the unfolded one would.
+    [[nodiscard]] size_t leading_operations() const;
+    // Makes each folded manager link an operation of its own, where and as make_plan() would
+    // have made it without folding: after the creates, updates and reactivations, in the order
+    // of the users' keys, depending on the manager's operation and the user's create.
+    void unfold_links();
 
     // Absent, not deactivated yet: waiting for the next reads to confirm it.
     [[nodiscard]] size_t absent_unconfirmed() const;

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <map>
+#include <stdexcept>
 
 namespace hr2scim::state {
 namespace {
@@ -38,7 +39,8 @@ json operation_to_json(const Operation& operation) {
             {"scim_id", operation.scim_id},
             {"origin", operation.origin},
             {"reason", operation.details().decision},
-            {"depends_on", operation.depends_on},
+            {"depends_on",
+             std::vector<size_t>(operation.depends_on.begin(), operation.depends_on.end())},
             {"resolve_first", operation.resolve_first},
             {"manager_key", operation.manager_key},
             {"body", operation.full_body()},
@@ -59,7 +61,8 @@ tl::expected<Operation, std::string> operation_from_json(const json& item) {
         operation.scim_id = item.at("scim_id").get<std::string>();
         operation.origin = item.at("origin").get<std::string>();
         operation.set_decision(item.at("reason").get<std::string>());
-        operation.depends_on = item.at("depends_on").get<std::vector<size_t>>();
+        for (size_t id : item.at("depends_on").get<std::vector<size_t>>())
+            operation.depends_on.push_back(id); // throws beyond two, as no plan has more
         operation.resolve_first = item.at("resolve_first").get<bool>();
         operation.manager_key = item.at("manager_key").get<std::string>();
         operation.body = item.at("body");
@@ -78,6 +81,8 @@ tl::expected<Operation, std::string> operation_from_json(const json& item) {
         }
         return operation;
     } catch (const json::exception& error) {
+        return tl::unexpected(std::string("an operation is malformed: ") + error.what());
+    } catch (const std::length_error& error) { // depends_on
         return tl::unexpected(std::string("an operation is malformed: ") + error.what());
     }
 }
@@ -180,6 +185,12 @@ json origin_fields(const json& file) {
 }
 
 // The file's fields other than the lists and the digest.
+// A plan file lists every operation: a plan with folded manager links is unfolded first.
+void refuse_folded(const Plan& plan) {
+    if (plan.folded_links > 0)
+        throw std::logic_error("a plan with folded manager links was to be written as a file");
+}
+
 json plan_header(const Plan& plan, const PlanOrigin& origin, const GroupPlan* groups) {
     return {{"hr2scim_plan", k_plan_file_version},
             {"target", origin.target},
@@ -195,6 +206,7 @@ json plan_header(const Plan& plan, const PlanOrigin& origin, const GroupPlan* gr
 } // namespace
 
 json plan_to_json(const Plan& plan, const PlanOrigin& origin, const GroupPlan* groups) {
+    refuse_folded(plan);
     json operations = json::array(), withheld = json::array();
     for (const auto& operation : plan.operations)
         operations.push_back(operation_to_json(operation));
@@ -219,6 +231,7 @@ json plan_to_json(const Plan& plan, const PlanOrigin& origin, const GroupPlan* g
 
 void write_plan_json(const std::function<void(std::string_view)>& write, const Plan& plan,
                      const PlanOrigin& origin, const GroupPlan* groups) {
+    refuse_folded(plan);
     // The header as plan_to_json has it, without the lists; each operation is then written on
     // its own, so a million of them are never one JSON tree in memory; the digest comes last.
     const json header = plan_header(plan, origin, groups);

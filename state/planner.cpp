@@ -206,6 +206,41 @@ struct OperationKeyOf {
     std::string_view operator()(size_t index) const { return (*operations)[index].key; }
 };
 
+bool is_link(const Operation& operation) {
+    return operation.kind == OperationKind::link_manager;
+}
+
+// Numbers the operations, and makes each manager link depend on the operation of its manager
+// and the create of its user, whose id, version and body it takes; `unmatched(link)` for a link
+// whose user has no operation in the plan.
+template <class Unmatched>
+void number_and_link(std::vector<Operation>& operations, bool case_sensitive,
+                     Unmatched&& unmatched) {
+    for (size_t i = 0; i < operations.size(); ++i)
+        operations[i].id = i;
+    if (std::ranges::none_of(operations, is_link)) return; // a folded plan needs no table
+    IdentityTable by_key(case_sensitive, OperationKeyOf{&operations});
+    by_key.reserve(operations.size());
+    for (size_t i = 0; i < operations.size(); ++i)
+        if (!is_link(operations[i])) (void)by_key.insert(i, false);
+    for (auto& link : operations) {
+        if (!is_link(link)) continue;
+        link.depends_on.clear();
+        if (auto manager = by_key.find(link.manager_key)) link.depends_on.push_back(*manager);
+        if (auto found = by_key.find(link.key)) {
+            const Operation& report = operations[*found];
+            link.key = report.key;
+            link.body = report.body;
+            link.packed_body = report.packed_body;
+            link.scim_id = report.scim_id;
+            link.set_version(report.details().version);
+            if (report.kind == OperationKind::create) link.depends_on.push_back(report.id);
+        } else {
+            unmatched(link);
+        }
+    }
+}
+
 class Planner {
   public:
     Planner(const std::vector<StoredResource>& stored, const PlanPolicy& policy,
@@ -221,26 +256,33 @@ class Planner {
     }
 
     Plan plan(const std::vector<scim::DesiredResource>& desired) {
-        std::vector<const scim::DesiredResource*> ordered;
-        ordered.reserve(desired.size());
         m_seen = IdentityTable(m_policy.case_sensitive_keys, DesiredKeyOf{&desired});
         m_seen.reserve(desired.size());
-        for (size_t i = 0; i < desired.size(); ++i) {
-            ordered.push_back(&desired[i]);
+        for (size_t i = 0; i < desired.size(); ++i)
             (void)m_seen.insert(i, true);
-        }
         m_desired = &desired;
-        if (!std::ranges::is_sorted(ordered, {}, &scim::DesiredResource::key))
+        // In the order of the keys; an export sorted by key (most are) is planned as it is.
+        std::vector<const scim::DesiredResource*> ordered;
+        if (!std::ranges::is_sorted(desired, {}, &scim::DesiredResource::key)) {
+            ordered.reserve(desired.size());
+            for (const auto& person : desired)
+                ordered.push_back(&person);
             std::ranges::sort(ordered, {}, &scim::DesiredResource::key);
+        }
         // One allocation for the operations: one per person (those whose body was let go of are
         // unchanged), and a manager link each at most. Moving a million operations on growth
         // costs more than the planning.
         size_t most = 0;
         for (const auto& d : desired)
-            if (!d.let_go_of) most += d.manager_key ? 2 : 1;
+            if (!d.let_go_of) most += d.manager_key && !m_policy.fold_links ? 2 : 1;
         m_plan.operations.reserve(most);
-        for (const auto* resource : ordered)
-            plan_desired(*resource);
+        if (ordered.empty()) {
+            for (const auto& person : desired)
+                plan_desired(person);
+        } else {
+            for (const auto* person : ordered)
+                plan_desired(*person);
+        }
         for (const auto* resource : m_stored.ordered())
             plan_unseen(*resource);
         for (const auto* linked : m_links) {
@@ -254,39 +296,35 @@ class Planner {
         gate(desired.size());
         number_and_link(m_plan.operations);
         for (size_t i = 0; i < m_plan.withheld.size(); ++i)
-            m_plan.withheld[i].id = m_plan.operations.size() + i;
+            m_plan.withheld[i].id = m_plan.operation_count() + i;
+        m_plan.case_sensitive_keys = m_policy.case_sensitive_keys;
         return std::move(m_plan);
     }
 
   private:
-    // Numbers the operations, and makes each manager link depend on the creates it needs; a
-    // link whose user is not created in this run takes that user's id and body from the plan
-    // or the state.
+    // A link whose user is not created in this run takes that user's id and body from the state.
     void number_and_link(std::vector<Operation>& operations) const {
-        IdentityTable by_key(m_policy.case_sensitive_keys, OperationKeyOf{&operations});
-        by_key.reserve(operations.size());
-        for (size_t i = 0; i < operations.size(); ++i) {
-            operations[i].id = i;
-            if (operations[i].kind != OperationKind::link_manager) (void)by_key.insert(i, false);
-        }
-        for (auto& link : operations) {
-            if (link.kind != OperationKind::link_manager) continue;
-            if (auto manager = by_key.find(link.manager_key)) link.depends_on.push_back(*manager);
-            if (auto found = by_key.find(link.key)) {
-                const Operation& report = operations[*found];
-                link.key = report.key;
-                link.body = report.body;
-                link.packed_body = report.packed_body;
-                link.scim_id = report.scim_id;
-                link.set_version(report.details().version);
-                if (report.kind == OperationKind::create) link.depends_on.push_back(report.id);
-            } else if (const auto* resource = stored(link.key)) {
+        state::number_and_link(operations, m_policy.case_sensitive_keys, [this](Operation& link) {
+            if (const auto* resource = stored(link.key)) {
                 link.key = resource->key;
                 link.body = body_of(*resource);
                 link.scim_id = resource->scim_id;
                 link.set_version(resource->version);
             }
-        }
+        });
+    }
+
+    // With PlanPolicy::fold_links, the manager link this person's create was just given (the
+    // last of m_links) goes into the create instead.
+    void fold_link(const scim::DesiredResource& desired, Operation& create, size_t links_before) {
+        if (!m_policy.fold_links || m_links.size() <= links_before ||
+            !m_policy.operations.allows(OperationKind::create) ||
+            !m_policy.operations.allows(OperationKind::link_manager))
+            return;
+        m_links.pop_back();
+        create.link_after = true;
+        create.manager_key = *desired.manager_key;
+        ++m_plan.folded_links;
     }
 
     // Keys compare after trimming and, unless the source says otherwise, ignoring case.
@@ -448,12 +486,14 @@ class Planner {
         if (!resource && !desired.packed.empty() && desired.details().unique.empty()) {
             // A create as mapped: the body stays packed, the manager's id already in it.
             m_unknown_manager = false;
+            const size_t links_before = m_links.size();
             (void)manager_id(desired);
             if (m_unknown_manager) reject_link(desired);
             Operation operation =
                 operation_of(OperationKind::create, desired.key, desired.details().decision);
             operation.origin = desired.origin;
             operation.packed_body = desired.packed;
+            fold_link(desired, operation, links_before);
             m_plan.operations.push_back(std::move(operation));
             return;
         }
@@ -482,6 +522,8 @@ class Planner {
             // proportion to its changes, not to the trees they were found with.
             operation.packed_body = scim::PackedJson(operation.body);
             operation.body = nullptr;
+            if (operation.kind == OperationKind::create)
+                fold_link(desired, operation, links_before);
             m_plan.operations.push_back(std::move(operation));
         }
     }
@@ -689,7 +731,7 @@ std::vector<std::string> Plan::withheld_items() const {
 
 void Plan::release_withheld() {
     for (auto& operation : withheld) {
-        operation.id = operations.size();
+        operation.id = operation_count();
         operations.push_back(std::move(operation));
     }
     withheld.clear();
@@ -718,7 +760,63 @@ size_t Plan::absent_unconfirmed() const {
 }
 
 size_t Plan::count(OperationKind kind) const {
-    return static_cast<size_t>(std::ranges::count(operations, kind, &Operation::kind));
+    return static_cast<size_t>(std::ranges::count(operations, kind, &Operation::kind)) +
+           (kind == OperationKind::link_manager ? folded_links : 0);
+}
+
+namespace {
+
+// Deactivations and deletions follow the manager links (gate() moves them in after).
+bool follows_links(const Operation& operation) {
+    return operation.kind == OperationKind::link_manager ||
+           operation.kind == OperationKind::deactivate || operation.kind == OperationKind::remove;
+}
+
+} // namespace
+
+size_t Plan::leading_operations() const {
+    return static_cast<size_t>(std::ranges::find_if(operations, follows_links) -
+                               operations.begin());
+}
+
+void Plan::unfold_links() {
+    if (folded_links == 0) return;
+    const auto leading = static_cast<std::ptrdiff_t>(leading_operations());
+    const auto links_end =
+        std::find_if_not(operations.begin() + leading, operations.end(), is_link);
+    std::vector<Operation> made; // the folded links, in the order of their users' creates
+    made.reserve(folded_links);
+    for (auto create = operations.begin(); create != operations.begin() + leading; ++create) {
+        if (!create->link_after) continue;
+        Operation link;
+        link.kind = OperationKind::link_manager;
+        link.key = create->key;
+        link.origin = create->origin;
+        link.manager_key = std::move(create->manager_key);
+        create->manager_key.clear();
+        create->link_after = false;
+        made.push_back(std::move(link));
+    }
+    // make_plan() makes the links in the order of the users' keys: both lists are in it.
+    std::vector<Operation> unfolded;
+    unfolded.reserve(operations.size() + made.size());
+    std::ranges::move(operations.begin(), operations.begin() + leading,
+                      std::back_inserter(unfolded));
+    auto kept = operations.begin() + leading;
+    auto folded = made.begin();
+    while (kept != links_end || folded != made.end()) {
+        const bool take_kept =
+            folded == made.end() || (kept != links_end && kept->key <= folded->key);
+        unfolded.push_back(std::move(take_kept ? *kept++ : *folded++));
+    }
+    std::ranges::move(links_end, operations.end(), std::back_inserter(unfolded));
+    operations = std::move(unfolded);
+    folded_links = 0;
+    // Links made here have no dependencies yet; those made by the planner keep what the state
+    // gave them when their user has no operation.
+    number_and_link(operations, case_sensitive_keys, [](Operation&) {});
+    for (size_t i = 0; i < withheld.size(); ++i)
+        withheld[i].id = operations.size() + i;
 }
 
 void set_manager_id(json& body, const std::string& manager_id) {

@@ -65,6 +65,9 @@ struct PlanPolicy {
     // Managers no record names whom this target deleted after they left (identity keys): not
     // unknown; their reports lose the link to the deleted account, as before.
     std::set<std::string> departed_managers;
+    // Fold each manager link into its user's create (Plan::folded_links): for a plan that is
+    // only printed and counted (plan without --out); sync and plan files never fold.
+    bool fold_links = false;
 };
 
 // Whether a diff path is one the mapping manages (or a part of one); all when not known.

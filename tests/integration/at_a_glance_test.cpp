@@ -9,6 +9,7 @@
 
 #include <fstream>
 #include <gtest/gtest.h>
+#include <map>
 #include <regex>
 #include <sstream>
 
@@ -174,6 +175,64 @@ TEST_F(AtAGlanceTest, AnEmployeeMovedUnderANewHireKeepsTheirManagerUntilTheLink)
     EXPECT_EQ(server.count_requests("POST"), 1U);
     EXPECT_EQ(server.count_requests("PATCH") + server.count_requests("PUT"), 1U)
         << server.requests().dump();
+}
+
+// A plan that lists only its first operations holds each new hire's manager link in their
+// create (issue 25): what it counts and lists is what the whole plan, the plan file and the
+// sync make of the same export.
+TEST_F(AtAGlanceTest, APlanListingItsFirstOperationsCountsTheLinksTheWholePlanMakes) {
+    write_people(12, [](int i) { return person(i); });
+    ASSERT_EQ(sync().exit_code, 0);
+    // 18 new hires, each but the first reporting to the one before, and P0006 moved under one.
+    write_people(30, [](int i) {
+        if (i == 6) return person(6, "Engineer", 20);
+        return i > 13 ? person(i, "Engineer", i - 1) : person(i);
+    });
+    const std::string counts = "Plan: 18 to create, 0 to update, 0 to deactivate, 0 to "
+                               "reactivate, 18 managers to link, 12 unchanged.";
+    auto shortened = hr2scim({"plan", "--show", "2"}, server.token());
+    ASSERT_EQ(shortened.exit_code, 0) << shortened.out << shortened.err;
+    EXPECT_NE(shortened.out.find(counts), std::string::npos) << shortened.out;
+    EXPECT_NE(shortened.out.find("... and 34 more operations"), std::string::npos) << shortened.out;
+    auto full = hr2scim({"plan", "--show-all"}, server.token());
+    ASSERT_EQ(full.exit_code, 0) << full.out << full.err;
+    EXPECT_NE(full.out.find(counts), std::string::npos) << full.out;
+    const auto listed = operations(full.out);
+    ASSERT_EQ(listed.size(), 36U) << full.out;
+    EXPECT_EQ(operations(shortened.out),
+              std::vector<std::string>(listed.begin(), listed.begin() + 2));
+    EXPECT_EQ(listed[18], "manager P0006") << "links follow the creates, in key order";
+    EXPECT_EQ(listed[19], "manager P0014");
+
+    const auto file = dir.path() / "plan.json";
+    auto written = hr2scim({"plan", "--show", "2", "--out", file.string()}, server.token());
+    ASSERT_EQ(written.exit_code, 0) << written.out << written.err;
+    const auto plan = nlohmann::json::parse(read_file(file.string()));
+    ASSERT_EQ(plan["operations"].size(), 36U);
+    std::map<std::string, size_t> create_of;
+    for (const auto& operation : plan["operations"])
+        if (operation["kind"] == "create") create_of[operation["key"]] = operation["id"];
+    for (const auto& operation : plan["operations"]) {
+        if (operation["kind"] != "link manager of") continue;
+        const std::string key = operation["key"];
+        if (key == "P0006") {
+            EXPECT_EQ(operation["depends_on"], nlohmann::json::array({create_of["P0020"]}));
+        } else {
+            EXPECT_EQ(operation["depends_on"],
+                      nlohmann::json::array({create_of[operation["manager_key"]], create_of[key]}))
+                << key;
+        }
+    }
+
+    auto synced = sync();
+    ASSERT_EQ(synced.exit_code, 0) << synced.out << synced.err;
+    EXPECT_EQ(server.user_with_external_id("P0006")[k_enterprise]["manager"]["value"],
+              server.user_with_external_id("P0020")["id"]);
+    for (int i = 14; i <= 30; ++i)
+        EXPECT_EQ(server.user_with_external_id("P00" +
+                                               std::to_string(i))[k_enterprise]["manager"]["value"],
+                  server.user_with_external_id("P00" + std::to_string(i - 1))["id"])
+            << i;
 }
 
 // Creates keep their bodies packed in the plan: a reviewed plan file must still hold each body

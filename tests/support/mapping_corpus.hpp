@@ -237,10 +237,11 @@ inline std::optional<std::string> compiled_difference(const mappings::Mapping& m
     const std::string* manager =
         tree->manager_key ? corpus_manager_id(*tree->manager_key) : nullptr;
     if (manager) state::set_manager_id(tree->body, *manager);
-    const std::string expected = scim::PackedJson(tree->body).text();
+    const std::string expected(scim::PackedJson(tree->body).text());
     if (compiled->packed.empty() || compiled->packed.text() != expected)
-        return "bodies differ:\n  tree:     " + expected +
-               "\n  compiled: " + (compiled->packed.empty() ? "(none)" : compiled->packed.text());
+        return "bodies differ:\n  tree:     " + expected + "\n  compiled: " +
+               (compiled->packed.empty() ? std::string("(none)")
+                                         : std::string(compiled->packed.text()));
     if (!compiled->body.is_null()) return "the compiled program built a tree";
     if (tree->key != compiled->key || tree->origin != compiled->origin) return "key or origin";
     if (tree->details().keep_as_sent != compiled->details().keep_as_sent)

@@ -140,7 +140,7 @@ TEST_F(ExecutorOrderTest, AManagerLinkWaitingForADeferredCreateIsDeferredToo) {
     settings.max_operations = 1;
     settings.budget_setting = "target.budget.operations_per_run";
     auto link = change_of(state::OperationKind::link_manager, "E3", "u3", person("E3"), {}, 1);
-    link.depends_on = {0};
+    link.depends_on.push_back(0);
     link.manager_key = "E2";
     auto outcomes = run({create_of("E2", person("E2"), 0), link, deactivate_ada(2)});
     EXPECT_EQ(writes(), Lines{"PATCH /Users/u1"});

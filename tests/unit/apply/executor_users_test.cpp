@@ -566,7 +566,8 @@ TEST_F(ExecutorTest, NoAnswerToADeleteIsTargetUnusable) {
 state::Operation link_bob_to_ada(size_t id, std::vector<size_t> depends_on) {
     auto operation = change_of(OperationKind::link_manager, "E2", "u2", bob(), {}, id);
     operation.manager_key = "E1";
-    operation.depends_on = std::move(depends_on);
+    for (size_t dependency : depends_on)
+        operation.depends_on.push_back(dependency);
     return operation;
 }
 

@@ -24,7 +24,7 @@ TEST(PlanFile, RoundTripsEveryOperationField) {
     link.key = "E2";
     link.manager_key = "E1";
     link.id = 1;
-    link.depends_on = {0};
+    link.depends_on.push_back(0);
     Operation create;
     create.kind = OperationKind::create;
     create.key = "E3";
@@ -44,7 +44,8 @@ TEST(PlanFile, RoundTripsEveryOperationField) {
     ASSERT_EQ(read->plan.operations.size(), 2U);
     EXPECT_EQ(read->plan.operations[0].changes, update.changes) << "a removal stays a removal";
     EXPECT_EQ(read->plan.operations[0].full_body(), update.body);
-    EXPECT_EQ(read->plan.operations[1].depends_on, std::vector<size_t>{0});
+    const auto& depends_on = read->plan.operations[1].depends_on;
+    EXPECT_EQ(std::vector<size_t>(depends_on.begin(), depends_on.end()), std::vector<size_t>{0});
     EXPECT_EQ(read->plan.operations[1].manager_key, "E1");
     ASSERT_EQ(read->plan.withheld.size(), 1U);
     EXPECT_TRUE(read->plan.withheld[0].resolve_first);
@@ -131,6 +132,25 @@ TEST(PlanFile, AnEditAfterItWasMadeIsRefused) {
     auto read = plan_from_json(unsigned_file);
     ASSERT_FALSE(read);
     EXPECT_NE(read.error().find("has no operations_digest"), std::string::npos) << read.error();
+}
+
+TEST(PlanFile, AnOperationWaitingForMoreThanTwoIsRefusedNotRead) {
+    Plan plan = one_update("id-1");
+    Operation link;
+    link.kind = OperationKind::link_manager;
+    link.key = "E2";
+    link.manager_key = "E1";
+    link.id = 1;
+    link.depends_on.push_back(0);
+    link.depends_on.push_back(0);
+    EXPECT_THROW(link.depends_on.push_back(0), std::length_error);
+    plan.operations.push_back(link);
+    json file = plan_to_json(plan, k_origin);
+    EXPECT_EQ(file["operations"].back()["depends_on"], json::array({0, 0}));
+    file["operations"].back()["depends_on"].push_back(0);
+    auto read = plan_from_json(file); // the digest no longer matches; were it made again, the
+    ASSERT_FALSE(read);               // operation would be refused as malformed (plan_file.cpp)
+    EXPECT_FALSE(read.error().empty());
 }
 
 TEST(PlanFile, EveryAccountItNamesMustBeTheOneTheStateMapsToThatKey) {
