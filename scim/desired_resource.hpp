@@ -77,7 +77,8 @@ struct DesiredResource {
         return packed.empty() ? body : packed.parse();
     }
     // Once planning needs only the fingerprint (or validate only the count), the body goes;
-    // reading it afterwards throws rather than reading an empty one.
+    // reading it afterwards throws rather than reading an empty one. Planning counts a person
+    // let go of as unchanged (plan and sync let go only of those unchanged at a glance).
     void let_go() {
         body = nullptr;
         packed = {};

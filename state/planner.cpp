@@ -28,6 +28,18 @@ const json& body_of(const StoredResource& resource) {
     return resource.body;
 }
 
+// identity_key(a) < identity_key(b), without making either.
+bool identity_less(std::string_view a, std::string_view b, bool case_sensitive) {
+    a = trimmed_key(a);
+    b = trimmed_key(b);
+    for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+        const auto x = static_cast<unsigned char>(identity_char(a[i], case_sensitive));
+        const auto y = static_cast<unsigned char>(identity_char(b[i], case_sensitive));
+        if (x != y) return x < y;
+    }
+    return a.size() < b.size();
+}
+
 bool inactive(const json& body) {
     auto active = body.find("active");
     return active != body.end() && active->is_boolean() && !active->get<bool>();
@@ -90,19 +102,24 @@ bool is_managed(const std::string& path,
 }
 
 StoredIndex::StoredIndex(const std::vector<StoredResource>& stored, bool case_sensitive)
-    : m_stored(stored), m_by_id(case_sensitive, KeyOf{&stored}) {
+    : m_stored(stored), m_by_id(case_sensitive, KeyOf{&stored}), m_unchanged(stored.size()) {
     m_by_id.reserve(stored.size());
     m_ordered.reserve(stored.size());
-    for (size_t i = 0; i < stored.size(); ++i)
-        if (!m_by_id.insert(i, true)) // with two rows for one person, the last one wins
+    bool twice = false;
+    for (size_t i = 0; i < stored.size(); ++i) {
+        if (!m_by_id.insert(i, true)) {
             m_ordered.push_back(&stored[i]);
+        } else {
+            twice = true; // with two rows for one person, the last one wins
+        }
+    }
     // Usually read in key order already: checked pair by pair, and only when not are the
     // identity keys held, for the sort.
     auto identity = [case_sensitive](const StoredResource* resource) {
         return identity_key(resource->key, case_sensitive);
     };
     const bool in_order = std::ranges::adjacent_find(m_ordered, [&](auto* left, auto* right) {
-                              return identity(right) < identity(left);
+                              return identity_less(right->key, left->key, case_sensitive);
                           }) == m_ordered.end();
     if (!in_order) {
         std::vector<std::pair<std::string, const StoredResource*>> keyed;
@@ -113,8 +130,9 @@ StoredIndex::StoredIndex(const std::vector<StoredResource>& stored, bool case_se
         for (size_t i = 0; i < keyed.size(); ++i)
             m_ordered[i] = keyed[i].second;
     }
-    for (auto& resource : m_ordered)
-        resource = find(resource->key);
+    if (twice)
+        for (auto& resource : m_ordered)
+            resource = find(resource->key);
 }
 
 const StoredResource* StoredIndex::find(std::string_view key) const {
@@ -131,11 +149,14 @@ bool unchanged_at_a_glance(const scim::DesiredResource& desired, const StoredInd
                            const std::vector<scim::AttributePath>& kept_paths) {
     if (desired.sent_fingerprint == 0) return false;
     const auto* resource = stored.find(desired.key);
-    return resource && desired.sent_fingerprint == resource->body_hash &&
-           desired.disposition == Disposition::provision && !desired.deletable &&
-           desired.details().keep_as_sent.empty() && kept_paths.empty() &&
-           resource->status != ResourceStatus::pending_create && !resource->scim_id.empty() &&
-           (!desired.manager_key || stored.scim_id(*desired.manager_key));
+    const bool unchanged = resource && desired.sent_fingerprint == resource->body_hash &&
+                           desired.disposition == Disposition::provision && !desired.deletable &&
+                           desired.details().keep_as_sent.empty() && kept_paths.empty() &&
+                           resource->status != ResourceStatus::pending_create &&
+                           !resource->scim_id.empty() &&
+                           (!desired.manager_key || stored.scim_id(*desired.manager_key));
+    if (unchanged) stored.mark_unchanged(*resource);
+    return unchanged;
 }
 
 namespace {
@@ -462,6 +483,12 @@ class Planner {
     }
 
     void plan_desired(const scim::DesiredResource& desired) {
+        // Found unchanged at a glance as they were mapped (their body let go of then, see
+        // DesiredResource::let_go): counted without looking them up again.
+        if (desired.let_go_of) {
+            ++m_plan.unchanged;
+            return;
+        }
         const auto* resource = stored(desired.key);
         if (desired.disposition == Disposition::hold) {
             if (resource) ++m_plan.held;
@@ -530,6 +557,7 @@ class Planner {
 
     // Stored users whose record is gone, or out of scope: deactivate, and delete after the grace.
     void plan_unseen(const StoredResource& resource) {
+        if (m_stored.unchanged(resource)) return; // seen, and unchanged
         auto found = m_seen.find(resource.key);
         const scim::DesiredResource* desired = found ? &(*m_desired)[*found] : nullptr;
         if (desired && desired->disposition != Disposition::out_of_scope) return;
@@ -852,13 +880,15 @@ std::vector<size_t> resources_needing_bodies(const std::vector<scim::DesiredReso
     if (!given) own.emplace(stored, policy.case_sensitive_keys);
     const StoredIndex& index = given ? *given : *own;
     std::vector<bool> skipped(stored.size());
-    for (const auto& person : desired)
+    for (const auto& person : desired) {
+        if (person.let_go_of) continue; // unchanged at a glance: its row is marked
         if (person.disposition == Disposition::hold ||
             unchanged_at_a_glance(person, index, policy.kept_paths))
             if (const auto* resource = index.find(person.key))
                 skipped[static_cast<size_t>(resource - stored.data())] = true;
+    }
     for (size_t i = 0; i < stored.size(); ++i)
-        if (!stored[i].has_body && !skipped[i]) needed.push_back(i);
+        if (!stored[i].has_body && !skipped[i] && !index.unchanged(stored[i])) needed.push_back(i);
     return needed;
 }
 

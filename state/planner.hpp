@@ -7,6 +7,7 @@
 #include "state/plan.hpp"
 #include "state/stored_resource.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <optional>
@@ -85,8 +86,20 @@ class StoredIndex {
     [[nodiscard]] const std::string* scim_id(std::string_view key) const;
     // Each person once (the last row read for them), by identity key.
     [[nodiscard]] const std::vector<const StoredResource*>& ordered() const { return m_ordered; }
+    // Whether a person was found unchanged at a glance with this row (unchanged_at_a_glance marks
+    // it, from any mapping thread): planning then neither reads its body nor looks it up again.
+    [[nodiscard]] bool unchanged(const StoredResource& resource) const {
+        return m_unchanged[row_of(resource)].load(std::memory_order_relaxed);
+    }
+    void mark_unchanged(const StoredResource& resource) const {
+        m_unchanged[row_of(resource)].store(true, std::memory_order_relaxed);
+    }
 
   private:
+    [[nodiscard]] size_t row_of(const StoredResource& resource) const {
+        return static_cast<size_t>(&resource - m_stored.data());
+    }
+
     struct KeyOf {
         const std::vector<StoredResource>* stored;
         std::string_view operator()(size_t index) const { return (*stored)[index].key; }
@@ -94,10 +107,12 @@ class StoredIndex {
     const std::vector<StoredResource>& m_stored;
     IdentityTable<KeyOf> m_by_id;
     std::vector<const StoredResource*> m_ordered; // 8 bytes a person; the keys are in m_stored
+    mutable std::vector<std::atomic<bool>> m_unchanged; // by row of m_stored
 };
 
 // Unchanged, known from fingerprints alone: the body the planner would send is the one the
 // state says was sent (same body_hash), and nothing else in the plan depends on reading it.
+// The row is marked so (StoredIndex::unchanged).
 [[nodiscard]] bool unchanged_at_a_glance(const scim::DesiredResource& desired,
                                          const StoredIndex& stored,
                                          const std::vector<scim::AttributePath>& kept_paths);
