@@ -69,6 +69,38 @@ TEST(AtAGlance, MatchingFingerprintsAreUnchangedWithoutReadingABody) {
     EXPECT_EQ(plan.operations[0].changes[0].path, "title");
 }
 
+// As plan and sync do: each person found unchanged while mapped is let go of and their row
+// marked; planning then reads only the bodies of those changed and of those who left.
+TEST(AtAGlance, PeopleLetGoOfAreCountedFromTheirMarkedRows) {
+    std::vector<StoredResource> state{header_only("a", body("a")), header_only("b", body("b")),
+                                      header_only("c", body("c")), header_only("gone", body("g"))};
+    std::vector<scim::DesiredResource> desired{
+        packed("a", body("a")), packed("b", body("b", "Director")), packed("c", body("c"))};
+    PlanPolicy policy;
+    policy.limits.confirm_absence = 1;
+    policy.limits.max_deactivation_percent = 100;
+    const StoredIndex index(state, false);
+    for (auto& person : desired)
+        if (unchanged_at_a_glance(person, index, {})) person.let_go();
+    EXPECT_TRUE(index.unchanged(state[0]));
+    EXPECT_FALSE(index.unchanged(state[1]));
+    EXPECT_TRUE(index.unchanged(state[2]));
+    EXPECT_FALSE(index.unchanged(state[3]));
+    const auto needed = resources_needing_bodies(desired, state, policy, &index);
+    EXPECT_EQ(needed, (std::vector<size_t>{1, 3})) << "b changed, gone left";
+    for (size_t row : needed) {
+        state[row].body = row == 1 ? body("b") : body("g");
+        state[row].has_body = true;
+    }
+    auto plan = make_plan(desired, state, policy, &index);
+    EXPECT_EQ(plan.unchanged, 2U);
+    ASSERT_EQ(plan.operations.size(), 2U);
+    EXPECT_EQ(plan.operations[0].key, "b");
+    EXPECT_EQ(plan.operations[0].kind, OperationKind::update);
+    EXPECT_EQ(plan.operations[1].key, "gone");
+    EXPECT_EQ(plan.operations[1].kind, OperationKind::deactivate);
+}
+
 TEST(AtAGlance, LeaversKeptPathsAndManagersWithoutAnIdNeedTheFullComparison) {
     std::vector<StoredResource> state{header_only("a", body("a")),
                                       header_only("gone", body("gone")),
