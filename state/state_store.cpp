@@ -37,6 +37,13 @@ std::vector<StoredResource> load_resources(Database& db, const std::string& targ
     query.bind(1, target);
     if (only_key) query.bind(2, *only_key);
     std::vector<StoredResource> resources;
+    if (!only_key) {
+        // Counted first (from an index, ~30 ms for a million): a vector grown by doubling moved
+        // its rows twice over and held one and a half times their room while it grew.
+        auto count = db.prepare("SELECT count(*) FROM resources WHERE target = ?");
+        count.bind(1, target);
+        if (count.step()) resources.reserve(static_cast<size_t>(count.integer(0)));
+    }
     while (query.step()) {
         auto status = resource_status_from(query.text(2));
         auto body =
@@ -49,8 +56,7 @@ std::vector<StoredResource> load_resources(Database& db, const std::string& targ
              old_hash ? fingerprint_value(query.view(3)) : fingerprint_from_text(query.view(6)),
              bodies});
     }
-    // Grown by doubling, a million rows left room for 48,576 more: given back before planning.
-    resources.shrink_to_fit();
+    resources.shrink_to_fit(); // should rows have gone since the count (none in a transaction)
     return resources;
 }
 
