@@ -6,7 +6,9 @@
 #include "state/source_key.hpp"
 #include "state/timestamp.hpp"
 
+#include <exception>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 
 namespace hr2scim::state {
@@ -21,42 +23,101 @@ std::int64_t as_integer(size_t value) {
 // was FNV-1a: each row's fingerprint is taken again from its body, as migration 10 does, so
 // that plan finds an unchanged person unchanged at a glance, and a plan file made from the
 // old file still applies once sync or apply has migrated it.
-std::vector<StoredResource> load_resources(Database& db, const std::string& target,
-                                           const std::string* only_key = nullptr,
-                                           int version = k_schema_version, bool bodies = true) {
-    const bool old_hash = version < 10;
+// What a row query needs from the file's schema.
+struct RowShape {
+    int version = k_schema_version;
+    bool bodies = true;
+};
+
+// The rows of one target in key order: one key, or those from `from` (inclusive) up to `to`
+// (exclusive), either left open by null.
+void read_rows(Database& db, const std::string& target, RowShape shape, const std::string* only_key,
+               const std::string* from, const std::string* to,
+               std::vector<StoredResource>& resources) {
+    const bool old_hash = shape.version < 10;
     const std::string deactivated_at =
-        version >= 3 ? "COALESCE(deactivated_at, '')"
-                     : "CASE WHEN status = 'deactivated' THEN updated_at ELSE '' END";
-    const std::string stored_version = version >= 5 ? "COALESCE(version, '')" : "''";
+        shape.version >= 3 ? "COALESCE(deactivated_at, '')"
+                           : "CASE WHEN status = 'deactivated' THEN updated_at ELSE '' END";
+    const std::string stored_version = shape.version >= 5 ? "COALESCE(version, '')" : "''";
     auto query =
         db.prepare("SELECT source_key, COALESCE(scim_id, ''), status, " +
-                   std::string(bodies || old_hash ? "body" : "NULL") + ", " + deactivated_at +
-                   ", " + stored_version + ", body_hash FROM resources WHERE target = ?" +
-                   std::string(only_key ? " AND source_key = ?" : "") + " ORDER BY source_key");
+                   std::string(shape.bodies || old_hash ? "body" : "NULL") + ", " + deactivated_at +
+                   ", " + stored_version + ", body_hash FROM resources WHERE target = ?1" +
+                   std::string(only_key ? " AND source_key = ?2" : "") +
+                   std::string(from ? " AND source_key >= ?3" : "") +
+                   std::string(to ? " AND source_key < ?4" : "") + " ORDER BY source_key");
     query.bind(1, target);
     if (only_key) query.bind(2, *only_key);
-    std::vector<StoredResource> resources;
-    if (!only_key) {
-        // Counted first (from an index, ~30 ms for a million): a vector grown by doubling moved
-        // its rows twice over and held one and a half times their room while it grew.
-        auto count = db.prepare("SELECT count(*) FROM resources WHERE target = ?");
-        count.bind(1, target);
-        if (count.step()) resources.reserve(static_cast<size_t>(count.integer(0)));
-    }
+    if (from) query.bind(3, *from);
+    if (to) query.bind(4, *to);
     while (query.step()) {
         auto status = resource_status_from(query.text(2));
         auto body =
-            bodies ? nlohmann::json::parse(query.text(3), nullptr, false) : nlohmann::json();
+            shape.bodies ? nlohmann::json::parse(query.text(3), nullptr, false) : nlohmann::json();
         if (!status || body.is_discarded())
             throw StateError("the state row for key '" + query.text(0) + "' is damaged");
         resources.push_back(
             {query.text(0), query.text(1), *status, std::move(body), from_timestamp(query.text(4)),
              query.text(5),
              old_hash ? fingerprint_value(query.view(3)) : fingerprint_from_text(query.view(6)),
-             bodies});
+             shape.bodies});
     }
-    resources.shrink_to_fit(); // should rows have gone since the count (none in a transaction)
+}
+
+// From this many rows on, a state whose file can be opened again is read in two halves at once.
+constexpr size_t k_rows_read_in_halves = 20000;
+
+// Every row of a target (or one key's), in key order. With `path`, a large state is read in
+// two halves at once, the upper one by a second read-only connection to the same file (both
+// see the same file: plan holds the run lock shared, sync exclusively, and `db` has no write
+// pending): 0.66 -> ~0.4 s for a million rows on two cores.
+std::vector<StoredResource> load_resources(Database& db, const std::string& target,
+                                           const std::string* only_key = nullptr,
+                                           RowShape shape = {},
+                                           const std::filesystem::path* path = nullptr) {
+    std::vector<StoredResource> resources;
+    if (only_key) {
+        read_rows(db, target, shape, only_key, nullptr, nullptr, resources);
+        return resources;
+    }
+    // Counted first (from an index, ~30 ms for a million): a vector grown by doubling moved
+    // its rows twice over and held one and a half times their room while it grew.
+    auto count = db.prepare("SELECT count(*) FROM resources WHERE target = ?");
+    count.bind(1, target);
+    const size_t rows = count.step() ? static_cast<size_t>(count.integer(0)) : 0;
+    resources.reserve(rows);
+    if (!path || rows < k_rows_read_in_halves || db.in_transaction()) {
+        read_rows(db, target, shape, nullptr, nullptr, nullptr, resources);
+        resources.shrink_to_fit(); // should rows have gone since the count
+        return resources;
+    }
+    auto middle_query = db.prepare(
+        "SELECT source_key FROM resources WHERE target = ? ORDER BY source_key LIMIT 1 OFFSET ?");
+    middle_query.bind(1, target);
+    middle_query.bind(2, static_cast<std::int64_t>(rows / 2));
+    if (!middle_query.step()) throw StateError("the state's rows changed while it was read");
+    const std::string middle = middle_query.text(0);
+    std::vector<StoredResource> upper;
+    std::exception_ptr upper_failed;
+    std::thread upper_reader([&] {
+        try {
+            Database second(*path, true);
+            upper.reserve(rows - rows / 2);
+            read_rows(second, target, shape, nullptr, &middle, nullptr, upper);
+        } catch (...) {
+            upper_failed = std::current_exception();
+        }
+    });
+    try {
+        read_rows(db, target, shape, nullptr, nullptr, &middle, resources);
+    } catch (...) {
+        upper_reader.join();
+        throw;
+    }
+    upper_reader.join();
+    if (upper_failed) std::rethrow_exception(upper_failed);
+    std::ranges::move(upper, std::back_inserter(resources));
+    resources.shrink_to_fit();
     return resources;
 }
 
@@ -142,7 +203,7 @@ std::optional<ResourceStatus> resource_status_from(std::string_view text) {
     return std::nullopt;
 }
 
-StateStore::StateStore(const std::filesystem::path& path) : m_db(path) {
+StateStore::StateStore(const std::filesystem::path& path) : m_path(path), m_db(path) {
     migrate(m_db);
 }
 
@@ -171,7 +232,7 @@ StateSnapshot StateStore::read_snapshot(const std::filesystem::path& path,
                          std::to_string(k_schema_version) + "); upgrade hr2scim");
     if (version == 0) return {}; // created, never written
     StateSnapshot snapshot{
-        load_resources(db, target, nullptr, version, bodies), {}, std::nullopt, {}, {}};
+        load_resources(db, target, nullptr, {version, bodies}, &path), {}, std::nullopt, {}, {}};
     if (version >= 2) snapshot.complete_reads = load_complete_reads(db);
     if (version >= 4) snapshot.target_capabilities = load_capabilities(db, target);
     if (version >= 6) snapshot.groups = load_groups(db, target);
@@ -180,7 +241,7 @@ StateSnapshot StateStore::read_snapshot(const std::filesystem::path& path,
 }
 
 StateSnapshot StateStore::snapshot(const std::string& target, bool bodies) {
-    return {load_resources(m_db, target, nullptr, k_schema_version, bodies),
+    return {load_resources(m_db, target, nullptr, {k_schema_version, bodies}, &m_path),
             load_complete_reads(m_db), load_capabilities(m_db, target), load_groups(m_db, target),
             load_absences(m_db, target)};
 }

@@ -147,6 +147,7 @@ class StateStore {
                                                               std::chrono::sys_seconds since);
 
   private:
+    std::filesystem::path m_path; // for a second connection that reads half a large state
     Database m_db;
     std::unique_ptr<Statement> m_save;  // prepared once: a sync saves a row per outcome
     std::unique_ptr<Statement> m_audit; // and appends an audit entry per outcome

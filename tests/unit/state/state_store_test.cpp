@@ -27,6 +27,45 @@ TEST(StateStore, CreatesAPrivateFileInWalMode) {
     EXPECT_EQ(version.integer(0), k_schema_version);
 }
 
+// A large state is read in two halves at once (state_store.cpp): every row once, in key order,
+// whichever way it is read, with another target's rows beside it.
+TEST(StateStore, ALargeStateReadInHalvesHasEveryRowOnceInKeyOrder) {
+    testing::TempDir dir;
+    const auto file = dir.path() / "state.db";
+    const size_t rows = 25001; // odd, and past the 20,000 from which it is read in halves
+    {
+        StateStore store(file);
+        store.write_batch([&](StateStore& batch) {
+            for (size_t i = 0; i < rows; ++i) {
+                // Mixed case and widths: the halves split where SQLite's order does.
+                const std::string key = (i % 3 ? "e" : "E") + std::to_string(i * 7919 % 100003);
+                batch.save(
+                    "okta",
+                    {key, "id-" + key, ResourceStatus::active, {{"userName", key}}, std::nullopt});
+                if (i % 5 == 0)
+                    batch.save("other",
+                               {key, "x", ResourceStatus::active, json::object(), std::nullopt});
+            }
+        });
+    }
+    auto check = [&](const std::vector<StoredResource>& read, bool bodies) {
+        ASSERT_EQ(read.size(), rows);
+        for (size_t i = 0; i < read.size(); ++i) {
+            if (i > 0) {
+                ASSERT_LT(read[i - 1].key, read[i].key) << "at " << i;
+            }
+            EXPECT_EQ(read[i].scim_id, "id-" + read[i].key);
+            EXPECT_EQ(read[i].has_body, bodies);
+            EXPECT_EQ(read[i].body_hash, fingerprint_value(json{{"userName", read[i].key}}.dump()));
+        }
+    };
+    check(StateStore::read_snapshot(file, "okta", false).resources, false); // plan
+    StateStore store(file);
+    check(store.snapshot("okta", false).resources, false); // sync, at a glance
+    check(store.snapshot("okta", true).resources, true);
+    EXPECT_EQ(store.snapshot("other", false).resources.size(), (rows + 4) / 5);
+}
+
 TEST(StateStore, SavesAndLoadsPerTarget) {
     testing::TempDir dir;
     StateStore store(dir.path() / "state.db");
