@@ -1,5 +1,8 @@
 #include "connectors/utf8.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace hr2scim::connectors {
 namespace {
 
@@ -26,6 +29,14 @@ size_t sequence_length(std::string_view text, size_t at) {
 
 std::optional<size_t> find_invalid_utf8(std::string_view text) {
     for (size_t at = 0; at < text.size();) {
+        // Eight bytes at a time while none has its high bit set: most text is ASCII, and every
+        // field of every record is checked.
+        constexpr std::uint64_t high_bits = 0x8080808080808080ULL;
+        std::uint64_t word = 0;
+        while (at + sizeof word <= text.size() &&
+               (std::memcpy(&word, text.data() + at, sizeof word), (word & high_bits) == 0))
+            at += sizeof word;
+        if (at == text.size()) break;
         size_t length = sequence_length(text, at);
         if (length == 0) return at;
         at += length;
