@@ -34,6 +34,29 @@ struct EntryDraft {
 };
 
 // How a rule reads the record: one column, text pieces and columns, or the evaluator.
+// A call whose arguments are all columns and constants, read without the tree's evaluator.
+bool choose_call(Compiled::Rule& compiled, const Expression& expression, bool as_text) {
+    const auto* call = std::get_if<Call>(&expression.node);
+    if (!call) return false;
+    const Function* function = call->resolved ? call->resolved : find_function(call->function);
+    if (!function || function->reads_clock) return false;
+    std::vector<Compiled::Argument> arguments;
+    for (const auto& argument : call->arguments) {
+        if (const auto* ref = std::get_if<AttributeRef>(&argument->node)) {
+            arguments.push_back({{}, ref->name});
+        } else if (const auto* literal = std::get_if<Literal>(&argument->node)) {
+            arguments.push_back({literal->value, {}});
+        } else {
+            return false;
+        }
+    }
+    compiled.reading = Compiled::Reading::call;
+    compiled.function = function;
+    compiled.arguments = std::move(arguments);
+    compiled.as_text = as_text;
+    return true;
+}
+
 void choose_reading(Compiled::Rule& compiled) {
     const Expression& value = *compiled.rule->value;
     if (const auto* ref = std::get_if<AttributeRef>(&value.node)) {
@@ -41,8 +64,10 @@ void choose_reading(Compiled::Rule& compiled) {
         compiled.column = ref->name;
         return;
     }
+    if (choose_call(compiled, value, false)) return;
     const auto* text = std::get_if<Template>(&value.node);
     if (!text) return;
+    if (text->parts.size() == 1 && choose_call(compiled, *text->parts.front(), true)) return;
     std::vector<Compiled::Piece> pieces;
     for (const auto& part : text->parts) {
         if (const auto* ref = std::get_if<AttributeRef>(&part->node)) {
@@ -67,6 +92,36 @@ void append_column(std::string& out, const connectors::Record& record, const std
     }
 }
 
+// As the evaluator calls the function (expression.cpp): a missing column is nothing, one value
+// its text, more a list; in a template the value's text. The arguments are the thread's, their
+// texts' room kept from one record to the next.
+Value call(const Compiled::Rule& compiled, const connectors::Record& record) {
+    thread_local std::vector<Value> arguments;
+    arguments.resize(compiled.arguments.size());
+    for (size_t i = 0; i < compiled.arguments.size(); ++i) {
+        const auto& argument = compiled.arguments[i];
+        Value& out = arguments[i];
+        if (argument.column.empty()) {
+            out = argument.constant;
+            continue;
+        }
+        const auto found = record.values(argument.column);
+        if (found.size() > 1) {
+            out = Value(List(found.begin(), found.end()));
+        } else if (found.empty()) {
+            out = Value();
+        } else if (auto* text = std::get_if<std::string>(&out.data)) {
+            text->assign(found.front());
+        } else {
+            out = Value(found.front());
+        }
+    }
+    Value result = compiled.function->apply(arguments);
+    if (!compiled.as_text) return result;
+    if (std::holds_alternative<std::string>(result.data)) return result;
+    return Value(result.text());
+}
+
 void append_member_value(std::string& out, const Slot& slot) {
     if (slot.is_flag) {
         out += slot.flag ? "true" : "false";
@@ -75,11 +130,18 @@ void append_member_value(std::string& out, const Slot& slot) {
     }
 }
 
-void append_key(std::string& out, bool& first, std::string_view key) {
-    if (!first) out += ',';
+// A member's name as written after the one before it: `,"name":`. Written once per program;
+// a body then takes it in one piece, the comma left out for an object's first member.
+std::string key_text(std::string_view name) {
+    std::string text = ",";
+    scim::append_json_string(text, name);
+    text += ':';
+    return text;
+}
+
+void append_key(std::string& out, bool& first, std::string_view text) {
+    out.append(first ? text.substr(1) : text);
     first = false;
-    scim::append_json_string(out, key);
-    out += ':';
 }
 
 // An object's members in their order: the slots that are set, an element's type, the manager.
@@ -90,16 +152,16 @@ void append_members(std::string& out, const std::vector<Compiled::Member>& membe
     bool first = true;
     for (const auto& member : members) {
         if (member.slot == Compiled::k_type_member) {
-            append_key(out, first, member.name);
+            append_key(out, first, member.key_text);
             scim::append_json_string(out, type);
         } else if (member.slot == Compiled::k_manager_member) {
             if (!manager) continue;
-            append_key(out, first, member.name);
+            append_key(out, first, member.key_text);
             out += "{\"value\":";
             scim::append_json_string(out, *manager);
             out += '}';
         } else if (const auto& slot = slots[static_cast<size_t>(member.slot)]; slot.set) {
-            append_key(out, first, member.name);
+            append_key(out, first, member.key_text);
             append_member_value(out, slot);
         }
     }
@@ -183,12 +245,15 @@ std::shared_ptr<const CompiledMapping> CompiledMapping::compile(const Mapping& m
         if (!draft) return nullptr;
         draft->members.emplace("manager", k_manager_member);
     }
-    for (auto& element : program->m_elements)
+    for (auto& element : program->m_elements) {
         std::ranges::sort(element.members, {}, &Member::name);
+        for (auto& member : element.members)
+            member.key_text = key_text(member.name);
+    }
     for (auto& [key, draft] : drafts) {
-        Entry entry{key, draft.kind, draft.slot, {}, {}};
+        Entry entry{key, draft.kind, draft.slot, {}, {}, key_text(key), key == enterprise};
         for (const auto& [name, slot] : draft.members)
-            entry.members.push_back({name, slot});
+            entry.members.push_back({name, slot, key_text(name)});
         for (const auto& [type, element] : draft.elements_by_type)
             entry.elements.push_back(element);
         program->m_entries.push_back(std::move(entry));
@@ -247,6 +312,9 @@ CompiledMapping::map(const connectors::Record& record, Instant now,
                     }
                     text = pieces;
                     is_text = true;
+                    break;
+                case Reading::call:
+                    value = call(compiled, record);
                     break;
                 case Reading::evaluated:
                     value = evaluate(*rule.value, record, now);
@@ -344,7 +412,7 @@ CompiledMapping::map(const connectors::Record& record, Instant now,
                                              })
                              ? 1
                              : 0;
-            if (entry.kind == Kind::extension && entry.key == enterprise)
+            if (entry.kind == Kind::extension && entry.enterprise)
                 enterprise_present = present[i] != 0;
             break;
         case Kind::typed_list:
@@ -359,10 +427,9 @@ CompiledMapping::map(const connectors::Record& record, Instant now,
     bool first = true;
     for (size_t i = 0; i < m_entries.size(); ++i) {
         const auto& entry = m_entries[i];
-        const bool manager_here =
-            manager && entry.kind == Kind::extension && entry.key == enterprise;
+        const bool manager_here = manager && entry.kind == Kind::extension && entry.enterprise;
         if (!present[i] && !manager_here) continue;
-        append_key(out, first, entry.key);
+        append_key(out, first, entry.key_text);
         switch (entry.kind) {
         case Kind::active: {
             bool active = true;

@@ -11,6 +11,7 @@
 // the two over every mapping in the repository and generated ones.
 
 #include "connectors/record.hpp"
+#include "mappings/functions.hpp"
 #include "mappings/mapping.hpp"
 #include "scim/desired_resource.hpp"
 
@@ -47,18 +48,28 @@ class CompiledMapping {
         std::string literal; // text as it is, or
         std::string column;  // a source attribute's text (a list's values joined with ", ")
     };
-    enum class Reading { column, pieces, evaluated };
+    enum class Reading { column, pieces, call, evaluated };
+    struct Argument {
+        Value constant;     // a constant as it is, or
+        std::string column; // a source attribute's values (nothing, one text, or a list)
+    };
     struct Rule {
         const AttributeRule* rule = nullptr;
         Reading reading = Reading::evaluated;
         std::string column;        // Reading::column
         std::vector<Piece> pieces; // Reading::pieces
-        int slot = -1;             // where the value goes; -1: the manager's key
-        int element = -1;          // the typed element (emails[type eq "work"]) it makes, or -1
+        // Reading::call: a function of columns and constants (lower(email)), alone or as the
+        // one part of a template (its value's text then).
+        const Function* function = nullptr;
+        std::vector<Argument> arguments;
+        bool as_text = false;
+        int slot = -1;    // where the value goes; -1: the manager's key
+        int element = -1; // the typed element (emails[type eq "work"]) it makes, or -1
     };
     struct Member {
         std::string name;
-        int slot = -1; // k_type_member, k_manager_member, or a slot
+        int slot = -1;          // k_type_member, k_manager_member, or a slot
+        std::string key_text{}; // `,"name":` as written (the comma left out for the first)
     };
     static constexpr int k_type_member = -1;
     static constexpr int k_manager_member = -2;
@@ -74,6 +85,8 @@ class CompiledMapping {
         int slot = -1;               // scalar, active (-1: no rule; true unless decided)
         std::vector<Member> members; // object, extension
         std::vector<int> elements;   // typed_list
+        std::string key_text{};      // as Member::key_text
+        bool enterprise = false;     // the enterprise extension, where the manager goes
     };
 
   private:

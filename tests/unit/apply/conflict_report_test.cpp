@@ -41,19 +41,19 @@ TEST_F(ExecutorTest, A409NamingTheUserNameSaysSo) {
 
 // Ada's userName changes to one another account holds: the PATCH is refused with 409.
 state::Operation rename_ada() {
-    return change_of(OperationKind::update, "E1", "u1", with(ada(), "userName", "a.l@example.com"),
-                     {{"userName", json("ada@example.com"), json("a.l@example.com")}});
+    return change_of(OperationKind::update, "E1", "u1", with(ada(), "userName", "a.l@lovelace.org"),
+                     {{"userName", json("ada@example.com"), json("a.l@lovelace.org")}});
 }
 
 TEST_F(ExecutorTest, A409OnAChangeNamesTheValueSetAndWhatTheTargetSaid) {
     fake.on("PATCH", "/Users/u1",
-            Reply::error(409, "userName a.l@example.com is already taken", "uniqueness"));
+            Reply::error(409, "userName a.l@lovelace.org is already taken", "uniqueness"));
     auto outcome = run_one(rename_ada());
     EXPECT_EQ(outcome.result, Result::conflict);
     EXPECT_EQ(outcome.effect, Effect::none) << "the user keeps its record: the change is planned "
                                                "again";
-    EXPECT_NE(outcome.message.find("the target refused changing userName to a.l@example.com "
-                                   "(HTTP 409 uniqueness: userName a.l@example.com is already "
+    EXPECT_NE(outcome.message.find("the target refused changing userName to a.l@lovelace.org "
+                                   "(HTTP 409 uniqueness: userName a.l@lovelace.org is already "
                                    "taken); another account holds the value"),
               std::string::npos)
         << outcome.message;
@@ -66,12 +66,12 @@ TEST_F(ExecutorTest, A409OnAPutThatNamesNoValueListsTheValuesSet) {
     fake.on("PUT", "/Users/u1", Reply::error(409, "Duplicate record detected"));
     auto operation = rename_ada();
     operation.changes.push_back(
-        {"emails", std::nullopt, json::array({{{"value", "a.l@example.com"}, {"type", "work"}}})});
+        {"emails", std::nullopt, json::array({{{"value", "a.l@lovelace.org"}, {"type", "work"}}})});
     auto outcome = run_one(operation);
     EXPECT_EQ(fake.lines(), (Lines{"GET /Users/u1", "PUT /Users/u1"}));
     EXPECT_EQ(outcome.result, Result::conflict);
     EXPECT_NE(outcome.message.find("the target refused the change (it sets userName to "
-                                   "a.l@example.com, emails to a.l@example.com; its answer names "
+                                   "a.l@lovelace.org, emails to a.l@lovelace.org; its answer names "
                                    "none of them) (HTTP 409: Duplicate record detected)"),
               std::string::npos)
         << outcome.message;
@@ -88,7 +88,7 @@ TEST_F(ExecutorTest, A409OnAChangeInABulkRequestNamesTheValueSetToo) {
         {"location", fake.base_url() + "/Users/u1"},
         {"status", "409"},
         {"response",
-         {{"scimType", "uniqueness"}, {"detail", "userName a.l@example.com is already taken"}}}};
+         {{"scimType", "uniqueness"}, {"detail", "userName a.l@lovelace.org is already taken"}}}};
     const json done = {{"method", "PATCH"},
                        {"location", fake.base_url() + "/Users/u2"},
                        {"status", "200"},
@@ -103,10 +103,11 @@ TEST_F(ExecutorTest, A409OnAChangeInABulkRequestNamesTheValueSetToo) {
     ASSERT_EQ(outcomes.size(), 2U);
     const auto& ada = outcomes[0].operation->key == "E1" ? outcomes[0] : outcomes[1];
     EXPECT_EQ(ada.result, Result::conflict);
-    EXPECT_NE(ada.message.find("in a Bulk request: the target refused changing userName to "
-                               "a.l@example.com (HTTP 409 uniqueness: userName a.l@example.com is "
-                               "already taken)"),
-              std::string::npos)
+    EXPECT_NE(
+        ada.message.find("in a Bulk request: the target refused changing userName to "
+                         "a.l@lovelace.org (HTTP 409 uniqueness: userName a.l@lovelace.org is "
+                         "already taken)"),
+        std::string::npos)
         << ada.message;
 }
 
