@@ -166,8 +166,9 @@ void PlanOrSync::read_state_and_source() {
     const auto started = std::chrono::steady_clock::now();
     m_snapshot = m_store ? m_store->snapshot(name, !m_at_a_glance)
                          : state::StateStore::read_snapshot(m_config.state, name, !m_at_a_glance);
-    spdlog::debug("read the state of {} users in {:.2f} s", m_snapshot.resources.size(),
-                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    spdlog::debug(
+        "read the state of {} users in {:.2f} s", m_snapshot.resources.size(),
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     if (m_snapshot.target_capabilities)
         m_cached = scim::capabilities_from_state(*m_snapshot.target_capabilities);
     m_mapped = map_source(m_cached);
