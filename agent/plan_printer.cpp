@@ -136,14 +136,13 @@ void print_plan(std::ostream& out, const state::Plan& plan, const std::string& t
                 << " more operations, counted below (--show N or --show-all prints them)\n";
         out << '\n';
     }
-    out << "Plan: " << plan.count(OperationKind::create) << " to create, "
-        << plan.count(OperationKind::update) << " to update, "
-        << plan.count(OperationKind::deactivate) << " to deactivate, "
-        << plan.count(OperationKind::reactivate) << " to reactivate, ";
-    if (plan.count(OperationKind::remove) > 0)
-        out << plan.count(OperationKind::remove) << " to delete, ";
-    if (plan.count(OperationKind::link_manager) > 0)
-        out << plan.count(OperationKind::link_manager) << " managers to link, ";
+    const auto counts = plan.counts();
+    out << "Plan: " << counts[OperationKind::create] << " to create, "
+        << counts[OperationKind::update] << " to update, " << counts[OperationKind::deactivate]
+        << " to deactivate, " << counts[OperationKind::reactivate] << " to reactivate, ";
+    if (counts[OperationKind::remove] > 0) out << counts[OperationKind::remove] << " to delete, ";
+    if (counts[OperationKind::link_manager] > 0)
+        out << counts[OperationKind::link_manager] << " managers to link, ";
     out << plan.unchanged << " unchanged.\n";
     if (const auto repairs = std::ranges::count(plan.operations, true, &state::Operation::repair);
         repairs > 0)

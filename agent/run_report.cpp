@@ -42,13 +42,12 @@ nlohmann::ordered_json run_report(const RunReportInputs& inputs) {
                         {"rejected", inputs.rejections ? inputs.rejections->size() : 0}};
     if (inputs.plan) {
         const auto& plan = *inputs.plan;
-        report["plan"] = {{"create", plan.count(Kind::create)},
-                          {"update", plan.count(Kind::update)},
-                          {"deactivate", plan.count(Kind::deactivate)},
-                          {"reactivate", plan.count(Kind::reactivate)},
-                          {"delete", plan.count(Kind::remove)},
-                          {"unchanged", plan.unchanged},
-                          {"withheld", plan.withheld.size()}};
+        const auto counts = plan.counts();
+        report["plan"] = {
+            {"create", counts[Kind::create]},         {"update", counts[Kind::update]},
+            {"deactivate", counts[Kind::deactivate]}, {"reactivate", counts[Kind::reactivate]},
+            {"delete", counts[Kind::remove]},         {"unchanged", plan.unchanged},
+            {"withheld", plan.withheld.size()}};
         if (!plan.withheld.empty()) {
             nlohmann::ordered_json withheld = {
                 {"reason", plan.withheld_reason.value_or("")},

@@ -7,6 +7,7 @@
 #include "state/source_key.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -74,8 +75,36 @@ template <class KeyOf> class IdentityTable {
     std::optional<size_t> insert(size_t index, bool replace) {
         if (index >= UINT32_MAX - 1) throw std::length_error("too many keys for one table");
         if ((m_used + 1) * 2 > m_slots.size()) rehash(std::max<size_t>(16, m_slots.size() * 2));
+        return insert_hashed(index, identity_hash(m_key_of(index), m_case_sensitive), replace);
+    }
+
+    // insert(i, replace) for each item from 0 to count - 1, in that order, each answer handed
+    // to on_each(i, answer). The slots are fetched a few items ahead: one at a time, a million
+    // keys' slots were a million cache misses in a row (a table of 16 MB).
+    template <class OnEach> void insert_each(size_t count, bool replace, OnEach&& on_each) {
+        if (count >= UINT32_MAX - 1) throw std::length_error("too many keys for one table");
+        reserve(m_used + count);
+        constexpr size_t ahead = 8;
+        std::array<uint32_t, ahead> hashes{};
+        auto fetch = [&](size_t index) {
+            const uint32_t hash = identity_hash(m_key_of(index), m_case_sensitive);
+            hashes[index % ahead] = hash;
+            __builtin_prefetch(&m_slots[hash & mask()], 1);
+        };
+        for (size_t i = 0; i < std::min(ahead, count); ++i)
+            fetch(i);
+        for (size_t i = 0; i < count; ++i) {
+            const uint32_t hash = hashes[i % ahead];
+            if (i + ahead < count) fetch(i + ahead);
+            on_each(i, insert_hashed(i, hash, replace));
+        }
+    }
+
+    [[nodiscard]] size_t size() const { return m_used; }
+
+  private:
+    std::optional<size_t> insert_hashed(size_t index, uint32_t hash, bool replace) {
         const std::string_view key = m_key_of(index);
-        const uint32_t hash = identity_hash(key, m_case_sensitive);
         for (size_t at = hash & mask();; at = (at + 1) & mask()) {
             Slot& slot = m_slots[at];
             if (slot.index_plus_one == 0) {
@@ -92,9 +121,6 @@ template <class KeyOf> class IdentityTable {
         }
     }
 
-    [[nodiscard]] size_t size() const { return m_used; }
-
-  private:
     struct Slot {
         uint32_t hash = 0;
         uint32_t index_plus_one = 0; // 0: empty

@@ -179,6 +179,15 @@ struct Plan {
     [[nodiscard]] size_t absent_unconfirmed() const;
 
     [[nodiscard]] size_t count(OperationKind kind) const;
+    // Every kind's count (folded links among the links) in one pass over the operations: a plan
+    // of a million is counted once, not once a kind.
+    struct Counts {
+        std::array<size_t, 6> by_kind{};
+        [[nodiscard]] size_t operator[](OperationKind kind) const {
+            return by_kind[static_cast<size_t>(kind)];
+        }
+    };
+    [[nodiscard]] Counts counts() const;
     [[nodiscard]] size_t count_withheld(OperationKind kind) const;
     // Exactly which operations are withheld (kind, key, account), one line each: the users'
     // part of the run's withheld set (state::withheld_digest in group_plan.hpp).

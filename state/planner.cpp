@@ -7,6 +7,7 @@
 #include "state/timestamp.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <map>
@@ -102,17 +103,17 @@ bool is_managed(const std::string& path,
 }
 
 StoredIndex::StoredIndex(const std::vector<StoredResource>& stored, bool case_sensitive)
-    : m_stored(stored), m_by_id(case_sensitive, KeyOf{&stored}), m_unchanged(stored.size()) {
-    m_by_id.reserve(stored.size());
+    : m_stored(stored), m_case_sensitive(case_sensitive), m_by_id(case_sensitive, KeyOf{&stored}),
+      m_unchanged(stored.size()) {
     m_ordered.reserve(stored.size());
     bool twice = false;
-    for (size_t i = 0; i < stored.size(); ++i) {
-        if (!m_by_id.insert(i, true)) {
+    m_by_id.insert_each(stored.size(), true, [&](size_t i, std::optional<size_t> there) {
+        if (!there) {
             m_ordered.push_back(&stored[i]);
         } else {
             twice = true; // with two rows for one person, the last one wins
         }
-    }
+    });
     // Usually read in key order already: checked pair by pair, and only when not are the
     // identity keys held, for the sort.
     auto identity = [case_sensitive](const StoredResource* resource) {
@@ -130,14 +131,48 @@ StoredIndex::StoredIndex(const std::vector<StoredResource>& stored, bool case_se
         for (size_t i = 0; i < keyed.size(); ++i)
             m_ordered[i] = keyed[i].second;
     }
+    m_one_row_each = !twice;
     if (twice)
         for (auto& resource : m_ordered)
             resource = find(resource->key);
 }
 
+namespace {
+
+// The rows each thread found last (most recent first), by index: an export in the state's key
+// order asks for row after row, and for a manager's row between them.
+struct LastFound {
+    const void* index = nullptr;
+    std::array<size_t, 2> rows{};
+};
+thread_local LastFound t_last_found;
+
+} // namespace
+
+// The row found last by this thread, or the one after it, or the one found before it: checked
+// by identity, and trusted only where no identity has two rows (then a row with the key is the
+// one the table holds). A million look-ups in the state's order touch the rows one after the
+// other instead of two random places each (the table's slot and the row's key).
+const StoredResource* StoredIndex::near_last_found(std::string_view key) const {
+    if (!m_one_row_each || t_last_found.index != this) return nullptr;
+    auto& rows = t_last_found.rows;
+    for (const size_t row : {rows[0], rows[0] + 1, rows[1], rows[1] + 1}) {
+        if (row >= m_stored.size() || !same_identity(m_stored[row].key, key, m_case_sensitive))
+            continue;
+        if (row != rows[0] && row != rows[0] + 1) std::swap(rows[0], rows[1]);
+        rows[0] = row;
+        return &m_stored[row];
+    }
+    return nullptr;
+}
+
 const StoredResource* StoredIndex::find(std::string_view key) const {
+    if (const auto* near = near_last_found(key)) return near;
     auto found = m_by_id.find(key);
-    return found ? &m_stored[*found] : nullptr;
+    if (!found) return nullptr;
+    if (t_last_found.index != this) t_last_found = {this, {*found, *found}};
+    t_last_found.rows = {*found, t_last_found.rows[0]};
+    return &m_stored[*found];
 }
 
 const std::string* StoredIndex::scim_id(std::string_view key) const {
@@ -278,9 +313,7 @@ class Planner {
 
     Plan plan(const std::vector<scim::DesiredResource>& desired) {
         m_seen = IdentityTable(m_policy.case_sensitive_keys, DesiredKeyOf{&desired});
-        m_seen.reserve(desired.size());
-        for (size_t i = 0; i < desired.size(); ++i)
-            (void)m_seen.insert(i, true);
+        m_seen.insert_each(desired.size(), true, [](size_t, std::optional<size_t>) {});
         m_desired = &desired;
         // In the order of the keys; an export sorted by key (most are) is planned as it is.
         std::vector<const scim::DesiredResource*> ordered;
@@ -790,6 +823,16 @@ size_t Plan::absent_unconfirmed() const {
 size_t Plan::count(OperationKind kind) const {
     return static_cast<size_t>(std::ranges::count(operations, kind, &Operation::kind)) +
            (kind == OperationKind::link_manager ? folded_links : 0);
+}
+
+Plan::Counts Plan::counts() const {
+    static_assert(static_cast<size_t>(OperationKind::link_manager) + 1 ==
+                  std::tuple_size_v<decltype(Counts::by_kind)>);
+    Counts counted;
+    for (const auto& operation : operations)
+        ++counted.by_kind[static_cast<size_t>(operation.kind)];
+    counted.by_kind[static_cast<size_t>(OperationKind::link_manager)] += folded_links;
+    return counted;
 }
 
 namespace {

@@ -104,7 +104,11 @@ class StoredIndex {
         const std::vector<StoredResource>* stored;
         std::string_view operator()(size_t index) const { return (*stored)[index].key; }
     };
+    [[nodiscard]] const StoredResource* near_last_found(std::string_view key) const;
+
     const std::vector<StoredResource>& m_stored;
+    bool m_case_sensitive;
+    bool m_one_row_each = true; // no identity has two rows: a row with the key is the row
     IdentityTable<KeyOf> m_by_id;
     std::vector<const StoredResource*> m_ordered; // 8 bytes a person; the keys are in m_stored
     mutable std::vector<std::atomic<bool>> m_unchanged; // by row of m_stored

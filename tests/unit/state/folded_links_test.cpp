@@ -68,9 +68,13 @@ TEST_P(FoldedLinks, UnfoldedThePlanIsTheOneMadeWithoutFolding) {
     EXPECT_EQ(folded.folded_links, 3U) << "a, b and z are created; u's link stays an operation";
     EXPECT_EQ(folded.operations.size(), plain.operations.size() - 3);
     EXPECT_EQ(folded.operation_count(), plain.operations.size());
-    for (auto kind : {OperationKind::create, OperationKind::update, OperationKind::link_manager,
-                      OperationKind::deactivate})
+    const auto counts = folded.counts(); // in one pass, as the plan's summary line counts
+    for (auto kind :
+         {OperationKind::create, OperationKind::update, OperationKind::deactivate,
+          OperationKind::reactivate, OperationKind::remove, OperationKind::link_manager}) {
         EXPECT_EQ(folded.count(kind), plain.count(kind)) << verb(kind);
+        EXPECT_EQ(counts[kind], plain.count(kind)) << verb(kind);
+    }
     EXPECT_EQ(folded.leading_operations(), plain.leading_operations());
     for (size_t i = 0; i < folded.leading_operations(); ++i)
         EXPECT_EQ(folded.operations[i].key, plain.operations[i].key) << "listed alike";

@@ -63,6 +63,32 @@ TEST(IdentityTableTest, AgreesWithIdentityKeyOverManyKeysAndGrowths) {
     EXPECT_EQ(table.find("E100004"), std::nullopt);
 }
 
+// insert_each (slots fetched ahead) gives every answer insert() gives one by one, from fewer
+// items than it fetches ahead to many, with repeated keys, keeping the first or the last.
+TEST(IdentityTableTest, InsertingEachGivesWhatInsertingOneByOneGives) {
+    for (const size_t count : {0, 1, 5, 8, 9, 3000}) {
+        std::vector<std::string> keys;
+        for (size_t i = 0; i < count; ++i)
+            keys.push_back((i % 2 ? "E" : " e") + std::to_string(i * 7 % 997));
+        for (const bool replace : {false, true}) {
+            IdentityTable one_by_one(false, KeysOf{&keys});
+            IdentityTable each(false, KeysOf{&keys});
+            std::vector<std::optional<size_t>> expected;
+            std::vector<std::optional<size_t>> answers;
+            for (size_t i = 0; i < keys.size(); ++i)
+                expected.push_back(one_by_one.insert(i, replace));
+            each.insert_each(keys.size(), replace, [&](size_t i, std::optional<size_t> there) {
+                EXPECT_EQ(i, answers.size());
+                answers.push_back(there);
+            });
+            EXPECT_EQ(answers, expected) << count << " keys, replace " << replace;
+            EXPECT_EQ(each.size(), one_by_one.size());
+            for (const auto& key : keys)
+                EXPECT_EQ(each.find(key), one_by_one.find(key)) << key;
+        }
+    }
+}
+
 TEST(IdentityTableTest, HashAndSamenessFollowIdentityKey) {
     for (const auto& [a, b] : std::vector<std::pair<std::string, std::string>>{
              {"E1", " e1 "}, {"Anna.Berg", "anna.berg"}, {" ", ""}, {"é", "é"}}) {

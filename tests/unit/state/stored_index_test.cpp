@@ -54,5 +54,39 @@ TEST(StoredIndex, RowsAlreadyInOrderStayInOrder) {
         EXPECT_EQ(index.ordered()[i], &stored[i]);
 }
 
+// Look-ups in the state's order are answered from the rows found last (StoredIndex::find); every
+// answer must still be the table's, whatever the order, with managers asked for in between,
+// with two indexes on one thread, and with two rows for one person (no shortcut then).
+TEST(StoredIndex, LookUpsInAnyOrderFindWhatTheTableHolds) {
+    std::vector<StoredResource> stored;
+    for (int i = 0; i < 3000; ++i)
+        stored.push_back(row("E" + std::to_string(10000 + i), "id" + std::to_string(i)));
+    std::vector<StoredResource> other = {row("E10001", "other"), row("E10002", "other2")};
+    const StoredIndex index(stored, false);
+    const StoredIndex second(other, false);
+    auto expect_found = [&](const StoredIndex& in, const std::string& key, const std::string& id) {
+        const auto* found = in.find(key);
+        ASSERT_NE(found, nullptr) << key;
+        EXPECT_EQ(found->scim_id, id) << key;
+    };
+    for (int i = 0; i < 3000; ++i) {
+        expect_found(index, "e" + std::to_string(10000 + i) + " ", "id" + std::to_string(i));
+        expect_found(index, "E" + std::to_string(10000 + i / 7), "id" + std::to_string(i / 7));
+        expect_found(second, "E10002", "other2");
+        EXPECT_EQ(index.find("E" + std::to_string(20000 + i)), nullptr);
+    }
+    for (int i = 2999; i >= 0; i -= 13)
+        expect_found(index, "E" + std::to_string(10000 + i), "id" + std::to_string(i));
+    // Two rows for E10001: the last one read is the person, even right after the row before
+    // the older one was found.
+    const std::vector<StoredResource> with_two = {row("A1", "a"), row("E10001", "older"),
+                                                  row("E10002", "b"), row("e10001", "newer")};
+    const StoredIndex twice(with_two, false);
+    expect_found(twice, "A1", "a");
+    expect_found(twice, "E10001", "newer");
+    expect_found(twice, "E10002", "b");
+    expect_found(twice, "E10001", "newer");
+}
+
 } // namespace
 } // namespace hr2scim::state
