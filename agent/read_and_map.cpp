@@ -213,8 +213,9 @@ MappedSource map_source(const Prepared& prepared, const LastRead& last_read, boo
     if (prepared.joins.empty() && !keep_records) {
         stream_and_map(
             prepared, mapped, finish, compiled,
-            std::max(expected_people,
-                     last_read ? last_read(prepared.source->describe()).value_or(0) : size_t{0}));
+            std::max({expected_people,
+                      last_read ? last_read(prepared.source->describe()).value_or(0) : size_t{0},
+                      prepared.source->estimated_records().value_or(0)}));
     } else {
         read = prepared.source->read();
         check_mapping_against_sources(prepared, mapped);

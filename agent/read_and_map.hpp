@@ -55,7 +55,8 @@ struct CompiledPath {
 // `keep_records`: the source records stay in `read` after mapping (explain shows them).
 // `compiled`: when given, the program maps instead of the tree, and `finish` gets packed bodies.
 // `expected_people`: how many people to make room for (the state's count; the last complete
-// read's when larger), so that a million are not moved as their vector grows.
+// read's or the source's own estimate when larger), so that a million are not moved as their
+// vector grows.
 [[nodiscard]] MappedSource read_and_map(const Prepared& prepared, const LastRead& last_read,
                                         bool keep_records = false, const FinishMapped& finish = {},
                                         const CompiledPath* compiled = nullptr,

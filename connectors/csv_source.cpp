@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <fstream>
 #include <set>
 
 namespace hr2scim::connectors {
@@ -173,6 +175,25 @@ SourceRead CsvSource::read_to(const RecordSink* each) {
         parser.feed_line(line, lines.line_number());
     if (lines.error()) return builder.finish(CsvError{lines.line_number() + 1, *lines.error()});
     return builder.finish(parser.finish());
+}
+
+std::optional<size_t> CsvSource::estimated_records() const {
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(m_settings.path, error)) return std::nullopt;
+    const auto size = std::filesystem::file_size(m_settings.path, error);
+    if (error || size == 0) return std::nullopt;
+    std::ifstream file(m_settings.path, std::ios::binary);
+    std::string sample(std::min<std::uintmax_t>(size, std::uintmax_t{64} << 10U), '\0');
+    file.read(sample.data(), static_cast<std::streamsize>(sample.size()));
+    sample.resize(static_cast<size_t>(file.gcount()));
+    const auto lines = static_cast<size_t>(std::ranges::count(sample, '\n'));
+    // Lines of fewer than 16 bytes on average are not what an HR export looks like: no guess.
+    if (lines == 0 || sample.size() / lines < 16) return std::nullopt;
+    // The header is a line; quoted line breaks make the guess high, which costs only room.
+    const auto in_file =
+        static_cast<size_t>(static_cast<double>(lines) * static_cast<double>(size) /
+                            static_cast<double>(sample.size()));
+    return in_file > 0 ? in_file - 1 : 0;
 }
 
 std::span<const OptionSpec> csv_source_options() {

@@ -23,6 +23,9 @@ class CsvSource final : public Source {
     [[nodiscard]] SourceRead read() override;
     [[nodiscard]] SourceRead read_each(const RecordSink& each) override;
     [[nodiscard]] std::string describe() const override;
+    // From the file's size and its first 64 KiB of lines (a regular file only: a pipe's bytes
+    // would be gone).
+    [[nodiscard]] std::optional<size_t> estimated_records() const override;
 
   private:
     SourceRead read_to(const RecordSink* each);

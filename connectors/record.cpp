@@ -25,6 +25,7 @@ bool CaseInsensitiveLess::operator()(std::string_view a, std::string_view b) con
 namespace {
 
 bool same_name(std::string_view a, std::string_view b) {
+    if (a == b) return true; // as the mapping usually spells it: one memcmp
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
                return ascii_lower(static_cast<unsigned char>(x)) ==
                       ascii_lower(static_cast<unsigned char>(y));

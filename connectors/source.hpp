@@ -45,6 +45,9 @@ class Source {
         return whole;
     }
     [[nodiscard]] virtual std::string describe() const = 0; // for logs: "csv:examples/hr.csv"
+    // About how many records a read will give, when the source can tell cheaply without
+    // reading them (room is made for them at once); nothing when it cannot.
+    [[nodiscard]] virtual std::optional<size_t> estimated_records() const { return std::nullopt; }
 };
 
 // Each source kind declares its options; the config loader rejects anything else.

@@ -98,6 +98,33 @@ TEST(CsvSource, ReadsAFileThroughItsOptions) {
     EXPECT_EQ(read.records[0].origin, "people.csv:2");
 }
 
+// Room is made for a read's records from the file's size and its first lines: near the count
+// for a large file, exact for a small one, nothing for what is not a regular file.
+TEST(CsvSource, EstimatesItsRecordsFromTheFileAlone) {
+    testing::TempDir dir;
+    std::string large = "employee_id,name,email\n";
+    for (int i = 0; i < 20000; ++i)
+        large += "E" + std::to_string(100000 + i) + ",Person " + std::to_string(100000 + i) + ",p" +
+                 std::to_string(100000 + i) + "@lovelace.org\n";
+    (void)dir.write("large.csv", large);
+    (void)dir.write("small.csv", "employee_id,name,email\nE1,Ada Lovelace,ada@lovelace.org\n"
+                                 "E2,Charles Babbage,cb@lovelace.org\n");
+    (void)dir.write("empty.csv", "");
+    auto estimate = [&](const std::string& name) {
+        SourceOptions options{{{"path", name}, {"key_column", "employee_id"}, {"delimiter", ","}},
+                              dir.path()};
+        return make_csv_source(options)->estimated_records();
+    };
+    const auto records = estimate("large.csv");
+    ASSERT_TRUE(records);
+    EXPECT_GT(*records, 19800U); // within 1 %: rows of one length
+    EXPECT_LT(*records, 20200U);
+    EXPECT_EQ(estimate("small.csv"), 2U);
+    EXPECT_EQ(estimate("empty.csv"), std::nullopt);
+    EXPECT_EQ(estimate("missing.csv"), std::nullopt);
+    EXPECT_EQ(estimate("."), std::nullopt); // a folder
+}
+
 TEST(CsvSource, ABadDelimiterIsAnOptionError) {
     SourceOptions options{{{"path", "x.csv"}, {"key_column", "id"}, {"delimiter", ";;"}}, "."};
     EXPECT_THROW((void)make_csv_source(options), OptionError);
