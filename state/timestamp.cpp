@@ -19,11 +19,41 @@ std::string to_timestamp(sys_seconds instant) {
     return text;
 }
 
+namespace {
+
+// YYYY-MM-DDTHH:MM:SS as written by to_timestamp and SQLite, read without sscanf (the state's
+// rows carry one each).
+bool read_fixed(std::string_view text, int& y, unsigned& mo, unsigned& d, int& h, int& m, int& s) {
+    constexpr std::string_view shape = "dddd-dd-ddTdd:dd:dd";
+    if (text.size() < shape.size()) return false;
+    for (size_t i = 0; i < shape.size(); ++i) {
+        const bool digit = text[i] >= '0' && text[i] <= '9';
+        if (shape[i] == 'd' ? !digit : text[i] != shape[i]) return false;
+    }
+    auto number = [&](size_t at, size_t digits) {
+        int value = 0;
+        for (size_t i = at; i < at + digits; ++i)
+            value = value * 10 + (text[i] - '0');
+        return value;
+    };
+    y = number(0, 4);
+    mo = static_cast<unsigned>(number(5, 2));
+    d = static_cast<unsigned>(number(8, 2));
+    h = number(11, 2);
+    m = number(14, 2);
+    s = number(17, 2);
+    return true;
+}
+
+} // namespace
+
 std::optional<sys_seconds> from_timestamp(std::string_view text) {
+    if (text.empty()) return std::nullopt;
     int y = 0, h = 0, m = 0, s = 0;
     unsigned mo = 0, d = 0;
     // SQLite's strftime('%Y-%m-%dT%H:%M:%fZ') adds milliseconds; they are dropped.
-    if (std::sscanf(std::string(text).c_str(), "%4d-%2u-%2uT%2d:%2d:%2d", &y, &mo, &d, &h, &m,
+    if (!read_fixed(text, y, mo, d, h, m, s) &&
+        std::sscanf(std::string(text).c_str(), "%4d-%2u-%2uT%2d:%2d:%2d", &y, &mo, &d, &h, &m,
                     &s) != 6)
         return std::nullopt;
     const year_month_day date{year{y}, month{mo}, day{d}};

@@ -64,6 +64,21 @@ TEST(StateStore, ALargeStateReadInHalvesHasEveryRowOnceInKeyOrder) {
     check(store.snapshot("okta", false).resources, false); // sync, at a glance
     check(store.snapshot("okta", true).resources, true);
     EXPECT_EQ(store.snapshot("other", false).resources.size(), (rows + 4) / 5);
+
+    // 3,001 bodies by key, past the 2,000 from which they are read in halves: each its own.
+    auto without_bodies = StateStore::read_snapshot(file, "okta", false).resources;
+    std::vector<size_t> which;
+    for (size_t i = 0; i < rows; i += 8)
+        which.push_back(i);
+    ASSERT_GT(which.size(), 3000U);
+    StateStore::read_bodies(file, "okta", without_bodies, which);
+    for (size_t i = 0; i < rows; ++i) {
+        const bool wanted = i % 8 == 0;
+        ASSERT_EQ(without_bodies[i].has_body, wanted) << "at " << i;
+        if (wanted) {
+            EXPECT_EQ(without_bodies[i].body, (json{{"userName", without_bodies[i].key}}));
+        }
+    }
 }
 
 TEST(StateStore, SavesAndLoadsPerTarget) {
