@@ -2,6 +2,7 @@
 
 #include "connectors/line_reader.hpp"
 #include "connectors/source_support.hpp"
+#include "connectors/text_encoding.hpp"
 #include "connectors/utf8.hpp"
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <cstdint>
 #include <fstream>
 #include <set>
+#include <spdlog/spdlog.h>
 
 namespace hr2scim::connectors {
 namespace {
@@ -17,8 +19,15 @@ constexpr std::array k_csv_options = {
     OptionSpec{"type", true, "", "csv"},
     OptionSpec{"path", true, "", "the CSV file; relative to the config file's folder"},
     OptionSpec{"key_column", true, "", "the column that holds each person's stable key"},
-    OptionSpec{"delimiter", false, ",", "one character that separates fields"},
+    OptionSpec{"delimiter", false, "auto",
+               "one character that separates fields; auto: the one the header uses (, ; tab |)"},
+    OptionSpec{"encoding", false, "utf-8",
+               "the file's encoding: utf-8, windows-1252 (Excel's CSV), iso-8859-1, iso-8859-15"},
 };
+
+std::string shown(char delimiter) {
+    return delimiter == '\t' ? "tab" : "'" + std::string(1, delimiter) + "'";
+}
 
 std::string origin_of(const std::string& label, size_t line) {
     return label + ":" + std::to_string(line);
@@ -42,15 +51,23 @@ std::optional<std::string> check_header(const std::vector<std::string>& header,
     return std::nullopt;
 }
 
+// What a field that is not UTF-8 means for the file's encoding.
+std::string not_utf8(const std::string& column, size_t byte, const std::string& encoding) {
+    if (encoding != "utf-8")
+        return "column '" + column + "' holds a byte that " + encoding + " does not define";
+    return "column '" + column + "' is not valid UTF-8 (byte " + std::to_string(byte + 1) +
+           "); a CSV saved by Excel is usually Windows-1252: set `encoding: windows-1252` in "
+           "the source";
+}
+
 // Checks one data row against the header; returns the reason to reject it, or nothing.
-std::optional<std::string> check_row(const CsvRow& row, const std::vector<std::string>& header) {
+std::optional<std::string> check_row(const CsvRow& row, const std::vector<std::string>& header,
+                                     const std::string& encoding) {
     if (row.fields.size() != header.size())
         return "has " + std::to_string(row.fields.size()) + " fields, the header has " +
                std::to_string(header.size());
     for (size_t i = 0; i < header.size(); ++i)
-        if (auto bad = find_invalid_utf8(row.fields[i]))
-            return "column '" + header[i] + "' is not valid UTF-8 (byte " +
-                   std::to_string(*bad + 1) + ")";
+        if (auto bad = find_invalid_utf8(row.fields[i])) return not_utf8(header[i], *bad, encoding);
     return std::nullopt;
 }
 
@@ -58,8 +75,10 @@ std::optional<std::string> check_row(const CsvRow& row, const std::vector<std::s
 class RecordBuilder {
   public:
     // With a sink, each record goes there instead of into the result.
-    RecordBuilder(std::string file_label, std::string key_column, const RecordSink* sink = nullptr)
-        : m_label(std::move(file_label)), m_key_column(std::move(key_column)), m_sink(sink) {}
+    RecordBuilder(std::string file_label, std::string key_column, const RecordSink* sink = nullptr,
+                  std::string encoding = "utf-8", char delimiter = ',')
+        : m_label(std::move(file_label)), m_key_column(std::move(key_column)),
+          m_encoding(std::move(encoding)), m_delimiter(delimiter), m_sink(sink) {}
 
     void add_error(const CsvError& error) {
         m_read.rejections.push_back({origin_of(m_label, error.line), "", error.reason});
@@ -69,7 +88,7 @@ class RecordBuilder {
         if (m_read.failure) return;
         if (!m_have_header) return take_header(std::move(row));
         std::string origin = origin_of(m_label, row.line);
-        if (auto problem = check_row(row, m_header)) {
+        if (auto problem = check_row(row, m_header, m_encoding)) {
             // With every field in its column, a bad value elsewhere does not hide whose row it is.
             const bool key_readable = row.fields.size() == m_header.size() &&
                                       !row.fields[m_key_index].empty() &&
@@ -109,7 +128,7 @@ class RecordBuilder {
         m_have_header = true;
         m_header = std::move(row.fields);
         if (auto problem = check_header(m_header, m_key_column)) {
-            m_read.failure = origin_of(m_label, row.line) + ": " + *problem;
+            m_read.failure = origin_of(m_label, row.line) + ": " + *problem + hint(m_header);
             return;
         }
         m_read.attribute_names = m_header;
@@ -121,8 +140,20 @@ class RecordBuilder {
         m_key_index = static_cast<size_t>(key_at - m_header.begin());
     }
 
+    // A header of one column that holds another delimiter was split with the wrong one.
+    [[nodiscard]] std::string hint(const std::vector<std::string>& header) const {
+        if (header.size() != 1) return "";
+        const char other = detect_delimiter(header.front());
+        if (other == m_delimiter || header.front().find(other) == std::string::npos) return "";
+        return "; the header looks separated by " + shown(other) + ", not " + shown(m_delimiter) +
+               ": set `delimiter` to it, or leave it out to have "
+               "it found";
+    }
+
     std::string m_label;
     std::string m_key_column;
+    std::string m_encoding;
+    char m_delimiter;
     std::vector<std::string> m_header;
     std::shared_ptr<const std::vector<std::string>> m_shared_header;
     size_t m_key_index = 0;
@@ -165,16 +196,51 @@ SourceRead CsvSource::read_to(const RecordSink* each) {
         failed.failure = file.error();
         return failed;
     }
-    RecordBuilder builder(m_settings.path.filename().string(), m_settings.key_column, each);
-    CsvStreamParser parser(
-        m_settings.csv, [&](CsvRow&& row) { builder.add_row(std::move(row)); },
-        [&](CsvError&& error) { builder.add_error(error); });
+    const std::string label = m_settings.path.filename().string();
+    std::optional<ToUtf8> to_utf8;
+    if (m_settings.encoding != "utf-8") to_utf8.emplace(m_settings.encoding);
     LineReader lines(*file, k_max_csv_record_bytes);
     std::string_view line;
-    while (lines.next(line))
+    const bool more = lines.next(line);
+    if (more && to_utf8) line = to_utf8->convert(line);
+    // The delimiter, when not set, is the one the header line uses; said when it is not ','.
+    CsvOptions options = m_settings.csv;
+    if (options.delimiter == 0) {
+        options.delimiter = more ? detect_delimiter(line) : ',';
+        if (options.delimiter != ',')
+            spdlog::info("{}: fields separated by {}, as its header is (set `delimiter` in the "
+                         "source to choose)",
+                         label, shown(options.delimiter));
+    }
+    RecordBuilder builder(label, m_settings.key_column, each, m_settings.encoding,
+                          options.delimiter);
+    CsvStreamParser parser(
+        options, [&](CsvRow&& row) { builder.add_row(std::move(row)); },
+        [&](CsvError&& error) { builder.add_error(error); });
+    if (more) {
         parser.feed_line(line, lines.line_number());
+        while (lines.next(line))
+            parser.feed_line(to_utf8 ? to_utf8->convert(line) : line, lines.line_number());
+    }
     if (lines.error()) return builder.finish(CsvError{lines.line_number() + 1, *lines.error()});
     return builder.finish(parser.finish());
+}
+
+char detect_delimiter(std::string_view header_line) {
+    if (header_line.starts_with("\xEF\xBB\xBF")) header_line.remove_prefix(3);
+    constexpr std::array<char, 4> k_candidates = {',', ';', '\t', '|'};
+    std::array<size_t, 4> seen{};
+    bool quoted = false;
+    for (char c : header_line) {
+        if (c == '"') quoted = !quoted;
+        if (quoted) continue;
+        for (size_t i = 0; i < k_candidates.size(); ++i)
+            if (c == k_candidates[i]) ++seen[i];
+    }
+    size_t best = 0;
+    for (size_t i = 1; i < seen.size(); ++i)
+        if (seen[i] > seen[best]) best = i;
+    return k_candidates[best];
 }
 
 std::optional<size_t> CsvSource::estimated_records() const {
@@ -205,10 +271,20 @@ std::unique_ptr<Source> make_csv_source(const SourceOptions& options) {
     settings.path = options.base_directory / options.get("path");
     settings.key_column = options.get("key_column");
     const auto& delimiter = options.get("delimiter");
-    if (delimiter.size() != 1 || delimiter == "\"" || delimiter == "\n" || delimiter == "\r")
-        throw OptionError("delimiter",
-                          "delimiter must be one character other than a quote or a line end");
-    settings.csv.delimiter = delimiter[0];
+    if (delimiter == "auto") {
+        settings.csv.delimiter = 0;
+    } else if (delimiter.size() != 1 || delimiter == "\"" || delimiter == "\n" ||
+               delimiter == "\r") {
+        throw OptionError("delimiter", "delimiter must be one character other than a quote or a "
+                                       "line end, or auto (the one the header uses)");
+    } else {
+        settings.csv.delimiter = delimiter[0];
+    }
+    const auto encoding = canonical_encoding(options.get("encoding"));
+    if (!encoding)
+        throw OptionError("encoding", "encoding must be one of " + std::string(k_source_encodings) +
+                                          ", not '" + options.get("encoding") + "'");
+    settings.encoding = *encoding;
     return std::make_unique<CsvSource>(std::move(settings));
 }
 

@@ -14,8 +14,13 @@ namespace hr2scim::connectors {
 struct CsvSourceSettings {
     std::filesystem::path path;
     std::string key_column;
-    CsvOptions csv;
+    CsvOptions csv;                 // delimiter 0: found from the header (detect_delimiter)
+    std::string encoding = "utf-8"; // canonical_encoding's spelling (text_encoding.hpp)
 };
+
+// The delimiter a header line uses: of ',', ';', tab and '|' outside quotes, the one that
+// appears most (',' on a tie or when none does: a file of one column).
+[[nodiscard]] char detect_delimiter(std::string_view header_line);
 
 class CsvSource final : public Source {
   public:

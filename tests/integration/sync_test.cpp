@@ -182,5 +182,37 @@ TEST_F(SyncTest, AnExistingUserWithTheSameUserNameIsTakenOverNotDuplicated) {
     EXPECT_EQ(server.requests().size(), 0U) << "the adopted user is in the state";
 }
 
+// What Excel saves as "CSV" on a Western European system: ';' between fields, Windows-1252
+// text, CRLF line ends. With `encoding: windows-1252` and no delimiter set, the people arrive
+// on the target spelt as HR spells them; without the encoding, the rows are rejected with the
+// setting that reads them, and nobody is created from a misread name.
+TEST_F(SyncTest, AnExcelExportInWindows1252SyncsWithOneSetting) {
+    write_csv("employee_id;first_name;last_name;email;job_title;department;cost_center;mobile;"
+              "manager_id\r\n"
+              "E1;S\xF8ren;M\xFCller;soren@example.com;\"Head; Research\";R&D;CC-1;;\r\n"
+              "E2;Zo\xEB;Fran\xE7ois;zoe@example.com;Engineer;R&D;CC-1;;E1\r\n");
+    auto without = sync();
+    EXPECT_NE(without.exit_code, 0);
+    EXPECT_NE(without.out.find("set `encoding: windows-1252` in the source"), std::string::npos)
+        << without.out << without.err;
+    EXPECT_TRUE(server.users().empty());
+
+    (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"),
+                                                "  key_column: employee_id\n",
+                                                "  key_column: employee_id\n"
+                                                "  encoding: windows-1252\n"));
+    auto result = sync();
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_NE(result.err.find("hr.csv: fields separated by ';', as its header is"),
+              std::string::npos)
+        << result.err;
+    ASSERT_EQ(server.users().size(), 2U);
+    const auto soren = server.user_with_external_id("E1");
+    EXPECT_EQ(soren["name"]["givenName"], "S\u00F8ren");
+    EXPECT_EQ(soren["name"]["familyName"], "M\u00FCller");
+    EXPECT_EQ(soren["title"], "Head; Research");
+    EXPECT_EQ(server.user_with_external_id("E2")["displayName"], "Zo\u00EB Fran\u00E7ois");
+}
+
 } // namespace
 } // namespace hr2scim::testing

@@ -18,7 +18,7 @@ std::vector<std::string> problems_of(const std::filesystem::path& file) {
     if (ldif) {
         options.values.insert({{"key_attribute", "uid"}, {"object_class", "person"}});
     } else {
-        options.values.insert({{"key_column", "id"}, {"delimiter", ","}});
+        options.values.insert({{"key_column", "id"}, {"delimiter", ","}, {"encoding", "utf-8"}});
     }
     auto read = find_source_kind(ldif ? "ldif" : "csv")->make(options)->read();
     std::vector<std::string> problems;
