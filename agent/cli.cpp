@@ -1,6 +1,7 @@
 #include "agent/cli.hpp"
 
 #include "agent/config.hpp"
+#include "agent/did_you_mean.hpp"
 #include "agent/log_sinks.hpp"
 #include "agent/redacting_output.hpp"
 #include "agent/run.hpp"
@@ -26,23 +27,6 @@ void set_up_logging(LogFormat format) {
     // every line is redacted on its way out.
     auto sink = std::make_shared<RedactingSink>(make_log_sink(format));
     spdlog::set_default_logger(std::make_shared<spdlog::logger>("agent", sink));
-}
-
-size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j)
-        row[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        size_t diagonal = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j) {
-            size_t above = row[j];
-            row[j] =
-                std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
 }
 
 std::string command_list() {

@@ -1,6 +1,7 @@
 #include "agent/config.hpp"
 
 #include "agent/config_references.hpp"
+#include "agent/did_you_mean.hpp"
 #include "connectors/source_registry.hpp"
 #include "http/secrets.hpp"
 #include "mappings/text_file.hpp"
@@ -41,8 +42,9 @@ class Reader {
             for (auto name : allowed)
                 listed += (listed.empty() ? "" : ", ") + std::string(name);
             throw ConfigError(where(item.first) + "unknown key '" + key + "' in " +
-                              std::string(section) + " (expected: " + listed + ")" +
-                              std::string(hint));
+                              std::string(section) +
+                              did_you_mean(key, {allowed.begin(), allowed.end()}) +
+                              " (expected: " + listed + ")" + std::string(hint));
         }
     }
 
@@ -138,13 +140,17 @@ void read_source(const Reader& reader, const YAML::Node& node, std::string& sour
             kind->options, [&](const auto& option) { return option.name == key; });
         bool declared = spec != kind->options.end();
         if (!declared) {
-            std::string listed;
+            std::vector<std::string> names;
             for (const auto& option : kind->options)
-                listed += (listed.empty() ? "" : ", ") + std::string(option.name);
-            listed += ", min_records, max_shrink_percent";
-            if (case_sensitive_keys != nullptr) listed += ", case_sensitive_keys";
+                names.emplace_back(option.name);
+            names.insert(names.end(), {"min_records", "max_shrink_percent"});
+            if (case_sensitive_keys != nullptr) names.emplace_back("case_sensitive_keys");
+            std::string listed;
+            for (const auto& name : names)
+                listed += (listed.empty() ? "" : ", ") + name;
             throw ConfigError(reader.where(item.first) + "unknown key '" + key + "' for a " +
-                              source_type + " source (expected: " + listed + ")");
+                              source_type + " source" + did_you_mean(key, names) +
+                              " (expected: " + listed + ")");
         }
         // Optional options may be empty (records: "" means the page itself is the array).
         if (!item.second.IsScalar() || (spec->required && item.second.Scalar().empty()))

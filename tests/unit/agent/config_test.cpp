@@ -37,7 +37,8 @@ TEST(Config, ReadsAValidFileAndResolvesRelativePaths) {
     auto config = parse_config(k_valid, "/etc/hr2scim/c.yaml");
     EXPECT_EQ(config.source_type, "csv");
     EXPECT_EQ(config.source.get("path"), "hr.csv");
-    EXPECT_EQ(config.source.get("delimiter"), ",") << "defaults are filled in";
+    EXPECT_EQ(config.source.get("delimiter"), "auto") << "defaults are filled in";
+    EXPECT_EQ(config.source.get("encoding"), "utf-8");
     EXPECT_EQ(config.source.base_directory, "/etc/hr2scim");
     EXPECT_EQ(config.mapping, "/etc/hr2scim/mapping.yaml");
     EXPECT_EQ(config.state, "/var/lib/hr2scim/state.db");
@@ -48,15 +49,16 @@ TEST(Config, ReadsAValidFileAndResolvesRelativePaths) {
 
 TEST(Config, UnknownKeysAreErrorsWithFileLineAndColumn) {
     EXPECT_EQ(config_error(k_valid + "saftey:\n  max_deactivations: 5\n"),
-              "/etc/hr2scim/c.yaml:10:1: unknown key 'saftey' in the config (expected: source, "
+              "/etc/hr2scim/c.yaml:10:1: unknown key 'saftey' in the config; did you mean "
+              "'safety'? (expected: source, "
               "join, mapping, target, "
               "targets, state, safety, groups, log, metrics, audit)");
     std::string bad_source = k_valid;
     bad_source.insert(bad_source.find("  key_column"), "  delimeter: ';'\n");
     EXPECT_EQ(config_error(bad_source),
-              "/etc/hr2scim/c.yaml:4:3: unknown key 'delimeter' for a csv source "
-              "(expected: type, path, key_column, delimiter, min_records, max_shrink_percent, "
-              "case_sensitive_keys)");
+              "/etc/hr2scim/c.yaml:4:3: unknown key 'delimeter' for a csv source; did you mean "
+              "'delimiter'? (expected: type, path, key_column, delimiter, encoding, min_records, "
+              "max_shrink_percent, case_sensitive_keys)");
 }
 
 TEST(Config, GroupPoliciesHaveDefaultsAndAreChecked) {
