@@ -65,12 +65,25 @@ int usage_error(const std::string& message) {
     return static_cast<int>(ExitCode::usage);
 }
 
+// The options every command takes, as each command's help lists them: made from the options
+// themselves, so that the help cannot leave one out.
+std::string common_options_footer(const CLI::App& app) {
+    std::string footer = "Options every command takes (before or after it):";
+    for (const auto* option : app.get_options()) {
+        const auto names = option->get_name(false, true); // "-c,--config"
+        if (names == "-h,--help" || names == "--version") continue;
+        footer += "\n  " + names;
+        if (!option->get_type_name().empty()) footer += " " + option->get_type_name();
+        footer += "  " + option->get_description();
+        if (!option->get_envname().empty()) footer += " (or $" + option->get_envname() + ")";
+    }
+    return footer + "\n";
+}
+
 CLI::App* add_command(CLI::App& app, const char* name, const char* help, RunOptions& options,
                       Command command) {
     auto* sub = app.add_subcommand(name, help);
-    sub->footer(
-        "Options every command takes (before or after it): -c, --config FILE (or $HR2SCIM_CONFIG); "
-        "--log-level LEVEL; --as-of TIME.");
+    sub->footer(common_options_footer(app));
     sub->callback([&options, command] { options.command = command; });
     return sub;
 }
@@ -200,10 +213,11 @@ void add_shared_options(const Commands& commands, CommandLine& line) {
             "--show", line.options.show_operations,
             "print at most N operations one by one, then a summary by kind (default 100)");
         sub->add_flag("--show-all", line.show_all, "print every operation of the plan");
+    }
+    for (auto* sub : {commands.plan, commands.sync, commands.apply, commands.service})
         sub->add_flag("-q,--quiet", line.options.quiet,
                       "for cron: no operation listing, no progress line, warnings and errors "
                       "only in the log");
-    }
     for (auto* sub : {commands.plan, commands.sync}) {
         sub->add_option("--approve-withheld", line.options.approve_withheld,
                         "DIGEST: send the deactivations and deletions a safety gate withheld, if "
@@ -227,6 +241,27 @@ void add_shared_options(const Commands& commands, CommandLine& line) {
     }
 }
 
+// "; did you mean '--show'?" for the first option no command took, among the options of the
+// command given and those every command takes.
+std::string option_suggestion(const CLI::App& app) {
+    std::vector<std::string> names;
+    std::vector<std::string> unknown = app.remaining();
+    auto add_names = [&](const CLI::App& from) {
+        for (const auto* option : from.get_options())
+            for (const auto& name : option->get_lnames())
+                names.push_back("--" + name);
+    };
+    add_names(app);
+    for (const auto* sub : app.get_subcommands()) {
+        add_names(*sub);
+        const auto left = sub->remaining();
+        unknown.insert(unknown.end(), left.begin(), left.end());
+    }
+    for (const auto& word : unknown)
+        if (word.starts_with("--")) return did_you_mean(word, names);
+    return "";
+}
+
 // An exit code when the command line is wrong or asked for help or the version.
 std::optional<int> parse(CLI::App& app, int argc, char** argv) {
     try {
@@ -242,6 +277,8 @@ std::optional<int> parse(CLI::App& app, int argc, char** argv) {
             return usage_error(error.what());
         return usage_error("a command is required (" + command_list() +
                            "), e.g. hr2scim plan -c config.yaml");
+    } catch (const CLI::ExtrasError& error) {
+        return usage_error(error.what() + option_suggestion(app));
     } catch (const CLI::ParseError& error) {
         return usage_error(error.what());
     }

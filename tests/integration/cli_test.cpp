@@ -4,7 +4,9 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <map>
 #include <set>
+#include <sstream>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -32,6 +34,71 @@ TEST(Cli, PrintsItsVersionAndHelpForEveryCommand) {
     EXPECT_NE(top.out.find("validate"), std::string::npos);
 }
 
+// The README's table of options against the binary: every option it documents for a command
+// is in that command's --help (CLI11 lists what it parses, so the command takes it), those of
+// "all" in every command's. A row added to the README without the option, or an option dropped
+// from a command, fails here.
+TEST(Cli, EveryOptionTheReadmeDocumentsIsInItsCommandsHelp) {
+    const std::vector<std::string> every = {"validate", "plan", "sync",   "explain",
+                                            "apply",    "run",  "status", "history"};
+    std::map<std::string, std::string> helps;
+    auto help_of = [&](const std::string& command) -> const std::string& {
+        if (!helps.contains(command)) {
+            auto help = run_hr2scim({command, "--help"});
+            EXPECT_EQ(help.exit_code, 0) << command << help.err;
+            helps[command] = help.out;
+        }
+        return helps[command];
+    };
+    std::istringstream readme(read_file(std::filesystem::path(HR2SCIM_SOURCE_DIR) / "README.md"));
+    std::string line;
+    while (std::getline(readme, line) && line != "| option | commands | meaning |") {
+    }
+    size_t checked = 0;
+    while (std::getline(readme, line) && line.starts_with("|")) {
+        if (line.starts_with("|---")) continue;
+        const size_t second = line.find(" | ");
+        const size_t third = line.find(" | ", second + 3);
+        ASSERT_NE(third, std::string::npos) << line;
+        const std::string options = line.substr(1, second);
+        const std::string commands = line.substr(second + 3, third - second - 3);
+        std::vector<std::string> names;
+        for (size_t at = options.find('-'); at != std::string::npos;
+             at = options.find('-', at + 1)) {
+            if (at > 0 && options[at - 1] != '`' && options[at - 1] != ' ') continue;
+            size_t end = at;
+            while (end < options.size() &&
+                   (std::isalnum(static_cast<unsigned char>(options[end])) || options[end] == '-'))
+                ++end;
+            names.push_back(options.substr(at, end - at));
+            at = end;
+        }
+        ASSERT_FALSE(names.empty()) << line;
+        std::vector<std::string> for_commands;
+        if (commands == "all") {
+            for_commands = every;
+        } else {
+            std::istringstream list(commands);
+            for (std::string command; std::getline(list >> std::ws, command, ',');)
+                for_commands.push_back(command);
+        }
+        for (const auto& name : names) {
+            if (name == "--version") { // the program's, not a command's
+                EXPECT_NE(run_hr2scim({"--help"}).out.find("--version"), std::string::npos);
+                continue;
+            }
+            for (const auto& command : for_commands) {
+                ASSERT_NE(std::ranges::find(every, command), every.end()) << line;
+                EXPECT_NE(help_of(command).find(name), std::string::npos)
+                    << "README documents " << name << " for " << command << "; its --help:\n"
+                    << help_of(command);
+                ++checked;
+            }
+        }
+    }
+    EXPECT_GT(checked, 40U) << "the README's table of options was not found or is short";
+}
+
 TEST(Cli, UsageErrorsNameTheMistakeAndExit64) {
     auto none = run_hr2scim({});
     EXPECT_EQ(none.exit_code, 64);
@@ -56,6 +123,15 @@ TEST(Cli, UsageErrorsNameTheMistakeAndExit64) {
     auto option = run_hr2scim({"plan", "-c", "x.yaml", "--max-deletions", "3"});
     EXPECT_EQ(option.exit_code, 64);
     EXPECT_NE(option.err.find("--max-deletions"), std::string::npos) << option.err;
+    auto misspelt = run_hr2scim({"plan", "-c", "x.yaml", "--shwo", "3"});
+    EXPECT_EQ(misspelt.exit_code, 64);
+    EXPECT_NE(misspelt.err.find("--shwo; did you mean '--show'?"), std::string::npos)
+        << misspelt.err;
+    auto common = run_hr2scim({"status", "-c", "x.yaml", "--tagret", "crm"});
+    EXPECT_EQ(common.exit_code, 64);
+    EXPECT_NE(common.err.find("did you mean '--target'?"), std::string::npos) << common.err;
+    auto quiet_apply = run_hr2scim({"apply", "-q", "plan.json", "-c", "/nonexistent/c.yaml"});
+    EXPECT_NE(quiet_apply.exit_code, 64) << "apply takes -q, as documented: " << quiet_apply.err;
 }
 
 TEST_F(SyncTest, TheConfigMayComeBeforeOrAfterTheCommand) {
