@@ -15,7 +15,8 @@ RunLock::RunLock(const std::filesystem::path& state_file, Mode mode) {
     std::filesystem::path lock_file = state_file;
     lock_file += ".lock";
     const bool exclusive = mode == Mode::exclusive;
-    if (exclusive) state::create_private_parent(lock_file);
+    if (exclusive)
+        if (auto problem = state::state_folder_problem(state_file)) throw ConfigError(*problem);
     m_fd = ::open(lock_file.c_str(),
                   exclusive ? O_CREAT | O_RDWR | O_CLOEXEC : O_RDONLY | O_CLOEXEC, 0600);
     if (m_fd < 0) {

@@ -166,6 +166,8 @@ ExitCode PlanOrSync::run() {
 }
 
 void PlanOrSync::open_state() {
+    // plan stops where sync would: a state whose folder is missing is not a fresh start.
+    if (auto problem = state_location_problem(m_config.state, m_sync)) throw ConfigError(*problem);
     if (m_sync) {
         if (auto problem = target_problem(m_config.target))
             throw ConfigError(*problem); // before any work

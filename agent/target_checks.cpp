@@ -1,6 +1,7 @@
 #include "agent/target_checks.hpp"
 
 #include "http/secrets.hpp"
+#include "state/sqlite.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -8,16 +9,9 @@
 #include <unistd.h>
 
 namespace hr2scim::agent {
-// The state's folder exists and is writable, or can be made: what sync will need.
-std::optional<std::string> state_location_problem(const std::filesystem::path& state) {
-    std::error_code error;
-    auto folder = std::filesystem::absolute(state, error).parent_path();
-    while (!folder.empty() && !std::filesystem::exists(folder, error))
-        folder = folder.parent_path();
-    if (::access(folder.c_str(), W_OK | X_OK) != 0)
-        return "cannot create or write the state in " + folder.string() + ": " +
-               std::strerror(errno);
-    return std::nullopt;
+std::optional<std::string> state_location_problem(const std::filesystem::path& state,
+                                                  bool writing) {
+    return state::state_folder_problem(state, writing);
 }
 
 std::optional<std::string> target_problem(const TargetConfig& target) {

@@ -8,11 +8,22 @@
 
 namespace hr2scim::state {
 
-void create_private_parent(const std::filesystem::path& file) {
-    std::error_code ignored;
-    if (!file.has_parent_path() || std::filesystem::exists(file.parent_path(), ignored)) return;
-    std::filesystem::create_directories(file.parent_path(), ignored);
-    std::filesystem::permissions(file.parent_path(), std::filesystem::perms::owner_all, ignored);
+std::optional<std::string> state_folder_problem(const std::filesystem::path& file, bool writing) {
+    std::error_code error;
+    const auto folder = std::filesystem::absolute(file, error).parent_path();
+    if (!std::filesystem::is_directory(folder, error))
+        return "the state's folder " + folder.string() +
+               " does not exist (state: " + file.string() +
+               "): correct `state:` in the config, or create the folder "
+               "(mkdir -m 700 " +
+               folder.string() +
+               ") if this is a new install. It is not "
+               "created: a mistyped path would start from nothing against a target that "
+               "already holds this config's accounts";
+    if (writing && ::access(folder.c_str(), W_OK | X_OK) != 0)
+        return "cannot create or write the state in " + folder.string() + ": " +
+               std::strerror(errno);
+    return std::nullopt;
 }
 
 namespace {
@@ -22,7 +33,8 @@ namespace {
 }
 
 void create_private_file(const std::filesystem::path& path) {
-    create_private_parent(path);
+    if (!std::filesystem::exists(path))
+        if (auto problem = state_folder_problem(path)) throw StateError(*problem);
     int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
     if (fd >= 0) {
         ::close(fd);

@@ -23,9 +23,12 @@ class StateError : public RunError {
     [[nodiscard]] std::string_view kind() const override { return "state"; }
 };
 
-// Creates the folder that will hold `file` (and the folders above it) when missing; the
-// folder itself gets mode 0700: the state is nobody else's business.
-void create_private_parent(const std::filesystem::path& file);
+// Why the folder that holds the state `file` cannot take it, or nothing. The folder must exist:
+// it is never created, since a mistyped `state:` would otherwise start from nothing against a
+// target that already holds the accounts (packages, the container and systemd's
+// StateDirectory= make it, mode 0700). `writing`: the folder must be writable too.
+[[nodiscard]] std::optional<std::string> state_folder_problem(const std::filesystem::path& file,
+                                                              bool writing = true);
 
 class Statement {
   public:

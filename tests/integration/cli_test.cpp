@@ -178,20 +178,37 @@ TEST_F(SyncTest, ValidateChecksTheTargetsFilesAndTheGuardsAndSaysValidOnlyAtTheE
     EXPECT_EQ(server.requests().size(), 0U);
 }
 
+// A state path whose folder is missing is a mistake, not a fresh start: validate, plan and
+// sync all stop on it, naming the setting, and create nothing; once the folder is made, plan
+// and explain still create nothing, and sync writes a private state.
 TEST_F(SyncTest, PlanAndExplainNeverCreateTheStateAndLeaveNothingBehind) {
     (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"),
                                                 "state: state.db", "state: var/lib/state.db"));
+    const std::string missing =
+        "the state's folder " + (dir.path() / "var/lib").string() +
+        " does not exist (state: " + (dir.path() / "var/lib/state.db").string() +
+        "): correct `state:` in the config, or create the folder";
+    for (const char* command : {"validate", "plan", "sync"}) {
+        auto result = hr2scim({command}, server.token());
+        EXPECT_EQ(result.exit_code, 1) << command << result.out << result.err;
+        EXPECT_NE((result.out + result.err).find(missing), std::string::npos)
+            << command << ": " << result.out << result.err;
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "var")) << "nothing creates the folder";
+    EXPECT_EQ(server.requests().size(), 0U);
+
+    std::filesystem::create_directories(dir.path() / "var/lib");
     auto plan_result = plan();
     EXPECT_EQ(plan_result.exit_code, 0) << plan_result.err;
     EXPECT_NE(plan_result.out.find("Plan: 10 to create"), std::string::npos) << plan_result.out;
-    EXPECT_FALSE(std::filesystem::exists(dir.path() / "var")) << "plan creates no folder, no file";
+    EXPECT_TRUE(std::filesystem::is_empty(dir.path() / "var/lib")) << "plan creates no file";
     EXPECT_EQ(hr2scim({"explain", "E1001"}, server.token()).exit_code, 0);
-    EXPECT_FALSE(std::filesystem::exists(dir.path() / "var"));
+    EXPECT_TRUE(std::filesystem::is_empty(dir.path() / "var/lib"));
 
     ASSERT_EQ(sync().exit_code, 0);
     struct stat info {};
-    ASSERT_EQ(::stat((dir.path() / "var/lib").c_str(), &info), 0);
-    EXPECT_EQ(info.st_mode & 0777, 0700U) << "the state's folder is private";
+    ASSERT_EQ(::stat((dir.path() / "var/lib/state.db").c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 0777, 0600U) << "the state is private";
     auto listing = [&] {
         std::set<std::string> names;
         for (const auto& entry : std::filesystem::directory_iterator(dir.path() / "var/lib"))

@@ -14,6 +14,19 @@ using nlohmann::json;
 TEST(StateStore, CreatesAPrivateFileInWalMode) {
     testing::TempDir dir;
     auto file = dir.path() / "sub" / "state.db";
+    // A missing folder is never made: a mistyped `state:` is not a fresh start.
+    try {
+        StateStore store(file);
+        FAIL() << "a state was created in a folder that did not exist";
+    } catch (const StateError& error) {
+        EXPECT_NE(
+            std::string(error.what())
+                .find("the state's folder " + file.parent_path().string() + " does not exist"),
+            std::string::npos)
+            << error.what();
+    }
+    EXPECT_FALSE(std::filesystem::exists(file.parent_path()));
+    std::filesystem::create_directory(file.parent_path());
     { StateStore store(file); }
     struct stat info {};
     ASSERT_EQ(::stat(file.c_str(), &info), 0);
