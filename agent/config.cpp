@@ -5,6 +5,7 @@
 #include "connectors/source_registry.hpp"
 #include "http/secrets.hpp"
 #include "mappings/text_file.hpp"
+#include "mappings/yaml_errors.hpp"
 #include "mappings/yaml_limits.hpp"
 
 #include <algorithm>
@@ -545,7 +546,7 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& f
     try {
         root = YAML::Load(yaml_text);
     } catch (const YAML::Exception& error) {
-        throw ConfigError(reader.where(error.mark) + error.msg);
+        throw ConfigError(reader.where(error.mark) + mappings::yaml_parse_error(error, yaml_text));
     }
     if (auto problem = mappings::check_yaml_tree(root))
         throw ConfigError(reader.where(problem->mark) + problem->message);

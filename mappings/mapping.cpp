@@ -5,6 +5,7 @@
 #include "mappings/mapper.hpp"
 #include "mappings/mapping_text.hpp"
 #include "mappings/text_file.hpp"
+#include "mappings/yaml_errors.hpp"
 #include "mappings/yaml_limits.hpp"
 
 #include <algorithm>
@@ -33,7 +34,7 @@ class Loader : private MappingText {
         try {
             root = YAML::Load(text);
         } catch (const YAML::Exception& error) {
-            throw MappingError(where(error.mark) + error.msg);
+            throw MappingError(where(error.mark) + yaml_parse_error(error, text));
         }
         if (auto problem = check_yaml_tree(root))
             throw MappingError(where(problem->mark) + problem->message);

@@ -114,7 +114,24 @@ TEST(Config, ValuesAreChecked) {
     EXPECT_EQ(config_error(ldap), "/etc/hr2scim/c.yaml:2:9: unknown source type 'workday' (known: "
                                   "csv, ldif, ldap, http_api)");
     EXPECT_EQ(config_error("source: [\n"),
-              "/etc/hr2scim/c.yaml:2:1: end of sequence flow not found");
+              "/etc/hr2scim/c.yaml:2:1: end of sequence flow not found; a '[' without its "
+              "closing ']' (or a quote left open)");
+}
+
+// What people get wrong editing YAML by hand, with yaml-cpp's words and then plain ones.
+TEST(Config, YamlMistakesAreExplainedInPlainWords) {
+    EXPECT_EQ(config_error("source:\n  type: csv\n  path: hr.csv\n   key_column: id\n"),
+              "/etc/hr2scim/c.yaml:4:14: illegal map value; usually a key indented more or less "
+              "than the keys beside it, or a value holding ': ' that needs quotes");
+    EXPECT_EQ(config_error("source:\n\ttype: csv\n"),
+              "/etc/hr2scim/c.yaml:2:6: illegal map value; a tab in the indentation: YAML "
+              "indents with spaces only");
+    EXPECT_EQ(config_error("source: {type: csv\n"),
+              "/etc/hr2scim/c.yaml:2:1: end of map flow not found; a '{' without its closing "
+              "'}' (or a quote left open)");
+    EXPECT_EQ(config_error("source:\n  - type: csv\n  path: hr.csv\n"),
+              "/etc/hr2scim/c.yaml:3:3: end of map not found; usually a line indented "
+              "differently from the block it belongs to");
 }
 
 TEST(Config, TokensComeFromTheEnvironmentOrAFile) {

@@ -39,7 +39,11 @@ TEST(MappingFile, ErrorsNameFileLineAndColumn) {
               "m.yaml:3:3: emails type 'Work' is not one of work, home, other");
     EXPECT_EQ(load_error("attributes:\n  userName: x\n  active: {value: maybe}\n"),
               "m.yaml:3:19: 'maybe' is not true or false");
-    EXPECT_EQ(load_error("attributes: [\n"), "m.yaml:2:1: end of sequence flow not found");
+    EXPECT_EQ(load_error("attributes: [\n"), "m.yaml:2:1: end of sequence flow not found; a '[' "
+                                             "without its closing ']' (or a quote left open)");
+    EXPECT_EQ(load_error("attributes:\n  userName: {column: email\n"),
+              "m.yaml:3:1: end of map flow not found; a '{' without its closing '}' (or a quote "
+              "left open)");
 }
 
 TEST(MappingFile, ADuplicateTargetIsAnError) {
