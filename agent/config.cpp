@@ -3,6 +3,7 @@
 #include "agent/config_references.hpp"
 #include "agent/did_you_mean.hpp"
 #include "connectors/source_registry.hpp"
+#include "connectors/source_support.hpp"
 #include "http/secrets.hpp"
 #include "mappings/text_file.hpp"
 #include "mappings/yaml_errors.hpp"
@@ -146,12 +147,9 @@ void read_source(const Reader& reader, const YAML::Node& node, std::string& sour
                 names.emplace_back(option.name);
             names.insert(names.end(), {"min_records", "max_shrink_percent"});
             if (case_sensitive_keys != nullptr) names.emplace_back("case_sensitive_keys");
-            std::string listed;
-            for (const auto& name : names)
-                listed += (listed.empty() ? "" : ", ") + name;
             throw ConfigError(reader.where(item.first) + "unknown key '" + key + "' for a " +
                               source_type + " source" + did_you_mean(key, names) +
-                              " (expected: " + listed + ")");
+                              " (expected: " + connectors::join(names) + ")");
         }
         // Optional options may be empty (records: "" means the page itself is the array).
         if (!item.second.IsScalar() || (spec->required && item.second.Scalar().empty()))

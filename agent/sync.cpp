@@ -22,6 +22,7 @@
 #include "scim/write_check.hpp"
 #include "state/group_plan.hpp"
 #include "state/planner.hpp"
+#include "state/sqlite.hpp"
 #include "state/state_store.hpp"
 
 #include <atomic>
@@ -167,7 +168,8 @@ ExitCode PlanOrSync::run() {
 
 void PlanOrSync::open_state() {
     // plan stops where sync would: a state whose folder is missing is not a fresh start.
-    if (auto problem = state_location_problem(m_config.state, m_sync)) throw ConfigError(*problem);
+    if (auto problem = state::state_folder_problem(m_config.state, m_sync))
+        throw ConfigError(*problem);
     if (m_sync) {
         if (auto problem = target_problem(m_config.target))
             throw ConfigError(*problem); // before any work

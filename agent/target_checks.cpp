@@ -1,18 +1,12 @@
 #include "agent/target_checks.hpp"
 
 #include "http/secrets.hpp"
-#include "state/sqlite.hpp"
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <unistd.h>
 
 namespace hr2scim::agent {
-std::optional<std::string> state_location_problem(const std::filesystem::path& state,
-                                                  bool writing) {
-    return state::state_folder_problem(state, writing);
-}
 
 std::optional<std::string> target_problem(const TargetConfig& target) {
     try {

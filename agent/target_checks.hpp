@@ -10,11 +10,6 @@
 
 namespace hr2scim::agent {
 
-// The state's folder exists and (`writing`) is writable: what sync needs; plan, which writes
-// nothing, needs the folder alone.
-[[nodiscard]] std::optional<std::string> state_location_problem(const std::filesystem::path& state,
-                                                                bool writing = true);
-
 // The target's secret and files are readable; why not, when they are not.
 [[nodiscard]] std::optional<std::string> target_problem(const TargetConfig& target);
 

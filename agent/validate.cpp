@@ -8,6 +8,7 @@
 #include "http/redact.hpp"
 #include "scim/discovery.hpp"
 #include "state/source_key.hpp"
+#include "state/sqlite.hpp"
 #include "state/state_store.hpp"
 
 #include <fmt/format.h>
@@ -71,7 +72,7 @@ ExitCode validate(const Prepared& prepared, std::ostream& out) {
     if (target) problems.push_back(*target);
     RunLock lock(config.state, RunLock::Mode::shared);
     auto snapshot = state::StateStore::read_snapshot(config.state, config.target.name, false);
-    auto location = state_location_problem(config.state);
+    auto location = state::state_folder_problem(config.state);
     out << "State   " << config.state.string() << ": "
         << (location ? "NOT USABLE: " + *location
             : std::filesystem::exists(config.state)

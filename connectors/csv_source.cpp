@@ -146,8 +146,7 @@ class RecordBuilder {
         const char other = detect_delimiter(header.front());
         if (other == m_delimiter || header.front().find(other) == std::string::npos) return "";
         return "; the header looks separated by " + shown(other) + ", not " + shown(m_delimiter) +
-               ": set `delimiter` to it, or leave it out to have "
-               "it found";
+               ": set `delimiter` to it, or leave it out to have it found";
     }
 
     std::string m_label;
@@ -282,8 +281,8 @@ std::unique_ptr<Source> make_csv_source(const SourceOptions& options) {
     }
     const auto encoding = canonical_encoding(options.get("encoding"));
     if (!encoding)
-        throw OptionError("encoding", "encoding must be one of " + std::string(k_source_encodings) +
-                                          ", not '" + options.get("encoding") + "'");
+        throw OptionError("encoding", "encoding must be one of " + source_encodings() + ", not '" +
+                                          options.get("encoding") + "'");
     settings.encoding = *encoding;
     return std::make_unique<CsvSource>(std::move(settings));
 }

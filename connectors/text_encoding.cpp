@@ -47,6 +47,13 @@ iconv_t handle(void* stored) {
 
 } // namespace
 
+std::string source_encodings() {
+    std::string names;
+    for (const auto& encoding : k_encodings)
+        names += (names.empty() ? "" : ", ") + std::string(encoding.canonical);
+    return names;
+}
+
 std::optional<std::string> canonical_encoding(std::string_view name) {
     const auto* encoding = encoding_named(name);
     if (!encoding) return std::nullopt;

@@ -4,22 +4,20 @@
 // Only encodings where a line end, a quote and every delimiter are the ASCII bytes are
 // offered, so a file can be converted one physical line at a time.
 
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace hr2scim::connectors {
 
-// The encodings a source may name, as the config writes them.
-inline constexpr std::string_view k_source_encodings =
-    "utf-8, windows-1252, iso-8859-1, iso-8859-15";
+// The encodings a source may name, as the config writes them: "utf-8, windows-1252, …".
+[[nodiscard]] std::string source_encodings();
 
-// Whether `name` is one of k_source_encodings (case, '-' and '_' aside; also cp1252, latin1,
+// Whether `name` is one of source_encodings() (case, '-' and '_' aside; also cp1252, latin1,
 // latin9), as its canonical spelling ("windows-1252"), or nothing.
 [[nodiscard]] std::optional<std::string> canonical_encoding(std::string_view name);
 
-// Converts text in one of k_source_encodings (not UTF-8) to UTF-8.
+// Converts text in one of source_encodings() (not UTF-8) to UTF-8.
 class ToUtf8 {
   public:
     // `encoding`: a canonical name other than utf-8.

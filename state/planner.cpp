@@ -821,8 +821,7 @@ size_t Plan::absent_unconfirmed() const {
 }
 
 size_t Plan::count(OperationKind kind) const {
-    return static_cast<size_t>(std::ranges::count(operations, kind, &Operation::kind)) +
-           (kind == OperationKind::link_manager ? folded_links : 0);
+    return counts()[kind];
 }
 
 Plan::Counts Plan::counts() const {
