@@ -1,5 +1,6 @@
 #include "agent/apply_file.hpp"
 
+#include "agent/first_run.hpp"
 #include "agent/group_report.hpp"
 #include "agent/outcome_printer.hpp"
 #include "agent/plan_files.hpp"
@@ -95,9 +96,29 @@ ExitCode send_plan(const Prepared& prepared, const RunOptions& options, state::P
              .plan = &file.plan,
              .stopped_because = "the target could not be used (the log says why)",
              .caps = &caps});
+    // A first run's plan made without --adopt-existing: as sync, nothing goes to a target that
+    // holds users already (a lost or mistyped state looks the same).
+    const bool first_run = snapshot.resources.empty();
+    if (first_run && !file.origin.adopt_existing &&
+        file.plan.count(state::OperationKind::create) > 0)
+        if (auto stop = first_run_stop(target.client, config)) {
+            out << "NOT APPLIED: " << stop->why
+                << ". Make the plan again with --adopt-existing to take them over.\n";
+            const auto probed = target.client.requests_sent();
+            return session.close(
+                {.facts = {.target_unusable = stop->unanswered, .gate_stopped = !stop->unanswered},
+                 .counts = {.requests_sent = probed.requests, .writes_sent = probed.writes},
+                 .plan = &file.plan,
+                 .stopped_because = stop->unanswered
+                                        ? "a first run: the target could not say whether it "
+                                          "holds users"
+                                        : "a first run against a target that holds users: the "
+                                          "plan was not made with --adopt-existing",
+                 .caps = &caps});
+        }
     auto [outcomes, result, groups_sent] =
         send_users({config, target.client, recorder, session.id(), file.origin.as_of, options.quiet,
-                    store, caps},
+                    store, caps, first_run && file.origin.adopt_existing},
                    snapshot, file.plan, &file.groups, *profile, out);
     const auto all_sent = target.client.requests_sent();
     const state::RunCounts counts{.created = result.created,

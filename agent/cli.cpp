@@ -218,6 +218,11 @@ void add_shared_options(const Commands& commands, CommandLine& line) {
         sub->add_flag("-q,--quiet", line.options.quiet,
                       "for cron: no operation listing, no progress line, warnings and errors "
                       "only in the log");
+    for (auto* sub : {commands.plan, commands.sync, commands.service})
+        sub->add_flag("--adopt-existing", line.options.adopt_existing,
+                      "a first run (no state for the target) may take over the accounts the "
+                      "target already holds that match this config's people; without it, such "
+                      "a run stops before sending (a lost or mistyped state looks the same)");
     for (auto* sub : {commands.plan, commands.sync}) {
         sub->add_option("--approve-withheld", line.options.approve_withheld,
                         "DIGEST: send the deactivations and deletions a safety gate withheld, if "

@@ -46,6 +46,9 @@ struct RunOptions {
     std::filesystem::path plan_out;  // plan --out FILE: the plan as a file to review and apply
     std::filesystem::path plan_file; // apply FILE
     bool reconcile = false; // sync --reconcile: read the managed users back and repair drift
+    // plan, sync, run --adopt-existing: a first run (no state for the target) may take over the
+    // accounts the target already holds that match this config's people (see adoption_stop).
+    bool adopt_existing = false;
     // The run's instant for scope and lifecycle dates; the system clock when not given
     // (--as-of: rehearse a future day, or test with a fixed clock).
     std::optional<std::chrono::sys_seconds> as_of;

@@ -71,6 +71,7 @@ Sent send_users(const SendUsers& send, const state::StateSnapshot& snapshot, sta
                             config.target.budget.requests_per_second > 0 ||
                             config.target.writes_per_day || config.target.requests_per_day,
         .case_sensitive_keys = config.case_sensitive_keys,
+        .adopting = send.adopting,
         .max_operations = std::nullopt,
         .deadline = std::nullopt,
         .budget_setting = {}};

@@ -29,6 +29,7 @@ struct SendUsers {
     bool quiet;               // no progress line
     state::StateStore& store; // read (never written) for the users' ids before the groups
     const DailyCaps& caps;    // what the target's daily caps leave the run
+    bool adopting = false;    // --adopt-existing on a first run: creates look their person up
 };
 
 // What a run sent: the users' outcomes, and the groups' where there were group operations.

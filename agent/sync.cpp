@@ -3,6 +3,7 @@
 #include "agent/approval.hpp"
 #include "agent/daily_cap.hpp"
 #include "agent/drift_repair.hpp"
+#include "agent/first_run.hpp"
 #include "agent/group_report.hpp"
 #include "agent/hand_over.hpp"
 #include "agent/left_out_attributes.hpp"
@@ -66,6 +67,12 @@ class PlanOrSync {
     void print_plans();
     [[nodiscard]] ExitCode finish_plan();
     [[nodiscard]] ExitCode close_unusable(const state::Plan* plan);
+    // A first run (the state holds nobody for the target) told to take accounts over.
+    [[nodiscard]] bool adopting() const {
+        return m_options.adopt_existing && m_snapshot.resources.empty();
+    }
+    void print_first_run_note();
+    [[nodiscard]] ExitCode close_adoption_stop(const FirstRunStop& stop);
     [[nodiscard]] ExitCode send();
     void record_reads();
     [[nodiscard]] state::RunCounts run_counts(const apply::Tally& result) const;
@@ -158,11 +165,16 @@ ExitCode PlanOrSync::run() {
     if (!m_options.approve_withheld.empty() && !approved)
         refuse_approval(m_plan, m_group_plan ? &*m_group_plan : nullptr, m_options, m_out);
     print_rejections(m_out, m_mapped, m_options.show_operations);
+    if (!m_sync || adopting()) print_first_run_note();
     if (!m_sync) return finish_plan();
     if (auto why = apply::stop_requested()) {
         spdlog::warn("stopped before sending anything ({})", *why);
         return ExitCode::failed;
     }
+    if (m_target && m_snapshot.resources.empty() && !m_options.adopt_existing &&
+        m_plan.count(state::OperationKind::create) > 0)
+        if (auto stop = first_run_stop(m_target->client, m_config))
+            return close_adoption_stop(*stop);
     return send();
 }
 
@@ -359,8 +371,10 @@ void PlanOrSync::print_plans() {
 
 ExitCode PlanOrSync::finish_plan() {
     if (!m_options.plan_out.empty()) {
-        write_plan_file(m_options.plan_out, m_plan, m_group_plan ? &*m_group_plan : nullptr,
-                        origin_of(m_prepared, m_snapshot), m_config.file, m_out);
+        auto origin = origin_of(m_prepared, m_snapshot);
+        origin.adopt_existing = adopting(); // apply takes the matching accounts over
+        write_plan_file(m_options.plan_out, m_plan, m_group_plan ? &*m_group_plan : nullptr, origin,
+                        m_config.file, m_out);
     }
     return exit_code(
         {.source_failed = !m_mapped.read.complete(),
@@ -386,6 +400,39 @@ ExitCode PlanOrSync::close_unusable(const state::Plan* plan) {
                           .caps = &m_caps});
 }
 
+// plan sends no request: on a first run it says what sync will ask the target, and what
+// --adopt-existing will do.
+void PlanOrSync::print_first_run_note() {
+    const size_t creates = m_plan.count(state::OperationKind::create);
+    if (m_snapshot.resources.empty() && creates > 0)
+        m_out << first_run_note(m_config, creates, adopting());
+}
+
+// Holding users is a safety stop (exit 3); a target that cannot answer is one that could not be
+// used (exit 1), as when discovery fails.
+ExitCode PlanOrSync::close_adoption_stop(const FirstRunStop& stop) {
+    if (stop.unanswered)
+        spdlog::error("nothing sent: {}", stop.why);
+    else
+        spdlog::warn("nothing sent: {}", stop.why);
+    m_out << "\nStopped before sending anything: " << stop.why << ".\n";
+    RunSession session(m_config, *m_recorder, run_command(), "", m_options.report, m_wall_started);
+    state::RunCounts counts;
+    counts.records = m_mapped.records;
+    counts.rejected = m_mapped.rejections.size();
+    counts.source_complete = m_mapped.read.complete();
+    return session.close(
+        {.facts = {.target_unusable = stop.unanswered, .gate_stopped = !stop.unanswered},
+         .counts = with_requests_sent(counts),
+         .plan = &m_plan,
+         .rejections = &m_mapped.rejections,
+         .stopped_because = stop.unanswered
+                                ? "a first run: the target could not say whether it holds users"
+                                : "a first run against a target that holds users: "
+                                  "--adopt-existing was not given",
+         .caps = &m_caps});
+}
+
 ExitCode PlanOrSync::send() {
     const auto started = std::chrono::steady_clock::now();
     // Planned and printed: the operations hold what they send (a create shares its person's
@@ -398,7 +445,7 @@ ExitCode PlanOrSync::send() {
     std::optional<apply::GroupResults> groups_sent;
     if (m_target) { // nothing to send otherwise
         auto sent = send_users({m_config, m_target->client, *m_recorder, session.id(),
-                                m_prepared.now, m_options.quiet, *m_store, m_caps},
+                                m_prepared.now, m_options.quiet, *m_store, m_caps, adopting()},
                                m_snapshot, m_plan, m_group_plan ? &*m_group_plan : nullptr,
                                *m_profile, m_out);
         outcomes = std::move(sent.outcomes);

@@ -12,7 +12,7 @@ bool Executor::bulkable(const state::Operation& operation) const {
     const bool patch = m_patch != Support::no;
     switch (operation.kind) {
     case OperationKind::create:
-        return !operation.resolve_first && operation.details().unique.empty() &&
+        return !operation.resolve_first && !m_adopting && operation.details().unique.empty() &&
                !m_look_up_first.contains(operation.id);
     case OperationKind::update:
     case OperationKind::reactivate:

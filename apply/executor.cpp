@@ -72,9 +72,9 @@ Executor::Executor(scim::ScimClient& client, OutcomeSink& sink, AccountOwners ow
                               ? 100
                               : std::min<size_t>(100, settings.target.max_results)),
       m_owners(std::move(owners)), m_breaker(settings.breaker),
-      m_case_sensitive_keys(settings.case_sensitive_keys), m_member_cap(settings.target.member_cap),
-      m_max_operations(settings.max_operations), m_deadline(settings.deadline),
-      m_budget_setting(settings.budget_setting) {}
+      m_case_sensitive_keys(settings.case_sensitive_keys), m_adopting(settings.adopting),
+      m_member_cap(settings.target.member_cap), m_max_operations(settings.max_operations),
+      m_deadline(settings.deadline), m_budget_setting(settings.budget_setting) {}
 
 Learnt Executor::learnt() const {
     std::lock_guard lock(m_mutex);

@@ -50,6 +50,10 @@ struct ExecutorSettings {
     bool requests_counted = false;
     // How group members' keys compare with the state's users.
     bool case_sensitive_keys = false;
+    // A first run taking the target's accounts over (--adopt-existing): every create looks its
+    // person up first. One with unique() candidates is looked up by externalId only: an account
+    // holding a candidate userName may be somebody else's.
+    bool adopting = false;
     // A run's own budget (target.budget.operations_per_run, run_time): what does not fit is
     // not sent and waits for the next run (Outcome::deferred), the most urgent sent first.
     std::optional<size_t> max_operations;
@@ -155,7 +159,8 @@ class Executor {
         nlohmann::json resource;
         std::string by;
     };
-    std::optional<Found> find_existing(const state::Operation& operation, Outcome& failure);
+    std::optional<Found> find_existing(const state::Operation& operation, Outcome& failure,
+                                       bool by_user_name = true);
     Outcome adopt(const state::Operation& operation, const Found& found);
     std::optional<Outcome> post(const state::Operation& operation, const nlohmann::json& body,
                                 scim::CallError* error);
@@ -238,6 +243,7 @@ class Executor {
     std::set<size_t> m_look_up_first;
     Learnt m_learnt;
     bool m_case_sensitive_keys;
+    bool m_adopting;
     size_t m_member_cap; // members per group PATCH (0: as planned)
     // The run's own budget: how many operations were started, and what may be.
     size_t m_started = 0;

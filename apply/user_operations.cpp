@@ -334,8 +334,9 @@ std::optional<std::string> Executor::claim_account(const json& resource, const s
 // externalId first (it is ours), then userName. A result is used only when it holds the value
 // searched for: a target that ignores the filter answers with users who do not.
 std::optional<Executor::Found> Executor::find_existing(const state::Operation& operation,
-                                                       Outcome& failed) {
+                                                       Outcome& failed, bool by_user_name) {
     for (const char* attribute : {"externalId", "userName"}) {
+        if (!by_user_name && std::string_view(attribute) == "userName") continue;
         auto value = operation.body.find(attribute);
         if (value == operation.body.end() || !value->is_string()) continue;
         const auto& wanted = value->get_ref<const std::string&>();
@@ -415,8 +416,13 @@ Outcome Executor::create(const state::Operation& operation) {
         std::lock_guard lock(m_mutex);
         look_up_first = m_look_up_first.contains(operation.id);
     }
-    if (look_up_first) {
-        if (auto existing = find_existing(operation, failed)) return adopt(operation, *existing);
+    // Taking accounts over (--adopt-existing): a unique() userName is a candidate, not this
+    // person's, until the create picks it.
+    const bool only_by_external_id =
+        !look_up_first && m_adopting && !operation.details().unique.empty();
+    if (look_up_first || m_adopting) {
+        if (auto existing = find_existing(operation, failed, !only_by_external_id))
+            return adopt(operation, *existing);
         if (failed.operation) return failed;
     }
     if (!operation.details().unique.empty()) return create_with_unique(operation, operation);

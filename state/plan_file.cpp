@@ -181,6 +181,7 @@ json origin_fields(const json& file) {
     json fields = json::object();
     for (const char* name : k_origin_fields)
         fields[name] = file.at(name);
+    if (file.contains("adopt_existing")) fields["adopt_existing"] = file["adopt_existing"];
     return fields;
 }
 
@@ -192,15 +193,18 @@ void refuse_folded(const Plan& plan) {
 }
 
 json plan_header(const Plan& plan, const PlanOrigin& origin, const GroupPlan* groups) {
-    return {{"hr2scim_plan", k_plan_file_version},
-            {"target", origin.target},
-            {"config_fingerprint", origin.config_fingerprint},
-            {"mapping_fingerprint", origin.mapping_fingerprint},
-            {"state_revision", origin.state_revision},
-            {"as_of", to_timestamp(origin.as_of)},
-            {"withheld_reason", plan.withheld_reason ? json(*plan.withheld_reason) : json()},
-            {"withheld_digest",
-             withheld_items(plan, groups).empty() ? json() : json(withheld_digest(plan, groups))}};
+    json header = {{"hr2scim_plan", k_plan_file_version},
+                   {"target", origin.target},
+                   {"config_fingerprint", origin.config_fingerprint},
+                   {"mapping_fingerprint", origin.mapping_fingerprint},
+                   {"state_revision", origin.state_revision},
+                   {"as_of", to_timestamp(origin.as_of)},
+                   {"withheld_reason", plan.withheld_reason ? json(*plan.withheld_reason) : json()},
+                   {"withheld_digest", withheld_items(plan, groups).empty()
+                                           ? json()
+                                           : json(withheld_digest(plan, groups))}};
+    if (origin.adopt_existing) header["adopt_existing"] = true;
+    return header;
 }
 
 } // namespace
@@ -284,6 +288,10 @@ tl::expected<PlanFile, std::string> plan_from_json(const json& file) {
         auto as_of = from_timestamp(file.at("as_of").get<std::string>());
         if (!as_of) return tl::unexpected(std::string("as_of is not a time"));
         plan.origin.as_of = *as_of;
+        const auto adopt = file.find("adopt_existing");
+        if (adopt != file.end() && !adopt->is_boolean())
+            return tl::unexpected(std::string("adopt_existing is not true or false"));
+        plan.origin.adopt_existing = adopt != file.end() && adopt->get<bool>();
         Digest digest;
         digest.add("origin", origin_fields(file));
         for (const auto& item : file.at("operations"))

@@ -28,6 +28,9 @@ struct PlanOrigin {
     std::string mapping_fingerprint;
     std::string state_revision;
     std::chrono::sys_seconds as_of{};
+    // Made with --adopt-existing on a first run: apply takes over the accounts that match. In
+    // the file (and its digest) only when set, so that plans made before read as they did.
+    bool adopt_existing = false;
 };
 
 struct PlanFile {

@@ -95,7 +95,16 @@ TEST_F(GroupsTruthTest, ALostStateFileTakesTheGroupsOverInsteadOfCreatingThemTwi
     ASSERT_EQ(before.size(), 7U);
     std::filesystem::remove(state_file());
     server.clear_requests();
-    auto again = sync();
+    // A lost state looks like a first run against a target that holds accounts: nothing is sent
+    // until the admin says that taking them over is meant.
+    auto stopped = sync();
+    EXPECT_EQ(stopped.exit_code, 3) << stopped.out << stopped.err;
+    EXPECT_NE(stopped.out.find("but the target already holds 10 users"), std::string::npos)
+        << stopped.out;
+    EXPECT_EQ(server.requests().size(), 1U)
+        << "one look at the users: " << server.requests().dump();
+    server.clear_requests();
+    auto again = hr2scim({"sync", "--adopt-existing"}, server.token());
     EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
     EXPECT_NE(again.out.find("no state: 10 existing accounts matched"), std::string::npos)
         << again.out;
@@ -121,7 +130,7 @@ TEST_F(GroupsTruthTest, AfterALostStateAGroupWithTheRulesExternalIdIsTakenOverAn
     write_config();
     use_groups(replace_once(k_groups, "\"Dept - {each}\"", "\"Department {each}\""));
     server.clear_requests();
-    auto again = sync();
+    auto again = hr2scim({"sync", "--adopt-existing"}, server.token());
     EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
     EXPECT_TRUE(group_requests("POST").empty()) << again.out;
     EXPECT_EQ(group_requests("PATCH").size(), 5U) << "one rename each";
@@ -148,7 +157,7 @@ TEST_F(GroupsTruthTest, AfterALostStateATargetIgnoringFiltersMakesNoWrongTakeOve
                            "Principal Engineer,Research"));
     server.set_mode({{"ignoreFilter", true}});
     server.clear_requests();
-    auto again = sync();
+    auto again = hr2scim({"sync", "--adopt-existing"}, server.token());
     EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
     EXPECT_TRUE(group_requests("POST").empty()) << again.out;
     auto after = groups_on_server();

@@ -40,6 +40,11 @@ class LifecycleTest : public SyncTest {
             arguments.insert(arguments.end(), {"--max-deactivations", max_deactivations});
         return hr2scim(arguments, server.token());
     }
+    // The first sync of a target that holds accounts already (made by hand) is told to take
+    // over what matches; a unique() userName is never matched, only externalId.
+    ProcessResult first_sync_adopting(const std::string& instant) {
+        return hr2scim({"sync", "--as-of", instant, "--adopt-existing"}, server.token());
+    }
 
     json user(const std::string& external_id) { return server.user_with_external_id(external_id); }
 };
@@ -165,7 +170,7 @@ TEST_F(LifecycleTest, UniquePicksTheFirstCandidateTheTargetDoesNotHold) {
         "POST", "/Users",
         R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ada@example.com"})");
     ASSERT_EQ(made.status, 201) << made.body;
-    auto result = sync_at("2026-11-22T12:00:00Z");
+    auto result = first_sync_adopting("2026-11-22T12:00:00Z");
     ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
     EXPECT_EQ(user("E1")["userName"], "ada.lovelace@corp.example.com");
     EXPECT_EQ(user("E2")["userName"], "charles@example.com");
@@ -232,7 +237,7 @@ TEST_F(LifecycleTest, AUniqueCandidateTheTargetRefusesAsTakenMakesItTryTheNext) 
         "POST", "/Users",
         R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"Grace@Example.com"})");
     ASSERT_EQ(made.status, 201) << made.body;
-    auto result = sync_at("2026-11-22T12:00:00Z");
+    auto result = first_sync_adopting("2026-11-22T12:00:00Z");
     ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
     EXPECT_EQ(user("E3")["userName"], "grace.hopper@corp.example.com") << "the second candidate";
     size_t conflicts = 0;
@@ -258,7 +263,7 @@ TEST_F(LifecycleTest, APersonWithNoFreeCandidateFailsAloneAndTheRunGoesOn) {
                         taken + "\"}")
                 .status,
             201);
-    auto result = sync_at("2026-11-22T12:00:00Z");
+    auto result = first_sync_adopting("2026-11-22T12:00:00Z");
     EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
     EXPECT_NE(result.out.find("create E3: no free value for userName (unique)"), std::string::npos)
         << result.out;

@@ -76,7 +76,7 @@ TEST_F(AwsProfileTest, AFirstLoadOverAListingOfMoreThan100IsPagedByCursor) {
     write_csv(people(250, "Engineer"));
     server.set_mode({{"aws", true}, {"ignoreFilter", true}});
     server.clear_requests();
-    auto result = sync();
+    auto result = hr2scim({"sync", "--adopt-existing"}, server.token());
     ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
     std::map<std::string, int> held;
     for (const auto& user : server.users()) {
@@ -91,7 +91,8 @@ TEST_F(AwsProfileTest, AFirstLoadOverAListingOfMoreThan100IsPagedByCursor) {
                   user_name);
     }
     EXPECT_EQ(answered(400), 0U) << "no listing asked for more than 100 a page";
-    EXPECT_EQ(requests_for("POST", "/scim/v2/Users"), 250U);
+    EXPECT_EQ(requests_for("POST", "/scim/v2/Users"), 0U)
+        << "--adopt-existing: each looked up first and taken over, none posted";
 }
 
 // Without the profile, a target that announces cursor paging in /ServiceProviderConfig
@@ -101,7 +102,7 @@ TEST_F(AwsProfileTest, ATargetThatAnnouncesCursorPagingIsListedByCursorWithoutTh
     made_by_hand(150);
     write_csv(people(150, "Engineer"));
     server.set_mode({{"aws", true}, {"ignoreFilter", true}, {"announceCursor", true}});
-    auto result = sync();
+    auto result = hr2scim({"sync", "--adopt-existing"}, server.token());
     ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
     EXPECT_NE(result.err.find("cursor paging (RFC 9865)"), std::string::npos) << result.err;
     ASSERT_EQ(server.users().size(), 150U);
@@ -118,7 +119,7 @@ TEST_F(AwsProfileTest, ListingByIndexATargetThatIgnoresStartIndexConcludesNothin
     made_by_hand(150);
     write_csv(people(150, "Engineer"));
     server.set_mode({{"aws", true}, {"ignoreFilter", true}});
-    auto result = sync();
+    auto result = hr2scim({"sync", "--adopt-existing"}, server.token());
     EXPECT_NE(result.exit_code, 0) << "failed, or the target given up: " << result.out;
     EXPECT_NE(result.out.find("the listing stopped at 100 users of the 150"), std::string::npos)
         << result.out;

@@ -16,8 +16,9 @@ TEST_F(SyncTest, ExampleFileCreatesExactlyItsUsersWithMappedAttributes) {
     auto users = server.users();
     ASSERT_EQ(users.size(), 10U);
     EXPECT_EQ(server.count_requests("POST"), 10U);
-    EXPECT_EQ(server.count_requests("GET"), 10U) << "each new user read back by its id";
-    EXPECT_EQ(server.requests().size(), 20U);
+    EXPECT_EQ(server.count_requests("GET"), 11U)
+        << "a first run: does the target hold users? Then each new user read back by its id";
+    EXPECT_EQ(server.requests().size(), 21U);
 
     auto ada = server.user_with_external_id("E1001");
     EXPECT_EQ(ada["userName"], "ada.lovelace@example.com"); // lower() applied
@@ -166,20 +167,114 @@ TEST_F(SyncTest, UsersDeletedOnTheTargetAreCreatedAgain) {
     EXPECT_EQ(server.users().size(), 10U);
 }
 
+// A first run against a target that already holds accounts stops before sending, naming the
+// choice (a lost or mistyped state looks the same); plan says so ahead. With --adopt-existing,
+// once, each create is looked up first and the matching account is taken over, not duplicated,
+// and the account nobody in the export matches is left alone; later runs need no flag.
 TEST_F(SyncTest, AnExistingUserWithTheSameUserNameIsTakenOverNotDuplicated) {
     auto made_by_hand = server.scim("POST", "/Users",
                                     R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],)"
                                     R"("userName":"grace.hopper@example.com","title":"stale"})");
     ASSERT_EQ(made_by_hand.status, 201) << made_by_hand.body;
+    const auto grace_id = nlohmann::json::parse(made_by_hand.body)["id"];
+    ASSERT_EQ(server
+                  .scim("POST", "/Users",
+                        R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],)"
+                        R"("userName":"it.admin@example.com"})")
+                  .status,
+              201);
+    server.clear_requests();
 
-    auto result = sync();
+    auto planned = plan();
+    EXPECT_EQ(planned.exit_code, 0) << planned.err;
+    EXPECT_NE(planned.out.find("A first run for target \"test\": sync asks the target whether "
+                               "it already holds users, and if it does, stops before sending "
+                               "unless --adopt-existing is given."),
+              std::string::npos)
+        << planned.out;
+    auto stopped = sync();
+    EXPECT_EQ(stopped.exit_code, 3) << stopped.out << stopped.err;
+    EXPECT_NE(stopped.out.find("Stopped before sending anything: the state " +
+                               state_file().string() +
+                               " holds nobody for target \"test\", but the target already "
+                               "holds 2 users. If this is the first run against a target that "
+                               "already has accounts, run it once with --adopt-existing"),
+              std::string::npos)
+        << stopped.out;
+    EXPECT_EQ(server.count_requests("POST") + server.count_requests("PATCH") +
+                  server.count_requests("PUT") + server.count_requests("DELETE"),
+              0U)
+        << server.requests().dump();
+    EXPECT_EQ(server.users().size(), 2U);
+
+    auto result = hr2scim({"sync", "--adopt-existing"}, server.token());
     EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-    EXPECT_EQ(server.users().size(), 10U);
+    EXPECT_NE(result.out.find("A first run for target \"test\" with --adopt-existing: each of the "
+                              "10 creates looks its person up on the target first (by "
+                              "externalId, then userName), and a matching account is taken "
+                              "over, not duplicated."),
+              std::string::npos)
+        << result.out;
+    EXPECT_EQ(server.users().size(), 11U) << "ten people, one of them taken over, and it.admin";
+    EXPECT_EQ(server.user_with_external_id("E1003")["id"], grace_id) << "taken over, not made";
     EXPECT_EQ(server.user_with_external_id("E1003")["title"], "Rear Admiral");
+    EXPECT_NE(result.out.find("no state: 1 existing accounts matched"), std::string::npos)
+        << result.out;
 
     server.clear_requests();
-    EXPECT_EQ(sync().exit_code, 0);
+    auto again = sync();
+    EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
     EXPECT_EQ(server.requests().size(), 0U) << "the adopted user is in the state";
+}
+
+// The reviewed path: a first run's plan file made without --adopt-existing is not applied to a
+// target that holds users (exit 3, nothing written); made with it, the file says so (under its
+// digest) and apply takes the matching account over.
+TEST_F(SyncTest, APlanFileTakesAccountsOverOnlyWhenMadeWithAdoptExisting) {
+    auto made_by_hand = server.scim("POST", "/Users",
+                                    R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],)"
+                                    R"("userName":"grace.hopper@example.com"})");
+    ASSERT_EQ(made_by_hand.status, 201) << made_by_hand.body;
+    const auto plan_file = dir.path() / "first.json";
+    ASSERT_EQ(hr2scim({"plan", "--out", plan_file.string()}, server.token()).exit_code, 0);
+    EXPECT_FALSE(nlohmann::json::parse(read_file(plan_file)).contains("adopt_existing"));
+    server.clear_requests();
+    auto refused = hr2scim({"apply", plan_file.string()}, server.token());
+    EXPECT_EQ(refused.exit_code, 3) << refused.out << refused.err;
+    EXPECT_NE(refused.out.find("NOT APPLIED: the state " + state_file().string() +
+                               " holds nobody for target \"test\", but the target already "
+                               "holds 1 users"),
+              std::string::npos)
+        << refused.out;
+    EXPECT_NE(refused.out.find("Make the plan again with --adopt-existing"), std::string::npos)
+        << refused.out;
+    EXPECT_EQ(server.count_requests("POST") + server.count_requests("PUT") +
+                  server.count_requests("PATCH"),
+              0U);
+
+    ASSERT_EQ(hr2scim({"plan", "--adopt-existing", "--out", plan_file.string()}, server.token())
+                  .exit_code,
+              0);
+    EXPECT_EQ(nlohmann::json::parse(read_file(plan_file))["adopt_existing"], true);
+    auto applied = hr2scim({"apply", plan_file.string()}, server.token());
+    EXPECT_EQ(applied.exit_code, 0) << applied.out << applied.err;
+    EXPECT_EQ(server.user_with_external_id("E1003")["id"],
+              nlohmann::json::parse(made_by_hand.body)["id"])
+        << "taken over, not made";
+    EXPECT_EQ(server.users().size(), 10U);
+}
+
+// Whether the target holds users cannot be told: nothing is sent, and the run failed (exit 1) as
+// when the target cannot be used; it is not taken for an empty target.
+TEST_F(SyncTest, AFirstRunThatCannotAskTheTargetSendsNothing) {
+    server.add_fault({{"method", "GET"}, {"status", 500}, {"times", 10}});
+    auto result = sync();
+    EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+    EXPECT_NE(result.out.find("and the target could not say whether it holds users (HTTP 500"),
+              std::string::npos)
+        << result.out;
+    EXPECT_EQ(server.count_requests("POST"), 0U);
+    EXPECT_EQ(server.users().size(), 0U);
 }
 
 // What Excel saves as "CSV" on a Western European system: ';' between fields, Windows-1252
