@@ -22,6 +22,8 @@ version=$(hr2scim --version)
 echo "   $version"
 [[ "$version" == "hr2scim "[0-9]* ]] || fail "hr2scim --version said '$version'"
 [ -s /usr/share/man/man1/hr2scim.1.gz ] || fail "no man page"
+[ -s /usr/share/man/man1/hr2scim-sync.1.gz ] || fail "no man page for hr2scim sync"
+[ -s /usr/share/doc/hr2scim/docs/configuration.md ] || fail "no docs/ in /usr/share/doc/hr2scim"
 zcat /usr/share/man/man1/hr2scim.1.gz | grep -q '^\.SH "\?EXIT STATUS' || fail "the man page has no EXIT STATUS"
 getent passwd hr2scim >/dev/null || fail "no hr2scim user"
 [ "$(stat -c '%U %a' /var/lib/hr2scim)" = "hr2scim 700" ] || fail "/var/lib/hr2scim is $(stat -c '%U %a' /var/lib/hr2scim)"

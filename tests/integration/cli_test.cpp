@@ -1,6 +1,7 @@
 // The command line as an admin meets it: help, version, validate, and clear errors.
 
 #include "tests/integration/sync_fixture.hpp"
+#include "tests/support/documentation.hpp"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -34,10 +35,11 @@ TEST(Cli, PrintsItsVersionAndHelpForEveryCommand) {
     EXPECT_NE(top.out.find("validate"), std::string::npos);
 }
 
-// The README's table of options against the binary: every option it documents for a command
-// is in that command's --help (CLI11 lists what it parses, so the command takes it), those of
-// "all" in every command's. A row added to the README without the option, or an option dropped
-// from a command, fails here.
+// The documented table of options (docs/operations.md, "Running hr2scim"; read on whichever page
+// holds it) against the binary: every option it documents for a command is in that command's
+// --help (CLI11 lists what it parses, so the command takes it), those of "all" in every
+// command's. A row added to the table without the option, or an option dropped from a
+// command, fails here.
 TEST(Cli, EveryOptionTheReadmeDocumentsIsInItsCommandsHelp) {
     const std::vector<std::string> every = {"validate", "plan", "sync",   "explain",
                                             "apply",    "run",  "status", "history"};
@@ -50,12 +52,18 @@ TEST(Cli, EveryOptionTheReadmeDocumentsIsInItsCommandsHelp) {
         }
         return helps[command];
     };
-    std::istringstream readme(read_file(std::filesystem::path(HR2SCIM_SOURCE_DIR) / "README.md"));
+    std::string text;
+    for (const auto& page : documentation_pages())
+        if (page.text.find("\n| option | commands | meaning |\n") != std::string::npos) {
+            EXPECT_TRUE(text.empty()) << "a second table of options: " << page.path;
+            text = page.text;
+        }
+    std::istringstream table(text);
     std::string line;
-    while (std::getline(readme, line) && line != "| option | commands | meaning |") {
+    while (std::getline(table, line) && line != "| option | commands | meaning |") {
     }
     size_t checked = 0;
-    while (std::getline(readme, line) && line.starts_with("|")) {
+    while (std::getline(table, line) && line.starts_with("|")) {
         if (line.starts_with("|---")) continue;
         const size_t second = line.find(" | ");
         const size_t third = line.find(" | ", second + 3);
@@ -90,13 +98,13 @@ TEST(Cli, EveryOptionTheReadmeDocumentsIsInItsCommandsHelp) {
             for (const auto& command : for_commands) {
                 ASSERT_NE(std::ranges::find(every, command), every.end()) << line;
                 EXPECT_NE(help_of(command).find(name), std::string::npos)
-                    << "README documents " << name << " for " << command << "; its --help:\n"
+                    << "the table documents " << name << " for " << command << "; its --help:\n"
                     << help_of(command);
                 ++checked;
             }
         }
     }
-    EXPECT_GT(checked, 40U) << "the README's table of options was not found or is short";
+    EXPECT_GT(checked, 40U) << "the table of options was not found or is short";
 }
 
 TEST(Cli, UsageErrorsNameTheMistakeAndExit64) {

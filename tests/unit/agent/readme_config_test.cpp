@@ -1,4 +1,5 @@
-// The README's configuration block is usable as written: it loads as a config next to
+// The configuration reference's block (the first YAML block under the heading
+// "Configuration", docs/configuration.md) is usable as written: it loads as a config next to
 // examples/, its mapping and source load, the mapping reads only columns the example export
 // has, the source reads whole and passes the completeness guards, and the token variable it
 // names is the one the example config and the demo use.
@@ -6,7 +7,7 @@
 #include "connectors/source_registry.hpp"
 #include "mappings/mapping.hpp"
 #include "state/source_guard.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/documentation.hpp"
 
 #include <cstdlib>
 #include <gtest/gtest.h>
@@ -14,19 +15,17 @@
 namespace hr2scim::agent {
 namespace {
 
-std::string readme_config_block() {
-    const auto readme = testing::read_file(std::string(HR2SCIM_SOURCE_DIR) + "/README.md");
-    auto section = readme.find("\n## Configuration");
-    auto start = readme.find("```yaml\n", section);
-    if (section == std::string::npos || start == std::string::npos) return {};
-    start += 8;
-    return readme.substr(start, readme.find("```", start) - start);
+std::string documented_config_block() {
+    const auto section = testing::documentation_section("Configuration");
+    if (!section) return {};
+    const auto blocks = testing::fenced_blocks(section->text, "yaml");
+    return blocks.empty() ? std::string() : blocks.front();
 }
 
 TEST(ReadmeConfig, WorksAsWrittenWithTheExamples) {
     const auto examples = std::filesystem::path(HR2SCIM_SOURCE_DIR) / "examples";
-    const auto text = readme_config_block();
-    ASSERT_FALSE(text.empty());
+    const auto text = documented_config_block();
+    ASSERT_FALSE(text.empty()) << "no page has one section \"Configuration\" with a YAML block";
     Config config = parse_config(text, examples / "config.yaml");
     auto mapping = mappings::load_mapping(config.mapping);
     auto source = connectors::find_source_kind(config.source_type)->make(config.source);
@@ -41,9 +40,9 @@ TEST(ReadmeConfig, WorksAsWrittenWithTheExamples) {
     EXPECT_EQ(config.target.token_env, load_config(examples / "config.yaml").target.token_env);
     EXPECT_EQ(config.target.ca_file, std::filesystem::path())
         << "a CA file the reader lacks is shown commented out";
-    const auto readme = testing::read_file(std::string(HR2SCIM_SOURCE_DIR) + "/README.md");
-    EXPECT_EQ(readme.find("../shared/"), std::string::npos)
-        << "a clone has no ../shared: link docs/ instead";
+    for (const auto& page : testing::documentation_pages())
+        EXPECT_EQ(page.text.find("../shared/"), std::string::npos)
+            << page.path << ": a clone has no ../shared: link docs/ instead";
 }
 
 } // namespace

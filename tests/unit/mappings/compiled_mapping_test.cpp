@@ -1,15 +1,14 @@
 // The compiled mapping against map_record(): byte-identical bodies, and the same fingerprints,
 // decisions, unique candidates, groups and refusals, for every mapping in the repository, the
-// README's, and generated ones over generated records.
+// mapping reference's (docs/mapping.md), and generated ones over generated records.
 #include "mappings/compiled_mapping.hpp"
 #include "mappings/expression.hpp"
+#include "tests/support/documentation.hpp"
 #include "tests/support/mapping_corpus.hpp"
-#include "tests/support/temp_dir.hpp"
 
 #include <filesystem>
 #include <gtest/gtest.h>
 #include <random>
-#include <regex>
 
 namespace hr2scim::mappings {
 namespace {
@@ -86,22 +85,17 @@ TEST(CompiledMapping, EveryMappingInTheRepositoryWritesTheTreesBytes) {
 }
 
 TEST(CompiledMapping, TheReadmesMappingWritesTheTreesBytes) {
-    const std::string readme = testing::read_file(std::string(HR2SCIM_SOURCE_DIR) + "/README.md");
-    const auto from = readme.find("## Mapping");
-    ASSERT_NE(from, std::string::npos);
-    const std::string section = readme.substr(from, readme.find("\n## ", from + 3) - from);
-    static const std::regex block_pattern("```yaml\\n([\\s\\S]*?)```");
-    std::vector<std::string> blocks;
-    for (std::sregex_iterator it(section.begin(), section.end(), block_pattern), end; it != end;
-         ++it)
-        blocks.push_back((*it)[1].str());
+    const auto section = testing::documentation_section("Mapping");
+    ASSERT_TRUE(section) << "no page, or more than one, has a section \"Mapping\"";
+    const std::vector<std::string> blocks = testing::fenced_blocks(section->text, "yaml");
     ASSERT_GE(blocks.size(), 5U);
-    const Mapping whole = parse_mapping(blocks[0] + blocks[2] + blocks[3] + blocks[4], "README.md");
+    const std::string label = section->page.string();
+    const Mapping whole = parse_mapping(blocks[0] + blocks[2] + blocks[3] + blocks[4], label);
     ASSERT_NE(CompiledMapping::compile(whole), nullptr);
     std::mt19937 random(7);
-    EXPECT_GT(expect_same(whole, "README", 2000, random), 0U);
+    EXPECT_GT(expect_same(whole, label, 2000, random), 0U);
     // The entitlements example is a list of values: not compiled, mapped as a tree.
-    EXPECT_EQ(CompiledMapping::compile(parse_mapping(blocks[1], "README.md")), nullptr);
+    EXPECT_EQ(CompiledMapping::compile(parse_mapping(blocks[1], label)), nullptr);
 }
 
 TEST(CompiledMapping, GeneratedMappingsWriteTheTreesBytes) {

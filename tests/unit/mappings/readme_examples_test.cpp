@@ -1,12 +1,13 @@
-// The README's mapping reference, read from README.md itself: every "`expression` is
-// `result`" in the function table evaluates to that result, and the YAML examples of the
-// Mapping section load. Editing an example without the code (or the code without the
-// example) fails here.
+// The mapping reference (the section "Mapping", docs/mapping.md), read from the page itself:
+// every "`expression` is `result`" in the function table under "Expressions" evaluates to that
+// result, and the YAML examples of the section load. Editing an example without the code (or
+// the code without the example) fails here, and so does moving them where these tests do not
+// find them.
 #include "documented_example.hpp"
 #include "mappings/expression_parser.hpp"
 #include "mappings/mapper.hpp"
 #include "mappings/mapping.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/documentation.hpp"
 
 #include <gtest/gtest.h>
 #include <regex>
@@ -16,24 +17,27 @@
 namespace hr2scim::mappings {
 namespace {
 
-std::string read_readme() {
-    return testing::read_file(std::string(HR2SCIM_SOURCE_DIR) + "/README.md");
+// The one section headed `title`, on whichever page holds it; a test fails without it.
+testing::DocumentationSection documented(const std::string& title) {
+    auto section = testing::documentation_section(title);
+    EXPECT_TRUE(section) << "no page, or more than one, has a section \"" << title << "\"";
+    return section.value_or(testing::DocumentationSection{});
 }
 
-// The part of the README from `start` up to the next line that begins with `end`.
-std::string section(const std::string& readme, const std::string& start, const std::string& end) {
-    auto from = readme.find(start);
+// The part of `text` from `start` up to the next line that begins with `end`.
+std::string part(const std::string& text, const std::string& start, const std::string& end) {
+    auto from = text.find(start);
     if (from == std::string::npos) return {};
-    auto to = readme.find("\n" + end, from + start.size());
-    return readme.substr(from, to == std::string::npos ? std::string::npos : to - from);
+    auto to = text.find("\n" + end, from + start.size());
+    return text.substr(from, to == std::string::npos ? std::string::npos : to - from);
 }
 
 struct Example {
     std::string expression, result;
 };
 
-std::vector<Example> function_examples(const std::string& readme) {
-    std::string table = section(readme, "| function | example |", "#");
+std::vector<Example> function_examples(const std::string& text) {
+    std::string table = part(text, "| function | example |", "#");
     std::vector<Example> examples;
     static const std::regex example_pattern("`([^`]+)` is `([^`]+)`");
     for (std::sregex_iterator it(table.begin(), table.end(), example_pattern), end; it != end; ++it)
@@ -42,9 +46,9 @@ std::vector<Example> function_examples(const std::string& readme) {
 }
 
 TEST(ReadmeExamples, EveryFunctionExampleGivesTheDocumentedResult) {
-    std::vector<Example> examples = function_examples(read_readme());
+    std::vector<Example> examples = function_examples(documented("Expressions").text);
     ASSERT_GE(examples.size(), 28U)
-        << "the README's function table was not found or lost its examples";
+        << "the function table under \"Expressions\" was not found or lost its examples";
     const connectors::Record person = documented_example_person();
     const Instant at = documented_example_instant();
     for (const auto& example : examples) {
@@ -60,21 +64,13 @@ TEST(ReadmeExamples, EveryFunctionExampleGivesTheDocumentedResult) {
     }
 }
 
-std::vector<std::string> yaml_blocks(const std::string& text) {
-    std::vector<std::string> blocks;
-    static const std::regex block_pattern("```yaml\\n([\\s\\S]*?)```");
-    for (std::sregex_iterator it(text.begin(), text.end(), block_pattern), end; it != end; ++it)
-        blocks.push_back((*it)[1].str());
-    return blocks;
-}
-
 TEST(ReadmeExamples, TheMappingSectionsYamlLoadsAsOneMapping) {
-    std::string mapping_section = section(read_readme(), "## Mapping", "## ");
-    std::vector<std::string> blocks = yaml_blocks(mapping_section);
+    const auto mapping_section = documented("Mapping");
+    std::vector<std::string> blocks = testing::fenced_blocks(mapping_section.text, "yaml");
     ASSERT_EQ(blocks.size(), 5U) << "attributes, entitlements, scope, lifecycle and groups";
     std::string whole = blocks[0] + blocks[2] + blocks[3] + blocks[4];
     try {
-        Mapping mapping = parse_mapping(whole, "README.md");
+        Mapping mapping = parse_mapping(whole, mapping_section.page.string());
         EXPECT_EQ(mapping.rules.size(), 11U);
         EXPECT_NE(mapping.scope.include, nullptr);
         EXPECT_NE(mapping.scope.exclude, nullptr);
@@ -92,22 +88,23 @@ TEST(ReadmeExamples, TheMappingSectionsYamlLoadsAsOneMapping) {
 
 // The entitlements example maps what the text under it says.
 TEST(ReadmeExamples, TheEntitlementsExampleMapsAsSaid) {
-    std::string mapping_section = section(read_readme(), "## Mapping", "## ");
-    std::vector<std::string> blocks = yaml_blocks(mapping_section);
+    const auto mapping_section = documented("Mapping");
+    std::vector<std::string> blocks = testing::fenced_blocks(mapping_section.text, "yaml");
     ASSERT_GE(blocks.size(), 2U);
-    Mapping mapping = parse_mapping(blocks[1], "README.md");
+    Mapping mapping = parse_mapping(blocks[1], mapping_section.page.string());
     const connectors::Record person{"E1",
                                     {{"email", {"Ada@X.org"}},
                                      {"permission_sets", {"0PS2;0PS1;;0PS1"}},
                                      {"profile_id", {"00e1"}},
                                      {"is_manager", {"yes"}}},
-                                    "README.md"};
+                                    "docs/mapping.md"};
     auto desired = map_record(mapping, person, *parse_instant("2026-11-22T13:05:00Z"));
     ASSERT_TRUE(desired) << desired.error();
     const std::string said =
         R"("entitlements": [{"value": "00e1", "type": "profile", "display": "Profile 00e1",
 "primary": true}, {"value": "0PS1"}, {"value": "0PS2"}]` and `"roles": [{"value": "manager"}]`)";
-    ASSERT_NE(mapping_section.find(said), std::string::npos) << "the README's words changed";
+    ASSERT_NE(mapping_section.text.find(said), std::string::npos)
+        << mapping_section.page << ": the words changed";
     EXPECT_EQ(
         desired->body["entitlements"],
         nlohmann::json::parse(R"([{"value": "00e1", "type": "profile", "display": "Profile 00e1",
