@@ -65,7 +65,11 @@ void check_mapping_against_sources(const Prepared& prepared, const MappedSource&
         unchecked.push_back(join.config->name + ".");
     auto errors =
         mappings::check_source_attributes(prepared.mapping, mapped.read.attribute_names, unchecked);
-    if (!errors.empty()) throw ConfigError(fmt::format("{}", fmt::join(errors, "\n")));
+    if (errors.empty()) return;
+    if (prepared.source->describe().starts_with("ldap:"))
+        errors.emplace_back("the LDAP source reads only the attributes its `attributes:` option "
+                            "lists: add the missing ones there, or leave it empty to read all");
+    throw ConfigError(fmt::format("{}", fmt::join(errors, "\n")));
 }
 
 // Keys that differ only in case or surrounding spaces are one person: two records that say

@@ -49,6 +49,16 @@ class PlanOrSync {
     ~PlanOrSync() { free_on_two_cores(); }
 
     ExitCode run();
+    // After run() of a plan: what a sync would have stopped at.
+    [[nodiscard]] PlanVerdict verdict() const {
+        return {.gate_stopped = m_plan.stopped_by_gate,
+                .withheld = m_plan.withheld.size(),
+                .reason = m_plan.withheld_reason,
+                .groups_withheld = m_group_plan ? m_group_plan->withheld.size() : 0,
+                .group_reasons =
+                    m_group_plan ? m_group_plan->withheld_reasons : std::vector<std::string>{},
+                .rejected_links = m_plan.rejected_links.size()};
+    }
 
   private:
     void free_on_two_cores() noexcept;
@@ -376,9 +386,14 @@ ExitCode PlanOrSync::finish_plan() {
         write_plan_file(m_options.plan_out, m_plan, m_group_plan ? &*m_group_plan : nullptr, origin,
                         m_config.file, m_out);
     }
+    // The exit code sync would end with, sending aside: a gate's 3, rejected records' 2.
     return exit_code(
         {.source_failed = !m_mapped.read.complete(),
          .gate_stopped = m_plan.stopped_by_gate,
+         .groups_withheld = m_group_plan && !m_group_plan->withheld.empty(),
+         .rejected_records = m_mapped.rejections.size(),
+         .failed_joins = m_mapped.failed_joins.size(),
+         .rejected_links = m_plan.rejected_links.size(),
          .changes_pending = m_options.detailed_exitcode && !m_plan.operations.empty()});
 }
 
@@ -541,6 +556,26 @@ RunFacts PlanOrSync::sync_facts(const apply::Tally& result,
 
 ExitCode plan_or_sync(const Prepared& prepared, const RunOptions& options, std::ostream& out) {
     return PlanOrSync(prepared, options, out).run();
+}
+
+PlanVerdict plan_verdict(const Prepared& prepared, const RunOptions& options) {
+    RunOptions planning = options;
+    planning.command = Command::plan;
+    planning.quiet = true;
+    planning.plan_out.clear();
+    planning.detailed_exitcode = false;
+    // Whatever this second reading finds, the caller's own reading has reported already.
+    struct SilentLog {
+        spdlog::level::level_enum was = spdlog::get_level();
+        SilentLog() { spdlog::set_level(spdlog::level::off); }
+        SilentLog(const SilentLog&) = delete;
+        SilentLog& operator=(const SilentLog&) = delete;
+        ~SilentLog() { spdlog::set_level(was); }
+    } silent;
+    std::ostream nowhere(nullptr);
+    PlanOrSync plan(prepared, planning, nowhere);
+    (void)plan.run();
+    return plan.verdict();
 }
 
 } // namespace hr2scim::agent

@@ -4,6 +4,8 @@
 #include "agent/plan_policy.hpp"
 #include "agent/plan_printer.hpp"
 #include "agent/run_lock.hpp"
+#include "agent/run_session.hpp"
+#include "agent/sync.hpp"
 #include "agent/target_checks.hpp"
 #include "http/redact.hpp"
 #include "scim/discovery.hpp"
@@ -52,12 +54,26 @@ void print_attributes_the_target_lacks(std::ostream& out, const mappings::Mappin
         << " (as it said when a sync last asked); sync leaves them out\n";
 }
 
+// The safety gates, as plan finds them (a state that holds nobody has nothing to withhold).
+void print_verdict(std::ostream& out, const PlanVerdict& verdict) {
+    if (verdict.gate_stopped)
+        out << "Safety  sync would withhold " << verdict.withheld
+            << " deactivations and deletions: " << verdict.reason.value_or("a safety gate")
+            << " (`hr2scim plan` lists them with the digest that approves them)\n";
+    if (verdict.groups_withheld > 0)
+        out << "Safety  sync would withhold " << verdict.groups_withheld
+            << (verdict.groups_withheld == 1 ? " group change: " : " group changes: ")
+            << fmt::format("{}", fmt::join(verdict.group_reasons, "; ")) << '\n';
+    if (!verdict.gate_stopped && verdict.groups_withheld == 0)
+        out << "Safety  no safety gate would stop sync\n";
+}
+
 } // namespace
 
 // Everything that can be checked before any write: config, mapping (loaded by prepare), the
 // target's secret and files (the target is not contacted), the state (read, never created),
 // the sources (read: this reaches LDAP and HR APIs) with their completeness guards.
-ExitCode validate(const Prepared& prepared, std::ostream& out) {
+ExitCode validate(const Prepared& prepared, const RunOptions& options, std::ostream& out) {
     const auto& config = prepared.config;
     std::vector<std::string> problems;
     out << "Config  " << config.file.string() << ": valid\n";
@@ -105,11 +121,31 @@ ExitCode validate(const Prepared& prepared, std::ostream& out) {
             << (problems.size() == 1 ? " problem" : " problems") << " above; sync would fail.\n";
         return ExitCode::failed;
     }
-    const bool clean =
-        mapped.rejections.empty() && mapped.failed_joins.empty() && unknown_managers.empty();
-    out << (clean ? "\nValid: sync can run.\n"
-                  : "\nValid, with the records above rejected: sync would leave them alone.\n");
-    return clean ? ExitCode::ok : ExitCode::partial;
+    // The gates need the plan: deactivations come from the state's people, absences confirmed
+    // over runs and scope; they are found as plan and sync find them (a second reading, with
+    // plan's memory). A state that holds nobody has nothing a gate could withhold.
+    PlanVerdict verdict;
+    if (!snapshot.resources.empty()) {
+        verdict = plan_verdict(prepared, options);
+        print_verdict(out, verdict);
+    }
+    const auto code = exit_code({.gate_stopped = verdict.gate_stopped,
+                                 .groups_withheld = verdict.groups_withheld > 0,
+                                 .rejected_records = mapped.rejections.size(),
+                                 .failed_joins = mapped.failed_joins.size(),
+                                 .rejected_links = unknown_managers.size()});
+    switch (code) {
+    case ExitCode::safety_stop:
+        out << "\nValid, but sync would stop at the safety gate above (exit 3) until the "
+               "withheld changes are approved.\n";
+        break;
+    case ExitCode::partial:
+        out << "\nValid, with the records above rejected: sync would leave them alone.\n";
+        break;
+    default:
+        out << "\nValid: sync can run.\n";
+    }
+    return code;
 }
 
 } // namespace hr2scim::agent

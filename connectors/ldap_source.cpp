@@ -3,8 +3,10 @@
 #include "connectors/ldif_source.hpp"
 #include "connectors/source_support.hpp"
 
+#include <algorithm>
 #include <array>
 #include <ldap.h>
+#include <strings.h>
 
 namespace hr2scim::connectors {
 namespace {
@@ -214,7 +216,18 @@ SourceRead LdapSource::read() {
         return read;
     }
     LdifSourceSettings as_entries{"", m_settings.key_attribute, {}};
-    return records_from_entries(std::move(entries), "ldap", as_entries);
+    auto records = records_from_entries(std::move(entries), "ldap", as_entries);
+    // Only the listed attributes are read: one the mapping uses but the list lacks would be
+    // empty for everyone. Saying which there are lets the mapping be checked against them
+    // ("*" and "+" ask for all user or operational attributes: then nobody knows the list).
+    const auto& listed = m_settings.attributes;
+    if (!listed.empty() && std::ranges::none_of(listed, [](const std::string& name) {
+            return name == "*" || name == "+";
+        })) {
+        records.attribute_names = listed;
+        records.attribute_names.emplace_back("dn");
+    }
+    return records;
 }
 
 std::span<const OptionSpec> ldap_source_options() {
@@ -240,7 +253,14 @@ std::unique_ptr<Source> make_ldap_source(const SourceOptions& options) {
     settings.filter = options.get("filter");
     settings.attributes = split_list(options.get("attributes"));
     settings.key_attribute = options.get("key_attribute");
-    if (!settings.attributes.empty() && settings.key_attribute != "dn")
+    // The key is read whether listed or not (attribute names ignore case, RFC 4512).
+    const auto listed = [&](const std::string& name) {
+        return std::ranges::any_of(settings.attributes, [&](const std::string& attribute) {
+            return strcasecmp(attribute.c_str(), name.c_str()) == 0;
+        });
+    };
+    if (!settings.attributes.empty() && settings.key_attribute != "dn" &&
+        !listed(settings.key_attribute))
         settings.attributes.push_back(settings.key_attribute);
     settings.page_size = static_cast<int>(whole_number_option(options, "page_size", 0, 100000));
     settings.timeout =

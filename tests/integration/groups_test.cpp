@@ -386,6 +386,18 @@ TEST_F(GroupsTest, AMassRemovalIsWithheldUntilApproved) {
         csv = replace_once(csv, who,
                            std::string(who).substr(0, std::string(who).find(',')) + ",Research");
     write_csv(csv);
+    // validate and plan stop where sync does (issue 26, item 2), and send nothing.
+    server.clear_requests();
+    auto planned = hr2scim({"plan"}, server.token());
+    EXPECT_EQ(planned.exit_code, 3) << planned.out << planned.err;
+    auto validated = hr2scim({"validate"}, server.token());
+    EXPECT_EQ(validated.exit_code, 3) << validated.out << validated.err;
+    EXPECT_NE(validated.out.find(
+                  "Safety  sync would withhold 1 group change: 3 of the 4 members of group "
+                  "\"Dept - Engineering\" would be removed"),
+              std::string::npos)
+        << validated.out;
+    EXPECT_EQ(server.requests().size(), 0U);
     auto held = sync();
     EXPECT_EQ(held.exit_code, 3) << held.out << held.err;
     EXPECT_NE(held.out.find("WITHHELD: 3 of the 4 members of group \"Dept - Engineering\" would "

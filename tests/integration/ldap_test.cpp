@@ -109,6 +109,35 @@ TEST_F(LdapSyncTest, AnUntrustedCertificateFailsStartTls) {
     EXPECT_EQ(scim.requests().size(), 0U);
 }
 
+// An `attributes:` list that lacks an attribute the mapping reads would leave it empty for
+// everyone: validate, plan and sync refuse it alike, naming it; a complete list reads as usual.
+TEST_F(LdapSyncTest, AnAttributeListLackingMappedAttributesIsRefusedByEveryCommand) {
+    start_directory(20);
+    const std::string ca = "  ca_file: " + ldap->ca_file().string() + "\n";
+    const std::string lacking =
+        live_source(ca + "  attributes: employeeNumber,mail,givenName,sn,cn,title\n");
+    for (const std::string command : {"validate", "plan", "sync"}) {
+        auto result = run(command, lacking);
+        EXPECT_EQ(result.exit_code, 1) << command << result.out << result.err;
+        const auto said = result.out + result.err;
+        EXPECT_NE(said.find("'telephoneNumber' is not an attribute of the source (it has: "
+                            "employeeNumber, mail, givenName, sn, cn, title, dn)"),
+                  std::string::npos)
+            << command << said;
+        EXPECT_NE(said.find("the LDAP source reads only the attributes its `attributes:` option "
+                            "lists"),
+                  std::string::npos)
+            << command << said;
+    }
+    EXPECT_EQ(scim.requests().size(), 0U);
+    auto complete =
+        run("validate", live_source(ca + "  attributes: employeeNumber,mail,givenName,"
+                                         "sn,cn,title,preferredLanguage,"
+                                         "telephoneNumber,mobile,departmentNumber,o\n"));
+    EXPECT_EQ(complete.exit_code, 0) << complete.out << complete.err;
+    EXPECT_NE(complete.out.find("20 records, 20 mapped"), std::string::npos) << complete.out;
+}
+
 TEST_F(LdapSyncTest, AReadStoppedByTheSizeLimitDeactivatesNobody) {
     start_directory(600);
     std::string ca = "  ca_file: " + ldap->ca_file().string() + "\n";
