@@ -134,6 +134,7 @@ ExitCode run_loop(RunOptions options, const LoopOptions& loop, std::ostream& out
     SignalWatcher signals;
     auto pinned = read_and_check(options); // a bad config at start is exit 1
     options.command = Command::sync;
+    options.service_loop = true;
     options.pinned = &pinned;
     spdlog::info("syncing every {} (and up to {} more); SIGHUP reloads the config, SIGTERM stops",
                  describe(loop.every), describe(loop.jitter));

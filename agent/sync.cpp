@@ -71,8 +71,12 @@ class PlanOrSync {
     [[nodiscard]] state::RunCounts run_counts(const apply::Tally& result) const;
     [[nodiscard]] RunFacts sync_facts(const apply::Tally& result,
                                       const std::optional<apply::GroupResults>& groups) const;
+    // "sync" or "run" (a cycle of the service loop), as the state records the run.
+    [[nodiscard]] std::string base_command() const {
+        return m_options.service_loop ? "run" : "sync";
+    }
     [[nodiscard]] std::string run_command() const {
-        return m_reconciling ? "sync --reconcile" : "sync";
+        return base_command() + (m_reconciling ? " --reconcile" : "");
     }
     // A daily cap of the target is spent: nothing is sent, not even a read.
     [[nodiscard]] bool cap_spent() const { return m_caps.spent() != nullptr; }
@@ -370,9 +374,9 @@ ExitCode PlanOrSync::finish_plan() {
 
 // A target that cannot be used ends the run before anything is sent; it is a run all the
 // same (the state, the metrics and the report count it). The state records it as a plain
-// sync, so that a reconcile stays due.
+// sync (or run), so that a reconcile stays due.
 ExitCode PlanOrSync::close_unusable(const state::Plan* plan) {
-    RunSession session(m_config, *m_recorder, "sync", run_command(), m_options.report,
+    RunSession session(m_config, *m_recorder, base_command(), run_command(), m_options.report,
                        m_wall_started);
     state::RunCounts counts;
     counts.records = m_mapped.records;

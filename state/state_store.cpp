@@ -444,13 +444,14 @@ void StateStore::record_complete_read(const std::string& source, size_t records)
 
 std::optional<StateStore::LastReconcile> StateStore::last_reconcile(const std::string& target) {
     auto last = m_db.prepare(
-        "SELECT id, started_at FROM runs WHERE target = ? AND command = 'sync --reconcile' "
-        "ORDER BY id DESC LIMIT 1");
+        "SELECT id, started_at FROM runs WHERE target = ? "
+        "AND command IN ('sync --reconcile', 'run --reconcile') ORDER BY id DESC LIMIT 1");
     last.bind(1, target);
     if (!last.step()) return std::nullopt;
     LastReconcile found{from_timestamp(last.text(1)), 0};
     auto since = m_db.prepare(
-        "SELECT count(*) FROM runs WHERE target = ? AND id > ? AND command LIKE 'sync%'");
+        "SELECT count(*) FROM runs WHERE target = ? AND id > ? "
+        "AND (command LIKE 'sync%' OR command LIKE 'run%')");
     since.bind(1, target).bind(2, last.integer(0));
     if (since.step()) found.syncs_since = static_cast<size_t>(since.integer(0));
     return found;

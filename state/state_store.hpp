@@ -123,8 +123,8 @@ class StateStore {
                               const std::vector<std::string>& keys);
     void forget_group(const std::string& target, const std::string& group_key);
 
-    // The last run that read the target back (command "sync --reconcile"), and how many syncs
-    // ran since; nothing when there was none.
+    // The last run that read the target back (command "sync --reconcile", or "run --reconcile"
+    // in the service loop), and how many syncs and cycles ran since; nothing when there was none.
     struct LastReconcile {
         std::optional<std::chrono::sys_seconds> started_at;
         size_t syncs_since = 0;

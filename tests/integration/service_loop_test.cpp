@@ -71,6 +71,15 @@ class ServiceLoopTest : public SyncTest {
         return {count.integer(0), count.integer(1)};
     }
 
+    // The command of each run in the state, oldest first.
+    [[nodiscard]] std::vector<std::string> commands() const {
+        state::Database db(state_file(), true);
+        std::vector<std::string> all;
+        for (auto query = db.prepare("SELECT command FROM runs ORDER BY id"); query.step();)
+            all.push_back(query.text(0));
+        return all;
+    }
+
     int m_pid = -1;
 };
 
@@ -91,6 +100,8 @@ TEST_F(ServiceLoopTest, SyncsEveryIntervalAndStopsCleanlyOnSigterm) {
     EXPECT_GE(all, 2) << "one run row per cycle that sent something";
     EXPECT_EQ(open, 0) << "every run is closed";
     EXPECT_EQ(server.users().size(), 10U);
+    for (const auto& command : commands())
+        EXPECT_EQ(command, "run") << "the loop's runs are its own, not sync's";
 }
 
 TEST_F(ServiceLoopTest, SighupTakesAGoodConfigAndRefusesABadOneKeepingTheLastGood) {
