@@ -25,6 +25,7 @@ struct RunReportInputs {
     std::chrono::system_clock::time_point started{};
     std::chrono::system_clock::time_point finished{};
     int exit_code = 0;
+    bool interrupted = false; // asked to stop (SIGTERM) before it sent everything
     size_t records = 0;
     bool source_complete = true;
     const std::vector<connectors::Rejection>* rejections = nullptr;

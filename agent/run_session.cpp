@@ -35,7 +35,7 @@ ExitCode RunSession::close(const ClosingRun& run) {
     const auto code = exit_code(run.facts);
     const auto by_kind = run.outcomes ? outcomes_by_kind(*run.outcomes) : nlohmann::json();
     m_recorder.finish_run(m_id, run.counts, static_cast<int>(code),
-                          run.outcomes ? &by_kind : nullptr);
+                          run.outcomes ? &by_kind : nullptr, run.facts.interrupted);
     if (const auto pruned = m_recorder.prune_audit(m_config.audit_keep); pruned > 0)
         spdlog::info("audit: {} entries older than {} days pruned", pruned,
                      m_config.audit_keep.count());
@@ -60,6 +60,7 @@ void RunSession::write_outputs(const ClosingRun& run, ExitCode code) const {
                                  .started = m_started,
                                  .finished = std::chrono::system_clock::now(),
                                  .exit_code = static_cast<int>(code),
+                                 .interrupted = run.facts.interrupted,
                                  .records = run.counts.records,
                                  .source_complete = run.counts.source_complete,
                                  .rejections = run.rejections,

@@ -35,6 +35,9 @@ struct RunFacts {
     size_t failed_joins = 0;
     size_t rejected_links = 0;    // managers nobody knows
     bool changes_pending = false; // plan --detailed-exitcode, with changes to apply
+    // Asked to stop (SIGTERM) before it sent everything: what it did not send is not a failure
+    // and does not change the exit code; the run is recorded as interrupted.
+    bool interrupted = false;
 };
 
 // Could not run, then a users' safety stop, then partial, then the groups' safety stop and

@@ -466,11 +466,12 @@ std::int64_t StateStore::begin_run(const std::string& target, const std::string&
     return m_db.last_insert_id();
 }
 
-void StateStore::finish_run(std::int64_t run_id, const RunCounts& counts, int exit_code) {
+void StateStore::finish_run(std::int64_t run_id, const RunCounts& counts, int exit_code,
+                            bool interrupted) {
     m_db.prepare("UPDATE runs SET finished_at = " + std::string(k_sql_now) +
                  ", exit_code = ?, source_complete = ?, records = ?, created = ?, updated = ?, "
                  "deactivated = ?, reactivated = ?, unchanged = ?, rejected = ?, failed = ?, "
-                 "withheld = ?, requests_sent = ?, writes_sent = ? "
+                 "withheld = ?, requests_sent = ?, writes_sent = ?, not_sent = ?, interrupted = ? "
                  "WHERE id = ?")
         .bind(1, std::int64_t{exit_code})
         .bind(2, std::int64_t{counts.source_complete ? 1 : 0})
@@ -485,7 +486,9 @@ void StateStore::finish_run(std::int64_t run_id, const RunCounts& counts, int ex
         .bind(11, as_integer(counts.withheld))
         .bind(12, as_integer(counts.requests_sent))
         .bind(13, as_integer(counts.writes_sent))
-        .bind(14, run_id)
+        .bind(14, as_integer(counts.not_sent))
+        .bind(15, std::int64_t{interrupted ? 1 : 0})
+        .bind(16, run_id)
         .run();
 }
 
