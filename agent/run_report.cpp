@@ -96,6 +96,7 @@ nlohmann::ordered_json run_report(const RunReportInputs& inputs) {
                                   {"key", rejection.key},
                                   {"reason", rejection.reason}});
     report["rejections"] = std::move(rejections);
+    report["warnings"] = inputs.warnings;
     return report;
 }
 

@@ -36,6 +36,8 @@ struct RunReportInputs {
     // How long the plan takes at the target's budget, and what of it this run sends
     // (agent/pace_estimate.hpp); null without a budget.
     nlohmann::ordered_json estimate{};
+    // What went wrong besides the operations: a file the run could not write.
+    std::vector<std::string> warnings{};
 };
 
 [[nodiscard]] nlohmann::ordered_json run_report(const RunReportInputs& inputs);

@@ -492,6 +492,13 @@ void StateStore::finish_run(std::int64_t run_id, const RunCounts& counts, int ex
         .run();
 }
 
+void StateStore::amend_exit_code(std::int64_t run_id, int exit_code) {
+    m_db.prepare("UPDATE runs SET exit_code = ? WHERE id = ?")
+        .bind(1, std::int64_t{exit_code})
+        .bind(2, run_id)
+        .run();
+}
+
 void StateStore::record_run_outcomes(std::int64_t run_id, const nlohmann::json& outcomes) {
     m_db.prepare("UPDATE runs SET outcomes = ? WHERE id = ?")
         .bind(1, outcomes.dump())

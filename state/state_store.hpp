@@ -143,6 +143,8 @@ class StateStore {
     // `interrupted`: the run was asked to stop before it sent everything.
     void finish_run(std::int64_t run_id, const RunCounts& counts, int exit_code,
                     bool interrupted = false);
+    // A finished run's exit code, made worse by what closing it found (a file not written).
+    void amend_exit_code(std::int64_t run_id, int exit_code);
     // The run's operations by kind and outcome: {"create": {"done": 10, "refused": 1}}.
     void record_run_outcomes(std::int64_t run_id, const nlohmann::json& outcomes);
     [[nodiscard]] std::vector<RunRow> recent_runs(const std::string& target, int limit);
