@@ -9,6 +9,8 @@
 #include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
+#include <set>
+#include <sstream>
 #include <yaml-cpp/yaml.h>
 
 namespace hr2scim::agent {
@@ -72,6 +74,22 @@ TEST(Packaging, TheKubernetesCronJobIsConsistentAndCarriesAValidConfig) {
     const auto args = container["args"].as<std::vector<std::string>>();
     EXPECT_EQ(args.front(), "sync");
     EXPECT_NE(std::ranges::find(args, "/etc/hr2scim/config.yaml"), args.end());
+}
+
+// The README's metrics path is one the sandbox lets the units write; '-' keeps a host without
+// node_exporter (no such folder) from failing to start them.
+TEST(Packaging, TheSandboxLetsTheUnitsWriteTheDocumentedTextfileFolder) {
+    const auto readme = testing::read_file(std::filesystem::path(HR2SCIM_SOURCE_DIR) / "README.md");
+    const std::string setting = "metrics: {textfile: ";
+    const auto at = readme.find(setting);
+    ASSERT_NE(at, std::string::npos);
+    const std::filesystem::path textfile =
+        readme.substr(at + setting.size(), readme.find('}', at) - at - setting.size());
+    const auto sandbox = testing::read_file(k_packaging / "systemd/hardening.conf");
+    EXPECT_NE(sandbox.find("\nReadWritePaths=-" + textfile.parent_path().string() + "\n"),
+              std::string::npos)
+        << textfile << "\n"
+        << sandbox;
 }
 
 TEST(Packaging, TheContainerRunsThePackageAsTheUidTheManifestExpects) {
