@@ -5,14 +5,20 @@
 #include "state/sqlite.hpp"
 #include "tests/integration/sync_fixture.hpp"
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <csignal>
+#include <cstring>
 #include <functional>
-#include <nlohmann/json.hpp>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 
 namespace hr2scim::testing {
 namespace {
@@ -38,10 +44,17 @@ class ServiceLoopTest : public SyncTest {
     // Starts the loop in the background, its output (stdout and stderr) in loop.log.
     void start_loop(const std::string& every = "1s", const std::vector<std::string>& more = {},
                     std::map<std::string, std::string> environment = {}) {
-        std::vector<std::string> command{"/bin/sh", "-c",
+        std::vector<std::string> command{"/bin/sh",
+                                         "-c",
                                          "exec \"$0\" \"$@\" >\"$LOOP_LOG\" 2>&1",
-                                         HR2SCIM_BINARY, "run", "--every", every, "--jitter", "0s",
-                                         "--config", (dir.path() / "config.yaml").string()};
+                                         HR2SCIM_BINARY,
+                                         "run",
+                                         "--every",
+                                         every,
+                                         "--jitter",
+                                         "0s",
+                                         "--config",
+                                         (dir.path() / "config.yaml").string()};
         command.insert(command.end(), more.begin(), more.end());
         environment["HR2SCIM_TEST_TOKEN"] = server.token();
         environment["LOOP_LOG"] = (dir.path() / "loop.log").string();
@@ -221,6 +234,69 @@ TEST_F(ServiceLoopTest, SigtermMidRunIsAnInterruptedRunWithOperationsNotSentNotF
               std::string::npos)
         << history.out;
     EXPECT_EQ(history.out.find("failed"), std::string::npos) << history.out;
+}
+
+// systemd's end of sd_notify(3): a datagram socket the loop is told about in NOTIFY_SOCKET.
+class NotifySocket {
+  public:
+    explicit NotifySocket(const std::filesystem::path& path) : m_path(path) {
+        m_fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
+        EXPECT_EQ(::bind(m_fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0)
+            << std::strerror(errno);
+    }
+    ~NotifySocket() { ::close(m_fd); }
+    NotifySocket(const NotifySocket&) = delete;
+    NotifySocket& operator=(const NotifySocket&) = delete;
+
+    // Every datagram received so far, in order, each as sent ("READY=1\nSTATUS=...").
+    const std::vector<std::string>& received() {
+        std::array<char, 4096> buffer{};
+        for (;;) {
+            const auto got = ::recv(m_fd, buffer.data(), buffer.size(), MSG_DONTWAIT);
+            if (got <= 0) break;
+            m_received.emplace_back(buffer.data(), static_cast<size_t>(got));
+        }
+        return m_received;
+    }
+    // The index of the first datagram holding `text`, or -1.
+    int first(const std::string& text) {
+        const auto& all = received();
+        for (size_t at = 0; at < all.size(); ++at)
+            if (all[at].find(text) != std::string::npos) return static_cast<int>(at);
+        return -1;
+    }
+
+  private:
+    std::filesystem::path m_path;
+    int m_fd = -1;
+    std::vector<std::string> m_received;
+};
+
+// Under Type=notify: READY=1 after the config is checked, STATUS= with each cycle's result
+// and what it sent, WATCHDOG=1 while it runs when systemd asks for it, STOPPING=1 at the end.
+TEST_F(ServiceLoopTest, TellsSystemdItIsReadyHowEachCycleWentAndThatItIsAlive) {
+    NotifySocket systemd(dir.path() / "notify");
+    start_loop("1h", {},
+               {{"NOTIFY_SOCKET", (dir.path() / "notify").string()}, {"WATCHDOG_USEC", "200000"}});
+    ASSERT_TRUE(eventually([&] { return systemd.first("STATUS=last cycle at ") >= 0; })) << log();
+    const int ready = systemd.first("READY=1");
+    ASSERT_GE(ready, 0);
+    EXPECT_LT(ready, systemd.first("STATUS=last cycle at ")) << "ready before the first cycle ends";
+    EXPECT_GE(systemd.first(" UTC: ok, 10 sent"), 0)
+        << ::testing::PrintToString(systemd.received());
+    EXPECT_EQ(server.users().size(), 10U);
+    ASSERT_TRUE(eventually([&] { return systemd.first("WATCHDOG=1") >= 0; }))
+        << "pings at half of WATCHDOG_USEC";
+    const auto pings = [&] {
+        return std::ranges::count(systemd.received(), std::string("WATCHDOG=1"));
+    };
+    const auto before = pings();
+    ASSERT_TRUE(eventually([&] { return pings() >= before + 3; })) << "and keeps pinging";
+    EXPECT_EQ(stop_with(SIGTERM), 0) << log();
+    EXPECT_GE(systemd.first("STOPPING=1"), 0);
 }
 
 TEST_F(ServiceLoopTest, ABadConfigAtStartIsExitOneAndAnIntervalIsChecked) {
