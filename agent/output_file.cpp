@@ -43,8 +43,8 @@ std::optional<std::string> output_folder_problem(const std::filesystem::path& fi
                folder.string() + " does not exist";
     // A file is written beside it and renamed over it: the folder must take new files.
     if (::access(folder.c_str(), W_OK | X_OK) != 0)
-        return std::string(setting) + ": cannot write " + file.string() + " (" +
-               folder.string() + ": " + std::strerror(errno) + ")";
+        return std::string(setting) + ": cannot write " + file.string() + " (" + folder.string() +
+               ": " + std::strerror(errno) + ")";
     return std::nullopt;
 }
 

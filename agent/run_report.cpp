@@ -63,9 +63,12 @@ nlohmann::ordered_json run_report(const RunReportInputs& inputs) {
     }
     if (inputs.tally) {
         const auto& tally = *inputs.tally;
-        report["applied"] = {{"created", tally.created},         {"updated", tally.updated},
-                             {"deactivated", tally.deactivated}, {"reactivated", tally.reactivated},
-                             {"deleted", tally.deleted},         {"failed", tally.failed},
+        report["applied"] = {{"created", tally.created},
+                             {"updated", tally.updated},
+                             {"deactivated", tally.deactivated},
+                             {"reactivated", tally.reactivated},
+                             {"deleted", tally.deleted},
+                             {"failed", tally.failed},
                              {"skipped", tally.skipped - tally.stopped},
                              {"not_sent", tally.stopped}};
         if (tally.deferred > 0) report["applied"]["deferred"] = tally.deferred;

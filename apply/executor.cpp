@@ -300,8 +300,8 @@ bool Executor::held_by_daily_cap(Result result, const std::string& message) {
 // A request whose retries the stop cut short ("not sent: the target was abandoned", while the
 // breaker abandoned nothing): it was not sent again, and it did not fail.
 bool Executor::unsent_for_the_stop(Result result, const std::string& message) const {
-    return result == Result::skipped &&
-           message.starts_with("not sent: the target was abandoned") && m_breaker.stopping();
+    return result == Result::skipped && message.starts_with("not sent: the target was abandoned") &&
+           m_breaker.stopping();
 }
 
 // Under the lock: the outcome reaches the state, and what waited for it may start.

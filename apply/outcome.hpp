@@ -80,5 +80,4 @@ struct Outcome {
 // "not sent: hr2scim was asked to stop (SIGTERM); the next run sends it", and the mark.
 void mark_stopped(Outcome& outcome, const std::string& why);
 
-
 } // namespace hr2scim::apply

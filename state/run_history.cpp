@@ -3,8 +3,8 @@
 #include "state/timestamp.hpp"
 
 #include <algorithm>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 namespace hr2scim::state {
 namespace {

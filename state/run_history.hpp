@@ -29,7 +29,7 @@ struct RunRecord {
 
 struct TargetHistory {
     std::string target;
-    std::vector<RunRecord> recent; // newest first
+    std::vector<RunRecord> recent;           // newest first
     std::map<int, size_t> runs_by_exit_code; // an interrupted run that was otherwise ok is not here
     size_t interrupted_runs = 0;             // ... but here
     size_t unfinished_runs = 0;

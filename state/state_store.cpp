@@ -449,9 +449,8 @@ std::optional<StateStore::LastReconcile> StateStore::last_reconcile(const std::s
     last.bind(1, target);
     if (!last.step()) return std::nullopt;
     LastReconcile found{from_timestamp(last.text(1)), 0};
-    auto since = m_db.prepare(
-        "SELECT count(*) FROM runs WHERE target = ? AND id > ? "
-        "AND (command LIKE 'sync%' OR command LIKE 'run%')");
+    auto since = m_db.prepare("SELECT count(*) FROM runs WHERE target = ? AND id > ? "
+                              "AND (command LIKE 'sync%' OR command LIKE 'run%')");
     since.bind(1, target).bind(2, last.integer(0));
     if (since.step()) found.syncs_since = static_cast<size_t>(since.integer(0));
     return found;

@@ -148,8 +148,8 @@ TEST_F(RunOutputsTest, AMetricsFileThatCannotBeWrittenIsAWarningThatMakesTheRunP
         << checked.out;
     EXPECT_NE(checked.out.find("missing does not exist"), std::string::npos) << checked.out;
 
-    auto result = hr2scim({"sync", "--report", (dir.path() / "report.json").string()},
-                          server.token());
+    auto result =
+        hr2scim({"sync", "--report", (dir.path() / "report.json").string()}, server.token());
     EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
     EXPECT_EQ(server.users().size(), 10U) << "the run itself went through";
     EXPECT_NE(result.err.find("metrics.textfile: cannot write"), std::string::npos) << result.err;
