@@ -177,6 +177,10 @@ void print_groups_sent(std::ostream& out, const std::string& target,
             << (results.not_sent == 1 ? " group change" : " group changes")
             << " not sent: the target was abandoned (" << *results.not_sent_because
             << "); the next sync sends them.\n";
+    if (results.stopped > 0)
+        out << "  " << results.stopped
+            << (results.stopped == 1 ? " group change" : " group changes")
+            << " not sent: hr2scim was asked to stop; the next run sends them.\n";
 }
 
 } // namespace hr2scim::agent

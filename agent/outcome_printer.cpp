@@ -1,6 +1,7 @@
 #include "agent/outcome_printer.hpp"
 
 #include "agent/pace_estimate.hpp"
+#include "apply/stop_request.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -23,7 +24,9 @@ void print_outcomes(std::ostream& out, const std::vector<apply::Outcome>& outcom
         const bool abandoned_skip =
             result.abandoned && outcome.result == apply::Result::skipped &&
             outcome.message.starts_with("not sent: the target was abandoned");
-        if (outcome.result == apply::Result::done || abandoned_skip || outcome.deferred) continue;
+        if (outcome.result == apply::Result::done || abandoned_skip || outcome.deferred ||
+            outcome.stopped)
+            continue;
         ++failures;
         if (shown++ < std::max<size_t>(show, k_failures_always_shown))
             out << "  ! " << state::verb(outcome.operation->kind) << " " << outcome.operation->key
@@ -36,6 +39,9 @@ void print_outcomes(std::ostream& out, const std::vector<apply::Outcome>& outcom
         out << count_text(result.deferred)
             << " operations wait for the next run: this run's budget was spent (the most urgent, "
                "deactivations first, went).\n";
+    if (result.stopped > 0)
+        out << count_text(result.stopped) << " operations not sent: hr2scim was asked to stop ("
+            << apply::stop_requested().value_or("?") << "); the next run sends them.\n";
     if (result.pace.rate_limited > 0)
         out << "The target answered 429 (rate limited) " << result.pace.rate_limited
             << " times; the pace was lowered " << result.pace.slowed_down << " times"
@@ -58,14 +64,15 @@ void print_summary(std::ostream& out, const std::string& target, const state::Ru
     out << fmt::format(
         "\nApplied to target \"{}\" in {:.2f} s: {} created, {} updated, {} deactivated, {} "
         "reactivated, "
-        "{}{}{} unchanged, {} rejected, {} failed{}{}.\n",
+        "{}{}{} unchanged, {} rejected, {} failed{}{}{}.\n",
         target, seconds, counts.created, counts.updated, counts.deactivated, counts.reactivated,
         result.deleted ? fmt::format("{} deleted, ", result.deleted) : "",
         result.linked ? fmt::format("{} managers linked, ", result.linked) : "", counts.unchanged,
         counts.rejected, counts.failed,
         counts.withheld ? fmt::format(", {} deactivations and deletions withheld", counts.withheld)
                         : "",
-        result.deferred ? fmt::format(", {} left for the next run", result.deferred) : "");
+        result.deferred ? fmt::format(", {} left for the next run", result.deferred) : "",
+        result.stopped ? fmt::format(", {} not sent (asked to stop)", result.stopped) : "");
 }
 
 } // namespace hr2scim::agent

@@ -34,4 +34,18 @@ void write_file_atomically(const std::filesystem::path& file, std::string_view c
     if (::rename(temporary.c_str(), file.c_str()) != 0) fail("replace");
 }
 
+std::optional<std::string> output_folder_problem(const std::filesystem::path& file,
+                                                 std::string_view setting) {
+    std::error_code error;
+    const auto folder = std::filesystem::absolute(file, error).parent_path();
+    if (!std::filesystem::is_directory(folder, error))
+        return std::string(setting) + ": cannot write " + file.string() + ": the folder " +
+               folder.string() + " does not exist";
+    // A file is written beside it and renamed over it: the folder must take new files.
+    if (::access(folder.c_str(), W_OK | X_OK) != 0)
+        return std::string(setting) + ": cannot write " + file.string() + " (" + folder.string() +
+               ": " + std::strerror(errno) + ")";
+    return std::nullopt;
+}
+
 } // namespace hr2scim::agent

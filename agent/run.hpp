@@ -57,6 +57,9 @@ struct RunOptions {
     std::string target;           // --target NAME: only this target of a config with several
     // The service loop's accepted config; nullptr: read the files.
     const PinnedConfig* pinned = nullptr;
+    // A cycle of `run`: its runs are recorded as command "run", not "sync", so that the state,
+    // `status` and the reports say which process did what.
+    bool service_loop = false;
 };
 
 // Prints the plan and summary to `out`, logs to stderr. Throws ConfigError, MappingError,

@@ -66,6 +66,10 @@ std::string result_name(int exit_code) {
     }
 }
 
+std::string result_name(int exit_code, bool interrupted) {
+    return interrupted && exit_code == 0 ? "interrupted" : result_name(exit_code);
+}
+
 std::string prometheus_metrics(const std::vector<state::TargetHistory>& targets) {
     MetricsText metrics;
     auto target_label = [](const state::TargetHistory& history) {
@@ -73,16 +77,20 @@ std::string prometheus_metrics(const std::vector<state::TargetHistory>& targets)
     };
     metrics.family("hr2scim_runs_total", "counter",
                    "Syncs finished since the state began, by result (ok, partial, safety_stop, "
-                   "failed).");
-    for (const auto& history : targets)
+                   "failed, interrupted).");
+    for (const auto& history : targets) {
         for (const auto& [code, count] : history.runs_by_exit_code)
             metrics.sample("hr2scim_runs_total",
                            target_label(history) + ",result=\"" + result_name(code) + "\"",
                            static_cast<double>(count));
+        if (history.interrupted_runs > 0)
+            metrics.sample("hr2scim_runs_total", target_label(history) + ",result=\"interrupted\"",
+                           static_cast<double>(history.interrupted_runs));
+    }
     metrics.family("hr2scim_operations_total", "counter",
                    "Operations sent since the state began, by kind (create, update, "
                    "deactivate, reactivate, delete, link_manager_of) and outcome (done, conflict, "
-                   "refused, transient_failure, target_unusable, unknown, skipped).");
+                   "refused, transient_failure, target_unusable, unknown, skipped, not_sent).");
     for (const auto& history : targets)
         for (const auto& [kind_outcome, count] : history.operations)
             metrics.sample("hr2scim_operations_total",
@@ -124,7 +132,7 @@ std::string prometheus_metrics(const std::vector<state::TargetHistory>& targets)
     last_run_gauge("hr2scim_rejected_records", "Source records the last finished sync rejected.",
                    [](const auto& run) { return static_cast<double>(run.counts.rejected); });
     metrics.family("hr2scim_last_success_timestamp_seconds", "gauge",
-                   "When the last sync that exited 0 ended.");
+                   "When the last sync that exited 0 (and was not interrupted) ended.");
     for (const auto& history : targets)
         if (history.last_success)
             metrics.sample("hr2scim_last_success_timestamp_seconds", target_label(history),
@@ -149,18 +157,19 @@ void print_status(std::ostream& out, const std::vector<state::TargetHistory>& ta
                     ? history.last_success->finished_at.value_or(history.last_success->started_at)
                     : std::string("never"))
             << "\n";
-        out << fmt::format("  {:<24} {:<16} {:>8}  {:<12} {:>7} {:>7} {:>7} {:>7} {:>7} {:>8}\n",
-                           "started (UTC)", "command", "seconds", "result", "created", "updated",
-                           "deact.", "failed", "reject.", "withheld");
+        out << fmt::format(
+            "  {:<24} {:<16} {:>8}  {:<12} {:>7} {:>7} {:>7} {:>7} {:>8} {:>7} {:>8}\n",
+            "started (UTC)", "command", "seconds", "result", "created", "updated", "deact.",
+            "failed", "not sent", "reject.", "withheld");
         for (const auto& run : history.recent) {
-            const auto result = run.exit_code     ? result_name(*run.exit_code)
+            const auto result = run.exit_code     ? result_name(*run.exit_code, run.interrupted)
                                 : run.finished_at ? std::string("?")
                                                   : std::string("unfinished");
             out << fmt::format(
-                "  {:<24} {:<16} {:>8.1f}  {:<12} {:>7} {:>7} {:>7} {:>7} {:>7} {:>8}\n",
+                "  {:<24} {:<16} {:>8.1f}  {:<12} {:>7} {:>7} {:>7} {:>7} {:>8} {:>7} {:>8}\n",
                 run.started_at, run.command, run.duration_seconds, result, run.counts.created,
-                run.counts.updated, run.counts.deactivated, run.counts.failed, run.counts.rejected,
-                run.counts.withheld);
+                run.counts.updated, run.counts.deactivated, run.counts.failed, run.counts.not_sent,
+                run.counts.rejected, run.counts.withheld);
         }
     }
 }

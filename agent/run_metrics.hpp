@@ -17,6 +17,9 @@ namespace hr2scim::agent {
 
 // "ok", "failed", "partial", "safety_stop", "changes" (4), or the number.
 [[nodiscard]] std::string result_name(int exit_code);
+// The same, but "interrupted" for a run that was asked to stop (SIGTERM) before it sent
+// everything and was otherwise ok: a restart is not a failure, nor a success.
+[[nodiscard]] std::string result_name(int exit_code, bool interrupted);
 
 // The last runs of each target as a table, with the users it manages and its last success.
 void print_status(std::ostream& out, const std::vector<state::TargetHistory>& targets,

@@ -34,7 +34,8 @@ nlohmann::ordered_json run_report(const RunReportInputs& inputs) {
         {"duration_seconds",
          std::chrono::duration<double>(inputs.finished - inputs.started).count()},
         {"exit_code", inputs.exit_code},
-        {"result", result_name(inputs.exit_code)}};
+        {"result", result_name(inputs.exit_code, inputs.interrupted)}};
+    if (inputs.interrupted) report["interrupted"] = true;
     if (inputs.run_id) report["run_id"] = *inputs.run_id;
     if (inputs.stopped_because) report["stopped_because"] = *inputs.stopped_because;
     report["source"] = {{"records", inputs.records},
@@ -62,10 +63,14 @@ nlohmann::ordered_json run_report(const RunReportInputs& inputs) {
     }
     if (inputs.tally) {
         const auto& tally = *inputs.tally;
-        report["applied"] = {{"created", tally.created},         {"updated", tally.updated},
-                             {"deactivated", tally.deactivated}, {"reactivated", tally.reactivated},
-                             {"deleted", tally.deleted},         {"failed", tally.failed},
-                             {"skipped", tally.skipped}};
+        report["applied"] = {{"created", tally.created},
+                             {"updated", tally.updated},
+                             {"deactivated", tally.deactivated},
+                             {"reactivated", tally.reactivated},
+                             {"deleted", tally.deleted},
+                             {"failed", tally.failed},
+                             {"skipped", tally.skipped - tally.stopped},
+                             {"not_sent", tally.stopped}};
         if (tally.deferred > 0) report["applied"]["deferred"] = tally.deferred;
         if (tally.pace.rate_limited > 0 || tally.pace.write_pace > 0)
             report["pace"] = {{"rate_limited", tally.pace.rate_limited},
@@ -79,7 +84,7 @@ nlohmann::ordered_json run_report(const RunReportInputs& inputs) {
     if (inputs.outcomes)
         for (const auto& outcome : *inputs.outcomes) {
             if (outcome.result == apply::Result::done || outcome.operation == nullptr ||
-                outcome.deferred)
+                outcome.deferred || outcome.stopped)
                 continue;
             auto entry = operation_entry(*outcome.operation);
             entry["result"] = std::string(apply::to_string(outcome.result));
@@ -94,6 +99,7 @@ nlohmann::ordered_json run_report(const RunReportInputs& inputs) {
                                   {"key", rejection.key},
                                   {"reason", rejection.reason}});
     report["rejections"] = std::move(rejections);
+    report["warnings"] = inputs.warnings;
     return report;
 }
 
@@ -101,7 +107,7 @@ nlohmann::json outcomes_by_kind(const std::vector<apply::Outcome>& outcomes) {
     auto by_kind = nlohmann::json::object();
     for (const auto& outcome : outcomes) {
         if (outcome.operation == nullptr) continue;
-        std::string result(apply::to_string(outcome.result));
+        std::string result(apply::to_string(outcome.result, outcome.stopped));
         std::ranges::replace(result, ' ', '_');
         std::string kind(state::verb(outcome.operation->kind));
         std::ranges::replace(kind, ' ', '_');

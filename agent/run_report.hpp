@@ -25,6 +25,7 @@ struct RunReportInputs {
     std::chrono::system_clock::time_point started{};
     std::chrono::system_clock::time_point finished{};
     int exit_code = 0;
+    bool interrupted = false; // asked to stop (SIGTERM) before it sent everything
     size_t records = 0;
     bool source_complete = true;
     const std::vector<connectors::Rejection>* rejections = nullptr;
@@ -35,6 +36,8 @@ struct RunReportInputs {
     // How long the plan takes at the target's budget, and what of it this run sends
     // (agent/pace_estimate.hpp); null without a budget.
     nlohmann::ordered_json estimate{};
+    // What went wrong besides the operations: a file the run could not write.
+    std::vector<std::string> warnings{};
 };
 
 [[nodiscard]] nlohmann::ordered_json run_report(const RunReportInputs& inputs);

@@ -32,15 +32,29 @@ RunSession::RunSession(const Config& config, apply::RunRecorder& recorder,
       m_report(std::move(report)), m_started(started), m_id(recorder.begin_run(command)) {}
 
 ExitCode RunSession::close(const ClosingRun& run) {
-    const auto code = exit_code(run.facts);
+    auto code = exit_code(run.facts);
     const auto by_kind = run.outcomes ? outcomes_by_kind(*run.outcomes) : nlohmann::json();
     m_recorder.finish_run(m_id, run.counts, static_cast<int>(code),
-                          run.outcomes ? &by_kind : nullptr);
+                          run.outcomes ? &by_kind : nullptr, run.facts.interrupted);
     if (const auto pruned = m_recorder.prune_audit(m_config.audit_keep); pruned > 0)
         spdlog::info("audit: {} entries older than {} days pruned", pruned,
                      m_config.audit_keep.count());
-    write_outputs(run, code);
+    std::vector<std::string> warnings;
+    const bool metrics_written = write_metrics(warnings);
+    if (!metrics_written) code = with_warning(code);
+    if (!write_report(run, code, warnings)) {
+        const auto before = code;
+        code = with_warning(code);
+        // The metrics just written say the run was ok: they say what it is now.
+        if (code != before && metrics_written) (void)write_metrics(warnings);
+    }
     return code;
+}
+
+ExitCode RunSession::with_warning(ExitCode code) {
+    if (code != ExitCode::ok) return code;
+    m_recorder.amend_exit_code(m_id, static_cast<int>(ExitCode::partial));
+    return ExitCode::partial;
 }
 
 // The plan's estimate at the target's budget, for the report; null without a budget or a plan.
@@ -53,13 +67,29 @@ nlohmann::ordered_json RunSession::pace_estimate_json(const state::Plan* plan,
         estimate_pace(workload_of(*plan), m_config.target, capped ? *caps : DailyCaps()));
 }
 
-void RunSession::write_outputs(const ClosingRun& run, ExitCode code) const {
+bool RunSession::write_metrics(std::vector<std::string>& warnings) const {
+    if (m_config.metrics_textfile.empty()) return true;
+    try {
+        write_file_atomically(m_config.metrics_textfile,
+                              prometheus_metrics(state::read_history(m_config.state, 20)), 0644);
+        return true;
+    } catch (const std::exception& error) {
+        warnings.push_back("metrics.textfile: " + std::string(error.what()));
+        spdlog::warn("{}; the run is partial (exit 2)", warnings.back());
+        return false;
+    }
+}
+
+bool RunSession::write_report(const ClosingRun& run, ExitCode code,
+                              std::vector<std::string>& warnings) const {
+    if (m_report.empty()) return true;
     const RunReportInputs report{.target = m_config.target.name,
                                  .command = m_report_command,
                                  .run_id = m_id,
                                  .started = m_started,
                                  .finished = std::chrono::system_clock::now(),
                                  .exit_code = static_cast<int>(code),
+                                 .interrupted = run.facts.interrupted,
                                  .records = run.counts.records,
                                  .source_complete = run.counts.source_complete,
                                  .rejections = run.rejections,
@@ -67,15 +97,15 @@ void RunSession::write_outputs(const ClosingRun& run, ExitCode code) const {
                                  .outcomes = run.outcomes,
                                  .tally = run.tally,
                                  .stopped_because = run.stopped_because,
-                                 .estimate = pace_estimate_json(run.plan, run.caps)};
+                                 .estimate = pace_estimate_json(run.plan, run.caps),
+                                 .warnings = warnings};
     try {
-        if (!m_report.empty()) write_run_report(m_report, report);
-        if (!m_config.metrics_textfile.empty())
-            write_file_atomically(m_config.metrics_textfile,
-                                  prometheus_metrics(state::read_history(m_config.state, 20)),
-                                  0644);
+        write_run_report(m_report, report);
+        return true;
     } catch (const std::exception& error) {
-        spdlog::error("{}", error.what());
+        warnings.push_back("--report: " + std::string(error.what()));
+        spdlog::warn("{}; the run is partial (exit 2)", warnings.back());
+        return false;
     }
 }
 

@@ -35,6 +35,9 @@ struct RunFacts {
     size_t failed_joins = 0;
     size_t rejected_links = 0;    // managers nobody knows
     bool changes_pending = false; // plan --detailed-exitcode, with changes to apply
+    // Asked to stop (SIGTERM) before it sent everything: what it did not send is not a failure
+    // and does not change the exit code; the run is recorded as interrupted.
+    bool interrupted = false;
 };
 
 // Could not run, then a users' safety stop, then partial, then the groups' safety stop and
@@ -65,14 +68,20 @@ class RunSession {
     [[nodiscard]] apply::RunRecorder& recorder() { return m_recorder; }
 
     // Closes it: its counts, exit code and outcomes in the state, the audit trail pruned, then
-    // the report and the metrics. A file that cannot be written is logged, and does not change
-    // what the run did.
+    // the metrics and the report. A file that cannot be written is a warning that makes an
+    // otherwise clean run partial (exit 2), in the state too: monitoring that reads the file
+    // would otherwise go blind while every run says ok.
     ExitCode close(const ClosingRun& run);
 
   private:
     [[nodiscard]] nlohmann::ordered_json pace_estimate_json(const state::Plan* plan,
                                                             const DailyCaps* caps) const;
-    void write_outputs(const ClosingRun& run, ExitCode code) const;
+    // Each returns false, with the reason added to `warnings`, when its file was not written.
+    bool write_metrics(std::vector<std::string>& warnings) const;
+    bool write_report(const ClosingRun& run, ExitCode code,
+                      std::vector<std::string>& warnings) const;
+    // `code`, or partial when it was ok (and the state says so too).
+    ExitCode with_warning(ExitCode code);
 
     const Config& m_config;
     apply::RunRecorder& m_recorder;

@@ -1,6 +1,8 @@
 #include "agent/service_loop.hpp"
 
 #include "agent/config.hpp"
+#include "agent/cycle_summary.hpp"
+#include "agent/service_notifier.hpp"
 #include "apply/stop_request.hpp"
 
 #include <condition_variable>
@@ -134,14 +136,20 @@ ExitCode run_loop(RunOptions options, const LoopOptions& loop, std::ostream& out
     SignalWatcher signals;
     auto pinned = read_and_check(options); // a bad config at start is exit 1
     options.command = Command::sync;
+    options.service_loop = true;
     options.pinned = &pinned;
     spdlog::info("syncing every {} (and up to {} more); SIGHUP reloads the config, SIGTERM stops",
                  describe(loop.every), describe(loop.jitter));
+    ServiceNotifier systemd;
+    systemd.ready("first cycle running; syncing every " + describe(loop.every));
     std::mt19937_64 random(std::random_device{}());
     for (size_t cycle = 1;; ++cycle) {
+        const auto states = state_files(pinned, options.config);
+        const auto before = newest_runs(states);
         const auto code = run_reporting_errors(options, out);
         out.flush();
         spdlog::info("cycle {} ended with exit code {}", cycle, static_cast<int>(code));
+        systemd.status(status_line(summarize_cycle(states, before, code)));
         if (signals.stopping()) break;
         std::uniform_int_distribution<long long> spread(0, loop.jitter.count());
         const auto deadline = Clock::now() + loop.every + std::chrono::seconds(spread(random));
@@ -159,6 +167,7 @@ ExitCode run_loop(RunOptions options, const LoopOptions& loop, std::ostream& out
         }
         if (event == SignalWatcher::Event::stop) break;
     }
+    systemd.stopping();
     spdlog::info("stopped");
     return ExitCode::ok;
 }

@@ -88,13 +88,19 @@ class PlanOrSync {
     [[nodiscard]] state::RunCounts run_counts(const apply::Tally& result) const;
     [[nodiscard]] RunFacts sync_facts(const apply::Tally& result,
                                       const std::optional<apply::GroupResults>& groups) const;
+    // "sync" or "run" (a cycle of the service loop), as the state records the run.
+    [[nodiscard]] std::string base_command() const {
+        return m_options.service_loop ? "run" : "sync";
+    }
     [[nodiscard]] std::string run_command() const {
-        return m_reconciling ? "sync --reconcile" : "sync";
+        return base_command() + (m_reconciling ? " --reconcile" : "");
     }
     // A daily cap of the target is spent: nothing is sent, not even a read.
     [[nodiscard]] bool cap_spent() const { return m_caps.spent() != nullptr; }
     [[nodiscard]] state::RunCounts with_requests_sent(state::RunCounts counts) const;
     void defer_for_the_cap(std::vector<apply::Outcome>& outcomes, apply::Tally& result) const;
+    void not_sent_for_the_stop(const std::string& why, std::vector<apply::Outcome>& outcomes,
+                               apply::Tally& result) const;
 
     const Prepared& m_prepared;
     const Config& m_config;
@@ -177,10 +183,6 @@ ExitCode PlanOrSync::run() {
     print_rejections(m_out, m_mapped, m_options.show_operations);
     if (!m_sync || adopting()) print_first_run_note();
     if (!m_sync) return finish_plan();
-    if (auto why = apply::stop_requested()) {
-        spdlog::warn("stopped before sending anything ({})", *why);
-        return ExitCode::failed;
-    }
     if (m_target && m_snapshot.resources.empty() && !m_options.adopt_existing &&
         m_plan.count(state::OperationKind::create) > 0)
         if (auto stop = first_run_stop(m_target->client, m_config))
@@ -399,9 +401,9 @@ ExitCode PlanOrSync::finish_plan() {
 
 // A target that cannot be used ends the run before anything is sent; it is a run all the
 // same (the state, the metrics and the report count it). The state records it as a plain
-// sync, so that a reconcile stays due.
+// sync (or run), so that a reconcile stays due.
 ExitCode PlanOrSync::close_unusable(const state::Plan* plan) {
-    RunSession session(m_config, *m_recorder, "sync", run_command(), m_options.report,
+    RunSession session(m_config, *m_recorder, base_command(), run_command(), m_options.report,
                        m_wall_started);
     state::RunCounts counts;
     counts.records = m_mapped.records;
@@ -458,7 +460,10 @@ ExitCode PlanOrSync::send() {
     std::vector<apply::Outcome> outcomes;
     apply::Tally result;
     std::optional<apply::GroupResults> groups_sent;
-    if (m_target) { // nothing to send otherwise
+    if (auto why = apply::stop_requested(); why && !m_plan.operations.empty()) {
+        spdlog::warn("stopped before sending anything ({})", *why);
+        not_sent_for_the_stop(*why, outcomes, result);
+    } else if (m_target) { // nothing to send otherwise
         auto sent = send_users({m_config, m_target->client, *m_recorder, session.id(),
                                 m_prepared.now, m_options.quiet, *m_store, m_caps, adopting()},
                                m_snapshot, m_plan, m_group_plan ? &*m_group_plan : nullptr,
@@ -524,17 +529,31 @@ void PlanOrSync::defer_for_the_cap(std::vector<apply::Outcome>& outcomes,
     result = apply::tally(outcomes, std::nullopt);
 }
 
+// Asked to stop before sending: the run is closed as interrupted, every operation not sent.
+void PlanOrSync::not_sent_for_the_stop(const std::string& why,
+                                       std::vector<apply::Outcome>& outcomes,
+                                       apply::Tally& result) const {
+    for (const auto& operation : m_plan.operations) {
+        apply::Outcome outcome;
+        outcome.operation = &operation;
+        apply::mark_stopped(outcome, "hr2scim was asked to stop (" + why + ")");
+        outcomes.push_back(std::move(outcome));
+    }
+    result = apply::tally(outcomes, std::nullopt);
+}
+
 state::RunCounts PlanOrSync::run_counts(const apply::Tally& result) const {
-    return {m_mapped.records,
-            result.created,
-            result.updated,
-            result.deactivated,
-            result.reactivated,
-            m_plan.unchanged,
-            m_mapped.rejections.size(),
-            result.failed + result.skipped - result.deferred,
-            m_plan.withheld.size(),
-            m_mapped.read.complete()};
+    return {.records = m_mapped.records,
+            .created = result.created,
+            .updated = result.updated,
+            .deactivated = result.deactivated,
+            .reactivated = result.reactivated,
+            .unchanged = m_plan.unchanged,
+            .rejected = m_mapped.rejections.size(),
+            .failed = result.failed + result.skipped - result.deferred - result.stopped,
+            .withheld = m_plan.withheld.size(),
+            .source_complete = m_mapped.read.complete(),
+            .not_sent = result.stopped};
 }
 
 RunFacts PlanOrSync::sync_facts(const apply::Tally& result,
@@ -544,12 +563,13 @@ RunFacts PlanOrSync::sync_facts(const apply::Tally& result,
             .groups_not_sent = groups && groups->not_sent > 0,
             .gate_stopped = m_plan.stopped_by_gate,
             .groups_withheld = m_group_plan && !m_group_plan->withheld.empty(),
-            // Left for the next run by the run's own budget: not a failure.
-            .failed_operations = result.failed + result.skipped - result.deferred,
+            // Left for the next run by the run's own budget, or by a stop: not a failure.
+            .failed_operations = result.failed + result.skipped - result.deferred - result.stopped,
             .failed_group_changes = groups ? groups->failed : 0,
             .rejected_records = m_mapped.rejections.size(),
             .failed_joins = m_mapped.failed_joins.size(),
-            .rejected_links = m_plan.rejected_links.size()};
+            .rejected_links = m_plan.rejected_links.size(),
+            .interrupted = result.stopped > 0 || (groups && groups->stopped > 0)};
 }
 
 } // namespace

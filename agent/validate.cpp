@@ -1,6 +1,7 @@
 #include "agent/validate.hpp"
 
 #include "agent/group_report.hpp"
+#include "agent/output_file.hpp"
 #include "agent/plan_policy.hpp"
 #include "agent/plan_printer.hpp"
 #include "agent/run_lock.hpp"
@@ -96,6 +97,12 @@ ExitCode validate(const Prepared& prepared, const RunOptions& options, std::ostr
                 : std::string("not created yet (sync creates it)"))
         << '\n';
     if (location) problems.push_back(*location);
+    if (!config.metrics_textfile.empty()) {
+        auto metrics = output_folder_problem(config.metrics_textfile, "metrics.textfile");
+        out << "Metrics " << config.metrics_textfile.string() << ": "
+            << (metrics ? "NOT USABLE: " + *metrics : std::string("folder writable")) << '\n';
+        if (metrics) problems.push_back(*metrics);
+    }
     // validate keeps a summary of each person, not the person (agent/person_summaries.hpp).
     auto mapped = read_and_summarize(
         prepared, [&](const std::string& id) { return snapshot.last_complete_read(id); });

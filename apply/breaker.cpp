@@ -12,6 +12,10 @@ std::optional<std::string> CircuitBreaker::tripped() const {
     return std::nullopt;
 }
 
+bool CircuitBreaker::stopping() const {
+    return !m_tripped && stop_requested().has_value();
+}
+
 void CircuitBreaker::note(Result result, const std::string& why) {
     if (m_tripped || result == Result::skipped) return;
     if (result == Result::target_unusable) {

@@ -26,6 +26,9 @@ class CircuitBreaker {
     // Why the target is abandoned (or the run was asked to stop), or nothing while it may
     // still be used.
     [[nodiscard]] std::optional<std::string> tripped() const;
+    // The run was asked to stop while the target could still be used: what it does not send
+    // is "not sent", not failed.
+    [[nodiscard]] bool stopping() const;
 
   private:
     BreakerSettings m_settings;

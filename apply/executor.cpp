@@ -25,6 +25,7 @@ Tally tally(const std::vector<Outcome>& outcomes, const std::optional<std::strin
         if (outcome.result == Result::skipped) {
             ++counts.skipped;
             counts.deferred += outcome.deferred ? 1 : 0;
+            counts.stopped += outcome.stopped ? 1 : 0;
             continue;
         }
         if (outcome.result != Result::done) {
@@ -139,6 +140,7 @@ void Executor::work(state::Plan& plan, Schedule& schedule) {
         if (const auto& why = m_breaker.tripped()) {
             outcome = failure(operation, Result::skipped,
                               "not sent: the target was abandoned (" + *why + ")");
+            if (m_breaker.stopping()) mark_stopped(outcome, *why);
         } else if (!dependencies_met) {
             const bool waits_for_deferred = std::ranges::any_of(
                 operation.depends_on, [&](size_t id) { return m_deferred.contains(id); });
@@ -168,6 +170,9 @@ void Executor::work(state::Plan& plan, Schedule& schedule) {
             }
             lock.lock();
             --schedule.in_flight;
+            // Its retries were cut short by the stop: not sent again, not failed.
+            if (unsent_for_the_stop(outcome.result, outcome.message))
+                mark_stopped(outcome, *m_breaker.tripped());
             m_breaker.note(outcome.result, outcome.message);
             // Requests of other operations still waiting to be retried stop now.
             if (const auto& reason = m_breaker.tripped()) m_client.abandon(*reason);
@@ -216,10 +221,12 @@ std::vector<GroupOutcome> Executor::run_groups(const state::GroupPlan& plan,
                     GroupOutcome outcome;
                     std::optional<std::string> tripped;
                     std::optional<std::string> spent;
+                    bool stopping = false;
                     {
                         std::lock_guard lock(m_mutex);
                         if (error) return;
                         tripped = m_breaker.tripped();
+                        stopping = m_breaker.stopping();
                         spent = tripped ? std::nullopt : over_budget();
                         if (!tripped && !spent) ++m_started;
                     }
@@ -229,6 +236,9 @@ std::vector<GroupOutcome> Executor::run_groups(const state::GroupPlan& plan,
                         outcome.not_sent = true;
                         outcome.deferred = spent.has_value();
                         outcome.message = tripped ? *tripped : *spent;
+                        outcome.stopped = tripped && stopping;
+                        if (outcome.stopped)
+                            outcome.message = "not sent: " + *tripped + "; the next run sends it";
                     } else {
                         try {
                             outcome = handler.run(operation);
@@ -240,6 +250,8 @@ std::vector<GroupOutcome> Executor::run_groups(const state::GroupPlan& plan,
                     }
                     std::lock_guard lock(m_mutex);
                     if (held_by_daily_cap(outcome.result, outcome.message)) outcome.deferred = true;
+                    if (!outcome.not_sent && unsent_for_the_stop(outcome.result, outcome.message))
+                        outcome.not_sent = outcome.stopped = true;
                     try {
                         if (!outcome.not_sent) {
                             m_breaker.note(outcome.result, outcome.message);
@@ -283,6 +295,13 @@ bool Executor::held_by_daily_cap(Result result, const std::string& message) {
     if (result != Result::skipped || !http::refused_by_daily_cap(message)) return false;
     if (!m_daily_cap_reached) m_daily_cap_reached = daily_cap_reason(message);
     return true;
+}
+
+// A request whose retries the stop cut short ("not sent: the target was abandoned", while the
+// breaker abandoned nothing): it was not sent again, and it did not fail.
+bool Executor::unsent_for_the_stop(Result result, const std::string& message) const {
+    return result == Result::skipped && message.starts_with("not sent: the target was abandoned") &&
+           m_breaker.stopping();
 }
 
 // Under the lock: the outcome reaches the state, and what waited for it may start.

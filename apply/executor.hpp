@@ -78,6 +78,7 @@ struct Tally {
     size_t adopted = 0, recreated = 0, failed = 0, skipped = 0;
     size_t not_taken = 0;  // answered 2xx without taking every value (counted in failed too)
     size_t deferred = 0;   // left for the next run by the run's budget (counted in skipped too)
+    size_t stopped = 0;    // not sent: the run was asked to stop (counted in skipped too)
     http::PaceReport pace; // what pacing to the target's budget did (set by the caller)
     std::optional<std::string> abandoned; // why the target was given up, when it was
 };
@@ -103,7 +104,11 @@ class Executor {
     run_groups(const state::GroupPlan& plan, const std::vector<state::StoredResource>& users,
                const std::set<Urgency>& only = {});
     // Why the target was abandoned during the run, if it was.
-    [[nodiscard]] std::optional<std::string> abandoned() const { return m_breaker.tripped(); }
+    // Why the target was given up; nothing when it was not, or when the run was only asked to
+    // stop (that is not the target's doing).
+    [[nodiscard]] std::optional<std::string> abandoned() const {
+        return m_breaker.stopping() ? std::nullopt : m_breaker.tripped();
+    }
     // What the answers taught about the target (for the next runs).
     [[nodiscard]] Learnt learnt() const;
 
@@ -145,6 +150,7 @@ class Executor {
     // Under m_mutex: whether the client refused this request for the daily cap (then nothing
     // more starts in this run).
     bool held_by_daily_cap(Result result, const std::string& message);
+    [[nodiscard]] bool unsent_for_the_stop(Result result, const std::string& message) const;
     Outcome execute(const state::Operation& operation);
     Outcome create(const state::Operation& operation);
     Outcome create_with_unique(state::Operation picked, const state::Operation& operation);

@@ -146,6 +146,10 @@ GroupResults tally(const std::vector<GroupOutcome>& outcomes) {
             ++results.deferred;
             continue;
         }
+        if (outcome.stopped) {
+            ++results.stopped;
+            continue;
+        }
         if (outcome.not_sent) {
             ++results.not_sent;
             results.not_sent_because = outcome.message;

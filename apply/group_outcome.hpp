@@ -27,6 +27,7 @@ struct GroupOutcome {
     // Not sent: the target was abandoned or the run asked to stop (message says which).
     bool not_sent = false;
     bool deferred = false; // not sent because the run's budget was spent: the next run sends it
+    bool stopped = false;  // not sent because the run was asked to stop: not a failure
 
     std::string note;                // a group taken over, a create without a look-up
     bool taken_over = false;         // an existing group became this rule's
@@ -50,6 +51,7 @@ struct GroupResults {
     size_t not_sent = 0;
     std::optional<std::string> not_sent_because;
     size_t deferred = 0; // left for the next run by the run's budget (not a failure)
+    size_t stopped = 0;  // not sent: the run was asked to stop (not a failure, not in not_sent)
 };
 
 [[nodiscard]] GroupResults tally(const std::vector<GroupOutcome>& outcomes);

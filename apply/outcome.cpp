@@ -24,6 +24,16 @@ std::string_view to_string(Result result) {
     return "?";
 }
 
+std::string_view to_string(Result result, bool stopped) {
+    return stopped ? "not sent" : to_string(result);
+}
+
+void mark_stopped(Outcome& outcome, const std::string& why) {
+    outcome.result = Result::skipped;
+    outcome.stopped = true;
+    outcome.message = "not sent: " + why + "; the next run sends it";
+}
+
 Result classify(const scim::CallError& error) {
     // Waiting to be sent when the target was given up: never sent at all.
     if (error.status == 0 && error.detail.starts_with("not sent")) return Result::skipped;

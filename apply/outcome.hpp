@@ -24,6 +24,9 @@ enum class Result {
 };
 
 [[nodiscard]] std::string_view to_string(Result result);
+// What the audit trail and the run's counts call an outcome: to_string(result), or "not sent"
+// for an operation the run was asked to stop before sending.
+[[nodiscard]] std::string_view to_string(Result result, bool stopped);
 
 // The one place that says what a failed call means.
 [[nodiscard]] Result classify(const scim::CallError& error);
@@ -69,6 +72,12 @@ struct Outcome {
     std::string adoption;   // "took over the existing account <id>, matched by userName"
     bool recreated = false; // the account had been deleted on the target and was created again
     bool deferred = false;  // skipped: the run's budget was spent; the next run sends it
+    // Skipped: hr2scim was asked to stop (SIGTERM) before sending it. Not a failure: "not
+    // sent", and the next run sends it.
+    bool stopped = false;
 };
+
+// "not sent: hr2scim was asked to stop (SIGTERM); the next run sends it", and the mark.
+void mark_stopped(Outcome& outcome, const std::string& why);
 
 } // namespace hr2scim::apply

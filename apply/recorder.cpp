@@ -24,7 +24,7 @@ void StateRecorder::record(const Outcome& outcome) {
         }
         if (outcome.operation == nullptr) return;
         auto entry = audit_entry(*outcome.operation, m_target, m_run_id, m_sensitive);
-        entry.status = std::string(to_string(outcome.result));
+        entry.status = std::string(to_string(outcome.result, outcome.stopped));
         if (outcome.result != Result::done) entry.error = outcome.message;
         if (!outcome.adoption.empty()) entry.error = outcome.adoption;
         store.append_audit(entry);
@@ -51,8 +51,8 @@ std::string member_status(const GroupOutcome& outcome, const std::string& key) {
                             ? outcome.removed_keys
                             : outcome.added_keys;
     if (std::ranges::find(taken, key) != taken.end()) return "done";
-    return std::string(
-        to_string(outcome.result == Result::done ? Result::skipped : outcome.result));
+    return std::string(to_string(outcome.result == Result::done ? Result::skipped : outcome.result,
+                                 outcome.stopped));
 }
 
 } // namespace
@@ -80,7 +80,7 @@ void StateRecorder::record_group(const GroupOutcome& outcome) {
         entry.key = operation.key;
         entry.operation = std::string(state::verb(operation.kind));
         entry.reason = operation.decision;
-        entry.status = std::string(to_string(outcome.result));
+        entry.status = std::string(to_string(outcome.result, outcome.stopped));
         if (outcome.result != Result::done) entry.error = outcome.message;
         if (!outcome.note.empty()) entry.error = outcome.note;
         if (operation.kind == state::GroupOperationKind::create ||

@@ -7,8 +7,8 @@ std::int64_t RunRecorder::begin_run(const std::string& command) {
 }
 
 void RunRecorder::finish_run(std::int64_t run_id, const state::RunCounts& counts, int exit_code,
-                             const nlohmann::json* outcomes_by_kind) {
-    m_store.finish_run(run_id, counts, exit_code);
+                             const nlohmann::json* outcomes_by_kind, bool interrupted) {
+    m_store.finish_run(run_id, counts, exit_code, interrupted);
     if (outcomes_by_kind) m_store.record_run_outcomes(run_id, *outcomes_by_kind);
 }
 

@@ -28,9 +28,13 @@ class RunRecorder {
         : m_store(store), m_target(std::move(target)), m_sensitive(std::move(sensitive)) {}
 
     [[nodiscard]] std::int64_t begin_run(const std::string& command);
-    // The counts, the exit code and the operations sent by kind and outcome (none: not sent).
+    // The counts, the exit code and the operations sent by kind and outcome (none: not sent);
+    // `interrupted`: it was asked to stop before it sent everything.
     void finish_run(std::int64_t run_id, const state::RunCounts& counts, int exit_code,
-                    const nlohmann::json* outcomes_by_kind);
+                    const nlohmann::json* outcomes_by_kind, bool interrupted = false);
+    void amend_exit_code(std::int64_t run_id, int exit_code) {
+        m_store.amend_exit_code(run_id, exit_code);
+    }
     // Audit entries older than `keep` go; how many went.
     size_t prune_audit(std::chrono::days keep);
 

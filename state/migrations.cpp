@@ -135,6 +135,12 @@ ALTER TABLE runs ADD COLUMN writes_sent INTEGER;
     R"sql(
 UPDATE resources SET body_hash = hr2scim_fingerprint(body);
 )sql",
+    // 11: a run that was asked to stop (SIGTERM, a restart of the service) before it sent
+    // everything is interrupted, not failed; what it did not send is counted apart.
+    R"sql(
+ALTER TABLE runs ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN not_sent INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 int current_version(Database& db) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <set>
 
 namespace hr2scim::state {
 namespace {
@@ -40,6 +41,7 @@ void add(RunCounts& total, const RunCounts& run) {
     total.rejected += run.rejected;
     total.failed += run.failed;
     total.withheld += run.withheld;
+    total.not_sent += run.not_sent;
 }
 
 } // namespace
@@ -51,14 +53,21 @@ std::vector<TargetHistory> read_history(Database& db, size_t recent) {
         history.target = target;
         return history;
     };
-    bool has_outcomes = false; // states before schema 7 have no outcomes column
+    // Columns later schemas added (outcomes 7, interrupted and not_sent 11), or what a state
+    // read as it is, from before them, stands for them.
+    std::set<std::string, std::less<>> columns;
     for (auto column = db.prepare("PRAGMA table_info(runs)"); column.step();)
-        has_outcomes = has_outcomes || column.view(1) == "outcomes";
-    auto runs =
-        db.prepare("SELECT " + std::string(k_run_columns) +
-                   (has_outcomes ? ", outcomes" : ", NULL") + " FROM runs ORDER BY id DESC");
+        columns.insert(column.text(1));
+    auto column_or = [&](const char* name, const char* otherwise) {
+        return std::string(", ") + (columns.contains(name) ? name : otherwise);
+    };
+    auto runs = db.prepare("SELECT " + std::string(k_run_columns) + column_or("outcomes", "NULL") +
+                           column_or("interrupted", "0") + column_or("not_sent", "0") +
+                           " FROM runs ORDER BY id DESC");
     while (runs.step()) {
         auto run = run_from(runs);
+        run.interrupted = runs.integer(18) != 0;
+        run.counts.not_sent = static_cast<size_t>(runs.integer(19));
         auto& history = history_of(run.target);
         if (!runs.is_null(17)) {
             const auto outcomes = nlohmann::json::parse(runs.view(17), nullptr, false);
@@ -70,9 +79,13 @@ std::vector<TargetHistory> read_history(Database& db, size_t recent) {
                                 history.operations[{kind, outcome}] += count.get<size_t>();
         }
         if (run.exit_code) {
-            ++history.runs_by_exit_code[*run.exit_code];
+            if (run.interrupted && *run.exit_code == 0)
+                ++history.interrupted_runs;
+            else
+                ++history.runs_by_exit_code[*run.exit_code];
             add(history.totals, run.counts);
-            if (*run.exit_code == 0 && !history.last_success) history.last_success = run;
+            if (*run.exit_code == 0 && !run.interrupted && !history.last_success)
+                history.last_success = run;
         } else {
             ++history.unfinished_runs;
         }

@@ -24,17 +24,19 @@ struct RunRecord {
     std::optional<int> exit_code;
     double duration_seconds = 0; // 0 while unfinished
     RunCounts counts;
+    bool interrupted = false; // asked to stop (SIGTERM) before it sent everything
 };
 
 struct TargetHistory {
     std::string target;
-    std::vector<RunRecord> recent; // newest first
-    std::map<int, size_t> runs_by_exit_code;
+    std::vector<RunRecord> recent;           // newest first
+    std::map<int, size_t> runs_by_exit_code; // an interrupted run that was otherwise ok is not here
+    size_t interrupted_runs = 0;             // ... but here
     size_t unfinished_runs = 0;
     RunCounts totals; // summed over every finished run
     // Operations by kind and outcome, summed over every run that recorded them (schema 7 on).
     std::map<std::pair<std::string, std::string>, size_t> operations;
-    std::optional<RunRecord> last_success; // the last run that exited 0
+    std::optional<RunRecord> last_success; // the last run that exited 0, not interrupted
     size_t active_users = 0;
     size_t deactivated_users = 0;
     size_t pending_creates = 0;

@@ -444,13 +444,13 @@ void StateStore::record_complete_read(const std::string& source, size_t records)
 
 std::optional<StateStore::LastReconcile> StateStore::last_reconcile(const std::string& target) {
     auto last = m_db.prepare(
-        "SELECT id, started_at FROM runs WHERE target = ? AND command = 'sync --reconcile' "
-        "ORDER BY id DESC LIMIT 1");
+        "SELECT id, started_at FROM runs WHERE target = ? "
+        "AND command IN ('sync --reconcile', 'run --reconcile') ORDER BY id DESC LIMIT 1");
     last.bind(1, target);
     if (!last.step()) return std::nullopt;
     LastReconcile found{from_timestamp(last.text(1)), 0};
-    auto since = m_db.prepare(
-        "SELECT count(*) FROM runs WHERE target = ? AND id > ? AND command LIKE 'sync%'");
+    auto since = m_db.prepare("SELECT count(*) FROM runs WHERE target = ? AND id > ? "
+                              "AND (command LIKE 'sync%' OR command LIKE 'run%')");
     since.bind(1, target).bind(2, last.integer(0));
     if (since.step()) found.syncs_since = static_cast<size_t>(since.integer(0));
     return found;
@@ -465,11 +465,12 @@ std::int64_t StateStore::begin_run(const std::string& target, const std::string&
     return m_db.last_insert_id();
 }
 
-void StateStore::finish_run(std::int64_t run_id, const RunCounts& counts, int exit_code) {
+void StateStore::finish_run(std::int64_t run_id, const RunCounts& counts, int exit_code,
+                            bool interrupted) {
     m_db.prepare("UPDATE runs SET finished_at = " + std::string(k_sql_now) +
                  ", exit_code = ?, source_complete = ?, records = ?, created = ?, updated = ?, "
                  "deactivated = ?, reactivated = ?, unchanged = ?, rejected = ?, failed = ?, "
-                 "withheld = ?, requests_sent = ?, writes_sent = ? "
+                 "withheld = ?, requests_sent = ?, writes_sent = ?, not_sent = ?, interrupted = ? "
                  "WHERE id = ?")
         .bind(1, std::int64_t{exit_code})
         .bind(2, std::int64_t{counts.source_complete ? 1 : 0})
@@ -484,7 +485,16 @@ void StateStore::finish_run(std::int64_t run_id, const RunCounts& counts, int ex
         .bind(11, as_integer(counts.withheld))
         .bind(12, as_integer(counts.requests_sent))
         .bind(13, as_integer(counts.writes_sent))
-        .bind(14, run_id)
+        .bind(14, as_integer(counts.not_sent))
+        .bind(15, std::int64_t{interrupted ? 1 : 0})
+        .bind(16, run_id)
+        .run();
+}
+
+void StateStore::amend_exit_code(std::int64_t run_id, int exit_code) {
+    m_db.prepare("UPDATE runs SET exit_code = ? WHERE id = ?")
+        .bind(1, std::int64_t{exit_code})
+        .bind(2, run_id)
         .run();
 }
 

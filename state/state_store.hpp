@@ -34,6 +34,8 @@ struct RunCounts {
     // Requests sent to the target, retries included, and the writes among them (daily caps).
     size_t requests_sent = 0;
     size_t writes_sent = 0;
+    // Operations not sent because the run was asked to stop (not in `failed`).
+    size_t not_sent = 0;
 };
 
 struct RunRow {
@@ -123,8 +125,8 @@ class StateStore {
                               const std::vector<std::string>& keys);
     void forget_group(const std::string& target, const std::string& group_key);
 
-    // The last run that read the target back (command "sync --reconcile"), and how many syncs
-    // ran since; nothing when there was none.
+    // The last run that read the target back (command "sync --reconcile", or "run --reconcile"
+    // in the service loop), and how many syncs and cycles ran since; nothing when there was none.
     struct LastReconcile {
         std::optional<std::chrono::sys_seconds> started_at;
         size_t syncs_since = 0;
@@ -138,7 +140,11 @@ class StateStore {
     size_t prune_audit(std::chrono::days keep);
 
     [[nodiscard]] std::int64_t begin_run(const std::string& target, const std::string& command);
-    void finish_run(std::int64_t run_id, const RunCounts& counts, int exit_code);
+    // `interrupted`: the run was asked to stop before it sent everything.
+    void finish_run(std::int64_t run_id, const RunCounts& counts, int exit_code,
+                    bool interrupted = false);
+    // A finished run's exit code, made worse by what closing it found (a file not written).
+    void amend_exit_code(std::int64_t run_id, int exit_code);
     // The run's operations by kind and outcome: {"create": {"done": 10, "refused": 1}}.
     void record_run_outcomes(std::int64_t run_id, const nlohmann::json& outcomes);
     [[nodiscard]] std::vector<RunRow> recent_runs(const std::string& target, int limit);

@@ -137,6 +137,51 @@ TEST_F(RunOutputsTest, MetricsAndTheReportCountWhatTheServerSaw) {
         << status.out;
 }
 
+// A metrics file that cannot be written makes monitoring blind: validate refuses the folder,
+// and a sync that cannot write it is partial (exit 2) in its exit code, the state and the
+// report, though everything was sent.
+TEST_F(RunOutputsTest, AMetricsFileThatCannotBeWrittenIsAWarningThatMakesTheRunPartial) {
+    write_config("metrics:\n  textfile: missing/hr2scim.prom\n");
+    auto checked = hr2scim({"validate"}, server.token());
+    EXPECT_EQ(checked.exit_code, 1) << checked.out;
+    EXPECT_NE(checked.out.find("NOT USABLE: metrics.textfile: cannot write "), std::string::npos)
+        << checked.out;
+    EXPECT_NE(checked.out.find("missing does not exist"), std::string::npos) << checked.out;
+
+    auto result =
+        hr2scim({"sync", "--report", (dir.path() / "report.json").string()}, server.token());
+    EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
+    EXPECT_EQ(server.users().size(), 10U) << "the run itself went through";
+    EXPECT_NE(result.err.find("metrics.textfile: cannot write"), std::string::npos) << result.err;
+    auto written = report();
+    EXPECT_EQ(written["result"], "partial");
+    ASSERT_EQ(written["warnings"].size(), 1U) << written.dump(2);
+    EXPECT_TRUE(written["warnings"][0].get<std::string>().starts_with("metrics.textfile: cannot "
+                                                                      "write "))
+        << written["warnings"];
+    auto status = hr2scim({"status"}, server.token());
+    EXPECT_NE(status.out.find(" partial "), std::string::npos) << status.out;
+    EXPECT_EQ(status.out.find(" ok "), std::string::npos) << status.out;
+
+    std::filesystem::create_directories(dir.path() / "missing");
+    checked = hr2scim({"validate"}, server.token());
+    EXPECT_EQ(checked.exit_code, 0) << checked.out;
+}
+
+// A report that cannot be written: the run is partial, and the metrics (written before it)
+// are written again to say so.
+TEST_F(RunOutputsTest, AReportThatCannotBeWrittenMakesTheRunPartialInTheMetricsToo) {
+    std::filesystem::create_directories(dir.path() / "metrics");
+    auto result = hr2scim({"sync", "--report", (dir.path() / "missing/report.json").string()},
+                          server.token());
+    EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
+    EXPECT_NE(result.err.find("--report: cannot write"), std::string::npos) << result.err;
+    auto samples = metrics();
+    EXPECT_EQ(samples[R"(hr2scim_last_run_exit_code{target="test"})"], 2);
+    EXPECT_EQ(samples[R"(hr2scim_runs_total{target="test",result="partial"})"], 1);
+    EXPECT_FALSE(samples.contains(R"(hr2scim_runs_total{target="test",result="ok"})"));
+}
+
 TEST_F(RunOutputsTest, ATargetThatIsDownIsAFailedRunInTheMetricsAndTheReport) {
     write_config("metrics:\n  textfile: metrics/hr2scim.prom\n");
     (void)dir.write("config.yaml", replace_once(read_file(dir.path() / "config.yaml"),

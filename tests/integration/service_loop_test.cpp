@@ -5,13 +5,20 @@
 #include "state/sqlite.hpp"
 #include "tests/integration/sync_fixture.hpp"
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <csignal>
+#include <cstring>
 #include <functional>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 
 namespace hr2scim::testing {
 namespace {
@@ -35,12 +42,23 @@ class ServiceLoopTest : public SyncTest {
     }
 
     // Starts the loop in the background, its output (stdout and stderr) in loop.log.
-    void start_loop(const std::string& every = "1s") {
-        m_pid = start_process({"/bin/sh", "-c", "exec \"$0\" \"$@\" >\"$LOOP_LOG\" 2>&1",
-                               HR2SCIM_BINARY, "run", "--every", every, "--jitter", "0s",
-                               "--config", (dir.path() / "config.yaml").string()},
-                              {{"HR2SCIM_TEST_TOKEN", server.token()},
-                               {"LOOP_LOG", (dir.path() / "loop.log").string()}});
+    void start_loop(const std::string& every = "1s", const std::vector<std::string>& more = {},
+                    std::map<std::string, std::string> environment = {}) {
+        std::vector<std::string> command{"/bin/sh",
+                                         "-c",
+                                         "exec \"$0\" \"$@\" >\"$LOOP_LOG\" 2>&1",
+                                         HR2SCIM_BINARY,
+                                         "run",
+                                         "--every",
+                                         every,
+                                         "--jitter",
+                                         "0s",
+                                         "--config",
+                                         (dir.path() / "config.yaml").string()};
+        command.insert(command.end(), more.begin(), more.end());
+        environment["HR2SCIM_TEST_TOKEN"] = server.token();
+        environment["LOOP_LOG"] = (dir.path() / "loop.log").string();
+        m_pid = start_process(command, environment);
     }
 
     [[nodiscard]] std::string log() const { return read_file(dir.path() / "loop.log"); }
@@ -71,6 +89,15 @@ class ServiceLoopTest : public SyncTest {
         return {count.integer(0), count.integer(1)};
     }
 
+    // The command of each run in the state, oldest first.
+    [[nodiscard]] std::vector<std::string> commands() const {
+        state::Database db(state_file(), true);
+        std::vector<std::string> all;
+        for (auto query = db.prepare("SELECT command FROM runs ORDER BY id"); query.step();)
+            all.push_back(query.text(0));
+        return all;
+    }
+
     int m_pid = -1;
 };
 
@@ -91,6 +118,8 @@ TEST_F(ServiceLoopTest, SyncsEveryIntervalAndStopsCleanlyOnSigterm) {
     EXPECT_GE(all, 2) << "one run row per cycle that sent something";
     EXPECT_EQ(open, 0) << "every run is closed";
     EXPECT_EQ(server.users().size(), 10U);
+    for (const auto& command : commands())
+        EXPECT_EQ(command, "run") << "the loop's runs are its own, not sync's";
 }
 
 TEST_F(ServiceLoopTest, SighupTakesAGoodConfigAndRefusesABadOneKeepingTheLastGood) {
@@ -141,6 +170,133 @@ TEST_F(ServiceLoopTest, SigtermMidRunSendsNothingNewClosesTheRunAndTheNextSyncCo
     auto rest = sync();
     EXPECT_EQ(rest.exit_code, 0) << rest.out << rest.err;
     EXPECT_EQ(server.users().size(), 10U) << "the rest, and nobody twice";
+}
+
+// A restart during a cycle is not a failure: the run is interrupted (exit code 0 in the state,
+// result "interrupted"), what it did not send is "not sent", not failed, in the runs table,
+// the report, the metrics, `status` and the person's `history`.
+TEST_F(ServiceLoopTest, SigtermMidRunIsAnInterruptedRunWithOperationsNotSentNotFailed) {
+    write_config("metrics:\n  textfile: metrics.prom\n");
+    (void)dir.write("config.yaml",
+                    replace_once(read_file(dir.path() / "config.yaml"), "  timeout_seconds: 20\n",
+                                 "  timeout_seconds: 20\n  max_concurrency: 1\n  bulk: false\n"));
+    server.set_mode({{"latencyMs", 400}});
+    const auto report_file = dir.path() / "report.json";
+    start_loop("1h", {"--report", report_file.string()});
+    ASSERT_TRUE(eventually([&] { return server.users().size() >= 2U; })) << log();
+    EXPECT_EQ(stop_with(SIGTERM), 0) << log();
+    const auto created = server.users().size();
+    ASSERT_LT(created, 10U) << "the stop came mid-run";
+
+    state::Database db(state_file(), true);
+    auto run = db.prepare("SELECT exit_code, interrupted, failed, not_sent, created FROM runs");
+    ASSERT_TRUE(run.step());
+    EXPECT_EQ(run.integer(0), 0) << "a restart is not a failed run";
+    EXPECT_EQ(run.integer(1), 1);
+    EXPECT_EQ(run.integer(2), 0) << "nothing failed";
+    const auto not_sent = run.integer(3);
+    EXPECT_GT(not_sent, 0) << "the rest was not sent";
+    EXPECT_EQ(run.integer(4), static_cast<int64_t>(created));
+    // Each operation's own entry in the trail: done, or not sent; nothing else.
+    auto entries = db.prepare("SELECT status, count(*) FROM audit GROUP BY status ORDER BY 1");
+    std::map<std::string, int64_t> by_status;
+    while (entries.step())
+        by_status[entries.text(0)] = entries.integer(1);
+    EXPECT_EQ(by_status.size(), 2U);
+    EXPECT_EQ(by_status["not sent"], not_sent);
+
+    const auto report = nlohmann::json::parse(read_file(report_file));
+    EXPECT_EQ(report["result"], "interrupted") << report.dump(2);
+    EXPECT_EQ(report["exit_code"], 0);
+    EXPECT_EQ(report["applied"]["failed"], 0);
+    EXPECT_EQ(report["applied"]["not_sent"], not_sent);
+    EXPECT_EQ(report["failures"].size(), 0U) << report.dump(2);
+
+    const auto metrics = read_file(dir.path() / "metrics.prom");
+    EXPECT_NE(metrics.find(R"(hr2scim_runs_total{target="test",result="interrupted"} 1)"),
+              std::string::npos)
+        << metrics;
+    EXPECT_EQ(metrics.find("result=\"failed\""), std::string::npos) << metrics;
+    EXPECT_EQ(metrics.find("hr2scim_last_success_timestamp_seconds{"), std::string::npos)
+        << "an interrupted run is no success either";
+
+    auto status = hr2scim({"status"}, server.token());
+    EXPECT_NE(status.out.find(" interrupted "), std::string::npos) << status.out;
+
+    // Somebody the run did not reach: their history says not sent, and why.
+    std::string unsent;
+    for (int number = 1001; number <= 1010 && unsent.empty(); ++number)
+        if (server.user_with_external_id("E" + std::to_string(number)).is_null())
+            unsent = "E" + std::to_string(number);
+    auto history = hr2scim({"history", unsent}, server.token());
+    EXPECT_NE(history.out.find("not sent"), std::string::npos) << history.out;
+    EXPECT_NE(history.out.find("hr2scim was asked to stop (SIGTERM); the next run sends it"),
+              std::string::npos)
+        << history.out;
+    EXPECT_EQ(history.out.find("failed"), std::string::npos) << history.out;
+}
+
+// systemd's end of sd_notify(3): a datagram socket the loop is told about in NOTIFY_SOCKET.
+class NotifySocket {
+  public:
+    explicit NotifySocket(const std::filesystem::path& path) : m_path(path) {
+        m_fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
+        EXPECT_EQ(::bind(m_fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0)
+            << std::strerror(errno);
+    }
+    ~NotifySocket() { ::close(m_fd); }
+    NotifySocket(const NotifySocket&) = delete;
+    NotifySocket& operator=(const NotifySocket&) = delete;
+
+    // Every datagram received so far, in order, each as sent ("READY=1\nSTATUS=...").
+    const std::vector<std::string>& received() {
+        std::array<char, 4096> buffer{};
+        for (;;) {
+            const auto got = ::recv(m_fd, buffer.data(), buffer.size(), MSG_DONTWAIT);
+            if (got <= 0) break;
+            m_received.emplace_back(buffer.data(), static_cast<size_t>(got));
+        }
+        return m_received;
+    }
+    // The index of the first datagram holding `text`, or -1.
+    int first(const std::string& text) {
+        const auto& all = received();
+        for (size_t at = 0; at < all.size(); ++at)
+            if (all[at].find(text) != std::string::npos) return static_cast<int>(at);
+        return -1;
+    }
+
+  private:
+    std::filesystem::path m_path;
+    int m_fd = -1;
+    std::vector<std::string> m_received;
+};
+
+// Under Type=notify: READY=1 after the config is checked, STATUS= with each cycle's result
+// and what it sent, WATCHDOG=1 while it runs when systemd asks for it, STOPPING=1 at the end.
+TEST_F(ServiceLoopTest, TellsSystemdItIsReadyHowEachCycleWentAndThatItIsAlive) {
+    NotifySocket systemd(dir.path() / "notify");
+    start_loop("1h", {},
+               {{"NOTIFY_SOCKET", (dir.path() / "notify").string()}, {"WATCHDOG_USEC", "200000"}});
+    ASSERT_TRUE(eventually([&] { return systemd.first("STATUS=last cycle at ") >= 0; })) << log();
+    const int ready = systemd.first("READY=1");
+    ASSERT_GE(ready, 0);
+    EXPECT_LT(ready, systemd.first("STATUS=last cycle at ")) << "ready before the first cycle ends";
+    EXPECT_GE(systemd.first(" UTC: ok, 10 sent"), 0)
+        << ::testing::PrintToString(systemd.received());
+    EXPECT_EQ(server.users().size(), 10U);
+    ASSERT_TRUE(eventually([&] { return systemd.first("WATCHDOG=1") >= 0; }))
+        << "pings at half of WATCHDOG_USEC";
+    const auto pings = [&] {
+        return std::ranges::count(systemd.received(), std::string("WATCHDOG=1"));
+    };
+    const auto before = pings();
+    ASSERT_TRUE(eventually([&] { return pings() >= before + 3; })) << "and keeps pinging";
+    EXPECT_EQ(stop_with(SIGTERM), 0) << log();
+    EXPECT_GE(systemd.first("STOPPING=1"), 0);
 }
 
 TEST_F(ServiceLoopTest, ABadConfigAtStartIsExitOneAndAnIntervalIsChecked) {

@@ -9,6 +9,8 @@
 #include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
+#include <set>
+#include <sstream>
 #include <yaml-cpp/yaml.h>
 
 namespace hr2scim::agent {
@@ -72,6 +74,52 @@ TEST(Packaging, TheKubernetesCronJobIsConsistentAndCarriesAValidConfig) {
     const auto args = container["args"].as<std::vector<std::string>>();
     EXPECT_EQ(args.front(), "sync");
     EXPECT_NE(std::ranges::find(args, "/etc/hr2scim/config.yaml"), args.end());
+}
+
+// The comment's `kubectl create secret` is the one a reader copies: it must create every key
+// the pod reads from that Secret, or the pod never starts.
+TEST(Packaging, TheDocumentedSecretCommandCreatesEveryKeyThePodReads) {
+    const auto text = testing::read_file(k_packaging / "kubernetes/cronjob.yaml");
+    const std::string command = "kubectl create secret generic ";
+    const auto at = text.find(command);
+    ASSERT_NE(at, std::string::npos) << "the manifest says how to make its Secret";
+    std::istringstream line(text.substr(at + command.size(), text.find('\n', at) - at));
+    std::string secret;
+    line >> secret;
+    std::set<std::string> created;
+    for (std::string word; line >> word;)
+        if (word.starts_with("--from-literal="))
+            created.insert(word.substr(15, word.find('=', 15) - 15));
+    const auto documents =
+        YAML::LoadAllFromFile((k_packaging / "kubernetes/cronjob.yaml").string());
+    const auto pod =
+        document_of_kind(documents, "CronJob")["spec"]["jobTemplate"]["spec"]["template"]["spec"];
+    size_t read = 0;
+    for (const auto& variable : pod["containers"][0]["env"]) {
+        const auto reference = variable["valueFrom"]["secretKeyRef"];
+        if (!reference) continue;
+        ++read;
+        EXPECT_EQ(reference["name"].as<std::string>(), secret);
+        EXPECT_TRUE(created.contains(reference["key"].as<std::string>()))
+            << reference["key"].as<std::string>() << " is read but not created";
+    }
+    EXPECT_GE(read, 2U) << "the SCIM token and the HR API's";
+}
+
+// The README's metrics path is one the sandbox lets the units write; '-' keeps a host without
+// node_exporter (no such folder) from failing to start them.
+TEST(Packaging, TheSandboxLetsTheUnitsWriteTheDocumentedTextfileFolder) {
+    const auto readme = testing::read_file(std::filesystem::path(HR2SCIM_SOURCE_DIR) / "README.md");
+    const std::string setting = "metrics: {textfile: ";
+    const auto at = readme.find(setting);
+    ASSERT_NE(at, std::string::npos);
+    const std::filesystem::path textfile =
+        readme.substr(at + setting.size(), readme.find('}', at) - at - setting.size());
+    const auto sandbox = testing::read_file(k_packaging / "systemd/hardening.conf");
+    EXPECT_NE(sandbox.find("\nReadWritePaths=-" + textfile.parent_path().string() + "\n"),
+              std::string::npos)
+        << textfile << "\n"
+        << sandbox;
 }
 
 TEST(Packaging, TheContainerRunsThePackageAsTheUidTheManifestExpects) {

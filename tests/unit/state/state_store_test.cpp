@@ -180,7 +180,8 @@ TEST(StateStore, MigratesAVersionOneFileKeepingItsRows) {
                    "ALTER TABLE runs DROP COLUMN outcomes; DROP TABLE absences; "
                    "ALTER TABLE runs DROP COLUMN requests_sent; "
                    "ALTER TABLE runs DROP COLUMN writes_sent; "
-                   "UPDATE schema_version SET version = 1");
+                   "ALTER TABLE runs DROP COLUMN interrupted; ALTER TABLE runs DROP COLUMN "
+                   "not_sent; UPDATE schema_version SET version = 1");
     }
     StateStore store(file);
     auto rows = store.load("t");
@@ -219,7 +220,7 @@ TEST(StateStore, RefusesAFileFromANewerVersion) {
     } catch (const StateError& error) {
         EXPECT_STREQ(
             error.what(),
-            "the state file has schema version 99, newer than this hr2scim understands (10); "
+            "the state file has schema version 99, newer than this hr2scim understands (11); "
             "upgrade hr2scim");
     }
 }
