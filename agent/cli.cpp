@@ -19,8 +19,8 @@
 namespace hr2scim::agent {
 namespace {
 
-constexpr std::array<std::string_view, 8> k_commands = {"validate", "plan", "sync",   "explain",
-                                                        "apply",    "run",  "status", "history"};
+constexpr std::array<std::string_view, 9> k_commands = {
+    "validate", "check", "plan", "sync", "explain", "apply", "run", "status", "history"};
 
 void set_up_logging(LogFormat format) {
     // Logs go to stderr (or journald) so that stdout holds only the plan and the summary;
@@ -140,6 +140,12 @@ Commands add_commands(CLI::App& app, CommandLine& line) {
                 "and HR APIs "
                 "included); never contacts the target, never writes the state",
                 line.options, Command::validate);
+    add_command(
+        app, "check",
+        "contact the target and read the sources, writing nothing: the credentials (an "
+        "OAuth2 token's lifetime, a token that expires soon), discovery, one user read with "
+        "them, the mapped attributes against the target's /Schemas; exit 1 on any problem",
+        line.options, Command::check);
     commands.plan =
         add_command(app, "plan", "show what sync would change; sends nothing, writes nothing",
                     line.options, Command::plan);

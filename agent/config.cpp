@@ -359,6 +359,9 @@ void read_connection(const Reader& reader, const YAML::Node& node, TargetConfig&
     if (node["bulk"]) target.bulk = reader.boolean(node["bulk"], "target.bulk");
     if (node["breaker"]) read_breaker(reader, node["breaker"], target.breaker);
     if (const auto& every = node["reconcile_every"]) read_reconcile_every(reader, every, target);
+    if (node["token_expiry_warning_days"])
+        target.token_expiry_warning_days = reader.number<int>(
+            node["token_expiry_warning_days"], "target.token_expiry_warning_days", 0, 3650);
 }
 
 void read_operations(const Reader& reader, const YAML::Node& operations, TargetConfig& target) {
@@ -386,6 +389,7 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
                        "breaker",
                        "operations",
                        "reconcile_every",
+                       "token_expiry_warning_days",
                        "max_concurrency",
                        "requests_per_second",
                        "budget",

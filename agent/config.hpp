@@ -71,6 +71,9 @@ struct TargetConfig {
     // target.reconcile_every: read the managed users back every this many syncs, or this long.
     std::optional<size_t> reconcile_every_runs;
     std::optional<std::chrono::seconds> reconcile_every;
+    // target.token_expiry_warning_days: check, sync and run warn when the bearer token (a JWT)
+    // expires within this many days; 0: never.
+    int token_expiry_warning_days = 14;
 };
 
 // A secondary source joined onto the primary one.

@@ -1,5 +1,6 @@
 #include "agent/plan_policy.hpp"
 
+#include "scim/discovery.hpp"
 #include "state/source_key.hpp"
 #include "state/state_store.hpp"
 
@@ -17,6 +18,20 @@ std::vector<std::string> managed_paths(const mappings::Mapping& mapping) {
         paths.push_back(std::move(path));
     }
     return paths;
+}
+
+std::vector<std::string> paths_the_target_lacks(const mappings::Mapping& mapping,
+                                                const std::set<std::string>& user_attributes) {
+    std::vector<std::string> lacking;
+    for (const auto& path : managed_paths(mapping)) {
+        std::string plain = path; // emails[type eq "work"].value -> emails.value
+        for (auto open = plain.find('['); open != std::string::npos; open = plain.find('[')) {
+            auto close = plain.find(']', open);
+            plain.erase(open, close == std::string::npos ? std::string::npos : close - open + 1);
+        }
+        if (!scim::knows_attribute(user_attributes, plain)) lacking.push_back(path);
+    }
+    return lacking;
 }
 
 state::PlanPolicy policy_for(const Prepared& prepared, const RunOptions& options,

@@ -1,6 +1,7 @@
 #include "agent/run.hpp"
 
 #include "agent/apply_file.hpp"
+#include "agent/check.hpp"
 #include "agent/config.hpp"
 #include "agent/explain.hpp"
 #include "agent/history_printer.hpp"
@@ -38,6 +39,7 @@ template <typename Run> ExitCode reporting_errors(Run&& run) {
 
 ExitCode run_prepared(const Prepared& prepared, const RunOptions& options, std::ostream& out) {
     if (options.command == Command::validate) return validate(prepared, options, out);
+    if (options.command == Command::check) return check(prepared, out);
     if (options.command == Command::explain) return explain(prepared, options, out);
     if (options.command == Command::apply) return apply_plan_file(prepared, options, out);
     return plan_or_sync(prepared, options, out);

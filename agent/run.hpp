@@ -14,7 +14,7 @@
 
 namespace hr2scim::agent {
 
-enum class Command { validate, plan, sync, explain, apply, service, status, history };
+enum class Command { validate, check, plan, sync, explain, apply, service, status, history };
 
 // The config and mapping a service loop accepted, held as text so that a later edit of the
 // files takes effect only when a reload accepts it (paths still resolve against the files'

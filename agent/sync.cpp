@@ -18,6 +18,7 @@
 #include "agent/send_users.hpp"
 #include "agent/target_checks.hpp"
 #include "agent/target_connection.hpp"
+#include "agent/token_expiry.hpp"
 #include "apply/run_recorder.hpp"
 #include "apply/stop_request.hpp"
 #include "scim/write_check.hpp"
@@ -198,6 +199,10 @@ void PlanOrSync::open_state() {
         if (auto problem = target_problem(m_config.target))
             throw ConfigError(*problem); // before any work
         m_credentials = resolve_credentials(m_config.target);
+        if (auto expiring = token_expiry_warning(
+                m_config.target, m_credentials,
+                std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())))
+            spdlog::warn("{}", *expiring);
         m_store.emplace(m_config.state);
         m_recorder.emplace(*m_store, m_config.target.name, m_config.audit_sensitive);
     }

@@ -38,15 +38,7 @@ void print_attributes_the_target_lacks(std::ostream& out, const mappings::Mappin
         out << "Target attributes: the target does not describe them (/Schemas)\n";
         return;
     }
-    std::vector<std::string> lacking;
-    for (const auto& path : managed_paths(mapping)) {
-        std::string plain = path; // emails[type eq "work"].value -> emails.value
-        for (auto open = plain.find('['); open != std::string::npos; open = plain.find('[')) {
-            auto close = plain.find(']', open);
-            plain.erase(open, close == std::string::npos ? std::string::npos : close - open + 1);
-        }
-        if (!scim::knows_attribute(*capabilities.user_attributes, plain)) lacking.push_back(path);
-    }
+    const auto lacking = paths_the_target_lacks(mapping, *capabilities.user_attributes);
     if (lacking.empty()) {
         out << "Target attributes: the target has every mapped attribute\n";
         return;

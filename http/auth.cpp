@@ -99,17 +99,24 @@ tl::expected<std::string, std::string> Authenticator::fetch_token() {
             where + " answered with an access_token holding spaces or control characters; refused");
     m_header = "Bearer " + value;
     m_expires.reset();
+    m_lifetime.reset();
     if (auto expires = answer->find("expires_in");
         expires != answer->end() && expires->is_number() && expires->get<double>() > 0) {
         const auto lifetime = std::chrono::seconds(
             static_cast<long long>(std::min(expires->get<double>(), 366.0 * 24 * 3600)));
         m_expires = Clock::now() + std::max(std::chrono::seconds(0), lifetime - k_renew_before);
+        m_lifetime = lifetime;
     }
     if (m_replacing) {
         m_replacement = m_header;
         m_replacing = false;
     }
     return m_header;
+}
+
+std::optional<std::chrono::seconds> Authenticator::token_lifetime() {
+    std::lock_guard lock(m_mutex);
+    return m_lifetime;
 }
 
 } // namespace hr2scim::http

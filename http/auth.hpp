@@ -41,6 +41,9 @@ class Authenticator {
     // A request sent with `used` was answered 401. True when a fresh OAuth2 token will be
     // fetched for the next call (once per token: a second 401 is the answer).
     [[nodiscard]] bool refused(const std::string& used);
+    // How long the last OAuth2 access token was said to live (expires_in); nothing before one
+    // was fetched, for other kinds, or when the token endpoint did not say.
+    [[nodiscard]] std::optional<std::chrono::seconds> token_lifetime();
 
   private:
     tl::expected<std::string, std::string> fetch_token();
@@ -51,6 +54,7 @@ class Authenticator {
     std::mutex m_mutex;
     std::string m_header; // the current one; never logged
     std::optional<Clock::time_point> m_expires;
+    std::optional<std::chrono::seconds> m_lifetime;
     // After a refusal the next token fetched replaces the refused one; if it is refused too,
     // that is the target's answer.
     bool m_replacing = false;

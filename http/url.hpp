@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tl/expected.hpp>
@@ -31,5 +32,8 @@ namespace hr2scim::http {
 [[nodiscard]] std::string origin_of(std::string_view url);
 
 [[nodiscard]] std::string base64_encode(std::string_view bytes);
+// RFC 4648 §5 (the URL-safe alphabet, padding optional), as JWTs use it; nothing when `text`
+// is not base64url.
+[[nodiscard]] std::optional<std::string> base64url_decode(std::string_view text);
 
 } // namespace hr2scim::http

@@ -120,6 +120,11 @@ class ScimClient {
     void allow(http::Allowance allowance) { m_throttle.counter().allow(std::move(allowance)); }
     [[nodiscard]] http::RequestCounts requests_sent() const { return m_throttle.counter().sent(); }
 
+    // The OAuth2 access token's lifetime as its endpoint said (hr2scim check reports it).
+    [[nodiscard]] std::optional<std::chrono::seconds> access_token_lifetime() {
+        return m_auth.token_lifetime();
+    }
+
   private:
     static std::string path_of(ResourceType type, const std::string& id);
     static CallResult<nlohmann::json> json_answer(const http::Response& response);

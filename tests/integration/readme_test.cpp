@@ -61,7 +61,7 @@ TEST(Readme, AFirstSyncFromYourOwnCsvRunsAsWritten) {
         }
     }
     ASSERT_EQ(env.size(), 1U) << "the token's variable";
-    ASSERT_EQ(commands.size(), 4U) << "validate, plan, explain and sync";
+    ASSERT_EQ(commands.size(), 5U) << "validate, check, plan, explain and sync";
     EXPECT_EQ(commands.back()[1], "sync");
 
     // The server takes the token the section exports, as its note on trying it locally says.
@@ -78,6 +78,9 @@ TEST(Readme, AFirstSyncFromYourOwnCsvRunsAsWritten) {
         EXPECT_EQ(result.exit_code, 0) << command[1] << ":\n" << result.out << result.err;
         if (command[1] == "validate") {
             EXPECT_NE(result.out.find("Valid"), std::string::npos) << result.out;
+        }
+        if (command[1] == "check") {
+            EXPECT_NE(result.out.find("Check passed"), std::string::npos) << result.out;
         }
     }
     EXPECT_EQ(server.active_users(), 3U) << "the first sync creates the three users";

@@ -115,3 +115,29 @@ TEST_F(SyncTest, BasicAuthenticationSendsTheUserAndPasswordAndNeverPrintsThem) {
 
 } // namespace
 } // namespace hr2scim::testing
+
+namespace hr2scim::testing {
+namespace {
+
+// check reaches the token endpoint and says how long its tokens live (issue 26, item 1).
+TEST_F(OAuthTest, CheckNamesTheTokenEndpointAndTheTokensLifetime) {
+    server.set_mode({{"tokenLifetime", 900}});
+    std::vector<std::string> argv = {HR2SCIM_BINARY, "check", "--config",
+                                     (dir.path() / "config.yaml").string()};
+    auto result =
+        run_process(argv, {{"HR2SCIM_TEST_CLIENT_SECRET", ScimTestServer::client_secret()}});
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    EXPECT_NE(result.out.find("  ok       credentials: target.token_url (" + server.base_url() +
+                              "/oauth/token) gave an access token for target.client_id hr2scim, "
+                              "valid for 900 s: accepted"),
+              std::string::npos)
+        << result.out;
+    EXPECT_EQ(server.token_requests(), 1);
+    auto refused = run_process(argv, {{"HR2SCIM_TEST_CLIENT_SECRET", "wrong"}});
+    EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+    EXPECT_NE(refused.out.find("  PROBLEM  "), std::string::npos) << refused.out;
+    EXPECT_EQ(refused.out.find(ScimTestServer::client_secret()), std::string::npos);
+}
+
+} // namespace
+} // namespace hr2scim::testing

@@ -106,13 +106,15 @@ TEST(Packaging, TheDocumentedSecretCommandCreatesEveryKeyThePodReads) {
     EXPECT_GE(read, 2U) << "the SCIM token and the HR API's";
 }
 
-// The README's metrics path is one the sandbox lets the units write; '-' keeps a host without
-// node_exporter (no such folder) from failing to start them.
+// The metrics path docs/operations.md shows is one the sandbox lets the units write; '-' keeps a
+// host without node_exporter (no such folder) from failing to start them.
 TEST(Packaging, TheSandboxLetsTheUnitsWriteTheDocumentedTextfileFolder) {
-    const auto readme = testing::read_file(std::filesystem::path(HR2SCIM_SOURCE_DIR) / "README.md");
+    const auto operations =
+        testing::read_file(std::filesystem::path(HR2SCIM_SOURCE_DIR) / "docs" / "operations.md");
     const std::string setting = "metrics: {textfile: ";
-    const auto at = readme.find(setting);
+    const auto at = operations.find(setting);
     ASSERT_NE(at, std::string::npos);
+    const auto& readme = operations;
     const std::filesystem::path textfile =
         readme.substr(at + setting.size(), readme.find('}', at) - at - setting.size());
     const auto sandbox = testing::read_file(k_packaging / "systemd/hardening.conf");
