@@ -38,10 +38,11 @@ std::string command_list() {
 
 // The first word that is not an option (or an option's value) must be a command.
 std::optional<std::string> unknown_command(int argc, char** argv) {
-    static const std::array<std::string_view, 15> k_taking_values = {
+    static const std::array<std::string_view, 17> k_taking_values = {
         "-c",      "--config",    "--log-level",        "--log-format", "--as-of",
         "--show",  "--hand-over", "--approve-withheld", "--out",        "--max-deactivations",
-        "--every", "--jitter",    "--report",           "--runs",       "--target"};
+        "--every", "--jitter",    "--report",           "--runs",       "--target",
+        "-o",      "--output"};
     for (int i = 1; i < argc; ++i) {
         std::string_view word = argv[i];
         if (word.starts_with("-")) {
@@ -97,6 +98,7 @@ struct CommandLine {
     std::string jitter;
     bool show_all = false;
     std::vector<std::string> hand_overs;
+    std::string output = "text"; // -o, --output
 };
 
 // The commands that share options beyond the common ones.
@@ -105,6 +107,8 @@ struct Commands {
     CLI::App* apply = nullptr;
     CLI::App* sync = nullptr;
     CLI::App* service = nullptr;
+    CLI::App* status = nullptr;
+    CLI::App* history = nullptr;
 };
 
 // The options every command takes live on the top level, so `hr2scim -c FILE plan` and
@@ -131,6 +135,12 @@ void add_common_options(CLI::App& app, CommandLine& line) {
                            : "'" + text + "' is not an ISO 8601 date or time";
             },
             "TIME"));
+}
+
+// -o, --output on a command that can print JSON for scripts; `json_is` says what it prints.
+void add_output_option(CLI::App* command, std::string& output, const std::string& json_is) {
+    command->add_option("-o,--output", output, "text (default) or json: " + json_is)
+        ->check(CLI::IsMember({"text", "json"}));
 }
 
 Commands add_commands(CLI::App& app, CommandLine& line) {
@@ -167,16 +177,19 @@ Commands add_commands(CLI::App& app, CommandLine& line) {
                     line.options, Command::explain);
     explain->add_option("key", line.options.key, "the record's source key (e.g. its employee id)")
         ->required();
-    auto* status = add_command(app, "status",
-                               "the last runs of each target from the state, as a table, with the "
-                               "users it manages and its last success; writes nothing",
-                               line.options, Command::status);
-    status->add_option("--runs", line.options.status_runs, "N: runs shown per target (default 10)");
-    auto* history = add_command(app, "history",
-                                "what hr2scim did about one person, from the audit trail: when, "
-                                "which run, the operation, its outcome, what changed and why",
-                                line.options, Command::history);
-    history->add_option("key", line.options.key, "the person's source key (e.g. their employee id)")
+    commands.status =
+        add_command(app, "status",
+                    "the last runs of each target from the state, as a table, with the "
+                    "users it manages and its last success; writes nothing",
+                    line.options, Command::status);
+    commands.status->add_option("--runs", line.options.status_runs,
+                                "N: runs shown per target (default 10)");
+    commands.history = add_command(app, "history",
+                                   "what hr2scim did about one person, from the audit trail: when, "
+                                   "which run, the operation, its outcome, what changed and why",
+                                   line.options, Command::history);
+    commands.history
+        ->add_option("key", line.options.key, "the person's source key (e.g. their employee id)")
         ->required();
     return commands;
 }
@@ -205,6 +218,10 @@ CLI::App* add_service_command(CLI::App& app, CommandLine& line) {
 }
 
 void add_shared_options(const Commands& commands, CommandLine& line) {
+    add_output_option(commands.plan, line.output,
+                      "the plan file's format (as --out writes it) instead of the listing");
+    add_output_option(commands.status, line.output, "the same facts as one JSON document");
+    add_output_option(commands.history, line.output, "the same entries as one JSON document");
     for (auto* sub : {commands.sync, commands.apply, commands.service})
         sub->add_option("--report", line.options.report,
                         "FILE: write each run's JSON report there (mode 0600: it names people)");
@@ -302,6 +319,7 @@ void finish_options(CommandLine& line) {
     for (const auto& pair : line.hand_overs)
         options.hand_overs.emplace_back(pair.substr(0, pair.find('=')),
                                         pair.substr(pair.find('=') + 1));
+    options.output = line.output == "json" ? OutputFormat::json : OutputFormat::text;
 }
 
 int run_service(const CommandLine& line, std::ostream& out) {
