@@ -1,5 +1,6 @@
 #include "agent/cli.hpp"
 
+#include "agent/colour.hpp"
 #include "agent/config.hpp"
 #include "agent/did_you_mean.hpp"
 #include "agent/log_sinks.hpp"
@@ -15,6 +16,7 @@
 #include <array>
 #include <iostream>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 namespace hr2scim::agent {
 namespace {
@@ -22,10 +24,11 @@ namespace {
 constexpr std::array<std::string_view, 8> k_commands = {"validate", "plan", "sync",   "explain",
                                                         "apply",    "run",  "status", "history"};
 
-void set_up_logging(LogFormat format) {
+void set_up_logging(LogFormat format, std::string_view colour) {
     // Logs go to stderr (or journald) so that stdout holds only the plan and the summary;
     // every line is redacted on its way out.
-    auto sink = std::make_shared<RedactingSink>(make_log_sink(format));
+    auto sink = std::make_shared<RedactingSink>(
+        make_log_sink(format, colour_wanted_on(STDERR_FILENO, colour)));
     spdlog::set_default_logger(std::make_shared<spdlog::logger>("agent", sink));
 }
 
@@ -38,11 +41,16 @@ std::string command_list() {
 
 // The first word that is not an option (or an option's value) must be a command.
 std::optional<std::string> unknown_command(int argc, char** argv) {
-    static const std::array<std::string_view, 17> k_taking_values = {
-        "-c",      "--config",    "--log-level",        "--log-format", "--as-of",
-        "--show",  "--hand-over", "--approve-withheld", "--out",        "--max-deactivations",
-        "--every", "--jitter",    "--report",           "--runs",       "--target",
-        "-o",      "--output"};
+    static const std::array<std::string_view, 18> k_taking_values = {
+        "-c",          "--config",
+        "--log-level", "--log-format",
+        "--as-of",     "--show",
+        "--hand-over", "--approve-withheld",
+        "--out",       "--max-deactivations",
+        "--every",     "--jitter",
+        "--report",    "--runs",
+        "--target",    "--color",
+        "-o",          "--output"};
     for (int i = 1; i < argc; ++i) {
         std::string_view word = argv[i];
         if (word.starts_with("-")) {
@@ -98,6 +106,7 @@ struct CommandLine {
     std::string jitter;
     bool show_all = false;
     std::vector<std::string> hand_overs;
+    std::string colour = "auto"; // --color
     std::string output = "text"; // -o, --output
 };
 
@@ -135,6 +144,10 @@ void add_common_options(CLI::App& app, CommandLine& line) {
                            : "'" + text + "' is not an ISO 8601 date or time";
             },
             "TIME"));
+    app.add_option("--color", line.colour,
+                   "colour the plan, the summary and the log's levels: auto (on a terminal, "
+                   "unless NO_COLOR is set), always or never; default auto")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
 }
 
 // -o, --output on a command that can print JSON for scripts; `json_is` says what it prints.
@@ -353,9 +366,10 @@ int main_with_arguments(int argc, char** argv) {
         return usage_error("--config is required (or set HR2SCIM_CONFIG), e.g. hr2scim plan -c "
                            "/etc/hr2scim/config.yaml");
     finish_options(line);
-    set_up_logging(choose_log_format(line.log_format));
+    set_up_logging(choose_log_format(line.log_format), line.colour);
     RedactingBuffer redacted(std::cout);
     std::ostream out(&redacted);
+    use_colour(out, colour_wanted_on(STDOUT_FILENO, line.colour));
     if (line.options.command != Command::service)
         return static_cast<int>(run_reporting_errors(line.options, out));
     return run_service(line, out);
