@@ -1,6 +1,7 @@
 #include "agent/cli.hpp"
 
 #include "agent/colour.hpp"
+#include "agent/completion.hpp"
 #include "agent/config.hpp"
 #include "agent/did_you_mean.hpp"
 #include "agent/log_sinks.hpp"
@@ -21,8 +22,8 @@
 namespace hr2scim::agent {
 namespace {
 
-constexpr std::array<std::string_view, 8> k_commands = {"validate", "plan", "sync",   "explain",
-                                                        "apply",    "run",  "status", "history"};
+constexpr std::array<std::string_view, 9> k_commands = {
+    "validate", "plan", "sync", "explain", "apply", "run", "status", "history", "completion"};
 
 void set_up_logging(LogFormat format, std::string_view colour) {
     // Logs go to stderr (or journald) so that stdout holds only the plan and the summary;
@@ -108,6 +109,7 @@ struct CommandLine {
     std::vector<std::string> hand_overs;
     std::string colour = "auto"; // --color
     std::string output = "text"; // -o, --output
+    std::string shell;           // completion
 };
 
 // The commands that share options beyond the common ones.
@@ -118,13 +120,15 @@ struct Commands {
     CLI::App* service = nullptr;
     CLI::App* status = nullptr;
     CLI::App* history = nullptr;
+    CLI::App* completion = nullptr;
 };
 
 // The options every command takes live on the top level, so `hr2scim -c FILE plan` and
 // `hr2scim plan -c FILE` are the same.
 void add_common_options(CLI::App& app, CommandLine& line) {
     app.add_option("-c,--config", line.options.config, "the config file (YAML)")
-        ->envname("HR2SCIM_CONFIG");
+        ->envname("HR2SCIM_CONFIG")
+        ->type_name("FILE"); // a shell's completion offers file names for it
     app.add_option("--log-level", line.options.log_level,
                    "trace, debug, info, warn or error (overrides the config)")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
@@ -168,15 +172,19 @@ Commands add_commands(CLI::App& app, CommandLine& line) {
                     line.options, Command::plan);
     commands.plan->add_flag("--detailed-exitcode", line.options.detailed_exitcode,
                             "exit 4 when there are changes, 0 when none");
-    commands.plan->add_option(
-        "--out", line.options.plan_out,
-        "FILE: also write the plan as JSON, to review and then send with `hr2scim apply FILE`");
+    commands.plan
+        ->add_option("--out", line.options.plan_out,
+                     "also write the plan as JSON, to review and then send with `hr2scim apply "
+                     "FILE`")
+        ->type_name("FILE");
     commands.apply =
         add_command(app, "apply",
                     "send a plan written by `plan --out` exactly as reviewed, withheld operations "
                     "included; refuses if the config, the mapping or the state changed since",
                     line.options, Command::apply);
-    commands.apply->add_option("file", line.options.plan_file, "the plan file")->required();
+    commands.apply->add_option("file", line.options.plan_file, "the plan file")
+        ->required()
+        ->type_name("FILE");
     commands.sync =
         add_command(app, "sync", "apply the plan to the target", line.options, Command::sync);
     commands.sync->add_flag(
@@ -230,6 +238,19 @@ CLI::App* add_service_command(CLI::App& app, CommandLine& line) {
     return service;
 }
 
+// `completion SHELL` needs no config: it prints what this command line takes.
+CLI::App* add_completion_command(CLI::App& app, CommandLine& line) {
+    auto* completion = app.add_subcommand(
+        "completion", "print the shell completion script for bash, zsh or fish, made from this "
+                      "command line (the package installs them): source <(hr2scim completion "
+                      "bash)");
+    completion->footer(common_options_footer(app));
+    completion->add_option("shell", line.shell, "bash, zsh or fish")
+        ->required()
+        ->check(CLI::IsMember({"bash", "zsh", "fish"}));
+    return completion;
+}
+
 void add_shared_options(const Commands& commands, CommandLine& line) {
     add_output_option(commands.plan, line.output,
                       "the plan file's format (as --out writes it) instead of the listing");
@@ -237,7 +258,8 @@ void add_shared_options(const Commands& commands, CommandLine& line) {
     add_output_option(commands.history, line.output, "the same entries as one JSON document");
     for (auto* sub : {commands.sync, commands.apply, commands.service})
         sub->add_option("--report", line.options.report,
-                        "FILE: write each run's JSON report there (mode 0600: it names people)");
+                        "write each run's JSON report there (mode 0600: it names people)")
+            ->type_name("FILE");
     for (auto* sub : {commands.plan, commands.sync, commands.service}) {
         sub->add_option(
             "--show", line.options.show_operations,
@@ -359,9 +381,14 @@ int main_with_arguments(int argc, char** argv) {
     add_common_options(app, line);
     auto commands = add_commands(app, line);
     commands.service = add_service_command(app, line);
+    commands.completion = add_completion_command(app, line);
     add_shared_options(commands, line);
     if (auto unknown = unknown_command(argc, argv)) return usage_error(*unknown);
     if (auto code = parse(app, argc, argv)) return *code;
+    if (commands.completion->parsed()) {
+        std::cout << completion_script(app, line.shell);
+        return static_cast<int>(ExitCode::ok);
+    }
     if (line.options.config.empty())
         return usage_error("--config is required (or set HR2SCIM_CONFIG), e.g. hr2scim plan -c "
                            "/etc/hr2scim/config.yaml");

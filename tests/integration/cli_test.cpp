@@ -41,8 +41,8 @@ TEST(Cli, PrintsItsVersionAndHelpForEveryCommand) {
 // command's. A row added to the table without the option, or an option dropped from a
 // command, fails here.
 TEST(Cli, EveryOptionTheReadmeDocumentsIsInItsCommandsHelp) {
-    const std::vector<std::string> every = {"validate", "plan", "sync",   "explain",
-                                            "apply",    "run",  "status", "history"};
+    const std::vector<std::string> every = {"validate", "plan",   "sync",    "explain",   "apply",
+                                            "run",      "status", "history", "completion"};
     std::map<std::string, std::string> helps;
     auto help_of = [&](const std::string& command) -> const std::string& {
         if (!helps.contains(command)) {
@@ -112,7 +112,8 @@ TEST(Cli, UsageErrorsNameTheMistakeAndExit64) {
     EXPECT_EQ(none.exit_code, 64);
     EXPECT_NE(
         none.err.find(
-            "a command is required (validate, plan, sync, explain, apply, run, status, history)"),
+            "a command is required (validate, plan, sync, explain, apply, run, status, history, "
+            "completion)"),
         std::string::npos)
         << none.err;
     auto no_config = run_hr2scim({"sync"});
@@ -125,7 +126,7 @@ TEST(Cli, UsageErrorsNameTheMistakeAndExit64) {
     auto unknown = run_hr2scim({"-c", "x.yaml", "deploy"});
     EXPECT_EQ(unknown.exit_code, 64);
     EXPECT_NE(unknown.err.find("unknown command 'deploy' (commands: validate, plan, sync, explain, "
-                               "apply, run, status, history)"),
+                               "apply, run, status, history, completion)"),
               std::string::npos)
         << unknown.err;
     auto option = run_hr2scim({"plan", "-c", "x.yaml", "--max-deletions", "3"});
