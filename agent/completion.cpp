@@ -38,7 +38,7 @@ CompletedOption completed(const CLI::Option& option) {
 }
 
 bool is_help_or_version(const CLI::Option& option) {
-    const auto names = option.get_lnames();
+    const auto& names = option.get_lnames();
     return std::ranges::find(names, "help") != names.end() ||
            std::ranges::find(names, "version") != names.end();
 }
