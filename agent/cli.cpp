@@ -1,5 +1,7 @@
 #include "agent/cli.hpp"
 
+#include "agent/colour.hpp"
+#include "agent/completion.hpp"
 #include "agent/config.hpp"
 #include "agent/did_you_mean.hpp"
 #include "agent/log_sinks.hpp"
@@ -15,17 +17,20 @@
 #include <array>
 #include <iostream>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 namespace hr2scim::agent {
 namespace {
 
-constexpr std::array<std::string_view, 9> k_commands = {
-    "validate", "check", "plan", "sync", "explain", "apply", "run", "status", "history"};
+constexpr std::array<std::string_view, 10> k_commands = {"validate", "check",     "plan", "sync",
+                                                         "explain",  "apply",     "run",  "status",
+                                                         "history",  "completion"};
 
-void set_up_logging(LogFormat format) {
+void set_up_logging(LogFormat format, std::string_view colour) {
     // Logs go to stderr (or journald) so that stdout holds only the plan and the summary;
     // every line is redacted on its way out.
-    auto sink = std::make_shared<RedactingSink>(make_log_sink(format));
+    auto sink = std::make_shared<RedactingSink>(
+        make_log_sink(format, colour_wanted_on(STDERR_FILENO, colour)));
     spdlog::set_default_logger(std::make_shared<spdlog::logger>("agent", sink));
 }
 
@@ -38,10 +43,16 @@ std::string command_list() {
 
 // The first word that is not an option (or an option's value) must be a command.
 std::optional<std::string> unknown_command(int argc, char** argv) {
-    static const std::array<std::string_view, 15> k_taking_values = {
-        "-c",      "--config",    "--log-level",        "--log-format", "--as-of",
-        "--show",  "--hand-over", "--approve-withheld", "--out",        "--max-deactivations",
-        "--every", "--jitter",    "--report",           "--runs",       "--target"};
+    static const std::array<std::string_view, 18> k_taking_values = {
+        "-c",          "--config",
+        "--log-level", "--log-format",
+        "--as-of",     "--show",
+        "--hand-over", "--approve-withheld",
+        "--out",       "--max-deactivations",
+        "--every",     "--jitter",
+        "--report",    "--runs",
+        "--target",    "--color",
+        "-o",          "--output"};
     for (int i = 1; i < argc; ++i) {
         std::string_view word = argv[i];
         if (word.starts_with("-")) {
@@ -97,6 +108,9 @@ struct CommandLine {
     std::string jitter;
     bool show_all = false;
     std::vector<std::string> hand_overs;
+    std::string colour = "auto"; // --color
+    std::string output = "text"; // -o, --output
+    std::string shell;           // completion
 };
 
 // The commands that share options beyond the common ones.
@@ -105,13 +119,17 @@ struct Commands {
     CLI::App* apply = nullptr;
     CLI::App* sync = nullptr;
     CLI::App* service = nullptr;
+    CLI::App* status = nullptr;
+    CLI::App* history = nullptr;
+    CLI::App* completion = nullptr;
 };
 
 // The options every command takes live on the top level, so `hr2scim -c FILE plan` and
 // `hr2scim plan -c FILE` are the same.
 void add_common_options(CLI::App& app, CommandLine& line) {
     app.add_option("-c,--config", line.options.config, "the config file (YAML)")
-        ->envname("HR2SCIM_CONFIG");
+        ->envname("HR2SCIM_CONFIG")
+        ->type_name("FILE"); // a shell's completion offers file names for it
     app.add_option("--log-level", line.options.log_level,
                    "trace, debug, info, warn or error (overrides the config)")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
@@ -131,6 +149,16 @@ void add_common_options(CLI::App& app, CommandLine& line) {
                            : "'" + text + "' is not an ISO 8601 date or time";
             },
             "TIME"));
+    app.add_option("--color", line.colour,
+                   "colour the plan, the summary and the log's levels: auto (on a terminal, "
+                   "unless NO_COLOR is set), always or never; default auto")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
+}
+
+// -o, --output on a command that can print JSON for scripts; `json_is` says what it prints.
+void add_output_option(CLI::App* command, std::string& output, const std::string& json_is) {
+    command->add_option("-o,--output", output, "text (default) or json: " + json_is)
+        ->check(CLI::IsMember({"text", "json"}));
 }
 
 Commands add_commands(CLI::App& app, CommandLine& line) {
@@ -151,15 +179,19 @@ Commands add_commands(CLI::App& app, CommandLine& line) {
                     line.options, Command::plan);
     commands.plan->add_flag("--detailed-exitcode", line.options.detailed_exitcode,
                             "exit 4 when there are changes, 0 when none");
-    commands.plan->add_option(
-        "--out", line.options.plan_out,
-        "FILE: also write the plan as JSON, to review and then send with `hr2scim apply FILE`");
+    commands.plan
+        ->add_option("--out", line.options.plan_out,
+                     "also write the plan as JSON, to review and then send with `hr2scim apply "
+                     "FILE`")
+        ->type_name("FILE");
     commands.apply =
         add_command(app, "apply",
                     "send a plan written by `plan --out` exactly as reviewed, withheld operations "
                     "included; refuses if the config, the mapping or the state changed since",
                     line.options, Command::apply);
-    commands.apply->add_option("file", line.options.plan_file, "the plan file")->required();
+    commands.apply->add_option("file", line.options.plan_file, "the plan file")
+        ->required()
+        ->type_name("FILE");
     commands.sync =
         add_command(app, "sync", "apply the plan to the target", line.options, Command::sync);
     commands.sync->add_flag(
@@ -173,16 +205,19 @@ Commands add_commands(CLI::App& app, CommandLine& line) {
                     line.options, Command::explain);
     explain->add_option("key", line.options.key, "the record's source key (e.g. its employee id)")
         ->required();
-    auto* status = add_command(app, "status",
-                               "the last runs of each target from the state, as a table, with the "
-                               "users it manages and its last success; writes nothing",
-                               line.options, Command::status);
-    status->add_option("--runs", line.options.status_runs, "N: runs shown per target (default 10)");
-    auto* history = add_command(app, "history",
-                                "what hr2scim did about one person, from the audit trail: when, "
-                                "which run, the operation, its outcome, what changed and why",
-                                line.options, Command::history);
-    history->add_option("key", line.options.key, "the person's source key (e.g. their employee id)")
+    commands.status =
+        add_command(app, "status",
+                    "the last runs of each target from the state, as a table, with the "
+                    "users it manages and its last success; writes nothing",
+                    line.options, Command::status);
+    commands.status->add_option("--runs", line.options.status_runs,
+                                "N: runs shown per target (default 10)");
+    commands.history = add_command(app, "history",
+                                   "what hr2scim did about one person, from the audit trail: when, "
+                                   "which run, the operation, its outcome, what changed and why",
+                                   line.options, Command::history);
+    commands.history
+        ->add_option("key", line.options.key, "the person's source key (e.g. their employee id)")
         ->required();
     return commands;
 }
@@ -210,10 +245,28 @@ CLI::App* add_service_command(CLI::App& app, CommandLine& line) {
     return service;
 }
 
+// `completion SHELL` needs no config: it prints what this command line takes.
+CLI::App* add_completion_command(CLI::App& app, CommandLine& line) {
+    auto* completion = app.add_subcommand(
+        "completion", "print the shell completion script for bash, zsh or fish, made from this "
+                      "command line (the package installs them): source <(hr2scim completion "
+                      "bash)");
+    completion->footer(common_options_footer(app));
+    completion->add_option("shell", line.shell, "bash, zsh or fish")
+        ->required()
+        ->check(CLI::IsMember({"bash", "zsh", "fish"}));
+    return completion;
+}
+
 void add_shared_options(const Commands& commands, CommandLine& line) {
+    add_output_option(commands.plan, line.output,
+                      "the plan file's format (as --out writes it) instead of the listing");
+    add_output_option(commands.status, line.output, "the same facts as one JSON document");
+    add_output_option(commands.history, line.output, "the same entries as one JSON document");
     for (auto* sub : {commands.sync, commands.apply, commands.service})
         sub->add_option("--report", line.options.report,
-                        "FILE: write each run's JSON report there (mode 0600: it names people)");
+                        "write each run's JSON report there (mode 0600: it names people)")
+            ->type_name("FILE");
     for (auto* sub : {commands.plan, commands.sync, commands.service}) {
         sub->add_option(
             "--show", line.options.show_operations,
@@ -308,6 +361,7 @@ void finish_options(CommandLine& line) {
     for (const auto& pair : line.hand_overs)
         options.hand_overs.emplace_back(pair.substr(0, pair.find('=')),
                                         pair.substr(pair.find('=') + 1));
+    options.output = line.output == "json" ? OutputFormat::json : OutputFormat::text;
 }
 
 int run_service(const CommandLine& line, std::ostream& out) {
@@ -334,16 +388,22 @@ int main_with_arguments(int argc, char** argv) {
     add_common_options(app, line);
     auto commands = add_commands(app, line);
     commands.service = add_service_command(app, line);
+    commands.completion = add_completion_command(app, line);
     add_shared_options(commands, line);
     if (auto unknown = unknown_command(argc, argv)) return usage_error(*unknown);
     if (auto code = parse(app, argc, argv)) return *code;
+    if (commands.completion->parsed()) {
+        std::cout << completion_script(app, line.shell);
+        return static_cast<int>(ExitCode::ok);
+    }
     if (line.options.config.empty())
         return usage_error("--config is required (or set HR2SCIM_CONFIG), e.g. hr2scim plan -c "
                            "/etc/hr2scim/config.yaml");
     finish_options(line);
-    set_up_logging(choose_log_format(line.log_format));
+    set_up_logging(choose_log_format(line.log_format), line.colour);
     RedactingBuffer redacted(std::cout);
     std::ostream out(&redacted);
+    use_colour(out, colour_wanted_on(STDOUT_FILENO, line.colour));
     if (line.options.command != Command::service)
         return static_cast<int>(run_reporting_errors(line.options, out));
     return run_service(line, out);

@@ -165,7 +165,7 @@ LogFormat choose_log_format(std::string_view requested) {
     return stderr_is_the_journal() ? LogFormat::journal : LogFormat::text;
 }
 
-spdlog::sink_ptr make_log_sink(LogFormat format) {
+spdlog::sink_ptr make_log_sink(LogFormat format, bool coloured) {
     switch (format) {
     case LogFormat::json:
         return std::make_shared<JsonLinesSink>();
@@ -174,7 +174,8 @@ spdlog::sink_ptr make_log_sink(LogFormat format) {
     case LogFormat::text:
         break;
     }
-    auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+    auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>(
+        coloured ? spdlog::color_mode::always : spdlog::color_mode::never);
     sink->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ [%n] %v");
     return sink;
 }

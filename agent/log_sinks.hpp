@@ -23,8 +23,9 @@ enum class LogFormat { text, json, journal };
 // error is the stream systemd connected to journald, and text otherwise.
 [[nodiscard]] LogFormat choose_log_format(std::string_view requested);
 
-// The sink for `format`, writing to standard error (and journald's socket).
-[[nodiscard]] spdlog::sink_ptr make_log_sink(LogFormat format);
+// The sink for `format`, writing to standard error (and journald's socket). `coloured`: the
+// text format's levels in colour (--color and NO_COLOR decide, for standard error).
+[[nodiscard]] spdlog::sink_ptr make_log_sink(LogFormat format, bool coloured = false);
 
 // The syslog priority journald files a level under (3 error ... 7 debug).
 [[nodiscard]] int journal_priority(spdlog::level::level_enum level);

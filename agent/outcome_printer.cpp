@@ -1,5 +1,6 @@
 #include "agent/outcome_printer.hpp"
 
+#include "agent/colour.hpp"
 #include "agent/pace_estimate.hpp"
 #include "apply/stop_request.hpp"
 
@@ -61,18 +62,26 @@ void print_outcomes(std::ostream& out, const std::vector<apply::Outcome>& outcom
 
 void print_summary(std::ostream& out, const std::string& target, const state::RunCounts& counts,
                    const apply::Tally& result, double seconds) {
-    out << fmt::format(
-        "\nApplied to target \"{}\" in {:.2f} s: {} created, {} updated, {} deactivated, {} "
-        "reactivated, "
-        "{}{}{} unchanged, {} rejected, {} failed{}{}{}.\n",
-        target, seconds, counts.created, counts.updated, counts.deactivated, counts.reactivated,
-        result.deleted ? fmt::format("{} deleted, ", result.deleted) : "",
-        result.linked ? fmt::format("{} managers linked, ", result.linked) : "", counts.unchanged,
-        counts.rejected, counts.failed,
-        counts.withheld ? fmt::format(", {} deactivations and deletions withheld", counts.withheld)
-                        : "",
-        result.deferred ? fmt::format(", {} left for the next run", result.deferred) : "",
-        result.stopped ? fmt::format(", {} not sent (asked to stop)", result.stopped) : "");
+    // A count in its tone when there is any: on a terminal, what was done and what failed
+    // stand out.
+    auto counted = [](size_t count, const char* what, Tone tone) {
+        return Painted{count > 0 ? tone : Tone::plain, fmt::format("{} {}", count, what)};
+    };
+    out << fmt::format("\nApplied to target \"{}\" in {:.2f} s: ", target, seconds)
+        << counted(counts.created, "created", Tone::added) << ", "
+        << counted(counts.updated, "updated", Tone::changed) << ", "
+        << counted(counts.deactivated, "deactivated", Tone::removed) << ", "
+        << counted(counts.reactivated, "reactivated", Tone::added) << ", ";
+    if (result.deleted) out << counted(result.deleted, "deleted", Tone::removed) << ", ";
+    if (result.linked) out << counted(result.linked, "managers linked", Tone::changed) << ", ";
+    out << counts.unchanged << " unchanged, " << counts.rejected << " rejected, "
+        << counted(counts.failed, "failed", Tone::removed);
+    if (counts.withheld)
+        out << ", "
+            << counted(counts.withheld, "deactivations and deletions withheld", Tone::warning);
+    if (result.deferred) out << fmt::format(", {} left for the next run", result.deferred);
+    if (result.stopped) out << fmt::format(", {} not sent (asked to stop)", result.stopped);
+    out << ".\n";
 }
 
 } // namespace hr2scim::agent

@@ -1,5 +1,6 @@
 #include "agent/plan_printer.hpp"
 
+#include "agent/colour.hpp"
 #include "scim/patch.hpp"
 
 #include <algorithm>
@@ -17,6 +18,21 @@ std::string shown(const json& value) {
     std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
     if (text.size() > k_max_shown_value) text = text.substr(0, k_max_shown_value) + "...";
     return text;
+}
+
+Tone tone_of(OperationKind kind) {
+    switch (kind) {
+    case OperationKind::create:
+    case OperationKind::reactivate:
+        return Tone::added;
+    case OperationKind::deactivate:
+    case OperationKind::remove:
+        return Tone::removed;
+    case OperationKind::update:
+    case OperationKind::link_manager:
+        break;
+    }
+    return Tone::changed;
 }
 
 std::string symbol(OperationKind kind) {
@@ -50,8 +66,10 @@ void print_change(std::ostream& out, const scim::AttributeChange& change) {
 }
 
 void print_operation(std::ostream& out, const state::Operation& operation) {
-    out << "  " << (operation.repair ? std::string("* repair    ") : symbol(operation.kind)) << " "
-        << operation.key;
+    out << "  "
+        << (operation.repair ? Painted{Tone::changed, "* repair    "}
+                             : Painted{tone_of(operation.kind), symbol(operation.kind)})
+        << " " << operation.key;
     if (!operation.origin.empty()) out << "  (" << operation.origin << ")";
     if (operation.resolve_first) out << "  [unconfirmed earlier create: looked up first]";
     out << '\n';
@@ -86,7 +104,8 @@ void print_operation(std::ostream& out, const state::Operation& operation) {
 void print_absent(std::ostream& out, const state::Plan& plan, size_t show) {
     const size_t waiting = plan.absent_unconfirmed();
     if (waiting == 0) return;
-    out << "\nABSENT, not deactivated yet: " << waiting
+    out << "\n"
+        << Painted{Tone::warning, "ABSENT"} << ", not deactivated yet: " << waiting
         << (waiting == 1 ? " user is" : " users are")
         << " no longer in the source, without a termination date; absence is confirmed over "
            "several complete reads (safety.confirm_absence):\n";
@@ -137,12 +156,19 @@ void print_plan(std::ostream& out, const state::Plan& plan, const std::string& t
         out << '\n';
     }
     const auto counts = plan.counts();
-    out << "Plan: " << counts[OperationKind::create] << " to create, "
-        << counts[OperationKind::update] << " to update, " << counts[OperationKind::deactivate]
-        << " to deactivate, " << counts[OperationKind::reactivate] << " to reactivate, ";
-    if (counts[OperationKind::remove] > 0) out << counts[OperationKind::remove] << " to delete, ";
+    // A count in its operations' colour when there are any.
+    auto count = [&](OperationKind kind, const char* what) {
+        const auto text = std::to_string(counts[kind]) + what;
+        return Painted{counts[kind] > 0 ? tone_of(kind) : Tone::plain, text};
+    };
+    out << "Plan: " << count(OperationKind::create, " to create") << ", "
+        << count(OperationKind::update, " to update") << ", "
+        << count(OperationKind::deactivate, " to deactivate") << ", "
+        << count(OperationKind::reactivate, " to reactivate") << ", ";
+    if (counts[OperationKind::remove] > 0)
+        out << count(OperationKind::remove, " to delete") << ", ";
     if (counts[OperationKind::link_manager] > 0)
-        out << counts[OperationKind::link_manager] << " managers to link, ";
+        out << count(OperationKind::link_manager, " managers to link") << ", ";
     out << plan.unchanged << " unchanged.\n";
     if (const auto repairs = std::ranges::count(plan.operations, true, &state::Operation::repair);
         repairs > 0)
@@ -172,7 +198,8 @@ void print_plan(std::ostream& out, const state::Plan& plan, const std::string& t
     print_rejected_links(out, plan.rejected_links, show);
     print_absent(out, plan, show);
     if (!plan.withheld.empty()) {
-        out << "\nWITHHELD: " << plan.withheld.size()
+        out << "\n"
+            << Painted{Tone::warning, "WITHHELD"} << ": " << plan.withheld.size()
             << (plan.count_withheld(OperationKind::update) == 0 ? " deactivations and deletions"
                                                                 : " operations")
             << ", because " << *plan.withheld_reason << ":\n";

@@ -4,9 +4,11 @@
 #include "agent/check.hpp"
 #include "agent/config.hpp"
 #include "agent/explain.hpp"
+#include "agent/history_json.hpp"
 #include "agent/history_printer.hpp"
 #include "agent/prepare.hpp"
 #include "agent/run_metrics.hpp"
+#include "agent/status_json.hpp"
 #include "agent/sync.hpp"
 #include "agent/validate.hpp"
 #include "mappings/mapping.hpp"
@@ -66,11 +68,13 @@ int severity(ExitCode code) {
 // others, and the summary says which did what.
 ExitCode run_each_target(std::vector<Config>& configs, const RunOptions& options,
                          std::ostream& out) {
-    if (options.command == Command::apply || !options.plan_out.empty() ||
+    const bool plan_as_json =
+        options.command == Command::plan && options.output == OutputFormat::json;
+    if (options.command == Command::apply || !options.plan_out.empty() || plan_as_json ||
         !options.approve_withheld.empty() || !options.hand_overs.empty())
         throw ConfigError("the config has " + std::to_string(configs.size()) +
-                          " targets: apply, plan --out, --approve-withheld and --hand-over act "
-                          "on one; name it with --target NAME");
+                          " targets: apply, plan --out, plan -o json, --approve-withheld and "
+                          "--hand-over act on one; name it with --target NAME");
     SharedSources shared;
     std::vector<std::pair<std::string, ExitCode>> results;
     for (auto& config : configs) {
@@ -102,25 +106,42 @@ ExitCode run_each_target(std::vector<Config>& configs, const RunOptions& options
     return worst;
 }
 
+// `history KEY`, as text or as JSON.
+ExitCode print_history_of(const RunOptions& options, std::ostream& out) {
+    const auto config = load_config(options.config);
+    const auto records = state::read_audit(config.state, options.key, config.case_sensitive_keys);
+    const bool json = options.output == OutputFormat::json;
+    if (json)
+        out << history_to_json(options.key, records)
+                   .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+            << '\n';
+    if (records.empty()) {
+        const auto why = "No history for " + options.key + ": the audit trail of " +
+                         config.state.string() + " has no entry about it (entries are kept " +
+                         std::to_string(config.audit_keep.count()) + " days).";
+        if (json)
+            spdlog::warn("{}", why);
+        else
+            out << why << "\n";
+        return ExitCode::failed;
+    }
+    if (!json) print_history(out, options.key, records);
+    return ExitCode::ok;
+}
+
 } // namespace
 
 ExitCode run(const RunOptions& options, std::ostream& out) {
-    if (options.command == Command::history) {
-        const auto config = load_config(options.config);
-        const auto records =
-            state::read_audit(config.state, options.key, config.case_sensitive_keys);
-        if (records.empty()) {
-            out << "No history for " << options.key << ": the audit trail of "
-                << config.state.string() << " has no entry about it (entries are kept "
-                << config.audit_keep.count() << " days).\n";
-            return ExitCode::failed;
-        }
-        print_history(out, options.key, records);
-        return ExitCode::ok;
-    }
+    if (options.command == Command::history) return print_history_of(options, out);
     if (options.command == Command::status) {
         const auto config = load_config(options.config);
-        print_status(out, state::read_history(config.state, options.status_runs), config.state);
+        const auto targets = state::read_history(config.state, options.status_runs);
+        if (options.output == OutputFormat::json)
+            out << status_to_json(targets, config.state)
+                       .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+                << '\n';
+        else
+            print_status(out, targets, config.state);
         return ExitCode::ok;
     }
     auto configs = one_config_per_target(read_config(options), options.target);

@@ -16,6 +16,10 @@ namespace hr2scim::agent {
 
 enum class Command { validate, check, plan, sync, explain, apply, service, status, history };
 
+// -o, --output: what plan, status and history print on standard output. json is for scripts:
+// one document, the plan file's format for plan; logs stay on standard error.
+enum class OutputFormat { text, json };
+
 // The config and mapping a service loop accepted, held as text so that a later edit of the
 // files takes effect only when a reload accepts it (paths still resolve against the files'
 // folders).
@@ -54,7 +58,8 @@ struct RunOptions {
     std::optional<std::chrono::sys_seconds> as_of;
     std::filesystem::path report; // sync, apply, run --report FILE: the run's JSON report
     size_t status_runs = 10;      // status --runs N
-    std::string target;           // --target NAME: only this target of a config with several
+    OutputFormat output = OutputFormat::text;
+    std::string target; // --target NAME: only this target of a config with several
     // The service loop's accepted config; nullptr: read the files.
     const PinnedConfig* pinned = nullptr;
     // A cycle of `run`: its runs are recorded as command "run", not "sync", so that the state,

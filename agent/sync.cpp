@@ -41,7 +41,9 @@ namespace {
 class PlanOrSync {
   public:
     PlanOrSync(const Prepared& prepared, const RunOptions& options, std::ostream& out)
-        : m_prepared(prepared), m_config(prepared.config), m_options(options), m_out(out),
+        : m_prepared(prepared), m_config(prepared.config), m_options(options),
+          m_plan_as_json(options.command == Command::plan && options.output == OutputFormat::json),
+          m_out(m_plan_as_json ? m_discarded : out), m_json_out(out),
           m_sync(options.command == Command::sync),
           // plan reads the state without creating or migrating it; sync owns it for the run.
           m_lock(m_config.state, m_sync ? RunLock::Mode::exclusive : RunLock::Mode::shared) {}
@@ -106,7 +108,13 @@ class PlanOrSync {
     const Prepared& m_prepared;
     const Config& m_config;
     const RunOptions& m_options;
+    // plan -o json: standard output holds the plan file's JSON only, so the listing, the
+    // summary and the notes go to a stream that writes nowhere (no buffer: every write fails
+    // quietly).
+    const bool m_plan_as_json;
+    std::ostream m_discarded{nullptr};
     std::ostream& m_out;
+    std::ostream& m_json_out;
     const bool m_sync;
     RunLock m_lock;
     http::Credentials m_credentials;
@@ -316,7 +324,7 @@ state::Plan PlanOrSync::make_plan() {
     const auto* index = m_at_a_glance ? &*m_index : nullptr;
     // A plan that is only shown holds each manager link in its user's create, unless the links
     // are among the operations it lists.
-    policy.fold_links = !m_sync && m_options.plan_out.empty();
+    policy.fold_links = !m_sync && m_options.plan_out.empty() && !m_plan_as_json;
     auto made = state::make_plan(m_mapped.desired, m_snapshot.resources, policy, index);
     if (note_departed_managers(policy, made.rejected_links, m_config))
         made = state::make_plan(m_mapped.desired, m_snapshot.resources, policy, index);
@@ -387,11 +395,15 @@ void PlanOrSync::print_plans() {
 }
 
 ExitCode PlanOrSync::finish_plan() {
-    if (!m_options.plan_out.empty()) {
+    if (!m_options.plan_out.empty() || m_plan_as_json) {
         auto origin = origin_of(m_prepared, m_snapshot);
         origin.adopt_existing = adopting(); // apply takes the matching accounts over
-        write_plan_file(m_options.plan_out, m_plan, m_group_plan ? &*m_group_plan : nullptr, origin,
-                        m_config.file, m_out);
+        const auto* groups = m_group_plan ? &*m_group_plan : nullptr;
+        if (!m_options.plan_out.empty())
+            write_plan_file(m_options.plan_out, m_plan, groups, origin, m_config.file, m_out);
+        if (m_plan_as_json)
+            state::write_plan_json([this](std::string_view piece) { m_json_out << piece; }, m_plan,
+                                   origin, groups);
     }
     // The exit code sync would end with, sending aside: a gate's 3, rejected records' 2.
     return exit_code(

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the .deb from the build folder, installs it on this machine (root), and checks what
-# an admin gets: the binary and its man page, the hr2scim system user, /var/lib/hr2scim only
-# it can read, the example config, the units passing systemd-analyze verify, and a sync run
-# as that user with the token handed over as a systemd credential would be, against the
-# bundled SCIM server. Then it purges the package and checks that nothing is left.
+# an admin gets: the binary, its man page and shell completions, the hr2scim system user,
+# /var/lib/hr2scim only it can read, the example config, the units passing systemd-analyze
+# verify, and a sync run as that user with the token handed over as a systemd credential
+# would be, against the bundled SCIM server. Then it purges the package and checks that nothing is left.
 # CI runs it (.ci/run); it changes the machine, so run it only where that is fine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +24,12 @@ echo "   $version"
 [ -s /usr/share/man/man1/hr2scim.1.gz ] || fail "no man page"
 [ -s /usr/share/man/man1/hr2scim-sync.1.gz ] || fail "no man page for hr2scim sync"
 [ -s /usr/share/doc/hr2scim/docs/configuration.md ] || fail "no docs/ in /usr/share/doc/hr2scim"
+for completion in /usr/share/bash-completion/completions/hr2scim /usr/share/zsh/vendor-completions/_hr2scim \
+                  /usr/share/fish/vendor_completions.d/hr2scim.fish; do
+  [ -s "$completion" ] || fail "no shell completion $completion"
+done
+completed=$(bash -c 'source /usr/share/bash-completion/completions/hr2scim; COMP_WORDS=(hr2scim sy); COMP_CWORD=1; _hr2scim; echo "${COMPREPLY[*]}"')
+[ "$completed" = sync ] || fail "bash completes 'hr2scim sy' to '$completed', not sync"
 zcat /usr/share/man/man1/hr2scim.1.gz | grep -q '^\.SH "\?EXIT STATUS' || fail "the man page has no EXIT STATUS"
 getent passwd hr2scim >/dev/null || fail "no hr2scim user"
 [ "$(stat -c '%U %a' /var/lib/hr2scim)" = "hr2scim 700" ] || fail "/var/lib/hr2scim is $(stat -c '%U %a' /var/lib/hr2scim)"

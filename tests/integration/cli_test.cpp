@@ -41,8 +41,8 @@ TEST(Cli, PrintsItsVersionAndHelpForEveryCommand) {
 // command's. A row added to the table without the option, or an option dropped from a
 // command, fails here.
 TEST(Cli, EveryOptionTheReadmeDocumentsIsInItsCommandsHelp) {
-    const std::vector<std::string> every = {"validate", "check", "plan",   "sync",   "explain",
-                                            "apply",    "run",   "status", "history"};
+    const std::vector<std::string> every = {"validate", "check", "plan",   "sync",    "explain",
+                                            "apply",    "run",   "status", "history", "completion"};
     std::map<std::string, std::string> helps;
     auto help_of = [&](const std::string& command) -> const std::string& {
         if (!helps.contains(command)) {
@@ -111,7 +111,7 @@ TEST(Cli, UsageErrorsNameTheMistakeAndExit64) {
     auto none = run_hr2scim({});
     EXPECT_EQ(none.exit_code, 64);
     EXPECT_NE(none.err.find("a command is required (validate, check, plan, sync, explain, apply, "
-                            "run, status, history)"),
+                            "run, status, history, completion)"),
               std::string::npos)
         << none.err;
     auto no_config = run_hr2scim({"sync"});
@@ -125,7 +125,7 @@ TEST(Cli, UsageErrorsNameTheMistakeAndExit64) {
     EXPECT_EQ(unknown.exit_code, 64);
     EXPECT_NE(unknown.err.find(
                   "unknown command 'deploy' (commands: validate, check, plan, sync, explain, "
-                  "apply, run, status, history)"),
+                  "apply, run, status, history, completion)"),
               std::string::npos)
         << unknown.err;
     auto option = run_hr2scim({"plan", "-c", "x.yaml", "--max-deletions", "3"});
