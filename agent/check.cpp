@@ -8,26 +8,41 @@
 #include "scim/discovery.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 namespace hr2scim::agent {
 namespace {
 
-// What check found, in the order it looked; problems also counted.
+// What check found, in the order it looked: printed as it goes, or kept for one JSON document
+// (-o json) at the end.
 class Findings {
   public:
-    explicit Findings(std::ostream& out) : m_out(out) {}
-    void ok(std::string_view what, const std::string& said) {
-        m_out << "  ok       " << what << ": " << said << '\n';
+    Findings(std::ostream& out, bool as_json) : m_out(out), m_as_json(as_json) {}
+    void part(const std::string& heading, const std::string& name) {
+        if (!m_as_json) m_out << heading << '\n';
+        m_part = name;
     }
+    void ok(std::string_view what, const std::string& said) { add(what, said, true); }
     void problem(std::string_view what, const std::string& said) {
-        m_out << "  PROBLEM  " << what << ": " << said << '\n';
+        add(what, said, false);
         ++m_problems;
     }
     [[nodiscard]] size_t problems() const { return m_problems; }
+    [[nodiscard]] const nlohmann::ordered_json& checks() const { return m_checks; }
 
   private:
+    void add(std::string_view what, const std::string& said, bool ok) {
+        if (m_as_json)
+            m_checks.push_back({{"part", m_part}, {"what", what}, {"ok", ok}, {"said", said}});
+        else
+            m_out << (ok ? "  ok       " : "  PROBLEM  ") << what << ": " << said << '\n';
+    }
+
     std::ostream& m_out;
+    bool m_as_json;
+    std::string m_part;
+    nlohmann::ordered_json m_checks = nlohmann::ordered_json::array();
     size_t m_problems = 0;
 };
 
@@ -52,9 +67,9 @@ std::string refused_fix(const TargetConfig& target) {
     return "put a valid token in " + token_setting(target);
 }
 
-void check_target(const Prepared& prepared, Findings& found, std::ostream& out) {
+void check_target(const Prepared& prepared, Findings& found) {
     const auto& target = prepared.config.target;
-    out << "Target  \"" << target.name << "\" " << http::redact_url(target.url) << '\n';
+    found.part("Target  \"" + target.name + "\" " + http::redact_url(target.url), "target");
     if (auto problem = target_problem(target)) {
         found.problem("secret", *problem);
         return;
@@ -122,9 +137,8 @@ void check_target(const Prepared& prepared, Findings& found, std::ostream& out) 
                           "from the mapping, or extend the target's schema");
 }
 
-void check_source(connectors::Source& source, const std::string& setting, Findings& found,
-                  std::ostream& out) {
-    out << "Source  " << source.describe() << '\n';
+void check_source(connectors::Source& source, const std::string& setting, Findings& found) {
+    found.part("Source  " + source.describe(), source.describe());
     size_t records = 0;
     const auto read = source.read_each([&](connectors::Record&&) { ++records; });
     if (read.failure)
@@ -139,19 +153,30 @@ void check_source(connectors::Source& source, const std::string& setting, Findin
 
 } // namespace
 
-ExitCode check(const Prepared& prepared, std::ostream& out) {
-    Findings found(out);
-    check_target(prepared, found, out);
-    check_source(*prepared.source, "source", found, out);
+ExitCode check(const Prepared& prepared, bool as_json, std::ostream& out) {
+    Findings found(out, as_json);
+    check_target(prepared, found);
+    check_source(*prepared.source, "source", found);
     for (const auto& join : prepared.joins)
-        check_source(*join.source, "join " + join.config->name, found, out);
-    if (found.problems() > 0) {
+        check_source(*join.source, "join " + join.config->name, found);
+    const auto code = found.problems() > 0 ? ExitCode::failed : ExitCode::ok;
+    if (as_json) {
+        const nlohmann::ordered_json document = {
+            {"target", prepared.config.target.name},
+            {"url", http::redact_url(prepared.config.target.url)},
+            {"result", found.problems() > 0 ? "failed" : "passed"},
+            {"problems", found.problems()},
+            {"exit_code", static_cast<int>(code)},
+            {"checks", found.checks()}};
+        out << document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+            << '\n';
+    } else if (found.problems() > 0) {
         out << "\nCHECK FAILED: " << found.problems()
             << (found.problems() == 1 ? " problem" : " problems") << " above.\n";
-        return ExitCode::failed;
+    } else {
+        out << "\nCheck passed: the target and the sources answer as hr2scim needs.\n";
     }
-    out << "\nCheck passed: the target and the sources answer as hr2scim needs.\n";
-    return ExitCode::ok;
+    return code;
 }
 
 } // namespace hr2scim::agent

@@ -12,8 +12,8 @@ namespace hr2scim::agent {
 
 // The credentials (and, for OAuth2, the token endpoint and the token's lifetime), discovery,
 // a read of one user with the token, the mapped attributes against the target's /Schemas, and
-// one read of each source. Each problem is one line naming the setting and the fix; exit 1 on
-// any, 0 otherwise.
-[[nodiscard]] ExitCode check(const Prepared& prepared, std::ostream& out);
+// one read of each source. Each problem is one line naming the setting and the fix (or, as_json,
+// one document listing every check); exit 1 on any, 0 otherwise.
+[[nodiscard]] ExitCode check(const Prepared& prepared, bool as_json, std::ostream& out);
 
 } // namespace hr2scim::agent

@@ -122,6 +122,7 @@ struct Commands {
     CLI::App* status = nullptr;
     CLI::App* history = nullptr;
     CLI::App* completion = nullptr;
+    CLI::App* check = nullptr;
 };
 
 // The options every command takes live on the top level, so `hr2scim -c FILE plan` and
@@ -168,7 +169,7 @@ Commands add_commands(CLI::App& app, CommandLine& line) {
                 "and HR APIs "
                 "included); never contacts the target, never writes the state",
                 line.options, Command::validate);
-    add_command(
+    commands.check = add_command(
         app, "check",
         "contact the target and read the sources, writing nothing: the credentials (an "
         "OAuth2 token's lifetime, a token that expires soon), discovery, one user read with "
@@ -262,6 +263,7 @@ void add_shared_options(const Commands& commands, CommandLine& line) {
     add_output_option(commands.plan, line.output,
                       "the plan file's format (as --out writes it) instead of the listing");
     add_output_option(commands.status, line.output, "the same facts as one JSON document");
+    add_output_option(commands.check, line.output, "every check as one JSON document");
     add_output_option(commands.history, line.output, "the same entries as one JSON document");
     for (auto* sub : {commands.sync, commands.apply, commands.service})
         sub->add_option("--report", line.options.report,

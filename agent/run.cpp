@@ -41,7 +41,8 @@ template <typename Run> ExitCode reporting_errors(Run&& run) {
 
 ExitCode run_prepared(const Prepared& prepared, const RunOptions& options, std::ostream& out) {
     if (options.command == Command::validate) return validate(prepared, options, out);
-    if (options.command == Command::check) return check(prepared, out);
+    if (options.command == Command::check)
+        return check(prepared, options.output == OutputFormat::json, out);
     if (options.command == Command::explain) return explain(prepared, options, out);
     if (options.command == Command::apply) return apply_plan_file(prepared, options, out);
     return plan_or_sync(prepared, options, out);
@@ -69,12 +70,14 @@ int severity(ExitCode code) {
 ExitCode run_each_target(std::vector<Config>& configs, const RunOptions& options,
                          std::ostream& out) {
     const bool plan_as_json =
-        options.command == Command::plan && options.output == OutputFormat::json;
+        (options.command == Command::plan || options.command == Command::check) &&
+        options.output == OutputFormat::json;
     if (options.command == Command::apply || !options.plan_out.empty() || plan_as_json ||
         !options.approve_withheld.empty() || !options.hand_overs.empty())
-        throw ConfigError("the config has " + std::to_string(configs.size()) +
-                          " targets: apply, plan --out, plan -o json, --approve-withheld and "
-                          "--hand-over act on one; name it with --target NAME");
+        throw ConfigError(
+            "the config has " + std::to_string(configs.size()) +
+            " targets: apply, plan --out, plan and check -o json, --approve-withheld and "
+            "--hand-over act on one; name it with --target NAME");
     SharedSources shared;
     std::vector<std::pair<std::string, ExitCode>> results;
     for (auto& config : configs) {

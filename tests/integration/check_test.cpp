@@ -3,6 +3,7 @@
 #include "tests/integration/sync_fixture.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace hr2scim::testing {
 namespace {
@@ -33,6 +34,31 @@ TEST_F(CheckTest, AWorkingSetUpPassesAndWritesNothing) {
     EXPECT_NE(result.out.find("Check passed"), std::string::npos) << result.out;
     EXPECT_EQ(writes(), 0U) << server.requests().dump();
     EXPECT_EQ(server.count_requests("GET"), 1U) << "one user read, discovery aside";
+}
+
+// -o json: every check in one document for a monitoring script; the same verdict as the text.
+TEST_F(CheckTest, AsJsonEveryCheckIsInOneDocument) {
+    auto passed = hr2scim({"check", "-o", "json"}, server.token());
+    ASSERT_EQ(passed.exit_code, 0) << passed.out << passed.err;
+    const auto document = nlohmann::json::parse(passed.out);
+    EXPECT_EQ(document["target"], "test");
+    EXPECT_EQ(document["result"], "passed");
+    EXPECT_EQ(document["problems"], 0);
+    std::vector<std::string> checked;
+    for (const auto& each : document["checks"]) {
+        EXPECT_EQ(each["ok"], true) << each.dump();
+        checked.push_back(each["what"].get<std::string>());
+    }
+    EXPECT_EQ(checked,
+              (std::vector<std::string>{"discovery", "credentials", "attributes", "read"}));
+    auto failed = hr2scim({"check", "--output", "json"}, "not-the-token");
+    EXPECT_EQ(failed.exit_code, 1) << failed.out << failed.err;
+    const auto refused = nlohmann::json::parse(failed.out);
+    EXPECT_EQ(refused["result"], "failed");
+    EXPECT_EQ(refused["exit_code"], 1);
+    EXPECT_EQ(refused["checks"][0]["what"], "credentials");
+    EXPECT_EQ(refused["checks"][0]["ok"], false);
+    EXPECT_EQ(failed.out.find("not-the-token"), std::string::npos);
 }
 
 // The mistake validate cannot see: the token is read, but the target refuses it.
