@@ -43,16 +43,17 @@ std::string command_list() {
 
 // The first word that is not an option (or an option's value) must be a command.
 std::optional<std::string> unknown_command(int argc, char** argv) {
-    static const std::array<std::string_view, 18> k_taking_values = {
+    static const std::array<std::string_view, 19> k_taking_values = {
         "-c",          "--config",
         "--log-level", "--log-format",
         "--as-of",     "--show",
         "--hand-over", "--approve-withheld",
         "--out",       "--max-deactivations",
-        "--every",     "--jitter",
-        "--report",    "--runs",
-        "--target",    "--color",
-        "-o",          "--output"};
+        "--html",      "--every",
+        "--jitter",    "--report",
+        "--runs",      "--target",
+        "--color",     "-o",
+        "--output"};
     for (int i = 1; i < argc; ++i) {
         std::string_view word = argv[i];
         if (word.starts_with("-")) {
@@ -180,6 +181,12 @@ Commands add_commands(CLI::App& app, CommandLine& line) {
                     line.options, Command::plan);
     commands.plan->add_flag("--detailed-exitcode", line.options.detailed_exitcode,
                             "exit 4 when there are changes, 0 when none");
+    commands.plan
+        ->add_option("--html", line.options.plan_html,
+                     "also write the plan as one self-contained page for its approvers (per "
+                     "person before and after, what was withheld and the command that approves "
+                     "it; mode 0600)")
+        ->type_name("FILE");
     commands.plan
         ->add_option("--out", line.options.plan_out,
                      "also write the plan as JSON, to review and then send with `hr2scim apply "

@@ -48,6 +48,7 @@ struct RunOptions {
     // plan, sync: the digest of a withheld set an admin reviewed (--approve-withheld).
     std::string approve_withheld;
     std::filesystem::path plan_out;  // plan --out FILE: the plan as a file to review and apply
+    std::filesystem::path plan_html; // plan --html FILE: the plan as a page for its approvers
     std::filesystem::path plan_file; // apply FILE
     bool reconcile = false; // sync --reconcile: read the managed users back and repair drift
     // plan, sync, run --adopt-existing: a first run (no state for the target) may take over the

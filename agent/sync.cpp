@@ -10,6 +10,7 @@
 #include "agent/outcome_printer.hpp"
 #include "agent/pace_estimate.hpp"
 #include "agent/plan_files.hpp"
+#include "agent/plan_html.hpp"
 #include "agent/plan_policy.hpp"
 #include "agent/plan_printer.hpp"
 #include "agent/read_and_map.hpp"
@@ -324,7 +325,8 @@ state::Plan PlanOrSync::make_plan() {
     const auto* index = m_at_a_glance ? &*m_index : nullptr;
     // A plan that is only shown holds each manager link in its user's create, unless the links
     // are among the operations it lists.
-    policy.fold_links = !m_sync && m_options.plan_out.empty() && !m_plan_as_json;
+    policy.fold_links =
+        !m_sync && m_options.plan_out.empty() && m_options.plan_html.empty() && !m_plan_as_json;
     auto made = state::make_plan(m_mapped.desired, m_snapshot.resources, policy, index);
     if (note_departed_managers(policy, made.rejected_links, m_config))
         made = state::make_plan(m_mapped.desired, m_snapshot.resources, policy, index);
@@ -405,6 +407,13 @@ ExitCode PlanOrSync::finish_plan() {
             state::write_plan_json([this](std::string_view piece) { m_json_out << piece; }, m_plan,
                                    origin, groups);
     }
+    if (!m_options.plan_html.empty())
+        write_plan_html(m_options.plan_html, m_plan, m_group_plan ? &*m_group_plan : nullptr,
+                        {.target = m_config.target.name,
+                         .config = m_config.file,
+                         .made = std::chrono::floor<std::chrono::seconds>(m_wall_started),
+                         .as_of = m_prepared.now,
+                         .several_targets = m_config.targets.size() > 1});
     // The exit code sync would end with, sending aside: a gate's 3, rejected records' 2.
     return exit_code(
         {.source_failed = !m_mapped.read.complete(),
