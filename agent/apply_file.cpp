@@ -137,6 +137,7 @@ ExitCode send_plan(const Prepared& prepared, const RunOptions& options, state::P
                                  .failed_group_changes = groups_sent ? groups_sent->failed : 0},
                        .counts = counts,
                        .plan = &file.plan,
+                       .groups = &file.groups,
                        .outcomes = &outcomes,
                        .tally = &result,
                        .caps = &caps});

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <initializer_list>
+#include <map>
 #include <set>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -540,6 +541,58 @@ void read_log(const Reader& reader, const YAML::Node& node, Config& config) {
                           "log.level must be one of trace, debug, info, warn, error");
 }
 
+// notify: a list of webhooks; each names its URL (url_env or url_file), never holds it.
+void read_notify(const Reader& reader, const YAML::Node& node, Config& config) {
+    if (!node.IsSequence())
+        throw ConfigError(reader.where(node) + "notify must be a list of webhooks");
+    static const std::map<std::string, WebhookFormat> k_formats = {{"json", WebhookFormat::json},
+                                                                   {"slack", WebhookFormat::slack},
+                                                                   {"teams", WebhookFormat::teams}};
+    static const std::map<std::string, NotifyEvent> k_events = {
+        {"withheld", NotifyEvent::withheld},
+        {"failed", NotifyEvent::failed},
+        {"partial", NotifyEvent::partial},
+        {"abandoned", NotifyEvent::abandoned}};
+    for (const auto& item : node) {
+        reader.check_keys(item, "a notify webhook",
+                          {"url_env", "url_file", "format", "on", "timeout_seconds"},
+                          " (the URL is a secret: name it with url_env or url_file)");
+        WebhookConfig webhook;
+        if (item["url_env"]) webhook.url_env = reader.text(item["url_env"], "notify.url_env");
+        if (item["url_file"]) webhook.url_file = reader.path(item["url_file"], "notify.url_file");
+        if (webhook.url_env.empty() == webhook.url_file.empty())
+            throw ConfigError(reader.where(item) +
+                              "a notify webhook needs exactly one of url_env or url_file");
+        if (const auto format = item["format"]) {
+            const auto name = reader.text(format, "notify.format");
+            const auto found = k_formats.find(name);
+            if (found == k_formats.end())
+                throw ConfigError(reader.where(format) + "notify.format '" + name +
+                                  "' is not one of json, slack, teams");
+            webhook.format = found->second;
+        }
+        if (const auto on = item["on"]) {
+            if (!on.IsSequence() || on.size() == 0)
+                throw ConfigError(reader.where(on) +
+                                  "notify.on must be a list of withheld, failed, partial, "
+                                  "abandoned");
+            webhook.on.clear();
+            for (const auto& event : on) {
+                const auto name = reader.text(event, "notify.on");
+                const auto found = k_events.find(name);
+                if (found == k_events.end())
+                    throw ConfigError(reader.where(event) + "notify.on '" + name +
+                                      "' is not one of withheld, failed, partial, abandoned");
+                webhook.on.push_back(found->second);
+            }
+        }
+        if (item["timeout_seconds"])
+            webhook.timeout = std::chrono::seconds(
+                reader.number<int>(item["timeout_seconds"], "notify.timeout_seconds", 1, 60));
+        config.notify.push_back(std::move(webhook));
+    }
+}
+
 } // namespace
 
 Config parse_config(const std::string& yaml_text, const std::filesystem::path& file) {
@@ -558,7 +611,7 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& f
     resolve_references(root, file);
     reader.check_keys(root, "the config",
                       {"source", "join", "mapping", "target", "targets", "state", "safety",
-                       "groups", "log", "metrics", "audit"});
+                       "groups", "log", "metrics", "audit", "notify"});
     Config config;
     config.file = file;
     const bool several = static_cast<bool>(root["targets"]);
@@ -609,6 +662,7 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& f
         if (metrics["textfile"])
             config.metrics_textfile = reader.path(metrics["textfile"], "metrics.textfile");
     }
+    if (root["notify"]) read_notify(reader, root["notify"], config);
     return config;
 }
 
@@ -715,6 +769,49 @@ std::string resolve_token(const TargetConfig& target) {
             "the target token holds a control character (a line break?); it cannot be sent");
     http::register_secret(token);
     return token;
+}
+
+namespace {
+
+// 127.0.0.0/8, ::1 or localhost: a receiver on this machine, where plain http:// is allowed.
+bool loopback_host(std::string_view url) {
+    auto host = url.substr(url.find("//") + 2);
+    host = host.substr(0, host.find_first_of("/?#"));
+    if (host.starts_with("[")) return host.starts_with("[::1]");
+    host = host.substr(0, host.find(':'));
+    const bool dotted_quad =
+        std::ranges::all_of(host, [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
+    return host == "localhost" || (host.starts_with("127.") && dotted_quad);
+}
+
+} // namespace
+
+std::string resolve_webhook_url(const WebhookConfig& webhook) {
+    std::string url;
+    const std::string named = webhook.url_env.empty()
+                                  ? "notify.url_file " + webhook.url_file.string()
+                                  : "notify.url_env " + webhook.url_env;
+    if (!webhook.url_env.empty()) {
+        const char* value = std::getenv(webhook.url_env.c_str());
+        if (!value || !*value)
+            throw ConfigError("the environment variable " + webhook.url_env +
+                              " (notify.url_env) is not set");
+        url = value;
+    } else {
+        auto read = http::read_secret_file(webhook.url_file);
+        if (!read) throw ConfigError("notify.url_file: " + read.error());
+        url = *read;
+    }
+    while (!url.empty() && (url.back() == '\r' || url.back() == ' ' || url.back() == '\n'))
+        url.pop_back();
+    http::register_secret(url);
+    if (!http::unusable_in_header(url).empty())
+        throw ConfigError(named + ": the URL holds a control character or a space");
+    const bool plain = url.starts_with("http://");
+    if (!url.starts_with("https://") && !(plain && loopback_host(url)))
+        throw ConfigError(named + ": a webhook URL must start with https:// (http:// only to "
+                                  "127.0.0.1, ::1 or localhost)");
+    return url;
 }
 
 } // namespace hr2scim::agent

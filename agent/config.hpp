@@ -95,6 +95,25 @@ struct TargetSetup {
     state::GroupPolicy groups;
 };
 
+// When a webhook is told: a run held back by a safety gate (with the withheld set's digest and
+// the command that approves it), one that failed, one that was partial, and one whose target
+// the breaker gave up on.
+enum class NotifyEvent { withheld, failed, partial, abandoned };
+// What a webhook's body looks like: hr2scim's own JSON, a Slack or a Microsoft Teams message.
+enum class WebhookFormat { json, slack, teams };
+
+// One entry of `notify:`. Its URL is a credential (whoever holds a Slack webhook URL can post
+// to the channel): named, never written in the config, as the target's token is, and read only
+// when a notice is sent.
+struct WebhookConfig {
+    std::string url_env{}; // one of these two is set
+    std::filesystem::path url_file{};
+    WebhookFormat format = WebhookFormat::json;
+    std::vector<NotifyEvent> on{NotifyEvent::withheld, NotifyEvent::failed, NotifyEvent::partial,
+                                NotifyEvent::abandoned};
+    std::chrono::seconds timeout{10};
+};
+
 struct Config {
     std::filesystem::path file;
     std::string source_type;
@@ -118,6 +137,8 @@ struct Config {
     // audit: how long the audit trail keeps entries, and attributes whose values it redacts.
     std::chrono::days audit_keep{365};
     std::vector<std::string> audit_sensitive;
+    // notify: webhooks told when a run is withheld, fails, is partial or gives its target up.
+    std::vector<WebhookConfig> notify;
     // With `targets:`, every target (target, mapping, safety and groups above are the first's);
     // empty with `target:`.
     std::vector<TargetSetup> targets;
@@ -141,6 +162,10 @@ inline constexpr std::uintmax_t k_max_config_file_bytes = std::uintmax_t{16} << 
 
 // Reads the target's token from the environment or its file; the error never holds the token.
 [[nodiscard]] std::string resolve_token(const TargetConfig& target);
+// A webhook's URL from the environment or its file, registered as a secret; a ConfigError (that
+// never holds the URL) when it is missing, or is not https:// (http:// only to a loopback
+// address: a local receiver, a test).
+[[nodiscard]] std::string resolve_webhook_url(const WebhookConfig& webhook);
 // The target's credentials as target.auth says, secrets read and registered.
 [[nodiscard]] http::Credentials resolve_credentials(const TargetConfig& target);
 

@@ -1,5 +1,6 @@
 #include "agent/run_session.hpp"
 
+#include "agent/notify.hpp"
 #include "agent/output_file.hpp"
 #include "agent/pace_estimate.hpp"
 #include "agent/run_metrics.hpp"
@@ -48,6 +49,7 @@ ExitCode RunSession::close(const ClosingRun& run) {
         // The metrics just written say the run was ok: they say what it is now.
         if (code != before && metrics_written) (void)write_metrics(warnings);
     }
+    notify_webhooks({m_config, m_report_command, m_started, code, run});
     return code;
 }
 

@@ -9,6 +9,7 @@
 #include "apply/executor.hpp"
 #include "apply/run_recorder.hpp"
 #include "connectors/record.hpp"
+#include "state/group_plan.hpp"
 #include "state/plan.hpp"
 
 #include <chrono>
@@ -48,7 +49,8 @@ struct RunFacts {
 struct ClosingRun {
     RunFacts facts{};
     state::RunCounts counts{};
-    const state::Plan* plan = nullptr;                     // none: it stopped before planning
+    const state::Plan* plan = nullptr;        // none: it stopped before planning
+    const state::GroupPlan* groups = nullptr; // the groups' plan, when the run plans groups
     const std::vector<apply::Outcome>* outcomes = nullptr; // none: it stopped before sending
     const apply::Tally* tally = nullptr;
     const std::vector<connectors::Rejection>* rejections = nullptr;
@@ -70,7 +72,8 @@ class RunSession {
     // Closes it: its counts, exit code and outcomes in the state, the audit trail pruned, then
     // the metrics and the report. A file that cannot be written is a warning that makes an
     // otherwise clean run partial (exit 2), in the state too: monitoring that reads the file
-    // would otherwise go blind while every run says ok.
+    // would otherwise go blind while every run says ok. Last, the `notify:` webhooks are told
+    // of a withheld, failed, partial or abandoned run; that never changes the exit code.
     ExitCode close(const ClosingRun& run);
 
   private:

@@ -468,6 +468,7 @@ ExitCode PlanOrSync::close_adoption_stop(const FirstRunStop& stop) {
         {.facts = {.target_unusable = stop.unanswered, .gate_stopped = !stop.unanswered},
          .counts = with_requests_sent(counts),
          .plan = &m_plan,
+         .groups = m_group_plan ? &*m_group_plan : nullptr,
          .rejections = &m_mapped.rejections,
          .stopped_because = stop.unanswered
                                 ? "a first run: the target could not say whether it holds users"
@@ -505,6 +506,7 @@ ExitCode PlanOrSync::send() {
     const auto code = session.close({.facts = sync_facts(result, groups_sent),
                                      .counts = counts,
                                      .plan = &m_plan,
+                                     .groups = m_group_plan ? &*m_group_plan : nullptr,
                                      .outcomes = &outcomes,
                                      .tally = &result,
                                      .rejections = &m_mapped.rejections,

@@ -52,7 +52,7 @@ TEST(Config, UnknownKeysAreErrorsWithFileLineAndColumn) {
               "/etc/hr2scim/c.yaml:10:1: unknown key 'saftey' in the config; did you mean "
               "'safety'? (expected: source, "
               "join, mapping, target, "
-              "targets, state, safety, groups, log, metrics, audit)");
+              "targets, state, safety, groups, log, metrics, audit, notify)");
     std::string bad_source = k_valid;
     bad_source.insert(bad_source.find("  key_column"), "  delimeter: ';'\n");
     EXPECT_EQ(config_error(bad_source),
