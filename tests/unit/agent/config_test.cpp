@@ -1,5 +1,6 @@
 #include "agent/config.hpp"
 #include "http/secrets.hpp"
+#include "tests/support/scoped_environment.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <chrono>
@@ -223,19 +224,7 @@ TEST(ConfigTargets, MistakesAreNamed) {
         << config_error(unknown_key);
 }
 
-// Sets an environment variable for one scope.
-class ScopedEnvironment {
-  public:
-    ScopedEnvironment(std::string name, const std::string& value) : m_name(std::move(name)) {
-        ::setenv(m_name.c_str(), value.c_str(), 1);
-    }
-    ~ScopedEnvironment() { ::unsetenv(m_name.c_str()); }
-    ScopedEnvironment(const ScopedEnvironment&) = delete;
-    ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
-
-  private:
-    std::string m_name;
-};
+using testing::ScopedEnvironment;
 
 std::string with_target_line(const std::string& line) {
     std::string yaml = k_valid;

@@ -9,6 +9,8 @@
 #include "tests/support/documentation.hpp"
 
 #include <cstdlib>
+#include "tests/support/scoped_environment.hpp"
+
 #include <gtest/gtest.h>
 #include <map>
 #include <string>
@@ -27,19 +29,7 @@ void expect_source_loads(const std::string& type, const connectors::SourceOption
     }
 }
 
-// An environment variable for one test: other tests of this program expect it unset.
-class ScopedEnvironment {
-  public:
-    ScopedEnvironment(std::string name, const std::string& value) : m_name(std::move(name)) {
-        ::setenv(m_name.c_str(), value.c_str(), 1);
-    }
-    ~ScopedEnvironment() { ::unsetenv(m_name.c_str()); }
-    ScopedEnvironment(const ScopedEnvironment&) = delete;
-    ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
-
-  private:
-    std::string m_name;
-};
+using testing::ScopedEnvironment;
 
 // `part`'s top-level keys in place of the same keys of `whole`.
 std::string put_over(const std::string& whole, const std::string& part) {
