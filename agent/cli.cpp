@@ -124,6 +124,7 @@ struct Commands {
     CLI::App* history = nullptr;
     CLI::App* completion = nullptr;
     CLI::App* check = nullptr;
+    CLI::App* validate = nullptr;
 };
 
 // The options every command takes live on the top level, so `hr2scim -c FILE plan` and
@@ -165,11 +166,12 @@ void add_output_option(CLI::App* command, std::string& output, const std::string
 
 Commands add_commands(CLI::App& app, CommandLine& line) {
     Commands commands;
-    add_command(app, "validate",
-                "check the config, the secrets, the mapping and the sources (it reads them, LDAP "
-                "and HR APIs "
-                "included); never contacts the target, never writes the state",
-                line.options, Command::validate);
+    commands.validate = add_command(
+        app, "validate",
+        "check the config, the secrets, the mapping and the sources (it reads them, LDAP "
+        "and HR APIs "
+        "included); never contacts the target, never writes the state",
+        line.options, Command::validate);
     commands.check = add_command(
         app, "check",
         "contact the target and read the sources, writing nothing: the credentials (an "
@@ -271,6 +273,9 @@ void add_shared_options(const Commands& commands, CommandLine& line) {
                       "the plan file's format (as --out writes it) instead of the listing");
     add_output_option(commands.status, line.output, "the same facts as one JSON document");
     add_output_option(commands.check, line.output, "every check as one JSON document");
+    add_output_option(commands.validate, line.output,
+                      "the same facts as one JSON document (result, exit_code, problems, "
+                      "rejections, safety)");
     add_output_option(commands.history, line.output, "the same entries as one JSON document");
     for (auto* sub : {commands.sync, commands.apply, commands.service})
         sub->add_option("--report", line.options.report,

@@ -70,13 +70,14 @@ int severity(ExitCode code) {
 ExitCode run_each_target(std::vector<Config>& configs, const RunOptions& options,
                          std::ostream& out) {
     const bool plan_as_json =
-        (options.command == Command::plan || options.command == Command::check) &&
+        (options.command == Command::plan || options.command == Command::check ||
+         options.command == Command::validate) &&
         options.output == OutputFormat::json;
     if (options.command == Command::apply || !options.plan_out.empty() || plan_as_json ||
         !options.approve_withheld.empty() || !options.hand_overs.empty())
         throw ConfigError(
             "the config has " + std::to_string(configs.size()) +
-            " targets: apply, plan --out, plan and check -o json, --approve-withheld and "
+            " targets: apply, plan --out, plan, check and validate -o json, --approve-withheld and "
             "--hand-over act on one; name it with --target NAME");
     SharedSources shared;
     std::vector<std::pair<std::string, ExitCode>> results;

@@ -5,6 +5,7 @@
 #include "agent/plan_policy.hpp"
 #include "agent/plan_printer.hpp"
 #include "agent/run_lock.hpp"
+#include "agent/run_metrics.hpp"
 #include "agent/run_session.hpp"
 #include "agent/sync.hpp"
 #include "agent/target_checks.hpp"
@@ -15,6 +16,7 @@
 #include "state/state_store.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace hr2scim::agent {
 namespace {
@@ -69,41 +71,68 @@ void print_verdict(std::ostream& out, const PlanVerdict& verdict) {
 ExitCode validate(const Prepared& prepared, const RunOptions& options, std::ostream& out) {
     const auto& config = prepared.config;
     std::vector<std::string> problems;
-    out << "Config  " << config.file.string() << ": valid\n";
-    out << "Mapping " << prepared.mapping.file.string() << ": valid ("
-        << prepared.mapping.rules.size() << " rules)\n";
+    // -o json: the same facts as one document at the end; the lines go nowhere.
+    const bool as_json = options.output == OutputFormat::json;
+    std::ostream nowhere(nullptr);
+    std::ostream& text = as_json ? nowhere : out;
+    nlohmann::ordered_json document;
+    const auto finish = [&](ExitCode code) {
+        if (!as_json) return code;
+        document["problems"] = problems;
+        document["result"] = code == ExitCode::failed ? std::string("not_valid")
+                             : code == ExitCode::ok   ? std::string("valid")
+                                                      : result_name(static_cast<int>(code));
+        document["exit_code"] = static_cast<int>(code);
+        out << document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+            << '\n';
+        return code;
+    };
+    document["config"] = config.file.string();
+    document["mapping"] = {{"file", prepared.mapping.file.string()},
+                           {"rules", prepared.mapping.rules.size()}};
+    text << "Config  " << config.file.string() << ": valid\n";
+    text << "Mapping " << prepared.mapping.file.string() << ": valid ("
+         << prepared.mapping.rules.size() << " rules)\n";
     auto target = target_problem(config.target);
-    out << "Target  \"" << config.target.name << "\" " << http::redact_url(config.target.url)
-        << ": "
-        << (target ? "NOT USABLE: " + *target
-                   : std::string("secret and files readable (not contacted)"))
-        << '\n';
+    text << "Target  \"" << config.target.name << "\" " << http::redact_url(config.target.url)
+         << ": "
+         << (target ? "NOT USABLE: " + *target
+                    : std::string("secret and files readable (not contacted)"))
+         << '\n';
     if (target) problems.push_back(*target);
+    document["target"] = {{"name", config.target.name},
+                          {"url", http::redact_url(config.target.url)},
+                          {"usable", !target}};
     RunLock lock(config.state, RunLock::Mode::shared);
     auto snapshot = state::StateStore::read_snapshot(config.state, config.target.name, false);
     auto location = state::state_folder_problem(config.state);
-    out << "State   " << config.state.string() << ": "
-        << (location ? "NOT USABLE: " + *location
-            : std::filesystem::exists(config.state)
-                ? std::to_string(snapshot.resources.size()) + " users known"
-                : std::string("not created yet (sync creates it)"))
-        << '\n';
+    text << "State   " << config.state.string() << ": "
+         << (location ? "NOT USABLE: " + *location
+             : std::filesystem::exists(config.state)
+                 ? std::to_string(snapshot.resources.size()) + " users known"
+                 : std::string("not created yet (sync creates it)"))
+         << '\n';
     if (location) problems.push_back(*location);
+    document["state"] = {{"path", config.state.string()},
+                         {"usable", !location},
+                         {"users_known", snapshot.resources.size()}};
     if (!config.metrics_textfile.empty()) {
         auto metrics = output_folder_problem(config.metrics_textfile, "metrics.textfile");
-        out << "Metrics " << config.metrics_textfile.string() << ": "
-            << (metrics ? "NOT USABLE: " + *metrics : std::string("folder writable")) << '\n';
+        text << "Metrics " << config.metrics_textfile.string() << ": "
+             << (metrics ? "NOT USABLE: " + *metrics : std::string("folder writable")) << '\n';
         if (metrics) problems.push_back(*metrics);
+        document["metrics"] = {{"textfile", config.metrics_textfile.string()},
+                               {"usable", !metrics}};
     }
     // validate keeps a summary of each person, not the person (agent/person_summaries.hpp).
     auto mapped = read_and_summarize(
         prepared, [&](const std::string& id) { return snapshot.last_complete_read(id); });
     guard_completeness(mapped, snapshot.last_complete_read(prepared.source->describe()),
                        config.source_guards, false);
-    out << "Source  " << prepared.source->describe() << ": " << mapped.records << " records, "
-        << mapped.mapped() << " mapped\n";
-    print_group_tally(out, "Groups  ", prepared.mapping, tally_groups(mapped.summaries));
-    print_rejections(out, mapped);
+    text << "Source  " << prepared.source->describe() << ": " << mapped.records << " records, "
+         << mapped.mapped() << " mapped\n";
+    print_group_tally(text, "Groups  ", prepared.mapping, tally_groups(mapped.summaries));
+    print_rejections(text, mapped);
     auto unknown_managers =
         agent::unknown_managers(mapped.summaries, snapshot.resources, config.case_sensitive_keys);
     state::PlanPolicy departed;
@@ -112,13 +141,26 @@ ExitCode validate(const Prepared& prepared, const RunOptions& options, std::ostr
             return departed.departed_managers.contains(
                 state::identity_key(link.manager_key, config.case_sensitive_keys));
         });
-    print_rejected_links(out, unknown_managers);
-    print_attributes_the_target_lacks(out, prepared.mapping, snapshot);
+    print_rejected_links(text, unknown_managers);
+    print_attributes_the_target_lacks(text, prepared.mapping, snapshot);
+    document["source"] = {{"read", prepared.source->describe()},
+                          {"records", mapped.records},
+                          {"mapped", mapped.mapped()},
+                          {"complete", mapped.read.complete()}};
+    if (mapped.read.failure) document["source"]["failure"] = *mapped.read.failure;
+    document["rejections"] = nlohmann::ordered_json::array();
+    for (const auto& rejection : mapped.rejections)
+        document["rejections"].push_back(
+            {{"origin", rejection.origin}, {"key", rejection.key}, {"reason", rejection.reason}});
+    document["unknown_managers"] = nlohmann::ordered_json::array();
+    for (const auto& link : unknown_managers)
+        document["unknown_managers"].push_back(
+            {{"key", link.key}, {"origin", link.origin}, {"manager", link.manager_key}});
     if (!mapped.read.complete()) problems.emplace_back("the source failed");
     if (!problems.empty()) {
-        out << "\nNOT VALID: " << problems.size()
-            << (problems.size() == 1 ? " problem" : " problems") << " above; sync would fail.\n";
-        return ExitCode::failed;
+        text << "\nNOT VALID: " << problems.size()
+             << (problems.size() == 1 ? " problem" : " problems") << " above; sync would fail.\n";
+        return finish(ExitCode::failed);
     }
     // The gates need the plan: deactivations come from the state's people, absences confirmed
     // over runs and scope; they are found as plan and sync find them (a second reading, with
@@ -126,8 +168,15 @@ ExitCode validate(const Prepared& prepared, const RunOptions& options, std::ostr
     PlanVerdict verdict;
     if (!snapshot.resources.empty()) {
         verdict = plan_verdict(prepared, options);
-        print_verdict(out, verdict);
+        print_verdict(text, verdict);
     }
+    document["safety"] = {{"checked", !snapshot.resources.empty()},
+                          {"gate_stopped", verdict.gate_stopped},
+                          {"withheld", verdict.withheld},
+                          {"reason", verdict.reason ? nlohmann::ordered_json(*verdict.reason)
+                                                    : nlohmann::ordered_json()},
+                          {"groups_withheld", verdict.groups_withheld},
+                          {"group_reasons", verdict.group_reasons}};
     const auto code = exit_code({.gate_stopped = verdict.gate_stopped,
                                  .groups_withheld = verdict.groups_withheld > 0,
                                  .rejected_records = mapped.rejections.size(),
@@ -135,16 +184,16 @@ ExitCode validate(const Prepared& prepared, const RunOptions& options, std::ostr
                                  .rejected_links = unknown_managers.size()});
     switch (code) {
     case ExitCode::safety_stop:
-        out << "\nValid, but sync would stop at the safety gate above (exit 3) until the "
-               "withheld changes are approved.\n";
+        text << "\nValid, but sync would stop at the safety gate above (exit 3) until the "
+                "withheld changes are approved.\n";
         break;
     case ExitCode::partial:
-        out << "\nValid, with the records above rejected: sync would leave them alone.\n";
+        text << "\nValid, with the records above rejected: sync would leave them alone.\n";
         break;
     default:
-        out << "\nValid: sync can run.\n";
+        text << "\nValid: sync can run.\n";
     }
-    return code;
+    return finish(code);
 }
 
 } // namespace hr2scim::agent

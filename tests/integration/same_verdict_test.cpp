@@ -3,6 +3,7 @@
 #include "tests/integration/sync_fixture.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace hr2scim::testing {
 namespace {
@@ -38,6 +39,33 @@ TEST_F(SameVerdictTest, AHeaderOnlyExportStopsAllThreeAtTheGate) {
         << said["validate"];
     EXPECT_EQ(server.count_requests("PATCH") + server.count_requests("DELETE"), 0U);
     EXPECT_EQ(server.active_users(), 10U);
+}
+
+// validate -o json says the same for scripts: its result, exit code and the gate's numbers.
+TEST_F(SameVerdictTest, ValidateAsJsonCarriesTheSameVerdict) {
+    ASSERT_EQ(sync().exit_code, 0);
+    const auto csv = example_csv();
+    write_csv(csv.substr(0, csv.find('\n') + 1) +
+              replace_once(csv.substr(csv.find('\n') + 1), "Ada.Lovelace@example.com", ""));
+    auto validated = hr2scim({"validate", "-o", "json"}, server.token());
+    EXPECT_EQ(validated.exit_code, 2) << validated.out << validated.err;
+    const auto document = nlohmann::json::parse(validated.out);
+    EXPECT_EQ(document["result"], "partial");
+    EXPECT_EQ(document["exit_code"], 2);
+    EXPECT_EQ(document["state"]["users_known"], 10);
+    EXPECT_EQ(document["source"]["records"], 10);
+    EXPECT_EQ(document["source"]["mapped"], 9);
+    ASSERT_EQ(document["rejections"].size(), 1U);
+    EXPECT_EQ(document["rejections"][0]["key"], "E1001");
+    EXPECT_EQ(document["safety"]["gate_stopped"], false) << "a rejected record is protected";
+
+    write_csv(csv.substr(0, csv.find('\n') + 1));
+    const auto gated =
+        nlohmann::json::parse(hr2scim({"validate", "-o", "json"}, server.token()).out);
+    EXPECT_EQ(gated["result"], "safety_stop");
+    EXPECT_EQ(gated["safety"]["gate_stopped"], true);
+    EXPECT_EQ(gated["safety"]["withheld"], 10);
+    EXPECT_EQ(gated["problems"].size(), 0U);
 }
 
 // A record that cannot be read is rejected: 2 from each, and sync leaves that person alone.
