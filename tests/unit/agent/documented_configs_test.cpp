@@ -7,10 +7,9 @@
 #include "agent/config.hpp"
 #include "connectors/source_registry.hpp"
 #include "tests/support/documentation.hpp"
-
-#include <cstdlib>
 #include "tests/support/scoped_environment.hpp"
 
+#include <cstdlib>
 #include <gtest/gtest.h>
 #include <map>
 #include <string>
