@@ -1,5 +1,6 @@
 #include "agent/check.hpp"
 
+#include "agent/first_run.hpp"
 #include "agent/plan_policy.hpp"
 #include "agent/target_checks.hpp"
 #include "agent/target_connection.hpp"
@@ -101,12 +102,7 @@ void check_target(const Prepared& prepared, Findings& found) {
                                 "sends (" +
                                     capabilities.described_by + ")");
     // Discovery is often answered without a token: reading a user is what proves it.
-    const bool by_cursor = connection.client.paging() == scim::Paging::cursor;
-    const auto page = connection.client.list_page(
-        scim::ResourceType::user,
-        {.count = 1,
-         .start_index = by_cursor ? std::nullopt : std::optional<size_t>(1),
-         .cursor = by_cursor ? std::optional<std::string>("") : std::nullopt});
+    const auto page = first_user(connection.client);
     if (!page) {
         const auto& error = page.error();
         if (error.status == 401 || error.status == 403)

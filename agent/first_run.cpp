@@ -2,13 +2,16 @@
 
 namespace hr2scim::agent {
 
-std::optional<FirstRunStop> first_run_stop(scim::ScimClient& client, const Config& config) {
+scim::CallResult<scim::ListPage> first_user(scim::ScimClient& client) {
     const bool by_cursor = client.paging() == scim::Paging::cursor;
-    const scim::PageRequest first{
-        .count = 1,
-        .start_index = by_cursor ? std::nullopt : std::optional<size_t>(1),
-        .cursor = by_cursor ? std::optional<std::string>("") : std::nullopt};
-    const auto page = client.list_page(scim::ResourceType::user, first);
+    return client.list_page(scim::ResourceType::user,
+                            {.count = 1,
+                             .start_index = by_cursor ? std::nullopt : std::optional<size_t>(1),
+                             .cursor = by_cursor ? std::optional<std::string>("") : std::nullopt});
+}
+
+std::optional<FirstRunStop> first_run_stop(scim::ScimClient& client, const Config& config) {
+    const auto page = first_user(client);
     const std::string state_line = "the state " + config.state.string() +
                                    " holds nobody for target \"" + config.target.name + "\"";
     const std::string choice =

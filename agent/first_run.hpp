@@ -18,6 +18,9 @@ struct FirstRunStop {
     bool unanswered = false; // the target could not say whether it holds users
 };
 
+// The first page of users, one user long, however the target pages (by cursor or by index).
+[[nodiscard]] scim::CallResult<scim::ListPage> first_user(scim::ScimClient& client);
+
 // Asks the target for one user (one GET): a page that lists users, or says it holds some, stops
 // the run; so does one that cannot be read. Nothing when the target holds nobody.
 [[nodiscard]] std::optional<FirstRunStop> first_run_stop(scim::ScimClient& client,
