@@ -2,9 +2,11 @@
 
 #include "agent/config_references.hpp"
 #include "agent/did_you_mean.hpp"
+#include "connectors/source_preset.hpp"
 #include "connectors/source_registry.hpp"
 #include "connectors/source_support.hpp"
 #include "http/secrets.hpp"
+#include "mappings/preset_mappings.hpp"
 #include "mappings/text_file.hpp"
 #include "mappings/yaml_errors.hpp"
 #include "mappings/yaml_limits.hpp"
@@ -109,20 +111,109 @@ std::string source_type_names() {
     return names;
 }
 
-// Reads one source section (the primary, or a joined one) into its type, options and guards.
-void read_source(const Reader& reader, const YAML::Node& node, std::string& source_type,
-                 connectors::SourceOptions& options, state::SourceGuards& guards,
-                 bool* case_sensitive_keys = nullptr) {
-    if (!node.IsMap() || !node["type"])
+// `fields:` of an http_api source: name: path, or name: {path: ..., optional: true}. Kept as
+// one option per field, "fields.<name>", its path ending in '?' when optional; an empty path
+// leaves a preset's field out.
+void read_fields(const Reader& reader, const YAML::Node& node, connectors::SourceOptions& options) {
+    if (!node.IsMap())
         throw ConfigError(reader.where(node) +
-                          "source needs a type (one of: " + source_type_names() + ")");
-    source_type = reader.text(node["type"], "source.type");
+                          "source.fields must be a map of name: path (e.g. department: "
+                          "attributes.department.value)");
+    for (const auto& item : node) {
+        const std::string name = item.first.Scalar();
+        std::string path;
+        if (item.second.IsMap()) {
+            reader.check_keys(item.second, "source.fields." + name, {"path", "optional"});
+            if (!item.second["path"])
+                throw ConfigError(reader.where(item.second) + "source.fields." + name +
+                                  " needs a path");
+            path = reader.text(item.second["path"], "source.fields." + name + ".path");
+            if (item.second["optional"] &&
+                reader.boolean(item.second["optional"], "source.fields." + name + ".optional"))
+                path += '?';
+        } else if (item.second.IsScalar()) {
+            path = item.second.Scalar();
+        } else {
+            throw ConfigError(reader.where(item.second) + "source.fields." + name +
+                              " must be a path or {path: ..., optional: true}");
+        }
+        options.values["fields." + name] = path;
+    }
+}
+
+std::string with_parameters(std::string_view text,
+                            const std::map<std::string, std::string>& values) {
+    std::string result(text);
+    for (const auto& [name, value] : values) {
+        const std::string placeholder = "{" + name + "}";
+        for (size_t at = result.find(placeholder); at != std::string::npos;
+             at = result.find(placeholder, at + value.size()))
+            result.replace(at, placeholder.size(), value);
+    }
+    return result;
+}
+
+// What a preset sets, under what the config set itself: its parameters (required ones must
+// be there), its options and its fields, then drops the fields the config emptied.
+void apply_preset(const Reader& reader, const YAML::Node& node,
+                  const connectors::SourcePreset& preset,
+                  std::map<std::string, std::string> parameters,
+                  connectors::SourceOptions& options) {
+    for (const auto& parameter : preset.parameters) {
+        if (parameters.contains(std::string(parameter.name))) continue;
+        if (parameter.required)
+            throw ConfigError(reader.where(node) + "the " + std::string(preset.name) +
+                              " preset needs '" + std::string(parameter.name) + "' (" +
+                              std::string(parameter.help) + ")");
+        parameters[std::string(parameter.name)] = std::string(parameter.default_value);
+    }
+    for (const auto& option : preset.options)
+        options.values.try_emplace(std::string(option.name),
+                                   with_parameters(option.value, parameters));
+    for (const auto& field : preset.fields)
+        options.values.try_emplace("fields." + std::string(field.name),
+                                   with_parameters(field.value, parameters));
+    std::erase_if(options.values, [](const auto& option) {
+        return option.first.starts_with("fields.") && option.second.empty();
+    });
+}
+
+const connectors::SourcePreset* preset_named(const Reader& reader, const YAML::Node& node) {
+    const std::string name = reader.text(node, "source.preset");
+    if (const auto* preset = connectors::find_source_preset(name)) return preset;
+    std::vector<std::string> names;
+    for (const auto* preset : connectors::source_presets())
+        names.emplace_back(preset->name);
+    throw ConfigError(reader.where(node) + "unknown source preset '" + name + "'" +
+                      did_you_mean(name, names) + " (known: " + connectors::join(names) + ")");
+}
+
+// Reads one source section (the primary, or a joined one) into its type, options and guards.
+// Returns its preset, if it names one.
+const connectors::SourcePreset* read_source(const Reader& reader, const YAML::Node& node,
+                                            std::string& source_type,
+                                            connectors::SourceOptions& options,
+                                            state::SourceGuards& guards,
+                                            bool* case_sensitive_keys = nullptr) {
+    const connectors::SourcePreset* preset =
+        node.IsMap() && node["preset"] ? preset_named(reader, node["preset"]) : nullptr;
+    if (!node.IsMap() || (!node["type"] && !preset))
+        throw ConfigError(reader.where(node) +
+                          "source needs a type (one of: " + source_type_names() + ") or a preset");
+    source_type =
+        node["type"] ? reader.text(node["type"], "source.type") : std::string(preset->type);
+    if (preset && source_type != preset->type)
+        throw ConfigError(reader.where(node["type"]) + "the " + std::string(preset->name) +
+                          " preset is a " + std::string(preset->type) + " source; leave type out");
     const auto* kind = connectors::find_source_kind(source_type);
     if (!kind)
         throw ConfigError(reader.where(node["type"]) + "unknown source type '" + source_type +
                           "' (known: " + source_type_names() + ")");
+    if (preset) options.values["type"] = source_type;
+    std::map<std::string, std::string> parameters; // the preset's
     for (const auto& item : node) {
         const std::string& key = item.first.Scalar();
+        if (key == "preset") continue;
         // The primary source says how its keys compare (the default: ignoring case).
         if (key == "case_sensitive_keys" && case_sensitive_keys) {
             *case_sensitive_keys = reader.boolean(item.second, "source.case_sensitive_keys");
@@ -139,6 +230,12 @@ void read_source(const Reader& reader, const YAML::Node& node, std::string& sour
                 reader.number<double>(item.second, "source.max_shrink_percent", 0.0, 100.0);
             continue;
         }
+        if (preset && std::ranges::any_of(preset->parameters, [&](const auto& parameter) {
+                return parameter.name == key;
+            })) {
+            parameters[key] = reader.text(item.second, "source." + key);
+            continue;
+        }
         const auto spec = std::ranges::find_if(
             kind->options, [&](const auto& option) { return option.name == key; });
         bool declared = spec != kind->options.end();
@@ -146,11 +243,20 @@ void read_source(const Reader& reader, const YAML::Node& node, std::string& sour
             std::vector<std::string> names;
             for (const auto& option : kind->options)
                 names.emplace_back(option.name);
+            if (preset)
+                for (const auto& parameter : preset->parameters)
+                    names.emplace_back(parameter.name);
             names.insert(names.end(), {"min_records", "max_shrink_percent"});
             if (case_sensitive_keys != nullptr) names.emplace_back("case_sensitive_keys");
-            throw ConfigError(reader.where(item.first) + "unknown key '" + key + "' for a " +
-                              source_type + " source" + did_you_mean(key, names) +
-                              " (expected: " + connectors::join(names) + ")");
+            throw ConfigError(
+                reader.where(item.first) + "unknown key '" + key + "' for a " +
+                (preset ? std::string(preset->name) + " (" + source_type + ")" : source_type) +
+                " source" + did_you_mean(key, names) + " (expected: " + connectors::join(names) +
+                ")");
+        }
+        if (key == "fields") {
+            read_fields(reader, item.second, options);
+            continue;
         }
         // Optional options may be empty (records: "" means the page itself is the array).
         if (!item.second.IsScalar() || (spec->required && item.second.Scalar().empty()))
@@ -158,14 +264,26 @@ void read_source(const Reader& reader, const YAML::Node& node, std::string& sour
                               (spec->required ? " non-empty" : "") + " string");
         options.values[key] = item.second.Scalar();
     }
+    if (preset) apply_preset(reader, node, *preset, std::move(parameters), options);
     for (const auto& option : kind->options) {
-        if (options.values.contains(option.name)) continue;
+        if (options.values.contains(option.name) || option.name == "fields") continue;
         if (option.required)
             throw ConfigError(reader.where(node) + "a " + source_type + " source needs '" +
                               std::string(option.name) + "' (" + std::string(option.help) + ")");
         options.values[std::string(option.name)] = std::string(option.default_value);
     }
     options.base_directory = reader.file().parent_path();
+    return preset;
+}
+
+// `mapping:` is a file, or a compiled-in preset: "preset:personio".
+std::filesystem::path mapping_path(const Reader& reader, const YAML::Node& node,
+                                   std::string_view name) {
+    const std::string text = reader.text(node, name);
+    if (!text.starts_with("preset:")) return reader.path(node, name);
+    if (auto found = mappings::preset_mapping_text(text.substr(7)); !found)
+        throw ConfigError(reader.where(node) + std::string(name) + ": " + found.error());
+    return text;
 }
 
 void read_joins(const Reader& reader, const YAML::Node& node, Config& config) {
@@ -187,7 +305,8 @@ void read_joins(const Reader& reader, const YAML::Node& node, Config& config) {
         join.primary_attribute = reader.text(item["on"], "join.on");
         join.secondary_attribute =
             item["match"] ? reader.text(item["match"], "join.match") : join.primary_attribute;
-        read_source(reader, item["source"], join.source_type, join.source, join.source_guards);
+        (void)read_source(reader, item["source"], join.source_type, join.source,
+                          join.source_guards);
         config.joins.push_back(std::move(join));
     }
 }
@@ -518,7 +637,8 @@ void read_targets(const Reader& reader, const YAML::Node& list, Config& config) 
         if (!names.insert(setup.target.name).second)
             throw ConfigError(reader.where(item["name"]) + "two targets are named '" +
                               setup.target.name + "'");
-        if (item["mapping"]) setup.mapping = reader.path(item["mapping"], "targets.mapping");
+        if (item["mapping"])
+            setup.mapping = mapping_path(reader, item["mapping"], "targets.mapping");
         if (setup.mapping.empty())
             throw ConfigError(reader.where(item) + "target " + setup.target.name +
                               " has no mapping (and the config names none for every target)");
@@ -621,11 +741,16 @@ Config parse_config(const std::string& yaml_text, const std::filesystem::path& f
     for (const char* required : {"source", several ? "targets" : "target", "state"})
         if (!root[required])
             throw ConfigError(file.string() + ": missing '" + std::string(required) + "'");
-    if (!several && !root["mapping"]) throw ConfigError(file.string() + ": missing 'mapping'");
-    read_source(reader, root["source"], config.source_type, config.source, config.source_guards,
-                &config.case_sensitive_keys);
+    const auto* preset = read_source(reader, root["source"], config.source_type, config.source,
+                                     config.source_guards, &config.case_sensitive_keys);
+    // A source preset brings its mapping; any other config names one.
+    if (!several && !root["mapping"] && !preset)
+        throw ConfigError(file.string() + ": missing 'mapping'");
     if (root["join"]) read_joins(reader, root["join"], config);
-    if (root["mapping"]) config.mapping = reader.path(root["mapping"], "mapping");
+    if (root["mapping"])
+        config.mapping = mapping_path(reader, root["mapping"], "mapping");
+    else if (preset)
+        config.mapping = "preset:" + std::string(preset->mapping);
     config.state = reader.path(root["state"], "state");
     if (root["safety"]) read_safety(reader, root["safety"], config.safety, config.groups);
     if (root["groups"]) read_groups(reader, root["groups"], config.groups);
@@ -696,6 +821,12 @@ std::vector<Config> one_config_per_target(const Config& config, const std::strin
 std::string read_text_file(const std::filesystem::path& file, std::string_view what,
                            std::uintmax_t max_bytes) {
     auto text = mappings::read_regular_file(file, what, max_bytes);
+    if (!text) throw ConfigError(text.error());
+    return std::move(*text);
+}
+
+std::string read_mapping_file(const std::filesystem::path& mapping) {
+    auto text = mappings::read_mapping_text(mapping, k_max_config_file_bytes);
     if (!text) throw ConfigError(text.error());
     return std::move(*text);
 }

@@ -159,6 +159,8 @@ inline constexpr std::uintmax_t k_max_config_file_bytes = std::uintmax_t{16} << 
 [[nodiscard]] std::string read_text_file(const std::filesystem::path& file, std::string_view what,
                                          std::uintmax_t max_bytes = k_max_config_file_bytes);
 [[nodiscard]] Config parse_config(const std::string& yaml_text, const std::filesystem::path& file);
+// A mapping's text: a compiled-in preset's for "preset:<name>", else the file's (as above).
+[[nodiscard]] std::string read_mapping_file(const std::filesystem::path& mapping);
 
 // Reads the target's token from the environment or its file; the error never holds the token.
 [[nodiscard]] std::string resolve_token(const TargetConfig& target);

@@ -1,5 +1,7 @@
 #include "agent/plan_files.hpp"
 
+#include "agent/config.hpp"
+#include "mappings/preset_mappings.hpp"
 #include "state/body_hash.hpp"
 #include "state/plan_file.hpp"
 
@@ -13,6 +15,11 @@
 namespace hr2scim::agent {
 namespace {
 
+std::string mapping_fingerprint(const std::filesystem::path& mapping) {
+    auto text = mappings::read_mapping_text(mapping, k_max_config_file_bytes);
+    return state::digest(nlohmann::json(text ? *text : std::string()));
+}
+
 std::string file_fingerprint(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
     std::ostringstream text;
@@ -24,7 +31,7 @@ std::string file_fingerprint(const std::filesystem::path& file) {
 
 state::PlanOrigin origin_of(const Prepared& prepared, const state::StateSnapshot& snapshot) {
     return {prepared.config.target.name, file_fingerprint(prepared.config.file),
-            file_fingerprint(prepared.mapping.file),
+            mapping_fingerprint(prepared.mapping.file),
             state::state_revision(snapshot.resources, snapshot.groups), prepared.now};
 }
 

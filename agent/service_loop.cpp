@@ -96,7 +96,7 @@ PinnedConfig read_and_check(const RunOptions& options) {
     pinned.config_text = read_text_file(options.config, "config file");
     for (const auto& config :
          one_config_per_target(parse_config(pinned.config_text, options.config)))
-        pinned.mappings.try_emplace(config.mapping, read_text_file(config.mapping, "mapping file"));
+        pinned.mappings.try_emplace(config.mapping, read_mapping_file(config.mapping));
     RunOptions check = options;
     check.pinned = &pinned;
     check_config(check);

@@ -10,7 +10,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <set>
 #include <spdlog/spdlog.h>
 
 namespace hr2scim::connectors {
@@ -36,6 +41,20 @@ constexpr std::array k_api_options = {
     OptionSpec{"client_secret_file", false, "",
                "oauth2: file whose first line is the client secret"},
     OptionSpec{"scope", false, "", "oauth2: the scope to ask for, if any"},
+    OptionSpec{"client_auth", false, "basic",
+               "oauth2: basic (the client id and secret as Basic) or body (in the form)"},
+    OptionSpec{"refresh_token_env", false, "",
+               "oauth2: environment variable with a refresh token (the refresh_token grant)"},
+    OptionSpec{"refresh_token_file", false, "", "oauth2: file whose first line is a refresh token"},
+    OptionSpec{
+        "token_pointer", false, "",
+        "oauth2: JSON pointer to the token in the endpoint's answer (default /access_token)"},
+    OptionSpec{"client_certificate", false, "", "mutual TLS: the client certificate (PEM)"},
+    OptionSpec{"client_key", false, "", "mutual TLS: the client certificate's key (PEM)"},
+    OptionSpec{"method", false, "GET", "GET, or POST for APIs that search by a posted body"},
+    OptionSpec{"body", false, "", "POST: the JSON body sent with each page's request"},
+    OptionSpec{"fields", false, "",
+               "names for values nested in each record: name: path (a.b[type=work].c)"},
     OptionSpec{"records", false, "",
                "JSON pointer to the array of people in each page (empty: the page is the array)"},
     OptionSpec{"key", true, "",
@@ -61,6 +80,10 @@ constexpr std::array k_api_options = {
 
 // A key longer than this is not a key: it would go into look-up URLs on every target.
 constexpr size_t k_max_key_bytes = 1024;
+// A missing field's error names this many of the attributes the records did hold.
+constexpr size_t k_named_attributes = 40;
+// ...chosen from at most this many names (a hostile API could send millions).
+constexpr size_t k_remembered_attributes = 5000;
 // Error messages show this much of a page's URL.
 constexpr size_t k_shown_url_bytes = 200;
 
@@ -70,14 +93,58 @@ std::string host_of(const std::string& url) {
     return url.substr(start, url.find_first_of("/?", start) - start);
 }
 
+// OData v2's JSON dates (SAP SuccessFactors): "/Date(1577836800000)/", milliseconds since
+// 1970 in UTC, maybe with an offset in minutes ("/Date(1577836800000+0060)/") that does not
+// change the instant. A whole day reads as 2020-01-01; any other instant as
+// 2020-01-01T10:00:00Z. Other text is nothing.
+std::optional<std::string> iso_from_odata_date(std::string_view text) {
+    if (!text.starts_with("/Date(") || !text.ends_with(")/")) return std::nullopt;
+    text = text.substr(6, text.size() - 8);
+    long long milliseconds = 0;
+    const auto* end = text.data() + text.size();
+    auto parsed = std::from_chars(text.data(), end, milliseconds);
+    if (parsed.ec != std::errc() || parsed.ptr == text.data()) return std::nullopt;
+    if (parsed.ptr != end) {
+        int offset = 0;
+        if ((*parsed.ptr != '+' && *parsed.ptr != '-') || end - parsed.ptr != 5)
+            return std::nullopt;
+        auto minutes = std::from_chars(parsed.ptr + 1, end, offset);
+        if (minutes.ec != std::errc() || minutes.ptr != end) return std::nullopt;
+    }
+    constexpr long long k_day = 86'400'000;
+    // Dates from year 1 to 9999 only: anything else is not an HR date.
+    if (milliseconds < -62'135'596'800'000LL || milliseconds > 253'402'300'799'000LL)
+        return std::nullopt;
+    const auto instant =
+        std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(milliseconds));
+    const auto day = std::chrono::floor<std::chrono::days>(instant);
+    const std::chrono::year_month_day date(day);
+    char text_out[32];
+    if (milliseconds % k_day == 0) {
+        std::snprintf(text_out, sizeof text_out, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                      static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+    } else {
+        const std::chrono::hh_mm_ss time(std::chrono::floor<std::chrono::seconds>(instant - day));
+        std::snprintf(text_out, sizeof text_out, "%04d-%02u-%02uT%02lld:%02lld:%02lldZ",
+                      static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                      static_cast<unsigned>(date.day()),
+                      static_cast<long long>(time.hours().count()),
+                      static_cast<long long>(time.minutes().count()),
+                      static_cast<long long>(time.seconds().count()));
+    }
+    return std::string(text_out);
+}
+
 class Reader {
   public:
     explicit Reader(const HttpApiSettings& settings)
         : m_settings(settings),
           m_http(http::ClientOptions{std::chrono::seconds(10), settings.timeout, settings.ca_file,
-                                     "hr2scim", 1, "", ""}),
+                                     "hr2scim", 1, settings.client_certificate,
+                                     settings.client_key}),
           m_log(spdlog::default_logger()->clone("source:http_api:" + host_of(settings.url))),
-          m_auth(credentials_of(settings), m_http, settings.retry) {}
+          m_auth(credentials_of(settings), m_http, settings.retry),
+          m_field_present(settings.fields.size(), false) {}
 
     SourceRead read() {
         SourceRead read;
@@ -96,6 +163,12 @@ class Reader {
             if (!*next) break;
             url = **next;
         }
+        // A field no record holds makes every record suspect: none is used (creating people
+        // without it, or emptying it on every account, is what an admin would not want).
+        if (auto missing = missing_fields(read); !missing.empty()) {
+            read.failure = missing;
+            read.records.clear();
+        }
         return read;
     }
 
@@ -108,10 +181,14 @@ class Reader {
         const std::string where = "page " + std::to_string(page) + " (" + shown + ")";
         auto response = get(url);
         if (!response) return tl::unexpected(where + ": " + response.error());
-        auto parsed = http::parse_json_body(response->body);
+        // 204 No Content: a page with nobody on it (ADP ends its pages so).
+        auto parsed = response->status == 204 && response->body.empty()
+                          ? tl::expected<json, std::string>(json::array())
+                          : http::parse_json_body(response->body);
         if (!parsed) return tl::unexpected(where + ": " + parsed.error());
         const json& body = *parsed;
-        auto records = records_at(body, m_settings.records_pointer);
+        auto records = response->status == 204 ? records_at(body, "")
+                                               : records_at(body, m_settings.records_pointer);
         if (!records) return tl::unexpected(where + ": " + records.error());
         size_t index = 0;
         for (const auto& item : **records)
@@ -128,6 +205,7 @@ class Reader {
             return;
         }
         Attributes attributes = flatten_json(item);
+        add_fields(item, attributes);
         auto key = attributes.find(m_settings.key);
         if (key == attributes.end() || key->second.size() != 1 || key->second.front().empty()) {
             read.rejections.push_back({origin, "",
@@ -147,8 +225,64 @@ class Reader {
         read.records.emplace_back(std::move(key_value), std::move(attributes), std::move(origin));
     }
 
+    // Each `fields:` entry under its name, replacing a flattened attribute of that name.
+    void add_fields(const json& item, Attributes& attributes) {
+        for (size_t i = 0; i < m_settings.fields.size(); ++i) {
+            const auto& field = m_settings.fields[i];
+            auto found = field.path.find(item);
+            if (found.present) m_field_present[i] = true;
+            for (auto& value : found.values)
+                if (auto date = iso_from_odata_date(value)) value = std::move(*date);
+            if (found.values.empty())
+                attributes.erase(field.name);
+            else
+                attributes[field.name] = std::move(found.values);
+        }
+        if (m_settings.fields.empty()) return;
+        for (const auto& [name, values] : attributes)
+            if (m_returned_names.size() < k_remembered_attributes) m_returned_names.insert(name);
+    }
+
+    // Why the read cannot be trusted: a field no record held, with what the records did hold
+    // (those that look like it first).
+    std::string missing_fields(const SourceRead& read) const {
+        if (read.records.empty()) return {};
+        std::string missing;
+        std::vector<std::string> alike;
+        for (size_t i = 0; i < m_settings.fields.size(); ++i) {
+            const auto& field = m_settings.fields[i];
+            if (m_field_present[i] || field.optional) continue;
+            missing += (missing.empty() ? "" : "; ") + std::string("fields.") + field.name + " (" +
+                       field.path.text() + ")";
+            for (const auto& name : m_returned_names)
+                if (lower(name).find(lower(field.name)) != std::string::npos) alike.push_back(name);
+        }
+        if (missing.empty()) return {};
+        std::vector<std::string> shown = alike;
+        for (const auto& name : m_returned_names)
+            if (shown.size() < k_named_attributes && std::ranges::find(alike, name) == alike.end())
+                shown.push_back(name);
+        std::string returned;
+        for (const auto& name : shown)
+            returned += (returned.empty() ? "" : ", ") + name;
+        return "no record the API returned holds " + missing +
+               "; set the field's path to one the API returns, or mark it optional. The records "
+               "hold: " +
+               returned + (m_returned_names.size() > shown.size() ? ", ..." : "");
+    }
+
+    static std::string lower(std::string text) {
+        std::ranges::transform(text, text.begin(),
+                               [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        return text;
+    }
+
     tl::expected<http::Response, std::string> get(const std::string& url) {
-        http::Request request{"GET", url, {{"Accept", "application/json"}}, {}};
+        http::Request request{m_settings.method, url, {{"Accept", "application/json"}}, {}};
+        if (m_settings.method == "POST") {
+            request.headers.emplace_back("Content-Type", "application/json");
+            request.body = m_settings.body;
+        }
         if (!m_authorization.empty())
             request.headers.emplace_back("Authorization", m_authorization);
         return send(request);
@@ -200,6 +334,9 @@ class Reader {
             credentials.client_id = settings.client_id;
             credentials.client_secret = settings.client_secret;
             credentials.scope = settings.scope;
+            credentials.client_secret_in_body = settings.client_secret_in_body;
+            credentials.refresh_token = settings.refresh_token;
+            credentials.token_pointer = settings.token_pointer;
             break;
         }
         return credentials;
@@ -216,7 +353,9 @@ class Reader {
     http::HttpClient m_http;
     std::shared_ptr<spdlog::logger> m_log;
     http::Authenticator m_auth;
-    std::string m_authorization; // never logged
+    std::string m_authorization;            // never logged
+    std::vector<bool> m_field_present;      // per field: some record held it
+    std::set<std::string> m_returned_names; // for the error naming a missing field
 };
 
 void check_pointer(const std::string& pointer, const char* name) {
@@ -266,6 +405,22 @@ PaginationSettings pagination_from(const SourceOptions& options) {
     return pages;
 }
 
+// `fields:` arrives as one option per field, "fields.<name>", its path ending in '?' when
+// the field is optional (the config loader writes them so).
+std::vector<ApiField> fields_from(const SourceOptions& options) {
+    std::vector<ApiField> fields;
+    for (const auto& [option, value] : options.values) {
+        if (!option.starts_with("fields.")) continue;
+        std::string name = option.substr(7);
+        const bool optional = value.ends_with('?');
+        auto path = FieldPath::parse(optional ? std::string_view(value).substr(0, value.size() - 1)
+                                              : std::string_view(value));
+        if (!path) throw OptionError(option, option + ": " + path.error());
+        fields.push_back({std::move(name), std::move(*path), optional});
+    }
+    return fields;
+}
+
 void auth_from(const SourceOptions& options, HttpApiSettings& settings) {
     const auto& auth = options.get("auth");
     if (auth == "none") {
@@ -298,6 +453,14 @@ void auth_from(const SourceOptions& options, HttpApiSettings& settings) {
         settings.client_secret =
             secret_option(options, "client_secret_env", "client_secret_file", true);
         settings.scope = options.get("scope");
+        const auto& client_auth = options.get("client_auth");
+        if (client_auth != "basic" && client_auth != "body")
+            throw OptionError("client_auth", "client_auth must be basic or body");
+        settings.client_secret_in_body = client_auth == "body";
+        settings.refresh_token =
+            secret_option(options, "refresh_token_env", "refresh_token_file", false);
+        settings.token_pointer = options.get("token_pointer");
+        check_pointer(settings.token_pointer, "token_pointer");
     } else {
         throw OptionError("auth", "auth must be none, bearer, basic or oauth2");
     }
@@ -335,6 +498,22 @@ std::unique_ptr<Source> make_http_api_source(const SourceOptions& options) {
     settings.records_pointer = options.get("records");
     check_pointer(settings.records_pointer, "records");
     settings.key = options.get("key");
+    settings.fields = fields_from(options);
+    settings.method = options.get("method");
+    if (settings.method != "GET" && settings.method != "POST")
+        throw OptionError("method", "method must be GET or POST");
+    settings.body = options.get("body");
+    if (!settings.body.empty()) {
+        if (settings.method != "POST")
+            throw OptionError("body", "body is sent only with method: POST");
+        if (!json::accept(settings.body))
+            throw OptionError("body", "body must be JSON text, such as '{\"fields\": [\"id\"]}'");
+    }
+    settings.client_certificate = readable_file_option(options, "client_certificate");
+    settings.client_key = readable_file_option(options, "client_key");
+    if (settings.client_certificate.empty() != settings.client_key.empty())
+        throw OptionError(settings.client_key.empty() ? "client_key" : "client_certificate",
+                          "mutual TLS needs both client_certificate and client_key");
     settings.pagination = pagination_from(options);
     settings.timeout =
         std::chrono::seconds(whole_number_option(options, "timeout_seconds", 1, 3600));

@@ -35,6 +35,7 @@ Authenticator::Authenticator(Credentials credentials, Transport& http, RetryPoli
     case Credentials::Kind::oauth2:
         // RFC 6749 §2.3.1: the client id and secret are form-encoded, then sent as Basic.
         register_secret(m_credentials.client_secret);
+        register_secret(m_credentials.refresh_token);
         register_basic_credentials(url_encode(m_credentials.client_id),
                                    url_encode(m_credentials.client_secret));
         break;
@@ -61,15 +62,24 @@ bool Authenticator::refused(const std::string& used) {
 }
 
 tl::expected<std::string, std::string> Authenticator::fetch_token() {
-    std::string body = "grant_type=client_credentials";
+    std::string body =
+        m_credentials.refresh_token.empty()
+            ? "grant_type=client_credentials"
+            : "grant_type=refresh_token&refresh_token=" + url_encode(m_credentials.refresh_token);
     if (!m_credentials.scope.empty()) body += "&scope=" + url_encode(m_credentials.scope);
-    Request request{"POST",
-                    m_credentials.token_url,
-                    {{"Content-Type", "application/x-www-form-urlencoded"},
-                     {"Accept", "application/json"},
-                     {"Authorization", basic(url_encode(m_credentials.client_id),
-                                             url_encode(m_credentials.client_secret))}},
-                    body};
+    Request request{
+        "POST",
+        m_credentials.token_url,
+        {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}},
+        {}};
+    if (m_credentials.client_secret_in_body)
+        body += "&client_id=" + url_encode(m_credentials.client_id) +
+                "&client_secret=" + url_encode(m_credentials.client_secret);
+    else
+        request.headers.emplace_back(
+            "Authorization",
+            basic(url_encode(m_credentials.client_id), url_encode(m_credentials.client_secret)));
+    request.body = std::move(body);
     const std::string where = "the OAuth2 token request to " + redact_url(m_credentials.token_url);
     auto sent = send_with_retries(m_http, request, m_retry, real_sleeper(), {});
     if (!sent.result)
@@ -80,12 +90,17 @@ tl::expected<std::string, std::string> Authenticator::fetch_token() {
                               ": " + redact_secrets(sent.result->body).substr(0, 200));
     auto answer = parse_json_body(sent.result->body);
     const nlohmann::json* token = nullptr;
-    if (answer && answer->is_object())
-        if (auto found = answer->find("access_token");
-            found != answer->end() && found->is_string() &&
-            !found->get_ref<const std::string&>().empty())
-            token = &*found;
-    if (!token) return tl::unexpected(where + " answered without an access_token");
+    const nlohmann::json::json_pointer at(
+        m_credentials.token_pointer.empty() ? "/access_token" : m_credentials.token_pointer);
+    if (answer && answer->is_object() && answer->contains(at))
+        if (const auto& found = answer->at(at);
+            found.is_string() && !found.get_ref<const std::string&>().empty())
+            token = &found;
+    if (!token)
+        return tl::unexpected(where + " answered without " +
+                              (m_credentials.token_pointer.empty()
+                                   ? std::string("an access_token")
+                                   : "a token at " + m_credentials.token_pointer));
     const auto& value = token->get_ref<const std::string&>();
     // It is sent with every request: one too large for a header is refused here, by name.
     if (value.size() > k_max_access_token_bytes)

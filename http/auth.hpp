@@ -28,6 +28,14 @@ struct Credentials {
     std::string client_id;
     std::string client_secret;
     std::string scope; // oauth2, optional
+    // oauth2: the client id and secret in the form body (RFC 6749 §2.3.1's alternative, which
+    // Personio's and Workday's token endpoints take) instead of as Basic.
+    bool client_secret_in_body = false;
+    // oauth2: the refresh_token grant (Workday's API clients) instead of client_credentials.
+    std::string refresh_token;
+    // oauth2: where the token is in the endpoint's JSON answer when it is not access_token
+    // (Personio's /v1/auth: /data/token), a JSON pointer.
+    std::string token_pointer;
 };
 
 class Authenticator {

@@ -4,6 +4,7 @@
 #include "mappings/group_rules.hpp"
 #include "mappings/mapper.hpp"
 #include "mappings/mapping_text.hpp"
+#include "mappings/preset_mappings.hpp"
 #include "mappings/text_file.hpp"
 #include "mappings/yaml_errors.hpp"
 #include "mappings/yaml_limits.hpp"
@@ -314,7 +315,7 @@ Mapping parse_mapping(const std::string& yaml_text, const std::filesystem::path&
 }
 
 Mapping load_mapping(const std::filesystem::path& file) {
-    auto text = read_regular_file(file, "mapping file", k_max_mapping_bytes);
+    auto text = read_mapping_text(file, k_max_mapping_bytes);
     if (!text) throw MappingError(text.error());
     return parse_mapping(*text, file);
 }

@@ -62,31 +62,6 @@ app.post("/oauth/token", (req, res) => {
     res.json({access_token: token, token_type: "Bearer", expires_in: 3600});
 });
 
-// The documented shapes of two real HR APIs, for the presets in examples/sources/
-// (before the /api middleware: BambooHR has its own auth).
-app.get("/api/gateway.php/:company/v1/employees/directory", (req, res) => {
-    requests++;
-    // BambooHR takes the API key as the user name and ignores the password.
-    const basic = Buffer.from((req.header("Authorization") ?? "").replace(/^Basic /, ""), "base64").toString();
-    if (basic.split(":")[0] !== "bamboo-key") return res.status(401).end();
-    res.json({fields: [{id: "displayName", type: "text", name: "Display name"}],
-              employees: people.map((p, i) => ({id: String(100 + i), displayName: `${p.name.first} ${p.name.last}`,
-                  firstName: p.name.first, lastName: p.name.last, preferredName: null, jobTitle: p.work.title,
-                  workPhone: null, mobilePhone: p.phones[0].number, workEmail: p.work.email,
-                  department: p.work.department, location: "Remote", division: "North America",
-                  photoUploaded: false, photoUrl: "https://example.com/photo.jpg", canUploadPhoto: 1}))});
-});
-app.get("/ccx/service/customreport2/:tenant/ISU_hr2scim/Worker_Directory", (req, res) => {
-    requests++;
-    if (req.query.format !== "json" ||
-        req.header("Authorization") !== "Basic " + Buffer.from("ISU_hr2scim:isu-pass").toString("base64"))
-        return res.status(401).end();
-    res.json({Report_Entry: people.map((p, i) => ({Employee_ID: String(21000 + i), First_Name: p.name.first,
-        Last_Name: p.name.last, Preferred_Name: `${p.name.first} ${p.name.last}`, Work_Email: p.work.email,
-        Business_Title: p.work.title, Mobile_Phone: p.phones[0].number, Cost_Center: "CC 4100 Engineering",
-        Supervisory_Organization: p.work.department, Company: "Acme Inc."}))});
-});
-
 app.use("/api", (req, res, next) => {
     requests++;
     if ((req.header("Host") ?? "").startsWith("localhost") && req.header("Authorization")) leaked++;

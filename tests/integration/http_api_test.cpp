@@ -201,56 +201,6 @@ INSTANTIATE_TEST_SUITE_P(Faults, FaultTest, ::testing::ValuesIn(k_faults),
 namespace hr2scim::testing {
 namespace {
 
-// The shipped presets (examples/sources/*.yaml with mappings/presets/*.yaml), pointed at
-// the test server, which answers in each API's documented shape.
-std::string preset_pointed_at(const std::string& preset, const std::string& api_url,
-                              const std::string& scim_url) {
-    auto config = read_file(std::string(HR2SCIM_SOURCE_DIR) + "/examples/sources/" + preset);
-    auto url_at = config.find("  url: https://");
-    auto path_at = config.find('/', url_at + 15);
-    config.replace(url_at, path_at - url_at, "  url: " + api_url);
-    config.replace(config.find("mapping: ../../"), 15, "mapping: " HR2SCIM_SOURCE_DIR "/");
-    config.replace(config.find("https://app.example.com/scim/v2"), 31, scim_url);
-    config.replace(config.find("state: /var/lib/hr2scim/"), 24, "state: ");
-    return config;
-}
-
-TEST_F(HttpApiTest, TheBambooHrPresetReadsTheDirectory) {
-    (void)dir.write("config.yaml", preset_pointed_at("bamboohr.yaml", api_url(), scim.scim_url()));
-    auto result =
-        run_process({HR2SCIM_BINARY, "sync", "-c", (dir.path() / "config.yaml").string()},
-                    {{"HR2SCIM_TOKEN", scim.token()}, {"BAMBOOHR_API_KEY", "bamboo-key"}});
-    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
-    EXPECT_EQ(scim.users().size(), static_cast<size_t>(k_people));
-    auto user = scim.user_with_external_id("100");
-    EXPECT_EQ(user["userName"], "person0001@example.com");
-    EXPECT_EQ(user["displayName"], "First1 Last1");
-    EXPECT_EQ(user["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["division"],
-              "North America");
-    EXPECT_EQ(result.out.find("bamboo-key"), std::string::npos);
-    EXPECT_EQ(result.err.find("bamboo-key"), std::string::npos);
-}
-
-TEST_F(HttpApiTest, TheWorkdayRaasPresetReadsTheReport) {
-    (void)dir.write("config.yaml",
-                    preset_pointed_at("workday_raas.yaml", api_url(), scim.scim_url()));
-    auto result =
-        run_process({HR2SCIM_BINARY, "sync", "-c", (dir.path() / "config.yaml").string()},
-                    {{"HR2SCIM_TOKEN", scim.token()}, {"WORKDAY_ISU_PASSWORD", "isu-pass"}});
-    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
-    EXPECT_EQ(scim.users().size(), static_cast<size_t>(k_people));
-    auto user = scim.user_with_external_id("21000");
-    EXPECT_EQ(user["title"], "Engineer");
-    EXPECT_EQ(user["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["costCenter"],
-              "CC 4100 Engineering");
-}
-
-} // namespace
-} // namespace hr2scim::testing
-
-namespace hr2scim::testing {
-namespace {
-
 TEST_F(HttpApiTest, AnErrorThatEchoesTheCredentialsShowsNoneOfThem) {
     for (const auto& auth :
          {std::string("  auth: bearer\n  token_env: HR_API_TOKEN\n"),

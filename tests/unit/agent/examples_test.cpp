@@ -13,15 +13,20 @@ namespace {
 
 const std::filesystem::path k_examples = std::filesystem::path(HR2SCIM_SOURCE_DIR) / "examples";
 
-// Examples name the reader's own CA file (/etc/ssl/certs/example-ca.pem), which this machine
-// lacks; every other option must be accepted.
+// Examples name the reader's own CA file (/etc/ssl/certs/example-ca.pem) and client
+// certificate (/etc/hr2scim/adp.crt), which this machine lacks; every other option must be
+// accepted.
 void expect_source_loads(const std::string& type, const connectors::SourceOptions& options) {
     try {
         (void)connectors::find_source_kind(type)->make(options);
     } catch (const connectors::OptionError& error) {
-        EXPECT_EQ(error.option, "ca_file") << error.what();
-        EXPECT_NE(std::string(error.what()).find("cannot read /etc/ssl/certs/"), std::string::npos)
-            << error.what();
+        const std::string what = error.what();
+        if (error.option == "ca_file") {
+            EXPECT_NE(what.find("cannot read /etc/ssl/certs/"), std::string::npos) << what;
+        } else {
+            EXPECT_EQ(error.option, "client_certificate") << what;
+            EXPECT_NE(what.find("cannot read /etc/hr2scim/"), std::string::npos) << what;
+        }
     }
 }
 
@@ -38,14 +43,18 @@ void expect_loads(const std::filesystem::path& file) {
 TEST(Examples, EveryExampleConfigLoads) {
     ::setenv("LDAP_BIND_PASSWORD", "example", 1);
     ::setenv("BAMBOOHR_API_KEY", "example", 1);
-    ::setenv("WORKDAY_ISU_PASSWORD", "example", 1);
+    for (const char* variable :
+         {"WORKDAY_ISU_PASSWORD", "PERSONIO_CLIENT_SECRET", "HIBOB_SERVICE_TOKEN",
+          "SUCCESSFACTORS_PASSWORD", "ADP_CLIENT_SECRET", "WORKDAY_CLIENT_SECRET",
+          "WORKDAY_REFRESH_TOKEN"})
+        ::setenv(variable, "example", 1);
     expect_loads(k_examples / "config.yaml");
     size_t count = 1;
     for (const auto& entry : std::filesystem::directory_iterator(k_examples / "sources")) {
         expect_loads(entry.path());
         ++count;
     }
-    EXPECT_GE(count, 6U);
+    EXPECT_GE(count, 11U);
 }
 
 } // namespace
