@@ -1,6 +1,6 @@
 // Every config example of the documentation loads, on whichever page it is. A YAML block with
 // a source: is a whole config, read as if it sat in examples/; a block without one is a part of
-// a config (a target, a join), read in place of the same keys of the configuration reference's
+// a config (a target, a join, a source section alone), read in place of the same keys of the configuration reference's
 // block (the first under "Configuration", itself checked whole by readme_config_test.cpp). The
 // sources each config names are made with their options. Mapping blocks (the section
 // "Mapping", and any block with attributes:) are the mapping tests'.
@@ -12,19 +12,22 @@
 #include <cstdlib>
 #include <gtest/gtest.h>
 #include <map>
+#include <memory>
 #include <string>
+#include <vector>
 #include <yaml-cpp/yaml.h>
 
 namespace hr2scim::agent {
 namespace {
 
-// The documented LDAP and HR API sources name the reader's own CA file; every other option
-// must be accepted.
+// The documented LDAP and HR API sources name the reader's own CA file and client
+// certificate; every other option must be accepted.
 void expect_source_loads(const std::string& type, const connectors::SourceOptions& options) {
     try {
         (void)connectors::find_source_kind(type)->make(options);
     } catch (const connectors::OptionError& error) {
-        EXPECT_EQ(error.option, "ca_file") << error.what();
+        EXPECT_TRUE(error.option == "ca_file" || error.option == "client_certificate")
+            << error.what();
     }
 }
 
@@ -49,6 +52,12 @@ TEST(DocumentedConfigs, EveryConfigExampleLoads) {
     const ScopedEnvironment tenant("TENANT", "example");
     const ScopedEnvironment ldap_password("LDAP_BIND_PASSWORD", "example");
     const ScopedEnvironment client_secret("HR2SCIM_CLIENT_SECRET", "example");
+    std::vector<std::unique_ptr<ScopedEnvironment>> preset_secrets;
+    for (const char* variable :
+         {"PERSONIO_CLIENT_SECRET", "BAMBOOHR_API_KEY", "HIBOB_SERVICE_TOKEN",
+          "SUCCESSFACTORS_PASSWORD", "ADP_CLIENT_SECRET", "WORKDAY_ISU_PASSWORD",
+          "WORKDAY_CLIENT_SECRET", "WORKDAY_REFRESH_TOKEN"})
+        preset_secrets.push_back(std::make_unique<ScopedEnvironment>(variable, "example"));
 
     const auto reference_section = testing::documentation_section("Configuration");
     ASSERT_TRUE(reference_section) << "no page, or more than one, has a section \"Configuration\"";
@@ -68,7 +77,9 @@ TEST(DocumentedConfigs, EveryConfigExampleLoads) {
             const YAML::Node top = YAML::Load(block);
             if (!top.IsMap() || top["attributes"]) continue; // alert rules, a mapping
             SCOPED_TRACE(page.path.string() + ":\n" + block);
-            const std::string text = top["source"] ? block : put_over(reference, block);
+            // A source section alone (a preset's example) is read in the reference's place.
+            const bool whole = top["source"] && (top["target"] || top["targets"]);
+            const std::string text = whole ? block : put_over(reference, block);
             try {
                 Config config = parse_config(text, examples / "config.yaml");
                 expect_source_loads(config.source_type, config.source);
@@ -84,7 +95,7 @@ TEST(DocumentedConfigs, EveryConfigExampleLoads) {
     // ${…} references, a joined source, OAuth2, several targets and the webhooks.
     EXPECT_EQ(checked["README.md"], 1U);
     EXPECT_EQ(checked["docs/configuration.md"], 2U);
-    EXPECT_EQ(checked["docs/sources.md"], 1U);
+    EXPECT_EQ(checked["docs/sources.md"], 8U); // a joined source, and the seven presets
     EXPECT_EQ(checked["docs/targets.md"], 2U);
     EXPECT_EQ(checked["docs/operations.md"], 1U);
 }
