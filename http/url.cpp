@@ -59,8 +59,10 @@ std::string set_query_parameter(std::string_view url, std::string_view name,
         while (start <= rest.size()) {
             size_t end = std::min(rest.find('&', start), rest.size());
             std::string_view pair = rest.substr(start, end - start);
+            // The name is compared decoded: `$skip` is sent as %24skip, and must be replaced,
+            // not sent a second time beside the first page's value.
             std::string_view key = pair.substr(0, pair.find('='));
-            if (!pair.empty() && key != name)
+            if (!pair.empty() && url_decode(key) != name)
                 query += (query.empty() ? "" : "&") + std::string(pair);
             start = end + 1;
         }

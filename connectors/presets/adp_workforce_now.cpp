@@ -41,6 +41,11 @@ constexpr std::array k_fields = {
     PresetValue{"title", "workAssignments[primaryIndicator=true].jobTitle?"},
     PresetValue{"department", "workAssignments[primaryIndicator=true].homeOrganizationalUnits"
                               "[typeCode.codeValue=Department].nameCode.shortName?"},
+    // ADP's own sample names some departments by longName alone (Information Technology):
+    // the mapping takes it where the shortName is missing.
+    PresetValue{"department_long_name",
+                "workAssignments[primaryIndicator=true].homeOrganizationalUnits"
+                "[typeCode.codeValue=Department].nameCode.longName?"},
     PresetValue{"manager_id", "workAssignments[primaryIndicator=true].reportsTo[0].associateOID?"},
     PresetValue{"status", "workerStatus.statusCode.codeValue"},
     PresetValue{"hire_date", "workerDates.originalHireDate"},

@@ -44,6 +44,15 @@ TEST(SetQueryParameter, AddsOrReplaces) {
               "https://h/e?a=b&cursor=x%20y#top");
 }
 
+TEST(SetQueryParameter, ReplacesANameItEncodesAsWellAsOneWrittenPlain) {
+    // ADP's $skip: each page's offset replaces the last, encoded or as the config wrote it.
+    const auto first = set_query_parameter("https://h/hr/v2/workers", "$skip", "0");
+    EXPECT_EQ(first, "https://h/hr/v2/workers?%24skip=0");
+    EXPECT_EQ(set_query_parameter(first, "$skip", "100"), "https://h/hr/v2/workers?%24skip=100");
+    EXPECT_EQ(set_query_parameter("https://h/w?$top=5&$skip=0", "$skip", "5"),
+              "https://h/w?$top=5&%24skip=5");
+}
+
 TEST(ResolveUrl, HandlesAbsoluteRootRelativeAndRelativeLinks) {
     EXPECT_EQ(resolve_url("https://h/api/v1/people?page=1", "https://other/x"), "https://other/x");
     EXPECT_EQ(resolve_url("https://h/api/v1/people?page=1", "/api/v1/people?page=2"),
