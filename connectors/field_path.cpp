@@ -87,8 +87,7 @@ tl::expected<FieldPath, std::string> FieldPath::parse(std::string_view text) {
             return tl::unexpected("'" + path.m_text + "': expected '.' after ']' at character " +
                                   std::to_string(end + 1));
         at = end + 1;
-        if (at == text.size())
-            return tl::unexpected("'" + path.m_text + "' ends with '.'");
+        if (at == text.size()) return tl::unexpected("'" + path.m_text + "' ends with '.'");
     }
     return path;
 }
@@ -139,7 +138,8 @@ void FieldPath::walk(const json& node, std::span<const Segment> rest, Found& fou
         return;
     }
     if (selector.index) {
-        if (*selector.index < member->size()) walk((*member)[*selector.index], after, found, depth + 1);
+        if (*selector.index < member->size())
+            walk((*member)[*selector.index], after, found, depth + 1);
         return;
     }
     for (const auto& element : *member)
