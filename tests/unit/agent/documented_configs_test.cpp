@@ -1,9 +1,9 @@
 // Every config example of the documentation loads, on whichever page it is. A YAML block with
 // a source: is a whole config, read as if it sat in examples/; a block without one is a part of
-// a config (a target, a join, a source section alone), read in place of the same keys of the configuration reference's
-// block (the first under "Configuration", itself checked whole by readme_config_test.cpp). The
-// sources each config names are made with their options. Mapping blocks (the section
-// "Mapping", and any block with attributes:) are the mapping tests'.
+// a config (a target, a join, a source section alone), read in place of the same keys of the
+// configuration reference's block (the first under "Configuration", itself checked whole by
+// readme_config_test.cpp). The sources each config names are made with their options. Mapping
+// blocks (the section "Mapping", and any block with attributes:) are the mapping tests'.
 #include "agent/config.hpp"
 #include "connectors/source_registry.hpp"
 #include "tests/support/documentation.hpp"
