@@ -26,9 +26,9 @@ void write_count_row(std::ostream& out, std::string_view label, std::string_view
 
 // What became of an operation a run sent, on the run report's page.
 struct ShownOutcome {
-    std::string outcome; // done, failed, unknown or not sent (the article's data-outcome)
-    std::string result;  // the executor's word: refused, conflict, transient failure, ...
-    std::string reason;  // the target's answer, or why it was not sent; escaped when shown
+    std::string outcome{}; // done, failed, unknown or not sent (the article's data-outcome)
+    std::string result{};  // the executor's word: refused, conflict, transient failure, ...
+    std::string reason{};  // the target's answer, or why it was not sent; escaped when shown
 };
 
 // One person's operation as an <article>: the kind, the key, why it was planned and each
