@@ -39,6 +39,13 @@ void print_withheld_set(std::ostream& out, const state::Plan& plan,
         out << "(In an emergency, --max-deactivations N lifts the limits by count for one run.)\n";
 }
 
+std::string approve_command(const std::filesystem::path& config, std::string_view target,
+                            std::string_view digest) {
+    std::string command = "hr2scim sync -c " + config.string();
+    if (!target.empty()) command += " --target " + std::string(target);
+    return command + " --approve-withheld " + std::string(digest);
+}
+
 void refuse_approval(const state::Plan& plan, const state::GroupPlan* groups,
                      const RunOptions& options, std::ostream& out) {
     if (state::withheld_items(plan, groups).empty()) {

@@ -8,9 +8,12 @@
 #include "state/group_plan.hpp"
 #include "state/plan.hpp"
 
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <ostream>
+#include <string>
+#include <string_view>
 
 namespace hr2scim::agent {
 
@@ -24,6 +27,11 @@ bool approve_withheld(state::Plan& plan, std::optional<state::GroupPlan>& groups
 // "Withheld set <digest>. After reviewing it, ...", when the run withholds anything an approval
 // can release.
 void print_withheld_set(std::ostream& out, const state::Plan& plan, const state::GroupPlan* groups);
+
+// The command that sends withheld set `digest`: `hr2scim sync -c CONFIG --approve-withheld
+// DIGEST`, with `--target NAME` when `target` is not empty (a config with several).
+[[nodiscard]] std::string approve_command(const std::filesystem::path& config,
+                                          std::string_view target, std::string_view digest);
 
 // An approval that did not name this run's withheld set.
 void refuse_approval(const state::Plan& plan, const state::GroupPlan* groups,

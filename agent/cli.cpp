@@ -43,7 +43,7 @@ std::string command_list() {
 
 // The first word that is not an option (or an option's value) must be a command.
 std::optional<std::string> unknown_command(int argc, char** argv) {
-    static const std::array<std::string_view, 19> k_taking_values = {
+    static const std::array<std::string_view, 20> k_taking_values = {
         "-c",          "--config",
         "--log-level", "--log-format",
         "--as-of",     "--show",
@@ -53,7 +53,7 @@ std::optional<std::string> unknown_command(int argc, char** argv) {
         "--jitter",    "--report",
         "--runs",      "--target",
         "--color",     "-o",
-        "--output"};
+        "--output",    "--report-html"};
     for (int i = 1; i < argc; ++i) {
         std::string_view word = argv[i];
         if (word.starts_with("-")) {
@@ -277,10 +277,25 @@ void add_shared_options(const Commands& commands, CommandLine& line) {
                       "the same facts as one JSON document (result, exit_code, problems, "
                       "rejections, safety)");
     add_output_option(commands.history, line.output, "the same entries as one JSON document");
-    for (auto* sub : {commands.sync, commands.apply, commands.service})
-        sub->add_option("--report", line.options.report,
+    for (auto* sub : {commands.sync, commands.apply, commands.service}) {
+        sub->add_option("--report", line.options.report.json,
                         "write each run's JSON report there (mode 0600: it names people)")
             ->type_name("FILE");
+        sub->add_option("--report-html", line.options.report.html,
+                        "write each run's report as one self-contained page there too, for "
+                        "people (result, counts, what failed with the target's reason, what "
+                        "was withheld with its approve command, rejected records; mode 0600)")
+            ->type_name("FILE");
+    }
+    // validate checks the folders a sync with the same options would write the reports to.
+    commands.validate
+        ->add_option("--report", line.options.report.json,
+                     "check that sync --report FILE could write there (its folder)")
+        ->type_name("FILE");
+    commands.validate
+        ->add_option("--report-html", line.options.report.html,
+                     "check that sync --report-html FILE could write there (its folder)")
+        ->type_name("FILE");
     for (auto* sub : {commands.plan, commands.sync, commands.service}) {
         sub->add_option(
             "--show", line.options.show_operations,

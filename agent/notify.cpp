@@ -1,5 +1,6 @@
 #include "agent/notify.hpp"
 
+#include "agent/approval.hpp"
 #include "agent/run_metrics.hpp"
 #include "http/http_client.hpp"
 #include "http/secrets.hpp"
@@ -33,8 +34,8 @@ std::optional<WithheldNotice> withheld_notice(const NoticeInputs& inputs) {
         withheld.reason = *plan.withheld_reason;
     else if (inputs.run.groups && !inputs.run.groups->withheld_reasons.empty())
         withheld.reason = inputs.run.groups->withheld_reasons.front();
-    withheld.approve = "hr2scim sync -c " + inputs.config.file.string() + " --target " +
-                       inputs.config.target.name + " --approve-withheld " + withheld.digest;
+    withheld.approve =
+        approve_command(inputs.config.file, inputs.config.target.name, withheld.digest);
     return withheld;
 }
 

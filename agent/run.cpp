@@ -65,6 +65,14 @@ int severity(ExitCode code) {
     }
 }
 
+// A report of one target of several: report.json becomes report.NAME.json.
+std::filesystem::path per_target(const std::filesystem::path& file, const std::string& target) {
+    if (file.empty()) return file;
+    auto one = file;
+    one.replace_filename(file.stem().string() + "." + target + file.extension().string());
+    return one;
+}
+
 // Each target in turn, from one read of the sources: a target that fails does not stop the
 // others, and the summary says which did what.
 ExitCode run_each_target(std::vector<Config>& configs, const RunOptions& options,
@@ -85,11 +93,8 @@ ExitCode run_each_target(std::vector<Config>& configs, const RunOptions& options
         const std::string name = config.target.name;
         out << (results.empty() ? "" : "\n") << "=== Target " << name << " ===\n";
         RunOptions one = options;
-        if (!options.report.empty()) {
-            one.report = options.report;
-            one.report.replace_filename(options.report.stem().string() + "." + name +
-                                        options.report.extension().string());
-        }
+        one.report = {.json = per_target(options.report.json, name),
+                      .html = per_target(options.report.html, name)};
         const auto code = reporting_errors([&] {
             auto prepared = prepare(std::move(config), options.log_level, options.as_of,
                                     options.pinned, &shared);

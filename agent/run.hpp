@@ -28,6 +28,13 @@ struct PinnedConfig {
     std::map<std::filesystem::path, std::string> mappings; // each target's mapping file, read
 };
 
+// sync, apply, run --report FILE and --report-html FILE: the run's report as JSON and as a page
+// (none when empty).
+struct ReportFiles {
+    std::filesystem::path json;
+    std::filesystem::path html;
+};
+
 struct RunOptions {
     Command command = Command::plan;
     std::filesystem::path config;
@@ -57,8 +64,8 @@ struct RunOptions {
     // The run's instant for scope and lifecycle dates; the system clock when not given
     // (--as-of: rehearse a future day, or test with a fixed clock).
     std::optional<std::chrono::sys_seconds> as_of;
-    std::filesystem::path report; // sync, apply, run --report FILE: the run's JSON report
-    size_t status_runs = 10;      // status --runs N
+    ReportFiles report;      // sync, apply, run (and validate, for their folders)
+    size_t status_runs = 10; // status --runs N
     OutputFormat output = OutputFormat::text;
     std::string target; // --target NAME: only this target of a config with several
     // The service loop's accepted config; nullptr: read the files.

@@ -6,6 +6,7 @@
 
 #include "apply/executor.hpp"
 #include "connectors/record.hpp"
+#include "state/group_plan.hpp"
 #include "state/plan.hpp"
 
 #include <chrono>
@@ -38,6 +39,11 @@ struct RunReportInputs {
     nlohmann::ordered_json estimate{};
     // What went wrong besides the operations: a file the run could not write.
     std::vector<std::string> warnings{};
+    // For the HTML twin's approve command: the groups' plan (its withheld changes are part of
+    // the set an approval names), the config, and whether the config has several targets.
+    const state::GroupPlan* groups = nullptr;
+    std::filesystem::path config{};
+    bool several_targets = false;
 };
 
 [[nodiscard]] nlohmann::ordered_json run_report(const RunReportInputs& inputs);

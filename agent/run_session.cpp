@@ -5,8 +5,10 @@
 #include "agent/pace_estimate.hpp"
 #include "agent/run_metrics.hpp"
 #include "agent/run_report.hpp"
+#include "agent/run_report_html.hpp"
 #include "state/run_history.hpp"
 
+#include <functional>
 #include <spdlog/spdlog.h>
 
 namespace hr2scim::agent {
@@ -27,10 +29,10 @@ ExitCode exit_code(const RunFacts& facts) {
 
 RunSession::RunSession(const Config& config, apply::RunRecorder& recorder,
                        const std::string& command, const std::string& report_command,
-                       std::filesystem::path report, std::chrono::system_clock::time_point started)
+                       ReportFiles reports, std::chrono::system_clock::time_point started)
     : m_config(config), m_recorder(recorder),
       m_report_command(report_command.empty() ? command : report_command),
-      m_report(std::move(report)), m_started(started), m_id(recorder.begin_run(command)) {}
+      m_reports(std::move(reports)), m_started(started), m_id(recorder.begin_run(command)) {}
 
 ExitCode RunSession::close(const ClosingRun& run) {
     auto code = exit_code(run.facts);
@@ -41,13 +43,11 @@ ExitCode RunSession::close(const ClosingRun& run) {
         spdlog::info("audit: {} entries older than {} days pruned", pruned,
                      m_config.audit_keep.count());
     std::vector<std::string> warnings;
-    const bool metrics_written = write_metrics(warnings);
-    if (!metrics_written) code = with_warning(code);
-    if (!write_report(run, code, warnings)) {
-        const auto before = code;
+    const auto written = write_outputs(run, code, {}, warnings);
+    if (!warnings.empty()) {
         code = with_warning(code);
-        // The metrics just written say the run was ok: they say what it is now.
-        if (code != before && metrics_written) (void)write_metrics(warnings);
+        // Those written before a failure said the run without it: they say what it is now.
+        (void)write_outputs(run, code, written, warnings);
     }
     notify_webhooks({m_config, m_report_command, m_started, code, run});
     return code;
@@ -69,46 +69,71 @@ nlohmann::ordered_json RunSession::pace_estimate_json(const state::Plan* plan,
         estimate_pace(workload_of(*plan), m_config.target, capped ? *caps : DailyCaps()));
 }
 
-bool RunSession::write_metrics(std::vector<std::string>& warnings) const {
-    if (m_config.metrics_textfile.empty()) return true;
+namespace {
+
+// Runs `write`; when it fails, the reason is a warning naming `setting`.
+bool written_or_warned(std::string_view setting, const std::function<void()>& write,
+                       std::vector<std::string>& warnings) {
     try {
-        write_file_atomically(m_config.metrics_textfile,
-                              prometheus_metrics(state::read_history(m_config.state, 20)), 0644);
+        write();
         return true;
     } catch (const std::exception& error) {
-        warnings.push_back("metrics.textfile: " + std::string(error.what()));
+        warnings.push_back(std::string(setting) + ": " + error.what());
         spdlog::warn("{}; the run is partial (exit 2)", warnings.back());
         return false;
     }
 }
 
-bool RunSession::write_report(const ClosingRun& run, ExitCode code,
-                              std::vector<std::string>& warnings) const {
-    if (m_report.empty()) return true;
-    const RunReportInputs report{.target = m_config.target.name,
-                                 .command = m_report_command,
-                                 .run_id = m_id,
-                                 .started = m_started,
-                                 .finished = std::chrono::system_clock::now(),
-                                 .exit_code = static_cast<int>(code),
-                                 .interrupted = run.facts.interrupted,
-                                 .records = run.counts.records,
-                                 .source_complete = run.counts.source_complete,
-                                 .rejections = run.rejections,
-                                 .plan = run.plan,
-                                 .outcomes = run.outcomes,
-                                 .tally = run.tally,
-                                 .stopped_because = run.stopped_because,
-                                 .estimate = pace_estimate_json(run.plan, run.caps),
-                                 .warnings = warnings};
-    try {
-        write_run_report(m_report, report);
-        return true;
-    } catch (const std::exception& error) {
-        warnings.push_back("--report: " + std::string(error.what()));
-        spdlog::warn("{}; the run is partial (exit 2)", warnings.back());
-        return false;
-    }
+} // namespace
+
+// The JSON report last: monitoring reads it, and its warnings then name every other file.
+RunSession::Written RunSession::write_outputs(const ClosingRun& run, ExitCode code,
+                                              const Written& which,
+                                              std::vector<std::string>& warnings) const {
+    Written written;
+    if (which.metrics && !m_config.metrics_textfile.empty())
+        written.metrics = written_or_warned(
+            "metrics.textfile",
+            [&] {
+                write_file_atomically(m_config.metrics_textfile,
+                                      prometheus_metrics(state::read_history(m_config.state, 20)),
+                                      0644);
+            },
+            warnings);
+    if (which.html && !m_reports.html.empty())
+        written.html = written_or_warned(
+            "--report-html",
+            [&] { write_run_report_html(m_reports.html, report_inputs(run, code, warnings)); },
+            warnings);
+    if (which.json && !m_reports.json.empty())
+        written.json = written_or_warned(
+            "--report",
+            [&] { write_run_report(m_reports.json, report_inputs(run, code, warnings)); },
+            warnings);
+    return written;
+}
+
+RunReportInputs RunSession::report_inputs(const ClosingRun& run, ExitCode code,
+                                          const std::vector<std::string>& warnings) const {
+    return {.target = m_config.target.name,
+            .command = m_report_command,
+            .run_id = m_id,
+            .started = m_started,
+            .finished = std::chrono::system_clock::now(),
+            .exit_code = static_cast<int>(code),
+            .interrupted = run.facts.interrupted,
+            .records = run.counts.records,
+            .source_complete = run.counts.source_complete,
+            .rejections = run.rejections,
+            .plan = run.plan,
+            .outcomes = run.outcomes,
+            .tally = run.tally,
+            .stopped_because = run.stopped_because,
+            .estimate = pace_estimate_json(run.plan, run.caps),
+            .warnings = warnings,
+            .groups = run.groups,
+            .config = m_config.file,
+            .several_targets = m_config.targets.size() > 1};
 }
 
 std::vector<apply::RejectedRecord>

@@ -6,6 +6,8 @@
 #include "agent/config.hpp"
 #include "agent/daily_cap.hpp"
 #include "agent/exit_codes.hpp"
+#include "agent/run.hpp"
+#include "agent/run_report.hpp"
 #include "apply/executor.hpp"
 #include "apply/run_recorder.hpp"
 #include "connectors/record.hpp"
@@ -61,16 +63,16 @@ struct ClosingRun {
 class RunSession {
   public:
     // Opens run `command` of the config's target in the state. The report names it
-    // `report_command` (`command` when empty); `report` is --report FILE (none when empty).
+    // `report_command` (`command` when empty); `reports` are --report and --report-html.
     RunSession(const Config& config, apply::RunRecorder& recorder, const std::string& command,
-               const std::string& report_command, std::filesystem::path report,
+               const std::string& report_command, ReportFiles reports,
                std::chrono::system_clock::time_point started = std::chrono::system_clock::now());
 
     [[nodiscard]] std::int64_t id() const { return m_id; }
     [[nodiscard]] apply::RunRecorder& recorder() { return m_recorder; }
 
     // Closes it: its counts, exit code and outcomes in the state, the audit trail pruned, then
-    // the metrics and the report. A file that cannot be written is a warning that makes an
+    // the metrics and the reports. A file that cannot be written is a warning that makes an
     // otherwise clean run partial (exit 2), in the state too: monitoring that reads the file
     // would otherwise go blind while every run says ok. Last, the `notify:` webhooks are told
     // of a withheld, failed, partial or abandoned run; that never changes the exit code.
@@ -79,17 +81,25 @@ class RunSession {
   private:
     [[nodiscard]] nlohmann::ordered_json pace_estimate_json(const state::Plan* plan,
                                                             const DailyCaps* caps) const;
-    // Each returns false, with the reason added to `warnings`, when its file was not written.
-    bool write_metrics(std::vector<std::string>& warnings) const;
-    bool write_report(const ClosingRun& run, ExitCode code,
-                      std::vector<std::string>& warnings) const;
+    // Which of the run's files were written (a file not asked for counts as written).
+    struct Written {
+        bool metrics = true;
+        bool html = true;
+        bool json = true;
+    };
+    // Writes those of `which` that are asked for, saying `code` and `warnings`; a file not
+    // written adds its reason to `warnings`.
+    Written write_outputs(const ClosingRun& run, ExitCode code, const Written& which,
+                          std::vector<std::string>& warnings) const;
+    [[nodiscard]] RunReportInputs report_inputs(const ClosingRun& run, ExitCode code,
+                                                const std::vector<std::string>& warnings) const;
     // `code`, or partial when it was ok (and the state says so too).
     ExitCode with_warning(ExitCode code);
 
     const Config& m_config;
     apply::RunRecorder& m_recorder;
     std::string m_report_command;
-    std::filesystem::path m_report;
+    ReportFiles m_reports;
     std::chrono::system_clock::time_point m_started;
     std::int64_t m_id;
 };

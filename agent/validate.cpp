@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 namespace hr2scim::agent {
 namespace {
@@ -47,6 +48,17 @@ void print_attributes_the_target_lacks(std::ostream& out, const mappings::Mappin
     }
     out << "Target attributes: the target lacks " << fmt::format("{}", fmt::join(lacking, ", "))
         << " (as it said when a sync last asked); sync leaves them out\n";
+}
+
+// A file a run writes besides the state (the metrics, a report): its folder must exist and take
+// new files. False, with the problem added to `problems`, when it does not.
+bool output_usable(std::ostream& text, std::string_view label, const std::filesystem::path& file,
+                   std::string_view setting, std::vector<std::string>& problems) {
+    const auto problem = output_folder_problem(file, setting);
+    text << label << file.string() << ": "
+         << (problem ? "NOT USABLE: " + *problem : std::string("folder writable")) << '\n';
+    if (problem) problems.push_back(*problem);
+    return !problem;
 }
 
 // The safety gates, as plan finds them (a state that holds nobody has nothing to withhold).
@@ -117,12 +129,17 @@ ExitCode validate(const Prepared& prepared, const RunOptions& options, std::ostr
                          {"usable", !location},
                          {"users_known", snapshot.resources.size()}};
     if (!config.metrics_textfile.empty()) {
-        auto metrics = output_folder_problem(config.metrics_textfile, "metrics.textfile");
-        text << "Metrics " << config.metrics_textfile.string() << ": "
-             << (metrics ? "NOT USABLE: " + *metrics : std::string("folder writable")) << '\n';
-        if (metrics) problems.push_back(*metrics);
-        document["metrics"] = {{"textfile", config.metrics_textfile.string()},
-                               {"usable", !metrics}};
+        const bool usable =
+            output_usable(text, "Metrics ", config.metrics_textfile, "metrics.textfile", problems);
+        document["metrics"] = {{"textfile", config.metrics_textfile.string()}, {"usable", usable}};
+    }
+    // The reports a sync with these options would write (validate --report FILE ...).
+    for (const auto& [key, file, setting] :
+         {std::tuple("report", options.report.json, "--report"),
+          std::tuple("report_html", options.report.html, "--report-html")}) {
+        if (file.empty()) continue;
+        const bool usable = output_usable(text, "Report  ", file, setting, problems);
+        document[key] = {{"file", file.string()}, {"usable", usable}};
     }
     // validate keeps a summary of each person, not the person (agent/person_summaries.hpp).
     auto mapped = read_and_summarize(

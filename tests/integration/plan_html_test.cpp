@@ -1,6 +1,7 @@
 // plan --html: a page an approver can read, checked in a real headless browser (Debian's
 // chromium): it renders, its numbers are the JSON plan's, what HR data holds is text, and a
 // screenshot goes to the tests' artifacts (issue 26, item 7).
+#include "tests/integration/headless_browser.hpp"
 #include "tests/integration/sync_fixture.hpp"
 
 #include <fstream>
@@ -13,33 +14,7 @@ namespace {
 
 class PlanHtmlTest : public SyncTest {
   protected:
-    // chromium, headless, as root in a container (no sandbox), with a profile of its own.
-    ProcessResult browse(const std::vector<std::string>& what) {
-        std::vector<std::string> argv = {"timeout",
-                                         "120",
-                                         "chromium",
-                                         "--headless",
-                                         "--no-sandbox",
-                                         "--disable-gpu",
-                                         "--disable-dev-shm-usage",
-                                         "--user-data-dir=" + (dir.path() / "profile").string()};
-        argv.insert(argv.end(), what.begin(), what.end());
-        return run_process(argv);
-    }
-
-    // The value of `attribute` on the element the DOM names with `marker`.
-    static std::string attribute_after(const std::string& dom, const std::string& marker,
-                                       const std::string& attribute) {
-        const auto at = dom.find(marker);
-        if (at == std::string::npos) return "(no " + marker + ")";
-        const auto tag = dom.rfind('<', at);
-        const auto end = dom.find('>', at);
-        std::smatch found;
-        const std::string element = dom.substr(tag, end - tag);
-        if (!std::regex_search(element, found, std::regex(attribute + "=\"([^\"]*)\"")))
-            return "(no " + attribute + ")";
-        return found[1];
-    }
+    HeadlessBrowser browser{dir.path() / "profile"};
 };
 
 TEST_F(PlanHtmlTest, APlanWithWithheldLeaversRendersWithThePlansNumbersAndItsApproveCommand) {
@@ -72,7 +47,7 @@ TEST_F(PlanHtmlTest, APlanWithWithheldLeaversRendersWithThePlansNumbersAndItsApp
     EXPECT_EQ(html.find("<link"), std::string::npos);
     EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
 
-    auto rendered = browse({"--dump-dom", "file://" + html_file.string()});
+    auto rendered = browser.dom(html_file);
     ASSERT_EQ(rendered.exit_code, 0) << rendered.err;
     const auto& dom = rendered.out;
     // Counted by the browser from what it rendered, against the plan file.
@@ -80,32 +55,15 @@ TEST_F(PlanHtmlTest, APlanWithWithheldLeaversRendersWithThePlansNumbersAndItsApp
               std::to_string(plan["operations"].size()))
         << dom;
     EXPECT_EQ(attribute_after(dom, "<body", "data-rendered-withheld"), "2") << dom;
-    for (const auto& [kind, count] : by_kind) {
-        const auto at = dom.find("data-count=\"" + kind + "\">");
-        ASSERT_NE(at, std::string::npos) << kind;
-        EXPECT_EQ(std::stoul(dom.substr(at + kind.size() + 14)), count) << kind;
-    }
-    EXPECT_EQ(attribute_after(dom, "id=\"withheld\"", "data-digest"), digest);
-    EXPECT_NE(dom.find("<code id=\"approve\">hr2scim sync -c " +
-                       (dir.path() / "config.yaml").string() + " --approve-withheld " + digest +
-                       "</code>"),
-              std::string::npos)
-        << dom;
+    for (const auto& [kind, count] : by_kind)
+        EXPECT_EQ(count_shown(dom, kind), count) << kind;
+    expect_withheld_set(dom, dir.path() / "config.yaml", digest);
     EXPECT_NE(dom.find("data-key=\"E1005\""), std::string::npos) << "a withheld leaver, by key";
     EXPECT_NE(dom.find("Rear Admiral"), std::string::npos) << "the title before";
     EXPECT_EQ(dom.find("<script>alert"), std::string::npos) << "HR data is text, never markup";
 
     // The screenshot, kept with the tests' other outputs.
-    const std::filesystem::path artifacts = HR2SCIM_TEST_ARTIFACTS;
-    std::filesystem::create_directories(artifacts);
-    const auto screenshot = artifacts / "plan.png";
-    std::filesystem::remove(screenshot);
-    auto shot = browse({"--window-size=1200,1600", "--screenshot=" + screenshot.string(),
-                        "file://" + html_file.string()});
-    ASSERT_EQ(shot.exit_code, 0) << shot.err;
-    const auto png = read_file(screenshot);
-    ASSERT_GT(png.size(), 10000U) << "a page, not a blank";
-    EXPECT_EQ(png.substr(1, 3), "PNG");
+    browser.screenshot(html_file, "plan.png");
 }
 
 // The approve command the page prints is the one that sends the withheld set.

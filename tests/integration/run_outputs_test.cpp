@@ -89,14 +89,7 @@ TEST_F(RunOutputsTest, MetricsAndTheReportCountWhatTheServerSaw) {
     csv = replace_once(csv, "Chief Engineer", "Chief Scientist");
     csv = without_line(csv, "E1010,");
     write_csv(csv);
-    // The refusal meets E1002's update, whichever of the concurrent PATCHes comes first.
-    server.add_fault(
-        {{"method", "PATCH"},
-         {"pathContains", "/Users/" + server.user_with_external_id("E1002").value("id", "")},
-         {"status", 400},
-         {"times", 1},
-         {"raw", R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],)"
-                 R"("status":"400","detail":"title is read-only here"})"}});
+    refuse_next_patch("E1002", "title is read-only here");
     auto second = sync_with_report();
     EXPECT_EQ(second.exit_code, 2) << second.out << second.err;
     samples = metrics();

@@ -66,6 +66,18 @@ void SyncTest::kill_sync_at(const nlohmann::json& fault) {
     ASSERT_EQ(server.hanging(), before + 1) << "the agent was killed mid-request";
 }
 
+void SyncTest::refuse_next_patch(const std::string& key, const std::string& detail) {
+    server.add_fault(
+        {{"method", "PATCH"},
+         {"pathContains", "/Users/" + server.user_with_external_id(key).value("id", "")},
+         {"status", 400},
+         {"times", 1},
+         {"raw", nlohmann::json{{"schemas", {"urn:ietf:params:scim:api:messages:2.0:Error"}},
+                                {"status", "400"},
+                                {"detail", detail}}
+                     .dump()}});
+}
+
 ProcessResult SyncTest::hr2scim(const std::vector<std::string>& arguments,
                                 const std::string& token) {
     std::vector<std::string> argv = {HR2SCIM_BINARY};

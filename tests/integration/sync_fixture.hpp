@@ -34,6 +34,9 @@ class SyncTest : public ::testing::Test {
     // (`fault` with after and hang), and kills the agent there, as kill -9 would.
     void kill_sync_at(const nlohmann::json& fault);
     ProcessResult plan() { return hr2scim({"plan"}, server.token()); }
+    // The target refuses the next PATCH of `key`'s user (400, a SCIM error saying `detail`),
+    // whichever of a sync's concurrent PATCHes comes first.
+    void refuse_next_patch(const std::string& key, const std::string& detail);
 
     [[nodiscard]] std::filesystem::path state_file() const { return dir.path() / "state.db"; }
 
