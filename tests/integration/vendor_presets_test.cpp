@@ -47,6 +47,12 @@ const Vendor k_vendors[] = {
      .pages = 3,
      .fault_page = 2,
      .key = "7"},
+    {.preset = "bamboohr",
+     .source = "  company: acme\n  base_url: {api}\n",
+     .credentials = {{"BAMBOOHR_API_KEY", "bamboo-key-5f1c"}},
+     .pages = 1, // the report is one answer
+     .fault_page = 1,
+     .key = "40007"},
 };
 
 // A CA for clients, a client certificate it signed, and the fake's own certificate (which the
