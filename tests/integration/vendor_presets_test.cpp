@@ -53,6 +53,12 @@ const Vendor k_vendors[] = {
      .pages = 1, // the report is one answer
      .fault_page = 1,
      .key = "40007"},
+    {.preset = "hibob",
+     .source = "  base_url: {api}\n  username: SERVICE-4711\n",
+     .credentials = {{"HIBOB_SERVICE_TOKEN", "hibob-token-8d2e"}},
+     .pages = 1, // the search answers everyone at once
+     .fault_page = 1,
+     .key = "3332883884017000007"},
 };
 
 // A CA for clients, a client certificate it signed, and the fake's own certificate (which the
