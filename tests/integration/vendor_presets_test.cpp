@@ -59,6 +59,14 @@ const Vendor k_vendors[] = {
      .pages = 1, // the search answers everyone at once
      .fault_page = 1,
      .key = "3332883884017000007"},
+    {.preset = "successfactors",
+     .source = "  api_host: {api}\n  username: hr2scim_api@ACME\n  page_size: 100\n",
+     .credentials = {{"SUCCESSFACTORS_PASSWORD", "sf-password"}},
+     .pages = 3, // 100, 100 and 50 users, following d.__next
+     .fault_page = 2,
+     .key = "100007",
+     // The User entity has no termination date: a leaver's status turns f.
+     .leaver_change = R"({"status": "inactive"})"},
 };
 
 // A CA for clients, a client certificate it signed, and the fake's own certificate (which the
