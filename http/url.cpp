@@ -60,7 +60,9 @@ std::string set_query_parameter(std::string_view url, std::string_view name,
             size_t end = std::min(rest.find('&', start), rest.size());
             std::string_view pair = rest.substr(start, end - start);
             std::string_view key = pair.substr(0, pair.find('='));
-            if (!pair.empty() && key != name)
+            // Compared decoded: the name is sent encoded ($skip as %24skip), and a page's URL
+            // is made from the one before.
+            if (!pair.empty() && url_decode(key) != name)
                 query += (query.empty() ? "" : "&") + std::string(pair);
             start = end + 1;
         }
