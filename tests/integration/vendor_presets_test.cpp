@@ -67,6 +67,13 @@ const Vendor k_vendors[] = {
      .key = "100007",
      // The User entity has no termination date: a leaver's status turns f.
      .leaver_change = R"({"status": "inactive"})"},
+    {.preset = "adp_workforce_now",
+     .source = "  base_url: {api}\n  token_host: {api}\n  client_id: adp-client\n",
+     .credentials = {{"ADP_CLIENT_SECRET", "adp-secret"}},
+     .pages = 4, // 100, 100, 50, then 204 No Content past the end
+     .fault_page = 2,
+     .key = "G3HRFAKE00000007",
+     .mutual_tls = true},
 };
 
 // A CA for clients, a client certificate it signed, and the fake's own certificate (which the
