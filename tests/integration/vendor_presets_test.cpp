@@ -74,6 +74,12 @@ const Vendor k_vendors[] = {
      .fault_page = 2,
      .key = "G3HRFAKE00000007",
      .mutual_tls = true},
+    {.preset = "workday_raas",
+     .source = "  host: {api}\n  tenant: acme\n  report_owner: ISU_hr2scim\n",
+     .credentials = {{"WORKDAY_ISU_PASSWORD", "isu-password"}},
+     .pages = 1, // the whole report in one answer
+     .fault_page = 1,
+     .key = "21007"},
 };
 
 // A CA for clients, a client certificate it signed, and the fake's own certificate (which the
