@@ -34,6 +34,9 @@ struct Vendor {
     // Workday's REST worker summary names no manager: for it, the manager assertion becomes
     // "no manager is set", and nothing else is skipped.
     bool has_manager = true;
+    // Workday REST: a leaver is a worker the collection no longer lists, and an absence is
+    // confirmed over a second complete read (safety.confirm_absence) before deactivation.
+    bool leaver_is_absent = false;
     // ADP: every request over mutual TLS. The test makes the certificates and adds ca_file,
     // client_certificate and client_key to the source.
     bool mutual_tls = false;
@@ -80,6 +83,18 @@ const Vendor k_vendors[] = {
      .pages = 1, // the whole report in one answer
      .fault_page = 1,
      .key = "21007"},
+    {.preset = "workday_rest",
+     .source = "  host: {api}\n  tenant: acme\n  client_id: workday-client\n",
+     .credentials = {{"WORKDAY_CLIENT_SECRET", "wd-secret"},
+                     {"WORKDAY_REFRESH_TOKEN", "wd-refresh"}},
+     .pages = 3, // limit 100, until the total
+     .fault_page = 2,
+     .key = "3aa5550b7fe348b98d7b5741afc60007", // the worker's Workday ID
+     // The collection lists current workers only: a leaver is one it no longer lists.
+     .leaver_change = R"({"status": "inactive"})",
+     // The workerSummary view has no manager (nor dates, nor name parts).
+     .has_manager = false,
+     .leaver_is_absent = true},
 };
 
 // A CA for clients, a client certificate it signed, and the fake's own certificate (which the
@@ -235,12 +250,19 @@ TEST_P(VendorPresetTest, AChangeInTheHrSystemIsOneUpdate) {
     EXPECT_EQ(scim.count_requests("POST"), 0U);
 }
 
-// By termination date, or however the vendor says it (leaver_change).
+// By termination date, or however the vendor says it (leaver_change, leaver_is_absent).
 TEST_P(VendorPresetTest, ALeaverIsDeactivated) {
     ASSERT_EQ(hr2scim("sync").exit_code, 0);
     admin("POST", "/admin/people/9", GetParam().leaver_change);
     auto result = hr2scim("sync");
     ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    if (GetParam().leaver_is_absent) {
+        // Gone from the listing, without a date: deactivated when a second read confirms it.
+        EXPECT_NE(result.out.find("absent once"), std::string::npos) << result.out;
+        EXPECT_EQ(user(9)["active"], true);
+        result = hr2scim("sync");
+        ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    }
     EXPECT_EQ(user(9)["active"], false);
     EXPECT_EQ(scim.active_users(), static_cast<size_t>(k_people - 1));
 }
