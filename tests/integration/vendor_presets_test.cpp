@@ -1,8 +1,9 @@
 // Each HR source preset end to end through a fake of its vendor's API
-// (tests/hr_vendor_fakes/, built from the vendor's documentation): a first sync, a change, a
-// leaver by termination date, a page that breaks off mid-stream (nobody deactivated), and the
-// vendor's own rate-limit answer waited out. Checked on both fakes' sides: what the SCIM
-// server holds, and the requests the HR fake answered.
+// (tests/hr_vendor_fakes/, built from the vendor's documentation; its CHANGELOG.md says what
+// each fake enforces): a first sync, a change, a leaver as the vendor shows one, a page that
+// breaks off mid-stream (nobody deactivated), the vendor's own rate-limit answer waited out,
+// and wrong credentials (or no client certificate) refused the vendor's way. Checked on both
+// fakes' sides: what the SCIM server holds, and the requests the HR fake answered.
 
 #include "http/http_client.hpp"
 #include "tests/support/child_process.hpp"
