@@ -1,6 +1,8 @@
 // ADP Workforce Now: GET /hr/v2/workers with $top and $skip, answered {"workers": [...]};
-// past the last worker, 204 No Content. The token is OAuth2 client credentials, and every
-// request (the token's too) goes over mutual TLS with the certificate ADP signed.
+// past the last worker, 204 No Content. The token is OAuth2 client credentials, the client id
+// and secret sent as HTTP Basic (ADP's guide: "in the HTTP Authorization header using the
+// HTTP Basic authentication scheme"), and every request (the token's too) goes over mutual
+// TLS with the certificate ADP signed.
 // https://developers.adp.com/articles/general/introduction-to-adp-restful-apis ($top, $skip)
 // https://developers.adp.com/articles/guides/auth-process-data-connector-apps (certificate,
 // client credentials); the worker's field paths as ADP's sample responses show them
@@ -21,7 +23,6 @@ constexpr std::array k_options = {
     PresetValue{"url", "{base_url}/hr/v2/workers"},
     PresetValue{"auth", "oauth2"},
     PresetValue{"token_url", "{token_host}/auth/oauth/v2/token"},
-    PresetValue{"client_auth", "body"},
     PresetValue{"client_secret_env", "ADP_CLIENT_SECRET"},
     PresetValue{"records", "/workers"},
     PresetValue{"key", "associate_oid"},

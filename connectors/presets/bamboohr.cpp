@@ -1,8 +1,9 @@
-// BambooHR: a custom report, POST /v1/reports/custom?format=JSON&onlyCurrent=false with the
-// fields to return, answered {"fields": [...], "employees": [...]} in one page; inactive
-// employees included (the directory lists only active ones), with status and
-// terminationDate. The API key is the Basic user name; the password is ignored. Throttled
-// requests are answered 503. supervisorEId is the supervisor's id (the record's key).
+// BambooHR: a custom report, POST /v1/reports/custom?format=JSON with the fields to return,
+// answered {"fields": [...], "employees": [...]} in one page; inactive employees included (the
+// directory lists only active ones), with status and terminationDate. onlyCurrent stays at its
+// default (true): false would show future-dated values (next month's title) today. The API
+// key is the Basic user name; the password is ignored. Throttled requests are answered 503.
+// supervisorEId is the supervisor's id (the record's key).
 // https://documentation.bamboohr.com/reference/request-custom-report
 // https://documentation.bamboohr.com/docs/api-details
 // https://documentation.bamboohr.com/docs/list-of-field-names
@@ -19,9 +20,7 @@ constexpr std::array k_parameters = {
 };
 
 constexpr std::array k_options = {
-    PresetValue{
-        "url",
-        "{base_url}/api/gateway.php/{company}/v1/reports/custom?format=JSON&onlyCurrent=false"},
+    PresetValue{"url", "{base_url}/api/gateway.php/{company}/v1/reports/custom?format=JSON"},
     PresetValue{"method", "POST"},
     PresetValue{
         "body",

@@ -1,7 +1,9 @@
 // HiBob: POST /v1/people/search with the fields to return and showInactive, answered
 // {"employees": [...]} in one page, each person's fields nested by category (work.title,
-// internal.status); list fields (department, site) are item ids unless humanReadable asks for
-// their names beside them. A service user's id and token are the Basic credentials.
+// internal.status); list fields (title, department, site) are item ids unless humanReadable
+// asks for their names beside them, so their names are read from humanReadable. displayName
+// is Bob's whole display name, not a preferred first name. A service user's id and token are
+// the Basic credentials.
 // https://apidocs.hibob.com/docs/people-read-api-contract
 // https://apidocs.hibob.com/docs/how-to-work-with-lists-public-api
 // https://apidocs.hibob.com/docs/api-service-users
@@ -37,8 +39,8 @@ constexpr std::array k_fields = {
     PresetValue{"email", "email"},
     PresetValue{"first_name", "firstName"},
     PresetValue{"last_name", "surname"},
-    PresetValue{"preferred_name", "displayName?"},
-    PresetValue{"title", "work.title?"},
+    PresetValue{"display_name", "displayName?"},
+    PresetValue{"title", "humanReadable.work.title?"},
     PresetValue{"department", "humanReadable.work.department?"},
     PresetValue{"office", "humanReadable.work.site?"},
     PresetValue{"manager_id", "work.reportsTo.id?"},

@@ -1,9 +1,11 @@
 // SAP SuccessFactors OData v2: GET /odata/v2/User with $format=json, $select and $expand,
 // answered {"d": {"results": [...], "__next": "<the next page's URL>"}} (server-side
-// paging; $inlinecount gives the total the read is checked against); inactive users only
-// when the filter asks for them. Dates are /Date(ms)/, read as ISO dates. Basic auth as
+// paging, at most 1000 rows a page, fewer with customPageSize: the page_size parameter;
+// $inlinecount gives the total the read is checked against); inactive users only when the
+// filter asks for them. Dates are /Date(ms)/, read as ISO dates. Basic auth as
 // user@companyId; a tenant that has retired it takes `auth: bearer` with an OAuth token.
 // https://userapps.support.sap.com/sap/support/knowledge/en/2489065 (server-side paging, __next)
+// https://userapps.support.sap.com/sap/support/knowledge/en/2723468 (customPageSize)
 // https://userapps.support.sap.com/sap/support/knowledge/en/2736579 (status t/f; the filter)
 // https://userapps.support.sap.com/sap/support/knowledge/en/3020341 (/Date(ms)/)
 #include "connectors/presets/presets.hpp"
@@ -16,13 +18,14 @@ namespace {
 constexpr std::array k_parameters = {
     OptionSpec{"api_host", true, "",
                "your data center's API address, such as https://api4.successfactors.com"},
+    OptionSpec{"page_size", false, "1000", "users per page (customPageSize), at most 1000"},
 };
 
 constexpr std::array k_options = {
     PresetValue{"url", "{api_host}/odata/v2/User?$format=json&$filter=status%20in%20't','f'"
                        "&$select=userId,username,firstName,lastName,nickname,email,title,"
                        "department,division,location,status,hireDate,manager/userId"
-                       "&$expand=manager&$inlinecount=allpages&customPageSize=1000"},
+                       "&$expand=manager&$inlinecount=allpages&customPageSize={page_size}"},
     PresetValue{"auth", "basic"},
     PresetValue{"password_env", "SUCCESSFACTORS_PASSWORD"},
     PresetValue{"records", "/d/results"},

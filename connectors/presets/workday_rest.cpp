@@ -1,7 +1,8 @@
 // Workday's REST API, the workers collection: GET /ccx/api/v1/{tenant}/workers with limit
 // (at most 100) and offset, answered {"total": N, "data": [...]}. An API client for
 // integrations gets its access token from a refresh token. The summary the collection gives
-// has no first and last name apart, no dates and no manager: RaaS is the fuller source.
+// has no first and last name apart, no dates and no manager: RaaS is the fuller source. Its
+// key is `id`, the worker's Workday ID (the summary has no employee ID).
 // Workday's own reference needs a customer login; this follows its public copies:
 // https://community.workday.com/sites/default/files/file-hosting/restapi/index.html
 // https://documentation.sailpoint.com/connectors/workday_accounts/help/integrating_workday_accounts/create_api_client_for_integration.html
@@ -32,7 +33,7 @@ constexpr std::array k_options = {
 };
 
 constexpr std::array k_fields = {
-    PresetValue{"employee_id", "workerId"},
+    PresetValue{"employee_id", "id"},
     PresetValue{"email", "primaryWorkEmail"},
     PresetValue{"display_name", "descriptor"},
     PresetValue{"title", "businessTitle?"},

@@ -1,8 +1,11 @@
 // Fakes of vendors' HR APIs, one per source preset, each built from its vendor's public API
 // reference (CHANGELOG.md says which documented behaviours each enforces, and where from).
 //
-// Usage: node server.mjs --vendor <name> [--port N] [--people N]. Prints "LISTENING <port>";
-// exits when stdin closes. Every vendor serves the same company (company.mjs), in its shape.
+// Usage: node server.mjs --vendor <name> [--port N] [--people N]
+//                        [--tls-cert FILE --tls-key FILE --tls-client-ca FILE]
+// Prints "LISTENING <port>"; exits when stdin closes. With the TLS options it serves HTTPS and
+// requires a client certificate issued by --tls-client-ca on every connection (ADP's mutual
+// TLS); a handshake without one is refused and counted as refused. Every vendor serves the same company (company.mjs), in its shape.
 // Test endpoints, the same for every vendor:
 //   POST /admin/people/<n>   {"title": "Manager", "termination_date": "2020-06-30", ...}
 //   DELETE /admin/people/<n> the person leaves the API (as an HR system that purges)
@@ -12,6 +15,8 @@
 //   GET /admin/requests      {"requests": data requests answered, "rate_limited": N,
 //                             "refused": requests refused for their credentials, "paths": [...]}
 import express from "express";
+import fs from "node:fs";
+import https from "node:https";
 import {makeCompany} from "./company.mjs";
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) =>
@@ -51,6 +56,8 @@ const fake = {
         res.type("application/json").send(text);
     },
     byNumber: (n) => company.people.find((p) => p.n === n),
+    // scheme://host:port as the client reached this server, for the links a vendor sends.
+    origin: (req) => `${req.protocol}://${req.get("host")}`,
 };
 
 vendor.install(app, fake);
@@ -70,7 +77,14 @@ app.delete("/admin/fault", (req, res) => { fault = null; res.status(204).end(); 
 app.get("/admin/requests", (req, res) => res.json(counters));
 app.use((req, res) => res.status(404).json({error: `the ${args.vendor} fake has no ${req.method} ${req.path}`}));
 
-const listener = app.listen(Number(args.port ?? 0), "127.0.0.1", () =>
+const server = args["tls-cert"]
+    ? https.createServer({cert: fs.readFileSync(args["tls-cert"]), key: fs.readFileSync(args["tls-key"]),
+                          ca: fs.readFileSync(args["tls-client-ca"]), requestCert: true,
+                          rejectUnauthorized: true}, app)
+    : null;
+// A connection without the client certificate never reaches the app: refused in the handshake.
+server?.on("tlsClientError", () => counters.refused++);
+const listener = (server ?? app).listen(Number(args.port ?? 0), "127.0.0.1", () =>
     process.stdout.write(`LISTENING ${listener.address().port}\n`));
 const stop = () => { listener.closeAllConnections?.(); listener.close(() => process.exit(0)); };
 process.stdin.on("end", stop);

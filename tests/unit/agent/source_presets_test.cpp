@@ -28,8 +28,7 @@ TEST(SourcePresets, APresetFillsTheSourceAndBringsItsMapping) {
                                "/etc/hr2scim/c.yaml");
     EXPECT_EQ(config.source_type, "http_api");
     EXPECT_EQ(config.source.get("url"),
-              "https://api.bamboohr.com/api/gateway.php/acme/v1/reports/custom?format=JSON&"
-              "onlyCurrent=false");
+              "https://api.bamboohr.com/api/gateway.php/acme/v1/reports/custom?format=JSON");
     EXPECT_EQ(config.source.get("method"), "POST");
     EXPECT_EQ(config.source.get("fields.manager_id"), "supervisorEId?");
     EXPECT_EQ(config.mapping, "preset:bamboohr");

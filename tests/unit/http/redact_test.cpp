@@ -42,6 +42,12 @@ TEST(SetQueryParameter, AddsOrReplaces) {
               "https://h/e?size=50&page=2");
     EXPECT_EQ(set_query_parameter("https://h/e?a=b#top", "cursor", "x y"),
               "https://h/e?a=b&cursor=x%20y#top");
+    // ADP's $skip goes out as %24skip: the next page replaces it rather than adding a second.
+    EXPECT_EQ(set_query_parameter(set_query_parameter("https://h/w?%24top=100", "$skip", "0"),
+                                  "$skip", "100"),
+              "https://h/w?%24top=100&%24skip=100");
+    EXPECT_EQ(set_query_parameter("https://h/w?$skip=0", "$skip", "100"),
+              "https://h/w?%24skip=100");
 }
 
 TEST(SetQueryParameter, ReplacesANameItEncodesAsWellAsOneWrittenPlain) {
