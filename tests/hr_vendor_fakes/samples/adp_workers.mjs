@@ -1,6 +1,6 @@
 // Serves one of ADP's own sample responses (tests/data/third-party/, see PROVENANCE.txt) the way
 // ADP Workforce Now serves its workers: an OAuth2 client-credentials token (the client's id and
-// secret in the form body), then GET /hr/v2/workers with $top and $skip, and 204 No Content past
+// secret as HTTP Basic, as ADP's guide says and the adp_workforce_now preset sends them), then GET /hr/v2/workers with $top and $skip, and 204 No Content past
 // the last worker. The workers are ADP's, unchanged by this server; only the paging is ours.
 //
 // Usage: node adp_workers.mjs --file <workers.json> [--port N]. Prints "LISTENING <port>";
@@ -26,8 +26,10 @@ function json(res, status, body) {
 
 function token(req, res, body) {
     const form = new URLSearchParams(body);
-    if (form.get("grant_type") !== "client_credentials" || form.get("client_id") !== CLIENT_ID ||
-        form.get("client_secret") !== CLIENT_SECRET) {
+    const basic = Buffer.from((req.headers.authorization ?? "").replace(/^Basic /, ""), "base64")
+        .toString();
+    if (form.get("grant_type") !== "client_credentials" ||
+        basic !== `${CLIENT_ID}:${CLIENT_SECRET}`) {
         seen.refused++;
         return json(res, 401, {error: "invalid_client"});
     }
