@@ -129,6 +129,10 @@ ExitCode explain(const Prepared& prepared, const RunOptions& options, std::ostre
     const auto snapshot = state::StateStore::read_snapshot(config.state, config.target.name);
     auto mapped = read_and_map(
         prepared, [&](const std::string& id) { return snapshot.last_complete_read(id); }, true);
+    // A read that failed says nothing about who is not in it: said first, and the answer is 1.
+    if (mapped.read.failure)
+        out << "SOURCE FAILED: " << *mapped.read.failure
+            << "\nsync would deactivate nobody in this run.\n\n";
     const auto* record = find_key(mapped.read.records, options.key);
     bool rejected = false;
     for (const auto& rejection : mapped.rejections) {
@@ -142,6 +146,12 @@ ExitCode explain(const Prepared& prepared, const RunOptions& options, std::ostre
             << " was rejected: sync leaves its user as it is.\n";
         return ExitCode::partial;
     }
+    if (!record && mapped.read.failure) {
+        out << "The key " << options.key
+            << " is not among the records read before the source failed: whether the source "
+               "has it is not known.\n";
+        return ExitCode::failed;
+    }
     if (!record) return explain_absent(prepared, options, mapped, snapshot, known, out);
     out << "Record " << record->key << " from " << record->origin << "\n\n";
     print_source_values(out, *record);
@@ -153,7 +163,7 @@ ExitCode explain(const Prepared& prepared, const RunOptions& options, std::ostre
     out << "\nSCIM body:\n"
         << desired->body.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n\n";
     print_plan_for(prepared, options, mapped, snapshot, *desired, known != nullptr, out);
-    return ExitCode::ok;
+    return mapped.read.failure ? ExitCode::failed : ExitCode::ok;
 }
 
 } // namespace hr2scim::agent

@@ -309,6 +309,18 @@ TEST_P(VendorPresetTest, AFieldTheTenantDoesNotReturnIsNamedWithTheFieldsItDoes)
         // ...and what it did return, to pick the path from.
         EXPECT_NE(said.find("The records hold:"), std::string::npos) << said;
     }
+    // explain says why it cannot tell, rather than that the person is not in the source.
+    auto variables = GetParam().credentials;
+    variables["SCIM_TEST_TOKEN"] = scim.token();
+    auto explained = run_process(
+        {HR2SCIM_BINARY, "explain", "-c", (dir.path() / "config.yaml").string(), GetParam().key},
+        variables);
+    EXPECT_EQ(explained.exit_code, 1) << explained.out << explained.err;
+    EXPECT_NE(explained.out.find("SOURCE FAILED: no record the API returned holds "
+                                 "fields.department (custom.cost_centre_department)"),
+              std::string::npos)
+        << explained.out;
+    EXPECT_EQ(explained.out.find("has no record with the key"), std::string::npos) << explained.out;
     EXPECT_EQ(scim.users().size(), 0U) << "nothing is sent on a read that lacks a field";
     // A field marked optional may be missing: the rest of the preset works.
     write_config(
