@@ -17,13 +17,13 @@ constexpr time_t k_read_timeout_seconds = 2;
 constexpr size_t k_max_request_body = size_t{64} << 10;
 
 tl::expected<int, std::string> parse_port(std::string_view text) {
+    if (text.empty() || text.find_first_not_of("0123456789") != std::string_view::npos)
+        return tl::unexpected<std::string>(text.empty() ? "the port must be 1 to 65535"
+                                                        : "no port number");
     int port = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9' || port > 65535)
-            return tl::unexpected<std::string>("no port number");
+    for (char c : text.substr(0, 6))
         port = port * 10 + (c - '0');
-    }
-    if (text.empty() || port < 1 || port > 65535)
+    if (text.size() > 5 || port < 1 || port > 65535)
         return tl::unexpected<std::string>("the port must be 1 to 65535");
     return port;
 }

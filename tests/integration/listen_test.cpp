@@ -5,65 +5,19 @@
 #include "http/http_client.hpp"
 #include "state/timestamp.hpp"
 #include "tests/integration/service_loop_fixture.hpp"
+#include "tests/support/loopback_socket.hpp"
 
 #include <algorithm>
-#include <arpa/inet.h>
 #include <csignal>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <sys/socket.h>
-#include <unistd.h>
 
 namespace hr2scim::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-// A TCP socket of the test's own on the loopback: held, or closed to free its port.
-class LoopbackSocket {
-  public:
-    explicit LoopbackSocket(int family = AF_INET, int port = 0) {
-        m_fd = ::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        const int yes = 1;
-        ::setsockopt(m_fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-        sockaddr_in6 v6{};
-        sockaddr_in v4{};
-        v6.sin6_family = AF_INET6;
-        v6.sin6_addr = in6addr_loopback;
-        v6.sin6_port = htons(static_cast<uint16_t>(port));
-        v4.sin_family = AF_INET;
-        v4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        v4.sin_port = htons(static_cast<uint16_t>(port));
-        m_bound = family == AF_INET6
-                      ? ::bind(m_fd, reinterpret_cast<sockaddr*>(&v6), sizeof(v6)) == 0
-                      : ::bind(m_fd, reinterpret_cast<sockaddr*>(&v4), sizeof(v4)) == 0;
-        sockaddr_storage bound{};
-        socklen_t size = sizeof(bound);
-        ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&bound), &size);
-        m_port = family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
-                                    : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
-    }
-    ~LoopbackSocket() { ::close(m_fd); }
-    LoopbackSocket(const LoopbackSocket&) = delete;
-    LoopbackSocket& operator=(const LoopbackSocket&) = delete;
-
-    [[nodiscard]] bool bound() const { return m_bound; }
-    [[nodiscard]] int port() const { return m_port; }
-    bool listen() { return ::listen(m_fd, 4) == 0; }
-
-  private:
-    int m_fd = -1;
-    int m_port = 0;
-    bool m_bound = false;
-};
-
-// A loopback port nothing listens on now.
-int free_port(int family = AF_INET) {
-    const LoopbackSocket socket(family);
-    return socket.port();
-}
 
 class ListenTest : public ServiceLoopTest {
   protected:
