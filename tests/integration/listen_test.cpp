@@ -5,12 +5,14 @@
 #include "http/http_client.hpp"
 #include "state/timestamp.hpp"
 #include "tests/integration/service_loop_fixture.hpp"
+#include "tests/support/documentation.hpp"
 #include "tests/support/loopback_socket.hpp"
 
 #include <algorithm>
 #include <csignal>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <sys/socket.h>
 
@@ -71,6 +73,15 @@ class ListenTest : public ServiceLoopTest {
     }
 };
 
+// Every field's path in `document` ("last_cycle.targets.0.result"), with its JSON type.
+std::set<std::string> fields(const nlohmann::json& document) {
+    std::set<std::string> all;
+    const auto flat = document.flatten();
+    for (const auto& [path, value] : flat.items())
+        all.insert(path + " " + value.type_name());
+    return all;
+}
+
 TEST_F(ListenTest, ServesTheStatesMetricsAndTheLastCycleAndFreesThePortOnSigterm) {
     const auto began = std::chrono::system_clock::now();
     start_listening("1h");
@@ -96,6 +107,14 @@ TEST_F(ListenTest, ServesTheStatesMetricsAndTheLastCycleAndFreesThePortOnSigterm
     EXPECT_GE(*finished + 1s, began);
     EXPECT_LE(*finished, std::chrono::system_clock::now());
     EXPECT_LE(health["loop_started_at"].get<std::string>(), last["started_at"].get<std::string>());
+
+    // The page's example has the same fields, each where the answer has it.
+    const auto section = documentation_section("Over HTTP: `run --listen`");
+    ASSERT_TRUE(section) << "no page, or more than one, has the section";
+    const auto examples = fenced_blocks(section->text, "json");
+    ASSERT_EQ(examples.size(), 1U);
+    const auto documented = nlohmann::json::parse(examples.front());
+    EXPECT_EQ(fields(documented), fields(health)) << documented.dump(2) << health.dump(2);
 
     const auto metrics = call("/metrics");
     EXPECT_EQ(metrics.status, 200);
