@@ -53,7 +53,8 @@ std::optional<std::string> unknown_command(int argc, char** argv) {
         "--jitter",    "--report",
         "--runs",      "--target",
         "--color",     "-o",
-        "--output",    "--report-html"};
+        "--output",    "--report-html",
+        "--listen"};
     for (int i = 1; i < argc; ++i) {
         std::string_view word = argv[i];
         if (word.starts_with("-")) {
@@ -107,6 +108,7 @@ struct CommandLine {
     std::string log_format;
     std::string every; // run
     std::string jitter;
+    std::string listen;
     bool show_all = false;
     std::vector<std::string> hand_overs;
     std::string colour = "auto"; // --color
@@ -252,6 +254,17 @@ CLI::App* add_service_command(CLI::App& app, CommandLine& line) {
                      "INTERVAL: wait up to this much longer, at random (default: a tenth of "
                      "--every), so that agents started together spread out")
         ->check(interval);
+    service
+        ->add_option("--listen", line.listen,
+                     "HOST:PORT: serve /metrics (Prometheus) and /healthz (the last cycle's "
+                     "result) over HTTP there, e.g. 127.0.0.1:9464 or [::1]:9464; keep it on "
+                     "loopback")
+        ->check(CLI::Validator(
+            [](const std::string& text) {
+                auto address = parse_listen_address(text);
+                return address ? std::string() : "'" + text + "': " + address.error();
+            },
+            "HOST:PORT"));
     return service;
 }
 
@@ -398,6 +411,7 @@ int run_service(const CommandLine& line, std::ostream& out) {
     loop.every = *parse_interval(line.every);
     loop.jitter = line.jitter.empty() ? loop.every / 10 : *parse_interval(line.jitter);
     if (loop.every < std::chrono::seconds(1)) return usage_error("--every must be at least 1s");
+    if (!line.listen.empty()) loop.listen = *parse_listen_address(line.listen);
     try {
         return static_cast<int>(run_loop(line.options, loop, out));
     } catch (const std::exception& error) {

@@ -29,7 +29,7 @@ NewestRuns newest_runs(const std::vector<std::filesystem::path>& states) {
 
 CycleSummary summarize_cycle(const std::vector<std::filesystem::path>& states,
                              const NewestRuns& before, ExitCode code) {
-    CycleSummary cycle{.ended = std::chrono::system_clock::now(), .code = code};
+    CycleSummary cycle{.ended = std::chrono::system_clock::now(), .code = code, .targets = {}};
     for (const auto& state : states)
         for (const auto& history : state::read_history(state, 1)) {
             if (history.recent.empty()) continue;
@@ -39,6 +39,11 @@ CycleSummary summarize_cycle(const std::vector<std::filesystem::path>& states,
             cycle.interrupted = cycle.interrupted || run.interrupted;
             cycle.sent += run.counts.created + run.counts.updated + run.counts.deactivated +
                           run.counts.reactivated;
+            cycle.targets.push_back({.target = history.target,
+                                     .result = run.exit_code
+                                                   ? result_name(*run.exit_code, run.interrupted)
+                                                   : std::string("unfinished"),
+                                     .exit_code = run.exit_code.value_or(-1)});
         }
     return cycle;
 }

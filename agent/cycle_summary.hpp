@@ -15,11 +15,19 @@
 
 namespace hr2scim::agent {
 
+// One target's run in a cycle, as the state recorded it.
+struct TargetCycle {
+    std::string target;
+    std::string result; // as result_name() says it: "ok", "interrupted", ...; "unfinished"
+    int exit_code = 0;
+};
+
 struct CycleSummary {
     std::chrono::system_clock::time_point ended{};
-    ExitCode code = ExitCode::ok; // the cycle's, the worst of its targets'
-    bool interrupted = false;     // a SIGTERM came before it sent everything
-    size_t sent = 0;              // users created, updated, deactivated, reactivated
+    ExitCode code = ExitCode::ok;     // the cycle's, the worst of its targets'
+    bool interrupted = false;         // a SIGTERM came before it sent everything
+    size_t sent = 0;                  // users created, updated, deactivated, reactivated
+    std::vector<TargetCycle> targets; // the runs the cycle left in the state, by state and target
 };
 
 // Each target's state file, as the loop's accepted config names it.

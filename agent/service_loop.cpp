@@ -2,11 +2,14 @@
 
 #include "agent/config.hpp"
 #include "agent/cycle_summary.hpp"
+#include "agent/run_metrics.hpp"
 #include "agent/service_notifier.hpp"
 #include "apply/stop_request.hpp"
+#include "state/run_history.hpp"
 
 #include <condition_variable>
 #include <csignal>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <spdlog/spdlog.h>
@@ -111,6 +114,35 @@ std::string describe(std::chrono::seconds interval) {
     return std::to_string(count) + "s";
 }
 
+// The metrics the textfile would hold, from every state the config names, for /metrics; none
+// (the last ones stay) when a state cannot be read now.
+std::optional<std::string> state_metrics(const std::vector<std::filesystem::path>& states) {
+    try {
+        std::vector<state::TargetHistory> targets;
+        for (const auto& state : states)
+            for (auto& history : state::read_history(state, 20))
+                targets.push_back(std::move(history));
+        return prometheus_metrics(targets);
+    } catch (const std::exception& error) {
+        spdlog::warn("--listen: /metrics keeps the last metrics: {}", error.what());
+        return std::nullopt;
+    }
+}
+
+// Listening before READY=1, so that a port in use fails the start (exit 1).
+std::unique_ptr<Listener> start_listener(const LoopOptions& loop, LoopStatus& status,
+                                         const std::vector<std::filesystem::path>& states) {
+    if (!loop.listen) return nullptr;
+    if (auto metrics = state_metrics(states)) status.set_state_metrics(std::move(*metrics));
+    auto listener = std::make_unique<Listener>(*loop.listen, status);
+    spdlog::info("serving /metrics and /healthz on http://{}", loop.listen->text());
+    if (!is_loopback(loop.listen->host))
+        spdlog::warn("--listen {} is not a loopback address: anything that reaches it reads "
+                     "/metrics and /healthz, with no authentication and no TLS",
+                     loop.listen->text());
+    return listener;
+}
+
 } // namespace
 
 std::optional<std::chrono::seconds> parse_interval(std::string_view text) {
@@ -140,16 +172,21 @@ ExitCode run_loop(RunOptions options, const LoopOptions& loop, std::ostream& out
     options.pinned = &pinned;
     spdlog::info("syncing every {} (and up to {} more); SIGHUP reloads the config, SIGTERM stops",
                  describe(loop.every), describe(loop.jitter));
+    LoopStatus status(loop.every, loop.jitter);
+    const auto listener = start_listener(loop, status, state_files(pinned, options.config));
     ServiceNotifier systemd;
     systemd.ready("first cycle running; syncing every " + describe(loop.every));
     std::mt19937_64 random(std::random_device{}());
     for (size_t cycle = 1;; ++cycle) {
         const auto states = state_files(pinned, options.config);
         const auto before = newest_runs(states);
+        status.cycle_started();
         const auto code = run_reporting_errors(options, out);
         out.flush();
         spdlog::info("cycle {} ended with exit code {}", cycle, static_cast<int>(code));
-        systemd.status(status_line(summarize_cycle(states, before, code)));
+        const auto summary = summarize_cycle(states, before, code);
+        systemd.status(status_line(summary));
+        status.cycle_ended(summary, listener ? state_metrics(states) : std::nullopt);
         if (signals.stopping()) break;
         std::uniform_int_distribution<long long> spread(0, loop.jitter.count());
         const auto deadline = Clock::now() + loop.every + std::chrono::seconds(spread(random));

@@ -6,8 +6,10 @@
 // - SIGHUP: the config and the mapping are read again and checked; a good one is used from
 //   the next cycle, a bad one is refused with the reason and the last good one keeps running.
 // A cycle that fails (a source down, a target unreachable) is logged and the loop goes on.
+// - --listen HOST:PORT: /metrics and /healthz served while it runs (listener.hpp).
 
 #include "agent/exit_codes.hpp"
+#include "agent/listener.hpp"
 #include "agent/run.hpp"
 
 #include <chrono>
@@ -20,6 +22,7 @@ namespace hr2scim::agent {
 struct LoopOptions {
     std::chrono::seconds every{0};
     std::chrono::seconds jitter{0}; // each wait is every + a random share of this
+    std::optional<ListenAddress> listen;
 };
 
 // "90s", "15m", "1h", "1d" (a number and a unit); nothing for anything else.

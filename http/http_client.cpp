@@ -115,6 +115,8 @@ bool configure(Transfer& transfer, const Request& request, const ClientOptions& 
     if (curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str()) != CURLE_OK) return false;
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     if (request.method == "GET") curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    // A HEAD answer has no body whatever its Content-Length says: without this, wait for one.
+    if (request.method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
     if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
         request.method == "PATCH") {
         // COPYPOSTFIELDS: the body must outlive nothing but the transfer itself.

@@ -3,7 +3,7 @@
 // one keeps running), and on SIGTERM stops sending, closes the run in the state and exits 0.
 
 #include "state/sqlite.hpp"
-#include "tests/integration/sync_fixture.hpp"
+#include "tests/integration/service_loop_fixture.hpp"
 
 #include <algorithm>
 #include <array>
@@ -24,82 +24,6 @@ namespace hr2scim::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-// Polls `done` every 20 ms for at most `limit`.
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit = 20s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (done()) return true;
-        std::this_thread::sleep_for(20ms);
-    }
-    return done();
-}
-
-class ServiceLoopTest : public SyncTest {
-  protected:
-    ~ServiceLoopTest() override {
-        if (m_pid > 0) kill_process(m_pid);
-    }
-
-    // Starts the loop in the background, its output (stdout and stderr) in loop.log.
-    void start_loop(const std::string& every = "1s", const std::vector<std::string>& more = {},
-                    std::map<std::string, std::string> environment = {}) {
-        std::vector<std::string> command{"/bin/sh",
-                                         "-c",
-                                         "exec \"$0\" \"$@\" >\"$LOOP_LOG\" 2>&1",
-                                         HR2SCIM_BINARY,
-                                         "run",
-                                         "--every",
-                                         every,
-                                         "--jitter",
-                                         "0s",
-                                         "--config",
-                                         (dir.path() / "config.yaml").string()};
-        command.insert(command.end(), more.begin(), more.end());
-        environment["HR2SCIM_TEST_TOKEN"] = server.token();
-        environment["LOOP_LOG"] = (dir.path() / "loop.log").string();
-        m_pid = start_process(command, environment);
-    }
-
-    [[nodiscard]] std::string log() const { return read_file(dir.path() / "loop.log"); }
-
-    [[nodiscard]] size_t count_in_log(const std::string& text) const {
-        const auto all = log();
-        size_t count = 0;
-        for (auto at = all.find(text); at != std::string::npos; at = all.find(text, at + 1))
-            ++count;
-        return count;
-    }
-
-    // Sends `signal` and waits (at most 20 s) for the loop to exit; its exit code.
-    int stop_with(int signal) {
-        ::kill(m_pid, signal);
-        int status = 0;
-        const bool exited = eventually([&] { return ::waitpid(m_pid, &status, WNOHANG) == m_pid; });
-        if (!exited) return -1;
-        m_pid = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-
-    // (runs, runs still open) in the state.
-    [[nodiscard]] std::pair<int64_t, int64_t> runs() const {
-        state::Database db(state_file(), true);
-        auto count = db.prepare("SELECT count(*), count(*) - count(finished_at) FROM runs");
-        EXPECT_TRUE(count.step());
-        return {count.integer(0), count.integer(1)};
-    }
-
-    // The command of each run in the state, oldest first.
-    [[nodiscard]] std::vector<std::string> commands() const {
-        state::Database db(state_file(), true);
-        std::vector<std::string> all;
-        for (auto query = db.prepare("SELECT command FROM runs ORDER BY id"); query.step();)
-            all.push_back(query.text(0));
-        return all;
-    }
-
-    int m_pid = -1;
-};
 
 TEST_F(ServiceLoopTest, SyncsEveryIntervalAndStopsCleanlyOnSigterm) {
     start_loop();
