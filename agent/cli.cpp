@@ -43,7 +43,7 @@ std::string command_list() {
 
 // The first word that is not an option (or an option's value) must be a command.
 std::optional<std::string> unknown_command(int argc, char** argv) {
-    static const std::array<std::string_view, 20> k_taking_values = {
+    static const std::array<std::string_view, 21> k_taking_values = {
         "-c",          "--config",
         "--log-level", "--log-format",
         "--as-of",     "--show",
