@@ -100,6 +100,7 @@ ExitCode send_plan(const Prepared& prepared, const RunOptions& options, state::P
     // holds users already (a lost or mistyped state looks the same).
     const bool first_run = snapshot.resources.empty();
     if (first_run && !file.origin.adopt_existing &&
+        !scim::TargetProfile::uploads_only(config.target.profile) &&
         file.plan.count(state::OperationKind::create) > 0)
         if (auto stop = first_run_stop(target.client, config)) {
             out << "NOT APPLIED: " << stop->why

@@ -5,6 +5,7 @@
 #include "agent/target_checks.hpp"
 #include "agent/target_connection.hpp"
 #include "agent/token_expiry.hpp"
+#include "apply/inbound_upload.hpp"
 #include "http/redact.hpp"
 #include "scim/discovery.hpp"
 
@@ -68,6 +69,37 @@ std::string refused_fix(const TargetConfig& target) {
     return "put a valid token in " + token_setting(target);
 }
 
+// An upload target is never asked what it is; its token is proven by reading the job's
+// provisioning log, which every sync reads too (an upload would be a write).
+void check_upload_target(const TargetConfig& target, scim::ScimClient& client, Findings& found) {
+    found.ok("discovery", "target.profile entra_inbound: not asked (it takes uploads of whole "
+                          "users, 50 a request)");
+    const auto endpoint = apply::upload_endpoint(target.url);
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    const auto page =
+        client.get_document(apply::provisioning_log_query(*endpoint, now - std::chrono::days(1)));
+    if (!page) {
+        const auto& error = page.error();
+        if (error.status == 403)
+            found.problem("credentials",
+                          "reading the job's provisioning log was refused (" + error.describe() +
+                              "): give the app the AuditLog.Read.All permission; sync reads it "
+                              "to learn what became of each upload");
+        else if (error.status == 401 || error.status == 0)
+            found.problem("credentials", "reading the job's provisioning log failed (" +
+                                             error.describe() + "): " + refused_fix(target));
+        else
+            found.problem("credentials", "reading the job's provisioning log failed (" +
+                                             error.describe() +
+                                             "): target.url must be the app's Provisioning API "
+                                             "endpoint");
+        return;
+    }
+    found.ok("credentials", describe_credentials(target, client) +
+                                ": accepted (the job's provisioning log read; uploading needs "
+                                "SynchronizationData-User.Upload, which only an upload proves)");
+}
+
 void check_target(const Prepared& prepared, Findings& found) {
     const auto& target = prepared.config.target;
     found.part("Target  \"" + target.name + "\" " + http::redact_url(target.url), "target");
@@ -93,6 +125,10 @@ void check_target(const Prepared& prepared, Findings& found) {
             found.problem("credentials", why + ": " + refused_fix(target));
         else
             found.problem("discovery", why + ": target.url must be the SCIM base URL");
+        return;
+    }
+    if (scim::TargetProfile::uploads_only(target.profile)) {
+        check_upload_target(target, connection.client, found);
         return;
     }
     const auto& capabilities = profile->capabilities();

@@ -2,6 +2,7 @@
 
 #include "agent/config_references.hpp"
 #include "agent/did_you_mean.hpp"
+#include "apply/inbound_upload.hpp"
 #include "connectors/source_preset.hpp"
 #include "connectors/source_registry.hpp"
 #include "connectors/source_support.hpp"
@@ -497,6 +498,35 @@ void read_operations(const Reader& reader, const YAML::Node& operations, TargetC
     read("delete", target.operations.remove);
 }
 
+std::chrono::seconds read_interval(const Reader& reader, const YAML::Node& node,
+                                   const std::string& name);
+
+// target.profile entra_inbound: its URL is the app's Provisioning API endpoint, and what it
+// cannot do is refused here, before any run.
+void read_upload_target(const Reader& reader, const YAML::Node& node, TargetConfig& target) {
+    if (!apply::upload_endpoint(target.url))
+        throw ConfigError(reader.where(node["url"]) +
+                          "target.url must be the provisioning app's Provisioning API endpoint "
+                          "for target.profile entra_inbound: https://graph.microsoft.com/v1.0/"
+                          "servicePrincipals/<id>/synchronization/jobs/<jobId>/bulkUpload (the "
+                          "app's Provisioning page shows it)");
+    if (target.operations.remove && node["operations"] && node["operations"]["delete"])
+        throw ConfigError(reader.where(node["operations"]["delete"]) +
+                          "target.operations.delete: Entra's inbound provisioning API has no "
+                          "DELETE; a leaver is uploaded with active false and the account "
+                          "disabled. Remove the line");
+    target.operations.remove = false;
+    if (node["reconcile_every"])
+        throw ConfigError(reader.where(node["reconcile_every"]) +
+                          "target.reconcile_every: an entra_inbound target cannot be read back "
+                          "(its API takes uploads only); what became of each upload is read from "
+                          "its provisioning log on the next run instead. Remove the line");
+    if (node["bulk"] && !target.bulk)
+        throw ConfigError(reader.where(node["bulk"]) +
+                          "target.bulk: an entra_inbound target takes uploads only (Bulk "
+                          "requests of whole users); remove the line");
+}
+
 void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& target) {
     reader.check_keys(node, "target",
                       {"name",
@@ -526,7 +556,8 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
                        "username",
                        "password_env",
                        "password_file",
-                       "max_member_changes_per_patch"});
+                       "max_member_changes_per_patch",
+                       "confirm_uploads_within"});
     if (!node["url"]) throw ConfigError(reader.where(node) + "target needs a url");
     target.url = reader.text(node["url"], "target.url");
     if (!target.url.starts_with("https://") && !target.url.starts_with("http://"))
@@ -550,6 +581,10 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
         target.budget.source = published.source;
     }
     if (!target.budget.reads) target.budget.reads = published.reads;
+    if (node["confirm_uploads_within"])
+        target.confirm_uploads_within =
+            read_interval(reader, node["confirm_uploads_within"], "target.confirm_uploads_within");
+    if (scim::TargetProfile::uploads_only(target.profile)) read_upload_target(reader, node, target);
 }
 
 // An interval with its unit: 30m, 12h, 7d.

@@ -74,6 +74,9 @@ struct TargetConfig {
     // target.token_expiry_warning_days: check, sync and run warn when the bearer token (a JWT)
     // expires within this many days; 0: never.
     int token_expiry_warning_days = 14;
+    // target.confirm_uploads_within (entra_inbound): an upload its provisioning log has not
+    // shown this long after it was sent is sent again.
+    std::chrono::seconds confirm_uploads_within{std::chrono::hours(6)};
 };
 
 // A secondary source joined onto the primary one.

@@ -3,6 +3,7 @@
 #include "connectors/source_registry.hpp"
 #include "http/log_fields.hpp"
 #include "mappings/mapper.hpp"
+#include "scim/target_profile.hpp"
 
 #include <chrono>
 #include <spdlog/spdlog.h>
@@ -26,6 +27,15 @@ Prepared prepare(Config config, const std::string& log_level,
                            ? mappings::parse_mapping(pinned_mapping->second, pinned_mapping->first)
                            : mappings::load_mapping(prepared.config.mapping);
     const auto& config_file = prepared.config.file;
+    // An upload target takes users only (bulkUpload: POST /Users operations): groups would be
+    // planned and never sent.
+    if (scim::TargetProfile::uploads_only(prepared.config.target.profile) &&
+        !prepared.mapping.groups.empty())
+        throw ConfigError(config_file.string() + ": target " + prepared.config.target.name +
+                          ": target.profile entra_inbound takes users only (Entra's inbound "
+                          "provisioning API has no groups), and the mapping " +
+                          prepared.config.mapping.string() +
+                          " has `groups:`; give this target a mapping without them");
     auto make = [&](const std::string& type, const connectors::SourceOptions& options,
                     const std::string& where) {
         try {

@@ -2,6 +2,7 @@
 
 #include "agent/progress.hpp"
 #include "apply/recorder.hpp"
+#include "apply/upload_sender.hpp"
 
 namespace hr2scim::agent {
 namespace {
@@ -78,9 +79,24 @@ Sent send_users(const SendUsers& send, const state::StateSnapshot& snapshot, sta
     limit_operations(send, settings);
     if (config.target.run_time)
         settings.deadline = std::chrono::steady_clock::now() + *config.target.run_time;
+    Sent sent;
+    if (scim::TargetProfile::uploads_only(profile.dialect())) {
+        // Users only (prepare() refuses groups for it), each taken to process later.
+        std::map<std::string, std::string> accounts;
+        for (const auto& resource : snapshot.resources)
+            if (!resource.scim_id.empty()) accounts[resource.key] = resource.scim_id;
+        apply::UploadSender sender(send.client, progress,
+                                   {.case_sensitive_keys = config.case_sensitive_keys,
+                                    .max_operations = settings.max_operations,
+                                    .deadline = settings.deadline,
+                                    .budget_setting = settings.budget_setting});
+        sent.outcomes = sender.run(plan, accounts);
+        sent.tally = apply::tally(sent.outcomes, sender.abandoned());
+        sent.tally.pace = send.client.pace_report();
+        return sent;
+    }
     apply::Executor executor(send.client, progress, owners_of(snapshot, config.case_sensitive_keys),
                              settings);
-    Sent sent;
     // Offboarding first: the deactivations and deletions, then the group member removals
     // (members the state knows), then everything else; members added need the ids the users'
     // run recorded.

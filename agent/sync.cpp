@@ -20,6 +20,7 @@
 #include "agent/target_checks.hpp"
 #include "agent/target_connection.hpp"
 #include "agent/token_expiry.hpp"
+#include "agent/upload_confirmation.hpp"
 #include "apply/run_recorder.hpp"
 #include "apply/stop_request.hpp"
 #include "scim/write_check.hpp"
@@ -86,6 +87,7 @@ class PlanOrSync {
         return m_options.adopt_existing && m_snapshot.resources.empty();
     }
     void print_first_run_note();
+    void check_earlier_uploads();
     [[nodiscard]] ExitCode close_adoption_stop(const FirstRunStop& stop);
     [[nodiscard]] ExitCode send();
     void record_reads();
@@ -139,6 +141,11 @@ class PlanOrSync {
     state::Plan m_plan;
     std::optional<state::GroupPlan> m_group_plan;
     DailyCaps m_caps; // what the runs of the last 24 hours left the target's daily caps
+    // An upload target (entra_inbound): what its log said of earlier uploads.
+    [[nodiscard]] bool uploads_only() const {
+        return scim::TargetProfile::uploads_only(m_config.target.profile);
+    }
+    UploadCheck m_uploads;
 };
 
 // From this many people on, the mapped people are freed on a second thread while this one frees
@@ -163,6 +170,7 @@ void PlanOrSync::free_on_two_cores() noexcept {
 
 ExitCode PlanOrSync::run() {
     open_state();
+    if (m_sync && uploads_only() && !cap_spent()) check_earlier_uploads();
     read_state_and_source();
     if (!m_options.hand_overs.empty()) hand_over();
     // What the target said about itself last time: its missing attributes are left out of
@@ -193,7 +201,8 @@ ExitCode PlanOrSync::run() {
     print_rejections(m_out, m_mapped, m_options.show_operations);
     if (!m_sync || adopting()) print_first_run_note();
     if (!m_sync) return finish_plan();
-    if (m_target && m_snapshot.resources.empty() && !m_options.adopt_existing &&
+    // An upload target is never asked (it matches each upload to an account itself).
+    if (m_target && !uploads_only() && m_snapshot.resources.empty() && !m_options.adopt_existing &&
         m_plan.count(state::OperationKind::create) > 0)
         if (auto stop = first_run_stop(m_target->client, m_config))
             return close_adoption_stop(*stop);
@@ -215,13 +224,21 @@ void PlanOrSync::open_state() {
         m_store.emplace(m_config.state);
         m_recorder.emplace(*m_store, m_config.target.name, m_config.audit_sensitive);
     }
+    if (uploads_only() && m_options.reconcile)
+        throw ConfigError("--reconcile: target " + m_config.target.name +
+                          " (target.profile entra_inbound) cannot be read back; each sync reads "
+                          "its provisioning log for what became of the uploads instead");
+    if (uploads_only() && m_options.adopt_existing && m_sync)
+        spdlog::warn("--adopt-existing: target {} matches each upload to its account itself "
+                     "(externalId); nothing to adopt",
+                     m_config.target.name);
     m_wall_started = std::chrono::system_clock::now();
     const auto now = std::chrono::floor<std::chrono::seconds>(m_wall_started);
     m_caps = m_store ? daily_caps(m_config.target, *m_store, now)
                      : daily_caps(m_config.target, m_config.state, now);
     // Reading back is requests too: with a cap spent it waits (and stays due).
     m_reconciling =
-        m_sync && !cap_spent() &&
+        m_sync && !cap_spent() && !uploads_only() &&
         (m_options.reconcile || reconcile_due(m_config.target, *m_store, m_prepared.now));
     // At scale: the state is read without bodies, each person is packed with a fingerprint as
     // soon as mapped, and only those whose fingerprint differs from the state's are diffed.
@@ -331,6 +348,7 @@ state::Plan PlanOrSync::make_plan() {
     if (note_departed_managers(policy, made.rejected_links, m_config))
         made = state::make_plan(m_mapped.desired, m_snapshot.resources, policy, index);
     if (m_options.show_operations > made.leading_operations()) made.unfold_links();
+    mark_resends(made, m_snapshot.uploads, m_config.case_sensitive_keys);
     spdlog::info("planned {} operations for {} people in {:.2f} s", made.operation_count(),
                  m_mapped.desired.size(),
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -446,9 +464,23 @@ ExitCode PlanOrSync::close_unusable(const state::Plan* plan) {
 // plan sends no request: on a first run it says what sync will ask the target, and what
 // --adopt-existing will do.
 void PlanOrSync::print_first_run_note() {
+    if (uploads_only()) {
+        m_out << uploads_note(m_snapshot.uploads);
+        return;
+    }
     const size_t creates = m_plan.count(state::OperationKind::create);
     if (m_snapshot.resources.empty() && creates > 0)
         m_out << first_run_note(m_config, creates, adopting());
+}
+
+// What the log says of the uploads earlier runs left awaiting it, before the state is read: the
+// failed ones are planned again.
+void PlanOrSync::check_earlier_uploads() {
+    const auto uploads = m_store->uploads(m_config.target.name);
+    if (uploads.empty()) return;
+    if (!connect()) return;
+    m_uploads = check_uploads(m_target->client, m_config.target, *m_store,
+                              std::chrono::floor<std::chrono::seconds>(m_wall_started), m_out);
 }
 
 // Holding users is a safety stop (exit 3); a target that cannot answer is one that could not be
@@ -502,6 +534,11 @@ ExitCode PlanOrSync::send() {
         defer_for_the_cap(outcomes, result);
     }
     record_reads();
+    // Given up: those this run did not send again (a changed record is sent afresh).
+    if (uploads_only())
+        m_uploads.given_up = static_cast<size_t>(std::ranges::count(
+            m_store->uploads(m_config.target.name), state::PendingUpload::Status::given_up,
+            &state::PendingUpload::status));
     const auto counts = with_requests_sent(run_counts(result));
     const auto code = session.close({.facts = sync_facts(result, groups_sent),
                                      .counts = counts,
@@ -592,7 +629,8 @@ RunFacts PlanOrSync::sync_facts(const apply::Tally& result,
             .gate_stopped = m_plan.stopped_by_gate,
             .groups_withheld = m_group_plan && !m_group_plan->withheld.empty(),
             // Left for the next run by the run's own budget, or by a stop: not a failure.
-            .failed_operations = result.failed + result.skipped - result.deferred - result.stopped,
+            .failed_operations = result.failed + result.skipped - result.deferred - result.stopped +
+                                 m_uploads.problems(),
             .failed_group_changes = groups ? groups->failed : 0,
             .rejected_records = m_mapped.rejections.size(),
             .failed_joins = m_mapped.failed_joins.size(),

@@ -20,6 +20,9 @@ Connection::Connection(const Config& config, const http::Credentials& credential
 std::optional<scim::TargetProfile> preflight(const TargetConfig& target, scim::ScimClient& client,
                                              std::ostream& out,
                                              const std::optional<nlohmann::json>& earlier) {
+    // An upload target is never asked: what its documentation says is its profile.
+    if (scim::TargetProfile::uploads_only(target.profile))
+        return scim::TargetProfile::documented(target.name, target.profile);
     auto found =
         scim::discover(client, scim::TargetProfile::configuration_plural_too(target.profile));
     if (!found) {

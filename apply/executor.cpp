@@ -34,6 +34,7 @@ Tally tally(const std::vector<Outcome>& outcomes, const std::optional<std::strin
             continue;
         }
         counts.adopted += outcome.adoption.empty() ? 0 : 1;
+        counts.awaiting += outcome.awaiting_confirmation ? 1 : 0;
         counts.recreated += outcome.recreated ? 1 : 0;
         switch (outcome.operation->kind) {
         case OperationKind::create:

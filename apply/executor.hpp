@@ -79,6 +79,7 @@ struct Tally {
     size_t not_taken = 0;  // answered 2xx without taking every value (counted in failed too)
     size_t deferred = 0;   // left for the next run by the run's budget (counted in skipped too)
     size_t stopped = 0;    // not sent: the run was asked to stop (counted in skipped too)
+    size_t awaiting = 0;   // taken to process later (202): the target's log confirms them later
     http::PaceReport pace; // what pacing to the target's budget did (set by the caller)
     std::optional<std::string> abandoned; // why the target was given up, when it was
 };

@@ -75,6 +75,9 @@ struct Outcome {
     // Skipped: hr2scim was asked to stop (SIGTERM) before sending it. Not a failure: "not
     // sent", and the next run sends it.
     bool stopped = false;
+    // Done as far as the target said: it took the upload (202) to process later. The state
+    // keeps it awaiting the target's log (target.profile entra_inbound).
+    bool awaiting_confirmation = false;
 };
 
 // "not sent: hr2scim was asked to stop (SIGTERM); the next run sends it", and the mark.

@@ -20,11 +20,19 @@ void StateRecorder::record(const Outcome& outcome) {
         case Outcome::Effect::save:
             store.save(m_target, {outcome.operation->key, outcome.scim_id, outcome.status,
                                   outcome.body, m_now, outcome.version});
+            // Dated when it was sent, not when the run began: the log's entries for it follow.
+            if (outcome.awaiting_confirmation)
+                store.record_upload(
+                    m_target, outcome.operation->key, outcome.scim_id,
+                    std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()),
+                    state::verb(outcome.operation->kind), outcome.operation->repair);
             break;
         }
         if (outcome.operation == nullptr) return;
         auto entry = audit_entry(*outcome.operation, m_target, m_run_id, m_sensitive);
-        entry.status = std::string(to_string(outcome.result, outcome.stopped));
+        entry.status = outcome.awaiting_confirmation
+                           ? std::string("accepted")
+                           : std::string(to_string(outcome.result, outcome.stopped));
         if (outcome.result != Result::done) entry.error = outcome.message;
         if (!outcome.adoption.empty()) entry.error = outcome.adoption;
         store.append_audit(entry);

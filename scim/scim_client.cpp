@@ -59,15 +59,22 @@ ScimClient::ScimClient(TargetEndpoint endpoint, http::Transport& http, http::Ret
 CallResult<http::Response> ScimClient::call(const std::string& method, const std::string& path,
                                             const std::string& body, const std::string& if_match,
                                             bool once) {
+    return call_url(method, m_endpoint.base_url + path, body, if_match, once, k_scim_media_type);
+}
+
+CallResult<http::Response> ScimClient::call_url(const std::string& method, const std::string& url,
+                                                const std::string& body,
+                                                const std::string& if_match, bool once,
+                                                std::string_view accept) {
     http::RetryPolicy policy = m_retry;
     if (once) policy.max_attempts = 1;
-    http::Request request{method, m_endpoint.base_url + path, {}, body};
+    http::Request request{method, url, {}, body};
     const std::string shown_url = http::redact_url(request.url);
     auto send = [&] {
         auto authorization = m_auth.authorization();
         if (!authorization)
             return http::Sent{tl::unexpected(http::TransportError{authorization.error()}), 0, {}};
-        request.headers = {{"Accept", std::string(k_scim_media_type)}};
+        request.headers = {{"Accept", std::string(accept)}};
         if (!authorization->empty()) request.headers.emplace_back("Authorization", *authorization);
         if (!body.empty())
             request.headers.emplace_back("Content-Type", std::string(k_scim_media_type));
@@ -127,6 +134,19 @@ CallResult<nlohmann::json> ScimClient::json_answer(const http::Response& respons
 
 CallResult<nlohmann::json> ScimClient::bulk(const nlohmann::json& request) {
     return call_json("POST", "/Bulk", &request, {}, true);
+}
+
+CallResult<nlohmann::json> ScimClient::upload(const nlohmann::json& request) {
+    return call_json("POST", "", &request);
+}
+
+CallResult<nlohmann::json> ScimClient::get_document(const std::string& url) {
+    if (http::origin_of(url) != http::origin_of(m_endpoint.base_url))
+        return tl::unexpected(CallError{
+            0, {}, "not asked: " + http::redact_url(url) + " is not on the target's host", 0});
+    auto response = call_url("GET", url, {}, {}, false, "application/json");
+    if (!response) return tl::unexpected(response.error());
+    return json_answer(*response);
 }
 
 CallResult<nlohmann::json> ScimClient::get_json(const std::string& path) {

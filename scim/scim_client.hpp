@@ -98,6 +98,13 @@ class ScimClient {
     // RFC 7644 §3.7: POST /Bulk with a BulkRequest; the BulkResponse as it came. Sent once (a
     // 429's wait is honoured): a Bulk request without an answer is split, never sent whole again.
     [[nodiscard]] CallResult<nlohmann::json> bulk(const nlohmann::json& request);
+    // An upload target (target.profile entra_inbound): POST the request to the base URL itself,
+    // which is the upload endpoint. Uploads are upserts of whole users: one without an answer
+    // may be sent again (retried as any request is).
+    [[nodiscard]] CallResult<nlohmann::json> upload(const nlohmann::json& request);
+    // A JSON document at `url`, which must be on the base URL's origin (a link the target gave,
+    // its log): the credentials go nowhere else. Asked for as application/json.
+    [[nodiscard]] CallResult<nlohmann::json> get_document(const std::string& url);
     // Any JSON resource under the base URL ("/ServiceProviderConfig", "/Schemas").
     [[nodiscard]] CallResult<nlohmann::json> get_json(const std::string& path);
     // One page of every resource of the type (scim/list_pager.hpp walks them all).
@@ -131,6 +138,10 @@ class ScimClient {
     CallResult<http::Response> call(const std::string& method, const std::string& path,
                                     const std::string& body, const std::string& if_match = {},
                                     bool once = false);
+    // call() at a whole URL, asking for `accept`.
+    CallResult<http::Response> call_url(const std::string& method, const std::string& url,
+                                        const std::string& body, const std::string& if_match,
+                                        bool once, std::string_view accept);
     CallResult<nlohmann::json> call_json(const std::string& method, const std::string& path,
                                          const nlohmann::json* body,
                                          const std::string& if_match = {}, bool once = false);

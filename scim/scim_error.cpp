@@ -125,6 +125,21 @@ CallError error_from_response(const http::Response& response) {
             error.scim_type = type->get<std::string>();
         if (auto detail = body.find("detail"); detail != body.end() && detail->is_string())
             error.detail = shorten(detail->get<std::string>());
+        // Microsoft Graph's error: {"error": {"code": "...", "message": "..."}}
+        // (https://learn.microsoft.com/graph/errors).
+        if (auto graph = body.find("error");
+            error.detail.empty() && graph != body.end() && graph->is_object()) {
+            const auto code = graph->value("code", nlohmann::json()).is_string()
+                                  ? graph->value("code", std::string())
+                                  : std::string();
+            const auto message = graph->value("message", nlohmann::json()).is_string()
+                                     ? graph->value("message", std::string())
+                                     : std::string();
+            if (!code.empty() || !message.empty())
+                error.detail = shorten(code.empty()      ? message
+                                       : message.empty() ? code
+                                                         : code + ": " + message);
+        }
     }
     // Not a SCIM error: its first 200 characters, as text, secrets redacted.
     if (error.detail.empty() && error.scim_type.empty())

@@ -7,7 +7,7 @@
 namespace hr2scim::scim {
 namespace {
 
-constexpr std::array<std::pair<Dialect, std::string_view>, 10> k_dialects{{
+constexpr std::array<std::pair<Dialect, std::string_view>, 11> k_dialects{{
     {Dialect::automatic, "auto"},
     {Dialect::rfc7644, "rfc7644"},
     {Dialect::put_only, "put_only"},
@@ -18,6 +18,7 @@ constexpr std::array<std::pair<Dialect, std::string_view>, 10> k_dialects{{
     {Dialect::salesforce, "salesforce"},
     {Dialect::github, "github"},
     {Dialect::slack, "slack"},
+    {Dialect::entra_inbound, "entra_inbound"},
 }};
 
 // AWS IAM Identity Center: "The givenName, familyName, userName, and displayName fields are
@@ -25,6 +26,11 @@ constexpr std::array<std::pair<Dialect, std::string_view>, 10> k_dialects{{
 // createuser.html; the same four for PutUser, .../putuser.html).
 constexpr std::array<std::string_view, 4> k_aws_required{"userName", "name.givenName",
                                                          "name.familyName", "displayName"};
+// Entra inbound provisioning matches each uploaded user to its account by externalId (its
+// default matching pair, externalId to employeeId), and the SCIM core schema requires userName
+// (bulkUpload, https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-post-
+// bulkupload; RFC 7643 §4.1).
+constexpr std::array<std::string_view, 2> k_entra_inbound_required{"externalId", "userName"};
 
 // The value at "name.givenName" (one level of sub-attribute at most), when it is text with
 // something in it.
@@ -67,6 +73,7 @@ void override_by(Dialect dialect, Capabilities& capabilities) {
         // latest/developerguide/limitations.html).
         capabilities.bulk = false;
         break;
+    case Dialect::entra_inbound:
     case Dialect::automatic:
     case Dialect::entra:
     case Dialect::atlassian:
@@ -139,6 +146,14 @@ http::Budget TargetProfile::published_budget(Dialect dialect) {
         budget.reads = http::Rate{4000, hours(1)};
         budget.source = "profile github";
         break;
+    case Dialect::entra_inbound:
+        // "40 calls per second" to bulkUpload, 50 users a call (bulkUpload,
+        // https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-post-
+        // bulkupload; concepts: https://learn.microsoft.com/entra/identity/app-provisioning/
+        // inbound-provisioning-api-concepts).
+        budget.writes = http::Rate{40, std::chrono::seconds(1)};
+        budget.source = "profile entra_inbound";
+        break;
     default:
         // AWS IAM Identity Center, Atlassian and Salesforce publish no SCIM request budget
         // (docs/research/saas-targets.md): their 429s teach the pace.
@@ -162,6 +177,10 @@ bool TargetProfile::deletes_by_default(Dialect dialect) {
         // DELETE "Suspends a SCIM user permanently ... This action is irreversible" (REST API
         // endpoints for SCIM, docs.github.com/en/enterprise-cloud@latest/rest/enterprise-admin/
         // scim); active:false is the reversible soft deprovisioning.
+    case Dialect::entra_inbound:
+        // No DELETE at all: a leaver is uploaded with active false and the account disabled
+        // (inbound provisioning FAQ, https://learn.microsoft.com/entra/identity/app-provisioning/
+        // inbound-provisioning-api-faqs).
         return false;
     default:
         return true;
@@ -171,21 +190,31 @@ bool TargetProfile::deletes_by_default(Dialect dialect) {
 std::vector<std::string_view> TargetProfile::required_user_attributes(Dialect dialect) {
     if (dialect == Dialect::aws_identity_center)
         return {k_aws_required.begin(), k_aws_required.end()};
+    if (dialect == Dialect::entra_inbound)
+        return {k_entra_inbound_required.begin(), k_entra_inbound_required.end()};
     return {};
 }
 
 std::optional<std::string> TargetProfile::refusal(Dialect dialect, const DesiredResource& person) {
     const auto required = required_user_attributes(dialect);
-    if (required.empty() || person.disposition != Disposition::provision || person.terminated)
-        return std::nullopt;
+    if (required.empty() || person.disposition != Disposition::provision) return std::nullopt;
+    // An upload names its account by externalId: a leaver without one cannot be disabled
+    // either. Elsewhere a leaver is deactivated whatever their record lacks.
+    const bool every_upload = uploads_only(dialect);
+    if (person.terminated && !every_upload) return std::nullopt;
     const nlohmann::json body = person.unpacked_body();
     if (auto active = body.find("active");
-        active != body.end() && active->is_boolean() && !active->get<bool>())
+        !every_upload && active != body.end() && active->is_boolean() && !active->get<bool>())
         return std::nullopt;
     std::string missing;
     for (auto path : required)
         if (!holds_text(body, path)) missing += (missing.empty() ? "" : ", ") + std::string(path);
     if (missing.empty()) return std::nullopt;
+    if (every_upload)
+        return "target.profile entra_inbound requires " + missing +
+               " on every user it uploads (Entra matches each upload to its account by "
+               "externalId: bulkUpload page), and the mapping gives this record none; not sent "
+               "until the source has it";
     return "target.profile " + std::string(dialect_name(dialect)) + " requires " + missing +
            " on every user it creates or replaces (AWS CreateUser and PutUser pages), and the "
            "mapping gives this record none; not sent until the source has it";
@@ -212,6 +241,20 @@ TargetProfile TargetProfile::make(const std::string& name, Dialect dialect, Capa
                      ? ""
                      : ", as target.profile " + std::string(dialect_name(dialect)) + " says");
     return {dialect, std::move(discovered)};
+}
+
+TargetProfile TargetProfile::documented(const std::string& name, Dialect dialect) {
+    Capabilities capabilities;
+    capabilities.patch = false;
+    capabilities.filter = false;
+    capabilities.bulk = true;
+    // "maximum of 50 user records per request" (bulkUpload page).
+    capabilities.bulk_max_operations = 50;
+    capabilities.described_by = "its documentation: it is never asked";
+    spdlog::info("target {} (target.profile {}): uploads of whole users, at most 50 a request; "
+                 "never read",
+                 name, dialect_name(dialect));
+    return {dialect, std::move(capabilities)};
 }
 
 std::set<std::string> TargetProfile::unkept_paths() const {

@@ -21,7 +21,9 @@ namespace hr2scim::scim {
 // whatever it says), put_only (no PATCH), minimal (no PATCH, no filters), entra (PATCH
 // written as Microsoft Entra ID writes it), and the SaaS applications as their pages document
 // them: aws_identity_center (cursor paging, userName and active each PATCHed alone, names
-// required), atlassian, salesforce and github (no DELETE unless the config asks for it), slack.
+// required), atlassian, salesforce and github (no DELETE unless the config asks for it), slack;
+// and entra_inbound: Microsoft Entra ID's API-driven inbound provisioning, which takes uploads
+// of whole users and nothing else (no reads, no look-ups, no DELETE; apply/upload_sender.hpp).
 enum class Dialect {
     automatic,
     rfc7644,
@@ -32,7 +34,8 @@ enum class Dialect {
     atlassian,
     salesforce,
     github,
-    slack
+    slack,
+    entra_inbound
 };
 
 // "auto", "rfc7644", ...: the names target.profile takes.
@@ -48,6 +51,13 @@ class TargetProfile {
     // Whether userName and active must each go in a PATCH request of their own (known before
     // the target is asked, like patch_style).
     [[nodiscard]] static bool identity_patched_alone(Dialect dialect);
+    // Whether the target only takes uploads of whole users, processed later (entra_inbound): it
+    // is never asked anything (no discovery, look-up, listing or read-back), every change is
+    // the whole user sent again, and what became of it is read from the target's log on a
+    // later run.
+    [[nodiscard]] static bool uploads_only(Dialect dialect) {
+        return dialect == Dialect::entra_inbound;
+    }
     // Whether discovery looks at /ServiceProviderConfigs (plural) when the singular answers 404.
     [[nodiscard]] static bool configuration_plural_too(Dialect dialect);
     // Whether a leaver past lifecycle.delete_after_days is DELETEd when target.operations.delete
@@ -71,6 +81,8 @@ class TargetProfile {
     [[nodiscard]] static TargetProfile make(const std::string& name, Dialect dialect,
                                             Capabilities discovered,
                                             const std::optional<Capabilities>& earlier);
+    // The profile of a target that is never asked (uploads_only): what its documentation says.
+    [[nodiscard]] static TargetProfile documented(const std::string& name, Dialect dialect);
 
     [[nodiscard]] Dialect dialect() const { return m_dialect; }
     [[nodiscard]] PatchStyle patch_style() const { return patch_style(m_dialect); }

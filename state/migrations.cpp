@@ -141,6 +141,21 @@ UPDATE resources SET body_hash = hr2scim_fingerprint(body);
 ALTER TABLE runs ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE runs ADD COLUMN not_sent INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 12: uploads a target took without saying what became of them (entra_inbound answers 202
+    // and processes later), until its provisioning log says (state/pending_upload.hpp).
+    R"sql(
+CREATE TABLE uploads (
+    target      TEXT NOT NULL,
+    source_key  TEXT NOT NULL,
+    external_id TEXT NOT NULL,
+    uploaded_at TEXT NOT NULL,
+    attempts    INTEGER NOT NULL,
+    kind        TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    reason      TEXT,
+    PRIMARY KEY (target, source_key)
+);
+)sql",
 };
 
 int current_version(Database& db) {

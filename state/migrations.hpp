@@ -5,7 +5,7 @@
 
 namespace hr2scim::state {
 
-inline constexpr int k_schema_version = 11;
+inline constexpr int k_schema_version = 12;
 
 // Applies every missing migration; refuses a file written by a newer hr2scim.
 void migrate(Database& db);

@@ -5,6 +5,7 @@
 #include "state/migrations.hpp"
 #include "state/source_key.hpp"
 #include "state/timestamp.hpp"
+#include "state/upload_store.hpp"
 
 #include <exception>
 #include <string_view>
@@ -240,19 +241,27 @@ StateSnapshot StateStore::read_snapshot(const std::filesystem::path& path,
                          std::to_string(version) + ", newer than this hr2scim understands (" +
                          std::to_string(k_schema_version) + "); upgrade hr2scim");
     if (version == 0) return {}; // created, never written
-    StateSnapshot snapshot{
-        load_resources(db, target, nullptr, {version, bodies}, &path), {}, std::nullopt, {}, {}};
+    StateSnapshot snapshot{load_resources(db, target, nullptr, {version, bodies}, &path),
+                           {},
+                           std::nullopt,
+                           {},
+                           {},
+                           {}};
     if (version >= 2) snapshot.complete_reads = load_complete_reads(db);
     if (version >= 4) snapshot.target_capabilities = load_capabilities(db, target);
     if (version >= 6) snapshot.groups = load_groups(db, target);
     if (version >= 8) snapshot.absences = load_absences(db, target);
+    if (version >= 12) snapshot.uploads = load_uploads(db, target);
     return snapshot;
 }
 
 StateSnapshot StateStore::snapshot(const std::string& target, bool bodies) {
     return {load_resources(m_db, target, nullptr, {k_schema_version, bodies}, &m_path),
-            load_complete_reads(m_db), load_capabilities(m_db, target), load_groups(m_db, target),
-            load_absences(m_db, target)};
+            load_complete_reads(m_db),
+            load_capabilities(m_db, target),
+            load_groups(m_db, target),
+            load_absences(m_db, target),
+            load_uploads(m_db, target)};
 }
 
 void StateStore::fill_bodies(const std::string& target, std::vector<StoredResource>& resources,
@@ -405,6 +414,10 @@ void StateStore::forget(const std::string& target, const std::string& key) {
         .bind(1, target)
         .bind(2, key)
         .run();
+    m_db.prepare("DELETE FROM uploads WHERE target = ? AND source_key = ?")
+        .bind(1, target)
+        .bind(2, key)
+        .run();
 }
 
 bool StateStore::hand_over(const std::string& target, const std::string& old_key,
@@ -421,6 +434,15 @@ bool StateStore::hand_over(const std::string& target, const std::string& old_key
         .bind(3, old_key)
         .run();
     if (m_db.changes() != 1) return false;
+    m_db.prepare("DELETE FROM uploads WHERE target = ? AND source_key = ?")
+        .bind(1, target)
+        .bind(2, new_key)
+        .run();
+    m_db.prepare("UPDATE uploads SET source_key = ? WHERE target = ? AND source_key = ?")
+        .bind(1, new_key)
+        .bind(2, target)
+        .bind(3, old_key)
+        .run();
     transaction.commit();
     return true;
 }

@@ -3,6 +3,7 @@
 // and a row per run. One SQLite file (WAL), mode 0600.
 
 #include "state/audit.hpp"
+#include "state/pending_upload.hpp"
 #include "state/plan.hpp"
 #include "state/run_requests.hpp"
 #include "state/sqlite.hpp"
@@ -55,6 +56,8 @@ struct StateSnapshot {
     std::vector<StoredGroup> groups; // in key order, with their members
     // Who was absent from the last complete reads, by the state's key (schema 8).
     std::map<std::string, AbsenceMark, std::less<>> absences;
+    // Uploads the target has not confirmed yet, or that failed (schema 12), in key order.
+    std::vector<PendingUpload> uploads;
 
     [[nodiscard]] std::optional<size_t> last_complete_read(const std::string& source) const;
 };
@@ -112,6 +115,21 @@ class StateStore {
     void record_absences(const std::string& target, const std::vector<Absence>& absences);
 
     void remember_capabilities(const std::string& target, const nlohmann::json& capabilities);
+
+    // Uploads (state/upload_store.cpp). An upload the target took: awaiting its log. `repeat`:
+    // the same values sent again after a failure (one more attempt); otherwise the first.
+    void record_upload(const std::string& target, const std::string& key,
+                       const std::string& external_id, std::chrono::sys_seconds at,
+                       std::string_view kind, bool repeat);
+    // The log says it was applied: the upload goes.
+    void confirm_upload(const std::string& target, const std::string& key);
+    // The log says it failed, or never showed it (upload.status failed or given_up, with the
+    // reason). Failed: what the target holds is not known, so the user's stored body is cleared
+    // (its status put back before a deactivation or reactivation) and the next plan sends the
+    // whole user again. Given up: the body stays as sent, and nothing is sent again until the
+    // record changes.
+    void fail_upload(const std::string& target, const PendingUpload& upload);
+    [[nodiscard]] std::vector<PendingUpload> uploads(const std::string& target);
 
     // Groups (state/group_store.cpp). A create is journaled before its POST, without an id; a
     // group's members are recorded chunk by chunk, as the target accepts them.

@@ -127,3 +127,37 @@ TEST(TargetProfile, OnlySalesforceIsLookedForAtThePluralPath) {
 
 } // namespace
 } // namespace hr2scim::scim
+
+namespace hr2scim::scim {
+namespace {
+
+TEST(TargetProfile, EntraInboundTakesUploadsOnlyAndNeverDeletes) {
+    ASSERT_EQ(dialect_named("entra_inbound"), Dialect::entra_inbound);
+    EXPECT_TRUE(TargetProfile::uploads_only(Dialect::entra_inbound));
+    EXPECT_FALSE(TargetProfile::uploads_only(Dialect::entra));
+    EXPECT_FALSE(TargetProfile::deletes_by_default(Dialect::entra_inbound));
+    const auto budget = TargetProfile::published_budget(Dialect::entra_inbound);
+    ASSERT_TRUE(budget.writes);
+    EXPECT_EQ(budget.writes->per_second(), 40.0);
+    const auto profile = TargetProfile::documented("t", Dialect::entra_inbound);
+    EXPECT_TRUE(profile.bulk());
+    EXPECT_EQ(profile.capabilities().bulk_max_operations, 50U);
+    EXPECT_FALSE(profile.patch());
+    EXPECT_FALSE(profile.filter());
+}
+
+TEST(TargetProfile, EntraInboundRefusesAnyoneWithoutExternalIdLeaversIncluded) {
+    auto with = complete();
+    with["externalId"] = "E1";
+    EXPECT_EQ(TargetProfile::refusal(Dialect::entra_inbound, person(with)), std::nullopt);
+    auto leaver = person(complete());
+    leaver.body["active"] = false;
+    leaver.terminated = true;
+    const auto refused = TargetProfile::refusal(Dialect::entra_inbound, leaver);
+    ASSERT_TRUE(refused) << "an upload without externalId cannot disable anyone either";
+    EXPECT_NE(refused->find("externalId"), std::string::npos) << *refused;
+    EXPECT_EQ(refused->find("userName"), std::string::npos) << *refused;
+}
+
+} // namespace
+} // namespace hr2scim::scim

@@ -58,7 +58,8 @@ std::filesystem::path schema_nine_state(const std::filesystem::path& folder) {
     Database db(file);
     db.define_function("fnv1a", text_digest);
     db.execute("UPDATE resources SET body_hash = fnv1a(body); UPDATE schema_version SET version "
-               "= 9; ALTER TABLE runs DROP COLUMN interrupted; ALTER TABLE runs DROP COLUMN "
+               "= 9; DROP TABLE uploads; ALTER TABLE runs DROP COLUMN interrupted; ALTER TABLE "
+               "runs DROP COLUMN "
                "not_sent");
     return file;
 }

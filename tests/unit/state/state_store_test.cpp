@@ -174,14 +174,15 @@ TEST(StateStore, MigratesAVersionOneFileKeepingItsRows) {
     }
     {
         Database db(file); // as hr2scim 0.1 left it: schema 1, no source_reads, no deactivated_at
-        db.execute("ALTER TABLE resources DROP COLUMN deactivated_at; DROP TABLE source_reads; "
-                   "DROP TABLE targets; ALTER TABLE resources DROP COLUMN version; "
-                   "DROP TABLE groups; DROP TABLE group_members; DROP TABLE audit; "
-                   "ALTER TABLE runs DROP COLUMN outcomes; DROP TABLE absences; "
-                   "ALTER TABLE runs DROP COLUMN requests_sent; "
-                   "ALTER TABLE runs DROP COLUMN writes_sent; "
-                   "ALTER TABLE runs DROP COLUMN interrupted; ALTER TABLE runs DROP COLUMN "
-                   "not_sent; UPDATE schema_version SET version = 1");
+        db.execute(
+            "ALTER TABLE resources DROP COLUMN deactivated_at; DROP TABLE source_reads; "
+            "DROP TABLE targets; ALTER TABLE resources DROP COLUMN version; "
+            "DROP TABLE groups; DROP TABLE group_members; DROP TABLE audit; "
+            "ALTER TABLE runs DROP COLUMN outcomes; DROP TABLE absences; DROP TABLE uploads; "
+            "ALTER TABLE runs DROP COLUMN requests_sent; "
+            "ALTER TABLE runs DROP COLUMN writes_sent; "
+            "ALTER TABLE runs DROP COLUMN interrupted; ALTER TABLE runs DROP COLUMN "
+            "not_sent; UPDATE schema_version SET version = 1");
     }
     StateStore store(file);
     auto rows = store.load("t");
@@ -220,7 +221,7 @@ TEST(StateStore, RefusesAFileFromANewerVersion) {
     } catch (const StateError& error) {
         EXPECT_STREQ(
             error.what(),
-            "the state file has schema version 99, newer than this hr2scim understands (11); "
+            "the state file has schema version 99, newer than this hr2scim understands (12); "
             "upgrade hr2scim");
     }
 }
