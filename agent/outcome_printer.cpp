@@ -82,6 +82,11 @@ void print_summary(std::ostream& out, const std::string& target, const state::Ru
     if (result.deferred) out << fmt::format(", {} left for the next run", result.deferred);
     if (result.stopped) out << fmt::format(", {} not sent (asked to stop)", result.stopped);
     out << ".\n";
+    // An upload target took them to process later: the next sync reads its log.
+    if (result.awaiting)
+        out << fmt::format("{} of these were uploaded and await the target's provisioning log "
+                           "(the next sync reads it, and sends again what failed).\n",
+                           result.awaiting);
 }
 
 } // namespace hr2scim::agent

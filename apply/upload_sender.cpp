@@ -99,7 +99,13 @@ std::vector<Outcome> UploadSender::run(state::Plan& plan,
             continue;
         }
         json body = operation.full_body();
-        const auto external_id = external_id_of(body);
+        auto external_id = external_id_of(body);
+        // A leaver whose last upload failed is known by the account alone (the state no longer
+        // says what the target holds): the account's id is the externalId it was made with.
+        if (external_id.empty() && !operation.scim_id.empty() && body.is_object()) {
+            external_id = operation.scim_id;
+            body["externalId"] = external_id;
+        }
         if (external_id.empty()) {
             outcomes.push_back(failed(operation, Result::refused,
                                       "not sent: the user has no externalId, by which the target "
@@ -191,6 +197,7 @@ std::vector<Outcome> UploadSender::run(state::Plan& plan,
         }
     }
     std::vector<Upload*> order;
+    order.reserve(uploads.size());
     for (auto& upload : uploads)
         order.push_back(&upload);
     std::ranges::stable_sort(order, [](const Upload* a, const Upload* b) {
@@ -231,6 +238,7 @@ std::vector<Outcome> UploadSender::run(state::Plan& plan,
 // One request; a request refused as a whole is split until the user it cannot take is alone.
 void UploadSender::send(std::vector<Upload*> batch, std::vector<Outcome>& outcomes) {
     std::vector<UploadItem> items;
+    items.reserve(batch.size());
     for (auto* upload : batch)
         items.push_back({"u" + std::to_string(m_next_bulk_id++), upload_user(upload->body)});
     auto answer = m_client.upload(upload_request(items));

@@ -70,7 +70,8 @@ class AtAGlanceTest : public SyncTest {
         state::Database db(state_file());
         db.define_function("fnv1a", state::text_digest);
         db.execute("UPDATE resources SET body_hash = fnv1a(body); UPDATE schema_version SET "
-                   "version = 9; ALTER TABLE runs DROP COLUMN interrupted; ALTER TABLE runs "
+                   "version = 9; DROP TABLE uploads; ALTER TABLE runs DROP COLUMN interrupted; "
+                   "ALTER TABLE runs "
                    "DROP COLUMN not_sent");
     }
 

@@ -306,6 +306,27 @@ TEST_F(EntraInboundTest, AnUploadThatKeepsFailingIsGivenUpAfterThreeAttemptsAndR
     EXPECT_EQ(users().at(key_of(11))["title"], "Analyst");
 }
 
+TEST_F(EntraInboundTest, ALeaverWhoseLastUploadFailedIsStillDisabledByExternalId) {
+    provision_everyone();
+    fault({{"kind", "fail"}, {"externalId", key_of(50)}, {"times", 1}});
+    people[50]["title"] = "Lead";
+    write_people();
+    ASSERT_EQ(sync().exit_code, 0);
+    ASSERT_EQ(process(), 1U);
+    // They leave the export (no termination date): absent from two complete reads.
+    people.erase(people.begin() + 50);
+    write_people();
+    auto first_absence = sync();
+    EXPECT_EQ(first_absence.exit_code, 0) << first_absence.out << first_absence.err;
+    EXPECT_EQ(pending_uploads(), (std::map<std::string, std::string>{{key_of(50), "failed"}}));
+    auto confirmed = sync();
+    EXPECT_EQ(confirmed.exit_code, 0) << confirmed.out << confirmed.err;
+    ASSERT_EQ(process(), 1U);
+    const auto user = users().at(key_of(50));
+    EXPECT_EQ(user["active"], false) << user.dump();
+    EXPECT_EQ(requests()["unexpected"], 0);
+}
+
 TEST_F(EntraInboundTest, WrongCredentialsAreRefusedAndNothingIsRecordedAsSent) {
     auto refused = hr2scim({"sync"}, "not-the-secret");
     EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;

@@ -92,11 +92,11 @@ TEST(DocumentedConfigs, EveryConfigExampleLoads) {
         }
     }
     // The pages with config examples: the README's first sync, the reference and its
-    // ${…} references, a joined source, OAuth2, several targets and the webhooks.
+    // ${…} references, a joined source, OAuth2, several targets, Entra inbound and the webhooks.
     EXPECT_EQ(checked["README.md"], 1U);
     EXPECT_EQ(checked["docs/configuration.md"], 2U);
     EXPECT_EQ(checked["docs/sources.md"], 8U); // a joined source, and the seven presets
-    EXPECT_EQ(checked["docs/targets.md"], 2U);
+    EXPECT_EQ(checked["docs/targets.md"], 3U); // OAuth2, several targets, Entra inbound
     EXPECT_EQ(checked["docs/operations.md"], 1U);
 }
 
