@@ -388,6 +388,27 @@ TEST_F(EntraInboundTest, ANewExternalIdForAnExistingAccountIsRefusedNotUploaded)
     EXPECT_EQ(requests()["uploads"], 3) << "no second account made";
 }
 
+TEST_F(EntraInboundTest, CheckProvesTheTokenByReadingTheLogAndNamesWhatIsWrong) {
+    auto good = hr2scim({"check"});
+    EXPECT_EQ(good.exit_code, 0) << good.out << good.err;
+    EXPECT_NE(good.out.find("provisioning log read"), std::string::npos) << good.out;
+    auto seen = requests();
+    EXPECT_EQ(seen["log_reads"], 1);
+    EXPECT_EQ(seen["uploads"], 0) << "check never writes";
+    EXPECT_EQ(seen["unexpected"], 0) << "no discovery, no GET /Users";
+    auto refused = hr2scim({"check"}, "not-the-secret");
+    EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+    EXPECT_NE(refused.out.find("PROBLEM"), std::string::npos) << refused.out;
+    EXPECT_EQ(refused.out.find("not-the-secret"), std::string::npos);
+    fault({{"kind", "logs-unavailable"}, {"times", 10}});
+    auto unavailable = sync();
+    EXPECT_EQ(unavailable.exit_code, 0) << "nothing awaited the log: it was not read";
+    auto unread = sync(); // now 120 uploads await it
+    EXPECT_EQ(unread.exit_code, 2) << unread.out << unread.err;
+    EXPECT_NE(unread.out.find("cannot read the provisioning log"), std::string::npos) << unread.out;
+    EXPECT_EQ(pending_uploads().size(), static_cast<size_t>(k_people)) << "still awaiting";
+}
+
 TEST_F(EntraInboundTest, WhatItCannotDoIsRefusedInTheConfig) {
     struct Case {
         std::string lines;
