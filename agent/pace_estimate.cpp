@@ -1,5 +1,8 @@
 #include "agent/pace_estimate.hpp"
 
+#include "apply/inbound_upload.hpp"
+#include "scim/target_profile.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -41,6 +44,14 @@ PaceEstimate estimate_pace(Workload work, const TargetConfig& target, const Dail
     estimate.operations = operations;
     estimate.daily = daily;
     const auto& budget = target.budget;
+    // An upload target takes 50 users a request and is never read back.
+    const bool uploads = scim::TargetProfile::uploads_only(target.profile);
+    const double writes = uploads ? std::ceil(static_cast<double>(operations) /
+                                              static_cast<double>(apply::k_upload_max_users))
+                                  : static_cast<double>(operations);
+    if (uploads) work.read_backs = 0;
+    const std::string carried =
+        uploads ? " in uploads of " + std::to_string(apply::k_upload_max_users) : "";
     // Seconds each budget needs for its share of the requests; the longest binds.
     double seconds = 0;
     auto consider = [&](double requests, double per_second, std::string pace) {
@@ -52,14 +63,14 @@ PaceEstimate estimate_pace(Workload work, const TargetConfig& target, const Dail
         }
     };
     if (budget.writes)
-        consider(static_cast<double>(operations), budget.writes->per_second(),
-                 budget.writes->text() + " (" + budget.source + ")");
+        consider(writes, budget.writes->per_second(),
+                 budget.writes->text() + carried + " (" + budget.source + ")");
     if (budget.reads)
         consider(static_cast<double>(work.read_backs), budget.reads->per_second(),
                  budget.reads->text() + " for the creates' read-backs (" + budget.source + ")");
     if (budget.requests_per_second > 0)
-        consider(static_cast<double>(operations + work.read_backs), budget.requests_per_second,
-                 http::Rate{budget.requests_per_second, std::chrono::seconds(1)}.text() +
+        consider(writes + static_cast<double>(work.read_backs), budget.requests_per_second,
+                 http::Rate{budget.requests_per_second, std::chrono::seconds(1)}.text() + carried +
                      (work.read_backs > 0 ? " with the creates' read-backs" : "") +
                      " (target.requests_per_second)");
     std::optional<double> per_second; // operations a second at the binding budget

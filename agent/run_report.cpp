@@ -72,6 +72,8 @@ nlohmann::ordered_json run_report(const RunReportInputs& inputs) {
                              {"skipped", tally.skipped - tally.stopped},
                              {"not_sent", tally.stopped}};
         if (tally.deferred > 0) report["applied"]["deferred"] = tally.deferred;
+        // Taken by an upload target to process later (entra_inbound): confirmed by its log.
+        if (tally.awaiting > 0) report["applied"]["awaiting_confirmation"] = tally.awaiting;
         if (tally.pace.rate_limited > 0 || tally.pace.write_pace > 0)
             report["pace"] = {{"rate_limited", tally.pace.rate_limited},
                               {"slowed_down", tally.pace.slowed_down},

@@ -14,6 +14,7 @@
 // Uploaded operations wait in a queue until POST /admin/process (or --process-after-ms).
 // Test endpoints:
 //   POST /admin/process        {"processed": N}: process every queued operation (one cycle)
+//   POST /admin/process-after  {"ms": N}: from now on, process each upload N ms after it came
 //   POST /admin/fault          {"kind": "fail"|"drop"|"rate-limit"|"reject-upload"|"logs-unavailable", ...}
 //   DELETE /admin/fault, GET /admin/fault
 //   GET /admin/users, POST /admin/users (seed a user already in Entra, no log entry)
@@ -30,7 +31,8 @@ const CLIENT_SECRET = args["client-secret"] ?? "s3cret-value";
 const SP = args["service-principal"] ?? "sp-1";
 const JOB = args.job ?? "API2AAD.abc123.def456";
 const PAGE_SIZE = Number(args["log-page-size"] ?? 50);
-const PROCESS_AFTER_MS = args["process-after-ms"] === undefined ? null : Number(args["process-after-ms"]);
+// Changed at run time by POST /admin/process-after {"ms": N} (null: only /admin/process).
+let PROCESS_AFTER_MS = args["process-after-ms"] === undefined ? null : Number(args["process-after-ms"]);
 const UNRESOLVED_MANAGER = args["unresolved-manager"] ?? "success";
 if (!["success", "warning"].includes(UNRESOLVED_MANAGER)) throw new Error("--unresolved-manager: success or warning");
 
@@ -572,6 +574,13 @@ app.all(LOG_PATH, (req, res) => {
 const admin = express.Router();
 admin.use(express.json({limit: BODY_LIMIT}));
 admin.post("/process", (req, res) => res.json({processed: processQueue()}));
+admin.post("/process-after", (req, res) => {
+    const ms = req.body?.ms;
+    if (ms !== null && !(Number.isFinite(ms) && ms >= 0))
+        return res.status(400).json({error: "ms: a number of milliseconds, or null"});
+    PROCESS_AFTER_MS = ms;
+    res.json({ms});
+});
 admin.get("/users", (req, res) => res.json({users: [...users.values()]
     .sort((a, b) => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0))
     .map((u) => ({...u}))}));

@@ -61,6 +61,18 @@ TEST(PaceEstimate, ARunTimeSendsWhatFitsAtTheBindingPace) {
     EXPECT_EQ(estimate.run_limit, "target.budget.run_time");
 }
 
+TEST(PaceEstimate, AnUploadTargetCarriesFiftyUsersARequestAndReadsNothingBack) {
+    // Entra's inbound API: 40 uploads a second, 50 users each.
+    auto target = budgeted("40/s", std::nullopt);
+    target.profile = scim::Dialect::entra_inbound;
+    target.budget.source = "profile entra_inbound";
+    const auto estimate = estimate_pace({.operations = 100'000, .read_backs = 100'000}, target);
+    ASSERT_TRUE(estimate.takes);
+    EXPECT_EQ(estimate.takes->count(), 50); // 2,000 uploads at 40 a second
+    EXPECT_EQ(printed(estimate), "Pace: 100,000 operations at 40/s in uploads of 50 (profile "
+                                 "entra_inbound): under a minute.\n");
+}
+
 TEST(PaceEstimate, NoBudgetNoPace) {
     const auto estimate = estimate_pace({.operations = 10, .read_backs = 10}, TargetConfig{});
     EXPECT_FALSE(estimate.takes);
