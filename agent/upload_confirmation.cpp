@@ -19,6 +19,9 @@ using state::PendingUpload;
 constexpr std::chrono::seconds k_clock_slack{120};
 // Pages of the log read at most in one run (a next link that never ends must not either).
 constexpr size_t k_max_log_pages = 10'000;
+// Source ids of the log looked up among the state's accounts, to tell whether the log names
+// them at all.
+constexpr size_t k_ids_sampled = 200;
 // People named one by one in what a run says; the rest are counted.
 constexpr size_t k_named = 20;
 
@@ -82,6 +85,26 @@ UploadCheck check_uploads(scim::ScimClient& client, const TargetConfig& target,
             if (log.error().find("HTTP 403") != std::string::npos)
                 *check.unread += "; the app needs the AuditLog.Read.All permission to read it";
         } else {
+            // A log that has entries but names none of this state's accounts by the externalId
+            // sent is not read as "never processed": that would send everyone again, then give
+            // everyone up. The uploads stay awaiting, and the run says why.
+            std::vector<std::string> named;
+            for (const auto& [external_id, entries] : *log) {
+                if (named.size() == k_ids_sampled) break;
+                named.push_back(external_id);
+            }
+            const bool names_uploads =
+                log->empty() ||
+                std::ranges::any_of(uploads,
+                                    [&](const PendingUpload& upload) {
+                                        return log->contains(upload.external_id);
+                                    }) ||
+                store.holds_any_account(target.name, named);
+            if (!names_uploads)
+                check.unread = "the provisioning log has entries, but none names an uploaded "
+                               "user by the externalId sent (it names e.g. '" +
+                               log->begin()->first +
+                               "'); nothing is concluded from it until it does";
             std::vector<std::string> failures;
             for (auto upload : uploads) {
                 if (upload.status != PendingUpload::Status::awaiting) continue;
@@ -104,7 +127,8 @@ UploadCheck check_uploads(scim::ScimClient& client, const TargetConfig& target,
                 if (newest) {
                     upload.reason = "the provisioning log says it failed (" + newest->action +
                                     (newest->reason.empty() ? "" : ": " + newest->reason) + ")";
-                } else if (now - upload.uploaded_at >= target.confirm_uploads_within) {
+                } else if (names_uploads &&
+                           now - upload.uploaded_at >= target.confirm_uploads_within) {
                     upload.reason = "not in the provisioning log " +
                                     hours_text(target.confirm_uploads_within) +
                                     " after it was uploaded (target.confirm_uploads_within)";

@@ -130,6 +130,9 @@ class StateStore {
     // record changes.
     void fail_upload(const std::string& target, const PendingUpload& upload);
     [[nodiscard]] std::vector<PendingUpload> uploads(const std::string& target);
+    // Whether any of `ids` is the SCIM id of an account the state holds for the target.
+    [[nodiscard]] bool holds_any_account(const std::string& target,
+                                         const std::vector<std::string>& ids);
 
     // Groups (state/group_store.cpp). A create is journaled before its POST, without an id; a
     // group's members are recorded chunk by chunk, as the target accepts them.

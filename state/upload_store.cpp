@@ -106,4 +106,14 @@ std::vector<PendingUpload> StateStore::uploads(const std::string& target) {
     return load_uploads(m_db, target);
 }
 
+bool StateStore::holds_any_account(const std::string& target, const std::vector<std::string>& ids) {
+    auto query = m_db.prepare("SELECT 1 FROM resources WHERE target = ? AND scim_id = ? LIMIT 1");
+    for (const auto& id : ids) {
+        query.reset();
+        query.bind(1, target).bind(2, id);
+        if (query.step()) return true;
+    }
+    return false;
+}
+
 } // namespace hr2scim::state

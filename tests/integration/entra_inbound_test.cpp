@@ -340,6 +340,56 @@ TEST_F(EntraInboundTest, ALeaverWhoseLastUploadFailedIsStillDisabledByExternalId
     EXPECT_EQ(requests()["unexpected"], 0);
 }
 
+TEST_F(EntraInboundTest, ALogThatNamesNoneOfTheUploadsConcludesNothing) {
+    // Every upload is taken and never processed; another client's upload is in the job's log.
+    for (int n = 0; n < k_people; ++n)
+        fault({{"kind", "drop"}, {"externalId", key_of(n)}, {"times", 1}});
+    auto first = sync();
+    ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+    http::HttpClient client(http::ClientOptions{});
+    auto token =
+        client.send({"POST",
+                     fake_url() + "/contoso/oauth2/v2.0/token",
+                     {{"Content-Type", "application/x-www-form-urlencoded"}},
+                     std::string("grant_type=client_credentials&client_id=hr2scim-app&"
+                                 "client_secret=") +
+                         k_secret + "&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default"});
+    ASSERT_TRUE(token && token->status == 200);
+    const json other = {
+        {"schemas", json::array({"urn:ietf:params:scim:api:messages:2.0:BulkRequest"})},
+        {"Operations",
+         json::array({{{"method", "POST"},
+                       {"bulkId", "x"},
+                       {"path", "/Users"},
+                       {"data",
+                        {{"schemas", json::array({"urn:ietf:params:scim:schemas:core:2.0:User",
+                                                  k_enterprise})},
+                         {"externalId", "OTHER-1"},
+                         {"userName", "other@example.com"},
+                         {"displayName", "Other"}}}}})}};
+    auto uploaded = client.send(
+        {"POST",
+         fake_url() + "/v1.0/servicePrincipals/sp-1/synchronization/jobs/API2AAD.job1/bulkUpload",
+         {{"Content-Type", "application/scim+json"},
+          {"Authorization",
+           "Bearer " + json::parse(token->body)["access_token"].get<std::string>()}},
+         other.dump()});
+    ASSERT_TRUE(uploaded && uploaded->status == 202);
+    ASSERT_EQ(process(), 1U);
+    {
+        state::Database db(dir.path() / "state.db", false);
+        db.execute("UPDATE uploads SET uploaded_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', "
+                   "'-7 hours')");
+    }
+    auto late = sync();
+    EXPECT_EQ(late.exit_code, 2) << late.out << late.err;
+    EXPECT_NE(late.out.find("none names an uploaded user"), std::string::npos) << late.out;
+    EXPECT_EQ(requests()["operations"], k_people + 1) << "nobody sent again on that evidence";
+    const auto pending = pending_uploads();
+    EXPECT_EQ(pending.size(), static_cast<size_t>(k_people));
+    EXPECT_EQ(pending.at(key_of(3)), "awaiting");
+}
+
 TEST_F(EntraInboundTest, WrongCredentialsAreRefusedAndNothingIsRecordedAsSent) {
     auto refused = hr2scim({"sync"}, "not-the-secret");
     EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;

@@ -71,8 +71,12 @@ TEST(UploadStore, GivenUpKeepsTheBodyAsSentAndForgettingThePersonDropsTheRow) {
     EXPECT_EQ(store.uploads("t").at(0).status, PendingUpload::Status::given_up);
     ASSERT_TRUE(store.hand_over("t", "E1", "E2"));
     EXPECT_EQ(store.uploads("t").at(0).key, "E2");
+    EXPECT_TRUE(store.holds_any_account("t", {"nobody", "X1"}));
+    EXPECT_FALSE(store.holds_any_account("t", {"nobody"}));
+    EXPECT_FALSE(store.holds_any_account("other", {"X1"}));
     store.forget("t", "E2");
     EXPECT_TRUE(store.uploads("t").empty());
+    EXPECT_FALSE(store.holds_any_account("t", {"X1"}));
 }
 
 } // namespace
