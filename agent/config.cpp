@@ -581,6 +581,8 @@ void read_target(const Reader& reader, const YAML::Node& node, TargetConfig& tar
         target.budget.source = published.source;
     }
     if (!target.budget.reads) target.budget.reads = published.reads;
+    if (!target.writes_per_day)
+        target.writes_per_day = scim::TargetProfile::published_writes_per_day(target.profile);
     if (node["confirm_uploads_within"])
         target.confirm_uploads_within =
             read_interval(reader, node["confirm_uploads_within"], "target.confirm_uploads_within");

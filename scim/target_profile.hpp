@@ -66,6 +66,9 @@ class TargetProfile {
     // The budgets the application publishes (writes, reads), the defaults of target.budget;
     // nothing where none is published.
     [[nodiscard]] static http::Budget published_budget(Dialect dialect);
+    // The writes the application allows in any 24 hours, the default of
+    // target.budget.writes_per_day; nothing where none is published.
+    [[nodiscard]] static std::optional<size_t> published_writes_per_day(Dialect dialect);
     // The User attributes every create and PUT must carry ("name.givenName", ...); none for
     // most profiles.
     [[nodiscard]] static std::vector<std::string_view> required_user_attributes(Dialect dialect);

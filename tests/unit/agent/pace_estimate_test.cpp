@@ -62,15 +62,16 @@ TEST(PaceEstimate, ARunTimeSendsWhatFitsAtTheBindingPace) {
 }
 
 TEST(PaceEstimate, AnUploadTargetCarriesFiftyUsersARequestAndReadsNothingBack) {
-    // Entra's inbound API: 40 uploads a second, 50 users each.
-    auto target = budgeted("40/s", std::nullopt);
+    // Entra's inbound API: 40 uploads per 5 seconds, 50 users each.
+    auto target = budgeted(std::nullopt, std::nullopt);
+    target.budget.writes = http::Rate{40, std::chrono::seconds(5)};
     target.profile = scim::Dialect::entra_inbound;
     target.budget.source = "profile entra_inbound";
     const auto estimate = estimate_pace({.operations = 100'000, .read_backs = 100'000}, target);
     ASSERT_TRUE(estimate.takes);
-    EXPECT_EQ(estimate.takes->count(), 50); // 2,000 uploads at 40 a second
-    EXPECT_EQ(printed(estimate), "Pace: 100,000 operations at 40/s in uploads of 50 (profile "
-                                 "entra_inbound): under a minute.\n");
+    EXPECT_EQ(estimate.takes->count(), 250); // 2,000 uploads at 8 a second
+    EXPECT_EQ(printed(estimate), "Pace: 100,000 operations at 40/5s in uploads of 50 (profile "
+                                 "entra_inbound): about 4 min.\n");
 }
 
 TEST(PaceEstimate, NoBudgetNoPace) {

@@ -138,7 +138,9 @@ TEST(TargetProfile, EntraInboundTakesUploadsOnlyAndNeverDeletes) {
     EXPECT_FALSE(TargetProfile::deletes_by_default(Dialect::entra_inbound));
     const auto budget = TargetProfile::published_budget(Dialect::entra_inbound);
     ASSERT_TRUE(budget.writes);
-    EXPECT_EQ(budget.writes->per_second(), 40.0);
+    EXPECT_EQ(budget.writes->per_second(), 8.0) << "40 calls per 5 seconds";
+    EXPECT_EQ(TargetProfile::published_writes_per_day(Dialect::entra_inbound), 6000U);
+    EXPECT_EQ(TargetProfile::published_writes_per_day(Dialect::slack), std::nullopt);
     const auto profile = TargetProfile::documented("t", Dialect::entra_inbound);
     EXPECT_TRUE(profile.bulk());
     EXPECT_EQ(profile.capabilities().bulk_max_operations, 50U);
