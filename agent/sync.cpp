@@ -479,7 +479,7 @@ void PlanOrSync::check_earlier_uploads() {
     const auto uploads = m_store->uploads(m_config.target.name);
     if (uploads.empty()) return;
     if (!connect()) return;
-    m_uploads = check_uploads(m_target->client, m_config.target, *m_store,
+    m_uploads = check_uploads(m_target->client, m_config.target, *m_store, uploads,
                               std::chrono::floor<std::chrono::seconds>(m_wall_started), m_out);
 }
 

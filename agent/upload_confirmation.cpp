@@ -66,10 +66,9 @@ std::string hours_text(std::chrono::seconds span) {
 } // namespace
 
 UploadCheck check_uploads(scim::ScimClient& client, const TargetConfig& target,
-                          state::StateStore& store, std::chrono::sys_seconds now,
-                          std::ostream& out) {
+                          state::StateStore& store, const std::vector<PendingUpload>& uploads,
+                          std::chrono::sys_seconds now, std::ostream& out) {
     UploadCheck check;
-    const auto uploads = store.uploads(target.name);
     std::vector<PendingUpload> given_up;
     std::optional<std::chrono::sys_seconds> since;
     for (const auto& upload : uploads) {

@@ -29,11 +29,12 @@ struct UploadCheck {
     [[nodiscard]] size_t problems() const { return given_up + (unread ? 1 : 0); }
 };
 
-// Reads the log (no request when nothing awaits) and settles the state's uploads; says what it
-// found on `out`.
+// Reads the log (no request when nothing awaits) and settles `uploads`, the state's uploads as
+// just read from `store`; says what it found on `out`.
 [[nodiscard]] UploadCheck check_uploads(scim::ScimClient& client, const TargetConfig& target,
-                                        state::StateStore& store, std::chrono::sys_seconds now,
-                                        std::ostream& out);
+                                        state::StateStore& store,
+                                        const std::vector<state::PendingUpload>& uploads,
+                                        std::chrono::sys_seconds now, std::ostream& out);
 
 // The operations of people whose upload failed are re-sends: shown and audited as such, with
 // the log's reason.

@@ -4,6 +4,7 @@
 #include "apply/stop_request.hpp"
 #include "apply/work_order.hpp"
 #include "scim/schema.hpp"
+#include "state/planner.hpp"
 #include "state/source_key.hpp"
 
 #include <algorithm>
@@ -25,14 +26,6 @@ std::string external_id_of(const json& body) {
     if (!body.is_object()) return {};
     auto found = body.find("externalId");
     return found != body.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
-void set_manager(json& body, const std::string& external_id) {
-    body[scim::k_enterprise_user_schema]["manager"] = {{"value", external_id}};
-    auto& schemas = body["schemas"];
-    if (!schemas.is_array()) schemas = json::array();
-    if (std::ranges::find(schemas, json(scim::k_enterprise_user_schema)) == schemas.end())
-        schemas.push_back(scim::k_enterprise_user_schema);
 }
 
 Outcome failed(const state::Operation& operation, Result result, std::string message) {
@@ -149,7 +142,7 @@ std::vector<Outcome> UploadSender::run(state::Plan& plan,
             continue;
         }
         if (auto found = by_key.find(id_of(link->key)); found != by_key.end()) {
-            set_manager(found->second->body, manager->second);
+            state::set_manager_id(found->second->body, manager->second);
             found->second->links.push_back(link);
             continue;
         }
@@ -161,7 +154,7 @@ std::vector<Outcome> UploadSender::run(state::Plan& plan,
             m_sink.record(outcomes.back());
             continue;
         }
-        set_manager(body, manager->second);
+        state::set_manager_id(body, manager->second);
         auto& upload = uploads.emplace_back();
         upload.operation = link;
         upload.external_id = external_id;
@@ -176,7 +169,7 @@ std::vector<Outcome> UploadSender::run(state::Plan& plan,
         if (upload.operation->link_after)
             if (auto manager = external_ids.find(id_of(upload.operation->manager_key));
                 manager != external_ids.end())
-                set_manager(upload.body, manager->second);
+                state::set_manager_id(upload.body, manager->second);
 
     // Managers uploaded in this run go before their reports (the target resolves a manager
     // reference against the accounts it holds when it processes the report).
